@@ -1,0 +1,34 @@
+"""What a reader hands to the project: one document, already split into paragraphs."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+
+def sha256_text(text: str) -> str:
+    """Hex SHA-256 of a text encoded as UTF-8 (the content hash kept beside every id)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@dataclass
+class SourceDocument:
+    """A document read from a file or a row, ready to import."""
+
+    id: str
+    """Stable id: the file name's stem, or the row's id column. Same files, same id, on every laptop."""
+    paragraphs: list[str]
+    """The paragraphs in order, each one line of clean text."""
+    source: str = ""
+    """Where it came from (path, and row for tables)."""
+    title: str | None = None
+    speaker: str | None = None
+    country: str | None = None
+    date: str | None = None
+    meta: dict[str, object] = field(default_factory=dict)
+    """Other metadata columns, kept as JSON."""
+
+    @property
+    def sha256(self) -> str:
+        """Hash of the paragraphs: what tells a changed re-import from an unchanged one."""
+        return sha256_text("\n\n".join(self.paragraphs))
