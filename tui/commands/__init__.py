@@ -1,0 +1,9 @@
+"""Command families of the `accord` CLI. Each module exposes click commands; `register` attaches them."""
+
+from __future__ import annotations
+
+import click
+
+
+def register(group: click.Group) -> None:
+    """Add every command to the top-level group (imports stay light: no Textual here)."""
