@@ -1,0 +1,236 @@
+"""A coder's work: codings, statuses, flags, notes, undo through the event log, progress."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+
+from sqlite_utils import Database
+
+from store.errors import AccordError
+from store.models import Event, Progress, Status
+
+CONSENSUS = "consensus"
+"""The reserved coder under whom adjudicated values are stored."""
+
+STATUSES = ("done", "flagged", "skipped")
+"""`flagged` is accepted for files written by other tools; Accord keeps flags in `flagged`."""
+
+_last_stamp = ""
+
+
+def now() -> str:
+    """UTC timestamp with microseconds, strictly increasing within this process.
+
+    Merges keep the most recent value, so two writes in one microsecond must not tie.
+    """
+    global _last_stamp
+    stamp = datetime.now(UTC).isoformat(timespec="microseconds")
+    if stamp <= _last_stamp:
+        stamp = (datetime.fromisoformat(_last_stamp) + timedelta(microseconds=1)).isoformat(timespec="microseconds")
+    _last_stamp = stamp
+    return stamp
+
+
+class CodingMixin:
+    """Everything a coder writes, each write committed with its event before returning."""
+
+    db: Database
+
+    # -- coders ------------------------------------------------------------------------------
+
+    def coder(self, name: str) -> str:
+        """The id of the coder called `name`, added to the project on first use."""
+        coder_id = name.strip()
+        if not coder_id:
+            raise AccordError("a coder needs a name")
+        with self.db.atomic():
+            self.db.execute(
+                "insert or ignore into coders (id, name, created_at) values (?, ?, ?)",
+                [coder_id, coder_id, now()],
+            )
+        return coder_id
+
+    def coders(self) -> list[str]:
+        """Every coder's id, `consensus` included when adjudication has started."""
+        return [row[0] for row in self.db.execute("select id from coders order by id")]
+
+    def last_paragraph(self, coder: str) -> str | None:
+        """Where the coder was when they left."""
+        row = self.db.execute("select last_paragraph_id from coders where id = ?", [coder]).fetchone()
+        return row[0] if row else None
+
+    def set_last_paragraph(self, coder: str, paragraph_id: str) -> None:
+        """Remember where the coder is, so that reopening resumes there."""
+        with self.db.atomic():
+            self.db.execute("update coders set last_paragraph_id = ? where id = ?", [paragraph_id, coder])
+
+    # -- codings -----------------------------------------------------------------------------
+
+    def codings(self, paragraph_id: str, coder: str) -> dict[str, object]:
+        """This coder's values on one paragraph: code id -> 1/0 or level (cleared values left out)."""
+        rows = self.db.execute(
+            "select code_id, value from codings where paragraph_id = ? and coder_id = ? and value is not null",
+            [paragraph_id, coder],
+        )
+        return dict(rows.fetchall())
+
+    def set_coding(self, paragraph_id: str, coder: str, code_id: str, value: object) -> Event:
+        """Set a code (1 applied, 0 removed) or a variable (a level's value, None to clear)."""
+        value = self._checked_value(code_id, value)
+        with self.db.atomic():
+            previous = self._coding_value(paragraph_id, coder, code_id)
+            event = self._log(coder, paragraph_id, code_id, "code", value, previous)
+            self._write_coding(paragraph_id, coder, code_id, value, event.at)
+        return event
+
+    def toggle(self, paragraph_id: str, coder: str, code_id: str) -> int:
+        """Apply a code that is not applied, remove one that is; returns the new value."""
+        value = 0 if self._coding_value(paragraph_id, coder, code_id) == 1 else 1
+        self.set_coding(paragraph_id, coder, code_id, value)
+        return value
+
+    def _coding_value(self, paragraph_id: str, coder: str, code_id: str) -> object:
+        row = self.db.execute(
+            "select value from codings where paragraph_id = ? and coder_id = ? and code_id = ?",
+            [paragraph_id, coder, code_id],
+        ).fetchone()
+        return row[0] if row else None
+
+    def _write_coding(self, paragraph_id: str, coder: str, code_id: str, value: object, at: str) -> None:
+        self.db.execute(
+            """insert into codings (paragraph_id, coder_id, code_id, value, updated_at) values (?, ?, ?, ?, ?)
+               on conflict (paragraph_id, coder_id, code_id)
+               do update set value = excluded.value, updated_at = excluded.updated_at""",
+            [paragraph_id, coder, code_id, value, at],
+        )
+
+    def _checked_value(self, code_id: str, value: object) -> object:
+        row = self.db.execute("select kind, retired from codes where id = ?", [code_id]).fetchone()
+        if row is None:
+            raise AccordError(f"the codebook has no code {code_id!r}")
+        kind, retired = row
+        if retired:
+            raise AccordError(f"code {code_id!r} is retired and can no longer be applied")
+        if kind == "code":
+            if value not in (0, 1, True, False):
+                raise AccordError(f"code {code_id!r} takes 1 (applied) or 0 (not applied), not {value!r}")
+            return int(bool(value))
+        if value is None:
+            return None
+        levels = [r[0] for r in self.db.execute("select value from code_levels where code_id = ? order by position", [code_id])]
+        if str(value) not in levels:
+            raise AccordError(f"variable {code_id!r} has no level {value!r} (levels: {', '.join(levels)})")
+        return str(value)
+
+    # -- status, flag, note ------------------------------------------------------------------
+
+    def status(self, paragraph_id: str, coder: str) -> Status:
+        """This coder's status, flag and note on one paragraph."""
+        row = self.db.execute(
+            "select status, flagged, note from paragraph_status where paragraph_id = ? and coder_id = ?",
+            [paragraph_id, coder],
+        ).fetchone()
+        return Status(row[0], bool(row[1]), row[2]) if row else Status(None, False, None)
+
+    def set_status(self, paragraph_id: str, coder: str, status: str | None) -> Event:
+        """Mark a paragraph `done` or `skipped` for this coder, or None to reopen it."""
+        if status is not None and status not in STATUSES:
+            raise AccordError(f"status must be one of {', '.join(STATUSES)}, not {status!r}")
+        return self._set_status_field(paragraph_id, coder, "status", status, "status")
+
+    def set_flag(self, paragraph_id: str, coder: str, flagged: bool) -> Event:
+        """Flag a paragraph for discussion (or unflag it)."""
+        return self._set_status_field(paragraph_id, coder, "flagged", int(flagged), "flag")
+
+    def set_note(self, paragraph_id: str, coder: str, note: str | None) -> Event:
+        """Attach a note to a paragraph (None or empty removes it)."""
+        return self._set_status_field(paragraph_id, coder, "note", note or None, "note")
+
+    def _set_status_field(self, paragraph_id: str, coder: str, column: str, value: object, action: str) -> Event:
+        with self.db.atomic():
+            current = self.db.execute(
+                f"select {column} from paragraph_status where paragraph_id = ? and coder_id = ?",
+                [paragraph_id, coder],
+            ).fetchone()
+            previous = current[0] if current else None
+            event = self._log(coder, paragraph_id, None, action, value, previous)
+            self._write_status_field(paragraph_id, coder, column, value, event.at)
+        return event
+
+    def _write_status_field(self, paragraph_id: str, coder: str, column: str, value: object, at: str) -> None:
+        if column == "flagged":
+            value = int(bool(value))
+        self.db.execute(
+            f"""insert into paragraph_status (paragraph_id, coder_id, {column}, updated_at) values (?, ?, ?, ?)
+                on conflict (paragraph_id, coder_id)
+                do update set {column} = excluded.{column}, updated_at = excluded.updated_at""",
+            [paragraph_id, coder, value, at],
+        )
+
+    # -- events and undo ---------------------------------------------------------------------
+
+    def _log(self, coder: str, paragraph_id: str | None, code_id: str | None, action: str,
+             value: object, previous: object, undoes: str | None = None) -> Event:
+        self.coder(coder)
+        event = Event(str(uuid.uuid4()), now(), coder, paragraph_id, code_id, action, value, previous, undoes)
+        self.db.execute(
+            "insert into events (id, at, coder_id, paragraph_id, code_id, action, value, previous, undoes) "
+            "values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [event.id, event.at, coder, paragraph_id, code_id, action, value, previous, undoes],
+        )
+        return event
+
+    def events(self, coder: str | None = None, limit: int = -1) -> list[Event]:
+        """The audit log, newest first."""
+        where, args = ("where coder_id = ?", [coder]) if coder else ("", [])
+        rows = self.db.execute(f"select * from events {where} order by at desc, rowid desc limit ?", [*args, limit])
+        return [Event(*row) for row in rows.fetchall()]
+
+    def undo(self, coder: str) -> Event | None:
+        """Take back this coder's most recent action not yet undone; None when there is none.
+
+        Called again, it takes back the action before that: undo walks back through the log.
+        """
+        with self.db.atomic():
+            row = self.db.execute(
+                """select * from events e where coder_id = ? and action != 'undo'
+                   and not exists (select 1 from events u where u.undoes = e.id)
+                   order by at desc, rowid desc limit 1""",
+                [coder],
+            ).fetchone()
+            if row is None:
+                return None
+            target = Event(*row)
+            undo = self._log(coder, target.paragraph_id, target.code_id, "undo", target.previous, target.value, target.id)
+            assert target.paragraph_id is not None
+            if target.action == "code":
+                assert target.code_id is not None
+                self._write_coding(target.paragraph_id, coder, target.code_id, target.previous, undo.at)
+            else:
+                column = {"status": "status", "flag": "flagged", "note": "note"}[target.action]
+                self._write_status_field(target.paragraph_id, coder, column, target.previous, undo.at)
+        return target
+
+    # -- progress and navigation -------------------------------------------------------------
+
+    def progress(self, coder: str) -> Progress:
+        """Paragraphs this coder has done, out of the corpus."""
+        done = self.db.execute(
+            "select count(*) from paragraph_status where coder_id = ? and status = 'done'", [coder]
+        ).fetchone()[0]
+        total = self.db.execute("select coalesce(max(seq), 0) from paragraphs").fetchone()[0]
+        return Progress(coder, int(done), int(total))
+
+    def next_not_done(self, coder: str, after_seq: int = 0) -> int | None:
+        """The `seq` of the first paragraph after `after_seq` this coder has not done, wrapping
+        round to the start; None when every paragraph is done."""
+        query = """select seq from paragraphs p where seq > ? and not exists (
+                       select 1 from paragraph_status s
+                       where s.paragraph_id = p.id and s.coder_id = ? and s.status = 'done')
+                   order by seq limit 1"""
+        for start in (after_seq, 0):
+            row = self.db.execute(query, [start, coder]).fetchone()
+            if row:
+                return int(row[0])
+        return None

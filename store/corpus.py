@@ -1,0 +1,239 @@
+"""Reading and importing the corpus: documents, paragraphs, full-text search."""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from sqlite_utils import Database
+
+from store.errors import AccordError
+from store.models import Document, Hit, Paragraph
+from store.records import SourceDocument, sha256_text
+
+
+@dataclass
+class ImportReport:
+    """What an import did, document by document."""
+
+    added: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    """Documents whose text differs from the project's; left alone (no --replace)."""
+    replaced: list[str] = field(default_factory=list)
+    refused: list[tuple[str, str]] = field(default_factory=list)
+    """(document id, reason) for documents that could not be replaced."""
+    paragraphs: int = 0
+    """Paragraphs written."""
+
+
+def paragraph_id(document_id: str, position: int) -> str:
+    """A paragraph's id: stable across machines because it derives from the document id."""
+    return f"{document_id}:{position}"
+
+
+def _fts_query(query: str) -> str:
+    """Turn what a researcher types into a safe FTS5 query: every word must occur, `*` keeps a prefix."""
+    phrases = re.findall(r'"([^"]+)"', query)
+    rest = re.sub(r'"[^"]*"?', " ", query)
+    terms = [f'"{p}"' for p in phrases]
+    for word in re.findall(r"[\w*]+", rest):
+        stem = word.rstrip("*").replace("*", "")
+        if stem:
+            terms.append(f'"{stem}"' + ("*" if word.endswith("*") else ""))
+    return " ".join(terms)
+
+
+class CorpusMixin:
+    """Documents and paragraphs of a project."""
+
+    db: Database
+
+    def document_count(self) -> int:
+        """Number of documents."""
+        return int(self.db.execute("select count(*) from documents").fetchone()[0])
+
+    def paragraph_count(self) -> int:
+        """Number of paragraphs (the highest `seq`: counting rows would scan them all)."""
+        row = self.db.execute("select max(seq) from paragraphs").fetchone()
+        return int(row[0] or 0)
+
+    def documents(self, offset: int = 0, limit: int = -1) -> list[Document]:
+        """Documents in corpus order, a page at a time."""
+        rows = self.db.execute(
+            "select * from documents order by position limit ? offset ?", [limit, offset]
+        )
+        return [Document(**row) for row in _dicts(rows)]
+
+    def document(self, document_id: str) -> Document:
+        """One document by id."""
+        rows = _dicts(self.db.execute("select * from documents where id = ?", [document_id]))
+        if not rows:
+            raise AccordError(f"no document with id {document_id!r}")
+        return Document(**rows[0])
+
+    def paragraphs(self, document_id: str | None = None, offset: int = 0, limit: int = -1) -> list[Paragraph]:
+        """Paragraphs in corpus order: of one document, or a page of the whole corpus."""
+        if document_id is None:
+            rows = self.db.execute(
+                "select * from paragraphs order by seq limit ? offset ?", [limit, offset]
+            )
+        else:
+            rows = self.db.execute(
+                "select * from paragraphs where document_id = ? order by position limit ? offset ?",
+                [document_id, limit, offset],
+            )
+        return [Paragraph(**row) for row in _dicts(rows)]
+
+    def paragraph(self, paragraph_id: str) -> Paragraph:
+        """One paragraph by id."""
+        rows = _dicts(self.db.execute("select * from paragraphs where id = ?", [paragraph_id]))
+        if not rows:
+            raise AccordError(f"no paragraph with id {paragraph_id!r}")
+        return Paragraph(**rows[0])
+
+    def paragraph_at(self, seq: int) -> Paragraph | None:
+        """The paragraph at 1-based place `seq` of the corpus, or None past either end."""
+        rows = _dicts(self.db.execute("select * from paragraphs where seq = ?", [seq]))
+        return Paragraph(**rows[0]) if rows else None
+
+    def search(self, query: str, limit: int = 200) -> list[Hit]:
+        """Paragraphs containing every word of `query` (full-text, diacritics ignored), best first."""
+        match = _fts_query(query)
+        if not match:
+            return []
+        rows = self.db.execute(
+            """
+            select p.id, p.seq, p.document_id,
+                   snippet(paragraphs_fts, 0, '[', ']', '…', 12) as snippet
+            from paragraphs_fts join paragraphs p on p.rowid = paragraphs_fts.rowid
+            where paragraphs_fts match ? order by rank limit ?
+            """,
+            [match, limit],
+        )
+        return [Hit(paragraph_id=r[0], seq=r[1], document_id=r[2], snippet=r[3]) for r in rows]
+
+    def import_documents(
+        self,
+        documents: Iterable[SourceDocument],
+        replace: bool = False,
+        on_document: Callable[[SourceDocument], None] | None = None,
+    ) -> ImportReport:
+        """Add documents in one transaction: all of them or, on any failure, none.
+
+        An unchanged document is skipped; a changed one is reported and left alone unless
+        `replace`, which is refused for documents whose paragraphs have codings.
+        """
+        report = ImportReport()
+        resequence = False
+        with self.db.atomic():
+            known = {
+                row[0]: row[1] for row in self.db.execute("select id, sha256 from documents")
+            }
+            position = int(self.db.execute("select coalesce(max(position), 0) from documents").fetchone()[0])
+            seq = self.paragraph_count()
+            for document in documents:
+                digest = document.sha256
+                if document.id in known:
+                    if known[document.id] == digest:
+                        report.unchanged.append(document.id)
+                    elif not replace:
+                        report.changed.append(document.id)
+                    elif reason := self._replace_refusal(document.id):
+                        report.refused.append((document.id, reason))
+                    else:
+                        self._replace_document(document)
+                        report.replaced.append(document.id)
+                        report.paragraphs += len(document.paragraphs)
+                        resequence = True
+                else:
+                    position += 1
+                    self._insert_document(document, position, seq)
+                    seq += len(document.paragraphs)
+                    known[document.id] = digest
+                    report.added.append(document.id)
+                    report.paragraphs += len(document.paragraphs)
+                if on_document:
+                    on_document(document)
+            if resequence:
+                self._resequence()
+        return report
+
+    def _insert_document(self, document: SourceDocument, position: int, seq: int) -> None:
+        self.db.execute(
+            """insert into documents (id, title, source, speaker, country, date, meta, sha256, position)
+               values (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            [
+                document.id,
+                document.title,
+                document.source,
+                document.speaker,
+                document.country,
+                document.date,
+                json.dumps(document.meta, ensure_ascii=False, sort_keys=True) if document.meta else None,
+                document.sha256,
+                position,
+            ],
+        )
+        self._insert_paragraphs(document, seq)
+
+    def _insert_paragraphs(self, document: SourceDocument, seq: int) -> None:
+        self.db.conn.executemany(
+            "insert into paragraphs (id, document_id, position, seq, text, sha256) values (?, ?, ?, ?, ?, ?)",
+            [
+                (paragraph_id(document.id, i), document.id, i, seq + i, text, sha256_text(text))
+                for i, text in enumerate(document.paragraphs, start=1)
+            ],
+        )
+
+    def _replace_refusal(self, document_id: str) -> str | None:
+        """Why a document may not be replaced (its paragraphs carry work), or None."""
+        for table, what in (("codings", "codings"), ("paragraph_status", "coding statuses"), ("assignments", "assignments")):
+            row = self.db.execute(
+                f"select count(*) from {table} t join paragraphs p on p.id = t.paragraph_id "
+                "where p.document_id = ?",
+                [document_id],
+            ).fetchone()
+            if row[0]:
+                return f"its paragraphs have {row[0]} {what}; replacing it would orphan them"
+        return None
+
+    def _replace_document(self, document: SourceDocument) -> None:
+        self.db.execute("delete from paragraphs where document_id = ?", [document.id])
+        self.db.execute(
+            """update documents set title = ?, source = ?, speaker = ?, country = ?, date = ?,
+               meta = ?, sha256 = ? where id = ?""",
+            [
+                document.title,
+                document.source,
+                document.speaker,
+                document.country,
+                document.date,
+                json.dumps(document.meta, ensure_ascii=False, sort_keys=True) if document.meta else None,
+                document.sha256,
+                document.id,
+            ],
+        )
+        # Temporary places past the end; _resequence gives every paragraph its final one.
+        top = int(self.db.execute("select coalesce(max(seq), 0) from paragraphs").fetchone()[0])
+        self._insert_paragraphs(document, top)
+
+    def _resequence(self) -> None:
+        """Renumber `seq` in corpus order (negating first keeps the unique index satisfied)."""
+        self.db.execute("update paragraphs set seq = -seq")
+        self.db.execute(
+            """
+            update paragraphs set seq = o.n from (
+                select p.id as pid, row_number() over (order by d.position, p.position) as n
+                from paragraphs p join documents d on d.id = p.document_id
+            ) as o where paragraphs.id = o.pid
+            """
+        )
+
+
+def _dicts(cursor: sqlite3.Cursor) -> list[dict[str, object]]:
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row)) for row in cursor.fetchall()]

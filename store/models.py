@@ -1,0 +1,77 @@
+"""Rows of the project file as the API hands them out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Document:
+    """A document of the corpus."""
+
+    id: str
+    title: str | None
+    source: str | None
+    speaker: str | None
+    country: str | None
+    date: str | None
+    meta: str | None
+    sha256: str
+    position: int
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A paragraph: the unit of coding."""
+
+    id: str
+    document_id: str
+    position: int
+    """1-based place in its document."""
+    seq: int
+    """1-based place in the whole corpus."""
+    text: str
+    sha256: str
+
+
+@dataclass(frozen=True)
+class Status:
+    """A coder's state on one paragraph."""
+
+    status: str | None
+    flagged: bool
+    note: str | None
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How far one coder is."""
+
+    coder: str
+    done: int
+    total: int
+
+
+@dataclass(frozen=True)
+class Event:
+    """One entry of the append-only audit log."""
+
+    id: str
+    at: str
+    coder_id: str
+    paragraph_id: str | None
+    code_id: str | None
+    action: str
+    value: object
+    previous: object
+    undoes: str | None
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A full-text search result."""
+
+    paragraph_id: str
+    seq: int
+    document_id: str
+    snippet: str

@@ -1,0 +1,125 @@
+"""The project file and the one Python API that the CLI, the TUI and exports all use."""
+
+from __future__ import annotations
+
+import sqlite3
+import uuid
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from store.codebook_model import Codebook
+from store.codebook_versions import CodebookMixin
+from store.coding import CodingMixin, now
+from store.corpus import CorpusMixin
+from store.errors import ProjectError
+from store.schema import SCHEMA_VERSION, migrate
+
+BUSY_TIMEOUT_MS = 10_000
+"""How long a write waits for another coder's process holding the file (two windows open)."""
+
+
+def connect(path: Path) -> Database:
+    """Open a SQLite file the way every Accord connection must: WAL, foreign keys, busy timeout."""
+    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000)
+    db = Database(conn)
+    db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    db.execute("PRAGMA foreign_keys = ON")
+    db.execute("PRAGMA journal_mode = WAL")
+    # FULL makes each commit durable across a power cut, not only a crash of the process.
+    db.execute("PRAGMA synchronous = FULL")
+    return db
+
+
+class Project(CorpusMixin, CodingMixin, CodebookMixin):
+    """An open Accord project file. Every write is committed before the method returns."""
+
+    def __init__(self, db: Database, path: Path) -> None:
+        self.db = db
+        self.path = path
+
+    @classmethod
+    def create(cls, path: Path, codebook: Codebook) -> Project:
+        """Create a new project file with `codebook`; refuse to touch an existing file."""
+        path = Path(path)
+        if path.exists():
+            raise ProjectError(f"{path} already exists; Accord will not overwrite it")
+        try:
+            db = connect(path)
+        except sqlite3.Error as error:
+            raise ProjectError(f"cannot create {path}: {error}") from error
+        migrate(db)
+        with db.atomic():
+            db["meta"].insert_all(
+                [
+                    {"key": "project_id", "value": str(uuid.uuid4())},
+                    {"key": "created_at", "value": now()},
+                ],
+                pk="key",
+                replace=True,
+            )
+        project = cls(db, path)
+        project.apply_codebook(codebook)
+        return project
+
+    @classmethod
+    def open(cls, path: Path) -> Project:
+        """Open an existing project; a missing, foreign, newer or damaged file is a ProjectError."""
+        path = Path(path)
+        if not path.exists():
+            raise ProjectError(f"no project at {path}; create one with `accord init`")
+        try:
+            with path.open("rb") as handle:
+                header = handle.read(16)
+        except OSError as error:
+            raise ProjectError(f"cannot read {path}: {error.strerror}") from error
+        if header != b"SQLite format 3\x00":
+            raise ProjectError(f"{path} is not an Accord project (not a SQLite file)")
+        try:
+            db = connect(path)
+            version = cls._schema_version(db)
+        except sqlite3.DatabaseError as error:
+            raise ProjectError(
+                f"{path} cannot be read ({error}); it may be damaged: run `accord doctor`"
+            ) from error
+        if version is None:
+            db.close()
+            raise ProjectError(f"{path} is a SQLite file but not an Accord project")
+        if version > SCHEMA_VERSION:
+            db.close()
+            raise ProjectError(
+                f"{path} was written by a newer Accord (schema {version}, this one reads up to "
+                f"{SCHEMA_VERSION}); upgrade Accord to open it"
+            )
+        if version < SCHEMA_VERSION:
+            migrate(db)
+        return cls(db, path)
+
+    @staticmethod
+    def _schema_version(db: Database) -> int | None:
+        if not db["meta"].exists():
+            return None
+        row = db.execute("select value from meta where key = 'schema_version'").fetchone()
+        return int(row[0]) if row else None
+
+    def close(self) -> None:
+        """Close the connection (all writes are already committed)."""
+        self.db.close()
+
+    def __enter__(self) -> Project:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def meta(self, key: str) -> str | None:
+        """A value of the `meta` table."""
+        row = self.db.execute("select value from meta where key = ?", [key]).fetchone()
+        return row[0] if row else None
+
+    @property
+    def project_id(self) -> str:
+        """The UUID set at init: copies of one project share it."""
+        value = self.meta("project_id")
+        assert value is not None
+        return value

@@ -1,0 +1,130 @@
+"""The project file's schema, created and migrated with sqlite-utils migrations."""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+SCHEMA_VERSION = 1
+"""Bump with every migration added below; a file newer than this is refused at open."""
+
+migrations = Migrations("accord")
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    """The tables of DESIGN.md section 2."""
+    db["meta"].create({"key": str, "value": str}, pk="key")
+    db["codebooks"].create({"sha256": str, "yaml": str, "loaded_at": str}, pk="sha256")
+    db["codes"].create(
+        {
+            "id": str,
+            "parent_id": str,
+            "label": str,
+            "kind": str,
+            "key": str,
+            "definition": str,
+            "position": int,
+            "retired": int,
+        },
+        pk="id",
+        not_null={"label", "kind", "position", "retired"},
+        defaults={"retired": 0},
+    )
+    db["code_levels"].create(
+        {"code_id": str, "value": str, "label": str, "position": int},
+        pk=("code_id", "value"),
+        foreign_keys=[("code_id", "codes", "id")],
+    )
+    db["documents"].create(
+        {
+            "id": str,
+            "title": str,
+            "source": str,
+            "speaker": str,
+            "country": str,
+            "date": str,
+            "meta": str,
+            "sha256": str,
+            "position": int,
+        },
+        pk="id",
+        not_null={"sha256", "position"},
+    )
+    db["documents"].create_index(["position"], unique=True)
+    # `seq` is the paragraph's place in the whole corpus (documents in order, then paragraphs):
+    # the coding screen pages and finds "next not done" through its index, never by scanning.
+    db["paragraphs"].create(
+        {"id": str, "document_id": str, "position": int, "seq": int, "text": str, "sha256": str},
+        pk="id",
+        not_null={"document_id", "position", "seq", "text", "sha256"},
+        foreign_keys=[("document_id", "documents", "id")],
+    )
+    db["paragraphs"].create_index(["document_id", "position"], unique=True)
+    db["paragraphs"].create_index(["seq"], unique=True)
+    db["paragraphs"].enable_fts(["text"], create_triggers=True, tokenize="unicode61 remove_diacritics 2")
+    # `last_paragraph_id` is where the coder was when they left: reopening resumes there.
+    db["coders"].create(
+        {"id": str, "name": str, "created_at": str, "last_paragraph_id": str},
+        pk="id",
+        not_null={"name"},
+    )
+    db["paragraph_status"].create(
+        {
+            "paragraph_id": str,
+            "coder_id": str,
+            "status": str,
+            "flagged": int,
+            "note": str,
+            "updated_at": str,
+        },
+        pk=("paragraph_id", "coder_id"),
+        not_null={"flagged", "updated_at"},
+        defaults={"flagged": 0},
+        foreign_keys=[("paragraph_id", "paragraphs", "id"), ("coder_id", "coders", "id")],
+    )
+    db["paragraph_status"].create_index(["coder_id", "status"])
+    # `value` has no declared type on purpose: 1/0 for codes, the level's text for variables,
+    # each kept as written (a typed column would coerce "3" to 3 or 1 to "1").
+    db.execute(
+        """
+        CREATE TABLE codings (
+            paragraph_id TEXT NOT NULL REFERENCES paragraphs(id),
+            coder_id TEXT NOT NULL REFERENCES coders(id),
+            code_id TEXT NOT NULL REFERENCES codes(id),
+            value,
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (paragraph_id, coder_id, code_id)
+        )
+        """
+    )
+    db["codings"].create_index(["coder_id", "code_id"])
+    db.execute(
+        """
+        CREATE TABLE events (
+            id TEXT PRIMARY KEY,
+            at TEXT NOT NULL,
+            coder_id TEXT NOT NULL,
+            paragraph_id TEXT,
+            code_id TEXT,
+            action TEXT NOT NULL,
+            value,
+            previous,
+            undoes TEXT
+        )
+        """
+    )
+    db["events"].create_index(["coder_id", "at"])
+    db["events"].create_index(["undoes"])
+    db["assignments"].create(
+        {"paragraph_id": str, "coder_id": str},
+        pk=("paragraph_id", "coder_id"),
+        foreign_keys=[("paragraph_id", "paragraphs", "id"), ("coder_id", "coders", "id")],
+    )
+
+
+def migrate(db: Database) -> None:
+    """Bring a project file up to the current schema and record the version."""
+    migrations.apply(db)
+    with db.atomic():
+        db["meta"].upsert({"key": "schema_version", "value": str(SCHEMA_VERSION)}, pk="key")
