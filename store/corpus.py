@@ -61,6 +61,14 @@ class CorpusMixin:
         row = self.db.execute("select max(seq) from paragraphs").fetchone()
         return int(row[0] or 0)
 
+    def speakers(self) -> list[dict[str, object]]:
+        """Speakers and their countries with how many documents each, most frequent first."""
+        rows = self.db.execute(
+            "select speaker, country, count(*) from documents group by speaker, country "
+            "order by count(*) desc, speaker"
+        )
+        return [{"speaker": r[0], "country": r[1], "documents": r[2]} for r in rows]
+
     def documents(self, offset: int = 0, limit: int = -1) -> list[Document]:
         """Documents in corpus order, a page at a time."""
         rows = self.db.execute(

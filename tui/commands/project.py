@@ -1,0 +1,101 @@
+"""`accord init` and `accord status`: create a project and see where it stands."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+from rich.table import Table
+
+from store import Project
+from tui.cli import Context
+from tui.console import err, out
+
+
+def open_project(ctx: Context) -> Project:
+    """The project named by --project / $ACCORD_PROJECT / ./accord.db."""
+    return Project.open(ctx.project_path)
+
+
+def default_codebook_file() -> Path:
+    """./codebook.yaml when the researcher keeps one beside the project, else the shipped one."""
+    from store.codebook import default_codebook_path
+
+    local = Path("codebook.yaml")
+    return local if local.is_file() else default_codebook_path()
+
+
+@click.command()
+@click.option("--codebook", "codebook_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Codebook to start with (default: ./codebook.yaml if present, else Accord's "
+                   "codebook for UN Security Council statements on SALW and WMD).")
+@click.pass_obj
+def init(ctx: Context, codebook_file: Path | None) -> None:
+    """Create a new, empty project file (never overwrites one)."""
+    from store.codebook import load_codebook
+
+    codebook_file = codebook_file or default_codebook_file()
+    codebook = load_codebook(codebook_file)
+    Project.create(ctx.project_path, codebook).close()
+    err.print(f"Created {ctx.project_path} with codebook {codebook_file} "
+              f"({sum(1 for c in codebook.walk() if c.kind == 'code')} codes, {len(codebook.variables)} variables).")
+    err.print("Next: accord import PATH...")
+
+
+def status_data(project: Project) -> dict[str, object]:
+    """What `accord status` reports, as plain data (the --json shape)."""
+    codes = project.codes(include_retired=False)
+    return {
+        "project": str(project.path),
+        "project_id": project.project_id,
+        "codebook_sha256": project.codebook_sha256(),
+        "documents": project.document_count(),
+        "paragraphs": project.paragraph_count(),
+        "codes": sum(1 for c in codes if c.kind == "code"),
+        "variables": sum(1 for c in codes if c.kind != "code"),
+        "coders": [
+            {"coder": p.coder, "done": p.done, "total": p.total}
+            for p in (project.progress(coder) for coder in project.coders())
+        ],
+        "speakers": project.speakers(),
+    }
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the status as JSON, for scripts.")
+@click.pass_obj
+def status(ctx: Context, as_json: bool) -> None:
+    """Documents, paragraphs, codes, coders and each coder's progress."""
+    with open_project(ctx) as project:
+        data = status_data(project)
+    if as_json:
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    summary = Table.grid(padding=(0, 2))
+    summary.add_row("Project", str(data["project"]))
+    for key in ("documents", "paragraphs", "codes", "variables"):
+        summary.add_row(key.capitalize(), f"{data[key]:,}")
+    out.print(summary)
+    speakers = data["speakers"]
+    if speakers:
+        table = Table(title="Speakers", title_justify="left")
+        table.add_column("Speaker")
+        table.add_column("Country")
+        table.add_column("Documents", justify="right")
+        for row in speakers:  # type: ignore[attr-defined]
+            table.add_row(row["speaker"] or "—", row["country"] or "—", str(row["documents"]))
+        out.print(table)
+    coders = data["coders"]
+    if coders:
+        table = Table(title="Coders", title_justify="left")
+        table.add_column("Coder")
+        table.add_column("Done", justify="right")
+        table.add_column("Of", justify="right")
+        table.add_column("%", justify="right")
+        for row in coders:  # type: ignore[attr-defined]
+            share = 100 * row["done"] / row["total"] if row["total"] else 0.0
+            table.add_row(row["coder"], f"{row['done']:,}", f"{row['total']:,}", f"{share:.0f}")
+        out.print(table)
+    else:
+        out.print("No coder has started yet: accord code --coder NAME")
