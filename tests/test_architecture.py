@@ -1,0 +1,48 @@
+"""The promises of DESIGN.md section 1 and README, checked so they cannot rot."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from tests.conftest import REPO
+
+
+def test_core_packages_never_load_textual() -> None:
+    code = (
+        "import sys, store, exports; "
+        "import pkgutil, importlib; "
+        "[importlib.import_module(m.name) for p in (store, exports) "
+        " for m in pkgutil.walk_packages(p.__path__, p.__name__ + '.')]; "
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'tui')); "
+        "print(bad); sys.exit(1 if bad else 0)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_cli_does_not_load_textual_for_data_commands() -> None:
+    code = (
+        "import sys; from click.testing import CliRunner; from tui.cli import main; "
+        "r = CliRunner().invoke(main, ['status', '--help']); "
+        "sys.exit(1 if 'textual' in sys.modules or r.exit_code else 0)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_import_linter_contracts_hold() -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", "import sys; from importlinter.cli import lint_imports_command; "
+         "sys.exit(lint_imports_command())"],
+        cwd=REPO, capture_output=True, text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "2 kept, 0 broken" in result.stdout
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    readme = (REPO / "README.md").read_text()
+    ci_lines = (REPO / ".ci" / "run").read_text().splitlines()
+    command = next(line for line in ci_lines if "pytest" in line)
+    assert f"```sh\n{command}\n```" in readme
