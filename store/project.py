@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -19,10 +21,38 @@ BUSY_TIMEOUT_MS = 10_000
 """How long a write waits for another coder's process holding the file (two windows open)."""
 
 
+class _Database(Database):
+    """sqlite-utils' Database whose transactions take the write lock when they begin.
+
+    A plain (deferred) BEGIN reads first and asks for the lock at its first write; if another
+    coder's process committed in between, SQLite fails at once with "database is locked"
+    instead of waiting out the busy timeout. BEGIN IMMEDIATE waits, so two coders never clash.
+    """
+
+    @contextlib.contextmanager
+    def atomic(self) -> Iterator[Database]:
+        if self.conn.in_transaction:
+            with super().atomic():
+                yield self
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self
+        except BaseException:
+            self.rollback()
+            raise
+        else:
+            try:
+                self.conn.execute("COMMIT")
+            except BaseException:
+                self.rollback()
+                raise
+
+
 def connect(path: Path) -> Database:
     """Open a SQLite file the way every Accord connection must: WAL, foreign keys, busy timeout."""
     conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000)
-    db = Database(conn)
+    db = _Database(conn)
     db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     db.execute("PRAGMA foreign_keys = ON")
     db.execute("PRAGMA journal_mode = WAL")

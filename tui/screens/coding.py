@@ -36,19 +36,19 @@ class CodingScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("1", "toggle_digit('1')", "Toggle", key_display="1-9", id="coding.toggle"),
         *[Binding(str(i), f"toggle_digit('{i}')", f"Toggle code {i}", show=False) for i in range(2, 10)],
-        Binding("enter", "done", "Done+next", priority=True, id="coding.done"),
-        Binding("left", "move(-1)", "Prev", priority=True, key_display="←", id="coding.previous"),
-        Binding("right", "move(1)", "Next", priority=True, key_display="→", id="coding.next"),
+        Binding("enter", "done", "Done", id="coding.done"),
+        Binding("left", "move(-1)", "Prev", key_display="←", id="coding.previous"),
+        Binding("right", "move(1)", "Next", key_display="→", id="coding.next"),
         Binding("u,ctrl+z", "undo", "Undo", key_display="u", id="coding.undo"),
+        Binding("question_mark", "help", "Help", key_display="?", id="coding.help"),
         Binding("f", "flag", "Flag", id="coding.flag"),
         Binding("e", "note", "Note", id="coding.note"),
         Binding("slash", "search", "Search", key_display="/", id="coding.search"),
-        Binding("g", "documents", "Documents", id="coding.documents"),
+        Binding("g", "documents", "Docs", id="coding.documents"),
         Binding(CONTEXT_KEY, "context", "Context", id="coding.context"),
         Binding("space", "toggle_highlighted", "Toggle highlighted", show=False, id="coding.toggle_highlighted"),
-        Binding("pageup", "scroll_text(-1)", "Scroll text up", show=False, priority=True),
-        Binding("pagedown", "scroll_text(1)", "Scroll text down", show=False, priority=True),
-        Binding("question_mark", "help", "Help", key_display="?", id="coding.help"),
+        Binding("pageup", "scroll_text(-1)", "Scroll text up", show=False),
+        Binding("pagedown", "scroll_text(1)", "Scroll text down", show=False),
         Binding("q", "app.quit", "Quit", id="coding.quit"),
     ]
 
@@ -71,7 +71,7 @@ class CodingScreen(Screen[None]):
                 yield CodebookList(self.codebook, id="codebook")
                 yield CodePanel(id="code-panel", markup=False)
                 yield Static(id="note", markup=False)
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one(CodebookList).focus()

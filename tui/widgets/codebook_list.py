@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.text import Text
+from textual.binding import Binding, BindingType
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
@@ -20,8 +23,18 @@ def prompt(row: Row, value: object, levels: dict[str, str]) -> Text:
     return Text.assemble((keys, "bold"), indent, "    ", row.code.label, ": ", (level, "bold"))
 
 
-class CodebookList(OptionList):
-    """Codes and variables; only rows whose state changed are redrawn."""
+class CodebookList(OptionList, inherit_bindings=False):
+    """Codes and variables; only rows whose state changed are redrawn.
+
+    Only up/down/home/end are its own: enter, left/right and page keys belong to the screen.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up", "cursor_up", "Up", show=False),
+        Binding("down", "cursor_down", "Down", show=False),
+        Binding("home", "first", "First", show=False),
+        Binding("end", "last", "Last", show=False),
+    ]
 
     def __init__(self, view: CodebookView, id: str | None = None) -> None:
         self.rows = view.rows
