@@ -120,17 +120,38 @@ class CorpusMixin:
         row = self.db.execute("select count(*) from documents where position < ?", [position]).fetchone()
         return int(row[0])
 
-    def search(self, query: str, limit: int = 200) -> list[Hit]:
-        """Paragraphs containing every word of `query` (full-text, diacritics ignored), best first."""
+    RANK_LIMIT = 5000
+    """Above this many matches, search returns them in corpus order: ranking every match costs
+    about 1 ms per 600 paragraphs, and a list of thousands is browsed, not read best-first."""
+
+    def search_count(self, query: str) -> int:
+        """How many paragraphs contain every word of `query`."""
+        match = _fts_query(query)
+        if not match:
+            return 0
+        return int(self.db.execute(
+            "select count(*) from paragraphs_fts where paragraphs_fts match ?", [match]
+        ).fetchone()[0])
+
+    def search(self, query: str, limit: int = 200, ranked: bool | None = None) -> list[Hit]:
+        """Paragraphs containing every word of `query` (full-text, diacritics ignored).
+
+        Best first when `ranked`; in import order (corpus order unless documents were replaced) when not. By default (None) ranked unless more
+        than RANK_LIMIT paragraphs match, so that a common word stays instant on a big corpus.
+        """
         match = _fts_query(query)
         if not match:
             return []
+        if ranked is None:
+            ranked = self.search_count(query) <= self.RANK_LIMIT
+        # The index's own order (rowid, the import order) streams: `p.seq` would sort every match.
+        order = "rank" if ranked else "paragraphs_fts.rowid"
         rows = self.db.execute(
-            """
+            f"""
             select p.id, p.seq, p.document_id,
                    snippet(paragraphs_fts, 0, '[', ']', '…', 12) as snippet
             from paragraphs_fts join paragraphs p on p.rowid = paragraphs_fts.rowid
-            where paragraphs_fts match ? order by rank limit ?
+            where paragraphs_fts match ? order by {order} limit ?
             """,
             [match, limit],
         )
