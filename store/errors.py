@@ -13,6 +13,10 @@ class ProjectError(AccordError):
     """The project file is missing, not an Accord project, too new, or damaged."""
 
 
+class StorageError(ProjectError):
+    """The project file cannot be read or written: disk full, read-only, damaged, locked."""
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong in an input file, located as precisely as the format allows."""
