@@ -114,3 +114,18 @@ def test_read_only_connection_write_is_a_clear_error(tmp_path: Path) -> None:
 def test_create_in_a_missing_folder_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(StorageError, match="cannot open"):
         Project.create(tmp_path / "no" / "such" / "p.db", small_codebook())
+
+
+def test_big_files_check_the_coders_work_at_open(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past FULL_CHECK_MAX_BYTES open checks only the work tables: damage there is still caught."""
+    import store.integrity
+
+    monkeypatch.setattr(store.integrity, "FULL_CHECK_MAX_BYTES", 0)
+    path = closed_project(tmp_path / "p.db")
+    with Project.open(path) as project:
+        root = project.db.execute("select rootpage from sqlite_master where name = 'codings'").fetchone()[0]
+    with path.open("r+b") as handle:
+        handle.seek((root - 1) * 4096)
+        handle.write(b"\xff" * 64)
+    with pytest.raises(ProjectError, match="damaged"):
+        Project.open(path)
