@@ -40,8 +40,9 @@ def storage_error(error: sqlite3.Error, path: Path) -> StorageError | None:
         )
     if primary == SQLITE_READONLY:
         return StorageError(
-            f"cannot save to {path}: the file or its folder is read-only. "
-            "Make both writable, or copy the project somewhere you can write"
+            f"cannot write to {path}: the file or its folder is read-only (Accord writes the "
+            "project and two companion files, -wal and -shm, beside it). Make both writable, "
+            "or copy the project somewhere you can write"
         )
     if primary == SQLITE_CANTOPEN:
         return StorageError(
@@ -50,7 +51,7 @@ def storage_error(error: sqlite3.Error, path: Path) -> StorageError | None:
             "Check the permissions of the file and its folder"
         )
     if primary in (SQLITE_CORRUPT, SQLITE_NOTADB):
-        return StorageError(f"{path} is damaged ({error}); {RESTORE_ADVICE}")
+        return StorageError(f"{path} is damaged ({error}); {RESTORE_ADVICE}", damaged=True)
     if primary == SQLITE_IOERR:
         return StorageError(f"cannot read or write {path}: the disk reported an error ({error})")
     if primary == SQLITE_BUSY:

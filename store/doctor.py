@@ -16,7 +16,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from store.connection import connect
-from store.errors import ProjectError
+from store.errors import ProjectError, StorageError
 from store.integrity import header_problem
 from store.records import sha256_text
 from store.schema import SCHEMA_VERSION
@@ -75,7 +75,12 @@ def diagnose(path: Path) -> list[Finding]:
         for check in (_integrity, _schema, _orphans, _text_hashes, _order, _search_index):
             try:
                 findings += check(db, path)
-            except (sqlite3.DatabaseError, ProjectError) as error:
+            except StorageError as error:
+                if not error.damaged:
+                    raise  # read-only, full or locked: the one-line error says what to do
+                findings.append(Finding(check.__name__.strip("_").replace("_", "-"),
+                                        f"the check could not run ({error.__cause__})", SALVAGE.format(path=path)))
+            except sqlite3.DatabaseError as error:
                 findings.append(Finding(check.__name__.strip("_").replace("_", "-"),
                                         f"the check could not run ({error})", SALVAGE.format(path=path)))
             if findings and findings[-1].check in ("integrity", "schema") and findings[-1].repair is None:
@@ -183,7 +188,9 @@ def _search_index(db: Database, path: Path) -> list[Finding]:
     try:
         db.execute("insert into paragraphs_fts (paragraphs_fts, rank) values ('integrity-check', 1)")
         stale = False
-    except (sqlite3.DatabaseError, ProjectError):
+    except StorageError as error:
+        if not error.damaged:
+            raise  # a read-only file cannot run FTS5's check: say so, do not call it stale
         stale = True
     if not (stale or missing):
         return []

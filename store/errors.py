@@ -16,6 +16,11 @@ class ProjectError(AccordError):
 class StorageError(ProjectError):
     """The project file cannot be read or written: disk full, read-only, damaged, locked."""
 
+    def __init__(self, message: str, damaged: bool = False) -> None:
+        super().__init__(message)
+        self.damaged = damaged
+        """True when SQLite found the file's pages or an index malformed."""
+
 
 @dataclass(frozen=True)
 class Problem:
