@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -256,3 +257,27 @@ def test_project_codebook_keeps_retired_codes_marked(tmp_path: Path) -> None:
         assert nuclear.retired and nuclear.parent_id == "wmd"
         assert current.by_id()["stance"].levels == (Level("support", "Supports"), Level("oppose", "Opposes"))
         assert not any(code.retired for code in current.walk() if code.id != "nuclear")
+
+
+def test_every_exclude_rule_of_the_real_codebook_says_which_code_to_use() -> None:
+    codebook = load_codebook(REPO / "codebook.yaml")
+    ids = set(codebook.by_id())
+    for code in codebook.walk():
+        if code.kind != "code":
+            continue
+        for rule in code.exclude:
+            assert "→" in rule, f"{code.id}: {rule}"
+            after = rule.split("→", 1)[1]
+            named = set(re.findall(r"\b[a-z]+(?:_[a-z]+)+\b|\b[a-z]{3,}\b", after)) & ids
+            named |= set(re.findall(r"\b[a-z]+_[a-z_]+\b", after))
+            assert named <= ids, f"{code.id}: unknown code in {rule!r}"
+            assert named or "no code" in after or "sub-code" in after or "WMD codes" in after, f"{code.id}: {rule}"
+
+
+def test_every_code_of_the_real_codebook_is_fully_documented() -> None:
+    for code in load_codebook(REPO / "codebook.yaml").walk():
+        assert code.definition and code.examples and code.key, code.id
+        if code.kind == "code":
+            assert code.include and code.exclude and code.keywords, code.id
+        for keyword in code.keywords:
+            assert len(keyword.split()) <= 5, f"{code.id}: {keyword!r} is a sentence, not a hint"
