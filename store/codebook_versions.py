@@ -100,7 +100,7 @@ class CodebookMixin:
             used = self._codings_per_code()
             blocked = [row.id for row in dropped if used.get(row.id)]
             if blocked and not retire:
-                listing = ", ".join(f"{code} ({used[code]} codings)" for code in blocked)
+                listing = ", ".join(f"{code} ({used[code]} coding{'s' if used[code] != 1 else ''})" for code in blocked)
                 raise AccordError(
                     f"the new codebook drops codes that have codings: {listing}; "
                     "keep them in the codebook, or pass --retire to retire them"
