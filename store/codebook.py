@@ -1,23 +1,19 @@
-"""Reading a codebook file: parse the YAML, validate everything, report every problem at once.
-
-The YAML is composed into nodes (not loaded into dicts) so that every problem can name the line
-and column it comes from, duplicate keys are seen, and `version: 1.0` stays the string "1.0".
-"""
+"""Reading a codebook file: parse the YAML, validate everything, report every problem at once."""
 
 from __future__ import annotations
 
 import difflib
-from collections import Counter
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-import yaml
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.nodes import MappingNode, Node
 
 from store.codebook_model import KINDS, Code, Codebook, Level
 from store.errors import CodebookError, Problem
+from store.yaml_nodes import NodeReader
 
 TOP_FIELDS = ("codebook", "version", "unit", "instructions", "codes", "variables")
 CODE_FIELDS = (
@@ -44,8 +40,6 @@ MAX_ID_LENGTH = 32
 MAX_LEVELS = 9
 """The coding screen picks a level with the digits 1-9."""
 UNITS = ("paragraph",)
-
-_NULL_TAG = "tag:yaml.org,2002:null"
 
 
 def default_codebook_path() -> Path:
@@ -106,42 +100,17 @@ class _Draft:
         return f"{noun} {self.id!r}" if self.id else noun
 
 
-class _Reader:
-    """Collects problems while reading one file."""
+class _Reader(NodeReader):
+    """Reads one codebook file into models, collecting every problem."""
 
     def __init__(self, filename: str) -> None:
-        self.filename = filename
-        self.problems: list[Problem] = []
+        super().__init__(filename)
         self.drafts: list[_Draft] = []
-        self.misspelt: set[tuple[int, str]] = set()
-        """(id of mapping node, known field) pairs where an unknown field looked like that one."""
-
-    def problem(self, node: Node | None, message: str) -> None:
-        if node is None:
-            self.problems.append(Problem(self.filename, None, None, message))
-        else:
-            mark = node.start_mark
-            self.problems.append(Problem(self.filename, mark.line + 1, mark.column + 1, message))
-
-    def fail_if_problems(self) -> None:
-        if self.problems:
-            self.problems.sort(key=lambda p: (p.line or 0, p.column or 0))
-            raise CodebookError(self.problems)
 
     # -- the file ---------------------------------------------------------------------------
 
     def read(self, text: str) -> Codebook:
-        try:
-            root = yaml.compose(text, Loader=yaml.SafeLoader)
-        except yaml.MarkedYAMLError as error:
-            mark = error.problem_mark or error.context_mark
-            what = " ".join(part for part in (error.context, error.problem) if part)
-            if "'\\t'" in what:
-                what += " (a tab: YAML indents with spaces only)"
-            line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
-            raise CodebookError([Problem(self.filename, line, column, f"YAML syntax: {what}")]) from error
-        except yaml.YAMLError as error:
-            raise CodebookError([Problem(self.filename, None, None, f"YAML syntax: {error}")]) from error
+        root = self.compose(text)
         if root is None:
             raise CodebookError([Problem(self.filename, 1, 1, "the codebook is empty")])
         if not isinstance(root, MappingNode):
@@ -171,82 +140,24 @@ class _Reader:
             source=text,
         )
 
-    # -- generic node readers -----------------------------------------------------------------
-
-    def mapping(self, node: MappingNode, allowed: tuple[str, ...], where: str) -> dict[str, Node]:
-        """The mapping's fields by name; unknown and repeated fields are problems."""
-        fields: dict[str, Node] = {}
-        first_seen: dict[str, Node] = {}
-        for key_node, value_node in node.value:
-            if not isinstance(key_node, ScalarNode):
-                self.problem(key_node, f"a field name must be a plain word in {where}")
-                continue
-            name = key_node.value
-            if name in first_seen:
-                self.problem(key_node, f"duplicate field {name!r} in {where} (first at line {first_seen[name].start_mark.line + 1})")
-                continue
-            first_seen[name] = key_node
-            if name not in allowed:
-                close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
-                hint = f"; did you mean {close[0]!r}?" if close else f"; known fields: {', '.join(allowed)}"
-                if close:
-                    self.misspelt.add((id(node), close[0]))
-                self.problem(key_node, f"unknown field {name!r} in {where}{hint}")
-                continue
-            fields[name] = value_node
-        return fields
-
-    def text(self, node: Node | None, name: str) -> str:
-        """A scalar field as text; empty when absent or null."""
-        if node is None:
-            return ""
-        if not isinstance(node, ScalarNode):
-            self.problem(node, f"{name} must be text, not a {_shape(node)}")
-            return ""
-        return "" if node.tag == _NULL_TAG else node.value.strip()
-
-    def texts(self, node: Node | None, name: str) -> tuple[str, ...]:
-        """A list of texts; a single text is accepted as a list of one."""
-        if node is None or (isinstance(node, ScalarNode) and node.tag == _NULL_TAG):
-            return ()
-        if isinstance(node, ScalarNode):
-            return (node.value.strip(),) if node.value.strip() else ()
-        if not isinstance(node, SequenceNode):
-            self.problem(node, f"{name} must be a list of texts, not a {_shape(node)}")
-            return ()
-        items = []
-        for item in node.value:
-            value = self.text(item, f"each entry of {name}")
-            if value:
-                items.append(value)
-        return tuple(items)
-
-    def sequence(self, node: Node | None, name: str) -> list[MappingNode]:
-        """A list of mappings (codes, variables, children, levels)."""
-        if node is None or (isinstance(node, ScalarNode) and node.tag == _NULL_TAG):
-            return []
-        if not isinstance(node, SequenceNode):
-            self.problem(node, f"{name} must be a list (entries starting with '- '), not a {_shape(node)}")
-            return []
-        entries = []
-        for item in node.value:
-            if isinstance(item, MappingNode):
-                entries.append(item)
-            else:
-                self.problem(item, f"each entry of {name} must be a mapping (id:, label:, ...), not a {_shape(item)}")
-        return entries
-
     # -- codes and variables ------------------------------------------------------------------
 
     def code(self, node: MappingNode, section: str, nested_in: _Draft | None) -> _Draft | None:
+        ancestor = nested_in
+        while ancestor is not None:
+            if ancestor.node is node:
+                self.problem(node, f"{ancestor.describe()} contains itself through a YAML alias")
+                return None
+            ancestor = ancestor.nested_in
         draft = _Draft(node=node, section=section, nested_in=nested_in)
         self.drafts.append(draft)
         fields = self.mapping(node, CODE_FIELDS, "a code" if section == "codes" else "a variable")
         draft.id_node = fields.get("id")
         draft.id = self.text(draft.id_node, "id") or None
         self.check_id(draft)
+        reported = len(self.problems)
         draft.label = self.text(fields.get("label"), "label")
-        if not draft.label and (id(node), "label") not in self.misspelt:
+        if not draft.label and len(self.problems) == reported and (id(node), "label") not in self.misspelt:
             self.problem(fields.get("label", node), f"{draft.describe()} has no label")
         draft.definition = self.text(fields.get("definition"), "definition")
         draft.texts = {name: self.texts(fields.get(name), name) for name in TEXT_LISTS}
@@ -343,10 +254,6 @@ class _Reader:
                          "(the coding screen picks a level with the digits 1-9)")
         return tuple(levels)
 
-    def problems_at(self, node: Node) -> bool:
-        line = node.start_mark.line + 1
-        return any(p.line == line for p in self.problems)
-
     # -- the whole tree -----------------------------------------------------------------------
 
     def check_unique(self) -> None:
@@ -425,11 +332,3 @@ class _Reader:
             levels=draft.levels,
             parent_id=parent_id,
         )
-
-
-def _shape(node: Node) -> str:
-    if isinstance(node, MappingNode):
-        return "mapping"
-    if isinstance(node, SequenceNode):
-        return "list"
-    return "text"

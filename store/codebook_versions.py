@@ -169,10 +169,14 @@ class CodebookMixin:
     def _record_version(self, codebook: Codebook) -> None:
         from store.coding import now
 
-        sha = sha256_text(codebook.source)
+        from store.codebook_yaml import dump_codebook
+
+        # A codebook built in code (e.g. from a .qdc file) has no YAML of its own: write one.
+        source = codebook.source or dump_codebook(codebook)
+        sha = sha256_text(source)
         self.db.execute(
             "insert or ignore into codebooks (sha256, yaml, loaded_at) values (?, ?, ?)",
-            [sha, codebook.source, now()],
+            [sha, source, now()],
         )
         self.db.execute(
             "insert into meta (key, value) values ('codebook_sha256', ?) "

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
+import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
-import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from store import Code, CodebookError, Level, Project
 from store.codebook import RESERVED_KEYS, default_codebook_path, load_codebook, parse_codebook
+from store.codebook_yaml import dump_codebook
 from tests.conftest import REPO, SMALL_YAML, small_codebook
 
 
@@ -281,3 +287,76 @@ def test_every_code_of_the_real_codebook_is_fully_documented() -> None:
             assert code.include and code.exclude and code.keywords, code.id
         for keyword in code.keywords:
             assert len(keyword.split()) <= 5, f"{code.id}: {keyword!r} is a sentence, not a hint"
+
+
+# -- hostile input ------------------------------------------------------------------------------
+
+
+def test_a_code_that_contains_itself_through_an_alias_is_a_problem_not_a_crash() -> None:
+    text = HEAD + "  - &loop\n    id: a\n    label: A\n    children: [*loop]\n"
+    assert one_problem(text) == "cb.yaml:3:5: code 'a' contains itself through a YAML alias"
+
+
+def test_non_text_values_are_named() -> None:
+    text = HEAD + "  - id: a\n    label: {x: 1}\n    keywords: {x: 1}\n  - 7\n"
+    assert problems(text) == [
+        "cb.yaml:4:12: label must be text, not a mapping",
+        "cb.yaml:5:15: keywords must be a list of texts, not a mapping",
+        "cb.yaml:6:5: each entry of codes must be a mapping (id:, label:, ...), not a text",
+    ]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(list("abc:-{}[] \n\t'\"&*!#|>?,19_") + [
+    "  - ", "id: ", "label: ", "codes:", "children:", "levels:", "kind: ", "key: ", "parent: ", "value: ",
+    "    ", "\n  ", "&x ", "*x", "single", "ordinal",
+]), max_size=60).map("".join))
+def test_any_text_gives_a_codebook_or_located_problems(text: str) -> None:
+    try:
+        parse_codebook(SMALL_YAML + text, "cb.yaml")
+    except CodebookError as error:
+        assert error.problems and all(p.file == "cb.yaml" for p in error.problems)
+
+
+# -- writing YAML back ----------------------------------------------------------------------------
+
+
+def test_dumped_real_codebook_reads_back_the_same() -> None:
+    codebook = load_codebook(REPO / "codebook.yaml")
+    text = dump_codebook(codebook)
+    assert replace(parse_codebook(text, "dumped.yaml"), source="") == replace(codebook, source="")
+    assert "instructions: |\n  What you are coding." in text
+
+
+def test_a_codebook_built_in_code_is_kept_as_yaml_in_the_project(tmp_path: Path) -> None:
+    built = replace(small_codebook(), source="")
+    with Project.create(tmp_path / "p.db", built) as project:
+        (stored,) = project.db.execute("select yaml from codebooks").fetchone()
+        assert stored == dump_codebook(built)
+        assert replace(project.codebook(), source="") == built
+
+
+# -- packaging --------------------------------------------------------------------------------
+
+
+def test_the_package_build_carries_the_codebook_itself(tmp_path: Path) -> None:
+    """store/data/codebook.yaml is a symlink to the root file; what setuptools builds (and
+    wheels are zipped from) must hold the file's contents, not a link."""
+    tree = tmp_path / "src"
+    tree.mkdir()
+    for name in ("pyproject.toml", "README.md", "codebook.yaml"):
+        shutil.copy2(REPO / name, tree / name)
+    for package in ("store", "tui", "exports"):
+        shutil.copytree(REPO / package, tree / package, symlinks=True,
+                        ignore=shutil.ignore_patterns("__pycache__"))
+    assert (tree / "store" / "data" / "codebook.yaml").is_symlink()
+    build = tmp_path / "build"
+    result = subprocess.run(
+        [sys.executable, "-c", "import sys; from setuptools import setup; "
+         f"sys.argv = ['setup.py', '-q', 'build_py', '--build-lib', {str(build)!r}]; setup()"],
+        cwd=tree, capture_output=True, text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    shipped = build / "store" / "data" / "codebook.yaml"
+    assert not shipped.is_symlink()
+    assert shipped.read_text(encoding="utf-8") == (REPO / "codebook.yaml").read_text(encoding="utf-8")
