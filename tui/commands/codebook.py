@@ -20,7 +20,7 @@ from tui.console import out
 FILE = click.Path(dir_okay=False, path_type=Path)
 
 
-@click.group()
+@click.group(short_help="Check, show and update the codebook.")
 def codebook() -> None:
     """Check a codebook file, show the project's codebook, apply a new version.
 
@@ -53,7 +53,7 @@ def summary(codebook: Codebook) -> str:
             f"{len(codebook.variables)} variables{version}")
 
 
-@codebook.command()
+@codebook.command(short_help="List every problem in a codebook file.")
 @click.argument("file", required=False, type=FILE)
 def check(file: Path | None) -> None:
     """Validate a codebook FILE and list every problem (exit code 1 when there are any).
@@ -66,7 +66,7 @@ def check(file: Path | None) -> None:
     click.echo(f"{path}: OK, {summary(loaded)}", err=True)
 
 
-@codebook.command()
+@codebook.command(short_help="The codebook as a tree.")
 @click.argument("file", required=False, type=FILE)
 @click.option("--brief", is_flag=True, help="Keys and labels only, without definitions.")
 @click.pass_obj
@@ -121,7 +121,7 @@ def _add_code(branch: Tree, code: Code, digits: dict[str, str], brief: bool) -> 
         _add_code(node, child, digits, brief)
 
 
-@codebook.command()
+@codebook.command(short_help="Apply a new codebook version.")
 @click.argument("file", type=FILE)
 @click.option("--retire", is_flag=True,
               help="Retire codes that the new version drops but that have codings: they stay in the "
