@@ -86,7 +86,7 @@ class _Para:
     """A Markdown heading: never joined with its neighbours."""
 
 
-def segment(text: str, markdown: bool = False) -> Segmented:
+def segment(text: str, markdown: bool = False, speaker: bool = True) -> Segmented:
     """Split `text` into paragraphs, each one line of clean text.
 
     Blank lines (and form feeds) separate blocks; the hard-wrapped lines of a block join into
@@ -98,6 +98,8 @@ def segment(text: str, markdown: bool = False) -> Segmented:
     Args:
         text: The whole text; any line ends.
         markdown: Treat `#` headings, list items and emphasis as Markdown.
+        speaker: Read an opening speaker label into `speaker` and `country` (False: leave it in
+            the text, as for the later rows of a document split over several table rows).
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n\n").replace("\u00a0", " ")
     if markdown:
@@ -114,20 +116,19 @@ def segment(text: str, markdown: bool = False) -> Segmented:
     texts = [_join(p.lines) for p in paragraphs]
     if markdown:
         texts = [_plain_markdown(t) for t in texts]
-    if texts and (match := _SPEAKER.match(texts[0])):
-        result.speaker = re.sub(r"\s+", " ", match["speaker"])
-        result.country = match["country"].strip() if match["country"] else None
-        texts[0] = texts[0][match.end():]
+    if speaker and texts and (label := speaker_label(texts[0])):
+        result.speaker, result.country, texts[0] = label
     result.paragraphs = [t for t in texts if t]
     return result
 
 
-def speaker_label(line: str) -> tuple[str, str | None] | None:
-    """The (speaker, country) of a line opening with a speaker's label, else None."""
+def speaker_label(line: str) -> tuple[str, str | None, str] | None:
+    """(speaker, country, the rest of the line) for a line opening with a speaker's label, else None."""
     match = _SPEAKER.match(line)
     if not match:
         return None
-    return re.sub(r"\s+", " ", match["speaker"]), (match["country"].strip() if match["country"] else None)
+    country = match["country"].strip() if match["country"] else None
+    return re.sub(r"\s+", " ", match["speaker"]), country, line[match.end():]
 
 
 def _drop_running_heads(lines: list[str]) -> tuple[list[str], list[str]]:
