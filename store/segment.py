@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 # --- running headers and footers ---------------------------------------------------------
 
-_RECORD_SYMBOL = r"(?:[SA]/(?:\d+/)?PV\.\d+(?:\s*\((?:Resumption|Resumed|Part)\s*\d*\))?)"
+_RECORD_SYMBOL = r"(?:[SA]/(?:\d+/)?PV\.\s?\d+(?:\s*\((?:Resumption|Resumed|Part)\s*\d*\))?)"
 """A verbatim record's symbol (S/PV.8140, A/60/PV.45, S/PV.5390 (Resumption 1))."""
 _JOB_NUMBER = r"(?:\d{2}-\d{5}[A-Z]?(?:\s*\([A-Z]\))?|\*\d{7,}\*)"
 """The UN job number printed in the footer (17-44953, 06-26591 (E)) and its barcode text."""
@@ -61,6 +61,9 @@ MIN_LINES_FOR_WIDTH = 8
 """Below this many lines the column width cannot be estimated; no length-based decisions then."""
 SHORT_LINE = 0.8
 """A sentence-final line this much shorter than the column ended its paragraph on the page."""
+UNWRAPPED_LINE = 160
+"""Lines this long (the median) were never wrapped at a column: each line is a paragraph, as
+word processors and scraped tables write them."""
 HEADING_LINE = 0.6
 """A lone line this much shorter than the column, without a full stop, is a heading."""
 
@@ -108,6 +111,8 @@ def segment(text: str, markdown: bool = False, speaker: bool = True) -> Segmente
     if markdown:
         lines = [re.sub(r"^>\s?", "", line) for line in lines]
     lines, dropped = _drop_running_heads(lines)
+    if _unwrapped(lines):
+        lines = [piece for line in lines for piece in (line, "")]
     width = _column_width(lines)
     paragraphs = _heal(_paragraphs(lines, width, markdown), width)
     result = Segmented(paragraphs=[], dropped=dropped)
@@ -161,6 +166,11 @@ def _at_an_edge(line: str) -> bool:
     """Header pieces stand at the ends of the line, the title between them."""
     pieces = [m.span() for m in _STRONG.finditer(line)] + [m.span() for m in _WEAK.finditer(line)]
     return any(start == 0 for start, _ in pieces) and any(end == len(line) for _, end in pieces)
+
+
+def _unwrapped(lines: list[str]) -> bool:
+    lengths = sorted(len(line) for line in lines if line)
+    return bool(lengths) and lengths[len(lengths) // 2] > UNWRAPPED_LINE
 
 
 def _column_width(lines: list[str]) -> int | None:

@@ -186,6 +186,25 @@ def test_plain_prose_with_blank_lines_and_a_heading() -> None:
     ]
 
 
+def test_unwrapped_lines_are_paragraphs_even_without_blank_lines() -> None:
+    first = "Kazakhstan calls for closer collaboration, transparency, enhanced legislation and stricter control " * 3
+    second = "We also underscore the gender-based implications of the illegal trade in small arms and light weapons " * 2
+    text = f"{first.strip()}.\n{second.strip()}.\nShort closing line.\n"
+    assert segment(text).paragraphs == [f"{first.strip()}.", f"{second.strip()}.", "Short closing line."]
+
+
+def test_symbol_with_a_space_and_a_heading_between_wrapped_paragraphs() -> None:
+    body = "the Council has before it a report on the illicit trade in small arms and\nlight weapons and"
+    text = (
+        "Conventional arms\n\n"
+        + "\n".join([body] * 4) + " its\n\nS/PV. 5390\n\n" + "\n".join([body] * 4) + " ends here.\n"
+    )
+    result = segment(text)
+    assert result.paragraphs[0] == "Conventional arms"
+    assert len(result.paragraphs) == 2 and "S/PV" not in result.paragraphs[1]
+    assert " and its the Council has" in result.paragraphs[1]
+
+
 @pytest.mark.parametrize("newline", ["\r\n", "\r"])
 def test_windows_and_old_mac_line_ends(newline: str) -> None:
     text = "One line\nwrapped.\n\nTwo.\n".replace("\n", newline)
