@@ -13,7 +13,7 @@ class NotText(AccordError):
 
 
 _MAGIC = (
-    (b"%PDF", "a PDF file: extract its text first (for example `pdftotext -layout FILE.pdf`) and import the .txt"),
+    (b"%PDF", "a PDF file: extract its text first (`pdftotext FILE.pdf`) and import the .txt"),
     (b"PK\x03\x04", "a ZIP archive (a Word .docx file? give it the .docx extension)"),
     (b"\xd0\xcf\x11\xe0", "an old Word/Excel file: save it as .docx or .csv"),
     (b"{\\rtf", "an RTF file: save it as .docx or .txt"),

@@ -28,7 +28,7 @@ MARKDOWN_SUFFIXES = (".md", ".markdown")
 TABLE_SUFFIXES = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
 SUPPORTED = (*TEXT_SUFFIXES, *MARKDOWN_SUFFIXES, *TABLE_SUFFIXES, ".docx")
 _HINTS = {
-    ".pdf": "PDF is not read directly: extract its text (for example `pdftotext -layout FILE.pdf`) and import the .txt",
+    ".pdf": "PDF is not read directly: extract its text (`pdftotext FILE.pdf`) and import the .txt",
     ".doc": "Word 97-2003 files are not read: save it as .docx",
     ".rtf": "RTF files are not read: save it as .docx or .txt",
     ".json": "JSON is read one object per line: save it as .jsonl",

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from store.segment import segment, speaker_label
 from tests.conftest import KAZAKHSTAN
@@ -238,3 +242,12 @@ def test_markdown_headings_lists_and_emphasis() -> None:
 def test_empty_and_blank_text_have_no_paragraphs() -> None:
     assert segment("").paragraphs == []
     assert segment("\n \n\t\n\f").paragraphs == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("abcXY .,-?\n\n\n\t\r\f\u00a0")), max_size=400))
+def test_segmentation_never_loses_or_invents_text(text: str) -> None:
+    # No digits, slashes or colons: nothing here is a running header or a speaker label.
+    paragraphs = segment(text).paragraphs
+    assert re.sub(r"\s", "", "".join(paragraphs)) == re.sub(r"\s", "", text)
+    assert all(p and p == p.strip() and "\n" not in p and "  " not in p for p in paragraphs)

@@ -106,7 +106,7 @@ def _print_summary(report: ImportReport, problems: list[Problem], total: tuple[i
     if not files_read and not problems:
         _say(f"No files to import (Accord reads {', '.join(SUPPORTED)}).")
     if problems:
-        _say(f"{_n(len(problems), 'problem')} above; everything else was imported.")
+        _say(f"{_n(len(problems), 'problem')} above; whatever else could be read was imported.")
     _say(f"The project now has {_n(total[0], 'document')} and {_n(total[1], 'paragraph')}.")
 
 
