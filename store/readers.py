@@ -95,7 +95,11 @@ def find_files(paths: Iterable[str | Path]) -> tuple[list[SourceFile], list[Prob
                 files.append(SourceFile(path, path.stem))
         else:
             problems.append(Problem(str(path), None, None, "no such file or folder"))
-    return files, problems
+    # A file named twice (itself and inside its folder) is read once, under its first id.
+    once: dict[Path, SourceFile] = {}
+    for file in files:
+        once.setdefault(file.path.resolve(), file)
+    return list(once.values()), problems
 
 
 def read_file(

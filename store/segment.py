@@ -140,16 +140,25 @@ def _drop_running_heads(lines: list[str]) -> tuple[list[str], list[str]]:
     """Blank out header and footer lines; a blank keeps the page break visible to `_heal`."""
     titles: set[str] = set()
     heads: set[int] = set()
+    lone: list[int] = []
     for i, line in enumerate(lines):
         if not line:
             continue
         rest = _WEAK.sub(" ", _STRONG.sub(" ", line)).strip()
         if not rest:
-            if _STRONG.search(line) or _WEAK.fullmatch(line) or len(_WEAK.findall(line)) > 1:
+            if _STRONG.search(line) or len(_WEAK.findall(line)) > 1:
                 heads.add(i)
+            elif _WEAK.fullmatch(line):
+                lone.append(i)
         elif _STRONG.search(line) and _TITLE.fullmatch(rest) and _at_an_edge(line):
             heads.add(i)
             titles.add(rest)
+    # A page number or date alone is a header when the page break shows beside it; between
+    # two lines of a paragraph it is text ("adopted on / 18 December 2017 / by consensus").
+    for i in lone:
+        beside = [j for j in (i - 1, i + 1) if 0 <= j < len(lines)]
+        if any(not lines[j] or j in heads or j in lone for j in beside) or len(beside) < 2:
+            heads.add(i)
     # pdftotext may put the short title on a line of its own between the symbol and the date.
     filled = [i for i, line in enumerate(lines) if line]
     for before, i, after in zip(filled, filled[1:], filled[2:]):

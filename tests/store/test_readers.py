@@ -242,3 +242,9 @@ def test_two_files_with_one_id(tmp_path: Path) -> None:
     documents, [problem] = read_paths([tmp_path / "a", tmp_path / "s.md"])
     assert [d.paragraphs for d in documents] == [["One."]]
     assert "already read from" in problem.message and problem.file == str(tmp_path / "s.md")
+
+
+def test_a_file_named_twice_is_read_once(tmp_path: Path) -> None:
+    (tmp_path / "s.txt").write_text("One.\n")
+    documents, problems = read_paths([tmp_path, tmp_path / "s.txt", tmp_path / "." / "s.txt"])
+    assert problems == [] and [d.id for d in documents] == ["s"]

@@ -147,6 +147,22 @@ def test_header_pieces_on_lines_of_their_own_are_dropped() -> None:
     assert len(result.paragraphs) == 2
 
 
+def test_a_date_or_number_alone_inside_a_paragraph_stays() -> None:
+    text = "The resolution was adopted on\n18 December 2017\nby consensus, in paragraph\n12\nof the text.\n\n7\n"
+    assert segment(text).paragraphs == [
+        "The resolution was adopted on 18 December 2017 by consensus, in paragraph 12 of the text."]
+
+
+def test_a_lead_in_ending_with_a_colon_keeps_its_list_apart() -> None:
+    text = ("We propose three measures:\n\nFirst, better stockpile management.\n\n"
+            "Secondly, the measures\nlisted in:\n\nresolution 2370 (2017), which we support.\n")
+    assert segment(text).paragraphs == [
+        "We propose three measures:",
+        "First, better stockpile management.",
+        "Secondly, the measures listed in: resolution 2370 (2017), which we support.",
+    ]
+
+
 def test_document_symbols_inside_sentences_stay() -> None:
     text = ("The Secretary-General's report (S/2017/1025) and the record S/PV.8140 of\n"
             "18 December 2017 are before the Council.\n")
