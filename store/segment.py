@@ -51,6 +51,8 @@ _SENTENCE_END = re.compile(r"[.?!…][\"”’')\]]*$")
 _STARTS_NEW = re.compile(r"^[\"“‘'(\[]?[A-Z0-9]")
 _MD_HEADING = re.compile(r"^#{1,6}\s+(.*?)\s*#*\s*$")
 _MD_SETEXT = re.compile(r"^(=+|-+)\s*$")
+_MD_BREAK = re.compile(r"^(?:(?:[-*_]\s*){3,}|```.*|~~~.*)$")
+"""A thematic break or a code fence: a boundary between paragraphs, not text."""
 _MD_LIST = re.compile(r"^(?:[-*+]\s+|\d{1,3}[.)]\s+)")
 _MD_BULLET = re.compile(r"^[-*+]\s+")
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
@@ -217,6 +219,9 @@ def _paragraphs(lines: list[str], width: int | None, markdown: bool) -> list[_Pa
             continue
         if markdown and current and _MD_SETEXT.match(line) and len(current) == 1:
             close(heading=True)
+            continue
+        if markdown and _MD_BREAK.match(line):
+            close()
             continue
         if current and _starts_paragraph(current[-1], line, width, markdown):
             close()

@@ -240,7 +240,10 @@ def test_markdown_headings_lists_and_emphasis() -> None:
         "- better stockpile management;\n"
         "- stricter border_control at customs posts.\n\n"
         "> Quoted text of a resolution\n> that wraps.\n"
-        "<!-- a note for the editors -->\n"
+        "<!-- a note for the editors -->\n\n"
+        "* * *\n\n"
+        "Closing\n=======\n\n"
+        "Thank you.\n"
     )
     result = segment(text, markdown=True)
     assert result.title == "Statement by Kazakhstan"
@@ -252,6 +255,8 @@ def test_markdown_headings_lists_and_emphasis() -> None:
         "better stockpile management;",
         "stricter border_control at customs posts.",
         "Quoted text of a resolution that wraps.",
+        "Closing",
+        "Thank you.",
     ]
 
 
