@@ -8,7 +8,8 @@ import click
 def register(group: click.Group) -> None:
     """Add every command to the top-level group (imports stay light: no Textual here)."""
     from tui.commands.codebook import codebook
+    from tui.commands.corpus import import_
     from tui.commands.project import init, status
 
-    for command in (init, status, codebook):
+    for command in (init, import_, status, codebook):
         group.add_command(command)
