@@ -72,6 +72,11 @@ def status(ctx: Context, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
+    print_status(data)
+
+
+def print_status(data: dict[str, object]) -> None:
+    """Render `status_data` as Rich tables on stdout (shared with `accord demo`)."""
     summary = Table.grid(padding=(0, 2))
     summary.add_row("Project", str(data["project"]))
     for key in ("documents", "paragraphs", "codes", "variables"):
