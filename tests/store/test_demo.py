@@ -77,7 +77,9 @@ def test_variables_are_set_and_sometimes_differ(demo: Path) -> None:
             amina = project.codings(paragraph.id, "amina")
             ben = project.codings(paragraph.id, "ben")
             if project.status(paragraph.id, "amina").status == "done":
-                assert all(v in amina for v in variables), paragraph.id
+                coded = any(amina.get(c.id) == 1 for c in project.codes() if c.kind == "code")
+                # The codebook's rule: variables on every paragraph with a code, on no other.
+                assert all((v in amina) == coded for v in variables), paragraph.id
             if amina and ben:
                 differing += any(amina.get(v) != ben.get(v) for v in variables)
         assert differing >= 2
@@ -89,6 +91,8 @@ def test_notes_and_a_flag_wait_for_discussion(demo: Path) -> None:
         assert flagged.flagged and flagged.note
         assert project.status("05_russia:3", "amina").note
         assert not project.status("05_russia:3", "amina").flagged
+        # Both coded it: adjudication has two codings to compare.
+        assert project.status("05_russia:3", "amina").status == "done" == flagged.status
 
 
 def test_the_demo_is_the_same_on_every_machine(demo: Path, tmp_path: Path) -> None:
@@ -121,7 +125,7 @@ def test_a_failed_rebuild_leaves_the_old_demo_and_no_debris(tmp_path: Path, monk
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("store.demo.simulate_coders", broken)
+    monkeypatch.setattr("store.demo_coders.simulate_coders", broken)
     with pytest.raises(RuntimeError):
         build_demo(tmp_path, fresh=True)
     assert sorted(p.name for p in tmp_path.iterdir()) == [DEMO_FILE]
