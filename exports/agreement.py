@@ -66,7 +66,7 @@ def weight_matrix(q: int, weights: str = "identity") -> np.ndarray:
 
 def _gwet_parts(ratings: Ratings, weights: np.ndarray) -> tuple[float, np.ndarray] | Coefficient:
     """Observed (weighted) agreement p_a and category shares π_k, Gwet (2014) eq. 2.8-2.9."""
-    counts = ratings.counts()
+    counts = ratings.counts
     raters = counts.sum(axis=1)
     rated = raters >= 1
     paired = raters >= 2

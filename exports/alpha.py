@@ -104,7 +104,8 @@ def _prepared(data: object, level: str, categories: Sequence[object] | None) -> 
     ratings = Ratings.of(data, categories)
     if level in ("interval", "ratio") and ratings.numeric_categories() is None:
         return f"{level} alpha needs numeric values"
-    if level == "ordinal" and categories is None and ratings.numeric_categories() is None:
+    ordered = categories is not None or isinstance(data, Ratings)  # a Ratings carries its order
+    if level == "ordinal" and not ordered and ratings.numeric_categories() is None:
         return "ordinal alpha needs the order of the values: pass categories= in order"
     if level == "ratio" and (v := ratings.numeric_categories()) is not None and (v < 0).any():
         return "ratio alpha needs values of zero or more"
@@ -112,7 +113,7 @@ def _prepared(data: object, level: str, categories: Sequence[object] | None) -> 
 
 
 def _pairable_counts(ratings: Ratings) -> tuple[np.ndarray, np.ndarray]:
-    counts = ratings.counts()
+    counts = ratings.counts
     values = counts.sum(axis=1)
     keep = values >= 2
     return counts[keep], values[keep]
@@ -166,7 +167,7 @@ def alpha_interval(
     units = len(values)
     if units < 2:
         return Interval(None, None, "a bootstrap interval needs at least two units coded by two or more coders")
-    patterns, frequency = np.unique(counts, axis=0, return_counts=True)
+    patterns, frequency = _patterns(counts)
     m = patterns.sum(axis=1)
     q = patterns.shape[1]
     # Each pattern's contribution to the coincidence matrix (Krippendorff 2011, §C).
@@ -202,3 +203,18 @@ def alpha_interval(
     low, high = np.percentile(result, [tail, 100 - tail])
     return Interval(float(low), float(high), None, len(result))
 
+
+
+def _patterns(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct rows of a units x categories count matrix and how often each occurs.
+
+    Rows are read as numbers in base (largest count + 1) when that fits in 63 bits, which makes
+    this a one-dimensional unique: many times faster than a row-wise one at 100,000 units.
+    """
+    base = int(counts.max()) + 1 if counts.size else 1
+    q = counts.shape[1]
+    if q * np.log2(max(base, 2)) < 62:
+        weights = base ** np.arange(q, dtype=np.int64)
+        keys, first, frequency = np.unique(counts.astype(np.int64) @ weights, return_index=True, return_counts=True)
+        return counts[first], frequency
+    return np.unique(counts, axis=0, return_counts=True)

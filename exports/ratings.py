@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from numbers import Number
 
 import numpy as np
@@ -109,8 +110,9 @@ class Ratings:
         """The ratings of some coders only (for pairwise coefficients)."""
         return Ratings(self.codes[list(indices)], self.categories)
 
+    @cached_property
     def counts(self) -> np.ndarray:
-        """Units x categories: how many coders gave each category to each unit."""
+        """Units x categories: how many coders gave each category to each unit (computed once)."""
         q = len(self.categories)
         unit = np.broadcast_to(np.arange(self.units), self.codes.shape)
         present = self.codes != MISSING

@@ -12,6 +12,7 @@ from store.codebook_model import Codebook
 from store.codebook_versions import CodebookMixin
 from store.coding import CodingMixin, now
 from store.corpus import CorpusMixin
+from store.done_codings import DoneCodingsMixin
 from store.errors import ProjectError
 from store.schema import SCHEMA_VERSION, migrate
 
@@ -31,7 +32,7 @@ def connect(path: Path) -> Database:
     return db
 
 
-class Project(CorpusMixin, CodingMixin, CodebookMixin):
+class Project(CorpusMixin, CodingMixin, CodebookMixin, DoneCodingsMixin):
     """An open Accord project file. Every write is committed before the method returns."""
 
     def __init__(self, db: Database, path: Path) -> None:
