@@ -44,21 +44,22 @@ NO_VARIATION = (
 _TOLERANCE = 1e-12
 
 
-def weight_matrix(q: int, weights: str = "identity") -> np.ndarray:
-    """Agreement weights between q ordered categories (1 on the diagonal).
+def weight_matrix(q: int, weights: str = "identity", scores: np.ndarray | None = None) -> np.ndarray:
+    """Agreement weights between q ordered categories (1 on the diagonal), Gwet (2014, §3.5).
 
-    `identity` (nominal), `linear` 1-|k-l|/(q-1), `quadratic` 1-(k-l)²/(q-1)², `ordinal` as in
-    Gwet (2014, §3.5): 1 - C(|k-l|+1, 2) / max C, the weights of AC2 for ordinal scales.
+    `identity` (nominal); `linear` 1 - |x_k - x_l| / (x_max - x_min) and `quadratic`
+    1 - (x_k - x_l)² / (x_max - x_min)² over the category scores x (their values when numeric,
+    else their ranks); `ordinal` 1 - C(|k-l|+1, 2) / max C over ranks, the weights of AC2.
     """
-    k = np.arange(q)
-    gap = np.abs(k[:, None] - k[None, :]).astype(np.float64)
+    ranks = np.arange(q, dtype=np.float64)
+    x = ranks if scores is None else np.asarray(scores, dtype=np.float64)
     if weights == "identity" or q < 2:
         return np.eye(q)
-    if weights == "linear":
-        return 1 - gap / (q - 1)
-    if weights == "quadratic":
-        return 1 - gap**2 / (q - 1) ** 2
+    if weights in ("linear", "quadratic"):
+        power = 1 if weights == "linear" else 2
+        return 1 - np.abs(x[:, None] - x[None, :]) ** power / (x.max() - x.min()) ** power
     if weights == "ordinal":
+        gap = np.abs(ranks[:, None] - ranks[None, :])
         pairs = (gap + 1) * gap / 2
         return 1 - pairs / pairs.max()
     raise ValueError(f"unknown weights {weights!r}: use identity, linear, quadratic or ordinal")
@@ -122,7 +123,7 @@ def gwet_ac1(data: object, categories: Sequence[object] | None = None, weights: 
         return Coefficient.undefined(
             "Gwet's AC1 needs at least two categories; declare the possible values with categories="
         )
-    w = weight_matrix(q, weights)
+    w = weight_matrix(q, weights, ratings.numeric_categories())
     parts = _gwet_parts(ratings, w)
     if isinstance(parts, Coefficient):
         return parts
