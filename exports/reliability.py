@@ -9,7 +9,7 @@ on alpha: 0.800 and over reliable, 0.667 and over tentative, below unreliable.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from itertools import combinations
@@ -24,6 +24,8 @@ from store.done_codings import DoneCodings
 
 RELIABLE = 0.800
 TENTATIVE = 0.667
+SHOWN_SPLITS = 50
+"""Split paragraphs listed per code in the terminal, Markdown and HTML (JSON lists them all)."""
 LEVEL_OF_KIND = {"code": "nominal", "single": "nominal", "ordinal": "ordinal"}
 
 
@@ -128,6 +130,8 @@ class ReliabilityReport:
     seed: int
     codes: list[CodeReliability] = field(default_factory=list)
     pairs: list[PairSummary] = field(default_factory=list)
+    texts: dict[str, str] = field(default_factory=dict)
+    """Text of the first `SHOWN_SPLITS` split paragraphs of each code, for the reports."""
 
 
 def reliability_report(
@@ -137,6 +141,7 @@ def reliability_report(
     documents: Sequence[str] | None = None,
     replicates: int = 1000,
     seed: int = 0,
+    on_code: Callable[[str], None] | None = None,
 ) -> ReliabilityReport:
     """Agreement for every chosen code and variable over paragraphs two or more coders have done.
 
@@ -146,6 +151,7 @@ def reliability_report(
         documents: restrict to these documents.
         replicates: bootstrap samples for alpha's 95 % interval (0: no interval).
         seed: the bootstrap's random seed, so that a report can be reproduced.
+        on_code: called with each code's id once its figures are done (progress bars).
     """
     known = {row.id: row for row in project.codes()}
     chosen = list(codes) if codes else [row.id for row in known.values() if not row.retired]
@@ -174,7 +180,11 @@ def reliability_report(
         levels = [value for value, _ in project.levels(code)] if row.kind != "code" else [0, 1]
         ratings = _ratings(data, code, row.kind, levels)
         report.codes.append(_code_reliability(data, ratings, row.id, row.label, row.kind, replicates, seed))
+        if on_code:
+            on_code(code)
     report.pairs = _pair_summaries(data.coders, report.codes)
+    shown = {str(pid) for code in report.codes for pid in code.splits.paragraph_ids[:SHOWN_SPLITS]}
+    report.texts = project.paragraph_texts(sorted(shown))
     return report
 
 

@@ -108,6 +108,18 @@ class DoneCodingsMixin:
                 values.setdefault(code_id, []).append(CodedValues(position[coder], value, at))
         return DoneCodings(names, paragraphs, done, values)
 
+    def paragraph_texts(self, ids: Sequence[str]) -> dict[str, str]:
+        """The text of each listed paragraph, in one query (unknown ids left out)."""
+        if not ids:
+            return {}
+        import json
+
+        rows = self.db.execute(
+            "select p.id, p.text from paragraphs p join json_each(?) j on j.value = p.id",
+            [json.dumps(list(ids))],
+        ).fetchall()
+        return dict(rows)
+
     def _all_coders(self) -> list[str]:
         return [row[0] for row in self.db.execute("select id from coders order by id")]
 
