@@ -247,8 +247,9 @@ def _splits(data: DoneCodings, kept: Ratings, mask: np.ndarray) -> Splits:
     """Paragraphs where the coders who gave a value did not all give the same one."""
     codes = kept.codes
     present = codes != MISSING
-    high = np.where(present, codes, -1).max(axis=0)
-    low = np.where(present, codes, np.iinfo(np.int64).max).min(axis=0)
+    high = np.where(present, codes, -1).max(axis=0, initial=-1)
+    big = np.iinfo(np.int64).max
+    low = np.where(present, codes, big).min(axis=0, initial=big)
     split_at = np.flatnonzero(high != low)
     paragraph_ids = np.array(data.paragraphs, dtype=object)[mask][split_at]
     return Splits(data.coders, paragraph_ids, codes[:, split_at], kept.categories)

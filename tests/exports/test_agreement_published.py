@@ -177,3 +177,18 @@ def test_bootstrap_interval_narrows_with_more_units() -> None:
     small = alpha_interval(np.array([truth[:100], noisy[:100]]), seed=1)
     large = alpha_interval(np.array([truth, noisy]), seed=1)
     assert large.high - large.low < (small.high - small.low) / 2
+
+
+@pytest.mark.parametrize(
+    "data",
+    [np.zeros((0, 0)), np.zeros((2, 0)), [[1, 2, 3]], [[None, None], [None, None]], np.zeros((0, 4))],
+    ids=["nothing", "no units", "one coder", "all missing", "no coders"],
+)
+@pytest.mark.parametrize(
+    "function",
+    [percent_agreement, cohen_kappa, fleiss_kappa, scott_pi, brennan_prediger, gwet_ac1, krippendorff_alpha],
+)
+def test_degenerate_shapes_are_undefined_never_an_error(function, data) -> None:
+    result = function(data)
+    assert result.value is None and result.reason
+    assert alpha_interval(data).low is None
