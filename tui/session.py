@@ -33,23 +33,7 @@ class View:
 
 def project_codebook(project: Project) -> Codebook:
     """The project's current codebook with every field (keywords, rules, examples)."""
-    try:
-        return project.codebook()
-    except ModuleNotFoundError:  # TEMPORARY until store/codebook.py lands on main
-        from store import Level
-
-        rows = project.codes(include_retired=False)
-
-        def build(row: object) -> Code:
-            children = tuple(build(r) for r in rows if r.parent_id == row.id)  # type: ignore[attr-defined]
-            levels = tuple(Level(v, l) for v, l in project.levels(row.id))  # type: ignore[attr-defined]
-            return Code(id=row.id, label=row.label, kind=row.kind, key=row.key,  # type: ignore[attr-defined]
-                        definition=row.definition or "", children=children, levels=levels,
-                        parent_id=row.parent_id)  # type: ignore[attr-defined]
-
-        top = [build(r) for r in rows if r.parent_id is None]
-        return Codebook(title="codebook", codes=tuple(c for c in top if c.kind == "code"),
-                        variables=tuple(c for c in top if c.kind != "code"))
+    return project.codebook()
 
 
 class CodingSession:
