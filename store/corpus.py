@@ -152,8 +152,12 @@ class CorpusMixin:
             "select count(*) from paragraphs_fts where paragraphs_fts match ?", [match]
         ).fetchone()[0])
 
-    def search(self, query: str, limit: int = 200, ranked: bool | None = None) -> list[Hit]:
+    def search(self, query: str, limit: int = 200, ranked: bool | None = None,
+               marks: tuple[str, str] = ("[", "]")) -> list[Hit]:
         """Paragraphs containing every word of `query` (full-text, diacritics ignored).
+
+        The snippet puts `marks` around the matched words (a screen that shows UN text, which
+        has brackets of its own, passes characters that never occur in text).
 
         Best first when `ranked`; in import order (corpus order unless documents were replaced) when not. By default (None) ranked unless more
         than RANK_LIMIT paragraphs match, so that a common word stays instant on a big corpus.
@@ -168,11 +172,11 @@ class CorpusMixin:
         rows = self.db.execute(
             f"""
             select p.id, p.seq, p.document_id,
-                   snippet(paragraphs_fts, 0, '[', ']', '…', 12) as snippet
+                   snippet(paragraphs_fts, 0, ?, ?, '…', 12) as snippet
             from paragraphs_fts join paragraphs p on p.rowid = paragraphs_fts.rowid
             where paragraphs_fts match ? order by {order} limit ?
             """,
-            [match, limit],
+            [marks[0], marks[1], match, limit],
         )
         return [Hit(paragraph_id=r[0], seq=r[1], document_id=r[2], snippet=r[3]) for r in rows]
 

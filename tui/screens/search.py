@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import ClassVar
 
@@ -22,10 +23,17 @@ LIMIT = 200
 """Best hits shown; a narrower query finds the rest."""
 
 
+MARKS = ("\x02", "\x03")
+"""Around matched words in snippets: control characters, since UN text has [brackets] of its own."""
+
+
 def hit_prompt(hit: Hit) -> Text:
-    """`document ¶ position  …snippet…` as plain text (the snippet may hold UN [brackets])."""
+    """`document ¶ position  …snippet…` with the matched words in bold (never parsed as markup)."""
     document, _, position = hit.paragraph_id.rpartition(":")
-    return Text.assemble((f"{document} ¶{position}  ", "bold"), " ".join(hit.snippet.split()))
+    line = Text(f"{document} ¶{position}  ", style="bold")
+    for i, part in enumerate(re.split("[\x02\x03]", " ".join(hit.snippet.split()))):
+        line.append(part, style="bold reverse" if i % 2 else "")
+    return line
 
 
 def as_you_type(query: str) -> str:
@@ -70,7 +78,8 @@ class SearchScreen(ModalScreen[int | None]):
         """Search on a connection of this thread (SQLite connections stay in their thread)."""
         with Project.open(self.project_path) as project:
             total = project.search_count(query) if query.strip() else 0
-            hits = project.search(query, limit=LIMIT, ranked=total <= project.RANK_LIMIT) if total else []
+            hits = project.search(query, limit=LIMIT, ranked=total <= project.RANK_LIMIT,
+                                  marks=MARKS) if total else []
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self.show_hits, query, hits, total)
 
