@@ -9,7 +9,6 @@ import pytest
 from store import Project, ProjectError
 from store.demo import DEMO_FILE, build_demo
 
-pytest.importorskip("store.readers", reason="the importer has not landed yet")
 
 EXPECTED_PARAGRAPHS = {
     "01_peru": 6, "02_nigeria": 6, "03_denmark": 5, "04_japan": 5, "05_russia": 6,

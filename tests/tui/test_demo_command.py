@@ -15,7 +15,6 @@ from store.demo import DEMO_FILE
 from tui.cli import main
 from tui.commands.demo import user_data_dir
 
-pytest.importorskip("store.readers", reason="the importer has not landed yet")
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> object:
