@@ -69,6 +69,8 @@ def demo(ctx: Context, directory: Path | None, fresh: bool, coder: str | None, n
         from tui.app import AccordApp
 
         AccordApp(path, coder_name(coder)).run()
+        err.print(f"Your work is saved in {path}; reopen it with: accord --project {_shell_quote(path)} code",
+                  soft_wrap=True, markup=False)
         return
     from store import Project
     from tui.commands.project import print_status, status_data
