@@ -1,6 +1,8 @@
 """The document unit: paragraph counts, coded counts and shares per code, one row per document.
 
-Counts add up across chunks (a document may straddle two), so each chunk is reduced to sums and
+A share divides a code's count by the coded paragraphs that have a value for that code (with
+--consensus or --majority a disagreement leaves a paragraph without one; for a variable, the
+paragraphs where it was set). Counts add up across chunks (a document may straddle two), so each chunk is reduced to sums and
 the sums are added at the end. A document with no coded paragraph has missing counts and
 shares, not zeros: nobody looked at it.
 """
@@ -21,6 +23,10 @@ def count_name(code: CodeSpec, level: str | None = None) -> str:
 
 def share_name(code: CodeSpec, level: str | None = None) -> str:
     return f"{code.id}_share" if level is None else f"{code.id}_{level}_share"
+
+
+def _valued_name(code: CodeSpec) -> str:
+    return f"\x00{code.id}:valued"
 
 
 def _measures(codes: list[CodeSpec]) -> list[tuple[CodeSpec, str | None, str]]:
@@ -47,7 +53,7 @@ def document_columns(codes: list[CodeSpec], documents: pd.DataFrame, meta_column
     ]
     for code, level, label in _measures(codes):
         columns.append(Column(count_name(code, level), f"{label}: coded paragraphs", "int"))
-        columns.append(Column(share_name(code, level), f"{label}: share of coded paragraphs", "float"))
+        columns.append(Column(share_name(code, level), f"{label}: share of coded paragraphs with a value", "float"))
     return columns
 
 
@@ -71,10 +77,12 @@ def document_rows(
             coders += [c for c in chosen["coder"].unique() if c not in coders]
         coded = chosen["_coded"].astype(bool)
         frame["coded"] = coded.astype(int)
+        for code in codes:
+            frame[_valued_name(code)] = (chosen[code.id].notna().to_numpy() & coded).astype(int)
         for code, level, _ in measures:
             column = chosen[code.id]
             hit = column.eq(1) if level is None else column.astype(object).eq(level)
-            frame[count_name(code, level)] = (hit.fillna(False) & coded).astype(int)
+            frame[count_name(code, level)] = (hit.fillna(False).astype(bool) & coded).astype(int)
         partials.append(frame.groupby(keys, sort=False).sum())
     sums = pd.concat(partials).groupby(level=list(range(len(keys))), sort=False).sum() if partials else None
     index = (
@@ -91,7 +99,8 @@ def document_rows(
     for code, level, _ in measures:
         count = out[count_name(code, level)] if count_name(code, level) in out else pd.Series(0, index=out.index)
         count = count.fillna(0).astype(pd.Int64Dtype()).where(looked_at, pd.NA)
+        valued = (out[_valued_name(code)] if _valued_name(code) in out else pd.Series(0, index=out.index)).fillna(0)
         out[count_name(code, level)] = count
-        out[share_name(code, level)] = (count.astype(float) / out["coded"].astype(float)).where(looked_at, float("nan"))
+        out[share_name(code, level)] = (count.astype(float) / valued.astype(float)).where(valued > 0, float("nan"))
     columns = document_columns(codes, documents, [c for c in documents.columns if c not in ("document_id", *DOCUMENT_FIELDS)], per_coder)
     yield out[[c.name for c in columns]]

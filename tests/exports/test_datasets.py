@@ -95,8 +95,15 @@ def test_document_unit_counts_and_shares(project: Project) -> None:
     rows = frame(code_two_coders(project), whose="coder", coder="alice", unit="document")
     assert rows.loc["doc1", ["paragraphs", "coded", "border_control_n"]].tolist() == [3, 2, 2]
     assert rows.loc["doc1", "border_control_share"] == 1.0
-    assert rows.loc["doc1", "stance_support_share"] == 0.5
+    assert rows.loc["doc1", "stance_support_share"] == 1.0  # of the paragraphs where stance was set
     assert rows.loc["doc2", ["paragraphs", "coded", "wmd_n", "wmd_share"]].tolist() == [2, 1, 1, 1.0]
+
+
+def test_document_share_leaves_out_disagreements(project: Project) -> None:
+    rows = frame(code_two_coders(project), whose="majority", unit="document")
+    # doc1:1 both apply border_control; doc1:2 is a tie (missing): 1 of 1, not 1 of 2.
+    assert rows.loc["doc1", ["coded", "border_control_n", "border_control_share"]].tolist() == [2, 1, 1.0]
+    assert rows.loc["doc1", "wmd_share"] == 0.0
 
 
 def test_document_unit_adds_up_across_chunks(project: Project) -> None:

@@ -7,7 +7,8 @@ import click
 
 def register(group: click.Group) -> None:
     """Add every command to the top-level group (imports stay light: no Textual here)."""
+    from tui.commands.export import export
     from tui.commands.project import init, status
 
-    for command in (init, status):
+    for command in (init, status, export):
         group.add_command(command)
