@@ -78,6 +78,10 @@ def build_dataset(
     if spec.unit not in ("paragraph", "document"):
         raise AccordError(f"the unit must be paragraph or document, not {spec.unit!r}")
     codes = code_specs(project)
+    clashes = sorted(code.id for code in codes if code.id in RESERVED or code.id.startswith("meta_"))
+    if clashes:
+        raise AccordError(f"code ids {', '.join(clashes)} are names of Accord's own export columns; "
+                          "rename them in the codebook (ids become column names)")
     coders = _coders(project, spec)
     documents = document_frame(project, reserved={code.id for code in codes})
     meta_columns = [c for c in documents.columns if c not in ("document_id", *DOCUMENT_FIELDS)]
