@@ -38,8 +38,3 @@ def atomic_path(path: Path, force: bool = False) -> Iterator[Path]:
         temporary.unlink(missing_ok=True)
         raise
 
-
-def write_text(path: Path, text: str, force: bool = False) -> None:
-    """Write `text` as UTF-8 to `path` atomically (see atomic_path)."""
-    with atomic_path(path, force) as temporary:
-        temporary.write_text(text, encoding="utf-8")

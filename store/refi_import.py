@@ -9,9 +9,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
+from store.codebook import parse_codebook
 from store.codebook_model import Code, Codebook, Level
+from store.codebook_yaml import dump_codebook
 from store.corpus import ImportReport, paragraph_id
 from store.errors import AccordError
 from store.project import Project
@@ -191,7 +191,9 @@ def codebook_from_qdc(path: Path, current: Codebook | None) -> Codebook:
     title = current.title if current else refi.name
     draft = Codebook(title=title, version=current.version if current else "", unit="paragraph",
                      instructions=current.instructions if current else "", codes=tuple(codes), variables=tuple(variables))
-    return Codebook(**{**draft.__dict__, "source": codebook_yaml(draft)})
+    # Through YAML and back: the project keeps every version as YAML, and the parser checks
+    # what the .qdc brought (ids, levels) exactly as it checks a codebook file.
+    return parse_codebook(dump_codebook(draft), f"{path} (as codebook YAML)")
 
 
 def slug(name: str) -> str:
@@ -200,35 +202,4 @@ def slug(name: str) -> str:
     return ("c_" + text if not text[0].isalpha() else text)[:32]
 
 
-def codebook_yaml(codebook: Codebook) -> str:
-    """The codebook as the YAML Accord reads (what the project keeps as the version's text)."""
-
-    def code(item: Code) -> dict:
-        data: dict = {"id": item.id, "label": item.label}
-        if item.kind != "code":
-            data["kind"] = item.kind
-        for name in ("key", "definition"):
-            if getattr(item, name):
-                data[name] = getattr(item, name)
-        for name in ("include", "exclude", "examples", "keywords"):
-            if getattr(item, name):
-                data[name] = list(getattr(item, name))
-        if item.levels:
-            data["levels"] = [{"value": level.value, "label": level.label} for level in item.levels]
-        if item.children:
-            data["children"] = [code(child) for child in item.children]
-        return data
-
-    document: dict = {"codebook": codebook.title}
-    if codebook.version:
-        document["version"] = codebook.version
-    document["unit"] = codebook.unit
-    if codebook.instructions:
-        document["instructions"] = codebook.instructions
-    document["codes"] = [code(item) for item in codebook.codes]
-    if codebook.variables:
-        document["variables"] = [code(item) for item in codebook.variables]
-    return yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100)
-
-
-__all__ = ["AccordError", "RefiImportReport", "codebook_from_qdc", "codebook_yaml", "import_qdpx", "paragraph_spans"]
+__all__ = ["AccordError", "RefiImportReport", "codebook_from_qdc", "import_qdpx", "paragraph_spans"]

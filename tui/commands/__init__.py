@@ -7,8 +7,11 @@ import click
 
 def register(group: click.Group) -> None:
     """Add every command to the top-level group (imports stay light: no Textual here)."""
+    from tui.commands.codebook import codebook
+    from tui.commands.codebook_export import codebook_export
     from tui.commands.export import export
     from tui.commands.project import init, status
 
-    for command in (init, status, export):
+    codebook.add_command(codebook_export)
+    for command in (init, status, codebook, export):
         group.add_command(command)
