@@ -27,7 +27,7 @@ class Usage:
         return usage
 
     def describe(self, code_id: str, level: str | None = None) -> str:
-        """"12 paragraphs: alice 7 of 40 done (18%), bob 5 of 38 (13%)", or "never applied"."""
+        """"12 times: alice 7 of 40 done (18%), bob 5 of 38 done (13%)", or "never applied"."""
         counts = self.applied.get((code_id, level), {})
         if not counts:
             return "never applied"
@@ -37,7 +37,8 @@ class Usage:
             done = self.done.get(coder, 0)
             share = f" ({100 * counts[coder] / done:.0f}%)" if done else ""
             parts.append(f"{coder} {counts[coder]} of {done} done{share}")
-        return f"{sum(counts[c] for c in coders if c != CONSENSUS)} paragraphs by the coders: " + ", ".join(parts)
+        total = sum(counts[c] for c in coders if c != CONSENSUS)
+        return f"{total} time{'s' if total != 1 else ''} by the coders: " + ", ".join(parts)
 
 
 @dataclass

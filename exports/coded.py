@@ -7,8 +7,9 @@ never 0. Everything here works on whole ranges with pandas, never paragraph by p
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from store.coding import CONSENSUS
@@ -17,8 +18,6 @@ MIN_CODERS = 2
 """Unanimity and majority need at least two coders who did the paragraph; one coder is not a
 consensus, and treating them as one would hide that nobody checked their work."""
 
-_NA = "\x00na"
-"""Stands for "no value" while counting votes, so that a blank variable is a vote too."""
 
 
 @dataclass(frozen=True)
@@ -55,10 +54,82 @@ class Chunk:
     """paragraph_id, coder, status, flagged, note."""
     codings: pd.DataFrame
     """paragraph_id, coder, code, value (set values only)."""
+    _grids: dict[tuple[str, ...], Grid] = field(default_factory=dict, repr=False)
 
     @property
     def ids(self) -> pd.Index:
         return pd.Index(self.paragraphs["paragraph_id"], name="paragraph_id")
+
+    def grid(self, coders: list[str], codes: list[CodeSpec]) -> Grid:
+        """The chunk as arrays over (coder, paragraph[, code]), built once per set of coders."""
+        key = tuple(coders)
+        if key not in self._grids:
+            self._grids[key] = Grid.build(self, coders, codes)
+        return self._grids[key]
+
+
+@dataclass
+class Grid:
+    """Dense arrays for vote counting: coders x paragraphs (x codes).
+
+    `values` holds 0/1 for a code and, for a variable, 0 when not set or the level's 1-based
+    place. Counting votes over the first axis is then plain numpy, whatever the corpus size.
+    """
+
+    done: np.ndarray
+    flagged: np.ndarray
+    status: np.ndarray
+    note: np.ndarray
+    values: np.ndarray
+
+    @classmethod
+    def build(cls, chunk: Chunk, coders: list[str], codes: list[CodeSpec]) -> Grid:
+        ids = chunk.ids
+        k, n, m = len(coders), len(ids), len(codes)
+        coder_index = {coder: i for i, coder in enumerate(coders)}
+        done = np.zeros((k, n), dtype=bool)
+        flagged = np.zeros((k, n), dtype=np.int8)
+        status = np.full((k, n), None, dtype=object)
+        note = np.full((k, n), None, dtype=object)
+        values = np.zeros((k, n, m), dtype=np.int16)
+        rows = chunk.statuses
+        if len(rows):
+            who = rows["coder"].map(coder_index)
+            keep = who.notna().to_numpy()
+            ci = who.to_numpy()[keep].astype(int)
+            pi = ids.get_indexer(rows["paragraph_id"])[keep]
+            status[ci, pi] = rows["status"].to_numpy()[keep]
+            done[ci, pi] = rows["status"].to_numpy()[keep] == "done"
+            flagged[ci, pi] = pd.to_numeric(rows["flagged"]).fillna(0).to_numpy()[keep].astype(np.int8)
+            note[ci, pi] = rows["note"].to_numpy()[keep]
+        rows = chunk.codings
+        if len(rows):
+            # (code, value as text) -> (column, stored number); anything else (a 0, a level the
+            # codebook no longer has) maps to nothing and stays 0.
+            column: dict[str, int] = {}
+            number: dict[str, int] = {}
+            for j, code in enumerate(codes):
+                pairs = [("1", 1)] if code.is_code else [(v, i) for i, (v, _) in enumerate(code.levels, start=1)]
+                for value, place in pairs:
+                    column[f"{code.id}\x1f{value}"] = j
+                    number[f"{code.id}\x1f{value}"] = place
+            key = rows["code"] + "\x1f" + rows["value"].map(str)
+            j = key.map(column)
+            who = rows["coder"].map(coder_index)
+            keep = (j.notna() & who.notna()).to_numpy()
+            if keep.any():
+                ci = who.to_numpy()[keep].astype(int)
+                pi = ids.get_indexer(rows["paragraph_id"])[keep]
+                values[ci, pi, j.to_numpy()[keep].astype(int)] = key[keep].map(number).to_numpy().astype(np.int16)
+        return cls(done, flagged, status, note, values)
+
+
+def _column(code: CodeSpec, numbers: np.ndarray, present: np.ndarray, ids: pd.Index) -> pd.Series:
+    """A column from stored numbers: missing where not `present` (and, for variables, where 0)."""
+    if code.is_code:
+        return pd.Series(pd.arrays.IntegerArray(numbers.astype(np.int8), ~present), index=ids)
+    places = np.where(present & (numbers > 0), numbers - 1, -1)
+    return pd.Series(pd.Categorical.from_codes(places, dtype=code.dtype), index=ids)
 
 
 def coder_values(chunk: Chunk, coder: str, codes: list[CodeSpec]) -> pd.DataFrame:
@@ -66,25 +137,25 @@ def coder_values(chunk: Chunk, coder: str, codes: list[CodeSpec]) -> pd.DataFram
 
     Columns: one per code and variable, then `status`, `flag`, `note`, and `_coded` (done).
     """
+    return _frame(chunk, chunk.grid([coder], codes), 0, codes)
+
+
+def _frame(chunk: Chunk, grid: Grid, k: int, codes: list[CodeSpec]) -> pd.DataFrame:
     ids = chunk.ids
-    status = chunk.statuses[chunk.statuses["coder"] == coder].set_index("paragraph_id").reindex(ids)
-    done = (status["status"] == "done").to_numpy()
-    mine = chunk.codings[chunk.codings["coder"] == coder]
-    wide = mine.pivot(index="paragraph_id", columns="code", values="value") if len(mine) else pd.DataFrame()
-    wide = wide.reindex(index=ids, columns=[code.id for code in codes])
-    out = pd.DataFrame(index=ids)
-    for code in codes:
-        column = wide[code.id]
-        if code.is_code:
-            applied = column.isin([1, "1"]).astype("int8")
-            out[code.id] = pd.array(applied.where(done, None).to_numpy(), dtype=pd.Int8Dtype())
-        else:
-            out[code.id] = pd.Series(column.where(done, None).to_numpy(), index=ids, dtype=object).astype(code.dtype)
-    out["status"] = status["status"].astype(object).where(status["status"].notna(), None)
-    out["flag"] = pd.array(pd.to_numeric(status["flagged"]).fillna(0).astype(int).to_numpy(), dtype=pd.Int8Dtype())
-    out["note"] = status["note"].astype(object).where(status["note"].notna(), None)
+    done = grid.done[k]
+    out = pd.DataFrame({code.id: _column(code, grid.values[k, :, j], done, ids) for j, code in enumerate(codes)},
+                       index=ids)
+    out["status"] = grid.status[k]
+    out["flag"] = pd.array(grid.flagged[k], dtype=pd.Int8Dtype())
+    out["note"] = grid.note[k]
     out["_coded"] = done
     return out
+
+
+def all_coder_values(chunk: Chunk, coders: list[str], codes: list[CodeSpec]) -> list[pd.DataFrame]:
+    """Every coder's values, from one grid."""
+    grid = chunk.grid(coders, codes)
+    return [_frame(chunk, grid, k, codes) for k in range(len(coders))]
 
 
 def combined_values(chunk: Chunk, coders: list[str], codes: list[CodeSpec], rule: str) -> pd.DataFrame:
@@ -95,62 +166,33 @@ def combined_values(chunk: Chunk, coders: list[str], codes: list[CodeSpec], rule
     coder flagged the paragraph; `note` gathers every coder's note as "coder: note".
     """
     ids = chunk.ids
-    per_coder = {coder: coder_values(chunk, coder, codes) for coder in coders}
-    done_counts = sum((frame["_coded"].astype(int) for frame in per_coder.values()), pd.Series(0, index=ids))
-    out = pd.DataFrame(index=ids)
-    enough = done_counts >= MIN_CODERS
-    for code in codes:
-        out[code.id] = _agreed(per_coder, code, rule, done_counts).where(enough, None).astype(code.dtype)
-    out["coders_done"] = pd.array(done_counts.to_numpy(), dtype=pd.Int64Dtype())
-    out["flag"] = pd.array(
-        sum((frame["flag"].fillna(0).astype(int) for frame in per_coder.values()), pd.Series(0, index=ids))
-        .clip(upper=1).to_numpy(),
-        dtype=pd.Int8Dtype(),
-    )
-    out["note"] = _joined_notes(per_coder, ids)
-    out["_coded"] = enough.to_numpy()
+    grid = chunk.grid(coders, codes)
+    done = grid.done
+    count = done.sum(axis=0)
+    enough = count >= MIN_CODERS
+    columns = {}
+    for j, code in enumerate(codes):
+        votes = np.where(done, grid.values[:, :, j], -1)
+        places = len(code.levels) + 1 if not code.is_code else 2
+        tally = np.stack([(votes == v).sum(axis=0) for v in range(places)])  # (places, n)
+        winner = tally.argmax(axis=0)
+        top = tally.max(axis=0)
+        agreed = (top == count) if rule == "unanimous" else (top * 2 > count)
+        columns[code.id] = _column(code, winner, enough & agreed, ids)
+    out = pd.DataFrame(columns, index=ids)
+    out["coders_done"] = pd.array(count, dtype=pd.Int64Dtype())
+    out["flag"] = pd.array((grid.flagged.sum(axis=0) > 0).astype(np.int8), dtype=pd.Int8Dtype())
+    out["note"] = _joined_notes(coders, grid.note)
+    out["_coded"] = enough
     return out
 
 
-def _agreed(per_coder: dict[str, pd.DataFrame], code: CodeSpec, rule: str, done_counts: pd.Series) -> pd.Series:
-    """The value that the rule selects for one column, or None."""
-    votes = pd.concat(
-        [frame.loc[frame["_coded"], code.id].astype(object) for frame in per_coder.values()]
-    )
-    result = pd.Series(None, index=done_counts.index, dtype=object)
-    if votes.empty:
-        return result
-    votes = votes.where(votes.notna(), _NA)
-    tally = (
-        pd.DataFrame({"paragraph_id": votes.index, "value": votes.to_numpy()})
-        .groupby(["paragraph_id", "value"], sort=False).size().rename("n").reset_index()
-    )
-    distinct = tally.groupby("paragraph_id", sort=False).size()
-    top = tally.sort_values("n", ascending=False, kind="stable").drop_duplicates("paragraph_id").set_index("paragraph_id")
-    total = done_counts.reindex(top.index)
-    if rule == "unanimous":
-        chosen = distinct.reindex(top.index) == 1
-    else:
-        chosen = top["n"] * 2 > total
-    winners = top.loc[chosen, "value"]
-    winners = winners.where(winners != _NA, None)
-    result.loc[winners.index] = winners.to_numpy()
-    return result
-
-
-def _joined_notes(per_coder: dict[str, pd.DataFrame], ids: pd.Index) -> pd.Series:
-    notes = pd.Series(None, index=ids, dtype=object)
-    if not per_coder:
-        return notes
-    parts = pd.concat(
-        [frame["note"].map(lambda note, c=coder: f"{c}: {note}", na_action="ignore") for coder, frame in per_coder.items()],
-        axis=1,
-    )
-    # Notes are rare: join only the rows that have one (a row-wise apply over all would be slow).
-    some = parts.notna().any(axis=1)
-    if some.any():
-        notes[some] = parts[some].apply(lambda row: " | ".join(v for v in row if isinstance(v, str)), axis=1)
-    return notes
+def _joined_notes(coders: list[str], notes: np.ndarray) -> np.ndarray:
+    """Every coder's note on each paragraph as "coder: note | coder: note" (notes are rare)."""
+    out = np.full(notes.shape[1], None, dtype=object)
+    for i in np.flatnonzero((notes != None).any(axis=0)):  # noqa: E711 (elementwise)
+        out[i] = " | ".join(f"{coder}: {note}" for coder, note in zip(coders, notes[:, i]) if note)
+    return out
 
 
 def consensus_values(chunk: Chunk, coders: list[str], codes: list[CodeSpec]) -> pd.DataFrame:
@@ -166,11 +208,12 @@ def consensus_values(chunk: Chunk, coders: list[str], codes: list[CodeSpec]) -> 
     for code in codes:
         out[code.id] = adjudicated[code.id].where(use, fallback[code.id])
     out["flag"] = pd.array(
-        ((adjudicated["flag"].fillna(0) + fallback["flag"].fillna(0)) > 0).astype(int).to_numpy(), dtype=pd.Int8Dtype()
+        ((adjudicated["flag"].to_numpy() + fallback["flag"].to_numpy()) > 0).astype(np.int8), dtype=pd.Int8Dtype()
     )
-    adjudicated_note = adjudicated["note"].map(lambda note: f"{CONSENSUS}: {note}", na_action="ignore")
-    out["note"] = adjudicated_note.where(adjudicated_note.notna(), fallback["note"])
-    basis = pd.Series(None, index=chunk.ids, dtype=object)
+    mine = adjudicated["note"].to_numpy()
+    out["note"] = np.where(mine != None, [f"{CONSENSUS}: {n}" if n else None for n in mine],  # noqa: E711
+                           fallback["note"].to_numpy())
+    basis = np.full(len(use), None, dtype=object)
     basis[fallback["_coded"].to_numpy()] = "unanimous"
     basis[use] = "adjudicated"
     out["basis"] = basis

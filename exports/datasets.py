@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from exports.coded import Chunk, CodeSpec, coder_values, combined_values, consensus_values
+from exports.coded import Chunk, CodeSpec, all_coder_values, coder_values, combined_values, consensus_values
 from store import CONSENSUS, AccordError, Project
 
 WHOSE = ("coder", "consensus", "majority", "all")
@@ -206,11 +206,9 @@ def values(chunk: Chunk, spec: DatasetSpec, coders: list[str], codes: list[CodeS
         return consensus_values(chunk, coders, codes)
     if spec.whose == "majority":
         return combined_values(chunk, coders, codes, "majority")
-    frames = []
-    for coder in coders:
-        frame = coder_values(chunk, coder, codes)
+    frames = all_coder_values(chunk, coders, codes)
+    for coder, frame in zip(coders, frames):
         frame.insert(0, "coder", coder)
-        frames.append(frame)
     order = {pid: i for i, pid in enumerate(chunk.ids)}
     stacked = pd.concat(frames)
     key = stacked.index.map(order).to_numpy() * len(coders) + stacked["coder"].map({c: i for i, c in enumerate(coders)}).to_numpy()

@@ -33,8 +33,8 @@ def test_markdown_lists_every_code_with_rules_and_usage(project: Project) -> Non
     assert "**Definition:** Measures at borders & <customs>." in text
     assert "- internal policing: use `policing`" in text
     # alice applied it on doc1:1 and doc1:2 (both done), bob on doc1:1; consensus did not.
-    assert "**Applied:** 3 paragraphs by the coders: alice 2 of 3 done (67%), bob 1 of 2 done (50%)" in text
-    assert "`support` Supports: 2 paragraphs by the coders: alice 1 of 3 done (33%), bob 1 of 2 done (50%)" in text
+    assert "**Applied:** 3 times by the coders: alice 2 of 3 done (67%), bob 1 of 2 done (50%)" in text
+    assert "`support` Supports: 2 times by the coders: alice 1 of 3 done (33%), bob 1 of 2 done (50%)" in text
     assert "`oppose` Opposes: never applied" in text
     # wmd applied by alice on doc2:1 (done); her wmd on doc1:3 is not counted (not done)
     assert "### WMD (`wmd`)" in text and "alice 1 of 3 done" in text.split("### WMD")[1].split("####")[0]
