@@ -18,6 +18,9 @@ from pathlib import Path
 
 from store.errors import ProjectError
 
+MERGE_CACHE_KIB = -262_144
+"""Page cache while merging, in KiB (negative: SQLite's convention for a size, not pages)."""
+
 SHOWN = 5
 """How many examples a refusal or a conflict list names."""
 
@@ -104,10 +107,22 @@ def merge_files(project: object, paths: list[Path], dry_run: bool = False,
     for path in unique:
         Project.open(path).close()  # not SQLite, not Accord, newer, or unreadable: refused here
     report = MergeReport(dry_run=dry_run)
-    with db.ensure_autocommit_on():
+    # A larger page cache while merging: B-tree inserts of millions of rows stay in memory.
+    cache = conn.execute("pragma cache_size").fetchone()[0]
+    conn.execute(f"pragma cache_size = {MERGE_CACHE_KIB}")
+    try:
+        _merge_all(conn, db, unique, project.project_id, report, dry_run, on_file)  # type: ignore[attr-defined]
+    finally:
+        conn.execute(f"pragma cache_size = {cache}")
+    return report
+
+
+def _merge_all(conn: sqlite3.Connection, db: object, unique: list[Path], project_id: str,
+               report: MergeReport, dry_run: bool, on_file: Callable[[Path], None] | None) -> None:
+    with db.ensure_autocommit_on():  # type: ignore[attr-defined]
         for path in unique:
             with _attached(conn, [path]) as aliases:
-                _check(conn, aliases[0], path, project.project_id)  # type: ignore[attr-defined]
+                _check(conn, aliases[0], path, project_id)
         # SQLite attaches at most 10 files at once; more are merged ten at a time.
         limit = conn.getlimit(sqlite3.SQLITE_LIMIT_ATTACHED)
         for start in range(0, len(unique), limit):
@@ -126,7 +141,6 @@ def merge_files(project: object, paths: list[Path], dry_run: bool = False,
                     conn.execute("rollback")
                     raise
                 conn.execute("rollback" if dry_run else "commit")
-    return report
 
 
 class _attached:
@@ -282,6 +296,7 @@ def _merge_codings(conn: sqlite3.Connection, s: str, report: FileReport) -> None
     conn.execute(
         """insert into main.codings (paragraph_id, coder_id, code_id, value, updated_at)
            select paragraph_id, coder_id, code_id, value, updated_at from temp.merge_codings where theirs
+           order by paragraph_id, coder_id, code_id
            on conflict (paragraph_id, coder_id, code_id)
            do update set value = excluded.value, updated_at = excluded.updated_at"""
     )
@@ -311,7 +326,8 @@ def _stage_statuses(conn: sqlite3.Connection, s: str, report: FileReport) -> Non
     conn.execute("create unique index temp.merge_status_key on merge_status (paragraph_id, coder_id)")
     report.added["paragraph_status"] = conn.execute(
         """insert into main.paragraph_status (paragraph_id, coder_id, status, flagged, note, updated_at)
-           select paragraph_id, coder_id, status, flagged, note, updated_at from temp.merge_status where is_new"""
+           select paragraph_id, coder_id, status, flagged, note, updated_at from temp.merge_status where is_new
+           order by paragraph_id, coder_id"""
     ).rowcount
     # Fields that both machines changed without seeing the other's change: conflicts, reported
     # once resolved. Looked up only for rows whose last writes are unknown to the other side.
