@@ -149,15 +149,15 @@ def decide(project: object, paragraph_id: str, code_id: str, value: object,
             p.set_status(paragraph_id, adjudicator, "done")  # type: ignore[attr-defined]
 
 
-def undo_decision(project: object, adjudicator: str = CONSENSUS) -> str | None:
+def undo_decision(project: object, adjudicator: str = CONSENSUS) -> tuple[str, str] | None:
     """Take back the adjudicator's last decision (its status, note and value); returns its
-    paragraph id, or None when there is nothing to undo."""
+    (paragraph id, code id), or None when there is nothing to undo."""
     while True:
         target = project.undo(adjudicator)  # type: ignore[attr-defined]
         if target is None:
             return None
         if target.action == "code":
-            return target.paragraph_id
+            return target.paragraph_id, target.code_id
 
 
 def _undecided(project: object, paragraph_id: str, adjudicator: str) -> bool:

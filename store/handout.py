@@ -272,3 +272,24 @@ def _write_copy(conn: sqlite3.Connection, target: Path, coder: str) -> None:
             raise
     finally:
         conn.execute("detach database handout")
+
+
+@dataclass(frozen=True)
+class SampleProgress:
+    """The reliability sample: paragraphs assigned to two or more coders."""
+
+    paragraphs: int
+    done_by_all: int
+    """Of those, paragraphs that every coder assigned to them has marked done."""
+
+
+def sample_progress(project: object) -> SampleProgress:
+    """How much of the reliability sample every one of its coders has done."""
+    row = project.db.execute(  # type: ignore[attr-defined]
+        """select count(*), coalesce(sum(done = coders), 0) from (
+               select a.paragraph_id, count(*) as coders, sum(s.status is 'done') as done
+               from assignments a left join paragraph_status s
+                 on s.paragraph_id = a.paragraph_id and s.coder_id = a.coder_id
+               group by a.paragraph_id having count(*) >= 2)"""
+    ).fetchone()
+    return SampleProgress(int(row[0]), int(row[1]))

@@ -77,7 +77,7 @@ def test_decisions_complete_the_paragraph_and_undo_takes_them_back(coded: Projec
     assert open_disagreements(coded) == 0
     assert positions(coded, "doc1:1", "stance").decision == "support"
 
-    assert undo_decision(coded) == "doc1:1"
+    assert undo_decision(coded) == ("doc1:1", "stance")
     assert coded.codings("doc1:1", CONSENSUS) == {"border_control": 1, "wmd": 0}
     assert coded.status("doc1:1", CONSENSUS) == coded.status("doc1:1", "nobody")
     assert open_disagreements(coded) == 1

@@ -8,6 +8,7 @@ import click
 def register(group: click.Group) -> None:
     """Add every command to the top-level group (imports stay light: no Textual here)."""
     from tui.commands.project import init, status
+    from tui.commands.teams import adjudicate, handout, merge
 
-    for command in (init, status):
+    for command in (init, status, handout, merge, adjudicate):
         group.add_command(command)
