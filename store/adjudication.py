@@ -38,12 +38,15 @@ class Positions:
     decided: bool
 
 
-_DECIDED = """exists (select 1 from codings a where a.paragraph_id = v.paragraph_id and a.coder_id = ?
-                  and a.code_id = v.code_id and (a.value is not null or exists (
+_DECIDED_ROW = """(a.value is not null or exists (
                       select 1 from events e where e.coder_id = a.coder_id and e.at = a.updated_at
-                      and e.paragraph_id = a.paragraph_id and e.code_id = a.code_id and e.action = 'code')))"""
-"""SQL: the adjudicator has decided (paragraph, code) of votes row `v`: a value, or an explicit
-"no level" (a NULL written by a decision, not one left behind by undo)."""
+                      and e.paragraph_id = a.paragraph_id and e.code_id = a.code_id and e.action = 'code'))"""
+"""SQL: the adjudicator's codings row `a` is a decision: a value, or an explicit "no level" (a
+NULL written by a decision, not one left behind by undo)."""
+
+_DECIDED = f"""exists (select 1 from codings a where a.paragraph_id = v.paragraph_id and a.coder_id = ?
+                  and a.code_id = v.code_id and {_DECIDED_ROW})"""
+"""SQL: the adjudicator has decided the (paragraph, code) of votes row `v`."""
 
 
 def _votes(project: object, adjudicator: str, codes: list[str] | None, minimum: int) -> str:
@@ -123,10 +126,10 @@ def positions(project: object, paragraph_id: str, code_id: str, adjudicator: str
     values = {coder: (int(value or 0) if kind[0] == "code" else value) for coder, value, _ in rows}
     notes = {coder: note for coder, _, note in rows}
     decision = db.execute(
-        "select value from codings where paragraph_id = ? and coder_id = ? and code_id = ?",
+        f"""select a.value, {_DECIDED_ROW} from codings a where a.paragraph_id = ? and a.coder_id = ? and a.code_id = ?""",
         [paragraph_id, adjudicator, code_id],
     ).fetchone()
-    return Positions(values, notes, decision[0] if decision else None, decision is not None)
+    return Positions(values, notes, decision[0] if decision else None, bool(decision and decision[1]))
 
 
 def decide(project: object, paragraph_id: str, code_id: str, value: object,
