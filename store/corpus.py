@@ -61,13 +61,32 @@ class CorpusMixin:
         row = self.db.execute("select max(seq) from paragraphs").fetchone()
         return int(row[0] or 0)
 
-    def speakers(self) -> list[dict[str, object]]:
-        """Speakers and their countries with how many documents each, most frequent first."""
+    def speakers(self, limit: int = -1) -> list[dict[str, object]]:
+        """Speakers and their countries with their documents and paragraphs, most documents first."""
         rows = self.db.execute(
-            "select speaker, country, count(*) from documents group by speaker, country "
-            "order by count(*) desc, speaker"
+            """select d.speaker, d.country, count(*), sum(n) from documents d
+               left join (select document_id, count(*) as n from paragraphs group by document_id) p
+                 on p.document_id = d.id
+               group by d.speaker, d.country order by count(*) desc, sum(n) desc, d.speaker limit ?""",
+            [limit],
         )
-        return [{"speaker": r[0], "country": r[1], "documents": r[2]} for r in rows]
+        return [{"speaker": r[0], "country": r[1], "documents": r[2], "paragraphs": r[3] or 0} for r in rows]
+
+    def speaker_count(self) -> int:
+        """Number of distinct (speaker, country) pairs, as `speakers()` groups them."""
+        sql = "select count(*) from (select 1 from documents group by speaker, country)"
+        return int(self.db.execute(sql).fetchone()[0])
+
+    def document_overview(self, limit: int = -1) -> list[dict[str, object]]:
+        """Documents in corpus order with their paragraph counts, for a short overview."""
+        rows = self.db.execute(
+            """select d.id, d.title, d.speaker, d.country, d.date,
+                      (select count(*) from paragraphs p where p.document_id = d.id)
+               from documents d order by d.position limit ?""",
+            [limit],
+        )
+        keys = ("id", "title", "speaker", "country", "date", "paragraphs")
+        return [dict(zip(keys, row)) for row in rows]
 
     def documents(self, offset: int = 0, limit: int = -1) -> list[Document]:
         """Documents in corpus order, a page at a time."""

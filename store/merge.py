@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from store.errors import ProjectError
+from store.errors import ProjectError, StorageError
 
 MERGE_CACHE_KIB = -262_144
 """Page cache while merging, in KiB (negative: SQLite's convention for a size, not pages)."""
@@ -134,9 +134,9 @@ def _merge_all(conn: sqlite3.Connection, db: object, unique: list[Path], project
                         report.files.append(_merge_one(conn, alias, path))
                         if on_file:
                             on_file(path)
-                except sqlite3.DatabaseError as error:
+                except (sqlite3.DatabaseError, StorageError) as error:
                     conn.execute("rollback")
-                    raise ProjectError(f"merge stopped, nothing changed: {error}") from error
+                    raise _unreadable(batch, error) from error
                 except BaseException:
                     conn.execute("rollback")
                     raise
@@ -171,9 +171,6 @@ class _attached:
 def _check(conn: sqlite3.Connection, s: str, path: Path, project_id: str) -> None:
     """Refuse a file that cannot be merged, naming what differs; read-only."""
     try:
-        problems = [row[0] for row in conn.execute(f"pragma {s}.quick_check")]
-        if problems != ["ok"]:
-            raise ProjectError(f"{path} is damaged ({problems[0]}); it cannot be merged")
         row = conn.execute(f"select value from {s}.meta where key = 'project_id'").fetchone()
         if row is None or row[0] != project_id:
             raise ProjectError(
@@ -207,8 +204,17 @@ def _check(conn: sqlite3.Connection, s: str, path: Path, project_id: str) -> Non
                 f"{path} uses code {_listing(unknown)} that this project's codebook lacks; "
                 "apply that codebook here first (accord codebook update FILE)"
             )
-    except sqlite3.DatabaseError as error:
-        raise ProjectError(f"{path} cannot be read ({error}); it may be damaged") from error
+    except (sqlite3.DatabaseError, StorageError) as error:
+        raise _unreadable([path], error) from error
+
+
+def _unreadable(paths: list[Path], error: Exception) -> ProjectError:
+    """A read failure while merging, named by the files merged (the connection's own error
+    would name the project), with the nothing-changed promise."""
+    cause = error.__cause__ if isinstance(error, StorageError) and error.__cause__ else error
+    names = ", ".join(str(path) for path in paths)
+    return ProjectError(f"cannot read {names} ({cause}); it may be damaged: check it with "
+                        f"`accord --project FILE doctor`. Nothing was merged")
 
 
 def _listing(rows: list[tuple[object, ...]]) -> str:

@@ -214,9 +214,11 @@ def lead_and_laptop(tmp_path: Path) -> tuple[Path, Path, Path]:
 
 def refused(lead: Path, files: list[Path], message: str) -> None:
     before = snapshot(lead)
-    with Project.open(lead) as project, pytest.raises(ProjectError, match=message):
+    with Project.open(lead) as project, pytest.raises(ProjectError, match=message) as raised:
         merge_files(project, files)
     assert snapshot(lead) == before
+    if lead not in files:
+        assert str(lead) not in str(raised.value)  # the bad file is named, never the project
 
 
 def test_refuses_a_file_of_another_project(lead_and_laptop: tuple[Path, Path, Path], tmp_path: Path) -> None:

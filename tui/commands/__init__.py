@@ -7,8 +7,12 @@ import click
 
 def register(group: click.Group) -> None:
     """Add every command to the top-level group (imports stay light: no Textual here)."""
+    from tui.commands.codebook import codebook
+    from tui.commands.corpus import import_
+    from tui.commands.demo import demo
+    from tui.commands.doctor import doctor
     from tui.commands.project import init, status
     from tui.commands.teams import adjudicate, handout, merge
 
-    for command in (init, status, handout, merge, adjudicate):
+    for command in (init, import_, status, codebook, demo, doctor, handout, merge, adjudicate):
         group.add_command(command)
