@@ -138,6 +138,21 @@ def speaker_label(line: str) -> tuple[str, str | None, str] | None:
     return re.sub(r"\s+", " ", match["speaker"]), country, line[match.end():]
 
 
+def split_statements(result: Segmented) -> list[Segmented]:
+    """A whole meeting record as one Segmented per statement: each paragraph that opens with a
+    speaker's label starts the next one. Text before the first label is a statement without a
+    speaker (the record's cover page and agenda), kept so that nothing is lost."""
+    statements = [Segmented(paragraphs=[], speaker=result.speaker, country=result.country, title=result.title)]
+    for position, text in enumerate(result.paragraphs):
+        label = speaker_label(text) if position else None
+        if label:
+            speaker, country, rest = label
+            statements.append(Segmented(paragraphs=[rest] if rest else [], speaker=speaker, country=country))
+        else:
+            statements[-1].paragraphs.append(text)
+    return [statement for statement in statements if statement.paragraphs]
+
+
 def _drop_running_heads(lines: list[str]) -> tuple[list[str], list[str]]:
     """Blank out header and footer lines; a blank keeps the page break visible to `_heal`."""
     titles: set[str] = set()

@@ -248,3 +248,46 @@ def test_a_file_named_twice_is_read_once(tmp_path: Path) -> None:
     (tmp_path / "s.txt").write_text("One.\n")
     documents, problems = read_paths([tmp_path, tmp_path / "s.txt", tmp_path / "." / "s.txt"])
     assert problems == [] and [d.id for d in documents] == ["s"]
+
+
+RECORD = """\
+United Nations
+S/PV.8140
+Security Council
+Seventy-second year
+8140th meeting
+Monday, 18 December 2017, 10 a.m.
+
+The President (spoke in Japanese): I welcome the Under-Secretary-General.
+I now give her the floor.
+
+Ms. Nakamitsu: The illicit trade in small arms fuels armed conflict. The
+Secretary-General's report makes that clear.
+
+It also makes recommendations.
+
+Mr. Sadykov (Kazakhstan): I thank the Under-Secretary-General for her
+briefing.
+"""
+
+
+def test_split_speakers_makes_one_document_per_statement(tmp_path: Path) -> None:
+    (tmp_path / "S-PV-8140.txt").write_text(RECORD)
+    [whole], _ = read_paths([tmp_path / "S-PV-8140.txt"])
+    assert whole.id == "S-PV-8140" and whole.speaker is None and len(whole.paragraphs) == 6
+    documents, problems = read_paths([tmp_path / "S-PV-8140.txt"], split_speakers=True)
+    assert problems == []
+    assert [(d.id, d.speaker, d.country, len(d.paragraphs)) for d in documents] == [
+        ("S-PV-8140-001", None, None, 2),  # the cover page, kept
+        ("S-PV-8140-002", "The President", None, 1),
+        ("S-PV-8140-003", "Ms. Nakamitsu", None, 2),
+        ("S-PV-8140-004", "Mr. Sadykov", "Kazakhstan", 1),
+    ]
+    assert documents[1].paragraphs == ["I welcome the Under-Secretary-General. I now give her the floor."]
+    assert documents[3].paragraphs == ["I thank the Under-Secretary-General for her briefing."]
+
+
+def test_split_speakers_leaves_single_statements_alone(tmp_path: Path) -> None:
+    documents, problems = read_paths([KAZAKHSTAN], split_speakers=True)
+    assert problems == [] and [len(d.paragraphs) for d in documents] == [9, 8, 6, 8, 10]
+    assert documents[0].id == "000_e1ec27461f4a9ba7"

@@ -144,3 +144,15 @@ def test_init_import_status_as_in_the_readme(tmp_path: Path, monkeypatch: pytest
     assert runner.invoke(main, ["import", str(KAZAKHSTAN)]).exit_code == 0
     data = json.loads(runner.invoke(main, ["status", "--json"]).stdout)
     assert (data["documents"], data["paragraphs"]) == (5, 41)
+
+
+def test_split_speakers_option(db: Path, tmp_path: Path) -> None:
+    record = tmp_path / "S-PV-5390.txt"
+    record.write_text("The President: I give the floor to Kazakhstan.\n\n"
+                      "Ms. Alzhanova (Kazakhstan): Thank you.\n\nWe support the Programme of Action.\n")
+    result = accord(db, "import", "--split-speakers", str(record))
+    assert result.exit_code == 0, result.stderr
+    with Project.open(db) as project:
+        assert [(d.id, d.speaker, d.country) for d in project.documents()] == [
+            ("S-PV-5390-001", "The President", None), ("S-PV-5390-002", "Ms. Alzhanova", "Kazakhstan")]
+        assert len(project.paragraphs("S-PV-5390-002")) == 2

@@ -27,12 +27,15 @@ LISTED = 10
 @click.option("--id-column", metavar="C",
               help="Tables: the column holding the document id (default: id, doc_id or document_id if "
                    "present, else FILE-ROW).")
+@click.option("--split-speakers", is_flag=True,
+              help="Text files hold whole meeting records: one document per speaker's statement, with ids "
+                   "FILE-001, FILE-002... and each statement's speaker and country.")
 @click.option("--replace", is_flag=True,
               help="Replace documents whose file changed since they were imported; refused for a document "
                    "whose paragraphs have codings or statuses.")
 @click.pass_obj
 def import_(ctx: Context, paths: tuple[Path, ...], text_column: str | None, id_column: str | None,
-            replace: bool) -> None:
+            split_speakers: bool, replace: bool) -> None:
     """Import the files PATH... (folders are searched recursively) into the project.
 
     \b
@@ -66,7 +69,7 @@ def import_(ctx: Context, paths: tuple[Path, ...], text_column: str | None, id_c
         documents: list[SourceDocument] = []
         with progress_bar("Reading", total=len(files), minimum=PROGRESS_FROM) as bar:
             for source in files:
-                found, trouble = read_file(source, text_column, id_column)
+                found, trouble = read_file(source, text_column, id_column, split_speakers)
                 documents.extend(found)
                 problems.extend(trouble)
                 advance(bar)
