@@ -101,7 +101,12 @@ def status(ctx: Context, as_json: bool) -> None:
         if as_json:
             click.echo(json.dumps(data, indent=2, ensure_ascii=False))
             return
-        corpus = corpus_table(project, int(data["documents"])) if data["documents"] else None  # type: ignore[call-overload]
+        print_status(project, data)
+
+
+def print_status(project: Project, data: dict[str, object]) -> None:
+    """Render `status_data` as Rich tables on stdout (shared with `accord demo`)."""
+    corpus = corpus_table(project, int(data["documents"])) if data["documents"] else None  # type: ignore[call-overload]
     summary = Table.grid(padding=(0, 2))
     summary.add_row("Project", str(data["project"]))
     for key in ("documents", "paragraphs", "codes", "variables"):
