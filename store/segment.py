@@ -28,6 +28,8 @@ _STRONG = re.compile(rf"(?<![\w(/.-])(?:{_RECORD_SYMBOL}|{_JOB_NUMBER})(?![\w/)-
 """Pieces that only a header or footer carries; a line with one of them may also hold a title."""
 _WEAK = re.compile(rf"(?<![\w(/.-])(?:{_DATE}|{_PAGE})(?![\w/)-])")
 """Pieces that are a header only when nothing but other header pieces share their line."""
+_DIGIT = re.compile(r"\d")
+_SPACES = re.compile(r"[ \t\v]+")
 _TITLE = re.compile(r"[A-Z][^.?!:;()]{0,79}")
 """What is left of a header line once its symbols are removed: the meeting's short title."""
 
@@ -47,6 +49,7 @@ _SPEAKER = re.compile(
     r"\s*:\s*"
 )
 """The label that opens a statement: `Mr. Sadykov (Kazakhstan):`, `The President (spoke in French):`."""
+_HYPHEN_END = re.compile(r"\w[-‐‑–—]$")
 _SENTENCE_END = re.compile(r"[.?!…][\"”’')\]]*$")
 _STARTS_NEW = re.compile(r"^[\"“‘'(\[]?[A-Z0-9]")
 _MD_HEADING = re.compile(r"^#{1,6}\s+(.*?)\s*#*\s*$")
@@ -109,7 +112,7 @@ def segment(text: str, markdown: bool = False, speaker: bool = True) -> Segmente
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n\n").replace("\u00a0", " ")
     if markdown:
         text = _MD_COMMENT.sub("", text)
-    lines = [re.sub(r"[ \t]+", " ", line).strip() for line in text.split("\n")]
+    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
     if markdown:
         lines = [re.sub(r"^>\s?", "", line) for line in lines]
     lines, dropped = _drop_running_heads(lines)
@@ -159,7 +162,7 @@ def _drop_running_heads(lines: list[str]) -> tuple[list[str], list[str]]:
     heads: set[int] = set()
     lone: list[int] = []
     for i, line in enumerate(lines):
-        if not line:
+        if not line or not _DIGIT.search(line):  # every header piece has a digit; most text lines none
             continue
         rest = _WEAK.sub(" ", _STRONG.sub(" ", line)).strip()
         if not rest:
@@ -280,15 +283,15 @@ def _continues(before: _Para, after: _Para, width: int | None) -> bool:
 
 def _join(lines: list[str]) -> str:
     """Join wrapped lines: a space between words, none after a line-end hyphen or dash."""
-    text = lines[0]
+    parts = [lines[0]]
     for line in lines[1:]:
-        if text.endswith("\u00ad"):  # a soft hyphen marks a word the PDF broke: rejoin it
-            text = text[:-1] + line
-        elif re.search(r"\w[-‐‑–—]$", text):
-            text += line
-        else:
-            text += " " + line
-    return text.replace("\u00ad", "")
+        previous = parts[-1]
+        if previous.endswith("\u00ad"):  # a soft hyphen marks a word the PDF broke: rejoin it
+            parts[-1] = previous[:-1]
+        elif not _HYPHEN_END.search(previous[-2:]):
+            parts.append(" ")
+        parts.append(line)
+    return "".join(parts).replace("\u00ad", "")
 
 
 def _plain_markdown(text: str) -> str:
