@@ -121,7 +121,7 @@ def read_file(
             return read_table(text, file, source.id, text_column, id_column, TABLE_SUFFIXES[suffix])
         return _documents(source, *_read_text(source, text, suffix in MARKDOWN_SUFFIXES), split_speakers), []
     except NotText as error:
-        return [], [Problem(file, None, None, str(error))]
+        return [], [Problem(file, error.line, None, str(error))]
     except _BadFile as error:
         return [], [error.problem]
     except OSError as error:

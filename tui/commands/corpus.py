@@ -51,7 +51,8 @@ def import_(ctx: Context, paths: tuple[Path, ...], text_column: str | None, id_c
                    its paragraphs (so one-row-per-paragraph tables work too);
                    speaker, country, date and title columns fill those fields,
                    other columns become metadata (from the document's first row);
-                   rows with an empty text are skipped
+                   rows with an empty text are skipped; a JSON list of strings
+                   is a list of paragraphs
     .docx          the document's non-empty paragraphs; a leading heading is the title
 
     A document's id is the file name without extension (for files found in a
