@@ -37,8 +37,8 @@ _TITLE = re.compile(r"[A-Z][^.?!:;()]{0,79}")
 
 _TITLES = (
     "Mr|Mrs|Ms|Miss|Mx|Dr|Sir|Dame|Lord|Lady|Baroness|Baron|Prince|Princess|Sheikh|Sheikha|"
-    "Archbishop|Monsignor|Msgr|Cardinal|Bishop|Judge|Justice|General|Ambassador|Professor|Prof|"
-    "Rev|Reverend|Father|Sister|King|Queen|Emir|Crown Prince"
+    "Archbishop|Monsignor|Msgr|Cardinal|Bishop|Judge|Ambassador|Professor|Prof|"
+    "Rev|Reverend|Emir|Crown Prince"
 )
 _NAME = r"[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|of|de|da|del|della|der|di|dos|du|van|von|bin|bint|ibn|al|el|la|le|y))*"
 _SPEAKER = re.compile(

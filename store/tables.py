@@ -186,9 +186,15 @@ def _column(columns: list[str], wanted: str | None, defaults: tuple[str, ...]) -
 
 
 def _cell(value: object) -> str | None:
+    """A cell as text: None when empty; JSON numbers as written, lists and objects as JSON."""
     if value is None:
         return None
-    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False) if isinstance(value, (list, dict)) else str(value)
+    if isinstance(value, str):
+        text = value
+    elif isinstance(value, (list, dict)):
+        text = json.dumps(value, ensure_ascii=False)
+    else:
+        text = str(value)
     return text.strip() or None
 
 
