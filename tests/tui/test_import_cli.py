@@ -71,7 +71,8 @@ def test_changed_file_is_left_alone_unless_replace_and_refused_once_coded(db: Pa
 
     result = accord(db, "import", str(corpus))
     assert result.exit_code == 0
-    assert "1 document changed since imported, left alone (--replace replaces them): 004_ce1fb7fb2b5b11ec" in result.stderr
+    assert "1 document left alone (--replace replaces them):" in result.stderr
+    assert f"  {edited}: changed since it was imported as document 004_ce1fb7fb2b5b11ec" in result.stderr
     with Project.open(db) as project:
         assert len(project.paragraphs("004_ce1fb7fb2b5b11ec")) == 10
 
@@ -88,6 +89,16 @@ def test_changed_file_is_left_alone_unless_replace_and_refused_once_coded(db: Pa
     assert "004_ce1fb7fb2b5b11ec: not replaced: its paragraphs have 1 coding statuses" in result.stderr
     with Project.open(db) as project:
         assert project.paragraphs("004_ce1fb7fb2b5b11ec")[-1].text == "A new closing paragraph."
+
+
+def test_a_different_file_with_a_known_id_is_named(db: Path, tmp_path: Path) -> None:
+    for folder, text in (("2016", "One."), ("2017", "Two.")):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "kaz.txt").write_text(text)
+    accord(db, "import", str(tmp_path / "2016" / "kaz.txt"))
+    result = accord(db, "import", str(tmp_path / "2017" / "kaz.txt"))
+    assert (f"{tmp_path / '2017' / 'kaz.txt'}: its text differs from document kaz, imported from "
+            f"{tmp_path / '2016' / 'kaz.txt'}") in result.stderr
 
 
 def test_bad_files_are_listed_and_the_rest_imported(db: Path, tmp_path: Path) -> None:
