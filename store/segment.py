@@ -30,7 +30,7 @@ _WEAK = re.compile(rf"(?<![\w(/.-])(?:{_DATE}|{_PAGE})(?![\w/)-])")
 """Pieces that are a header only when nothing but other header pieces share their line."""
 _DIGIT = re.compile(r"\d")
 _SPACES = re.compile(r"[ \t\v]+")
-_TITLE = re.compile(r"[A-Z][^.?!:;()]{0,79}")
+_TITLE = re.compile(r"[A-Z][^.?!;()]{0,99}")
 """What is left of a header line once its symbols are removed: the meeting's short title."""
 
 # --- speakers, sentence ends, lists ------------------------------------------------------
