@@ -134,7 +134,9 @@ def test_status_of_a_big_corpus_stays_short(db: Path, tmp_path: Path) -> None:
     corpus.mkdir()
     for i in range(60):
         (corpus / f"s{i:03}.txt").write_text(f"Mr. Speaker{i % 25} (Country {i % 25}): Statement {i}.\n")
-    assert accord(db, "import", str(corpus)).exit_code == 0
+    result = accord(db, "import", str(corpus))
+    assert result.exit_code == 0
+    assert "\x1b" not in result.stderr and "Reading" not in result.stderr  # piped: no progress bar
     out = accord(db, "status").stdout
     assert "Speakers" in out and "and 15 more (accord status --json lists all)" in out
     assert len(out.splitlines()) < 30
