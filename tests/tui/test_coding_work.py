@@ -13,6 +13,7 @@ from store import Code, Codebook, Project
 from store.records import SourceDocument
 from tests.conftest import REPO, documents, small_codebook
 from tests.tui.conftest import CODER, coding, drawn, pilot_test, settle, stored
+from tui.app import AccordApp
 from tui.codebook_view import CodebookView
 from tui.screens.coding import CodingScreen
 from tui.widgets.paged_list import PAGE, PagedList
@@ -179,3 +180,21 @@ async def test_the_document_list_reads_only_the_pages_it_draws(tmp_path: Path) -
         await pilot.press("enter")
         assert isinstance(pilot.app.screen, CodingScreen)
         assert pilot.app.screen.session.paragraph.id == "doc1000:1"
+
+
+@pilot_test
+async def test_a_file_found_damaged_after_the_first_paint_stops_the_app(tmp_path: Path) -> None:
+    """The page check runs in the background (startup stays fast); damage still stops coding."""
+    path = tmp_path / "accord.db"
+    with Project.create(path, small_codebook()) as project:
+        project.import_documents(documents(40, 40, 40))
+        project.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    pages = path.stat().st_size // 4096
+    with path.open("r+b") as handle:  # scribble over the last pages: the header stays right
+        for page in (pages - 2, pages - 4):
+            handle.seek(page * 4096)
+            handle.write(b"\xff" * 64)
+    app = AccordApp(path, CODER)
+    async with app.run_test() as pilot:
+        await settle(pilot)
+    assert app.return_code == 1
