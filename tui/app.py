@@ -42,7 +42,6 @@ class AccordApp(App[None]):
 
     def on_mount(self) -> None:
         self.push_screen(CodingScreen(self.session, self.project_path.name))
-        self.verify()
 
     @work(thread=True, exclusive=True, group="verify")
     def verify(self) -> None:
@@ -56,6 +55,7 @@ class AccordApp(App[None]):
         """The coding screen calls this after its first refresh: startup is over."""
         if self.first_paint is None:
             self.first_paint = time.perf_counter()
+            self.verify()  # only now: the check must not slow the first paint
 
     def on_unmount(self) -> None:
         self.session.save_place()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import subprocess
 import sys
 import textwrap
@@ -195,6 +196,9 @@ async def test_a_file_found_damaged_after_the_first_paint_stops_the_app(tmp_path
             handle.seek(page * 4096)
             handle.write(b"\xff" * 64)
     app = AccordApp(path, CODER)
-    async with app.run_test() as pilot:
-        await settle(pilot)
+    async with app.run_test():
+        for _ in range(200):  # the check runs in a thread after the first paint
+            if app.return_code is not None:
+                break
+            await asyncio.sleep(0.05)
     assert app.return_code == 1
