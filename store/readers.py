@@ -196,14 +196,20 @@ def _read_docx(source: SourceFile) -> SourceDocument:
     import docx  # python-docx loads lxml: only pay for it when there is a .docx
     from docx.opc.exceptions import PackageNotFoundError
 
+    from lxml.etree import XMLSyntaxError
+
     file = str(source.path)
     try:
         document = docx.Document(str(source.path))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as error:
+        title = (document.core_properties.title or "").strip() or None
+        body = list(document.paragraphs)
+    # python-docx trusts the package: broken XML, or XML that is not WordprocessingML (no
+    # body: AttributeError), surface as the parser's own exceptions.
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, XMLSyntaxError,
+            AttributeError) as error:
         raise _BadFile(Problem(file, None, None, f"not a readable Word .docx file ({error})")) from error
     paragraphs: list[str] = []
-    title = (document.core_properties.title or "").strip() or None
-    for para in document.paragraphs:
+    for para in body:
         text = re.sub(r"\s+", " ", para.text).strip()
         if not text:
             continue

@@ -57,3 +57,19 @@ def test_documents_spread_evenly_when_asked() -> None:
     assert sum(len(d.paragraphs) for d in docs) == 1000
     assert len({d.id for d in docs}) == len(docs)
     assert len(set(p for d in docs for p in d.paragraphs)) == 1000  # no two paragraphs alike
+
+
+def test_importing_the_generated_files_recovers_every_paragraph(tmp_path: Path) -> None:
+    """The generator and the importer agree: page artefacts dropped, broken paragraphs healed,
+    speaker and country read from the label (UN names like `Bolivia (Plurinational State of)`)."""
+    from store.readers import read_paths
+
+    written = write_corpus(tmp_path / "corpus", 3000, seed=5)
+    found, problems = read_paths([tmp_path / "corpus"])
+    assert problems == []
+    by_id = {doc.id.rsplit("/", 1)[-1]: doc for doc in found}
+    assert len(by_id) == len(written)
+    for speech in written:
+        doc = by_id[speech.id]
+        assert (doc.speaker, doc.country) == (speech.speaker, speech.country), speech.id
+        assert doc.paragraphs == speech.paragraphs, speech.id
