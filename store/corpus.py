@@ -127,6 +127,18 @@ class CorpusMixin:
         rows = _dicts(self.db.execute("select * from paragraphs where seq = ?", [seq]))
         return Paragraph(**rows[0]) if rows else None
 
+    def document_size(self, document_id: str) -> int:
+        """Number of paragraphs in one document (through the (document, position) index)."""
+        row = self.db.execute(
+            "select coalesce(max(position), 0) from paragraphs where document_id = ?", [document_id]
+        ).fetchone()
+        return int(row[0])
+
+    def document_index(self, position: int) -> int:
+        """0-based place in the document list of the document at `position` (positions may have gaps)."""
+        row = self.db.execute("select count(*) from documents where position < ?", [position]).fetchone()
+        return int(row[0])
+
     def search(self, query: str, limit: int = 200) -> list[Hit]:
         """Paragraphs containing every word of `query` (full-text, diacritics ignored), best first."""
         match = _fts_query(query)
