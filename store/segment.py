@@ -28,6 +28,8 @@ _STRONG = re.compile(rf"(?<![\w(/.-])(?:{_RECORD_SYMBOL}|{_JOB_NUMBER})(?![\w/)-
 """Pieces that only a header or footer carries; a line with one of them may also hold a title."""
 _WEAK = re.compile(rf"(?<![\w(/.-])(?:{_DATE}|{_PAGE})(?![\w/)-])")
 """Pieces that are a header only when nothing but other header pieces share their line."""
+_SPACES = re.compile(r"[ \t]+")
+_DIGIT = re.compile(r"\d")
 _TITLE = re.compile(r"[A-Z][^.?!:;()]{0,79}")
 """What is left of a header line once its symbols are removed: the meeting's short title."""
 
@@ -110,7 +112,8 @@ def segment(text: str, markdown: bool = False, speaker: bool = True) -> Segmente
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n\n").replace("\u00a0", " ")
     if markdown:
         text = _MD_COMMENT.sub("", text)
-    lines = [re.sub(r"[ \t]+", " ", line).strip() for line in text.split("\n")]
+    lines = [_SPACES.sub(" ", line).strip() if "  " in line or "\t" in line else line.strip()
+             for line in text.split("\n")]
     if markdown:
         lines = [re.sub(r"^>\s?", "", line) for line in lines]
     lines, dropped = _drop_running_heads(lines)
@@ -145,7 +148,8 @@ def _drop_running_heads(lines: list[str]) -> tuple[list[str], list[str]]:
     heads: set[int] = set()
     lone: list[int] = []
     for i, line in enumerate(lines):
-        if not line:
+        # Every header piece (symbol, job number, page, date) holds a digit: most lines do not.
+        if not _DIGIT.search(line):
             continue
         rest = _WEAK.sub(" ", _STRONG.sub(" ", line)).strip()
         if not rest:
@@ -264,17 +268,25 @@ def _continues(before: _Para, after: _Para, width: int | None) -> bool:
     return not single_short
 
 
+_HYPHEN_END = re.compile(r"\w[-‐‑–—]$")
+
+
 def _join(lines: list[str]) -> str:
     """Join wrapped lines: a space between words, none after a line-end hyphen or dash."""
-    text = lines[0]
+    pieces = [lines[0]]
+    tail = lines[0][-2:]
+    # Only the last two characters decide: searching the whole text so far made joining a
+    # paragraph of n lines cost n² (a third of importing a corpus went here).
     for line in lines[1:]:
-        if text.endswith("\u00ad"):  # a soft hyphen marks a word the PDF broke: rejoin it
-            text = text[:-1] + line
-        elif re.search(r"\w[-‐‑–—]$", text):
-            text += line
-        else:
-            text += " " + line
-    return text.replace("\u00ad", "")
+        if tail.endswith("\u00ad"):  # a soft hyphen marks a word the PDF broke: rejoin it
+            pieces[-1] = pieces[-1][:-1]
+            tail = tail[:-1]
+        elif not _HYPHEN_END.search(tail):
+            pieces.append(" ")
+            tail = " "
+        pieces.append(line)
+        tail = (tail + line)[-2:]
+    return "".join(pieces).replace("\u00ad", "")
 
 
 def _plain_markdown(text: str) -> str:
