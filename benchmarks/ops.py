@@ -37,8 +37,9 @@ def searches() -> dict[str, str]:
 
 
 def _cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
+    """CPU seconds of this process and its children (the import's reading workers)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def import_files(project: str, folder: str) -> dict[str, Any]:
@@ -74,13 +75,44 @@ def search(project: str) -> dict[str, Any]:
     timings: dict[str, Any] = {}
     with Project.open(Path(project)) as opened:
         for name, query in searches().items():
-            runs = []
+            runs, cpu = [], []
             for _ in range(5):
-                start = time.perf_counter()
+                start, start_cpu = time.perf_counter(), time.process_time()
                 hits = opened.search(query)
                 runs.append(time.perf_counter() - start)
-            timings[name] = {"ms": round(1000 * statistics.median(runs), 1), "hits": len(hits)}
+                cpu.append(time.process_time() - start_cpu)
+            timings[name] = {"ms": round(1000 * statistics.median(runs), 1),
+                             "cpu_ms": round(1000 * statistics.median(cpu), 1), "hits": len(hits)}
     return {"queries": timings}
+
+
+def cli(*args: str) -> None:
+    """Run an `accord` command as the shell would, output to /dev/null."""
+    import contextlib
+    import os
+
+    from tui.cli import main
+
+    with open(os.devnull, "w") as sink, contextlib.redirect_stdout(sink):
+        main(list(args), standalone_mode=False)
+
+
+def merge(project: str, *files: str) -> dict[str, Any]:
+    """`accord merge FILE...`: the coders' files into the lead's project."""
+    cli("--project", project, "merge", *files)
+    return {"files": len(files)}
+
+
+def agree(project: str, output: str) -> dict[str, Any]:
+    """`accord agree --format json`: every coefficient for every code, with alpha's bootstrap."""
+    cli("--project", project, "agree", "--format", "json", "-o", output, "--force")
+    return {}
+
+
+def export(project: str, output: str, fmt: str, *options: str) -> dict[str, Any]:
+    """`accord export --format FMT`."""
+    cli("--project", project, "export", "--format", fmt, "-o", output, "--force", *options)
+    return {"file_mb": round(Path(output).stat().st_size / 2**20, 1)}
 
 
 OPERATIONS: dict[str, Callable[..., dict[str, Any]]] = {
@@ -88,6 +120,9 @@ OPERATIONS: dict[str, Callable[..., dict[str, Any]]] = {
     "import-records": import_records,
     "open": open_project,
     "search": search,
+    "merge": merge,
+    "agree": agree,
+    "export": export,
 }
 
 
@@ -102,6 +137,9 @@ def main(argv: list[str]) -> None:
     report = OPERATIONS[operation](*args)
     seconds, cpu = time.perf_counter() - before_wall, _cpu() - before_cpu
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    workers_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    if workers_mb:
+        report["worker_peak_mb"] = round(workers_mb)
     print(json.dumps({"seconds": round(seconds, 3), "cpu": round(cpu, 3), "peak_mb": round(peak_mb), **report}))
 
 

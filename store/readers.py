@@ -9,9 +9,14 @@ give the same ids on every machine. A bad file becomes a Problem and the rest is
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import re
+import sys
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from functools import partial
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,6 +43,11 @@ _HINTS = {
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 
 
+PARALLEL_FROM = 200
+"""From this many files, `read_files` reads in worker processes (starting them costs ~1 s)."""
+MAX_WORKERS = 8
+
+
 @dataclass(frozen=True)
 class SourceFile:
     """A file to read and the id its document(s) will get."""
@@ -62,12 +72,33 @@ def read_paths(
     """
     files, problems = find_files(paths)
     documents: list[SourceDocument] = []
-    for source in files:
-        found, trouble = read_file(source, text_column, id_column)
+    for found, trouble in read_files(files, text_column, id_column):
         documents.extend(found)
         problems.extend(trouble)
     kept, duplicates = unique_ids(documents)
     return kept, problems + duplicates
+
+
+def read_files(
+    files: list[SourceFile], text_column: str | None = None, id_column: str | None = None,
+    workers: int | None = None,
+) -> Iterator[tuple[list[SourceDocument], list[Problem]]]:
+    """`read_file` of each file, in order: in worker processes when there are PARALLEL_FROM files
+    or more and more than one CPU, since decoding and segmenting are CPU-bound Python.
+
+    Workers are forked (Linux only): spawned ones would re-run the program's main module
+    (`python -m tui`). A forked worker inherits the caller's open SQLite connection but only
+    reads files and leaves through os._exit, so it never uses or closes the connection, which
+    is what SQLite forbids. Elsewhere (macOS, where fork is unsafe; Windows) files are read here.
+    """
+    workers = workers or min(os.cpu_count() or 1, MAX_WORKERS)
+    if len(files) < PARALLEL_FROM or workers < 2 or not sys.platform.startswith("linux"):
+        for source in files:
+            yield read_file(source, text_column, id_column)
+        return
+    read = partial(read_file, text_column=text_column, id_column=id_column)
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        yield from pool.map(read, files, chunksize=32)
 
 
 def find_files(paths: Iterable[str | Path]) -> tuple[list[SourceFile], list[Problem]]:

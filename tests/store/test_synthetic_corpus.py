@@ -73,3 +73,17 @@ def test_importing_the_generated_files_recovers_every_paragraph(tmp_path: Path) 
         doc = by_id[speech.id]
         assert (doc.speaker, doc.country) == (speech.speaker, speech.country), speech.id
         assert doc.paragraphs == speech.paragraphs, speech.id
+
+
+def test_parallel_reading_gives_the_same_documents_in_order(tmp_path: Path, monkeypatch) -> None:
+    import store.readers
+    from store.readers import find_files, read_files
+
+    write_corpus(tmp_path / "corpus", 600, seed=2)
+    (tmp_path / "corpus" / "bad.txt").write_bytes(b"\x00\x01binary")
+    files, _ = find_files([tmp_path / "corpus"])
+    sequential = list(read_files(files, workers=1))
+    monkeypatch.setattr(store.readers, "PARALLEL_FROM", 2)
+    parallel = list(read_files(files, workers=2))
+    assert parallel == sequential
+    assert any(problems for _, problems in parallel)
