@@ -8,7 +8,7 @@ import click
 
 from store.corpus import ImportReport
 from store.errors import Problem
-from store.readers import SUPPORTED, find_files, read_file, unique_ids
+from store.readers import SUPPORTED, find_files, read_files, unique_ids
 from store.records import SourceDocument
 from tui.cli import Context
 from tui.commands.project import open_project
@@ -69,8 +69,7 @@ def import_(ctx: Context, paths: tuple[Path, ...], text_column: str | None, id_c
         files, problems = find_files(paths)
         documents: list[SourceDocument] = []
         with progress_bar("Reading", total=len(files), minimum=PROGRESS_FROM) as bar:
-            for source in files:
-                found, trouble = read_file(source, text_column, id_column, split_speakers)
+            for found, trouble in read_files(files, text_column, id_column, split_speakers):
                 documents.extend(found)
                 problems.extend(trouble)
                 advance(bar)
