@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlite_utils import Database
 
-from store.codebook_model import Code, Codebook
+from store.codebook_model import Code, Codebook, Level
 from store.errors import AccordError
 from store.records import sha256_text
 
@@ -17,16 +17,18 @@ class CodebookChange:
 
     added: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
-    """Codes whose label, definition, key, parent, place or levels changed."""
+    """Codes whose label, definition, key, parent, kind or levels changed."""
     retired: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     """Codes dropped from the codebook that had no codings: deleted."""
     restored: list[str] = field(default_factory=list)
     """Retired codes that the new version brings back."""
+    reordered: bool = False
+    """Codes kept from the old version changed places among themselves (digit keys follow order)."""
 
     @property
     def changed(self) -> bool:
-        return bool(self.added or self.updated or self.retired or self.removed or self.restored)
+        return bool(self.added or self.updated or self.retired or self.removed or self.restored or self.reordered)
 
 
 @dataclass(frozen=True)
@@ -56,7 +58,16 @@ class CodebookMixin:
         row = self.db.execute("select yaml from codebooks where sha256 = ?", [sha]).fetchone()
         if row is None:
             raise AccordError("this project has no codebook; apply one with `accord codebook update FILE`")
-        return parse_codebook(row[0], f"{self.path}:codebook")  # type: ignore[attr-defined]
+        codebook = parse_codebook(row[0], f"{self.path}:codebook")  # type: ignore[attr-defined]
+        retired = [r for r in self.codes() if r.retired]
+        return with_retired(codebook, [self._retired_code(r) for r in retired]) if retired else codebook
+
+    def _retired_code(self, row: CodeRow) -> Code:
+        return Code(
+            id=row.id, label=row.label, kind=row.kind, key=row.key, definition=row.definition or "",
+            levels=tuple(Level(value, label) for value, label in self.levels(row.id)),
+            parent_id=row.parent_id, retired=True,
+        )
 
     def codebook_sha256(self) -> str | None:
         """Hash of the codebook version applied last (what reports cite)."""
@@ -91,7 +102,7 @@ class CodebookMixin:
             used = self._codings_per_code()
             blocked = [row.id for row in dropped if used.get(row.id)]
             if blocked and not retire:
-                listing = ", ".join(f"{code} ({used[code]} codings)" for code in blocked)
+                listing = ", ".join(f"{code} ({used[code]} coding{'s' if used[code] != 1 else ''})" for code in blocked)
                 raise AccordError(
                     f"the new codebook drops codes that have codings: {listing}; "
                     "keep them in the codebook, or pass --retire to retire them"
@@ -103,6 +114,10 @@ class CodebookMixin:
                         f"{used[code.id]} codings; give the new kind a new id instead"
                     )
             self._check_levels_in_use(new)
+            # Inserting or dropping codes shifts positions; only a change of relative order is news.
+            before = [row.id for row in sorted(old.values(), key=lambda r: r.position)
+                      if row.id in new_ids and not row.retired]
+            change.reordered = before != [code.id for code in new if code.id in old and not old[code.id].retired]
             for row in dropped:
                 if used.get(row.id):
                     self.db.execute("update codes set retired = 1 where id = ?", [row.id])
@@ -139,9 +154,9 @@ class CodebookMixin:
             change.added.append(code.id)
         elif old.retired:
             change.restored.append(code.id)
-        elif old != row or self.levels(code.id) != levels:
+        elif replace(old, position=position) != row or self.levels(code.id) != levels:
             change.updated.append(code.id)
-        else:
+        elif old.position == position:
             return
         self.db.execute(
             """insert into codes (id, parent_id, label, kind, key, definition, position, retired)
@@ -160,13 +175,46 @@ class CodebookMixin:
     def _record_version(self, codebook: Codebook) -> None:
         from store.coding import now
 
-        sha = sha256_text(codebook.source)
+        from store.codebook_yaml import dump_codebook
+
+        # A codebook built in code (e.g. from a .qdc file) has no YAML of its own: write one.
+        source = codebook.source or dump_codebook(codebook)
+        sha = sha256_text(source)
         self.db.execute(
             "insert or ignore into codebooks (sha256, yaml, loaded_at) values (?, ?, ?)",
-            [sha, codebook.source, now()],
+            [sha, source, now()],
         )
         self.db.execute(
             "insert into meta (key, value) values ('codebook_sha256', ?) "
             "on conflict (key) do update set value = excluded.value",
             [sha],
         )
+
+
+def with_retired(codebook: Codebook, retired: list[Code]) -> Codebook:
+    """`codebook` with the project's retired codes put back, marked, so exports still see them.
+
+    A retired code goes back under its parent when the parent is still there, else to the top
+    level (codes) or among the variables.
+    """
+    under: dict[str, list[Code]] = {}
+    top: list[Code] = []
+    variables: list[Code] = []
+    present = codebook.by_id()
+    for code in retired:
+        if code.parent_id in present and code.kind == "code":
+            under.setdefault(code.parent_id, []).append(code)  # type: ignore[arg-type]
+        elif code.kind == "code":
+            top.append(replace(code, parent_id=None))
+        else:
+            variables.append(replace(code, parent_id=None))
+
+    def attach(code: Code) -> Code:
+        children = tuple(attach(child) for child in code.children) + tuple(under.get(code.id, ()))
+        return replace(code, children=children) if children != code.children else code
+
+    return replace(
+        codebook,
+        codes=tuple(attach(code) for code in codebook.codes) + tuple(top),
+        variables=codebook.variables + tuple(variables),
+    )

@@ -180,7 +180,7 @@ def test_apply_codebook_guards_codes_with_codings(project: Project) -> None:
     project.set_coding("doc1:1", "alice", "nuclear", 1)
     base = small_codebook()
     trimmed = type(base)(title=base.title, codes=(base.codes[0],), variables=base.variables, source="v2")
-    with pytest.raises(AccordError, match="nuclear \\(1 codings\\)"):
+    with pytest.raises(AccordError, match="nuclear \\(1 coding\\)"):
         project.apply_codebook(trimmed)
     assert not any(c.retired for c in project.codes())
     project.set_coding("doc1:1", "alice", "nuclear", 0)

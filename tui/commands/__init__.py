@@ -8,7 +8,12 @@ import click
 def register(group: click.Group) -> None:
     """Add every command to the top-level group (imports stay light: no Textual here)."""
     from tui.commands.agreement import agree
+    from tui.commands.codebook import codebook
+    from tui.commands.coding import code
+    from tui.commands.corpus import import_
+    from tui.commands.demo import demo
+    from tui.commands.doctor import doctor
     from tui.commands.project import init, status
 
-    for command in (init, status, agree):
+    for command in (init, import_, status, code, codebook, demo, doctor, agree):
         group.add_command(command)

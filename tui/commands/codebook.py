@@ -1,0 +1,154 @@
+"""`accord codebook check|show|update`: validate a codebook file, see the project's, apply a new one.
+
+Other modules add subcommands to the `codebook` group (e.g. `export`) in tui/commands/__init__.py.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from rich.text import Text
+from rich.tree import Tree
+
+from store import Code, Codebook, CodebookError
+from store.codebook import load_codebook
+from tui.cli import Context
+from tui.commands.project import default_codebook_file, open_project
+from tui.console import out
+
+FILE = click.Path(dir_okay=False, path_type=Path)
+
+
+@click.group(short_help="Check, show and update the codebook.")
+def codebook() -> None:
+    """Check a codebook file, show the project's codebook, apply a new version.
+
+    \b
+    The codebook is a YAML file (see the shipped codebook.yaml for every field):
+      accord codebook check codebook.yaml     every problem with file:line:column
+      accord codebook show                    the project's codebook as a tree
+      accord codebook update codebook.yaml    apply a new version to the project
+    """
+
+
+def load_or_report(path: Path) -> Codebook:
+    """The codebook at `path`; on problems, print each as file:line:col: message and exit 1."""
+    try:
+        return load_codebook(path)
+    except CodebookError as error:
+        for problem in error.problems:
+            click.echo(str(problem), err=True)
+        count = len(error.problems)
+        click.echo(f"{count} problem{'s' if count != 1 else ''} in {path}", err=True)
+        raise click.exceptions.Exit(1) from error
+
+
+def summary(codebook: Codebook) -> str:
+    """One line: how many codes, sub-codes and variables, and the version."""
+    codes = [code for code in codebook.walk() if code.kind == "code"]
+    subcodes = sum(1 for code in codes if code.parent_id)
+    version = f", version {codebook.version}" if codebook.version else ""
+    return (f"{len(codes)} codes ({subcodes} of them sub-codes), "
+            f"{len(codebook.variables)} variables{version}")
+
+
+@codebook.command(short_help="List every problem in a codebook file.")
+@click.argument("file", required=False, type=FILE)
+def check(file: Path | None) -> None:
+    """Validate a codebook FILE and list every problem (exit code 1 when there are any).
+
+    FILE defaults to ./codebook.yaml, else the codebook shipped with Accord (as `accord init`).
+    Problems go to stderr as FILE:LINE:COLUMN: MESSAGE, one per line, which editors can jump to.
+    """
+    path = file or default_codebook_file()
+    loaded = load_or_report(path)
+    click.echo(f"{path}: OK, {summary(loaded)}", err=True)
+
+
+@codebook.command(short_help="The codebook as a tree.")
+@click.argument("file", required=False, type=FILE)
+@click.option("--brief", is_flag=True, help="Keys and labels only, without definitions.")
+@click.pass_obj
+def show(ctx: Context, file: Path | None, brief: bool) -> None:
+    """Show the project's codebook as a tree: keys, labels, ids, kinds, levels and definitions.
+
+    With FILE, show that codebook file instead (no project needed). Retired codes (kept for their
+    codings, hidden while coding) are marked.
+    """
+    if file is not None:
+        shown = load_or_report(file)
+    else:
+        with open_project(ctx) as project:
+            shown = project.codebook()
+    out.print(codebook_tree(shown, brief), soft_wrap=False)
+
+
+def codebook_tree(codebook: Codebook, brief: bool = False) -> Tree:
+    """The codebook as a Rich tree; text is never read as markup (definitions hold brackets)."""
+    title = Text(codebook.title, style="bold")
+    if codebook.version:
+        title.append(f"  version {codebook.version}", style="dim")
+    tree = Tree(title)
+    digits = {code.id: str(i) for i, code in enumerate((c for c in codebook.codes if not c.retired), start=1) if i <= 9}
+    count = sum(1 for code in codebook.walk() if code.kind == "code")
+    codes = tree.add(Text(f"Codes ({count})", style="bold"))
+    for code in codebook.codes:
+        _add_code(codes, code, digits, brief)
+    if codebook.variables:
+        variables = tree.add(Text(f"Variables ({len(codebook.variables)})", style="bold"))
+        for variable in codebook.variables:
+            _add_code(variables, variable, digits, brief)
+    return tree
+
+
+def _add_code(branch: Tree, code: Code, digits: dict[str, str], brief: bool) -> None:
+    keys = " ".join(k for k in (digits.get(code.id), code.key) if k)
+    line = Text()
+    line.append(f"{keys:>3}  ", style="bold cyan")
+    line.append(code.label, style="dim strike" if code.retired else "bold")
+    line.append(f"  {code.id}", style="dim")
+    if code.kind != "code":
+        line.append(f"  ({code.kind})", style="magenta")
+    if code.retired:
+        line.append("  retired", style="red")
+    node = branch.add(line)
+    if code.definition and not brief:
+        node.add(Text(code.definition, style="italic"))
+    for i, level in enumerate(code.levels, start=1):
+        node.add(Text.assemble((f"{i}  ", "bold cyan"), level.label, (f"  {level.value}", "dim")))
+    for child in code.children:
+        _add_code(node, child, digits, brief)
+
+
+@codebook.command(short_help="Apply a new codebook version.")
+@click.argument("file", type=FILE)
+@click.option("--retire", is_flag=True,
+              help="Retire codes that the new version drops but that have codings: they stay in the "
+                   "project and its exports, hidden while coding. Without it such an update is refused.")
+@click.pass_obj
+def update(ctx: Context, file: Path, retire: bool) -> None:
+    """Apply a new version of the codebook FILE to the project.
+
+    New codes appear, changed labels, keys and definitions update, dropped codes without codings
+    are removed. Dropping a code that has codings is refused unless --retire. Every version
+    applied is kept in the project's `codebooks` table.
+    """
+    new = load_or_report(file)
+    with open_project(ctx) as project:
+        before = project.codebook_sha256()
+        change = project.apply_codebook(new, retire=retire)
+        after = project.codebook_sha256()
+    for verb, ids in (("Added", change.added), ("Updated", change.updated), ("Restored", change.restored),
+                      ("Retired", change.retired), ("Removed", change.removed)):
+        if ids:
+            click.echo(f"{verb} ({len(ids)}): {', '.join(ids)}", err=True)
+    if change.reordered:
+        click.echo("Reordered: codes changed places; keys 1-9 follow the new order.", err=True)
+    if change.changed:
+        click.echo(f"{ctx.project_path} now uses {file}: {summary(new)}.", err=True)
+    elif before != after:
+        click.echo(f"Codebook text updated from {file} (instructions, rules, examples or keywords); "
+                   "no code changed.", err=True)
+    else:
+        click.echo(f"{file} is already the project's codebook; nothing changed.", err=True)
