@@ -12,9 +12,9 @@ from store.codebook_model import Codebook
 from store.codebook_versions import CodebookMixin
 from store.coding import CodingMixin, now
 from store.corpus import CorpusMixin
-from store.done_codings import DoneCodingsMixin
 from store.connection import BUSY_TIMEOUT_MS, RESTORE_ADVICE  # noqa: F401 (BUSY_TIMEOUT_MS re-exported)
 from store.connection import connect as connect_file
+from store.done_codings import DoneCodingsMixin
 from store.errors import ProjectError, StorageError
 from store.integrity import check_header, quick_check
 from store.schema import SCHEMA_VERSION, migrate
