@@ -7,7 +7,7 @@ import click
 
 def register(group: click.Group) -> None:
     """Add every command to the top-level group (imports stay light: no Textual here)."""
-    from tui.commands.agreement import agree
+    from tui.commands.agreement import agree, import_codings
     from tui.commands.codebook import codebook
     from tui.commands.coding import code
     from tui.commands.corpus import import_
@@ -15,5 +15,5 @@ def register(group: click.Group) -> None:
     from tui.commands.doctor import doctor
     from tui.commands.project import init, status
 
-    for command in (init, import_, status, code, codebook, demo, doctor, agree):
+    for command in (init, import_, status, code, codebook, demo, doctor, agree, import_codings):
         group.add_command(command)
