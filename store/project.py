@@ -8,6 +8,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from store.bulk import BulkReadMixin
 from store.codebook_model import Codebook
 from store.codebook_versions import CodebookMixin
 from store.coding import CodingMixin, now
@@ -26,7 +27,7 @@ def connect(path: Path) -> Database:
     return Database(connect_file(path))
 
 
-class Project(CorpusMixin, CodingMixin, CodebookMixin, DoneCodingsMixin, CodingsImportMixin):
+class Project(CorpusMixin, CodingMixin, CodebookMixin, DoneCodingsMixin, BulkReadMixin, CodingsImportMixin):
     """An open Accord project file. Every write is committed before the method returns."""
 
     def __init__(self, db: Database, path: Path) -> None:
