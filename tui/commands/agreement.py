@@ -34,9 +34,10 @@ def _names(values: tuple[str, ...]) -> list[str] | None:
 @click.option("--bootstrap", "replicates", type=click.IntRange(min=0), default=1000, show_default=True,
               help="Bootstrap samples for alpha's 95 % interval (0: no interval).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed of the bootstrap (reproducible reports).")
+@click.option("--tui", "interactive", is_flag=True, help="Open the agreement screen: the table, and the split paragraphs to read.")
 @click.pass_obj
 def agree(ctx: Context, fmt: str, output: Path | None, force: bool, codes: tuple[str, ...],
-          coders: tuple[str, ...], documents: tuple[str, ...], replicates: int, seed: int) -> None:
+          coders: tuple[str, ...], documents: tuple[str, ...], replicates: int, seed: int, interactive: bool) -> None:
     """Inter-coder agreement for every code and variable.
 
     Over the paragraphs that at least two coders have marked done: percent agreement, Cohen's
@@ -50,12 +51,20 @@ def agree(ctx: Context, fmt: str, output: Path | None, force: bool, codes: tuple
       accord agree
       accord agree --format html -o agreement.html
       accord agree --codes border_control,stance --coders ann,bob --format json
+      accord agree --tui
     """
     from exports.reliability import reliability_report
     from tui.commands.project import open_project
 
     if output is not None and fmt == "table":
         raise click.UsageError("--output needs a file format: --format md, html, json or csv")
+    if interactive:
+        from tui.agreement_app import AgreementApp  # Textual loads only for the screen
+
+        open_project(ctx).close()  # a missing or foreign project fails here, in one line
+        AgreementApp(ctx.project_path, replicates, seed, codes=_names(codes), coders=_names(coders),
+                     documents=_names(documents)).run()
+        return
     with open_project(ctx) as project:
         chosen = _names(codes)
         total = len(chosen) if chosen else len(project.codes(include_retired=False))
