@@ -80,9 +80,10 @@ def agree(ctx: Context, fmt: str, output: Path | None, force: bool, codes: tuple
     if output is None:
         click.echo(text, nl=False)
         return
-    from exports.files import write_atomically
+    from exports.safe_file import atomic_path
 
-    write_atomically(output, text, force=force)
+    with atomic_path(output, force) as temporary:
+        temporary.write_text(text, encoding="utf-8", newline="")
     err.print(f"Wrote {output} ({len(report.codes)} codes, {report.units:,} paragraphs, {len(report.coders)} coders).")
 
 
