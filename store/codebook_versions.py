@@ -17,16 +17,18 @@ class CodebookChange:
 
     added: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
-    """Codes whose label, definition, key, parent, place or levels changed."""
+    """Codes whose label, definition, key, parent, kind or levels changed."""
     retired: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     """Codes dropped from the codebook that had no codings: deleted."""
     restored: list[str] = field(default_factory=list)
     """Retired codes that the new version brings back."""
+    reordered: bool = False
+    """Codes kept from the old version changed places among themselves (digit keys follow order)."""
 
     @property
     def changed(self) -> bool:
-        return bool(self.added or self.updated or self.retired or self.removed or self.restored)
+        return bool(self.added or self.updated or self.retired or self.removed or self.restored or self.reordered)
 
 
 @dataclass(frozen=True)
@@ -112,6 +114,10 @@ class CodebookMixin:
                         f"{used[code.id]} codings; give the new kind a new id instead"
                     )
             self._check_levels_in_use(new)
+            # Inserting or dropping codes shifts positions; only a change of relative order is news.
+            before = [row.id for row in sorted(old.values(), key=lambda r: r.position)
+                      if row.id in new_ids and not row.retired]
+            change.reordered = before != [code.id for code in new if code.id in old and not old[code.id].retired]
             for row in dropped:
                 if used.get(row.id):
                     self.db.execute("update codes set retired = 1 where id = ?", [row.id])
@@ -148,9 +154,9 @@ class CodebookMixin:
             change.added.append(code.id)
         elif old.retired:
             change.restored.append(code.id)
-        elif old != row or self.levels(code.id) != levels:
+        elif replace(old, position=position) != row or self.levels(code.id) != levels:
             change.updated.append(code.id)
-        else:
+        elif old.position == position:
             return
         self.db.execute(
             """insert into codes (id, parent_id, label, kind, key, definition, position, retired)

@@ -61,13 +61,32 @@ class CorpusMixin:
         row = self.db.execute("select max(seq) from paragraphs").fetchone()
         return int(row[0] or 0)
 
-    def speakers(self) -> list[dict[str, object]]:
-        """Speakers and their countries with how many documents each, most frequent first."""
+    def speakers(self, limit: int = -1) -> list[dict[str, object]]:
+        """Speakers and their countries with their documents and paragraphs, most documents first."""
         rows = self.db.execute(
-            "select speaker, country, count(*) from documents group by speaker, country "
-            "order by count(*) desc, speaker"
+            """select d.speaker, d.country, count(*), sum(n) from documents d
+               left join (select document_id, count(*) as n from paragraphs group by document_id) p
+                 on p.document_id = d.id
+               group by d.speaker, d.country order by count(*) desc, sum(n) desc, d.speaker limit ?""",
+            [limit],
         )
-        return [{"speaker": r[0], "country": r[1], "documents": r[2]} for r in rows]
+        return [{"speaker": r[0], "country": r[1], "documents": r[2], "paragraphs": r[3] or 0} for r in rows]
+
+    def speaker_count(self) -> int:
+        """Number of distinct (speaker, country) pairs, as `speakers()` groups them."""
+        sql = "select count(*) from (select 1 from documents group by speaker, country)"
+        return int(self.db.execute(sql).fetchone()[0])
+
+    def document_overview(self, limit: int = -1) -> list[dict[str, object]]:
+        """Documents in corpus order with their paragraph counts, for a short overview."""
+        rows = self.db.execute(
+            """select d.id, d.title, d.speaker, d.country, d.date,
+                      (select count(*) from paragraphs p where p.document_id = d.id)
+               from documents d order by d.position limit ?""",
+            [limit],
+        )
+        keys = ("id", "title", "speaker", "country", "date", "paragraphs")
+        return [dict(zip(keys, row)) for row in rows]
 
     def documents(self, offset: int = 0, limit: int = -1) -> list[Document]:
         """Documents in corpus order, a page at a time."""
@@ -107,6 +126,18 @@ class CorpusMixin:
         """The paragraph at 1-based place `seq` of the corpus, or None past either end."""
         rows = _dicts(self.db.execute("select * from paragraphs where seq = ?", [seq]))
         return Paragraph(**rows[0]) if rows else None
+
+    def document_size(self, document_id: str) -> int:
+        """Number of paragraphs in one document (through the (document, position) index)."""
+        row = self.db.execute(
+            "select coalesce(max(position), 0) from paragraphs where document_id = ?", [document_id]
+        ).fetchone()
+        return int(row[0])
+
+    def document_index(self, position: int) -> int:
+        """0-based place in the document list of the document at `position` (positions may have gaps)."""
+        row = self.db.execute("select count(*) from documents where position < ?", [position]).fetchone()
+        return int(row[0])
 
     def search(self, query: str, limit: int = 200) -> list[Hit]:
         """Paragraphs containing every word of `query` (full-text, diacritics ignored), best first."""

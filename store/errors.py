@@ -13,6 +13,15 @@ class ProjectError(AccordError):
     """The project file is missing, not an Accord project, too new, or damaged."""
 
 
+class StorageError(ProjectError):
+    """The project file cannot be read or written: disk full, read-only, damaged, locked."""
+
+    def __init__(self, message: str, damaged: bool = False) -> None:
+        super().__init__(message)
+        self.damaged = damaged
+        """True when SQLite found the file's pages or an index malformed."""
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong in an input file, located as precisely as the format allows."""

@@ -13,26 +13,20 @@ from store.codebook_model import Codebook
 from store.codebook_versions import CodebookMixin
 from store.coding import CodingMixin, now
 from store.corpus import CorpusMixin
-from store.errors import ProjectError
+from store.connection import BUSY_TIMEOUT_MS, RESTORE_ADVICE  # noqa: F401 (BUSY_TIMEOUT_MS re-exported)
+from store.connection import connect as connect_file
+from store.done_codings import DoneCodingsMixin
+from store.errors import ProjectError, StorageError
+from store.integrity import check_header, quick_check
 from store.schema import SCHEMA_VERSION, migrate
-
-BUSY_TIMEOUT_MS = 10_000
-"""How long a write waits for another coder's process holding the file (two windows open)."""
 
 
 def connect(path: Path) -> Database:
-    """Open a SQLite file the way every Accord connection must: WAL, foreign keys, busy timeout."""
-    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000)
-    db = Database(conn)
-    db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    db.execute("PRAGMA foreign_keys = ON")
-    db.execute("PRAGMA journal_mode = WAL")
-    # FULL makes each commit durable across a power cut, not only a crash of the process.
-    db.execute("PRAGMA synchronous = FULL")
-    return db
+    """Open a SQLite file the way every Accord connection must (see store/connection.py)."""
+    return Database(connect_file(path))
 
 
-class Project(CorpusMixin, CodingMixin, CodebookMixin, BulkReadMixin):
+class Project(CorpusMixin, CodingMixin, CodebookMixin, DoneCodingsMixin, BulkReadMixin):
     """An open Accord project file. Every write is committed before the method returns."""
 
     def __init__(self, db: Database, path: Path) -> None:
@@ -45,11 +39,13 @@ class Project(CorpusMixin, CodingMixin, CodebookMixin, BulkReadMixin):
         path = Path(path)
         if path.exists():
             raise ProjectError(f"{path} already exists; Accord will not overwrite it")
+        db = connect(path)
         try:
-            db = connect(path)
-        except sqlite3.Error as error:
-            raise ProjectError(f"cannot create {path}: {error}") from error
-        migrate(db)
+            migrate(db)
+        except StorageError:
+            db.close()
+            path.unlink(missing_ok=True)
+            raise
         with db.atomic():
             db["meta"].insert_all(
                 [
@@ -69,20 +65,17 @@ class Project(CorpusMixin, CodingMixin, CodebookMixin, BulkReadMixin):
         path = Path(path)
         if not path.exists():
             raise ProjectError(f"no project at {path}; create one with `accord init`")
+        check_header(path)
+        db = connect(path)
         try:
-            with path.open("rb") as handle:
-                header = handle.read(16)
-        except OSError as error:
-            raise ProjectError(f"cannot read {path}: {error.strerror}") from error
-        if header != b"SQLite format 3\x00":
-            raise ProjectError(f"{path} is not an Accord project (not a SQLite file)")
-        try:
-            db = connect(path)
+            quick_check(db, path)
             version = cls._schema_version(db)
+        except ProjectError:
+            db.close()
+            raise
         except sqlite3.DatabaseError as error:
-            raise ProjectError(
-                f"{path} cannot be read ({error}); it may be damaged: run `accord doctor`"
-            ) from error
+            db.close()
+            raise ProjectError(f"{path} cannot be read ({error}); {RESTORE_ADVICE}") from error
         if version is None:
             db.close()
             raise ProjectError(f"{path} is a SQLite file but not an Accord project")

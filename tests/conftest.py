@@ -10,8 +10,11 @@ from store import Code, Codebook, Level, Project
 from store.records import SourceDocument
 
 REPO = Path(__file__).resolve().parent.parent
-SHARED = REPO.parent / "shared"
-KAZAKHSTAN = SHARED / "corpus" / "unsc-kazakhstan"
+SHARED = next((d / "shared" for d in REPO.parents if (d / "shared" / "corpus").is_dir()), REPO.parent / "shared")
+"""The team's shared folder (found from a worktree too); absent in a fresh clone."""
+KAZAKHSTAN = REPO / "tests" / "data" / "unsc-kazakhstan"
+"""Five statements by Kazakhstan to the Security Council, as text extracted from the PDF records
+(a copy of shared/corpus/unsc-kazakhstan, so that the tests run in a fresh clone)."""
 
 SMALL_YAML = """\
 codebook: Test codebook
@@ -86,3 +89,13 @@ def project(tmp_path: Path) -> Project:
     proj.import_documents(documents(3, 2))
     yield proj
     proj.close()
+
+
+def code_paragraphs(project: Project, coder: str, codings: dict[str, dict[str, object]], done: bool = True) -> None:
+    """Record `coder`'s codings ({paragraph id: {code: value}}) through the Project API, marking
+    each paragraph done unless `done` is False."""
+    for paragraph_id, values in codings.items():
+        for code_id, value in values.items():
+            project.set_coding(paragraph_id, coder, code_id, value)
+        if done:
+            project.set_status(paragraph_id, coder, "done")

@@ -13,8 +13,9 @@ err = Console(stderr=True)
 
 
 @contextmanager
-def progress_bar(description: str, total: int | None) -> Iterator[Progress]:
-    """A Rich progress bar on a terminal; silent when stderr is piped or a file."""
+def progress_bar(description: str, total: int | None, minimum: int = 0) -> Iterator[Progress]:
+    """A Rich progress bar on a terminal; silent when stderr is piped or a file, or when
+    `total` is below `minimum` (work that short needs no bar)."""
     bar = Progress(
         TextColumn("[progress.description]{task.description}"),
         BarColumn(),
@@ -22,7 +23,7 @@ def progress_bar(description: str, total: int | None) -> Iterator[Progress]:
         TimeRemainingColumn(),
         console=err,
         transient=True,
-        disable=not err.is_terminal,
+        disable=not err.is_terminal or (total is not None and total < minimum),
     )
     with bar:
         bar.add_task(description, total=total)

@@ -145,7 +145,9 @@ def test_update_reports_added_updated_and_removed(project_path: Path, tmp_path: 
     result = run("--project", project_path, "codebook", "update", write(tmp_path, "v2.yaml", text))
     assert result.exit_code == 0, result.output
     assert "Added (1): sanctions" in result.stderr
-    assert "Updated (" in result.stderr and "border_control" in result.stderr and "stance" in result.stderr
+    # wmd and nuclear moved down one place to make room: not an update, and not a reordering.
+    assert "Updated (2): border_control, stance\n" in result.stderr
+    assert "Reordered" not in result.stderr
     with Project.open(project_path) as project:
         assert project.codebook().by_id()["border_control"].label == "Border and customs control"
         assert [v for v, _ in project.levels("stance")] == ["support", "oppose", "unclear"]
@@ -202,6 +204,17 @@ def test_update_with_the_same_file_or_only_new_wording(project_path: Path, tmp_p
     assert "no code changed" in result.stderr
     with Project.open(project_path) as project:
         assert project.codebook().instructions == "Read twice."
+
+
+def test_update_reports_codes_that_change_places(project_path: Path, tmp_path: Path) -> None:
+    border = "  - id: border_control\n    label: Border control\n    key: b\n"
+    swapped = SMALL_YAML.replace(border, "").replace("variables:\n", border + "variables:\n")
+    result = run("--project", project_path, "codebook", "update", write(tmp_path, "v2.yaml", swapped))
+    assert result.exit_code == 0, result.output
+    assert "Reordered: codes changed places; keys 1-9 follow the new order." in result.stderr
+    assert "Updated" not in result.stderr
+    shown = run("--project", project_path, "codebook", "show").stdout
+    assert "├── 1 w  WMD  wmd" in shown and "└── 2 b  Border control  border_control" in shown
 
 
 @pytest.mark.parametrize("command", ["check", "show", "update"])

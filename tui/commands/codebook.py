@@ -148,6 +148,8 @@ def update(ctx: Context, file: Path, retire: bool) -> None:
                       ("Retired", change.retired), ("Removed", change.removed)):
         if ids:
             click.echo(f"{verb} ({len(ids)}): {', '.join(ids)}", err=True)
+    if change.reordered:
+        click.echo("Reordered: codes changed places; keys 1-9 follow the new order.", err=True)
     if change.changed:
         click.echo(f"{ctx.project_path} now uses {file}: {summary(new)}.", err=True)
     elif before != after:

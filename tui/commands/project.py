@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import click
+from rich.markup import escape
 from rich.table import Table
 
 from store import Project
@@ -43,6 +44,34 @@ def init(ctx: Context, codebook_file: Path | None) -> None:
     err.print("Next: accord import PATH...")
 
 
+DOCUMENT_ROWS = 12
+"""Up to this many documents, status lists each; beyond, it lists the main speakers."""
+SPEAKER_ROWS = 10
+
+
+def corpus_table(project: Project, documents: int) -> Table:
+    """Who is in the corpus, in a table that stays short however big the corpus is: each
+    document of a small corpus, else the main speakers."""
+    if documents <= DOCUMENT_ROWS:
+        table = Table(title="Documents", title_justify="left")
+        for name in ("Document", "Speaker", "Country", "Paragraphs"):
+            table.add_column(name, justify="right" if name == "Paragraphs" else "left")
+        for row in project.document_overview():
+            table.add_row(escape(str(row["id"])), escape(str(row["speaker"] or "—")),
+                          escape(str(row["country"] or "—")), f"{row['paragraphs']:,}")
+        return table
+    speakers = project.speakers(limit=SPEAKER_ROWS)
+    more = project.speaker_count() - len(speakers)
+    table = Table(title="Speakers", title_justify="left", caption_justify="left",
+                  caption=f"and {more:,} more (accord status --json lists all)" if more > 0 else None)
+    for name in ("Speaker", "Country", "Documents", "Paragraphs"):
+        table.add_column(name, justify="right" if name in ("Documents", "Paragraphs") else "left")
+    for row in speakers:
+        table.add_row(escape(str(row["speaker"] or "—")), escape(str(row["country"] or "—")),
+                      f"{row['documents']:,}", f"{row['paragraphs']:,}")
+    return table
+
+
 def status_data(project: Project) -> dict[str, object]:
     """What `accord status` reports, as plain data (the --json shape)."""
     codes = project.codes(include_retired=False)
@@ -69,23 +98,22 @@ def status(ctx: Context, as_json: bool) -> None:
     """Documents, paragraphs, codes, coders and each coder's progress."""
     with open_project(ctx) as project:
         data = status_data(project)
-    if as_json:
-        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
-        return
+        if as_json:
+            click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+            return
+        print_status(project, data)
+
+
+def print_status(project: Project, data: dict[str, object]) -> None:
+    """Render `status_data` as Rich tables on stdout (shared with `accord demo`)."""
+    corpus = corpus_table(project, int(data["documents"])) if data["documents"] else None  # type: ignore[call-overload]
     summary = Table.grid(padding=(0, 2))
     summary.add_row("Project", str(data["project"]))
     for key in ("documents", "paragraphs", "codes", "variables"):
         summary.add_row(key.capitalize(), f"{data[key]:,}")
     out.print(summary)
-    speakers = data["speakers"]
-    if speakers:
-        table = Table(title="Speakers", title_justify="left")
-        table.add_column("Speaker")
-        table.add_column("Country")
-        table.add_column("Documents", justify="right")
-        for row in speakers:  # type: ignore[attr-defined]
-            table.add_row(row["speaker"] or "—", row["country"] or "—", str(row["documents"]))
-        out.print(table)
+    if corpus is not None:
+        out.print(corpus)
     coders = data["coders"]
     if coders:
         table = Table(title="Coders", title_justify="left")

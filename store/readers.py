@@ -1,0 +1,236 @@
+"""Read files and folders into documents ready to import.
+
+`.txt` and `.md` files are segmented into paragraphs (store/segment.py); `.csv`, `.tsv` and
+`.jsonl` tables are read by store/tables.py; `.docx` files give their non-empty paragraphs.
+A document's id is its file name without the extension, or, for a file found inside a folder
+named on the command line, its path relative to that folder (`2017/S-PV-8140`): the same files
+give the same ids on every machine. A bad file becomes a Problem and the rest is still read.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from store.decode import NotText, decode
+from store.errors import Problem
+from store.records import SourceDocument
+from store.segment import segment, speaker_label
+from store.tables import FIELDS, read_table
+
+TEXT_SUFFIXES = (".txt", ".text")
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+TABLE_SUFFIXES = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
+SUPPORTED = (*TEXT_SUFFIXES, *MARKDOWN_SUFFIXES, *TABLE_SUFFIXES, ".docx")
+_HINTS = {
+    ".pdf": "PDF is not read directly: extract its text (`pdftotext FILE.pdf`) and import the .txt",
+    ".doc": "Word 97-2003 files are not read: save it as .docx",
+    ".rtf": "RTF files are not read: save it as .docx or .txt",
+    ".json": "JSON is read one object per line: save it as .jsonl",
+    ".xlsx": "Excel files are not read: save the sheet as .csv",
+    ".odt": "OpenDocument files are not read: save it as .docx",
+}
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.DOTALL)
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A file to read and the id its document(s) will get."""
+
+    path: Path
+    id: str
+
+
+def read_paths(
+    paths: Iterable[str | Path], text_column: str | None = None, id_column: str | None = None
+) -> tuple[list[SourceDocument], list[Problem]]:
+    """Read files and folders (recursively) into documents, and list what could not be read.
+
+    Args:
+        paths: Files and folders, as the user named them.
+        text_column: For tables, the column holding the text (default `text`, `speech`...).
+        id_column: For tables, the column holding the document id (default `id` if present).
+
+    Returns:
+        The documents in order (folders sorted by relative path; ids unique) and one Problem per
+        bad file, line or row.
+    """
+    files, problems = find_files(paths)
+    documents: list[SourceDocument] = []
+    for source in files:
+        found, trouble = read_file(source, text_column, id_column)
+        documents.extend(found)
+        problems.extend(trouble)
+    kept, duplicates = unique_ids(documents)
+    return kept, problems + duplicates
+
+
+def find_files(paths: Iterable[str | Path]) -> tuple[list[SourceFile], list[Problem]]:
+    """The readable files named by `paths`, folders searched recursively in sorted order.
+
+    Hidden files and folders and Word's `~$` lock files are passed over; any other file Accord
+    cannot read is a Problem, so that nothing is left out without the researcher knowing.
+    """
+    files: list[SourceFile] = []
+    problems: list[Problem] = []
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            found = sorted(
+                (p for p in path.rglob("*") if p.is_file() and not _hidden(p.relative_to(path))),
+                key=lambda p: p.relative_to(path).as_posix(),
+            )
+            for file in found:
+                if _supported(file, problems):
+                    files.append(SourceFile(file, file.relative_to(path).with_suffix("").as_posix()))
+            if not found:
+                problems.append(Problem(str(path), None, None, "folder has no files to import"))
+        elif path.is_file():
+            if _supported(path, problems):
+                files.append(SourceFile(path, path.stem))
+        else:
+            problems.append(Problem(str(path), None, None, "no such file or folder"))
+    # A file named twice (itself and inside its folder) is read once, under its first id.
+    once: dict[Path, SourceFile] = {}
+    for file in files:
+        once.setdefault(file.path.resolve(), file)
+    return list(once.values()), problems
+
+
+def read_file(
+    source: SourceFile, text_column: str | None = None, id_column: str | None = None
+) -> tuple[list[SourceDocument], list[Problem]]:
+    """Read one file into its document(s) (several for a table), or say why it cannot be read."""
+    file = str(source.path)
+    suffix = source.path.suffix.lower()
+    try:
+        if suffix == ".docx":
+            return [_read_docx(source)], []
+        text = decode(source.path.read_bytes())
+        if suffix in TABLE_SUFFIXES:
+            return read_table(text, file, source.id, text_column, id_column, TABLE_SUFFIXES[suffix])
+        return [_read_text(source, text, markdown=suffix in MARKDOWN_SUFFIXES)], []
+    except NotText as error:
+        return [], [Problem(file, None, None, str(error))]
+    except _BadFile as error:
+        return [], [error.problem]
+    except OSError as error:
+        return [], [Problem(file, None, None, f"cannot read: {error.strerror or error}")]
+
+
+def unique_ids(documents: list[SourceDocument]) -> tuple[list[SourceDocument], list[Problem]]:
+    """Keep the first document of each id; a later one is a Problem (two files, one id)."""
+    seen: dict[str, SourceDocument] = {}
+    problems = []
+    for document in documents:
+        if document.id in seen:
+            problems.append(Problem(document.source, None, None,
+                                    f"document id {document.id!r} was already read from "
+                                    f"{seen[document.id].source}; rename one of them"))
+        else:
+            seen[document.id] = document
+    return list(seen.values()), problems
+
+
+class _BadFile(Exception):
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+
+
+def _read_text(source: SourceFile, text: str, markdown: bool) -> SourceDocument:
+    file = str(source.path)
+    fields: dict[str, str] = {}
+    meta: dict[str, object] = {}
+    if markdown and (match := _FRONT_MATTER.match(text)):
+        fields, meta = _front_matter(match[1], file)
+        text = text[match.end():]
+    result = segment(text, markdown=markdown)
+    if not result.paragraphs:
+        raise _BadFile(Problem(file, None, None, "no text to import (only headings, markup or headers)"))
+    return SourceDocument(
+        id=source.id,
+        paragraphs=result.paragraphs,
+        source=file,
+        title=fields.get("title") or result.title,
+        speaker=fields.get("speaker") or result.speaker,
+        country=fields.get("country") or result.country,
+        date=fields.get("date"),
+        meta=meta,
+    )
+
+
+def _front_matter(block: str, file: str) -> tuple[dict[str, str], dict[str, object]]:
+    """A Markdown file's YAML front matter: title, speaker, country, date, and the rest as meta."""
+    try:
+        data = yaml.safe_load(block)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 2 if mark else None  # +1 for 1-based, +1 for the opening ---
+        raise _BadFile(Problem(file, line, mark.column + 1 if mark else None,
+                               f"front matter is not valid YAML: {getattr(error, 'problem', error)}")) from error
+    if not isinstance(data, dict):
+        raise _BadFile(Problem(file, 2, None, "front matter must be `key: value` lines"))
+    fields = {key: str(value) for key, value in data.items() if key in FIELDS and value is not None}
+    meta = {str(key): _plain(value) for key, value in data.items() if key not in FIELDS}
+    return fields, meta
+
+
+def _plain(value: object) -> object:
+    """YAML values as JSON can keep them (dates become ISO strings)."""
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    return str(value)
+
+
+def _read_docx(source: SourceFile) -> SourceDocument:
+    """A Word document: its non-empty paragraphs; a leading Title/Heading paragraph is the title."""
+    import docx  # python-docx loads lxml: only pay for it when there is a .docx
+    from docx.opc.exceptions import PackageNotFoundError
+
+    file = str(source.path)
+    try:
+        document = docx.Document(str(source.path))
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as error:
+        raise _BadFile(Problem(file, None, None, f"not a readable Word .docx file ({error})")) from error
+    paragraphs: list[str] = []
+    title = (document.core_properties.title or "").strip() or None
+    for para in document.paragraphs:
+        text = re.sub(r"\s+", " ", para.text).strip()
+        if not text:
+            continue
+        style = (para.style.name if para.style is not None else "") or ""
+        if not paragraphs and title is None and style.startswith(("Title", "Heading")):
+            title = text
+            continue
+        paragraphs.append(text)
+    if not paragraphs:
+        raise _BadFile(Problem(file, None, None, "the Word document has no text"))
+    speaker = country = None
+    if label := speaker_label(paragraphs[0]):
+        speaker, country, rest = label
+        paragraphs[0:1] = [rest] if rest else []
+    return SourceDocument(
+        id=source.id, paragraphs=paragraphs, source=file, title=title, speaker=speaker, country=country
+    )
+
+
+def _supported(path: Path, problems: list[Problem]) -> bool:
+    suffix = path.suffix.lower()
+    if suffix in SUPPORTED:
+        return True
+    hint = _HINTS.get(suffix, f"not a file Accord reads (it reads {', '.join(SUPPORTED)})")
+    problems.append(Problem(str(path), None, None, hint))
+    return False
+
+
+def _hidden(relative: Path) -> bool:
+    return any(part.startswith((".", "~$")) for part in relative.parts)

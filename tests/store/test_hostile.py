@@ -1,0 +1,132 @@
+"""Hostile input at the Project API: huge, binary-looking and right-to-left paragraphs, ids and
+names made of SQL and shell metacharacters, search queries of any shape. Each gets a correct
+result or a clear error, and the project is never left half-written."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from store import AccordError, Code, Codebook, Project
+from store.doctor import diagnose
+from store.records import SourceDocument, sha256_text
+from tests.conftest import documents, small_codebook
+
+NASTY = [
+    "'; drop table codings; --",
+    'x" or "1"="1',
+    "$(rm -rf ~)",
+    "`reboot`",
+    "a|b&c;d>e<f",
+    "[bracket] {brace} %s %d \\n",
+    "💥 emoji",
+    "ناتو",
+]
+CONTROL_AND_RTL = [
+    "NUL\x00inside",
+    "bell\x07 escape\x1b[31mred\x1b[0m tab\tcarriage\rreturn",
+    "مجلس الأمن يدين الاتجار غير المشروع بالأسلحة الصغيرة",
+    "עברית mixed with English and \u202eRTL override\u202c",
+    "zero\u200bwidth\ufeffBOM and \u2028line separator",
+    "[b]Rich markup[/b] [red]not[/red]",
+]
+
+
+def test_huge_paragraph_round_trips_and_is_searchable(project: Project) -> None:
+    words = [f"w{i}" for i in range(160_000)]
+    huge = " ".join(words) + " needleword."
+    assert len(huge.encode()) > 1_000_000
+    project.import_documents([SourceDocument(id="huge", paragraphs=[huge, "small"])])
+    paragraph = project.paragraph("huge:1")
+    assert paragraph.text == huge and paragraph.sha256 == sha256_text(huge)
+    [hit] = project.search("needleword")
+    assert hit.paragraph_id == "huge:1" and "[needleword]" in hit.snippet and len(hit.snippet) < 500
+    assert project.paragraph_count() == 7
+
+
+@pytest.mark.parametrize("text", CONTROL_AND_RTL)
+def test_control_characters_and_rtl_text_are_kept_exactly(project: Project, text: str) -> None:
+    project.import_documents([SourceDocument(id="odd", paragraphs=[text])])
+    assert project.paragraph("odd:1").text == text
+    project.set_coding("odd:1", "alice", "border_control", 1)
+    assert project.codings("odd:1", "alice") == {"border_control": 1}
+    assert diagnose(project.path) == []
+
+
+def test_arabic_words_are_found_by_search(project: Project) -> None:
+    project.import_documents([SourceDocument(id="ar", paragraphs=[CONTROL_AND_RTL[2]])])
+    assert [h.paragraph_id for h in project.search("بالأسلحة")] == ["ar:1"]
+
+
+@pytest.mark.parametrize("nasty", NASTY)
+def test_metacharacter_ids_and_names_are_plain_data(tmp_path: Path, nasty: str) -> None:
+    codebook = Codebook(title=nasty, codes=(Code(id=nasty, label=nasty, key="x"),), source=nasty)
+    with Project.create(tmp_path / "p.db", codebook) as project:
+        project.import_documents([SourceDocument(id=nasty, paragraphs=[nasty, "second"])])
+        pid = project.paragraphs()[0].id
+        assert pid == f"{nasty}:1"
+        project.set_coding(pid, nasty, nasty, 1)
+        project.set_note(pid, nasty, nasty)
+        assert project.codings(pid, nasty) == {nasty: 1}
+        assert project.status(pid, nasty).note == nasty
+        assert project.coders() == [nasty]
+        assert project.undo(nasty) is not None
+        tables = {r[0] for r in project.db.execute("select name from sqlite_master where type='table'")}
+        assert {"codings", "codes", "paragraphs"} <= tables
+    assert diagnose(tmp_path / "p.db") == []
+
+
+def test_document_ids_that_look_like_paragraph_ids_do_not_collide(project: Project) -> None:
+    project.import_documents([SourceDocument(id="doc1:1", paragraphs=["a", "b"]),
+                              SourceDocument(id="doc1:", paragraphs=["c"])])
+    ids = [p.id for p in project.paragraphs()]
+    assert len(ids) == len(set(ids)) == 8
+
+
+def test_same_id_twice_in_one_import_keeps_the_first(project: Project) -> None:
+    report = project.import_documents([SourceDocument(id="twin", paragraphs=["one"]),
+                                       SourceDocument(id="twin", paragraphs=["two"])])
+    assert report.added == ["twin"] and report.changed == ["twin"]
+    assert [p.text for p in project.paragraphs("twin")] == ["one"]
+
+
+def test_bad_write_leaves_nothing_behind(project: Project) -> None:
+    before = project.db.execute("select count(*) from events").fetchone()[0]
+    with pytest.raises(AccordError):
+        project.set_coding("doc1:1", "alice", "no such code", 1)
+    with pytest.raises(AccordError):
+        project.set_coding("doc1:1", "alice", "stance", "'; drop table codes; --")
+    assert project.db.execute("select count(*) from events").fetchone()[0] == before
+    assert project.codings("doc1:1", "alice") == {}
+
+
+@pytest.fixture(scope="module")
+def search_project() -> Project:
+    folder = tempfile.mkdtemp()
+    project = Project.create(Path(folder) / "p.db", small_codebook())
+    project.import_documents(documents(20, 20) + [SourceDocument(id="odd", paragraphs=CONTROL_AND_RTL)])
+    yield project
+    project.close()
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(query=st.text(max_size=60))
+def test_search_takes_any_query(search_project: Project, query: str) -> None:
+    hits = search_project.search(query)
+    assert len(hits) <= 200
+    assert all(search_project.paragraph(h.paragraph_id).seq == h.seq for h in hits)
+
+
+@settings(max_examples=60, deadline=None)
+@given(paragraphs=st.lists(st.text(min_size=1, max_size=300), min_size=1, max_size=8))
+def test_any_text_round_trips(paragraphs: list[str]) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        with Project.create(Path(folder) / "p.db", small_codebook()) as project:
+            project.import_documents([SourceDocument(id="any", paragraphs=paragraphs)])
+            assert [p.text for p in project.paragraphs("any")] == paragraphs
+            again = project.import_documents([SourceDocument(id="any", paragraphs=paragraphs)])
+            assert again.unchanged == ["any"]

@@ -1,0 +1,59 @@
+"""The benchmark corpus generator: realistic PDF artefacts, recoverable paragraphs, chosen agreement."""
+
+from __future__ import annotations
+
+import random
+import re
+from pathlib import Path
+
+import krippendorff
+import numpy as np
+
+from benchmarks.synthetic import add_codings, documents, pdf_text, speeches, write_corpus
+from store import Project
+from tests.conftest import small_codebook
+
+
+def test_pdf_text_carries_the_artefacts_of_verbatim_records() -> None:
+    rng = random.Random(3)
+    texts = [pdf_text(speech, rng) for speech in speeches(3000)]
+    joined = "\n".join(texts)
+    assert re.search(r"^S/PV\.\d{4} .+ \d\d/\d\d/\d{4}$", joined, re.M)  # header, title, date
+    assert re.search(r"^\d\d-\d{5} \d+/\d+$", joined, re.M)  # job number, page counter
+    assert "\f" in joined
+    assert re.search(r"\w-\n\w", joined)  # a compound word split at its hyphen
+    assert max(len(line) for line in joined.splitlines()) <= 80
+    # Page breaks cut paragraphs mid-sentence: the line before a footer often runs on.
+    before_footer = re.findall(r"([^\n]+)\n\n\d\d-\d{5} \d+/\d+\n", joined)
+    assert any(not line.endswith((".", "?")) for line in before_footer)
+    assert all(re.match(r"Mr\. [^:]+\s\([^:]+\):\s", text) for text in texts)
+
+
+def test_corpus_files_hold_every_paragraph(tmp_path: Path) -> None:
+    written = write_corpus(tmp_path, 1200)
+    files = sorted(tmp_path.rglob("*.txt"))
+    assert len(files) == len(written) and sum(len(s.paragraphs) for s in written) == 1200
+    text = files[5].read_text()
+    for paragraph in written[5].paragraphs:
+        assert paragraph.split()[-1] in text
+
+
+def test_codings_reach_the_chosen_agreement(tmp_path: Path) -> None:
+    with Project.create(tmp_path / "p.db", small_codebook()) as project:
+        project.import_documents(documents(3000))
+        add_codings(project, ["a", "b", "c"], alpha=0.6, prevalence=0.3, seed=2)
+        ids = [p.id for p in project.paragraphs()]
+        for code in ("border_control", "wmd"):
+            applied = set(project.db.execute(
+                "select coder_id, paragraph_id from codings where code_id = ? and value = 1", [code]).fetchall())
+            data = np.array([[(coder, pid) in applied for pid in ids] for coder in "abc"], dtype=float)
+            alpha = krippendorff.alpha(reliability_data=data, level_of_measurement="nominal")
+            assert abs(alpha - 0.6) < 0.05, (code, alpha)
+        assert project.progress("a").done == 3000
+
+
+def test_documents_spread_evenly_when_asked() -> None:
+    docs = list(documents(1000, 20))
+    assert sum(len(d.paragraphs) for d in docs) == 1000
+    assert len({d.id for d in docs}) == len(docs)
+    assert len(set(p for d in docs for p in d.paragraphs)) == 1000  # no two paragraphs alike

@@ -1,0 +1,119 @@
+"""`accord import`: bring files and folders into the project as documents and paragraphs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from store.corpus import ImportReport
+from store.errors import Problem
+from store.readers import SUPPORTED, find_files, read_file, unique_ids
+from store.records import SourceDocument
+from tui.cli import Context
+from tui.commands.project import open_project
+from tui.console import advance, err, progress_bar
+
+PROGRESS_FROM = 20
+"""Fewer files than this read in a blink: no progress bar."""
+LISTED = 10
+"""Ids listed per line of the summary before `and N more`."""
+
+
+@click.command("import")
+@click.argument("paths", metavar="PATH...", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--text-column", metavar="C",
+              help="Tables: the column holding the text (default: text, speech, content, body or paragraph).")
+@click.option("--id-column", metavar="C",
+              help="Tables: the column holding the document id (default: id, doc_id or document_id if "
+                   "present, else FILE-ROW).")
+@click.option("--replace", is_flag=True,
+              help="Replace documents whose file changed since they were imported; refused for a document "
+                   "whose paragraphs have codings or statuses.")
+@click.pass_obj
+def import_(ctx: Context, paths: tuple[Path, ...], text_column: str | None, id_column: str | None,
+            replace: bool) -> None:
+    """Import the files PATH... (folders are searched recursively) into the project.
+
+    \b
+    .txt           text extracted from PDF records or plain prose: hard-wrapped
+                   lines join, page breaks are healed, running headers and footers
+                   (S/PV.8140, 17-44953, 9/31, date, title) dropped; an opening
+                   "Mr. Sadykov (Kazakhstan):" fills speaker and country
+    .md            the same, plus YAML front matter (title, speaker, country,
+                   date; other keys kept as metadata); the first # heading is
+                   the title, later headings are paragraphs of their own
+    .csv .tsv      one row is one document, its text split into paragraphs; rows
+    .jsonl         sharing an id-column value are one document, each row adding
+                   its paragraphs (so one-row-per-paragraph tables work too);
+                   speaker, country, date and title columns fill those fields,
+                   other columns become metadata (from the document's first row);
+                   rows with an empty text are skipped
+    .docx          the document's non-empty paragraphs; a leading heading is the title
+
+    A document's id is the file name without extension (for files found in a
+    folder, the path inside that folder), or the table's id column: the same
+    files give the same ids everywhere, which is what lets coders merge.
+    Text may be UTF-8 (with or without BOM), UTF-16 with BOM, or Windows-1252.
+
+    Importing the same files again changes nothing. A file that changed since
+    it was imported is reported and left alone unless --replace. Files that
+    cannot be read are listed as "path: reason" and the rest is imported;
+    the exit code is then 1.
+    """
+    with open_project(ctx) as project:
+        files, problems = find_files(paths)
+        documents: list[SourceDocument] = []
+        with progress_bar("Reading", total=len(files), minimum=PROGRESS_FROM) as bar:
+            for source in files:
+                found, trouble = read_file(source, text_column, id_column)
+                documents.extend(found)
+                problems.extend(trouble)
+                advance(bar)
+        documents, duplicates = unique_ids(documents)
+        problems.extend(duplicates)
+        with progress_bar("Importing", total=len(documents), minimum=PROGRESS_FROM) as bar:
+            report = project.import_documents(documents, replace=replace, on_document=lambda _: advance(bar))
+        total = (project.document_count(), project.paragraph_count())
+    added = set(report.added)
+    new_paragraphs = sum(len(d.paragraphs) for d in documents if d.id in added)
+    _print_summary(report, problems, total, new_paragraphs, files_read=len(files))
+    if problems or report.refused:
+        raise click.exceptions.Exit(1)
+
+
+def _say(message: str, style: str | None = None) -> None:
+    """One unwrapped line to stderr: `path: reason` lines stay whole for grep and editors."""
+    err.print(message, style=style, markup=False, highlight=False, soft_wrap=True)
+
+
+def _print_summary(report: ImportReport, problems: list[Problem], total: tuple[int, int], new_paragraphs: int,
+                   files_read: int) -> None:
+    """What happened, to stderr: counts first, then what needs the researcher's attention."""
+    if report.added:
+        _say(f"Added {_n(len(report.added), 'document')} ({_n(new_paragraphs, 'paragraph')}).")
+    if report.replaced:
+        _say(f"Replaced {_n(len(report.replaced), 'document')}: {_ids(report.replaced)}")
+    if report.unchanged:
+        _say(f"{_n(len(report.unchanged), 'document')} already in the project, unchanged.")
+    if report.changed:
+        _say(f"{_n(len(report.changed), 'document')} changed since imported, left alone "
+             f"(--replace replaces them): {_ids(report.changed)}", "yellow")
+    for document_id, reason in report.refused:
+        _say(f"{document_id}: not replaced: {reason}", "red")
+    for problem in problems:
+        _say(str(problem), "red")
+    if not files_read and not problems:
+        _say(f"No files to import (Accord reads {', '.join(SUPPORTED)}).")
+    if problems:
+        _say(f"{_n(len(problems), 'problem')} above; whatever else could be read was imported.")
+    _say(f"The project now has {_n(total[0], 'document')} and {_n(total[1], 'paragraph')}.")
+
+
+def _n(count: int, noun: str) -> str:
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+
+def _ids(ids: list[str]) -> str:
+    shown = ", ".join(ids[:LISTED])
+    return shown + (f" and {len(ids) - LISTED:,} more" if len(ids) > LISTED else "")
