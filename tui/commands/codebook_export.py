@@ -49,4 +49,4 @@ def codebook_export(ctx: Context, fmt: str, output: Path | None, force: bool) ->
         return
     with atomic_path(output, force) as temporary:
         temporary.write_bytes(data)
-    err.print(f"Wrote {output}.", markup=False)
+    err.print(f"Wrote {output}.", markup=False, soft_wrap=True)

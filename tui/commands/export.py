@@ -73,9 +73,10 @@ def export(ctx: Context, fmt: str, output: Path | None, coder: str | None, whose
         report = write_dataset(dataset, fmt, output, force=force, raw=raw,
                                stream=None if output else sys.stdout)
     for old, new in report.renames.items():
-        err.print(f"Column {old!r} is named {new!r} in the {fmt} file (Stata/SPSS name rules).", markup=False)
+        err.print(f"Column {old!r} is named {new!r} in the {fmt} file (Stata/SPSS name rules).",
+                  markup=False, soft_wrap=True)
     if output is not None:
-        err.print(f"Wrote {report.rows:,} rows to {output}.", markup=False)
+        err.print(f"Wrote {report.rows:,} rows to {output}.", markup=False, soft_wrap=True)
     else:
         sys.stdout.flush()
 
@@ -85,4 +86,4 @@ def _export_qdpx(ctx: Context, output: Path, force: bool) -> None:
 
     with open_project(ctx) as project, progress_bar("Exporting", project.paragraph_count()) as bar:
         summary = write_qdpx(project, output, force=force, on_progress=lambda n: advance(bar, n))
-    err.print(f"Wrote {output}: {summary}.", markup=False)
+    err.print(f"Wrote {output}: {summary}.", markup=False, soft_wrap=True)
