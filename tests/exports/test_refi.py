@@ -231,3 +231,13 @@ def test_large_corpus_streams_through_chunks(tmp_path: Path, monkeypatch: pytest
     for pid in ("doc1:4", "doc2:1", "doc2:5", "doc3:1"):
         assert fresh.codings(pid, "ana") == {"border_control": 1}
     assert fresh.progress("ana").done == 4
+
+
+def test_guids_are_uuid5_of_the_project() -> None:
+    import uuid
+
+    from store.refi import guid
+
+    project_id = str(uuid.uuid4())
+    assert guid(project_id, "code", "wmd") == str(uuid.uuid5(uuid.UUID(project_id), "code\x1fwmd"))
+    assert guid(project_id, "user", "Ünï") == str(uuid.uuid5(uuid.UUID(project_id), "user\x1fÜnï"))
