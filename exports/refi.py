@@ -19,7 +19,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from exports.safe_file import atomic_path
+from exports.files import atomic_path
 from store import Project
 from store.codebook_versions import CodeRow
 from store.refi import (

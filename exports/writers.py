@@ -16,7 +16,7 @@ from typing import IO
 import pandas as pd
 
 from exports.datasets import Column, Dataset
-from exports.safe_file import atomic_path
+from exports.files import atomic_path
 from exports.varnames import MAX_LENGTH, valid_names
 from store import AccordError
 

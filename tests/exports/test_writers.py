@@ -148,9 +148,10 @@ def test_existing_file_needs_force_and_failure_leaves_it(project: Project, tmp_p
     with pytest.raises(RuntimeError):
         write_dataset(failing, "csv", target, force=True, raw=True)
     assert target.read_text() == "precious"
-    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".part")] == []
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no temporary left
     write_dataset(dataset(project, coder="alice"), "csv", target, force=True)
     assert target.read_text().startswith("paragraph_id,")
+    assert target.stat().st_mode & 0o044  # readable by co-authors, not mkstemp's 0600
 
 
 def test_binary_format_needs_a_file(project: Project) -> None:

@@ -52,7 +52,7 @@ def export(ctx: Context, fmt: str, output: Path | None, coder: str | None, whose
       accord export --consensus --unit document --format csv > documents.csv
       accord export --format qdpx -o project.qdpx
     """
-    from exports.safe_file import check_target
+    from exports.files import check_target
     from store import AccordError
 
     if coder and whose:
