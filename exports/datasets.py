@@ -8,7 +8,7 @@ one coder, the consensus, the majority, or all coders. Not coded is missing, nev
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -95,10 +95,9 @@ def build_dataset(
                 on_progress(len(chunk.paragraphs))
 
     metadata = {"accord.project_id": project.project_id}
-    sha = project.codebook_sha256()
-    yaml_row = project.db.execute("select yaml from codebooks where sha256 = ?", [sha]).fetchone() if sha else None
-    if yaml_row:
-        metadata["accord.codebook"] = yaml_row[0]
+    codebook_text = project.codebook_text()
+    if codebook_text:
+        metadata["accord.codebook"] = codebook_text
     if spec.unit == "document":
         from exports.documents import document_columns, document_rows
 
@@ -146,7 +145,7 @@ RESERVED = {"paragraph_id", "document_id", "position", "coder", "status", "coder
 """Column names of Accord's own: a metadata column of the same name gets a `meta_` prefix."""
 
 
-def document_frame(project: Project, reserved: set[str] = frozenset()) -> pd.DataFrame:
+def document_frame(project: Project, reserved: Iterable[str] = ()) -> pd.DataFrame:
     """Documents with their fields and every imported metadata column, one row each.
 
     A metadata key that clashes with one of Accord's columns or a code id becomes `meta_KEY`.

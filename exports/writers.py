@@ -131,7 +131,7 @@ def _parquet(dataset: Dataset, path: Path) -> WriteReport:
     return report
 
 
-def labelled_frame(dataset: Dataset) -> tuple[pd.DataFrame, dict[str, str], dict[str, dict[float, str]], WriteReport]:
+def labelled_frame(dataset: Dataset) -> tuple[pd.DataFrame, dict[str, str | None], dict[str, dict[float, str]], WriteReport]:
     """All rows as numbers and strings Stata and SPSS accept, with labels and valid names."""
     frames = list(dataset.chunks)
     frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=[c.name for c in dataset.columns])
@@ -146,7 +146,7 @@ def labelled_frame(dataset: Dataset) -> tuple[pd.DataFrame, dict[str, str], dict
             limits.append(MAX_LENGTH)
     names, renames = valid_names([c.name for c in dataset.columns], limits)
     out = pd.DataFrame(index=frame.index)
-    labels: dict[str, str] = {}
+    labels: dict[str, str | None] = {}
     value_labels: dict[str, dict[float, str]] = {}
     for column, name in zip(dataset.columns, names):
         values = frame[column.name]
