@@ -9,9 +9,14 @@ give the same ids on every machine. A bad file becomes a Problem and the rest is
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import re
+import sys
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from functools import partial
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,6 +41,11 @@ _HINTS = {
     ".odt": "OpenDocument files are not read: save it as .docx",
 }
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.DOTALL)
+
+
+PARALLEL_FROM = 200
+"""From this many files, `read_files` reads in worker processes (starting them costs ~1 s)."""
+MAX_WORKERS = 8
 
 
 @dataclass(frozen=True)
@@ -67,12 +77,33 @@ def read_paths(
     """
     files, problems = find_files(paths)
     documents: list[SourceDocument] = []
-    for source in files:
-        found, trouble = read_file(source, text_column, id_column, split_speakers)
+    for found, trouble in read_files(files, text_column, id_column, split_speakers):
         documents.extend(found)
         problems.extend(trouble)
     kept, duplicates = unique_ids(documents)
     return kept, problems + duplicates
+
+
+def read_files(
+    files: list[SourceFile], text_column: str | None = None, id_column: str | None = None,
+    split_speakers: bool = False, workers: int | None = None,
+) -> Iterator[tuple[list[SourceDocument], list[Problem]]]:
+    """`read_file` of each file, in order: in worker processes when there are PARALLEL_FROM files
+    or more and more than one CPU, since decoding and segmenting are CPU-bound Python.
+
+    Workers are forked (Linux only): spawned ones would re-run the program's main module
+    (`python -m tui`). A forked worker inherits the caller's open SQLite connection but only
+    reads files and leaves through os._exit, so it never uses or closes the connection, which
+    is what SQLite forbids. Elsewhere (macOS, where fork is unsafe; Windows) files are read here.
+    """
+    workers = workers or min(os.cpu_count() or 1, MAX_WORKERS)
+    if len(files) < PARALLEL_FROM or workers < 2 or not sys.platform.startswith("linux"):
+        for source in files:
+            yield read_file(source, text_column, id_column, split_speakers)
+        return
+    read = partial(read_file, text_column=text_column, id_column=id_column, split_speakers=split_speakers)
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        yield from pool.map(read, files, chunksize=32)
 
 
 def find_files(paths: Iterable[str | Path]) -> tuple[list[SourceFile], list[Problem]]:
@@ -214,13 +245,20 @@ def _read_docx(source: SourceFile) -> Segmented:
     import docx  # python-docx loads lxml: only pay for it when there is a .docx
     from docx.opc.exceptions import PackageNotFoundError
 
+    from lxml.etree import XMLSyntaxError
+
     file = str(source.path)
     try:
         document = docx.Document(str(source.path))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as error:
+        title = (document.core_properties.title or "").strip() or None
+        body = list(document.paragraphs)
+    # python-docx trusts the package: broken XML, or XML that is not WordprocessingML (no
+    # body: AttributeError), surface as the parser's own exceptions.
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, XMLSyntaxError,
+            AttributeError) as error:
         raise _BadFile(Problem(file, None, None, f"not a readable Word .docx file ({error})")) from error
-    result = Segmented(paragraphs=[], title=(document.core_properties.title or "").strip() or None)
-    for para in document.paragraphs:
+    result = Segmented(paragraphs=[], title=title)
+    for para in body:
         text = re.sub(r"\s+", " ", para.text).strip()
         if not text:
             continue

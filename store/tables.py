@@ -156,6 +156,9 @@ def _jsonl_rows(text: str, file: str) -> tuple[list[str], list[Row], list[Proble
         except json.JSONDecodeError as error:
             problems.append(Problem(file, number, error.colno, f"not valid JSON: {error.msg}; line skipped"))
             continue
+        except RecursionError:
+            problems.append(Problem(file, number, None, "JSON nested too deeply to read; line skipped"))
+            continue
         if not isinstance(value, dict):
             problems.append(Problem(file, number, None, f"a JSON {type(value).__name__}, not an object; line skipped"))
             continue
