@@ -19,7 +19,7 @@ from textual.worker import get_current_worker
 from store import Project
 from store.models import Hit
 
-LIMIT = 200
+LIMIT = 100
 """Best hits shown; a narrower query finds the rest."""
 
 
