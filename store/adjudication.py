@@ -49,12 +49,14 @@ _DECIDED = f"""exists (select 1 from codings a where a.paragraph_id = v.paragrap
 """SQL: the adjudicator has decided the (paragraph, code) of votes row `v`."""
 
 
-def _votes(project: object, adjudicator: str, codes: list[str] | None, minimum: int) -> str:
+def _votes(project: object, adjudicator: str, codes: list[str] | None, minimum: int,
+           one_paragraph: bool = False) -> str:
     """SQL (common table expressions) of the done coders' votes per (paragraph, code).
 
     `done`: the done (paragraph, coder) pairs; `n`: done coders per paragraph (at least
     `minimum`); `votes`: per (paragraph, code) the rows that carry a value (1 for a code, a
-    level for a variable), how many distinct values, and the value when there is one.
+    level for a variable), how many distinct values, and the value when there is one. With
+    `one_paragraph`, only the paragraph given as the query's first parameter.
     """
     who = adjudicator.replace("'", "''")
     code_filter = ""
@@ -64,7 +66,8 @@ def _votes(project: object, adjudicator: str, codes: list[str] | None, minimum: 
     return f"""
         with done as (
             select paragraph_id, coder_id from paragraph_status
-            where status = 'done' and coder_id != '{who}' and coder_id != '{CONSENSUS}'),
+            where status = 'done' and coder_id != '{who}' and coder_id != '{CONSENSUS}'
+            {"and paragraph_id = ?" if one_paragraph else ""}),
         n as (select paragraph_id, count(*) as n from done group by paragraph_id having count(*) >= {minimum}),
         votes as (
             select k.paragraph_id, k.code_id, count(*) as rows, min(k.value) as value,
@@ -170,8 +173,7 @@ def _undecided(project: object, paragraph_id: str, adjudicator: str) -> bool:
 
 def _paragraph_disagreements(project: object, paragraph_id: str, adjudicator: str) -> list[Disagreement]:
     rows = project.db.execute(  # type: ignore[attr-defined]
-        _votes(project, adjudicator, None, 2).replace(
-            "where status = 'done'", "where status = 'done' and paragraph_id = ?", 1) + f"""
+        _votes(project, adjudicator, None, 2, one_paragraph=True) + f"""
         select v.paragraph_id, 0, v.code_id, {_DECIDED}
         from votes v join n using (paragraph_id) where v.kinds > 1 or v.rows < n.n""",
         [paragraph_id, adjudicator],
@@ -182,8 +184,7 @@ def _paragraph_disagreements(project: object, paragraph_id: str, adjudicator: st
 def _fill_unanimous(project: object, paragraph_id: str, adjudicator: str) -> None:
     """Store the paragraph's unanimous values (1 for codes, levels) the adjudicator lacks."""
     rows = project.db.execute(  # type: ignore[attr-defined]
-        _votes(project, adjudicator, None, 1).replace(
-            "where status = 'done'", "where status = 'done' and paragraph_id = ?", 1) + """
+        _votes(project, adjudicator, None, 1, one_paragraph=True) + """
         select v.code_id, v.value from votes v join n using (paragraph_id)
         where v.kinds = 1 and v.rows = n.n and not exists (select 1 from codings a
               where a.paragraph_id = v.paragraph_id and a.coder_id = ? and a.code_id = v.code_id)""",

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from store.coding import CONSENSUS, now
 from store.errors import AccordError
+from store.merge import MERGE_CACHE_KIB
 
 STRATA = ("document", "none")
 """How the reliability sample is drawn: share of each document, or share of the whole corpus."""
@@ -106,6 +107,9 @@ def hand_out(
     conn: sqlite3.Connection = db.conn
     conn.create_function("accord_rank", 2, rank, deterministic=True)
     # Statements run as written (no implicit transactions): VACUUM INTO and ATTACH need that.
+    # A larger page cache keeps the million-row plan's B-trees in memory.
+    cache = conn.execute("pragma cache_size").fetchone()[0]
+    conn.execute(f"pragma cache_size = {MERGE_CACHE_KIB}")
     with db.ensure_autocommit_on():
         _plan(conn, coders, overlap, per_unit, seed, stratify)
         try:
@@ -116,6 +120,7 @@ def hand_out(
             _write_files(db, targets, on_file)
         finally:
             conn.execute("drop table if exists temp.handout_plan")
+            conn.execute(f"pragma cache_size = {cache}")
     report.files = targets
     report.assigned = {
         coder: conn.execute("select count(*) from assignments where coder_id = ?", [coder]).fetchone()[0]
@@ -143,7 +148,7 @@ def _write_files(db: object, targets: dict[str, Path], on_file: Callable[[str], 
                 [(coder, coder, stamp) for coder in targets],
             )
             conn.execute("insert or ignore into assignments (paragraph_id, coder_id) "
-                         "select paragraph_id, coder_id from temp.handout_plan")
+                         "select paragraph_id, coder_id from temp.handout_plan order by paragraph_id, coder_id")
         for target in targets.values():
             os.replace(_temporary(target), target)
     except BaseException:
@@ -263,7 +268,8 @@ def _write_copy(conn: sqlite3.Connection, target: Path, coder: str) -> None:
             conn.execute("insert or ignore into handout.coders (id, name, created_at) values (?, ?, ?)",
                          [coder, coder, now()])
             conn.execute("insert or ignore into handout.assignments (paragraph_id, coder_id) "
-                         "select paragraph_id, coder_id from temp.handout_plan where coder_id = ?", [coder])
+                         "select paragraph_id, coder_id from temp.handout_plan where coder_id = ? "
+                         "order by paragraph_id", [coder])
             conn.execute("insert into handout.meta (key, value) values ('handout_coder', ?) "
                          "on conflict (key) do update set value = excluded.value", [coder])
             conn.execute("commit")

@@ -111,7 +111,7 @@ def test_three_coders_merged_in_every_order_give_the_same_project(lead: Path, tm
     files = [tmp_path / "out" / f"accord-{c}.db" for c in ("ann", "ben", "cat")]
     for style, (path, coder) in enumerate(zip(files, ("ann", "ben", "cat"))):
         code_on_laptop(path, coder, style)
-    dumps = []
+    dumps, exports = [], []
     for n, order in enumerate(itertools.permutations(files)):
         copy = tmp_path / f"order{n}.db"
         sqlite3.connect(lead).execute("vacuum into ?", [str(copy)]).connection.close()
@@ -121,4 +121,9 @@ def test_three_coders_merged_in_every_order_give_the_same_project(lead: Path, tm
         dumps.append([conn.execute(f"select * from {table} order by 1, 2, 3").fetchall()
                       for table in ("codings", "paragraph_status", "events")])
         conn.close()
+        if "export" in main.commands:  # the export helper's command, once on main
+            target = tmp_path / f"order{n}.csv"
+            accord(copy, "export", "--format", "csv", "-o", str(target))
+            exports.append(target.read_bytes())
     assert all(dump == dumps[0] for dump in dumps)
+    assert all(export == exports[0] for export in exports)
