@@ -40,8 +40,8 @@ def corpus(paragraphs: int, per_document: int = 50) -> list[SourceDocument]:
     ]
 
 
-def code_everything(path: Path, coder: str) -> int:
-    """Mark every assigned paragraph done with three codes applied, with the events to match."""
+def code_everything(path: Path, coder: str, codes: list[str] = CODES) -> int:
+    """Mark every assigned paragraph done with a third of `codes` applied, with the events to match."""
     conn = sqlite3.connect(path)
     with conn:
         conn.execute(
@@ -50,7 +50,7 @@ def code_everything(path: Path, coder: str) -> int:
                       strftime('%Y-%m-%dT%H:%M:%f', 'now') || '000+00:00'
                from assignments a, json_each(?) c where a.coder_id = ?
                  and (unicode(substr(a.paragraph_id, -1)) + c.key) % 3 = 0""",
-            [str(CODES).replace("'", '"'), coder],
+            [str(codes).replace("'", '"'), coder],
         )
         conn.execute(
             """insert into events (id, at, coder_id, paragraph_id, code_id, action, value)

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from sqlite_utils import Database
 
 from store.errors import AccordError
-from store.models import Event, Progress, Status
+from store.models import DocumentProgress, Event, Progress, Status
 
 CONSENSUS = "consensus"
 """The reserved coder under whom adjudicated values are stored."""
@@ -276,3 +276,28 @@ class CodingMixin:
                 if row:
                     return int(row[0])
         return None
+
+    def first_not_done_in(self, coder: str, document_id: str) -> int | None:
+        """The `seq` of the first paragraph of a document this coder has not done, or None."""
+        row = self.db.execute(
+            """select seq from paragraphs p where document_id = ? and not exists (
+                   select 1 from paragraph_status s
+                   where s.paragraph_id = p.id and s.coder_id = ? and s.status = 'done')
+               order by position limit 1""",
+            [document_id, coder],
+        ).fetchone()
+        return int(row[0]) if row else None
+
+    def document_progress(self, coder: str, offset: int = 0, limit: int = 200) -> list[DocumentProgress]:
+        """A page of documents in corpus order with how many paragraphs this coder has done in each."""
+        rows = self.db.execute(
+            """select d.id, d.title, d.speaker, d.country, d.date, d.position,
+                      (select min(seq) from paragraphs p where p.document_id = d.id),
+                      (select count(*) from paragraphs p where p.document_id = d.id),
+                      (select count(*) from paragraphs p join paragraph_status s
+                         on s.paragraph_id = p.id and s.coder_id = ? and s.status = 'done'
+                       where p.document_id = d.id)
+               from documents d order by d.position limit ? offset ?""",
+            [coder, limit, offset],
+        )
+        return [DocumentProgress(*row) for row in rows.fetchall()]

@@ -75,3 +75,19 @@ class Hit:
     seq: int
     document_id: str
     snippet: str
+
+
+@dataclass(frozen=True)
+class DocumentProgress:
+    """One document with one coder's progress in it (the document list of the coding screen)."""
+
+    document_id: str
+    title: str | None
+    speaker: str | None
+    country: str | None
+    date: str | None
+    position: int
+    first_seq: int | None
+    """`seq` of its first paragraph (None for a document without paragraphs)."""
+    paragraphs: int
+    done: int

@@ -8,12 +8,14 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from store.bulk import BulkReadMixin
 from store.codebook_model import Codebook
 from store.codebook_versions import CodebookMixin
 from store.coding import CodingMixin, now
 from store.corpus import CorpusMixin
 from store.connection import BUSY_TIMEOUT_MS, RESTORE_ADVICE  # noqa: F401 (BUSY_TIMEOUT_MS re-exported)
 from store.connection import connect as connect_file
+from store.done_codings import DoneCodingsMixin
 from store.errors import ProjectError, StorageError
 from store.integrity import check_header, quick_check
 from store.schema import SCHEMA_VERSION, migrate
@@ -24,7 +26,7 @@ def connect(path: Path) -> Database:
     return Database(connect_file(path))
 
 
-class Project(CorpusMixin, CodingMixin, CodebookMixin):
+class Project(CorpusMixin, CodingMixin, CodebookMixin, DoneCodingsMixin, BulkReadMixin):
     """An open Accord project file. Every write is committed before the method returns."""
 
     def __init__(self, db: Database, path: Path) -> None:

@@ -89,3 +89,13 @@ def project(tmp_path: Path) -> Project:
     proj.import_documents(documents(3, 2))
     yield proj
     proj.close()
+
+
+def code_paragraphs(project: Project, coder: str, codings: dict[str, dict[str, object]], done: bool = True) -> None:
+    """Record `coder`'s codings ({paragraph id: {code: value}}) through the Project API, marking
+    each paragraph done unless `done` is False."""
+    for paragraph_id, values in codings.items():
+        for code_id, value in values.items():
+            project.set_coding(paragraph_id, coder, code_id, value)
+        if done:
+            project.set_status(paragraph_id, coder, "done")

@@ -7,12 +7,17 @@ import click
 
 def register(group: click.Group) -> None:
     """Add every command to the top-level group (imports stay light: no Textual here)."""
+    from tui.commands.agreement import agree
     from tui.commands.codebook import codebook
+    from tui.commands.codebook_export import codebook_export
+    from tui.commands.coding import code
     from tui.commands.corpus import import_
     from tui.commands.demo import demo
     from tui.commands.doctor import doctor
+    from tui.commands.export import export
     from tui.commands.project import init, status
     from tui.commands.teams import adjudicate, handout, merge
 
-    for command in (init, import_, status, codebook, demo, doctor, handout, merge, adjudicate):
+    codebook.add_command(codebook_export)
+    for command in (init, import_, status, code, codebook, demo, doctor, agree, export, handout, merge, adjudicate):
         group.add_command(command)

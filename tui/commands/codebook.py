@@ -128,14 +128,19 @@ def _add_code(branch: Tree, code: Code, digits: dict[str, str], brief: bool) -> 
                    "project and its exports, hidden while coding. Without it such an update is refused.")
 @click.pass_obj
 def update(ctx: Context, file: Path, retire: bool) -> None:
-    """Apply a new version of the codebook FILE to the project.
+    """Apply a new version of the codebook FILE (YAML, or a REFI-QDA .qdc) to the project.
 
     New codes appear, changed labels, keys and definitions update, dropped codes without codings
     are removed. Dropping a code that has codings is refused unless --retire. Every version
     applied is kept in the project's `codebooks` table.
     """
-    new = load_or_report(file)
     with open_project(ctx) as project:
+        if file.suffix.lower() == ".qdc":
+            from store.refi_import import codebook_from_qdc
+
+            new = codebook_from_qdc(file, project.codebook())
+        else:
+            new = load_or_report(file)
         before = project.codebook_sha256()
         change = project.apply_codebook(new, retire=retire)
         after = project.codebook_sha256()

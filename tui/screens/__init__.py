@@ -1,1 +1,1 @@
-"""Textual screens of Accord."""
+"""Screens and dialogs of the Accord app."""

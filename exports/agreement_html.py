@@ -1,0 +1,147 @@
+"""The reliability report as one self-contained HTML file to attach to a paper submission.
+
+Inline CSS, charts drawn with matplotlib and embedded as inline SVG: nothing is fetched when
+the file is opened. Matplotlib is used through `Figure` only (no pyplot), so no GUI backend
+and no global state.
+"""
+
+from __future__ import annotations
+
+import io
+from html import escape
+
+import numpy as np
+from matplotlib import rc_context
+from matplotlib.figure import Figure
+
+from exports.agreement_report import REFERENCES, fmt, interval_text, methods_paragraph
+from exports.reliability import RELIABLE, SHOWN_SPLITS, TENTATIVE, ReliabilityReport
+
+VERDICT_COLOURS = {"reliable": "#1a7f37", "tentative": "#9a6700", "unreliable": "#cf222e", "undefined": "#6e7781"}
+
+CSS = """
+body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 2rem auto; max-width: 64rem;
+       color: #1f2328; padding: 0 1rem; }
+h1 { font-size: 1.6rem; } h2 { font-size: 1.25rem; margin-top: 2rem; border-bottom: 1px solid #d0d7de; }
+table { border-collapse: collapse; margin: 1rem 0; font-variant-numeric: tabular-nums; }
+th, td { border: 1px solid #d0d7de; padding: .3rem .6rem; text-align: right; }
+th:first-child, td:first-child { text-align: left; }
+th { background: #f6f8fa; }
+.verdict { font-weight: 600; }
+.meta { color: #57606a; } code { font-size: .9em; }
+.split { margin: .4rem 0; } .split q { color: #57606a; }
+figure { margin: 1rem 0; } svg { max-width: 100%; height: auto; }
+"""
+
+
+def _svg(figure: Figure) -> str:
+    buffer = io.StringIO()
+    with rc_context({"svg.hashsalt": "accord", "svg.fonttype": "path"}):
+        figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
+    text = buffer.getvalue()
+    return text[text.index("<svg"):]
+
+
+def alpha_chart(report: ReliabilityReport) -> str | None:
+    """Alpha with its bootstrap interval per code, against Krippendorff's two thresholds."""
+    codes = [c for c in report.codes if c.alpha.value is not None]
+    if not codes:
+        return None
+    figure = Figure(figsize=(7, 0.35 * len(codes) + 1.2))
+    axes = figure.add_subplot()
+    y = np.arange(len(codes))[::-1]
+    values = np.array([c.alpha.value for c in codes])
+    low = np.array([c.alpha_interval.low if c.alpha_interval.low is not None else c.alpha.value for c in codes])
+    high = np.array([c.alpha_interval.high if c.alpha_interval.high is not None else c.alpha.value for c in codes])
+    colours = [VERDICT_COLOURS[c.verdict] for c in codes]
+    axes.hlines(y, low, high, colors=colours, linewidth=2)
+    axes.scatter(values, y, color=colours, zorder=3)
+    for threshold in (TENTATIVE, RELIABLE):
+        axes.axvline(threshold, color="#8c959f", linestyle="--", linewidth=1)
+    axes.set_yticks(y, [c.code for c in codes])
+    axes.set_xlim(min(0.0, float(low.min()) - 0.05), 1.0)
+    axes.set_xlabel("Krippendorff's alpha (95 % bootstrap interval)")
+    axes.spines[["top", "right"]].set_visible(False)
+    return _svg(figure)
+
+
+def kappa_heatmap(report: ReliabilityReport) -> str | None:
+    """Mean Cohen's kappa over codes for every pair of coders."""
+    if len(report.coders) < 2:
+        return None
+    n = len(report.coders)
+    index = {name: i for i, name in enumerate(report.coders)}
+    matrix = np.full((n, n), np.nan)
+    np.fill_diagonal(matrix, 1.0)
+    for pair in report.pairs:
+        if pair.mean_kappa is not None:
+            i, j = index[pair.first], index[pair.second]
+            matrix[i, j] = matrix[j, i] = pair.mean_kappa
+    figure = Figure(figsize=(1.1 * n + 2, 1.0 * n + 1))
+    axes = figure.add_subplot()
+    image = axes.imshow(np.ma.masked_invalid(matrix), cmap="RdYlGn", vmin=0, vmax=1)
+    axes.set_xticks(range(n), report.coders, rotation=45, ha="right")
+    axes.set_yticks(range(n), report.coders)
+    for i in range(n):
+        for j in range(n):
+            label = "–" if np.isnan(matrix[i, j]) else f"{matrix[i, j]:.2f}"
+            axes.text(j, i, label, ha="center", va="center", fontsize=9)
+    figure.colorbar(image, ax=axes, label="mean Cohen's kappa")
+    return _svg(figure)
+
+
+def to_html(report: ReliabilityReport) -> str:
+    e = escape
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        "<title>Inter-coder agreement</title>",
+        f"<style>{CSS}</style></head><body>",
+        "<h1>Inter-coder agreement</h1>",
+        f'<p class="meta">Project <code>{e(report.project)}</code> · codebook <code>{e(report.codebook_sha256 or "none")}</code>'
+        f" · {e(report.created_at)}<br>{len(report.coders)} coders ({e(', '.join(report.coders))}) · "
+        f"{report.units:,} paragraphs done by two or more</p>",
+        "<h2>Codes and variables</h2>",
+        "<table><thead><tr><th>Code</th><th>Units</th><th>Coders</th><th>Prevalence</th><th>% agree</th>"
+        "<th>Fleiss κ</th><th>α</th><th>95 % CI</th><th>AC1</th><th>Verdict</th></tr></thead><tbody>",
+    ]
+    for c in report.codes:
+        title = f' title="{e(c.alpha.reason)}"' if c.alpha.reason else ""
+        parts.append(
+            f"<tr><td>{e(c.label)} <code>{e(c.code)}</code></td><td>{c.units:,}</td><td>{c.coders}</td>"
+            f"<td>{fmt(c.prevalence)}</td><td>{fmt(c.percent_agreement.value)}</td><td>{fmt(c.fleiss_kappa.value)}</td>"
+            f"<td{title}>{fmt(c.alpha.value)}</td><td>{interval_text(c)}</td><td>{fmt(c.gwet_ac1.value)}</td>"
+            f'<td class="verdict" style="color:{VERDICT_COLOURS[c.verdict]}">{c.verdict}</td></tr>'
+        )
+    parts.append("</tbody></table>")
+    notes = [f"<li>α undefined for <code>{e(c.code)}</code>: {e(c.alpha.reason)}</li>" for c in report.codes if c.alpha.reason]
+    if notes:
+        parts.append(f"<ul>{''.join(notes)}</ul>")
+    if chart := alpha_chart(report):
+        parts += ["<h2>Alpha per code</h2>", f"<figure>{chart}</figure>"]
+    if report.pairs:
+        parts += ["<h2>Coder pairs</h2>", "<table><thead><tr><th>Coders</th><th>Paragraphs</th><th>% agree</th>"
+                  "<th>Mean Cohen's κ</th></tr></thead><tbody>"]
+        parts += [
+            f"<tr><td>{e(p.first)} – {e(p.second)}</td><td>{p.units:,}</td><td>{fmt(p.percent_agreement)}</td>"
+            f"<td>{fmt(p.mean_kappa)}</td></tr>"
+            for p in report.pairs
+        ]
+        parts.append("</tbody></table>")
+        if heatmap := kappa_heatmap(report):
+            parts.append(f"<figure>{heatmap}</figure>")
+    parts.append("<h2>Paragraphs on which coders split</h2>")
+    for c in report.codes:
+        if not len(c.splits):
+            continue
+        parts.append(f"<h3>{e(c.label)} <code>{e(c.code)}</code>: {len(c.splits):,} paragraphs</h3>")
+        for split in c.splits.rows(SHOWN_SPLITS):
+            values = ", ".join(f"{e(coder)} {e(str(value))}" for coder, value in split.values.items())
+            text = report.texts.get(split.paragraph_id, "")
+            parts.append(f'<p class="split"><code>{e(split.paragraph_id)}</code> ({values}): <q>{e(text)}</q></p>')
+        if len(c.splits) > SHOWN_SPLITS:
+            parts.append(f"<p>… and {len(c.splits) - SHOWN_SPLITS:,} more (all in the JSON report).</p>")
+    parts += ["<h2>Methods</h2>", f"<p>{e(methods_paragraph(report))}</p>", "<h2>References</h2><ul>"]
+    parts += [f"<li>{e(reference)}</li>" for reference in REFERENCES]
+    parts.append("</ul></body></html>")
+    return "\n".join(parts) + "\n"

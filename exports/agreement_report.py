@@ -1,0 +1,197 @@
+"""A reliability report as JSON, CSV and Markdown, with the methods paragraph a paper needs.
+
+The JSON shape is a promise to scripts (`format` is bumped on any incompatible change):
+
+    {"format": "accord-agreement/1", "project", "codebook_sha256", "created_at",
+     "coders": [names], "units": paragraphs done by two or more coders,
+     "bootstrap": {"replicates", "seed", "confidence"},
+     "codes": [{"code", "label", "kind", "level", "units", "coders", "prevalence",
+                "percent_agreement", "fleiss_kappa", "gwet_ac1": {"value", "reason"},
+                "krippendorff_alpha": {"value", "reason", "low", "high"},
+                "verdict": "reliable" | "tentative" | "unreliable" | "undefined",
+                "pairs": [{"coders": [a, b], "units", "percent_agreement", "cohen_kappa": {"value", "reason"}}],
+                "splits": [{"paragraph_id", "values": {coder: value}}]}],
+     "pairs": [{"coders": [a, b], "units", "percent_agreement", "mean_kappa"}]}
+
+A `value` of null always comes with a `reason`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from exports.ratings import Coefficient
+from exports.reliability import RELIABLE, SHOWN_SPLITS, TENTATIVE, CodeReliability, ReliabilityReport
+
+FORMAT = "accord-agreement/1"
+CONFIDENCE = 0.95
+CSV_COLUMNS = (
+    "code", "label", "kind", "level", "units", "coders", "prevalence", "percent_agreement",
+    "fleiss_kappa", "krippendorff_alpha", "alpha_low", "alpha_high", "gwet_ac1", "verdict", "note",
+)
+REFERENCES = (
+    "Cohen, J. (1960). A coefficient of agreement for nominal scales. Educational and Psychological Measurement, 20, 37-46.",
+    "Fleiss, J. L. (1971). Measuring nominal scale agreement among many raters. Psychological Bulletin, 76, 378-382.",
+    "Gwet, K. L. (2008). Computing inter-rater reliability and its variance in the presence of high agreement. "
+    "British Journal of Mathematical and Statistical Psychology, 61, 29-48.",
+    "Gwet, K. L. (2014). Handbook of Inter-Rater Reliability (4th ed.). Advanced Analytics.",
+    "Krippendorff, K. (2004). Content Analysis: An Introduction to Its Methodology (2nd ed.). Sage.",
+    "Krippendorff, K. (2011). Computing Krippendorff's Alpha-Reliability. Annenberg School for Communication.",
+)
+
+
+def coefficient(c: Coefficient) -> dict[str, object]:
+    return {"value": c.value, "reason": c.reason}
+
+
+def code_dict(code: CodeReliability) -> dict[str, object]:
+    alpha = coefficient(code.alpha) | {"low": code.alpha_interval.low, "high": code.alpha_interval.high}
+    if code.alpha.value is not None and code.alpha_interval.low is None:
+        alpha["interval_reason"] = code.alpha_interval.reason
+    return {
+        "code": code.code,
+        "label": code.label,
+        "kind": code.kind,
+        "level": code.level,
+        "units": code.units,
+        "coders": code.coders,
+        "prevalence": code.prevalence,
+        "percent_agreement": coefficient(code.percent_agreement),
+        "fleiss_kappa": coefficient(code.fleiss_kappa),
+        "krippendorff_alpha": alpha,
+        "gwet_ac1": coefficient(code.gwet_ac1),
+        "verdict": code.verdict,
+        "pairs": [
+            {"coders": [p.first, p.second], "units": p.units, "percent_agreement": p.percent_agreement.value,
+             "cohen_kappa": coefficient(p.cohen_kappa)}
+            for p in code.pairs
+        ],
+        "splits": [{"paragraph_id": s.paragraph_id, "values": s.values} for s in code.splits.rows()],
+    }
+
+
+def report_dict(report: ReliabilityReport) -> dict[str, object]:
+    """The report as plain data: the JSON shape documented above."""
+    return {
+        "format": FORMAT,
+        "project": report.project,
+        "codebook_sha256": report.codebook_sha256,
+        "created_at": report.created_at,
+        "coders": report.coders,
+        "units": report.units,
+        "bootstrap": {"replicates": report.replicates, "seed": report.seed, "confidence": CONFIDENCE},
+        "codes": [code_dict(code) for code in report.codes],
+        "pairs": [
+            {"coders": [p.first, p.second], "units": p.units, "percent_agreement": p.percent_agreement,
+             "mean_kappa": p.mean_kappa}
+            for p in report.pairs
+        ],
+    }
+
+
+def to_json(report: ReliabilityReport) -> str:
+    return json.dumps(report_dict(report), indent=2, ensure_ascii=False) + "\n"
+
+
+def to_csv(report: ReliabilityReport) -> str:
+    """One row per code and variable; undefined figures are empty cells, explained in `note`."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for code in report.codes:
+        reasons = dict.fromkeys(
+            c.reason for c in (code.alpha, code.fleiss_kappa, code.gwet_ac1, code.percent_agreement) if c.reason
+        )
+        writer.writerow([
+            code.code, code.label, code.kind, code.level, code.units, code.coders, _num(code.prevalence),
+            _num(code.percent_agreement.value), _num(code.fleiss_kappa.value), _num(code.alpha.value),
+            _num(code.alpha_interval.low), _num(code.alpha_interval.high), _num(code.gwet_ac1.value),
+            code.verdict, "; ".join(reasons),
+        ])
+    return buffer.getvalue()
+
+
+def _num(value: float | None) -> str:
+    return "" if value is None else repr(round(value, 6))
+
+
+def fmt(value: float | None, digits: int = 3) -> str:
+    """A figure as printed in the reports: three decimals, an en dash when undefined."""
+    return "–" if value is None else f"{value:.{digits}f}"
+
+
+def interval_text(code: CodeReliability) -> str:
+    low, high = code.alpha_interval.low, code.alpha_interval.high
+    return "–" if low is None or high is None else f"[{low:.3f}, {high:.3f}]"
+
+
+def methods_paragraph(report: ReliabilityReport) -> str:
+    """What a paper's methods section says about how agreement was measured."""
+    names = ", ".join(report.coders)
+    bootstrap = (
+        f" with a {CONFIDENCE:.0%} percentile bootstrap interval over paragraphs ({report.replicates:,} "
+        f"replicates, seed {report.seed})"
+        if report.replicates
+        else ""
+    )
+    return (
+        f"Inter-coder agreement was measured with Accord on {report.units:,} paragraphs that at least two "
+        f"of {len(report.coders)} coders ({names}) had marked done. A code counts as present or absent on a "
+        "paragraph a coder marked done and as missing on one the coder did not do; a variable takes its "
+        "level. For each code we report the share of agreeing coder pairs, Cohen's (1960) kappa for every "
+        "pair of coders, Fleiss' (1971) kappa with Gwet's (2014) generalisation to unequal numbers of "
+        f"coders per paragraph, Gwet's (2008) AC1, and Krippendorff's (2011) alpha{bootstrap}, at the "
+        "nominal level for codes and unordered variables and at the ordinal level for ordered ones. "
+        f"Following Krippendorff (2004), alpha ≥ {RELIABLE:.3f} is read as reliable and "
+        f"alpha ≥ {TENTATIVE:.3f} as sufficient for tentative conclusions only."
+    )
+
+
+def to_markdown(report: ReliabilityReport) -> str:
+    lines = [
+        "# Inter-coder agreement",
+        "",
+        f"- Project: `{report.project}`",
+        f"- Codebook: `{report.codebook_sha256 or 'none'}`",
+        f"- Date: {report.created_at}",
+        f"- Coders: {', '.join(report.coders) or 'none'}; paragraphs done by two or more: {report.units:,}",
+        "",
+        "| Code | Units | Coders | Prevalence | % agree | Fleiss κ | α | 95 % CI | AC1 | Verdict |",
+        "|---|---:|---:|---:|---:|---:|---:|---|---:|---|",
+    ]
+    for c in report.codes:
+        lines.append(
+            f"| {_md(c.label)} (`{c.code}`) | {c.units:,} | {c.coders} | {fmt(c.prevalence)} | "
+            f"{fmt(c.percent_agreement.value)} | {fmt(c.fleiss_kappa.value)} | {fmt(c.alpha.value)} | "
+            f"{interval_text(c)} | {fmt(c.gwet_ac1.value)} | {c.verdict} |"
+        )
+    undefined = [(c.code, c.alpha.reason) for c in report.codes if c.alpha.reason]
+    if undefined:
+        lines += ["", *[f"- α undefined for `{code}`: {reason}" for code, reason in undefined]]
+    if report.pairs:
+        lines += ["", "## Coder pairs", "", "| Coders | Paragraphs | % agree | Mean Cohen's κ |", "|---|---:|---:|---:|"]
+        lines += [
+            f"| {p.first} – {p.second} | {p.units:,} | {fmt(p.percent_agreement)} | {fmt(p.mean_kappa)} |"
+            for p in report.pairs
+        ]
+    lines += ["", "## Paragraphs on which coders split", ""]
+    for c in report.codes:
+        if not len(c.splits):
+            continue
+        lines += [f"### {_md(c.label)} (`{c.code}`): {len(c.splits):,} paragraphs", ""]
+        for split in c.splits.rows(SHOWN_SPLITS):
+            values = ", ".join(f"{coder} {value}" for coder, value in split.values.items())
+            text = _md(report.texts.get(split.paragraph_id, ""))
+            lines.append(f"- `{split.paragraph_id}` ({values}): {text[:200]}{'…' if len(text) > 200 else ''}")
+        if len(c.splits) > SHOWN_SPLITS:
+            lines.append(f"- … and {len(c.splits) - SHOWN_SPLITS:,} more (all in `--format json`)")
+        lines.append("")
+    lines += ["## Methods", "", methods_paragraph(report), "", "## References", ""]
+    lines += [f"- {reference}" for reference in REFERENCES]
+    return "\n".join(lines) + "\n"
+
+
+def _md(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")

@@ -1,0 +1,221 @@
+"""Whose codings: one coder's values, the consensus, the majority, on a range of paragraphs.
+
+A paragraph counts as coded by a coder only when the coder marked it `done` (DESIGN.md
+section 2): then every code without a value-1 row is 0; a paragraph not done is missing (NA),
+never 0. Everything here works on whole ranges with pandas, never paragraph by paragraph.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from store.coding import CONSENSUS
+
+MIN_CODERS = 2
+"""Unanimity and majority need at least two coders who did the paragraph; one coder is not a
+consensus, and treating them as one would hide that nobody checked their work."""
+
+
+
+@dataclass(frozen=True)
+class CodeSpec:
+    """A code or variable as an export column sees it."""
+
+    id: str
+    label: str
+    kind: str
+    """`code` (0/1) or a variable kind (`single`, `ordinal`)."""
+    levels: tuple[tuple[str, str], ...] = ()
+    """(value, label) of a variable's levels, in order."""
+    retired: bool = False
+
+    @property
+    def is_code(self) -> bool:
+        return self.kind == "code"
+
+    @property
+    def dtype(self) -> pd.api.extensions.ExtensionDtype:
+        """Nullable 0/1 for codes; a categorical of the levels for variables (ordered for ordinal)."""
+        if self.is_code:
+            return pd.Int8Dtype()
+        return pd.CategoricalDtype([value for value, _ in self.levels], ordered=self.kind == "ordinal")
+
+
+@dataclass
+class Chunk:
+    """The raw rows of one range of paragraphs, as frames."""
+
+    paragraphs: pd.DataFrame
+    """paragraph_id, document_id, position, seq[, text], in corpus order."""
+    statuses: pd.DataFrame
+    """paragraph_id, coder, status, flagged, note."""
+    codings: pd.DataFrame
+    """paragraph_id, coder, code, value (set values only)."""
+    _grids: dict[tuple[str, ...], Grid] = field(default_factory=dict, repr=False)
+
+    @property
+    def ids(self) -> pd.Index:
+        return pd.Index(self.paragraphs["paragraph_id"], name="paragraph_id")
+
+    def grid(self, coders: list[str], codes: list[CodeSpec]) -> Grid:
+        """The chunk as arrays over (coder, paragraph[, code]), built once per set of coders."""
+        key = tuple(coders)
+        if key not in self._grids:
+            self._grids[key] = Grid.build(self, coders, codes)
+        return self._grids[key]
+
+
+@dataclass
+class Grid:
+    """Dense arrays for vote counting: coders x paragraphs (x codes).
+
+    `values` holds 0/1 for a code and, for a variable, 0 when not set or the level's 1-based
+    place. Counting votes over the first axis is then plain numpy, whatever the corpus size.
+    """
+
+    done: np.ndarray
+    flagged: np.ndarray
+    status: np.ndarray
+    note: np.ndarray
+    values: np.ndarray
+
+    @classmethod
+    def build(cls, chunk: Chunk, coders: list[str], codes: list[CodeSpec]) -> Grid:
+        ids = chunk.ids
+        k, n, m = len(coders), len(ids), len(codes)
+        coder_index = {coder: i for i, coder in enumerate(coders)}
+        done = np.zeros((k, n), dtype=bool)
+        flagged = np.zeros((k, n), dtype=np.int8)
+        status = np.full((k, n), None, dtype=object)
+        note = np.full((k, n), None, dtype=object)
+        values = np.zeros((k, n, m), dtype=np.int16)
+        rows = chunk.statuses
+        if len(rows):
+            who = rows["coder"].map(coder_index)
+            keep = who.notna().to_numpy()
+            ci = who.to_numpy()[keep].astype(int)
+            pi = ids.get_indexer(rows["paragraph_id"])[keep]
+            status[ci, pi] = rows["status"].to_numpy()[keep]
+            done[ci, pi] = rows["status"].to_numpy()[keep] == "done"
+            flagged[ci, pi] = pd.to_numeric(rows["flagged"]).fillna(0).to_numpy()[keep].astype(np.int8)
+            note[ci, pi] = rows["note"].to_numpy()[keep]
+        rows = chunk.codings
+        if len(rows):
+            # (code, value as text) -> (column, stored number); anything else (a 0, a level the
+            # codebook no longer has) maps to nothing and stays 0.
+            column: dict[str, int] = {}
+            number: dict[str, int] = {}
+            for j, code in enumerate(codes):
+                pairs = [("1", 1)] if code.is_code else [(v, i) for i, (v, _) in enumerate(code.levels, start=1)]
+                for value, place in pairs:
+                    column[f"{code.id}\x1f{value}"] = j
+                    number[f"{code.id}\x1f{value}"] = place
+            key = rows["code"] + "\x1f" + rows["value"].map(str)
+            j = key.map(column)
+            who = rows["coder"].map(coder_index)
+            keep = (j.notna() & who.notna()).to_numpy()
+            if keep.any():
+                ci = who.to_numpy()[keep].astype(int)
+                pi = ids.get_indexer(rows["paragraph_id"])[keep]
+                values[ci, pi, j.to_numpy()[keep].astype(int)] = key[keep].map(number).to_numpy().astype(np.int16)
+        return cls(done, flagged, status, note, values)
+
+
+def _column(code: CodeSpec, numbers: np.ndarray, present: np.ndarray, ids: pd.Index) -> pd.Series:
+    """A column from stored numbers: missing where not `present` (and, for variables, where 0)."""
+    if code.is_code:
+        return pd.Series(pd.arrays.IntegerArray(numbers.astype(np.int8), ~present), index=ids)
+    places = np.where(present & (numbers > 0), numbers - 1, -1)
+    return pd.Series(pd.Categorical.from_codes(places, dtype=code.dtype), index=ids)
+
+
+def coder_values(chunk: Chunk, coder: str, codes: list[CodeSpec]) -> pd.DataFrame:
+    """One coder's values on the chunk's paragraphs, indexed by paragraph id.
+
+    Columns: one per code and variable, then `status`, `flag`, `note`, and `_coded` (done).
+    """
+    return _frame(chunk, chunk.grid([coder], codes), 0, codes)
+
+
+def _frame(chunk: Chunk, grid: Grid, k: int, codes: list[CodeSpec]) -> pd.DataFrame:
+    ids = chunk.ids
+    done = grid.done[k]
+    out = pd.DataFrame({code.id: _column(code, grid.values[k, :, j], done, ids) for j, code in enumerate(codes)},
+                       index=ids)
+    out["status"] = grid.status[k]
+    out["flag"] = pd.array(grid.flagged[k], dtype=pd.Int8Dtype())
+    out["note"] = grid.note[k]
+    out["_coded"] = done
+    return out
+
+
+def all_coder_values(chunk: Chunk, coders: list[str], codes: list[CodeSpec]) -> list[pd.DataFrame]:
+    """Every coder's values, from one grid."""
+    grid = chunk.grid(coders, codes)
+    return [_frame(chunk, grid, k, codes) for k in range(len(coders))]
+
+
+def combined_values(chunk: Chunk, coders: list[str], codes: list[CodeSpec], rule: str) -> pd.DataFrame:
+    """Values agreed by the coders who did each paragraph: `unanimous` or strict `majority`.
+
+    A cell is missing when fewer than MIN_CODERS coders did the paragraph, or when they do not
+    reach the rule (disagreement, or a tie). `coders_done` counts them; `flag` is 1 when any
+    coder flagged the paragraph; `note` gathers every coder's note as "coder: note".
+    """
+    ids = chunk.ids
+    grid = chunk.grid(coders, codes)
+    done = grid.done
+    count = done.sum(axis=0)
+    enough = count >= MIN_CODERS
+    columns = {}
+    for j, code in enumerate(codes):
+        votes = np.where(done, grid.values[:, :, j], -1)
+        places = len(code.levels) + 1 if not code.is_code else 2
+        tally = np.stack([(votes == v).sum(axis=0) for v in range(places)])  # (places, n)
+        winner = tally.argmax(axis=0)
+        top = tally.max(axis=0)
+        agreed = (top == count) if rule == "unanimous" else (top * 2 > count)
+        columns[code.id] = _column(code, winner, enough & agreed, ids)
+    out = pd.DataFrame(columns, index=ids)
+    out["coders_done"] = pd.array(count, dtype=pd.Int64Dtype())
+    out["flag"] = pd.array((grid.flagged.sum(axis=0) > 0).astype(np.int8), dtype=pd.Int8Dtype())
+    out["note"] = _joined_notes(coders, grid.note)
+    out["_coded"] = enough
+    return out
+
+
+def _joined_notes(coders: list[str], notes: np.ndarray) -> np.ndarray:
+    """Every coder's note on each paragraph as "coder: note | coder: note" (notes are rare)."""
+    out = np.full(notes.shape[1], None, dtype=object)
+    for i in np.flatnonzero((notes != None).any(axis=0)):  # noqa: E711 (elementwise)
+        out[i] = " | ".join(f"{coder}: {note}" for coder, note in zip(coders, notes[:, i]) if note)
+    return out
+
+
+def consensus_values(chunk: Chunk, coders: list[str], codes: list[CodeSpec]) -> pd.DataFrame:
+    """Adjudicated values (coder `consensus`, done), falling back to unanimous values of the others.
+
+    `basis` says which: `adjudicated`, `unanimous`, or missing when neither applies.
+    """
+    others = [coder for coder in coders if coder != CONSENSUS]
+    fallback = combined_values(chunk, others, codes, "unanimous")
+    adjudicated = coder_values(chunk, CONSENSUS, codes)
+    use = adjudicated["_coded"].to_numpy()
+    out = fallback.copy()
+    for code in codes:
+        out[code.id] = adjudicated[code.id].where(use, fallback[code.id])
+    out["flag"] = pd.array(
+        ((adjudicated["flag"].to_numpy() + fallback["flag"].to_numpy()) > 0).astype(np.int8), dtype=pd.Int8Dtype()
+    )
+    mine = adjudicated["note"].to_numpy()
+    out["note"] = np.where(mine != None, [f"{CONSENSUS}: {n}" if n else None for n in mine],  # noqa: E711
+                           fallback["note"].to_numpy())
+    basis = np.full(len(use), None, dtype=object)
+    basis[fallback["_coded"].to_numpy()] = "unanimous"
+    basis[use] = "adjudicated"
+    out["basis"] = basis
+    out["_coded"] = use | fallback["_coded"].to_numpy()
+    return out

@@ -1,0 +1,288 @@
+"""The coded dataset of a project, as pandas frames a range of paragraphs at a time.
+
+Layouts: wide (one row per paragraph, or per paragraph and coder with `all`), long (one row per
+paragraph and code) and the document unit (counts and shares per document). Whose codings:
+one coder, the consensus, the majority, or all coders. Not coded is missing, never 0.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from exports.coded import Chunk, CodeSpec, all_coder_values, coder_values, combined_values, consensus_values
+from store import CONSENSUS, AccordError, Project
+
+WHOSE = ("coder", "consensus", "majority", "all")
+CHUNK_PARAGRAPHS = 50_000
+"""Paragraphs read and turned into rows at a time: bounds memory on a 1,000,000-paragraph corpus."""
+
+DOCUMENT_FIELDS = ("title", "speaker", "country", "date")
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of an export, with what labelled formats need to describe it."""
+
+    name: str
+    label: str
+    type: str
+    """`str`, `int`, `float`, `code` (0/1, labelled absent/present) or `level` (a variable)."""
+    levels: tuple[tuple[str, str], ...] = ()
+    """(value, label) for `level` columns."""
+    ordered: bool = False
+
+
+@dataclass(frozen=True)
+class DatasetSpec:
+    """What to export."""
+
+    whose: str = "coder"
+    """One of WHOSE."""
+    coder: str | None = None
+    """The coder, for `whose="coder"`."""
+    long: bool = False
+    """One row per paragraph and code instead of one per paragraph."""
+    unit: str = "paragraph"
+    """`paragraph`, or `document` for counts and shares per document."""
+    text: bool = True
+    """Include the paragraph text (wide paragraph layout only)."""
+
+
+@dataclass
+class Dataset:
+    """Columns known up front, rows produced lazily: writers stream them chunk by chunk."""
+
+    columns: list[Column]
+    chunks: Iterator[pd.DataFrame]
+    paragraphs: int
+    """Paragraphs that producing the rows goes through (for a progress bar)."""
+    metadata: dict[str, str] = field(default_factory=dict)
+    """Project id and codebook YAML, for formats that keep metadata."""
+
+
+def build_dataset(
+    project: Project,
+    spec: DatasetSpec,
+    on_progress: Callable[[int], None] | None = None,
+    chunk_size: int = CHUNK_PARAGRAPHS,
+) -> Dataset:
+    """The dataset that `spec` asks for. Raises AccordError for a choice the project cannot meet."""
+    if spec.whose not in WHOSE:
+        raise AccordError(f"whose codings must be one of {', '.join(WHOSE)}, not {spec.whose!r}")
+    if spec.long and spec.unit == "document":
+        raise AccordError("--long and --unit document do not combine: choose one layout")
+    if spec.unit not in ("paragraph", "document"):
+        raise AccordError(f"the unit must be paragraph or document, not {spec.unit!r}")
+    codes = code_specs(project)
+    clashes = sorted(code.id for code in codes if code.id in RESERVED or code.id.startswith("meta_"))
+    if clashes:
+        raise AccordError(f"code ids {', '.join(clashes)} are names of Accord's own export columns; "
+                          "rename them in the codebook (ids become column names)")
+    coders = _coders(project, spec)
+    documents = document_frame(project, reserved={code.id for code in codes})
+    meta_columns = [c for c in documents.columns if c not in ("document_id", *DOCUMENT_FIELDS)]
+    total = project.paragraph_count()
+
+    def chunks() -> Iterator[tuple[Chunk, pd.DataFrame]]:
+        for first in range(1, total + 1, chunk_size):
+            chunk = read_chunk(project, first, min(first + chunk_size - 1, total), spec.text and not spec.long)
+            yield chunk, values(chunk, spec, coders, codes)
+            if on_progress:
+                on_progress(len(chunk.paragraphs))
+
+    metadata = {"accord.project_id": project.project_id}
+    sha = project.codebook_sha256()
+    yaml_row = project.db.execute("select yaml from codebooks where sha256 = ?", [sha]).fetchone() if sha else None
+    if yaml_row:
+        metadata["accord.codebook"] = yaml_row[0]
+    if spec.unit == "document":
+        from exports.documents import document_columns, document_rows
+
+        columns = document_columns(codes, documents, meta_columns, spec.whose == "all")
+        rows = document_rows(chunks(), codes, documents, spec.whose == "all", project.document_paragraph_counts())
+        return Dataset(columns, rows, total, metadata)
+    if spec.long:
+        return Dataset(_long_columns(spec), (_long_rows(c, v, codes, spec) for c, v in chunks()), total, metadata)
+    columns = _wide_columns(spec, codes, documents, meta_columns)
+    return Dataset(columns, (_wide_rows(c, v, documents, columns) for c, v in chunks()), total, metadata)
+
+
+def code_specs(project: Project) -> list[CodeSpec]:
+    """Codes then variables in codebook order, retired ones included (they are still exported)."""
+    rows = project.codes(include_retired=True)
+    specs = [
+        CodeSpec(row.id, row.label, row.kind, tuple(project.levels(row.id)) if row.kind != "code" else (), row.retired)
+        for row in rows
+    ]
+    return [s for s in specs if s.is_code] + [s for s in specs if not s.is_code]
+
+
+def _coders(project: Project, spec: DatasetSpec) -> list[str]:
+    known = project.coders()
+    humans = [coder for coder in known if coder != CONSENSUS]
+    if spec.whose == "coder":
+        if spec.coder is None:
+            if len(humans) == 1:
+                return humans
+            listing = ", ".join(humans) or "none yet"
+            raise AccordError(
+                f"choose whose codings to export: --coder NAME, --consensus, --majority or --all "
+                f"(coders: {listing})"
+            )
+        if spec.coder not in known:
+            raise AccordError(f"no coder named {spec.coder!r} in this project (coders: {', '.join(known) or 'none yet'})")
+        return [spec.coder]
+    if not humans and spec.whose != "consensus":
+        raise AccordError("nobody has coded in this project yet: there is nothing to export")
+    return known if spec.whose == "consensus" else humans
+
+
+RESERVED = {"paragraph_id", "document_id", "position", "coder", "status", "coders_done", "basis", "flag",
+            "note", "text", "paragraphs", "coded", *DOCUMENT_FIELDS}
+"""Column names of Accord's own: a metadata column of the same name gets a `meta_` prefix."""
+
+
+def document_frame(project: Project, reserved: set[str] = frozenset()) -> pd.DataFrame:
+    """Documents with their fields and every imported metadata column, one row each.
+
+    A metadata key that clashes with one of Accord's columns or a code id becomes `meta_KEY`.
+    """
+    taken = RESERVED | set(reserved)
+    records = []
+    for document in project.documents():
+        row = {"document_id": document.id, **{f: getattr(document, f) for f in DOCUMENT_FIELDS}}
+        meta = json.loads(document.meta) if document.meta else {}
+        for key, value in meta.items():
+            name = f"meta_{key}" if key in taken else key
+            row[name] = value
+        records.append(row)
+    names = list(dict.fromkeys(["document_id", *DOCUMENT_FIELDS, *(k for r in records for k in r)]))
+    # Column by column as objects: a frame built from records would turn 2001 into 2001.0.
+    frame = pd.DataFrame({n: pd.Series([r.get(n) for r in records], dtype=object) for n in names})
+    for name in frame.columns:
+        frame[name] = _typed(frame[name])
+    return frame
+
+
+def _typed(column: pd.Series) -> pd.Series:
+    """A metadata column as numbers when every value is one, else as text (lists as JSON)."""
+    present = column.dropna()
+    if len(present) and all(isinstance(v, int) and not isinstance(v, bool) for v in present):
+        return column.astype(pd.Int64Dtype())
+    if len(present) and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in present):
+        return column.astype(float)
+    return column.map(lambda v: v if v is None or isinstance(v, str) else json.dumps(v, ensure_ascii=False),
+                      na_action="ignore").astype(object)
+
+
+def column_type(series: pd.Series) -> str:
+    """`int`, `float` or `str` for a plain column."""
+    if pd.api.types.is_integer_dtype(series.dtype):
+        return "int"
+    if pd.api.types.is_float_dtype(series.dtype):
+        return "float"
+    return "str"
+
+
+def read_chunk(project: Project, first: int, last: int, with_text: bool) -> Chunk:
+    """The paragraphs with `first <= seq <= last` with every coder's statuses and values."""
+    names = ["paragraph_id", "document_id", "position", "seq"] + (["text"] if with_text else [])
+    return Chunk(
+        pd.DataFrame(project.paragraph_rows(first, last, with_text), columns=names),
+        pd.DataFrame(project.status_rows(first, last), columns=["paragraph_id", "coder", "status", "flagged", "note"]),
+        pd.DataFrame(project.coding_rows(first, last), columns=["paragraph_id", "coder", "code", "value"]),
+    )
+
+
+def values(chunk: Chunk, spec: DatasetSpec, coders: list[str], codes: list[CodeSpec]) -> pd.DataFrame:
+    """The chosen codings for a chunk, indexed by paragraph id (with a `coder` column for `all`)."""
+    if spec.whose == "coder":
+        return coder_values(chunk, coders[0], codes)
+    if spec.whose == "consensus":
+        return consensus_values(chunk, coders, codes)
+    if spec.whose == "majority":
+        return combined_values(chunk, coders, codes, "majority")
+    frames = all_coder_values(chunk, coders, codes)
+    for coder, frame in zip(coders, frames):
+        frame.insert(0, "coder", coder)
+    order = {pid: i for i, pid in enumerate(chunk.ids)}
+    stacked = pd.concat(frames)
+    key = stacked.index.map(order).to_numpy() * len(coders) + stacked["coder"].map({c: i for i, c in enumerate(coders)}).to_numpy()
+    return stacked.iloc[key.argsort(kind="stable")]
+
+
+def _extra_columns(spec: DatasetSpec) -> list[Column]:
+    """Columns that depend on whose codings: who, and on what basis."""
+    if spec.whose in ("coder", "all"):
+        return [Column("status", "Coder's status (done, skipped)", "str")]
+    extra = [Column("coders_done", "Coders who marked the paragraph done", "int")]
+    if spec.whose == "consensus":
+        extra.append(Column("basis", "Where the values come from (adjudicated, unanimous)", "str"))
+    return extra
+
+
+def _key_columns(spec: DatasetSpec) -> list[Column]:
+    """What identifies a row: the paragraph (and the coder with `all`)."""
+    columns = [
+        Column("paragraph_id", "Paragraph id", "str"),
+        Column("document_id", "Document id", "str"),
+        Column("position", "Paragraph's place in its document", "int"),
+    ]
+    return columns + ([Column("coder", "Coder", "str")] if spec.whose == "all" else [])
+
+
+def _wide_columns(spec: DatasetSpec, codes: list[CodeSpec], documents: pd.DataFrame, meta_columns: list[str]) -> list[Column]:
+    columns = _key_columns(spec)
+    columns += [Column(f, f"Document {f}", "str") for f in DOCUMENT_FIELDS]
+    columns += [Column(m, f"Document metadata: {m}", column_type(documents[m])) for m in meta_columns]
+    for code in codes:
+        label = code.label + (" (retired)" if code.retired else "")
+        if code.is_code:
+            columns.append(Column(code.id, label, "code"))
+        else:
+            columns.append(Column(code.id, label, "level", code.levels, code.kind == "ordinal"))
+    columns += _extra_columns(spec)
+    columns += [Column("flag", "Flagged for discussion", "int"), Column("note", "Coder's note", "str")]
+    if spec.text:
+        columns.append(Column("text", "Paragraph text", "str"))
+    return columns
+
+
+def _wide_rows(chunk: Chunk, chosen: pd.DataFrame, documents: pd.DataFrame, columns: list[Column]) -> pd.DataFrame:
+    base = chunk.paragraphs.set_index("paragraph_id", drop=False)
+    rows = base.loc[chosen.index].reset_index(drop=True)
+    values_frame = chosen.reset_index(drop=True)
+    merged = rows.merge(documents, on="document_id", how="left", sort=False)
+    for name in values_frame.columns:
+        if name != "_coded":
+            merged[name] = values_frame[name].array
+    merged["position"] = merged["position"].astype(pd.Int64Dtype())
+    return merged[[c.name for c in columns]]
+
+
+def _long_columns(spec: DatasetSpec) -> list[Column]:
+    return _key_columns(spec) + [
+        Column("code", "Code or variable id", "str"),
+        Column("value", "1/0 for a code, the level for a variable; empty when not coded", "str"),
+    ]
+
+
+def _long_rows(chunk: Chunk, chosen: pd.DataFrame, codes: list[CodeSpec], spec: DatasetSpec) -> pd.DataFrame:
+    base = chunk.paragraphs.set_index("paragraph_id")
+    keys = ["coder"] if spec.whose == "all" else []
+    frame = chosen[keys + [code.id for code in codes]].copy()
+    for code in codes:
+        frame[code.id] = frame[code.id].astype(object).map(str, na_action="ignore")
+    frame["_order"] = range(len(frame))
+    long = frame.reset_index().melt(id_vars=["paragraph_id", "_order", *keys], var_name="code", value_name="value")
+    code_order = {code.id: i for i, code in enumerate(codes)}
+    long["_code_order"] = long["code"].map(code_order)
+    long = long.sort_values(["_order", "_code_order"], kind="stable")
+    long["document_id"] = long["paragraph_id"].map(base["document_id"])
+    long["position"] = long["paragraph_id"].map(base["position"]).astype(pd.Int64Dtype())
+    long["value"] = long["value"].astype(object).where(long["value"].notna(), None)
+    return long[[c.name for c in _long_columns(spec)]].reset_index(drop=True)

@@ -1,0 +1,244 @@
+"""REFI-QDA writers: the codebook as `.qdc`, the project as `.qdpx` (NVivo, ATLAS.ti, MAXQDA, QualCoder).
+
+A `.qdpx` is a zip with `project.qde` (XML) and one plain-text file per document under
+`sources/`. Each document's text is its paragraphs joined by a blank line; every paragraph a
+coder marked done (or noted, flagged, coded) becomes a PlainTextSelection over exactly that
+paragraph's characters, created by the coder's User, with one Coding per applied code. A
+variable becomes a non-codable code whose levels are codable sub-codes. GUIDs derive from the
+project id, so exporting twice gives the same GUIDs.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from lxml import etree
+
+from exports.safe_file import atomic_path
+from store import Project
+from store.codebook_versions import CodeRow
+from store.refi import (
+    CODEBOOK_NS,
+    PARAGRAPH_SEPARATOR,
+    PROJECT_NS,
+    accord_description,
+    guid,
+    selection_description,
+)
+
+CHUNK_PARAGRAPHS = 20_000
+DOCUMENT_VARIABLES = ("title", "speaker", "country", "date")
+
+
+@dataclass
+class CodeNode:
+    """A REFI code: an Accord code, a variable (not codable) or one of its levels."""
+
+    guid: str
+    name: str
+    description: str
+    codable: bool
+    children: list[CodeNode] = field(default_factory=list)
+
+
+def code_tree(project: Project, retired: bool = True) -> tuple[list[CodeNode], dict[tuple[str, str | None], str]]:
+    """The codebook as REFI codes, and (code id, level or None) -> GUID for codings.
+
+    Retired codes are in a project (their codings travel) but not in a codebook exchange file.
+    """
+    rows = project.codes(include_retired=retired)
+    nodes: dict[str, CodeNode] = {}
+    guids: dict[tuple[str, str | None], str] = {}
+    roots: list[CodeNode] = []
+    pid = project.project_id
+    for row in rows:
+        node = CodeNode(guid(pid, "code", row.id), row.label, accord_description(row.definition, row.id, row.kind),
+                        codable=row.kind == "code")
+        guids[(row.id, None)] = node.guid
+        if row.kind != "code":
+            for value, label in project.levels(row.id):
+                level = CodeNode(guid(pid, "level", row.id, value), label,
+                                 accord_description("", row.id, "level", value), codable=True)
+                guids[(row.id, value)] = level.guid
+                node.children.append(level)
+        nodes[row.id] = node
+    for row in rows:
+        parent = nodes.get(row.parent_id) if row.parent_id else None  # a retired parent's children go to the top
+        (parent.children if parent else roots).append(nodes[row.id])
+    return roots, guids
+
+
+def _code_element(node: CodeNode, ns: str) -> etree._Element:
+    element = etree.Element(f"{{{ns}}}Code", guid=node.guid, name=node.name, isCodable="true" if node.codable else "false")
+    if node.description:
+        etree.SubElement(element, f"{{{ns}}}Description").text = node.description
+    for child in node.children:
+        element.append(_code_element(child, ns))
+    return element
+
+
+def qdc_bytes(project: Project) -> bytes:
+    """The project's codebook as a REFI-QDA codebook file (`.qdc`)."""
+    roots, _ = code_tree(project, retired=False)
+    book = etree.Element(f"{{{CODEBOOK_NS}}}CodeBook", nsmap={None: CODEBOOK_NS}, origin="Accord")
+    codes = etree.SubElement(book, f"{{{CODEBOOK_NS}}}Codes")
+    for node in roots:
+        codes.append(_code_element(node, CODEBOOK_NS))
+    return etree.tostring(book, xml_declaration=True, encoding="utf-8", pretty_print=True)
+
+
+def write_qdc(project: Project, path: Path, force: bool = False) -> None:
+    """Write the `.qdc` atomically."""
+    with atomic_path(path, force) as temporary:
+        temporary.write_bytes(qdc_bytes(project))
+
+
+@dataclass
+class _Document:
+    id: str
+    paragraphs: list[tuple]  # (id, document_id, position, seq, text)
+    statuses: list[tuple] = field(default_factory=list)  # (paragraph_id, coder, status, flagged, note)
+    codings: list[tuple] = field(default_factory=list)  # (paragraph_id, coder, code, value)
+
+
+def _documents(project: Project, on_progress: Callable[[int], None] | None) -> Iterator[_Document]:
+    """Documents in corpus order with their paragraphs, statuses and codings, read in ranges
+    (a document may straddle two ranges: it is yielded once its last paragraph is read)."""
+    total = project.paragraph_count()
+    current: _Document | None = None
+    for first in range(1, total + 1, CHUNK_PARAGRAPHS):
+        last = min(first + CHUNK_PARAGRAPHS - 1, total)
+        paragraphs = project.paragraph_rows(first, last)
+        statuses: dict[str, list[tuple]] = {}
+        codings: dict[str, list[tuple]] = {}
+        for row in project.status_rows(first, last):
+            statuses.setdefault(row[0], []).append(row)
+        for row in project.coding_rows(first, last):
+            codings.setdefault(row[0], []).append(row)
+        for row in paragraphs:
+            if current is None or current.id != row[1]:
+                if current is not None:
+                    yield current
+                current = _Document(row[1], [])
+            current.paragraphs.append(row)
+            current.statuses += statuses.get(row[0], [])
+            current.codings += codings.get(row[0], [])
+        if on_progress:
+            on_progress(len(paragraphs))
+    if current is not None:
+        yield current
+
+
+def _element(tag: str, **attributes: str) -> etree._Element:
+    """A project element that declares the default namespace itself (it is written on its own)."""
+    return etree.Element(f"{{{PROJECT_NS}}}{tag}", attributes, nsmap={None: PROJECT_NS})
+
+
+def write_qdpx(project: Project, path: Path, force: bool = False,
+               on_progress: Callable[[int], None] | None = None) -> str:
+    """Write the whole project as a `.qdpx` archive atomically; returns a one-line summary."""
+    roots, code_guids = code_tree(project)
+    pid = project.project_id
+    coders = project.coders()
+    users = {coder: guid(pid, "user", coder) for coder in coders}
+    stamp = datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    documents = {d.id: d for d in project.documents()}
+    counts = {"documents": 0, "selections": 0, "codings": 0, "notes": 0}
+    notes: list[tuple[str, str, str, str]] = []  # (guid, coder, paragraph id, text)
+    with atomic_path(path, force) as temporary, zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED) as archive, \
+            tempfile.TemporaryFile() as qde:
+        with etree.xmlfile(qde, encoding="utf-8") as xf:
+            xf.write_declaration()
+            with xf.element(f"{{{PROJECT_NS}}}Project", nsmap={None: PROJECT_NS}, name=project.path.stem,
+                            origin="Accord", creationDateTime=stamp):
+                if users:
+                    users_element = _element("Users")
+                    for coder, user_guid in users.items():
+                        etree.SubElement(users_element, f"{{{PROJECT_NS}}}User", guid=user_guid, name=coder, id=coder)
+                    xf.write(users_element)
+                codebook = _element("CodeBook")
+                codes = etree.SubElement(codebook, f"{{{PROJECT_NS}}}Codes")
+                for node in roots or [CodeNode(guid(pid, "code", ""), "Accord", "", False)]:
+                    codes.append(_code_element(node, PROJECT_NS))
+                xf.write(codebook)
+                variables = _element("Variables")
+                for name in DOCUMENT_VARIABLES:
+                    etree.SubElement(variables, f"{{{PROJECT_NS}}}Variable", guid=guid(pid, "variable", name),
+                                     name=name, typeOfVariable="Text")
+                xf.write(variables)
+                if documents:
+                    with xf.element(f"{{{PROJECT_NS}}}Sources"):
+                        for document in _documents(project, on_progress):
+                            source = _source(document, documents[document.id], pid, users, code_guids, notes, counts, stamp)
+                            text = PARAGRAPH_SEPARATOR.join(row[4] for row in document.paragraphs)
+                            archive.writestr(f"sources/{source.get('guid')}.txt", text.encode("utf-8"))
+                            xf.write(source)
+                            counts["documents"] += 1
+                if notes:
+                    notes_element = _element("Notes")
+                    for note_guid, coder, paragraph, text in notes:
+                        note = etree.SubElement(notes_element, f"{{{PROJECT_NS}}}Note", guid=note_guid,
+                                                name=f"{paragraph} ({coder})", creatingUser=users[coder])
+                        etree.SubElement(note, f"{{{PROJECT_NS}}}PlainTextContent").text = text
+                    xf.write(notes_element)
+                    counts["notes"] = len(notes)
+        qde.seek(0)
+        with archive.open("project.qde", "w") as entry:
+            while block := qde.read(1 << 20):
+                entry.write(block)
+    return (f"{counts['documents']} documents, {counts['selections']} coded paragraphs, "
+            f"{counts['codings']} codings, {counts['notes']} notes, {len(users)} coders")
+
+
+def _source(document: _Document, meta: object, pid: str, users: dict[str, str], code_guids: dict[tuple[str, str | None], str],
+            notes: list[tuple[str, str, str, str]], counts: dict[str, int], stamp: str) -> etree._Element:
+    source_guid = guid(pid, "source", document.id)
+    source = _element("TextSource", guid=source_guid, name=document.id, plainTextPath=f"internal://{source_guid}.txt")
+    spans = {}
+    offset = 0
+    for row in document.paragraphs:
+        spans[row[0]] = (offset, offset + len(row[4]))
+        offset += len(row[4]) + len(PARAGRAPH_SEPARATOR)
+    work: dict[tuple[str, str], dict] = {}
+    for paragraph, coder, status, flagged, note in document.statuses:
+        work.setdefault((paragraph, coder), {"codes": []}).update(status=status, flagged=bool(flagged), note=note)
+    for paragraph, coder, code, value in document.codings:
+        if value in (0, None):
+            continue
+        key = (code, None) if value == 1 and not isinstance(value, str) else (code, str(value))
+        if key in code_guids:
+            work.setdefault((paragraph, coder), {"codes": []})["codes"].append(code_guids[key])
+    order = {row[0]: row[3] for row in document.paragraphs}
+    for (paragraph, coder), item in sorted(work.items(), key=lambda kv: (order[kv[0][0]], kv[0][1])):
+        start, end = spans[paragraph]
+        selection = etree.SubElement(
+            source, f"{{{PROJECT_NS}}}PlainTextSelection", guid=guid(pid, "selection", paragraph, coder),
+            name=f"{paragraph} ({coder})", startPosition=str(start), endPosition=str(end),
+            creatingUser=users[coder], creationDateTime=stamp)
+        etree.SubElement(selection, f"{{{PROJECT_NS}}}Description").text = selection_description(
+            paragraph, item.get("status"), item.get("flagged", False))
+        for code_guid in item["codes"]:
+            coding = etree.SubElement(selection, f"{{{PROJECT_NS}}}Coding",
+                                      guid=guid(pid, "coding", paragraph, coder, code_guid), creatingUser=users[coder])
+            etree.SubElement(coding, f"{{{PROJECT_NS}}}CodeRef", targetGUID=code_guid)
+        if item.get("note"):
+            note_guid = guid(pid, "note", paragraph, coder)
+            etree.SubElement(selection, f"{{{PROJECT_NS}}}NoteRef", targetGUID=note_guid)
+            notes.append((note_guid, coder, paragraph, item["note"]))
+        counts["selections"] += 1
+        counts["codings"] += len(item["codes"])
+    for name in DOCUMENT_VARIABLES:
+        value = getattr(meta, name)
+        if value:
+            variable = etree.SubElement(source, f"{{{PROJECT_NS}}}VariableValue")
+            etree.SubElement(variable, f"{{{PROJECT_NS}}}VariableRef", targetGUID=guid(pid, "variable", name))
+            etree.SubElement(variable, f"{{{PROJECT_NS}}}TextValue").text = str(value)
+    return source
+
+
+__all__ = ["CodeRow", "code_tree", "qdc_bytes", "write_qdc", "write_qdpx"]

@@ -1,0 +1,274 @@
+"""From a project to a reliability report: every code and variable, every coder pair.
+
+A code is present (1) or absent (0) on each paragraph a coder has done and missing where the
+coder has not done it (DESIGN.md section 2); a variable takes its level, missing when not
+given. Units are the paragraphs that at least two of the chosen coders have done; the
+`consensus` coder is never counted. Verdicts follow Krippendorff's (2004, p. 241) thresholds
+on alpha: 0.800 and over reliable, 0.667 and over tentative, below unreliable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from itertools import combinations
+
+import numpy as np
+
+from exports.agreement import cohen_kappa, fleiss_kappa, gwet_ac1, krippendorff_alpha, percent_agreement
+from exports.alpha import Interval, alpha_interval
+from exports.ratings import MISSING, Coefficient, Ratings
+from store import AccordError, Project
+from store.done_codings import DoneCodings
+
+RELIABLE = 0.800
+TENTATIVE = 0.667
+SHOWN_SPLITS = 50
+"""Split paragraphs listed per code in the terminal, Markdown and HTML (JSON lists them all)."""
+LEVEL_OF_KIND = {"code": "nominal", "single": "nominal", "ordinal": "ordinal"}
+
+
+def verdict(alpha: Coefficient) -> str:
+    """`reliable`, `tentative`, `unreliable`, or `undefined` (Krippendorff's thresholds on alpha)."""
+    if alpha.value is None:
+        return "undefined"
+    if alpha.value >= RELIABLE:
+        return "reliable"
+    return "tentative" if alpha.value >= TENTATIVE else "unreliable"
+
+
+@dataclass(frozen=True)
+class PairAgreement:
+    """Two coders on one code: the units both did, their agreement and Cohen's kappa."""
+
+    first: str
+    second: str
+    units: int
+    percent_agreement: Coefficient
+    cohen_kappa: Coefficient
+
+
+@dataclass(frozen=True)
+class Split:
+    """A paragraph on which the coders who did it gave different values."""
+
+    paragraph_id: str
+    values: dict[str, object]
+    """coder -> value (1/0 for a code, the level for a variable)."""
+
+
+@dataclass(frozen=True)
+class Splits:
+    """The paragraphs on which coders split for one code, kept as arrays until shown."""
+
+    coders: list[str]
+    paragraph_ids: np.ndarray
+    codes: np.ndarray
+    """coders x split paragraphs: category index, MISSING where the coder gave no value."""
+    categories: tuple[object, ...]
+
+    def __len__(self) -> int:
+        return len(self.paragraph_ids)
+
+    def rows(self, limit: int | None = None) -> list[Split]:
+        """The first `limit` splits (all by default) as coder -> value."""
+        codes = self.codes[:, :limit]
+        return [
+            Split(str(pid), {self.coders[c]: self.categories[codes[c, u]] for c in range(len(self.coders)) if codes[c, u] != MISSING})
+            for u, pid in enumerate(self.paragraph_ids[:limit])
+        ]
+
+
+@dataclass(frozen=True)
+class CodeReliability:
+    """Every figure for one code or variable."""
+
+    code: str
+    label: str
+    kind: str
+    level: str
+    units: int
+    """Paragraphs with values from at least two coders."""
+    coders: int
+    prevalence: float | None
+    """Share of values that apply the code (codes only)."""
+    percent_agreement: Coefficient
+    fleiss_kappa: Coefficient
+    alpha: Coefficient
+    alpha_interval: Interval
+    gwet_ac1: Coefficient
+    pairs: list[PairAgreement]
+    splits: Splits
+
+    @property
+    def verdict(self) -> str:
+        return verdict(self.alpha)
+
+
+@dataclass(frozen=True)
+class PairSummary:
+    """Two coders over every code: pooled agreement and the mean of their per-code kappas."""
+
+    first: str
+    second: str
+    units: int
+    percent_agreement: float | None
+    mean_kappa: float | None
+
+
+@dataclass
+class ReliabilityReport:
+    """What `accord agree` shows and writes."""
+
+    project: str
+    codebook_sha256: str | None
+    created_at: str
+    coders: list[str]
+    units: int
+    replicates: int
+    seed: int
+    codes: list[CodeReliability] = field(default_factory=list)
+    pairs: list[PairSummary] = field(default_factory=list)
+    texts: dict[str, str] = field(default_factory=dict)
+    """Text of the first `SHOWN_SPLITS` split paragraphs of each code, for the reports."""
+
+
+def reliability_report(
+    project: Project,
+    codes: Sequence[str] | None = None,
+    coders: Sequence[str] | None = None,
+    documents: Sequence[str] | None = None,
+    replicates: int = 1000,
+    seed: int = 0,
+    on_code: Callable[[str], None] | None = None,
+) -> ReliabilityReport:
+    """Agreement for every chosen code and variable over paragraphs two or more coders have done.
+
+    Args:
+        codes: code or variable ids (default: every code not retired, in codebook order).
+        coders: whose work to compare (default: everyone but `consensus`).
+        documents: restrict to these documents.
+        replicates: bootstrap samples for alpha's 95 % interval (0: no interval).
+        seed: the bootstrap's random seed, so that a report can be reproduced.
+        on_code: called with each code's id once its figures are done (progress bars).
+    """
+    known = {row.id: row for row in project.codes()}
+    chosen = list(codes) if codes else [row.id for row in known.values() if not row.retired]
+    unknown = [code for code in chosen if code not in known]
+    if unknown:
+        raise AccordError(f"no code or variable {', '.join(map(repr, unknown))} in the codebook")
+    if coders is not None:
+        missing = sorted(set(coders) - set(project.coders()))
+        if missing:
+            raise AccordError(f"no coder {', '.join(map(repr, missing))} in this project")
+    if documents is not None:
+        for document in documents:
+            project.document(document)  # raises AccordError naming an unknown document
+    data = project.done_codings(coders=coders, codes=chosen, documents=documents)
+    report = ReliabilityReport(
+        project=str(project.path),
+        codebook_sha256=project.codebook_sha256(),
+        created_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        coders=data.coders,
+        units=len(data.paragraphs),
+        replicates=replicates,
+        seed=seed,
+    )
+    for code in chosen:
+        row = known[code]
+        levels = [value for value, _ in project.levels(code)] if row.kind != "code" else [0, 1]
+        ratings = _ratings(data, code, row.kind, levels)
+        report.codes.append(_code_reliability(data, ratings, row.id, row.label, row.kind, replicates, seed))
+        if on_code:
+            on_code(code)
+    report.pairs = _pair_summaries(data.coders, report.codes)
+    shown = {str(pid) for code in report.codes for pid in code.splits.paragraph_ids[:SHOWN_SPLITS]}
+    report.texts = project.paragraph_texts(sorted(shown))
+    return report
+
+
+def _ratings(data: DoneCodings, code: str, kind: str, levels: list[object]) -> Ratings:
+    """Coders x paragraphs: 0/1 on done paragraphs for a code, the level's place for a variable."""
+    if kind == "code":
+        codes = np.where(data.done, 0, MISSING).astype(np.int64)
+    else:
+        codes = np.full(data.done.shape, MISSING, dtype=np.int64)
+    place = {str(level): i for i, level in enumerate(levels)}
+    for given in data.values.get(code, []):
+        codes[given.coder, given.paragraphs] = 1 if kind == "code" else place.get(str(given.value), MISSING)
+    return Ratings(codes, tuple(levels))
+
+
+def _code_reliability(data: DoneCodings, ratings: Ratings, code: str, label: str, kind: str,
+                      replicates: int, seed: int) -> CodeReliability:
+    level = LEVEL_OF_KIND.get(kind, "nominal")
+    present = ratings.codes != MISSING
+    per_unit = present.sum(axis=0)
+    units = int((per_unit >= 2).sum())
+    # Units with a single value (a variable only one coder set) carry no pairable information.
+    kept = Ratings(ratings.codes[:, per_unit >= 2], ratings.categories)
+    kept_present = present[:, per_unit >= 2]
+    coders_with_values = int(kept_present.any(axis=1).sum())
+    prevalence = float(kept.codes[kept_present].mean()) if kind == "code" and kept_present.any() else None
+    pairs = []
+    for i, j in combinations(range(len(data.coders)), 2):
+        both = kept_present[i] & kept_present[j]
+        share = (
+            Coefficient.of(np.mean(kept.codes[i, both] == kept.codes[j, both]))
+            if both.any()
+            else Coefficient.undefined("no paragraph was coded by both coders")
+        )
+        pairs.append(PairAgreement(data.coders[i], data.coders[j], int(both.sum()), share, cohen_kappa(kept.rows(i, j))))
+    interval = (
+        alpha_interval(kept, level, replicates=replicates, seed=seed)
+        if replicates > 0
+        else Interval(None, None, "no bootstrap asked for")
+    )
+    return CodeReliability(
+        code=code,
+        label=label,
+        kind=kind,
+        level=level,
+        units=units,
+        coders=coders_with_values,
+        prevalence=prevalence,
+        percent_agreement=percent_agreement(kept),
+        fleiss_kappa=fleiss_kappa(kept),
+        alpha=krippendorff_alpha(kept, level),
+        alpha_interval=interval,
+        gwet_ac1=gwet_ac1(kept),
+        pairs=pairs,
+        splits=_splits(data, kept, per_unit >= 2),
+    )
+
+
+def _splits(data: DoneCodings, kept: Ratings, mask: np.ndarray) -> Splits:
+    """Paragraphs where the coders who gave a value did not all give the same one."""
+    codes = kept.codes
+    present = codes != MISSING
+    high = np.where(present, codes, -1).max(axis=0, initial=-1)
+    big = np.iinfo(np.int64).max
+    low = np.where(present, codes, big).min(axis=0, initial=big)
+    split_at = np.flatnonzero(high != low)
+    paragraph_ids = np.array(data.paragraphs, dtype=object)[mask][split_at]
+    return Splits(data.coders, paragraph_ids, codes[:, split_at], kept.categories)
+
+
+def _pair_summaries(coders: list[str], codes: list[CodeReliability]) -> list[PairSummary]:
+    summaries = []
+    for index, (first, second) in enumerate(combinations(coders, 2)):
+        per_code = [code.pairs[index] for code in codes]
+        units = sum(p.units for p in per_code)
+        agreeing = sum(p.units * p.percent_agreement.value for p in per_code if p.percent_agreement.value is not None)
+        kappas = [p.cohen_kappa.value for p in per_code if p.cohen_kappa.value is not None]
+        summaries.append(
+            PairSummary(
+                first,
+                second,
+                max((p.units for p in per_code), default=0),
+                agreeing / units if units else None,
+                float(np.mean(kappas)) if kappas else None,
+            )
+        )
+    return summaries

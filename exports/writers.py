@@ -1,0 +1,191 @@
+"""Dataset writers: CSV, TSV, JSON Lines, Parquet, Stata and SPSS, each with what its readers expect.
+
+Missing stays missing everywhere: an empty cell in CSV/TSV, `null` in JSON and Parquet, `.` in
+Stata, system-missing in SPSS. Stata and SPSS get variable labels (the code's label) and value
+labels (absent/present for codes, the level labels for variables).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+import pandas as pd
+
+from exports.datasets import Column, Dataset
+from exports.safe_file import atomic_path
+from exports.varnames import valid_names
+from store import AccordError
+
+TEXT_FORMATS = ("csv", "tsv", "jsonl")
+BINARY_FORMATS = ("parquet", "dta", "sav")
+FORMATS = TEXT_FORMATS + BINARY_FORMATS
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""A spreadsheet runs a cell starting with one of these as a formula (CSV injection)."""
+
+CODE_LABELS = {0: "absent", 1: "present"}
+
+
+@dataclass
+class WriteReport:
+    """What a writer did."""
+
+    rows: int = 0
+    renames: dict[str, str] = field(default_factory=dict)
+    """Column name -> name in the file, where the format's rules forced a change."""
+
+
+def write_dataset(dataset: Dataset, fmt: str, path: Path | None, force: bool = False, raw: bool = False,
+                  stream: IO[str] | None = None) -> WriteReport:
+    """Write `dataset` as `fmt` to `path` (atomically), or to `stream` for a text format."""
+    if fmt not in FORMATS:
+        raise AccordError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    if path is None:
+        if fmt in BINARY_FORMATS or stream is None:
+            raise AccordError(f"{fmt} is a binary format: give a file with -o FILE")
+        return _TEXT_WRITERS[fmt](dataset, stream, raw)
+    with atomic_path(path, force) as temporary:
+        if fmt in TEXT_FORMATS:
+            with temporary.open("w", encoding="utf-8", newline="") as handle:
+                return _TEXT_WRITERS[fmt](dataset, handle, raw)
+        return _BINARY_WRITERS[fmt](dataset, temporary)
+
+
+def neutralise_formulas(frame: pd.DataFrame, columns: list[Column]) -> pd.DataFrame:
+    """Prefix `'` to text cells a spreadsheet would run as a formula (OWASP's advice)."""
+    frame = frame.copy()
+    for column in columns:
+        if column.type != "str":
+            continue
+        values = frame[column.name]
+        risky = values.map(lambda v: isinstance(v, str) and v.startswith(FORMULA_STARTS)).astype(bool)
+        if risky.any():
+            frame.loc[risky, column.name] = "'" + values[risky]
+    return frame
+
+
+def _delimited(separator: str) -> Callable[[Dataset, IO[str], bool], WriteReport]:
+    def write(dataset: Dataset, handle: IO[str], raw: bool) -> WriteReport:
+        report = WriteReport()
+        header = True
+        for frame in dataset.chunks:
+            if not raw:
+                frame = neutralise_formulas(frame, dataset.columns)
+            frame.to_csv(handle, sep=separator, header=header, index=False, na_rep="", lineterminator="\n")
+            header = False
+            report.rows += len(frame)
+        if header:  # no rows at all: still write the header
+            handle.write(separator.join(c.name for c in dataset.columns) + "\n")
+        return report
+
+    return write
+
+
+def _jsonl(dataset: Dataset, handle: IO[str], raw: bool) -> WriteReport:
+    report = WriteReport()
+    for frame in dataset.chunks:
+        if len(frame):
+            text = frame.to_json(orient="records", lines=True, force_ascii=False, date_format="iso")
+            handle.write(text if text.endswith("\n") else text + "\n")
+        report.rows += len(frame)
+    return report
+
+
+def _arrow_schema(columns: list[Column], metadata: dict[str, str]):  # type: ignore[no-untyped-def]
+    import pyarrow as pa
+
+    types = {"str": pa.string(), "int": pa.int64(), "float": pa.float64(), "code": pa.int8()}
+    fields = []
+    for column in columns:
+        kind = pa.dictionary(pa.int16(), pa.string(), ordered=column.ordered) if column.type == "level" else types[column.type]
+        fields.append(pa.field(column.name, kind, metadata={"label": column.label}))
+    labels = {c.name: c.label for c in columns}
+    return pa.schema(fields, metadata={**metadata, "accord.labels": json.dumps(labels, ensure_ascii=False)})
+
+
+def _parquet(dataset: Dataset, path: Path) -> WriteReport:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    report = WriteReport()
+    schema = _arrow_schema(dataset.columns, dataset.metadata)
+    writer = None
+    try:
+        for frame in dataset.chunks:
+            table = pa.Table.from_pandas(frame, schema=schema, preserve_index=False)
+            if writer is None:
+                # Keep the pandas metadata too, so that pandas reads Int8 and categories back.
+                schema = schema.with_metadata({**(table.schema.metadata or {}), **(schema.metadata or {})})
+                writer = pq.ParquetWriter(path, schema)
+            writer.write_table(table.replace_schema_metadata(schema.metadata))
+            report.rows += len(frame)
+        if writer is None:
+            pq.write_table(schema.empty_table(), path)
+    finally:
+        if writer is not None:
+            writer.close()
+    return report
+
+
+def labelled_frame(dataset: Dataset) -> tuple[pd.DataFrame, dict[str, str], dict[str, dict[float, str]], WriteReport]:
+    """All rows as numbers and strings Stata and SPSS accept, with labels and valid names."""
+    frames = list(dataset.chunks)
+    frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=[c.name for c in dataset.columns])
+    names, renames = valid_names([c.name for c in dataset.columns])
+    out = pd.DataFrame(index=frame.index)
+    labels: dict[str, str] = {}
+    value_labels: dict[str, dict[float, str]] = {}
+    for column, name in zip(dataset.columns, names):
+        values = frame[column.name]
+        labels[name] = column.label
+        if column.type == "level":
+            codes = {value: float(i) for i, (value, _) in enumerate(column.levels, start=1)}
+            out[name] = values.astype(object).map(codes).astype(float)
+            value_labels[name] = {float(i): label for i, (_, label) in enumerate(column.levels, start=1)}
+        elif column.type == "code":
+            out[name] = values.astype("Float64").astype(float)
+            value_labels[name] = {float(k): v for k, v in CODE_LABELS.items()}
+        elif column.type in ("int", "float"):
+            out[name] = values.astype("Float64").astype(float)
+        else:
+            # Stata and SPSS have no missing string: the empty string is how both show one.
+            out[name] = values.astype(object).where(values.notna(), "").map(str)
+    return out, labels, value_labels, WriteReport(rows=len(out), renames=renames)
+
+
+def _dta(dataset: Dataset, path: Path) -> WriteReport:
+    import pyreadstat
+
+    frame, labels, value_labels, report = labelled_frame(dataset)
+    pyreadstat.write_dta(frame, str(path), column_labels=labels, variable_value_labels=value_labels,
+                         file_label="Accord export")
+    return report
+
+
+def _sav(dataset: Dataset, path: Path) -> WriteReport:
+    import pyreadstat
+
+    frame, labels, value_labels, report = labelled_frame(dataset)
+    measures = {}
+    for column, name in zip(dataset.columns, frame.columns):
+        if column.type == "level":
+            measures[name] = "ordinal" if column.ordered else "nominal"
+        elif column.type == "code":
+            measures[name] = "nominal"
+        elif column.type in ("int", "float"):
+            measures[name] = "scale"
+    pyreadstat.write_sav(frame, str(path), column_labels=labels, variable_value_labels=value_labels,
+                         variable_measure=measures, file_label="Accord export")
+    return report
+
+
+_TEXT_WRITERS: dict[str, Callable[[Dataset, IO[str], bool], WriteReport]] = {
+    "csv": _delimited(","),
+    "tsv": _delimited("\t"),
+    "jsonl": _jsonl,
+}
+_BINARY_WRITERS: dict[str, Callable[[Dataset, Path], WriteReport]] = {"parquet": _parquet, "dta": _dta, "sav": _sav}

@@ -1,0 +1,64 @@
+"""Bulk reads for exports: whole ranges of the corpus in a few queries, never one per paragraph."""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+
+
+class BulkReadMixin:
+    """Range queries over `seq` (the corpus order) that an export of 1,000,000 paragraphs can afford."""
+
+    db: Database
+
+    def paragraph_rows(self, first_seq: int, last_seq: int, with_text: bool = True) -> list[tuple]:
+        """(id, document_id, position, seq[, text]) of the paragraphs with first_seq <= seq <= last_seq."""
+        text = ", text" if with_text else ""
+        return self.db.execute(
+            f"select id, document_id, position, seq{text} from paragraphs "
+            "where seq between ? and ? order by seq",
+            [first_seq, last_seq],
+        ).fetchall()
+
+    def status_rows(self, first_seq: int, last_seq: int) -> list[tuple]:
+        """(paragraph_id, coder_id, status, flagged, note) for every coder on the paragraphs in range."""
+        return self.db.execute(
+            """select s.paragraph_id, s.coder_id, s.status, s.flagged, s.note
+               from paragraphs p join paragraph_status s on s.paragraph_id = p.id
+               where p.seq between ? and ?""",
+            [first_seq, last_seq],
+        ).fetchall()
+
+    def coding_rows(self, first_seq: int, last_seq: int) -> list[tuple]:
+        """(paragraph_id, coder_id, code_id, value) of every value set on the paragraphs in range."""
+        return self.db.execute(
+            """select c.paragraph_id, c.coder_id, c.code_id, c.value
+               from paragraphs p join codings c on c.paragraph_id = p.id
+               where p.seq between ? and ? and c.value is not null""",
+            [first_seq, last_seq],
+        ).fetchall()
+
+    def document_paragraph_counts(self) -> dict[str, int]:
+        """Number of paragraphs of each document."""
+        return dict(self.db.execute("select document_id, count(*) from paragraphs group by document_id").fetchall())
+
+    def code_usage(self) -> list[tuple[str, str, object, int]]:
+        """(code_id, coder_id, value, paragraphs) over paragraphs the coder marked done.
+
+        Codes count their value-1 rows, variables each level: what a methods appendix reports
+        as "how often applied".
+        """
+        return self.db.execute(
+            """select c.code_id, c.coder_id, c.value, count(*)
+               from codings c join paragraph_status s
+                 on s.paragraph_id = c.paragraph_id and s.coder_id = c.coder_id
+               where s.status = 'done' and c.value is not null and c.value != 0
+               group by c.code_id, c.coder_id, c.value"""
+        ).fetchall()
+
+    def done_counts(self) -> dict[str, int]:
+        """Paragraphs each coder has marked done."""
+        return dict(
+            self.db.execute(
+                "select coder_id, count(*) from paragraph_status where status = 'done' group by coder_id"
+            ).fetchall()
+        )

@@ -1,0 +1,205 @@
+"""A REFI-QDA project into an Accord project: sources become documents split into paragraphs,
+selections become codings of the paragraphs they cover, users become coders; and a REFI-QDA
+codebook into an Accord codebook."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from store.codebook import parse_codebook
+from store.codebook_model import Code, Codebook, Level
+from store.codebook_yaml import dump_codebook
+from store.corpus import ImportReport, paragraph_id
+from store.errors import AccordError
+from store.project import Project
+from store.records import SourceDocument
+from store.refi import RefiCode, RefiProject, RefiSource, read_qdc, read_qdpx
+
+DOCUMENT_FIELDS = ("title", "speaker", "country", "date")
+_BLOCK = re.compile(r"(?:(?!\n[ \t]*\n)[\s\S])+")
+"""A run of text without a blank line: one paragraph."""
+
+
+def paragraph_spans(text: str) -> list[tuple[str, int, int]]:
+    """(paragraph text, start, end) of each paragraph: blocks between blank lines, trimmed.
+
+    Offsets are into `text`, so that a selection's character positions find their paragraphs.
+    """
+    spans = []
+    for match in _BLOCK.finditer(text):
+        block = match.group()
+        stripped = block.strip()
+        if not stripped:
+            continue
+        start = match.start() + len(block) - len(block.lstrip())
+        spans.append((re.sub(r"[ \t]*\n[ \t]*", " ", stripped), start, start + len(stripped)))
+    return spans
+
+
+def source_document(source: RefiSource) -> tuple[SourceDocument, list[tuple[int, int]]]:
+    """A source as a document to import, with each paragraph's character span."""
+    spans = paragraph_spans(source.text)
+    fields = {name: source.variables.get(name) for name in DOCUMENT_FIELDS}
+    meta = {key: value for key, value in source.variables.items() if key not in DOCUMENT_FIELDS}
+    document = SourceDocument(id=source.name, paragraphs=[s[0] for s in spans], source=f"qdpx:{source.guid}",
+                              meta=meta, **fields)
+    return document, [(s[1], s[2]) for s in spans]
+
+
+@dataclass
+class RefiImportReport:
+    """What importing a `.qdpx` did."""
+
+    documents: ImportReport
+    coders: list[str] = field(default_factory=list)
+    paragraphs_coded: int = 0
+    """(paragraph, coder) pairs written."""
+    codings: int = 0
+    unknown_codes: list[str] = field(default_factory=list)
+    """Codes of the file that the project's codebook lacks: their codings were left out."""
+    skipped_documents: list[str] = field(default_factory=list)
+    """Documents whose text differs from the project's: their codings were left out."""
+
+
+def code_map(refi: RefiProject, project: Project) -> tuple[dict[str, tuple[str, object]], list[str]]:
+    """REFI code GUID -> (Accord code id, value to set), and the names of codes with no match.
+
+    Accord's own marks are used first; otherwise a code matches by id or label, and a sub-code
+    of a variable matches one of its levels by value or label.
+    """
+    # Retired codes can no longer be applied: their codings are reported as unknown.
+    rows = {row.id: row for row in project.codes() if not row.retired}
+    by_label = {row.label.casefold(): row.id for row in rows.values()}
+    levels = {row.id: project.levels(row.id) for row in rows.values() if row.kind != "code"}
+    mapping: dict[str, tuple[str, object]] = {}
+    unknown = []
+    for code in refi.codes.values():
+        target: tuple[str, object] | None = None
+        parent = refi.codes.get(code.parent) if code.parent else None
+        if code.accord_level and code.accord_level[0] in levels:
+            variable, value = code.accord_level
+            if value in {v for v, _ in levels[variable]}:
+                target = (variable, value)
+        elif code.accord_code and code.accord_code in rows:
+            target = (code.accord_code, 1)
+        elif code.accord_variable:
+            continue  # a variable itself is not applied; its levels are
+        else:
+            variable = _match(parent, rows, by_label) if parent else None
+            if variable in levels:
+                target = next(((variable, v) for v, label in levels[variable]
+                               if code.name in (v, label) or code.name.casefold() == label.casefold()), None)
+            if target is None:
+                match = _match(code, rows, by_label)
+                if match and rows[match].kind == "code":
+                    target = (match, 1)
+                elif match in levels:
+                    continue
+        if target:
+            mapping[code.guid] = target
+        elif code.codable:
+            unknown.append(code.name)
+    return mapping, unknown
+
+
+def _match(code: RefiCode, rows: dict, by_label: dict[str, str]) -> str | None:
+    if code.accord_variable:
+        return code.accord_variable[1]
+    return code.name if code.name in rows else by_label.get(code.name.casefold())
+
+
+def import_qdpx(project: Project, path: Path, on_document: Callable[[SourceDocument], None] | None = None) -> RefiImportReport:
+    """Import a `.qdpx`: its sources as documents, then its codings, all in one transaction."""
+    refi = read_qdpx(path)
+    pairs = [source_document(source) for source in refi.sources]
+    with project.db.atomic():
+        report = RefiImportReport(project.import_documents([doc for doc, _ in pairs], on_document=on_document))
+        mapping, report.unknown_codes = code_map(refi, project)
+        refused = set(report.documents.changed) | {doc for doc, _ in report.documents.refused}
+        for source, (document, spans) in zip(refi.sources, pairs):
+            if document.id in refused:
+                report.skipped_documents.append(document.id)
+                continue
+            _apply(project, refi, source, document, spans, mapping, report)
+    return report
+
+
+def _apply(project: Project, refi: RefiProject, source: RefiSource, document: SourceDocument,
+           spans: list[tuple[int, int]], mapping: dict[str, tuple[str, object]], report: RefiImportReport) -> None:
+    for selection in source.selections:
+        coder = refi.users.get(selection.user or refi.creator or "", None) or "refi"
+        if coder not in report.coders:
+            report.coders.append(coder)
+        covered = [i for i, (start, end) in enumerate(spans, start=1) if start < selection.end and selection.start < end]
+        targets = [mapping[g] for g in selection.codes if g in mapping]
+        accord = selection.accord_status
+        status, flagged = accord if accord else ("done" if targets else None, False)
+        note = "\n".join(refi.notes[g] for g in selection.notes if refi.notes.get(g)) or None
+        for position in covered:
+            pid = paragraph_id(document.id, position)
+            for code_id, value in targets:
+                project.set_coding(pid, coder, code_id, value)
+                report.codings += 1
+            if status:
+                project.set_status(pid, coder, status)
+            if flagged:
+                project.set_flag(pid, coder, True)
+            if note:
+                project.set_note(pid, coder, note)
+            report.paragraphs_coded += 1
+
+
+def codebook_from_qdc(path: Path, current: Codebook | None) -> Codebook:
+    """An Accord codebook from a `.qdc`: ids kept from Accord's marks or the current codebook
+    (by label), new ones made from the names; keys and rules kept from the current codebook."""
+    refi = read_qdc(path)
+    known = {code.label.casefold(): code for code in current.walk()} if current else {}
+    by_id = current.by_id() if current else {}
+    taken: set[str] = set()
+
+    def make_id(code: RefiCode) -> str:
+        mark = code.accord_code or (code.accord_variable[1] if code.accord_variable else None)
+        base = mark or (known[code.name.casefold()].id if code.name.casefold() in known else slug(code.name))
+        candidate, n = base, 1
+        while candidate in taken:
+            n += 1
+            candidate = f"{base[:28]}_{n}"
+        taken.add(candidate)
+        return candidate
+
+    def build(code: RefiCode, parent_id: str | None) -> Code:
+        code_id = make_id(code)
+        old = by_id.get(code_id)
+        definition = code.definition or (old.definition if old else "")
+        common = dict(id=code_id, label=code.name, definition=definition, parent_id=parent_id,
+                      key=old.key if old else None, include=old.include if old else (),
+                      exclude=old.exclude if old else (), examples=old.examples if old else (),
+                      keywords=old.keywords if old else ())
+        if code.accord_variable:
+            levels = tuple(Level(refi.codes[g].accord_level[1] if refi.codes[g].accord_level else slug(refi.codes[g].name),
+                                 refi.codes[g].name) for g in code.children)
+            return Code(kind=code.accord_variable[0], levels=levels, **common)
+        return Code(children=tuple(build(refi.codes[g], code_id) for g in code.children), **common)
+
+    codes, variables = [], []
+    for root in refi.roots:
+        built = build(root, None)
+        (variables if built.kind != "code" else codes).append(built)
+    title = current.title if current else refi.name
+    draft = Codebook(title=title, version=current.version if current else "", unit="paragraph",
+                     instructions=current.instructions if current else "", codes=tuple(codes), variables=tuple(variables))
+    # Through YAML and back: the project keeps every version as YAML, and the parser checks
+    # what the .qdc brought (ids, levels) exactly as it checks a codebook file.
+    return parse_codebook(dump_codebook(draft), f"{path} (as codebook YAML)")
+
+
+def slug(name: str) -> str:
+    """A snake_case id from a code's name."""
+    text = re.sub(r"[^a-z0-9]+", "_", name.casefold()).strip("_") or "code"
+    return ("c_" + text if not text[0].isalpha() else text)[:32]
+
+
+__all__ = ["AccordError", "RefiImportReport", "codebook_from_qdc", "import_qdpx", "paragraph_spans"]

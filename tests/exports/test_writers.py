@@ -1,0 +1,157 @@
+"""Each format written to a real file and read back with the reader a researcher would use."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pandas as pd
+import pyarrow.parquet as pq
+import pyreadstat
+import pytest
+
+from exports.datasets import DatasetSpec, build_dataset
+from exports.varnames import valid_names
+from exports.writers import write_dataset
+from store import AccordError, Codebook, Project
+from tests.conftest import small_codebook
+from tests.exports.helpers import code_two_coders
+
+GOLDEN_CSV = (
+    "paragraph_id,document_id,position,title,speaker,country,date,border_control,wmd,nuclear,stance,"
+    "status,flag,note,text\n"
+    "doc1:1,doc1,1,,Mr. Test,Testland,,1,0,0,support,done,0,\"'=HYPERLINK(\"\"x\"\")\","
+    "Paragraph 1 of doc1 on border control.\n"
+    "doc1:2,doc1,2,,Mr. Test,Testland,,1,0,0,,done,0,,Paragraph 2 of doc1 on border control.\n"
+    "doc1:3,doc1,3,,Mr. Test,Testland,,,,,,,0,,Paragraph 3 of doc1 on border control.\n"
+    "doc2:1,doc2,1,,Mr. Test,Testland,,0,1,1,,done,0,,Paragraph 1 of doc2 on border control.\n"
+    "doc2:2,doc2,2,,Mr. Test,Testland,,,,,,,0,,Paragraph 2 of doc2 on border control.\n"
+)
+
+
+def dataset(project: Project, **spec: object):  # type: ignore[no-untyped-def]
+    return build_dataset(project, DatasetSpec(**spec))  # type: ignore[arg-type]
+
+
+def test_csv_golden_bytes(project: Project, tmp_path: Path) -> None:
+    target = tmp_path / "out.csv"
+    report = write_dataset(dataset(code_two_coders(project), coder="alice"), "csv", target)
+    assert target.read_bytes() == GOLDEN_CSV.encode("utf-8")
+    assert report.rows == 5
+
+
+def test_csv_raw_keeps_formulas_and_stdout_stream(project: Project) -> None:
+    stream = io.StringIO()
+    write_dataset(dataset(code_two_coders(project), coder="alice"), "csv", None, raw=True, stream=stream)
+    assert '"=HYPERLINK(""x"")"' in stream.getvalue()
+    back = pd.read_csv(io.StringIO(stream.getvalue()), dtype={"border_control": "Int8"})
+    assert back["border_control"].isna().tolist() == [False, False, True, False, True]
+
+
+def test_tsv_and_jsonl_read_back(project: Project, tmp_path: Path) -> None:
+    code_two_coders(project)
+    write_dataset(dataset(project, whose="all"), "tsv", tmp_path / "out.tsv")
+    tsv = pd.read_csv(tmp_path / "out.tsv", sep="\t")
+    assert len(tsv) == 10 and tsv["wmd"].isna().sum() == 5
+    write_dataset(dataset(project, whose="consensus"), "jsonl", tmp_path / "out.jsonl")
+    rows = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text().splitlines()]
+    assert rows[1]["border_control"] == 0 and rows[1]["basis"] == "adjudicated"
+    assert rows[2]["border_control"] is None and rows[4]["stance"] is None
+    assert pd.read_json(tmp_path / "out.jsonl", lines=True).shape == (5, 16)
+
+
+def test_parquet_keeps_types_and_codebook(project: Project, tmp_path: Path) -> None:
+    target = tmp_path / "out.parquet"
+    write_dataset(dataset(code_two_coders(project), coder="alice"), "parquet", target)
+    back = pd.read_parquet(target)
+    assert str(back["border_control"].dtype) == "Int8"
+    assert back["border_control"].isna().tolist() == [False, False, True, False, True]
+    assert list(back["stance"].cat.categories) == ["support", "oppose"]
+    assert back["stance"].tolist()[0] == "support" and pd.isna(back["stance"].tolist()[1])
+    schema = pq.read_schema(target)
+    assert schema.metadata[b"accord.project_id"].decode() == project.project_id
+    assert schema.metadata[b"accord.codebook"].decode() == small_codebook().source
+    assert schema.field("border_control").metadata[b"label"] == b"Border control"
+    assert str(schema.field("border_control").type) == "int8"
+
+
+def test_parquet_in_several_row_groups(project: Project, tmp_path: Path) -> None:
+    code_two_coders(project)
+    target = tmp_path / "out.parquet"
+    write_dataset(build_dataset(project, DatasetSpec(whose="all"), chunk_size=2), "parquet", target)
+    assert pq.ParquetFile(target).num_row_groups == 3
+    assert len(pd.read_parquet(target)) == 10
+
+
+@pytest.mark.parametrize("fmt", ["dta", "sav"])
+def test_stata_and_spss_carry_labels_and_missing(project: Project, tmp_path: Path, fmt: str) -> None:
+    target = tmp_path / f"out.{fmt}"
+    write_dataset(dataset(code_two_coders(project), coder="alice"), fmt, target)
+    frame, meta = (pyreadstat.read_dta if fmt == "dta" else pyreadstat.read_sav)(str(target))
+    assert frame["border_control"].tolist()[:2] == [1, 1] and frame["border_control"].isna().tolist() == [
+        False, False, True, False, True]
+    assert meta.column_names_to_labels["border_control"] == "Border control"
+    assert meta.variable_value_labels["border_control"] == {0: "absent", 1: "present"}
+    assert meta.variable_value_labels["stance"] == {1: "Supports", 2: "Opposes"}
+    assert frame["stance"].tolist()[0] == 1 and frame["stance"].isna().sum() == 4
+    assert frame["text"][0] == "Paragraph 1 of doc1 on border control."
+    if fmt == "dta":
+        labelled = pd.read_stata(target)
+        assert labelled["border_control"].tolist()[0] == "present"
+        assert labelled["stance"].tolist()[0] == "Supports"
+    else:
+        assert meta.variable_measure["stance"] == "nominal"
+
+
+def test_long_code_ids_are_renamed_for_stata(tmp_path: Path) -> None:
+    from store import Code
+
+    long_a = "a_very_long_code_identifier_for_border_control_one"
+    long_b = "a_very_long_code_identifier_for_border_control_two"
+    codebook = Codebook(title="t", codes=(Code(long_a, "One"), Code(long_b, "Two"), Code("in", "In")), source="x")
+    project = Project.create(tmp_path / "p.db", codebook)
+    from tests.conftest import documents
+
+    project.import_documents(documents(1))
+    project.set_coding("doc1:1", "alice", long_b, 1)
+    project.set_status("doc1:1", "alice", "done")
+    report = write_dataset(dataset(project), "dta", tmp_path / "out.dta")
+    assert report.renames == {long_a: long_a[:31], long_b: long_b[:29] + "_2", "in": "in_"}
+    frame, meta = pyreadstat.read_dta(str(tmp_path / "out.dta"))
+    assert frame[long_b[:29] + "_2"].tolist() == [1]
+    assert meta.column_names_to_labels[long_b[:29] + "_2"] == "Two"
+    project.close()
+
+
+def test_valid_names_rules() -> None:
+    names, renames = valid_names(["1st", "_x", "with", "Ünïcode col", "A", "a", "str12"])
+    assert names == ["v1st", "v_x", "with_", "Unicode_col", "A", "a_2", "str12_"]
+    assert names[3][0].isalpha() and len(set(n.lower() for n in names)) == len(names)
+    assert "A" not in renames and renames["a"] == "a_2"
+
+
+def test_existing_file_needs_force_and_failure_leaves_it(project: Project, tmp_path: Path) -> None:
+    target = tmp_path / "out.csv"
+    target.write_text("precious")
+    with pytest.raises(AccordError, match="already exists; pass --force"):
+        write_dataset(dataset(code_two_coders(project), coder="alice"), "csv", target)
+    assert target.read_text() == "precious"
+
+    def broken():  # type: ignore[no-untyped-def]
+        yield pd.DataFrame({"paragraph_id": ["x"]})
+        raise RuntimeError("disk on fire")
+
+    failing = dataset(project, coder="alice")
+    failing.chunks = broken()
+    with pytest.raises(RuntimeError):
+        write_dataset(failing, "csv", target, force=True, raw=True)
+    assert target.read_text() == "precious"
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".part")] == []
+    write_dataset(dataset(project, coder="alice"), "csv", target, force=True)
+    assert target.read_text().startswith("paragraph_id,")
+
+
+def test_binary_format_needs_a_file(project: Project) -> None:
+    with pytest.raises(AccordError, match="binary format"):
+        write_dataset(dataset(code_two_coders(project), coder="alice"), "dta", None, stream=io.StringIO())

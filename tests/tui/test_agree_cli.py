@@ -1,0 +1,153 @@
+"""`accord agree` as a researcher runs it: on a real project file, reading back what it writes."""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+from pathlib import Path
+
+import krippendorff
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from store import Project
+from tests.conftest import code_paragraphs, documents, small_codebook
+from tui.cli import main
+
+
+@pytest.fixture
+def project_path(tmp_path: Path) -> Path:
+    """ann and bob double-coded five paragraphs; consensus adjudicated two."""
+    path = tmp_path / "accord.db"
+    with Project.create(path, small_codebook()) as project:
+        project.import_documents(documents(3, 2))
+        code_paragraphs(project, "ann", {
+            "doc1:1": {"border_control": 1, "stance": "support"}, "doc1:2": {"border_control": 1},
+            "doc1:3": {"wmd": 1}, "doc2:1": {"wmd": 1, "stance": "oppose"}, "doc2:2": {},
+        })
+        code_paragraphs(project, "bob", {
+            "doc1:1": {"border_control": 1, "stance": "support"}, "doc1:2": {},
+            "doc1:3": {"wmd": 1}, "doc2:1": {"wmd": 1, "stance": "support"}, "doc2:2": {"border_control": 1},
+        })
+        code_paragraphs(project, "consensus", {"doc1:1": {"nuclear": 1}, "doc1:2": {"nuclear": 1}})
+    return path
+
+
+def run(path: Path, *args: str):
+    return CliRunner().invoke(main, ["--project", str(path), "agree", *args])
+
+
+def test_table_lists_every_code_with_its_verdict(project_path: Path) -> None:
+    result = run(project_path, "--seed", "1")
+    assert result.exit_code == 0, result.output
+    for code in ("border_control", "wmd", "nuclear", "stance"):
+        assert code in result.stdout
+    assert "ann – bob" in result.stdout
+    assert "consensus" not in result.stdout
+    assert "border_control (2): doc1:2, doc2:2" in result.stdout
+
+
+def test_json_is_complete_and_matches_the_krippendorff_package(project_path: Path) -> None:
+    result = run(project_path, "--format", "json", "--bootstrap", "300", "--seed", "5")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["format"] == "accord-agreement/1"
+    assert report["coders"] == ["ann", "bob"] and report["units"] == 5
+    assert report["bootstrap"] == {"replicates": 300, "seed": 5, "confidence": 0.95}
+    codes = {c["code"]: c for c in report["codes"]}
+    border = codes["border_control"]
+    expected = krippendorff.alpha([[1, 1, 0, 0, 0], [1, 0, 0, 0, 1]], level_of_measurement="nominal")
+    assert border["krippendorff_alpha"]["value"] == pytest.approx(expected, abs=1e-12)
+    assert border["krippendorff_alpha"]["low"] <= border["krippendorff_alpha"]["high"]
+    assert border["splits"] == [
+        {"paragraph_id": "doc1:2", "values": {"ann": 1, "bob": 0}},
+        {"paragraph_id": "doc2:2", "values": {"ann": 0, "bob": 1}},
+    ]
+    assert codes["wmd"]["verdict"] == "reliable" and codes["wmd"]["krippendorff_alpha"]["value"] == 1.0
+    nuclear = codes["nuclear"]  # only consensus applied it: absent for ann and bob everywhere
+    assert nuclear["krippendorff_alpha"]["value"] is None and "variation" in nuclear["krippendorff_alpha"]["reason"]
+    assert codes["stance"]["units"] == 2 and codes["stance"]["percent_agreement"]["value"] == 0.5
+    assert report["pairs"][0]["coders"] == ["ann", "bob"]
+    again = json.loads(run(project_path, "--format", "json", "--bootstrap", "300", "--seed", "5").stdout)
+    assert again["codes"] == report["codes"]  # the seed makes the interval reproducible
+
+
+def test_csv_reads_back_with_pandas(project_path: Path, tmp_path: Path) -> None:
+    target = tmp_path / "agreement.csv"
+    result = run(project_path, "--format", "csv", "-o", str(target))
+    assert result.exit_code == 0, result.output
+    assert "Wrote" in result.stderr and result.stdout == ""
+    table = pd.read_csv(target).set_index("code")
+    assert list(table.index) == ["border_control", "wmd", "nuclear", "stance"]
+    assert table.loc["wmd", "krippendorff_alpha"] == 1.0
+    assert math.isnan(table.loc["nuclear", "krippendorff_alpha"])
+    assert "variation" in table.loc["nuclear", "note"]
+    assert table.loc["border_control", "units"] == 5
+
+
+def test_html_is_one_self_contained_file(project_path: Path, tmp_path: Path) -> None:
+    target = tmp_path / "agreement.html"
+    assert run(project_path, "--format", "html", "-o", str(target)).exit_code == 0
+    html = target.read_text(encoding="utf-8")
+    with Project.open(project_path) as project:
+        sha = project.codebook_sha256()
+    assert html.startswith("<!DOCTYPE html>") and sha in html
+    assert html.count("<svg") == 2  # alpha per code, pairwise kappa heat map
+    for external in ("<script", "<link", 'src="http', "url(http", "@import"):
+        assert external not in html
+    assert "Krippendorff" in html and "Gwet" in html and "Paragraph 2 of doc1" in html
+    tables = pd.read_html(io.StringIO(html))
+    assert list(tables[0]["Code"]) == ["Border control border_control", "WMD wmd", "Nuclear nuclear", "Stance stance"]
+
+
+def test_markdown_report(project_path: Path) -> None:
+    result = run(project_path, "--format", "md", "--bootstrap", "0")
+    assert result.exit_code == 0
+    assert "| Code | Units |" in result.stdout
+    assert "## Methods" in result.stdout and "ann, bob" in result.stdout
+    assert "`doc1:2` (ann 1, bob 0)" in result.stdout
+
+
+def test_existing_file_is_kept_without_force(project_path: Path, tmp_path: Path) -> None:
+    target = tmp_path / "agreement.json"
+    target.write_text("keep me")
+    result = run(project_path, "--format", "json", "-o", str(target))
+    assert result.exit_code == 1 and "already exists" in result.output and "--force" in result.output
+    assert target.read_text() == "keep me"
+    assert run(project_path, "--format", "json", "-o", str(target), "--force").exit_code == 0
+    assert json.loads(target.read_text())["units"] == 5
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no temporary left
+
+
+def test_filters(project_path: Path) -> None:
+    result = run(project_path, "--format", "json", "--codes", "wmd,stance", "--documents", "doc2", "--bootstrap", "0")
+    report = json.loads(result.stdout)
+    assert [c["code"] for c in report["codes"]] == ["wmd", "stance"] and report["units"] == 2
+    only_ann = json.loads(run(project_path, "--format", "json", "--coders", "ann").stdout)
+    assert only_ann["units"] == 0 and only_ann["codes"][0]["krippendorff_alpha"]["value"] is None
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [(["--codes", "nope"], "no code or variable 'nope'"), (["--coders", "zed"], "no coder 'zed'"),
+     (["--documents", "doc9"], "no document with id 'doc9'")],
+)
+def test_unknown_names_fail_in_one_line(project_path: Path, args: list[str], message: str) -> None:
+    result = run(project_path, *args)
+    assert result.exit_code == 1
+    assert message in result.output and "Traceback" not in result.output
+
+
+def test_output_needs_a_file_format(project_path: Path, tmp_path: Path) -> None:
+    result = run(project_path, "-o", str(tmp_path / "x.txt"))
+    assert result.exit_code == 2 and "--format" in result.output
+
+
+def test_project_without_double_coding_explains(tmp_path: Path) -> None:
+    path = tmp_path / "empty.db"
+    Project.create(path, small_codebook()).close()
+    result = run(path)
+    assert result.exit_code == 0
+    assert "No paragraph has been done by two coders yet" in result.stderr

@@ -1,0 +1,70 @@
+"""`accord export` as a researcher runs it: files, stdout, refusals, messages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pyreadstat
+from click.testing import CliRunner
+
+from store import Project
+from tests.exports.helpers import code_two_coders
+from tui.cli import main
+
+
+def run(project: Project, *args: str) -> object:
+    return CliRunner().invoke(main, ["--project", str(project.path), "export", *args])
+
+
+def test_csv_to_stdout_and_data_only(project: Project) -> None:
+    code_two_coders(project)
+    result = run(project, "--coder", "alice", "--no-text")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0].endswith("status,flag,note") and len(lines) == 6
+
+
+def test_dta_opens_in_pandas_with_labels(project: Project, tmp_path: Path) -> None:
+    code_two_coders(project)
+    target = tmp_path / "consensus.dta"
+    result = run(project, "--consensus", "--format", "dta", "-o", str(target))
+    assert result.exit_code == 0, result.output
+    assert "Wrote 5 rows" in result.stderr
+    labelled = pd.read_stata(target)
+    assert labelled["border_control"].tolist()[:2] == ["present", "absent"]
+    reader = pd.io.stata.StataReader(target)
+    with reader:
+        assert reader.variable_labels()["border_control"] == "Border control"
+
+
+def test_sav_opens_in_pyreadstat(project: Project, tmp_path: Path) -> None:
+    code_two_coders(project)
+    target = tmp_path / "all.sav"
+    assert run(project, "--all", "--format", "sav", "-o", str(target)).exit_code == 0
+    frame, meta = pyreadstat.read_sav(str(target), apply_value_formats=True)
+    assert len(frame) == 10 and meta.variable_value_labels["wmd"] == {0: "absent", 1: "present"}
+
+
+def test_refusals_are_one_line_errors(project: Project, tmp_path: Path) -> None:
+    code_two_coders(project)
+    existing = tmp_path / "x.csv"
+    existing.write_text("keep")
+    result = run(project, "--coder", "alice", "-o", str(existing))
+    assert result.exit_code == 1 and "already exists; pass --force" in result.output
+    assert existing.read_text() == "keep"
+    assert run(project, "--coder", "alice", "-o", str(existing), "--force").exit_code == 0
+    assert run(project, "--coder", "alice", "--all").exit_code == 2
+    result = run(project)
+    assert result.exit_code == 1 and "--consensus" in result.output
+    result = run(project, "--coder", "alice", "--format", "parquet")
+    assert result.exit_code == 1 and "-o FILE" in result.output
+
+
+def test_document_unit_and_long(project: Project, tmp_path: Path) -> None:
+    code_two_coders(project)
+    target = tmp_path / "docs.parquet"
+    assert run(project, "--coder", "alice", "--unit", "document", "--format", "parquet", "-o", str(target)).exit_code == 0
+    assert pd.read_parquet(target).set_index("document_id").loc["doc1", "border_control_n"] == 2
+    result = run(project, "--coder", "alice", "--long", "--format", "tsv")
+    assert result.stdout.splitlines()[0] == "paragraph_id\tdocument_id\tposition\tcode\tvalue"

@@ -1,0 +1,50 @@
+"""The Accord app: the one factory the CLI (`accord code`, `accord demo`) and the tests share."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import ClassVar
+
+from textual.app import App
+
+from store import Project
+from tui.palette import CodingCommands
+from tui.screens.coding import CodingScreen
+from tui.session import CodingSession
+
+
+class AccordApp(App[None]):
+    """Open `project_path` for `coder` on the coding screen.
+
+    Raises a ProjectError / AccordError at construction for a missing project or an empty one,
+    so that the CLI reports it in one line before any screen appears.
+    """
+
+    CSS_PATH = "app.tcss"
+    TITLE = "Accord"
+    COMMANDS: ClassVar = App.COMMANDS | {CodingCommands}
+    HORIZONTAL_BREAKPOINTS: ClassVar = [(0, "-narrow"), (120, "-wide")]
+
+    def __init__(self, project_path: Path, coder: str) -> None:
+        super().__init__()
+        self.project_path = Path(project_path)
+        self.project = Project.open(self.project_path)
+        try:
+            self.session = CodingSession(self.project, coder)
+        except Exception:
+            self.project.close()
+            raise
+        self.first_paint: float | None = None
+        """`time.perf_counter()` when the coding screen was first drawn (benchmarks read it)."""
+
+    def on_mount(self) -> None:
+        self.push_screen(CodingScreen(self.session, self.project_path.name))
+        self.call_after_refresh(self._painted)
+
+    def _painted(self) -> None:
+        import time
+
+        self.first_paint = time.perf_counter()
+
+    def on_unmount(self) -> None:
+        self.project.close()

@@ -1,0 +1,69 @@
+"""The codebook as the coding screen uses it: list rows, which key does what, keyword hints."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from store import Code, Codebook
+
+RESERVED_KEYS = frozenset(
+    ["1", "2", "3", "4", "5", "6", "7", "8", "9", "enter", "left", "right", "u", "f", "e", "g",
+     "c", "space", "slash", "question_mark", "q", "/", "?", " "]
+)
+"""Keys the coding screen itself uses; a codebook key among them works only from the list."""
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of the codebook list."""
+
+    code: Code
+    depth: int
+    digit: str | None
+    """"1"-"9" for the first nine top-level codes."""
+    key: str | None
+    """The code's own key when the screen can honour it."""
+
+
+class CodebookView:
+    """Rows, keys and keyword pattern of a codebook (retired codes never reach a codebook)."""
+
+    def __init__(self, codebook: Codebook) -> None:
+        self.codebook = codebook
+        digits = {code.id: str(i) for i, code in enumerate(codebook.codes[:9], start=1)}
+        self.keys: dict[str, str] = {}
+        """Key -> code or variable id."""
+        self.clashes: list[Code] = []
+        """Codes whose key Accord keeps for itself."""
+        self.rows: list[Row] = []
+        for code, depth in self._walk():
+            key = code.key if code.key and code.key not in RESERVED_KEYS else None
+            if code.key and key is None:
+                self.clashes.append(code)
+            if key is not None:
+                self.keys.setdefault(key, code.id)
+            self.rows.append(Row(code, depth, digits.get(code.id), key))
+        self.by_digit = {digit: code_id for code_id, digit in digits.items()}
+        words = sorted({w.strip() for c in codebook.walk() for w in c.keywords if w.strip()}, key=len, reverse=True)
+        self.keyword_pattern: re.Pattern[str] | None = (
+            re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\w*", re.IGNORECASE) if words else None
+        )
+
+    def _walk(self) -> Iterator[tuple[Code, int]]:
+        def visit(code: Code, depth: int) -> Iterator[tuple[Code, int]]:
+            if code.retired:
+                return
+            yield code, depth
+            for child in code.children:
+                yield from visit(child, depth + 1)
+
+        for code in self.codebook.codes:
+            yield from visit(code, 0)
+        for variable in self.codebook.variables:
+            yield from visit(variable, 0)
+
+    def code_for_key(self, key: str) -> str | None:
+        """The code a key stands for: a digit's top-level code, else a code's own key."""
+        return self.by_digit.get(key) or self.keys.get(key)

@@ -1,0 +1,132 @@
+"""`accord agree`: inter-coder agreement per code and variable, in the terminal or as a report file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from tui.cli import Context
+from tui.console import advance, err, out, progress_bar
+
+FORMATS = ("table", "md", "html", "json", "csv")
+VERDICT_STYLES = {"reliable": "green", "tentative": "yellow", "unreliable": "red", "undefined": "dim"}
+TERMINAL_SPLITS = 5
+PIPED_WIDTH = 120
+"""Table width when stdout is not a terminal: a report piped to a file keeps one row per line."""
+
+
+def _names(values: tuple[str, ...]) -> list[str] | None:
+    """`--codes a,b --codes c` -> ["a", "b", "c"]; nothing given -> None (all)."""
+    names = [name.strip() for value in values for name in value.split(",") if name.strip()]
+    return names or None
+
+
+@click.command()
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
+              help="table: coloured tables in the terminal; md, html, json, csv: a report.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the report to FILE (refuses to overwrite without --force).")
+@click.option("--force", is_flag=True, help="Overwrite the --output file if it exists.")
+@click.option("--codes", multiple=True, metavar="IDS", help="Only these codes or variables (comma-separated).")
+@click.option("--coders", multiple=True, metavar="NAMES", help="Only these coders (comma-separated; 'consensus' never counts).")
+@click.option("--documents", multiple=True, metavar="IDS", help="Only paragraphs of these documents (comma-separated).")
+@click.option("--bootstrap", "replicates", type=click.IntRange(min=0), default=1000, show_default=True,
+              help="Bootstrap samples for alpha's 95 % interval (0: no interval).")
+@click.option("--seed", type=int, default=0, show_default=True, help="Random seed of the bootstrap (reproducible reports).")
+@click.pass_obj
+def agree(ctx: Context, fmt: str, output: Path | None, force: bool, codes: tuple[str, ...],
+          coders: tuple[str, ...], documents: tuple[str, ...], replicates: int, seed: int) -> None:
+    """Inter-coder agreement for every code and variable.
+
+    Over the paragraphs that at least two coders have marked done: percent agreement, Cohen's
+    kappa for each pair of coders, Fleiss' kappa, Gwet's AC1 and Krippendorff's alpha with a
+    95 % bootstrap interval, and a verdict (alpha >= 0.800 reliable, >= 0.667 tentative).
+    A code is absent on a paragraph a coder has done without applying it, and missing on one
+    the coder has not done. Also lists the paragraphs on which coders split.
+
+    \b
+    Examples:
+      accord agree
+      accord agree --format html -o agreement.html
+      accord agree --codes border_control,stance --coders ann,bob --format json
+    """
+    from exports.reliability import reliability_report
+    from tui.commands.project import open_project
+
+    if output is not None and fmt == "table":
+        raise click.UsageError("--output needs a file format: --format md, html, json or csv")
+    with open_project(ctx) as project:
+        chosen = _names(codes)
+        total = len(chosen) if chosen else len(project.codes(include_retired=False))
+        with progress_bar("Measuring agreement", total=total) as bar:
+            report = reliability_report(
+                project, codes=chosen, coders=_names(coders), documents=_names(documents),
+                replicates=replicates, seed=seed, on_code=lambda _: advance(bar),
+            )
+    if fmt == "table":
+        show_tables(report)
+        return
+    text = render(report, fmt)
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    from exports.files import write_atomically
+
+    write_atomically(output, text, force=force)
+    err.print(f"Wrote {output} ({len(report.codes)} codes, {report.units:,} paragraphs, {len(report.coders)} coders).")
+
+
+def render(report: object, fmt: str) -> str:
+    """The report in a file format."""
+    from exports import agreement_report
+
+    if fmt == "html":
+        from exports.agreement_html import to_html
+
+        return to_html(report)  # type: ignore[arg-type]
+    writer = {"md": agreement_report.to_markdown, "json": agreement_report.to_json, "csv": agreement_report.to_csv}[fmt]
+    return writer(report)  # type: ignore[arg-type]
+
+
+def show_tables(report) -> None:  # type: ignore[no-untyped-def]
+    """The report as Rich tables, each code's row coloured by its verdict."""
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+
+    from exports.agreement_report import fmt, interval_text
+
+    if report.units == 0:
+        err.print("No paragraph has been done by two coders yet: agreement needs double-coded paragraphs "
+                  f"(coders: {', '.join(report.coders) or 'none'}).")
+    console = out if out.is_terminal else Console(width=PIPED_WIDTH, soft_wrap=True)
+    table = Table(title=f"Agreement over {report.units:,} paragraphs, {len(report.coders)} coders",
+                  title_justify="left", box=box.SIMPLE_HEAD)
+    for name, justify in (("Code", "left"), ("Units", "right"), ("Coders", "right"), ("Prev.", "right"),
+                          ("% agree", "right"), ("Fleiss κ", "right"), ("α", "right"), ("95 % CI", "left"),
+                          ("AC1", "right"), ("Verdict", "left")):
+        table.add_column(name, justify=justify, no_wrap=True)  # type: ignore[arg-type]
+    for c in report.codes:
+        style = VERDICT_STYLES[c.verdict]
+        table.add_row(c.code, f"{c.units:,}", str(c.coders), fmt(c.prevalence), fmt(c.percent_agreement.value),
+                      fmt(c.fleiss_kappa.value), fmt(c.alpha.value), interval_text(c), fmt(c.gwet_ac1.value),
+                      f"[{style}]{c.verdict}[/]")
+    console.print(table)
+    for c in report.codes:
+        if c.alpha.reason and report.units:
+            console.print(f"[dim]α undefined for {c.code}: {c.alpha.reason}[/]", highlight=False)
+    if report.pairs:
+        pairs = Table(title="Coder pairs (over all codes)", title_justify="left", box=box.SIMPLE_HEAD)
+        for name in ("Coders", "Paragraphs", "% agree", "Mean Cohen's κ"):
+            pairs.add_column(name, justify="left" if name == "Coders" else "right")
+        for p in report.pairs:
+            pairs.add_row(f"{p.first} – {p.second}", f"{p.units:,}", fmt(p.percent_agreement), fmt(p.mean_kappa))
+        console.print(pairs)
+    split = [c for c in report.codes if len(c.splits)]
+    if split:
+        console.print("Paragraphs on which coders split (first few; all with --format json):")
+        for c in split:
+            shown = ", ".join(s.paragraph_id for s in c.splits.rows(TERMINAL_SPLITS))
+            more = f", … {len(c.splits) - TERMINAL_SPLITS:,} more" if len(c.splits) > TERMINAL_SPLITS else ""
+            console.print(f"  {c.code} ({len(c.splits):,}): {shown}{more}", markup=False, highlight=False)

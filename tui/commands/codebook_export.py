@@ -1,0 +1,52 @@
+"""`accord codebook export`: the codebook as a methods appendix (md, html) or a REFI-QDA .qdc."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from tui.cli import Context
+from tui.commands.project import open_project
+from tui.console import err
+
+
+@click.command(name="export", short_help="The codebook as a methods appendix or a .qdc.")
+@click.option("--format", "fmt", type=click.Choice(["md", "html", "qdc"]), default="md", show_default=True,
+              help="md or html: every code with definition, rules, examples and how often each coder "
+                   "applied it; qdc: REFI-QDA codebook for NVivo, ATLAS.ti, MAXQDA, QualCoder.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="File to write (written whole or not at all); md and html go to stdout without it.")
+@click.option("--force", is_flag=True, help="Replace FILE if it exists.")
+@click.pass_obj
+def codebook_export(ctx: Context, fmt: str, output: Path | None, force: bool) -> None:
+    """Export the project's codebook.
+
+    \b
+    Examples:
+      accord codebook export > appendix.md
+      accord codebook export --format html -o appendix.html
+      accord codebook export --format qdc -o codebook.qdc
+    """
+    from exports.codebook_doc import Usage, codebook_html, codebook_markdown
+    from exports.refi import qdc_bytes
+    from exports.safe_file import atomic_path, check_target
+    from store import AccordError
+
+    if output is not None:
+        check_target(output, force)
+    elif fmt == "qdc":
+        raise AccordError("qdc is a file for other programs: give one with -o FILE")
+    with open_project(ctx) as project:
+        if fmt == "qdc":
+            data = qdc_bytes(project)
+        else:
+            render = codebook_markdown if fmt == "md" else codebook_html
+            data = render(project.codebook(), Usage.of(project), project.project_id,
+                          project.codebook_sha256()).encode("utf-8")
+    if output is None:
+        click.echo(data.decode("utf-8"), nl=False)
+        return
+    with atomic_path(output, force) as temporary:
+        temporary.write_bytes(data)
+    err.print(f"Wrote {output}.", markup=False)

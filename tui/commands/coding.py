@@ -1,0 +1,26 @@
+"""`accord code`: open the coding screen on the project."""
+
+from __future__ import annotations
+
+import click
+
+from tui.cli import Context, coder_name
+
+
+@click.command()
+@click.option("--coder", metavar="NAME",
+              help="Who is coding (default: $ACCORD_CODER, then the login name). Each coder sees only "
+                   "their own codings.")
+@click.pass_obj
+def code(ctx: Context, coder: str | None) -> None:
+    """Code the paragraphs of the project from the keyboard.
+
+    \b
+    1-9 or a code's key  toggle a code      enter    done, next not done
+    left / right         move               u        undo
+    f flag   e note   / search   g documents   ? help   q quit
+    Every change is saved to the project file at once; reopening resumes where you left.
+    """
+    from tui.app import AccordApp  # Textual loads only for the screens, never for data commands
+
+    AccordApp(ctx.project_path, coder_name(coder)).run()

@@ -1,0 +1,88 @@
+"""`accord export`: the coded dataset for R, Stata, SPSS or pandas, or a REFI-QDA project."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from tui.cli import Context
+from tui.commands.project import open_project
+from tui.console import advance, err, progress_bar
+
+FORMATS = ("csv", "tsv", "jsonl", "parquet", "dta", "sav", "qdpx")
+
+
+@click.command(name="export")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="csv", show_default=True,
+              help="csv/tsv/jsonl (text), parquet (typed, codebook in the metadata), dta (Stata) and "
+                   "sav (SPSS) with variable and value labels, qdpx (REFI-QDA project for NVivo, "
+                   "ATLAS.ti, MAXQDA, QualCoder).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="File to write (written whole or not at all). Text formats go to stdout without it.")
+@click.option("--coder", metavar="NAME", help="Export this coder's codings.")
+@click.option("--consensus", "whose", flag_value="consensus",
+              help="Adjudicated values, falling back to values all coders agree on (two or more).")
+@click.option("--majority", "whose", flag_value="majority",
+              help="For each code, the value more than half of the coders gave (two or more).")
+@click.option("--all", "whose", flag_value="all", help="One row per paragraph and coder (for reliability work).")
+@click.option("--long", "long_layout", is_flag=True, help="One row per paragraph and code instead of one per paragraph.")
+@click.option("--unit", type=click.Choice(["paragraph", "document"]), default="paragraph", show_default=True,
+              help="document: one row per document with paragraph counts, coded counts and shares per code.")
+@click.option("--no-text", is_flag=True, help="Leave out the paragraph text.")
+@click.option("--force", is_flag=True, help="Replace FILE if it exists.")
+@click.option("--raw", is_flag=True, help="CSV/TSV: keep cells starting with = + - @ as they are "
+                                          "(by default they get a leading ' so spreadsheets do not run them).")
+@click.pass_obj
+def export(ctx: Context, fmt: str, output: Path | None, coder: str | None, whose: str | None, long_layout: bool,
+           unit: str, no_text: bool, force: bool, raw: bool) -> None:
+    """Export the coded dataset.
+
+    \b
+    One row per paragraph of the corpus by default, with document metadata, one 0/1 column per
+    code (retired codes too), one column per variable, the note and the flag. A paragraph the
+    chosen coder has not marked done is missing (empty, NA, .), never 0.
+
+    \b
+    Examples:
+      accord export --coder alice -o alice.csv
+      accord export --consensus --format dta -o consensus.dta
+      accord export --all --no-text --format parquet -o reliability.parquet
+      accord export --consensus --unit document --format csv > documents.csv
+      accord export --format qdpx -o project.qdpx
+    """
+    from exports.safe_file import check_target
+    from store import AccordError
+
+    if coder and whose:
+        raise click.UsageError("--coder and --%s exclude each other: choose one" % whose)
+    if output is not None:
+        check_target(output, force)
+    if fmt == "qdpx":
+        if output is None:
+            raise AccordError("qdpx is a binary format: give a file with -o FILE")
+        _export_qdpx(ctx, output, force)
+        return
+    from exports.datasets import DatasetSpec, build_dataset
+    from exports.writers import write_dataset
+
+    spec = DatasetSpec(whose=whose or "coder", coder=coder, long=long_layout, unit=unit, text=not no_text)
+    with open_project(ctx) as project, progress_bar("Exporting", project.paragraph_count()) as bar:
+        dataset = build_dataset(project, spec, on_progress=lambda n: advance(bar, n))
+        report = write_dataset(dataset, fmt, output, force=force, raw=raw,
+                               stream=None if output else sys.stdout)
+    for old, new in report.renames.items():
+        err.print(f"Column {old!r} is named {new!r} in the {fmt} file (Stata/SPSS name rules).", markup=False)
+    if output is not None:
+        err.print(f"Wrote {report.rows:,} rows to {output}.", markup=False)
+    else:
+        sys.stdout.flush()
+
+
+def _export_qdpx(ctx: Context, output: Path, force: bool) -> None:
+    from exports.refi import write_qdpx
+
+    with open_project(ctx) as project, progress_bar("Exporting", project.paragraph_count()) as bar:
+        summary = write_qdpx(project, output, force=force, on_progress=lambda n: advance(bar, n))
+    err.print(f"Wrote {output}: {summary}.", markup=False)

@@ -1,0 +1,237 @@
+"""The coding screen: one paragraph, the codebook, and the keys of DESIGN.md section 5.
+
+Every key that changes a coding calls the session (which commits through `Project`) and only
+then redraws: what the screen shows as saved is in the project file.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual import events, on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList, Static
+
+from tui.codebook_view import CodebookView
+from tui.screens.dialogs import CLEAR, LevelChooser, NoteDialog
+from tui.screens.documents import DocumentsScreen
+from tui.screens.help import HelpScreen
+from tui.screens.search import SearchScreen
+from tui.session import CodingSession, View
+from tui.widgets.code_panel import CodePanel
+from tui.widgets.codebook_list import CodebookList
+from tui.widgets.header import CodingHeader
+from tui.widgets.paragraph import ParagraphView
+
+CONTEXT_KEY = "c"
+
+
+class CodingScreen(Screen[None]):
+    """Code the corpus paragraph by paragraph."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("1", "toggle_digit('1')", "Toggle", key_display="1-9", id="coding.toggle"),
+        *[Binding(str(i), f"toggle_digit('{i}')", f"Toggle code {i}", show=False) for i in range(2, 10)],
+        Binding("enter", "done", "Done", id="coding.done"),
+        Binding("left", "move(-1)", "Prev", key_display="←", id="coding.previous"),
+        Binding("right", "move(1)", "Next", key_display="→", id="coding.next"),
+        Binding("u,ctrl+z", "undo", "Undo", key_display="u", id="coding.undo"),
+        Binding("question_mark", "help", "Help", key_display="?", id="coding.help"),
+        Binding("f", "flag", "Flag", id="coding.flag"),
+        Binding("e", "note", "Note", id="coding.note"),
+        Binding("slash", "search", "Search", key_display="/", id="coding.search"),
+        Binding("g", "documents", "Docs", id="coding.documents"),
+        Binding(CONTEXT_KEY, "context", "Context", id="coding.context"),
+        Binding("space", "toggle_highlighted", "Toggle highlighted", show=False, id="coding.toggle_highlighted"),
+        Binding("pageup", "scroll_text(-1)", "Scroll text up", show=False),
+        Binding("pagedown", "scroll_text(1)", "Scroll text down", show=False),
+        Binding("q", "app.quit", "Quit", id="coding.quit"),
+    ]
+
+    def __init__(self, session: CodingSession, project_name: str) -> None:
+        super().__init__()
+        self.session = session
+        self.project_name = project_name
+        self.codebook = CodebookView(session.codebook)
+        self.context_shown = True
+        self.current: View | None = None
+
+    # -- layout ------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield CodingHeader(self.project_name, self.session.coder, id="header")
+        yield Static(id="docline", markup=False)
+        with Horizontal(id="body"):
+            yield ParagraphView(id="text")
+            with Vertical(id="side"):
+                yield CodebookList(self.codebook, id="codebook")
+                yield CodePanel(id="code-panel", markup=False)
+                yield Static(id="note", markup=False)
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one(CodebookList).focus()
+        self.refresh_view()
+        for code in self.codebook.clashes:
+            self.notify(f"Code {code.label!r} has key {code.key!r}, which Accord uses; pick it from the list",
+                        severity="warning")
+
+    def refresh_view(self) -> None:
+        """Redraw from the project file: the one place the screen learns what is stored."""
+        view = self.session.view(context=self.context_shown)
+        self.current = view
+        self.query_one(CodingHeader).show(view.progress)
+        self.query_one("#docline", Static).update(self._docline(view))
+        paragraph = view.paragraph
+        if getattr(self, "_shown_paragraph", None) != (paragraph.id, self.context_shown):
+            self._shown_paragraph = (paragraph.id, self.context_shown)
+            self.query_one(ParagraphView).show(paragraph.text, view.previous_text, view.next_text,
+                                               self.codebook.keyword_pattern)
+        self.query_one(CodebookList).show(view.codings)
+        note = self.query_one("#note", Static)
+        note.display = bool(view.status.note)
+        note.update(Text.assemble(("Note: ", "bold"), view.status.note or ""))
+
+    @staticmethod
+    def _docline(view: View) -> Text:
+        document = view.document
+        who = document.speaker or ""
+        if document.country:
+            who = f"{who} ({document.country})" if who else document.country
+        fields = [document.title or document.id, who, document.date or ""]
+        line = Text(" · ".join(f for f in fields if f))
+        line.append(f" · paragraph {view.paragraph.position} of {view.document_size}", style="bold")
+        if view.status.status == "done":
+            line.append("  ✓ done", style="bold green")
+        if view.status.flagged:
+            line.append("  ⚑ flagged", style="bold yellow")
+        return line
+
+    # -- codes -------------------------------------------------------------------------------
+
+    def apply(self, code_id: str) -> None:
+        """Toggle a code, or open a variable's level chooser."""
+        code = self.session.codes[code_id]
+        if code.kind == "code":
+            self.session.toggle(code_id)
+            self.refresh_view()
+            return
+        current = self.current.codings.get(code_id) if self.current else None
+
+        def chosen(value: str | None) -> None:
+            if value is not None:
+                self.session.set_level(code_id, None if value == CLEAR else value)
+                self.refresh_view()
+
+        self.app.push_screen(LevelChooser(code, current), chosen)
+
+    def action_toggle_digit(self, digit: str) -> None:
+        code_id = self.codebook.code_for_key(digit)
+        if code_id:
+            self.apply(code_id)
+
+    def action_toggle_highlighted(self) -> None:
+        option = self.query_one(CodebookList).highlighted_option
+        if option is not None and option.id:
+            self.apply(option.id)
+
+    def on_key(self, event: events.Key) -> None:
+        """A code's own key (keys come from the codebook, so they are not fixed bindings)."""
+        code_id = self.codebook.keys.get(event.key) or self.codebook.keys.get(event.character or "")
+        if code_id:
+            event.stop()
+            event.prevent_default()
+            self.apply(code_id)
+
+    @on(OptionList.OptionSelected, "#codebook")
+    def clicked(self, event: OptionList.OptionSelected) -> None:
+        if event.option_id:
+            self.apply(event.option_id)
+
+    @on(OptionList.OptionHighlighted, "#codebook")
+    def highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        self.query_one(CodePanel).show(self.session.codes.get(event.option_id or ""))
+
+    # -- moving ------------------------------------------------------------------------------
+
+    def action_done(self) -> None:
+        if not self.session.done_and_next():
+            self.notify("Every paragraph is done. Well coded!", title="Finished")
+        self.refresh_view()
+
+    def action_move(self, step: int) -> None:
+        if not self.session.move(step):
+            self.notify("This is the first paragraph." if step < 0 else "This is the last paragraph.")
+        self.refresh_view()
+
+    def go(self, seq: int | None) -> None:
+        """Jump to a paragraph chosen in a dialog."""
+        if seq is not None and self.session.go(seq):
+            self.refresh_view()
+
+    def action_scroll_text(self, direction: int) -> None:
+        text = self.query_one(ParagraphView)
+        text.scroll_page_down(animate=False) if direction > 0 else text.scroll_page_up(animate=False)
+
+    # -- undo, flag, note, context -----------------------------------------------------------
+
+    def action_undo(self) -> None:
+        event = self.session.undo()
+        if event is None:
+            self.notify("Nothing left to undo.")
+            return
+        self.refresh_view()
+        self.notify(self.session.describe(event))
+
+    def action_flag(self) -> None:
+        flagged = self.session.toggle_flag()
+        self.refresh_view()
+        self.notify("Flagged for discussion." if flagged else "Flag removed.")
+
+    def action_note(self) -> None:
+        def saved(note: str | None) -> None:
+            if note is not None:
+                self.session.set_note(note)
+                self.refresh_view()
+
+        self.app.push_screen(NoteDialog(self.current.status.note if self.current else None), saved)
+
+    def action_context(self) -> None:
+        self.context_shown = not self.context_shown
+        self.refresh_view()
+
+    # -- other screens -----------------------------------------------------------------------
+
+    def action_search(self) -> None:
+        self.app.push_screen(SearchScreen(self.session.project.path), self.go)
+
+    def action_documents(self) -> None:
+        document = self.current.document.id if self.current else None
+        self.app.push_screen(DocumentsScreen(self.session.project, self.session.coder, document), self.go)
+
+    def action_help(self) -> None:
+        self.app.push_screen(HelpScreen(self.codebook, self.key_help()))
+
+    def key_help(self) -> list[tuple[str, str]]:
+        """(keys, what they do) for the help screen and the command palette."""
+        return [
+            ("1-9", "toggle the first nine top-level codes"),
+            ("a code's key", "toggle that code (a variable's key opens its levels)"),
+            ("space / click", "toggle the code highlighted in the list"),
+            ("enter", "mark done, go to the next paragraph not done"),
+            ("← →", "previous / next paragraph, without marking"),
+            ("u ctrl+z", "undo the last action (again to go further back)"),
+            ("f", "flag the paragraph for discussion"),
+            ("e", "edit the paragraph's note"),
+            ("/", "search every paragraph"),
+            ("g", "go to a document"),
+            (CONTEXT_KEY, "show or hide the neighbouring paragraphs"),
+            ("pageup pagedown", "scroll a long paragraph"),
+            ("ctrl+p", "command palette"),
+            ("?", "this help"),
+            ("q", "quit (everything is already saved)"),
+        ]

@@ -1,0 +1,56 @@
+"""The help screen: the codebook's instructions for coders and every key of the coding screen."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Label, Static
+
+from tui.codebook_view import CodebookView
+
+
+def keys_table(bindings: list[tuple[str, str]], view: CodebookView) -> Table:
+    """Screen keys, then each code's keys."""
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="bold", no_wrap=True)
+    table.add_column()
+    for key, description in bindings:
+        table.add_row(key, description)
+    for row in view.rows:
+        keys = " ".join(k for k in (row.digit, row.key) if k)
+        if keys:
+            action = "toggle" if row.code.kind == "code" else "choose a level of"
+            table.add_row(keys, f"{action} {row.code.label}")
+    return table
+
+
+class HelpScreen(ModalScreen[None]):
+    """Instructions and keys; any of escape, ? or q closes it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,question_mark,q", "close", "Close", id="help.close"),
+    ]
+
+    def __init__(self, view: CodebookView, bindings: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self.view = view
+        self.bindings = bindings
+
+    def compose(self) -> ComposeResult:
+        codebook = self.view.codebook
+        with VerticalScroll(classes="dialog wide", id="help"):
+            yield Label(f"{codebook.title} {codebook.version}".strip(), classes="dialog-title")
+            yield Static(Text(codebook.instructions.strip() or "This codebook has no instructions."),
+                         id="instructions", markup=False)
+            yield Label("Keys", classes="dialog-title")
+            yield Static(keys_table(self.bindings, self.view), id="keys")
+            yield Label("escape close", classes="dialog-hint")
+
+    def action_close(self) -> None:
+        self.dismiss(None)

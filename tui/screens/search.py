@@ -1,0 +1,93 @@
+"""Full-text search (FTS5): type words, see the matching paragraphs, enter jumps to one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, OptionList
+from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
+
+from store import Project
+from store.models import Hit
+
+LIMIT = 200
+"""Best hits shown; a narrower query finds the rest."""
+
+
+def hit_prompt(hit: Hit) -> Text:
+    """`document ¶ position  …snippet…` as plain text (the snippet may hold UN [brackets])."""
+    document, _, position = hit.paragraph_id.rpartition(":")
+    return Text.assemble((f"{document} ¶{position}  ", "bold"), " ".join(hit.snippet.split()))
+
+
+class SearchScreen(ModalScreen[int | None]):
+    """Answers the `seq` of the chosen paragraph, or None."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="search.cancel"),
+        Binding("down", "results", "Results", show=False),
+    ]
+
+    def __init__(self, project_path: Path, query: str = "") -> None:
+        super().__init__()
+        self.project_path = project_path
+        self.query_text = query
+        self.hits: list[Hit] = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide", id="search"):
+            yield Label("Search paragraphs (all words; \"a phrase\"; prefix*)", classes="dialog-title")
+            yield Input(self.query_text, placeholder="words to find", id="query")
+            yield Label("", id="search-count", classes="dialog-hint")
+            yield OptionList(id="hits", markup=False)
+            yield Label("enter jump · down to the list · escape cancel", classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    @on(Input.Changed)
+    def changed(self, event: Input.Changed) -> None:
+        self.run_search(event.value)
+
+    @work(thread=True, exclusive=True, group="search")
+    def run_search(self, query: str) -> None:
+        """Search on a connection of this thread (SQLite connections stay in their thread)."""
+        with Project.open(self.project_path) as project:
+            hits = project.search(query, limit=LIMIT) if query.strip() else []
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self.show_hits, query, hits)
+
+    def show_hits(self, query: str, hits: list[Hit]) -> None:
+        """Replace the result list (called on the UI thread)."""
+        self.hits = hits
+        results = self.query_one("#hits", OptionList)
+        results.set_options(Option(hit_prompt(hit), id=str(hit.seq)) for hit in hits)
+        if hits:
+            results.highlighted = 0
+        more = " (the best; narrow the search for others)" if len(hits) == LIMIT else ""
+        label = f"{len(hits)} paragraphs{more}" if query.strip() else ""
+        self.query_one("#search-count", Label).update(label)
+
+    @on(Input.Submitted)
+    def submitted(self) -> None:
+        results = self.query_one("#hits", OptionList)
+        if results.highlighted is not None and self.hits:
+            self.dismiss(self.hits[results.highlighted].seq)
+
+    @on(OptionList.OptionSelected)
+    def chosen(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(int(event.option_id or 0))
+
+    def action_results(self) -> None:
+        self.query_one("#hits", OptionList).focus()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

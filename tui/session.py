@@ -1,0 +1,188 @@
+"""A coder's session on one project: where they are and what each key does to the project file.
+
+Free of Textual so that the screen only draws what this hands back, and so that tests and
+benchmarks can drive it directly. Every change goes through `Project`, which commits before
+returning: what a `View` shows is always what the file holds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from store import Codebook, Code, Project
+from store.errors import AccordError
+from store.models import Document, Event, Paragraph, Progress, Status
+
+
+@dataclass(frozen=True)
+class View:
+    """Everything the coding screen shows about the current paragraph."""
+
+    paragraph: Paragraph
+    document: Document
+    document_size: int
+    """Paragraphs in the paragraph's document ("paragraph i of n")."""
+    codings: dict[str, object]
+    """This coder's values only (blind coding): code id -> 1/0 or a level's value."""
+    status: Status
+    progress: Progress
+    previous_text: str | None
+    next_text: str | None
+
+
+def project_codebook(project: Project) -> Codebook:
+    """The project's current codebook with every field (keywords, rules, examples)."""
+    try:
+        return project.codebook()
+    except ModuleNotFoundError:  # TEMPORARY until store/codebook.py lands on main
+        from store import Level
+
+        rows = project.codes(include_retired=False)
+
+        def build(row: object) -> Code:
+            children = tuple(build(r) for r in rows if r.parent_id == row.id)  # type: ignore[attr-defined]
+            levels = tuple(Level(v, l) for v, l in project.levels(row.id))  # type: ignore[attr-defined]
+            return Code(id=row.id, label=row.label, kind=row.kind, key=row.key,  # type: ignore[attr-defined]
+                        definition=row.definition or "", children=children, levels=levels,
+                        parent_id=row.parent_id)  # type: ignore[attr-defined]
+
+        top = [build(r) for r in rows if r.parent_id is None]
+        return Codebook(title="codebook", codes=tuple(c for c in top if c.kind == "code"),
+                        variables=tuple(c for c in top if c.kind != "code"))
+
+
+class CodingSession:
+    """One coder on one open project, positioned on one paragraph."""
+
+    def __init__(self, project: Project, coder: str) -> None:
+        if project.paragraph_count() == 0:
+            raise AccordError(f"{project.path} has no documents yet; add some with `accord import PATH...`")
+        self.project = project
+        self.coder = project.coder(coder)
+        self.codebook = project_codebook(project)
+        self.codes: dict[str, Code] = self.codebook.by_id()
+        self.seq = self._resume_seq()
+        self._progress: Progress | None = None
+        self._document = lru_cache(maxsize=64)(self._load_document)
+
+    # -- where the coder is ------------------------------------------------------------------
+
+    def _resume_seq(self) -> int:
+        """The paragraph the coder left, else their first not done, else the first."""
+        last = self.project.last_paragraph(self.coder)
+        if last is not None:
+            try:
+                return self.project.paragraph(last).seq
+            except AccordError:
+                pass  # the document was replaced since; fall back to the first not done
+        return self.project.next_not_done(self.coder) or 1
+
+    def go(self, seq: int) -> bool:
+        """Move to paragraph `seq` (remembered for resume); False past either end."""
+        paragraph = self.project.paragraph_at(seq)
+        if paragraph is None:
+            return False
+        self.seq = seq
+        self.project.set_last_paragraph(self.coder, paragraph.id)
+        return True
+
+    def move(self, step: int) -> bool:
+        """Previous (-1) or next (+1) paragraph without marking anything."""
+        return self.go(self.seq + step)
+
+    @property
+    def paragraph(self) -> Paragraph:
+        paragraph = self.project.paragraph_at(self.seq)
+        assert paragraph is not None
+        return paragraph
+
+    # -- what a key changes ------------------------------------------------------------------
+
+    def toggle(self, code_id: str) -> int:
+        """Apply or remove a code on the current paragraph; the new value."""
+        return self.project.toggle(self.paragraph.id, self.coder, code_id)
+
+    def set_level(self, variable_id: str, value: str | None) -> None:
+        """Give a variable a level on the current paragraph (None clears it)."""
+        self.project.set_coding(self.paragraph.id, self.coder, variable_id, value)
+
+    def done_and_next(self) -> bool:
+        """Mark the paragraph done and go to the next one this coder has not done.
+
+        False when every paragraph is done (the coder stays where they are).
+        """
+        paragraph = self.paragraph
+        if self.project.status(paragraph.id, self.coder).status != "done":
+            self.project.set_status(paragraph.id, self.coder, "done")
+            self._progress = None
+        following = self.project.next_not_done(self.coder, after_seq=paragraph.seq)
+        if following is None:
+            return False
+        return self.go(following)
+
+    def toggle_flag(self) -> bool:
+        """Flag the paragraph for discussion, or take the flag off; the new state."""
+        paragraph = self.paragraph
+        flagged = not self.project.status(paragraph.id, self.coder).flagged
+        self.project.set_flag(paragraph.id, self.coder, flagged)
+        return flagged
+
+    def set_note(self, note: str | None) -> None:
+        """Replace the paragraph's note (empty removes it)."""
+        self.project.set_note(self.paragraph.id, self.coder, (note or "").strip() or None)
+
+    def undo(self) -> Event | None:
+        """Take back the coder's last action and go to the paragraph it touched."""
+        event = self.project.undo(self.coder)
+        if event is None:
+            return None
+        if event.action == "status":
+            self._progress = None
+        if event.paragraph_id is not None and event.paragraph_id != self.paragraph.id:
+            self.go(self.project.paragraph(event.paragraph_id).seq)
+        return event
+
+    # -- what the screen shows ---------------------------------------------------------------
+
+    def _load_document(self, document_id: str) -> tuple[Document, int]:
+        return self.project.document(document_id), self.project.document_size(document_id)
+
+    def progress(self) -> Progress:
+        """Done / total for this coder (recounted only after a status change)."""
+        if self._progress is None:
+            self._progress = self.project.progress(self.coder)
+        return self._progress
+
+    def view(self, context: bool = True) -> View:
+        """The current paragraph as the screen shows it; neighbours only when `context`."""
+        paragraph = self.paragraph
+        document, size = self._document(paragraph.document_id)
+        previous = following = None
+        if context:
+            before = self.project.paragraph_at(paragraph.seq - 1)
+            after = self.project.paragraph_at(paragraph.seq + 1)
+            # Neighbours from another document would mislead: context stays within the statement.
+            previous = before.text if before and before.document_id == paragraph.document_id else None
+            following = after.text if after and after.document_id == paragraph.document_id else None
+        return View(
+            paragraph=paragraph,
+            document=document,
+            document_size=size,
+            codings=self.project.codings(paragraph.id, self.coder),
+            status=self.project.status(paragraph.id, self.coder),
+            progress=self.progress(),
+            previous_text=previous,
+            next_text=following,
+        )
+
+    def describe(self, event: Event) -> str:
+        """An undone action in words, for the notification."""
+        code = self.codes.get(event.code_id or "")
+        what = {
+            "code": f"{code.label if code else event.code_id}",
+            "status": "marking done" if event.value == "done" else "status change",
+            "flag": "flag",
+            "note": "note",
+        }.get(event.action, event.action)
+        return f"Undid {what}"

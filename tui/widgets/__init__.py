@@ -1,0 +1,1 @@
+"""Widgets of the coding screen and its dialogs."""

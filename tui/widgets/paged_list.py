@@ -1,0 +1,122 @@
+"""A virtual list: rows are fetched from the project a page at a time, only when drawn.
+
+No widget holds the whole corpus (DESIGN.md 7.3): this draws a million rows as fast as ten,
+because it only ever asks for the page under the viewport (toolong's `log_lines.py` pattern).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.cache import LRUCache
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+PAGE = 200
+
+
+class PagedList(ScrollView, can_focus=True):
+    """Rows `fetch(offset, limit)` gives, drawn by `render_row`, with a cursor."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up", "cursor(-1)", "Up", show=False),
+        Binding("down", "cursor(1)", "Down", show=False),
+        Binding("pageup", "page(-1)", "Page up", show=False),
+        Binding("pagedown", "page(1)", "Page down", show=False),
+        Binding("home", "jump(0)", "First", show=False),
+        Binding("end", "jump(-1)", "Last", show=False),
+        Binding("enter", "select", "Open", show=False),
+    ]
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"paged-list--cursor"}
+
+    cursor: reactive[int] = reactive(0)
+
+    @dataclass
+    class Selected(Message):
+        """The user chose a row (enter or click)."""
+
+        paged_list: PagedList
+        index: int
+        row: Any
+
+    def __init__(self, count: int, fetch: Callable[[int, int], list[Any]],
+                 render_row: Callable[[Any], Text], id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.count = count
+        self.fetch = fetch
+        self.render_row = render_row
+        self._pages: LRUCache[int, list[Any]] = LRUCache(maxsize=16)
+        self.virtual_size = Size(0, count)
+
+    def row(self, index: int) -> Any | None:
+        """The row at `index`, reading its page from the project on first use."""
+        if not 0 <= index < self.count:
+            return None
+        page = index // PAGE
+        rows = self._pages.get(page)
+        if rows is None:
+            rows = self.fetch(page * PAGE, PAGE)
+            self._pages[page] = rows
+        offset = index - page * PAGE
+        return rows[offset] if offset < len(rows) else None
+
+    def render_line(self, y: int) -> Strip:
+        index = int(self.scroll_offset.y) + y
+        width = self.scrollable_content_region.width
+        row = self.row(index)
+        if row is None:
+            return Strip.blank(width, self.rich_style)
+        text = self.render_row(row)
+        text.no_wrap = True
+        segments = [s for s in text.render(self.app.console) if s.text != "\n"]
+        strip = Strip(segments).crop_extend(int(self.scroll_offset.x), int(self.scroll_offset.x) + width, None)
+        style: Style = self.rich_style
+        if index == self.cursor:
+            style = style + self.get_component_rich_style("paged-list--cursor")
+        return Strip([Segment(s.text, style + s.style if s.style else style) for s in strip])
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        self.refresh()
+        self.scroll_to_region_of(new)
+
+    def scroll_to_region_of(self, index: int) -> None:
+        """Keep the cursor row inside the viewport."""
+        top = int(self.scroll_offset.y)
+        height = self.scrollable_content_region.height or 1
+        if index < top:
+            self.scroll_to(y=index, animate=False)
+        elif index >= top + height:
+            self.scroll_to(y=index - height + 1, animate=False)
+
+    def validate_cursor(self, value: int) -> int:
+        return max(0, min(value, self.count - 1)) if self.count else 0
+
+    def action_cursor(self, step: int) -> None:
+        self.cursor += step
+
+    def action_page(self, direction: int) -> None:
+        self.cursor += direction * max(1, self.scrollable_content_region.height - 1)
+
+    def action_jump(self, index: int) -> None:
+        self.cursor = self.count - 1 if index < 0 else index
+
+    def action_select(self) -> None:
+        row = self.row(self.cursor)
+        if row is not None:
+            self.post_message(self.Selected(self, self.cursor, row))
+
+    def on_click(self, event: events.Click) -> None:
+        index = int(self.scroll_offset.y) + event.y
+        if 0 <= index < self.count:
+            self.cursor = index
+            self.action_select()
