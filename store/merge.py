@@ -15,8 +15,14 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from store.errors import ProjectError, StorageError
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+    from store.project import Project
 
 MERGE_CACHE_KIB = -262_144
 """Page cache while merging, in KiB (negative: SQLite's convention for a size, not pages)."""
@@ -79,7 +85,7 @@ class MergeReport:
         return [conflict for report in self.files for conflict in report.conflicts]
 
 
-def merge_files(project: object, paths: list[Path], dry_run: bool = False,
+def merge_files(project: Project, paths: list[Path], dry_run: bool = False,
                 on_file: Callable[[Path], None] | None = None) -> MergeReport:
     """Merge coder files into `project` (an open Project).
 
@@ -95,9 +101,9 @@ def merge_files(project: object, paths: list[Path], dry_run: bool = False,
     """
     from store.project import Project
 
-    db = project.db  # type: ignore[attr-defined]
+    db = project.db
     conn: sqlite3.Connection = db.conn
-    own = Path(project.path).resolve()  # type: ignore[attr-defined]
+    own = Path(project.path).resolve()
     unique: list[Path] = []
     for path in paths:
         if Path(path).resolve() == own:
@@ -111,15 +117,15 @@ def merge_files(project: object, paths: list[Path], dry_run: bool = False,
     cache = conn.execute("pragma cache_size").fetchone()[0]
     conn.execute(f"pragma cache_size = {MERGE_CACHE_KIB}")
     try:
-        _merge_all(conn, db, unique, project.project_id, report, dry_run, on_file)  # type: ignore[attr-defined]
+        _merge_all(conn, db, unique, project.project_id, report, dry_run, on_file)
     finally:
         conn.execute(f"pragma cache_size = {cache}")
     return report
 
 
-def _merge_all(conn: sqlite3.Connection, db: object, unique: list[Path], project_id: str,
+def _merge_all(conn: sqlite3.Connection, db: Database, unique: list[Path], project_id: str,
                report: MergeReport, dry_run: bool, on_file: Callable[[Path], None] | None) -> None:
-    with db.ensure_autocommit_on():  # type: ignore[attr-defined]
+    with db.ensure_autocommit_on():
         for path in unique:
             with _attached(conn, [path]) as aliases:
                 _check(conn, aliases[0], path, project_id)
