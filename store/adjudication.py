@@ -159,10 +159,22 @@ def decide(project: Project, paragraph_id: str, code_id: str, value: object,
             p.set_status(paragraph_id, adjudicator, "done")
 
 
-def undo_decision(project: Project, adjudicator: str = CONSENSUS) -> tuple[str, str] | None:
+def undo_decision(project: Project, adjudicator: str = CONSENSUS, since: str | None = None) -> tuple[str, str] | None:
     """Take back the adjudicator's last decision (its status, note and value); returns its
-    (paragraph id, code id), or None when there is nothing to undo."""
+    (paragraph id, code id), or None when there is nothing to undo.
+
+    With `since` (a timestamp), only what was written after it: a session's undo never reaches
+    back into decisions or bulk accepts of earlier sessions.
+    """
     while True:
+        latest = project.db.execute(
+            """select at from events e where coder_id = ? and action != 'undo'
+               and not exists (select 1 from events u where u.undoes = e.id)
+               order by at desc, rowid desc limit 1""",
+            [adjudicator],
+        ).fetchone()
+        if latest is None or (since is not None and latest[0] <= since):
+            return None
         target = project.undo(adjudicator)
         if target is None:
             return None
