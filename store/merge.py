@@ -55,10 +55,18 @@ class FileReport:
     changed: int = 0
     """Values that changed: codings, statuses, flags and notes."""
     conflicts: list[Conflict] = field(default_factory=list)
+    handed_to: str | None = None
+    """The coder the file was handed out to (`accord handout`), None for other files."""
 
     @property
     def rows_added(self) -> int:
         return sum(self.added.values())
+
+    @property
+    def strangers(self) -> list[str]:
+        """Coders with work in a handed-out file who are not its coder: usually a coder who
+        coded under another name (their login name instead of --coder)."""
+        return [coder for coder in self.coders if self.handed_to and coder != self.handed_to]
 
 
 @dataclass
@@ -232,6 +240,8 @@ def _listing(rows: list[tuple[object, ...]]) -> str:
 def _merge_one(conn: sqlite3.Connection, s: str, path: Path) -> FileReport:
     """Merge the attached file `s` into main (inside the caller's transaction)."""
     report = FileReport(path)
+    handed = conn.execute(f"select value from {s}.meta where key = 'handout_coder'").fetchone()
+    report.handed_to = handed[0] if handed else None
     report.coders = [row[0] for row in conn.execute(
         f"""select coder_id from {s}.codings union select coder_id from {s}.paragraph_status
             union select coder_id from {s}.events order by 1""")]
