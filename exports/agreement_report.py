@@ -149,6 +149,13 @@ def methods_paragraph(report: ReliabilityReport) -> str:
     )
 
 
+def pair_kappa_table(report: ReliabilityReport) -> tuple[list[str], list[list[str]]]:
+    """Header and rows of the code x coder-pair table of Cohen's kappa."""
+    header = ["Code", *(f"{p.first} – {p.second}" for p in report.pairs)]
+    rows = [[c.code, *(fmt(p.cohen_kappa.value) for p in c.pairs)] for c in report.codes]
+    return header, rows
+
+
 def to_markdown(report: ReliabilityReport) -> str:
     lines = [
         "# Inter-coder agreement",
@@ -176,6 +183,10 @@ def to_markdown(report: ReliabilityReport) -> str:
             f"| {p.first} – {p.second} | {p.units:,} | {fmt(p.percent_agreement)} | {fmt(p.mean_kappa)} |"
             for p in report.pairs
         ]
+        header, rows = pair_kappa_table(report)
+        lines += ["", "### Cohen's κ per code and pair", "", f"| {' | '.join(header)} |",
+                  "|---|" + "---:|" * (len(header) - 1)]
+        lines += [f"| {' | '.join(row)} |" for row in rows]
     lines += ["", "## Paragraphs on which coders split", ""]
     for c in report.codes:
         if not len(c.splits):

@@ -84,7 +84,7 @@ class CodingsImportMixin:
             raise AccordError(f"cannot read {name}: {error.strerror}") from error
         except NotText as error:
             raise AccordError(f"{name}: {error}") from error
-        delimiter = "\t" if path.suffix.lower() in (".tsv", ".tab") else ","
+        delimiter = _delimiter(path, text)
         rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
         if not rows:
             raise CodingsFileError([Problem(name, 1, None, "the file is empty; expected a header row")])
@@ -260,6 +260,14 @@ class CodingsImportMixin:
     def _change(self, paragraph: str, coder: str, code_id: str, value: object, previous: object) -> None:
         event = self._log(coder, paragraph, code_id, "code", value, previous)  # type: ignore[attr-defined]
         self._write_coding(paragraph, coder, code_id, value, event.at)  # type: ignore[attr-defined]
+
+
+def _delimiter(path: Path, text: str) -> str:
+    """Tab for .tsv; else comma, or semicolon when the header has only those (Excel in many locales)."""
+    if path.suffix.lower() in (".tsv", ".tab"):
+        return "\t"
+    header = text.split("\n", 1)[0]
+    return ";" if ";" in header and "," not in header else ","
 
 
 def _unknown_code(code_id: str, info: _CodeInfo | None) -> str:

@@ -47,6 +47,7 @@ def test_table_lists_every_code_with_its_verdict(project_path: Path) -> None:
     assert "ann – bob" in result.stdout
     assert "consensus" not in result.stdout
     assert "border_control (2): doc1:2, doc2:2" in result.stdout
+    assert "Cohen's κ per code and pair" in result.stdout
 
 
 def test_json_is_complete_and_matches_the_krippendorff_package(project_path: Path) -> None:
@@ -108,6 +109,7 @@ def test_markdown_report(project_path: Path) -> None:
     assert "| Code | Units |" in result.stdout
     assert "## Methods" in result.stdout and "ann, bob" in result.stdout
     assert "`doc1:2` (ann 1, bob 0)" in result.stdout
+    assert "| wmd | 1.000 |" in result.stdout  # Cohen's kappa per code and pair
 
 
 def test_existing_file_is_kept_without_force(project_path: Path, tmp_path: Path) -> None:
