@@ -82,10 +82,9 @@ def agree(ctx: Context, fmt: str, output: Path | None, force: bool, codes: tuple
     if output is None:
         click.echo(text, nl=False)
         return
-    from exports.safe_file import atomic_path
+    from exports.files import write_atomically
 
-    with atomic_path(output, force) as temporary:
-        temporary.write_text(text, encoding="utf-8", newline="")
+    write_atomically(output, text, force)
     err.print(f"Wrote {output} ({len(report.codes)} codes, {report.units:,} paragraphs, {len(report.coders)} coders).")
 
 
