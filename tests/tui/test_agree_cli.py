@@ -182,3 +182,16 @@ def test_import_codings_refuses_a_bad_file_whole(tmp_path: Path, project_path: P
     assert "bad.csv:3: no paragraph 'nowhere:1'" in result.output and "nothing was imported" in result.output
     after = json.loads(run(project_path, "--format", "json", "--bootstrap", "0").stdout)
     assert after["coders"] == before["coders"] == ["ann", "bob"]
+
+
+def test_json_shape_is_the_documented_one(project_path: Path) -> None:
+    """The keys scripts rely on (exports/agreement_report.py); changing them needs a new `format`."""
+    report = json.loads(run(project_path, "--format", "json", "--bootstrap", "20").stdout)
+    assert list(report) == ["format", "project", "codebook_sha256", "created_at", "coders", "units", "bootstrap",
+                            "codes", "pairs"]
+    code = report["codes"][0]
+    assert list(code) == ["code", "label", "kind", "level", "units", "coders", "prevalence", "percent_agreement",
+                          "fleiss_kappa", "krippendorff_alpha", "gwet_ac1", "verdict", "pairs", "splits"]
+    assert list(code["krippendorff_alpha"]) == ["value", "reason", "low", "high", "interval_reason"]
+    assert list(code["pairs"][0]) == ["coders", "units", "percent_agreement", "cohen_kappa"]
+    assert list(report["pairs"][0]) == ["coders", "units", "percent_agreement", "mean_kappa"]
