@@ -202,3 +202,53 @@ def test_truncated_file_is_a_one_line_error_at_open(tmp_path: Path) -> None:
     assert result.returncode == 1
     [line] = result.stderr.strip().splitlines()
     assert "is damaged (truncated" in line and "backup" in line and "accord doctor" in line
+
+
+MERGER = """
+import sys, time
+from pathlib import Path
+from store import Project
+from store.merge import merge_files
+merged = []
+def on_file(path):
+    merged.append(path)
+    print("merged", path, flush=True)
+    if len(merged) == 2:
+        time.sleep(60)  # hold the transaction open: the parent kills us here, mid-merge
+with Project.open(Path(sys.argv[1])) as lead:
+    merge_files(lead, [Path(p) for p in sys.argv[2:]], on_file=on_file)
+print("finished", flush=True)
+"""
+
+
+def test_merge_killed_midway_leaves_the_project_as_before(tmp_path: Path) -> None:
+    from store.handout import hand_out
+
+    lead = new_project(tmp_path / "lead.db", 20, 20)
+    with Project.open(lead) as project:
+        files = hand_out(project, ["ann", "bob", "cyd", "dan"], tmp_path / "out", overlap=0.5, seed=1).files
+    for coder, path in files.items():
+        with Project.open(path) as copy:
+            for (pid,) in copy.db.execute("select paragraph_id from assignments where coder_id = ?", [coder]).fetchall():
+                copy.set_coding(pid, coder, "border_control", 1)
+                copy.set_status(pid, coder, "done")
+    with Project.open(lead) as project:
+        before = {table: project.db.execute(f"select * from {table} order by 1, 2").fetchall()
+                  for table in ("codings", "paragraph_status", "events", "coders")}
+    child = start(MERGER, lead, *files.values())
+    assert child.stdout is not None
+    assert child.stdout.readline().startswith("merged")
+    assert child.stdout.readline().startswith("merged")
+    child.send_signal(signal.SIGKILL)
+    child.wait()
+    with Project.open(lead) as project:
+        for table, rows in before.items():
+            assert project.db.execute(f"select * from {table} order by 1, 2").fetchall() == rows, table
+    assert diagnose(lead) == []
+    # The merge, run again to the end, brings everything in.
+    from store.merge import merge_files
+
+    with Project.open(lead) as project:
+        merge_files(project, list(files.values()))
+        assert set(project.coders()) >= set(files)
+        assert project.progress("ann").done > 0

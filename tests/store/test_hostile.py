@@ -130,3 +130,28 @@ def test_any_text_round_trips(paragraphs: list[str]) -> None:
             assert [p.text for p in project.paragraphs("any")] == paragraphs
             again = project.import_documents([SourceDocument(id="any", paragraphs=paragraphs)])
             assert again.unchanged == ["any"]
+
+
+def test_search_index_stays_in_step_through_imports_and_replacements(project: Project) -> None:
+    """Imports index paragraphs themselves (the insert trigger is suspended for speed)."""
+    project.import_documents([SourceDocument(id="doc1", paragraphs=["replaced quokka"])], replace=True)
+    project.import_documents([SourceDocument(id="late", paragraphs=["late wombat", "more"])])
+    assert [h.paragraph_id for h in project.search("quokka")] == ["doc1:1"]
+    assert [h.paragraph_id for h in project.search("wombat")] == ["late:1"]
+    assert project.search("doc1 paragraph 3") == []
+    assert [p.seq for p in project.paragraphs()] == [1, 2, 3, 4, 5]
+    triggers = {r[0] for r in project.db.execute("select name from sqlite_master where type = 'trigger'")}
+    assert {"paragraphs_ai", "paragraphs_ad", "paragraphs_au"} <= triggers
+    project.db.execute("update paragraphs set text = 'edited koala' where id = 'late:2'")
+    assert [h.paragraph_id for h in project.search("koala")] == ["late:2"]
+    assert [f.check for f in diagnose(project.path)] == ["text-hash"]
+
+
+def test_search_of_a_common_word_comes_in_corpus_order(project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A word in most of a huge corpus is listed in corpus order, not ranked (bounded cost)."""
+    project.import_documents([SourceDocument(id="late", paragraphs=["border border border control"])])
+    assert project.search("border")[0].paragraph_id == "late:1"  # ranked best of all six
+    monkeypatch.setattr(Project, "RANK_LIMIT", 3)
+    hits = project.search("border")
+    assert [h.paragraph_id for h in hits][:3] == ["doc1:1", "doc1:2", "doc1:3"]
+    assert len(project.search("border", limit=2)) == 2

@@ -57,3 +57,33 @@ def test_documents_spread_evenly_when_asked() -> None:
     assert sum(len(d.paragraphs) for d in docs) == 1000
     assert len({d.id for d in docs}) == len(docs)
     assert len(set(p for d in docs for p in d.paragraphs)) == 1000  # no two paragraphs alike
+
+
+def test_importing_the_generated_files_recovers_every_paragraph(tmp_path: Path) -> None:
+    """The generator and the importer agree: page artefacts dropped, broken paragraphs healed,
+    speaker and country read from the label (UN names like `Bolivia (Plurinational State of)`)."""
+    from store.readers import read_paths
+
+    written = write_corpus(tmp_path / "corpus", 3000, seed=5)
+    found, problems = read_paths([tmp_path / "corpus"])
+    assert problems == []
+    by_id = {doc.id.rsplit("/", 1)[-1]: doc for doc in found}
+    assert len(by_id) == len(written)
+    for speech in written:
+        doc = by_id[speech.id]
+        assert (doc.speaker, doc.country) == (speech.speaker, speech.country), speech.id
+        assert doc.paragraphs == speech.paragraphs, speech.id
+
+
+def test_parallel_reading_gives_the_same_documents_in_order(tmp_path: Path, monkeypatch) -> None:
+    import store.readers
+    from store.readers import find_files, read_files
+
+    write_corpus(tmp_path / "corpus", 600, seed=2)
+    (tmp_path / "corpus" / "bad.txt").write_bytes(b"\x00\x01binary")
+    files, _ = find_files([tmp_path / "corpus"])
+    sequential = list(read_files(files, workers=1))
+    monkeypatch.setattr(store.readers, "PARALLEL_FROM", 2)
+    parallel = list(read_files(files, workers=2))
+    assert parallel == sequential
+    assert any(problems for _, problems in parallel)

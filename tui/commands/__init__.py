@@ -16,7 +16,8 @@ def register(group: click.Group) -> None:
     from tui.commands.doctor import doctor
     from tui.commands.export import export
     from tui.commands.project import init, status
+    from tui.commands.teams import adjudicate, handout, merge
 
     codebook.add_command(codebook_export)
-    for command in (init, import_, status, code, codebook, demo, doctor, agree, export):
+    for command in (init, import_, status, code, codebook, demo, doctor, agree, export, handout, merge, adjudicate):
         group.add_command(command)

@@ -74,7 +74,11 @@ def corpus_table(project: Project, documents: int) -> Table:
 
 def status_data(project: Project) -> dict[str, object]:
     """What `accord status` reports, as plain data (the --json shape)."""
+    from store.adjudication import open_disagreements
+    from store.handout import sample_progress
+
     codes = project.codes(include_retired=False)
+    sample = sample_progress(project)
     return {
         "project": str(project.path),
         "project_id": project.project_id,
@@ -84,9 +88,13 @@ def status_data(project: Project) -> dict[str, object]:
         "codes": sum(1 for c in codes if c.kind == "code"),
         "variables": sum(1 for c in codes if c.kind != "code"),
         "coders": [
-            {"coder": p.coder, "done": p.done, "total": p.total}
-            for p in (project.progress(coder) for coder in project.coders())
+            {"coder": p.coder, "done": p.done, "total": p.total,
+             "assigned": a.total, "assigned_done": a.done}
+            for p, a in ((project.progress(coder), project.progress(coder, assigned=True))
+                         for coder in project.coders())
         ],
+        "reliability_sample": {"paragraphs": sample.paragraphs, "done_by_all": sample.done_by_all},
+        "open_disagreements": open_disagreements(project),
         "speakers": project.speakers(),
     }
 
@@ -121,9 +129,22 @@ def print_status(project: Project, data: dict[str, object]) -> None:
         table.add_column("Done", justify="right")
         table.add_column("Of", justify="right")
         table.add_column("%", justify="right")
+        assigned = any(row["assigned"] for row in coders)  # type: ignore[attr-defined]
+        if assigned:
+            table.add_column("Assigned done", justify="right")
+            table.add_column("Assigned", justify="right")
         for row in coders:  # type: ignore[attr-defined]
             share = 100 * row["done"] / row["total"] if row["total"] else 0.0
-            table.add_row(row["coder"], f"{row['done']:,}", f"{row['total']:,}", f"{share:.0f}")
+            cells = [row["coder"], f"{row['done']:,}", f"{row['total']:,}", f"{share:.0f}"]
+            if assigned:
+                cells += [f"{row['assigned_done']:,}", f"{row['assigned']:,}"]
+            table.add_row(*cells)
         out.print(table)
+        sample = data["reliability_sample"]
+        if sample["paragraphs"]:  # type: ignore[index]
+            out.print(f"Reliability sample: {sample['done_by_all']:,} of {sample['paragraphs']:,} "  # type: ignore[index]
+                      "paragraphs done by all their coders")
+        out.print(f"Open disagreements: {data['open_disagreements']:,}"
+                  + (" (accord adjudicate)" if data["open_disagreements"] else ""))
     else:
         out.print("No coder has started yet: accord code --coder NAME")

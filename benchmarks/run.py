@@ -1,0 +1,210 @@
+"""Scale benchmarks: each operation at each corpus size, in its own process, with peak memory.
+
+    python -m benchmarks.run --sizes 1000 100000 1000000 --ops import open search
+    python -m benchmarks.run --report            # the tables of results.jsonl as Markdown
+
+Corpora (PDF-like .txt files from benchmarks/synthetic.py) and projects are kept in --workdir
+(default /tmp/accord-scale-bench) and reused; results are appended to WORKDIR/results.jsonl, one JSON
+object per operation and size. The 1,000,000-paragraph corpus takes ~600 MB of files and the
+project ~1.2 GB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import shutil
+import subprocess
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+CODERS = 3
+CODED_SHARE = 0.2
+"""agree and export run on a project where CODERS coders each did this share of the corpus
+(a team codes a sample; the whole corpus is still exported)."""
+TEAM = 10
+"""merge: this many coders' files, from `accord handout` with 20 % overlap, every assigned
+paragraph coded."""
+EXPORTS = {
+    "export-csv": ("csv", "--all"),
+    "export-parquet": ("parquet", "--all"),
+    "export-jsonl": ("jsonl", "--coder", "coder1"),
+    "export-dta": ("dta", "--coder", "coder1"),
+    "export-sav": ("sav", "--coder", "coder1"),
+    "export-qdpx": ("qdpx",),
+}
+"""Export operations: format and whose codings (--all: one row per paragraph and coder)."""
+OPERATIONS = ["import", "import-records", "open", "search", "merge", "agree", *EXPORTS]
+
+
+class Bench:
+    """Prepares inputs in the work folder and runs operations in child processes."""
+
+    def __init__(self, workdir: Path, results: Path) -> None:
+        self.workdir = workdir
+        self.results = results
+        workdir.mkdir(parents=True, exist_ok=True)
+
+    def corpus(self, size: int) -> Path:
+        folder = self.workdir / f"corpus-{size}"
+        if not (folder / "done").exists():
+            from benchmarks.synthetic import write_corpus
+
+            shutil.rmtree(folder, ignore_errors=True)
+            write_corpus(folder, size)
+            (folder / "done").write_text("")
+        return folder
+
+    def project(self, size: int) -> Path:
+        """The project that `import` made for this size (made now if missing)."""
+        path = self.workdir / f"project-{size}.db"
+        if not path.exists():
+            self.run("import", size)
+        return path
+
+    def fresh(self, name: str) -> Path:
+        path = self.workdir / name
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        return path
+
+    def new_project(self, name: str) -> Path:
+        from store import Project
+        from store.codebook import default_codebook_path, load_codebook
+
+        path = self.fresh(name)
+        Project.create(path, load_codebook(default_codebook_path())).close()
+        return path
+
+    def copy_project(self, size: int, name: str) -> Path:
+        """A copy of the imported project (checkpointed first, so the copy is whole)."""
+        from store import Project
+
+        source = self.project(size)
+        with Project.open(source) as project:
+            project.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        target = self.fresh(name)
+        shutil.copyfile(source, target)
+        return target
+
+    def coded(self, size: int) -> Path:
+        """The imported project with CODERS coders who each did CODED_SHARE of the paragraphs."""
+        from benchmarks.synthetic import add_codings
+        from store import Project
+
+        path = self.workdir / f"coded-{size}.db"
+        if not path.exists():
+            self.copy_project(size, path.name)
+            with Project.open(path) as project:
+                add_codings(project, [f"coder{i}" for i in range(1, CODERS + 1)], alpha=0.7,
+                            done_share=CODED_SHARE)
+        return path
+
+    def team(self, size: int) -> list[str]:
+        """A lead project handed out to TEAM coders (20 % overlap), each file fully coded."""
+        from benchmarks.teams import code_everything
+        from store import Project
+        from store.handout import hand_out
+
+        lead = self.copy_project(size, f"lead-{size}.db")
+        out = self.workdir / f"team-{size}"
+        shutil.rmtree(out, ignore_errors=True)
+        with Project.open(lead) as project:
+            files = hand_out(project, [f"coder{i}" for i in range(1, TEAM + 1)], out, overlap=0.2, seed=1).files
+            codes = [code.id for code in project.codes() if code.kind == "code"]
+        for coder, path in files.items():
+            code_everything(path, coder, codes)
+        return [str(lead), *map(str, files.values())]
+
+    def arguments(self, operation: str, size: int) -> list[str]:
+        if operation == "import":
+            folder = self.corpus(size)
+            return [str(self.new_project(f"project-{size}.db")), str(folder)]
+        if operation == "import-records":
+            return [str(self.new_project(f"records-{size}.db")), str(size)]
+        if operation == "merge":
+            return self.team(size)
+        if operation == "agree":
+            return [str(self.coded(size)), str(self.workdir / "agree.json")]
+        if operation.startswith("export-"):
+            fmt, *options = EXPORTS[operation]
+            return [str(self.coded(size)), str(self.workdir / f"export.{fmt}"), fmt, *options]
+        return [str(self.project(size))]
+
+    def run(self, operation: str, size: int) -> dict[str, Any]:
+        args = self.arguments(operation, size)
+        if operation.startswith("export-"):
+            operation, args = "export", args
+        started = time.strftime("%Y-%m-%d %H:%M")
+        done = subprocess.run([sys.executable, "-m", "benchmarks.ops", operation, *args], cwd=REPO,
+                              capture_output=True, text=True)
+        if done.returncode:
+            raise SystemExit(f"{operation} at {size}: {done.stderr[-2000:]}")
+        name = next((k for k, v in EXPORTS.items() if operation == "export" and v[0] == args[2]
+                     and list(v[1:]) == args[3:]), operation)
+        result = {"operation": name, "size": size, "at": started, "machine": platform.node(),
+                  **json.loads(done.stdout.strip().splitlines()[-1])}
+        with self.results.open("a") as handle:
+            handle.write(json.dumps(result) + "\n")
+        print(json.dumps(result), flush=True)
+        return result
+
+
+def report(results: Path) -> str:
+    """Markdown: per operation, the latest result at each size, with growth from size to size."""
+    latest: dict[tuple[str, int], dict[str, Any]] = {}
+    for line in results.read_text().splitlines():
+        row = json.loads(line)
+        latest[(row["operation"], row["size"])] = row
+    by_operation: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for (operation, _), row in sorted(latest.items(), key=lambda item: (item[0][0], item[0][1])):
+        by_operation[operation].append(row)
+    out = []
+    for operation, rows in by_operation.items():
+        out.append(f"#### {operation}\n")
+        out.append("| paragraphs | wall s | CPU s | growth (wall) | peak MB | notes |")
+        out.append("|---:|---:|---:|---:|---:|---|")
+        previous = None
+        for row in rows:
+            growth = ""
+            if previous and previous["seconds"] > 0:
+                growth = f"×{row['seconds'] / previous['seconds']:.1f} for ×{row['size'] // previous['size']}"
+            notes = ""
+            if "file_mb" in row:
+                notes = f"file {row['file_mb']} MB"
+            if "queries" in row:
+                notes = "; ".join(f"{name}: {q['ms']} ms, CPU {q.get('cpu_ms', '?')} ms ({q['hits']} hits)"
+                                  for name, q in row["queries"].items())
+            if "worker_peak_mb" in row:
+                notes = f"reading workers peak {row['worker_peak_mb']} MB each"
+            out.append(f"| {row['size']:,} | {row['seconds']:.2f} | {row['cpu']:.2f} | {growth} | "
+                       f"{row['peak_mb']:,} | {notes} |")
+            previous = row
+        out.append("")
+    return "\n".join(out)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 100_000])
+    parser.add_argument("--ops", nargs="+", default=OPERATIONS, choices=OPERATIONS)
+    parser.add_argument("--workdir", type=Path, default=Path("/tmp/accord-scale-bench"))
+    parser.add_argument("--report", action="store_true", help="Print the results as Markdown tables and stop.")
+    args = parser.parse_args()
+    results = args.workdir / "results.jsonl"
+    if args.report:
+        print(report(results))
+        return
+    bench = Bench(args.workdir, results)
+    for size in args.sizes:
+        for operation in args.ops:
+            bench.run(operation, size)
+
+
+if __name__ == "__main__":
+    main()

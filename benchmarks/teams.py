@@ -1,0 +1,99 @@
+"""Scale of the team workflow: handout, merge and re-merge of coder files on a large corpus.
+
+    python -m benchmarks.teams --paragraphs 1000000 --coders 3
+
+Coders' work is written in bulk with SQL (as if each had coded every assigned paragraph), so
+that the figures measure handout and merge, not the API's one-write-per-keypress path.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sqlite3
+import tempfile
+import time
+from pathlib import Path
+
+from store import Code, Codebook, Level, Project
+from store.handout import hand_out
+from store.merge import merge_files
+from store.records import SourceDocument
+
+CODES = [f"code{i}" for i in range(10)]
+
+
+def codebook() -> Codebook:
+    """Ten codes and one variable: the size of a real codebook."""
+    return Codebook(
+        title="Benchmark", version="1",
+        codes=tuple(Code(id=c, label=c) for c in CODES),
+        variables=(Code(id="stance", label="Stance", kind="single",
+                        levels=(Level("support", "Supports"), Level("oppose", "Opposes"))),),
+        source="codebook: Benchmark\n",
+    )
+
+
+def corpus(paragraphs: int, per_document: int = 50) -> list[SourceDocument]:
+    return [
+        SourceDocument(id=f"D{d:06d}", paragraphs=[f"Paragraph {p} of document {d} on arms." for p in range(per_document)])
+        for d in range(paragraphs // per_document)
+    ]
+
+
+def code_everything(path: Path, coder: str, codes: list[str] = CODES) -> int:
+    """Mark every assigned paragraph done with a third of `codes` applied, with the events to match."""
+    conn = sqlite3.connect(path)
+    with conn:
+        conn.execute(
+            # Each paragraph gets the codes whose number matches its last digit, mod 3.
+            """insert into codings select a.paragraph_id, a.coder_id, c.value, 1,
+                      strftime('%Y-%m-%dT%H:%M:%f', 'now') || '000+00:00'
+               from assignments a, json_each(?) c where a.coder_id = ?
+                 and (unicode(substr(a.paragraph_id, -1)) + c.key) % 3 = 0""",
+            [str(codes).replace("'", '"'), coder],
+        )
+        conn.execute(
+            """insert into events (id, at, coder_id, paragraph_id, code_id, action, value)
+               select lower(hex(randomblob(16))), updated_at, coder_id, paragraph_id, code_id, 'code', value
+               from codings where coder_id = ?""", [coder])
+        conn.execute(
+            """insert into paragraph_status (paragraph_id, coder_id, status, updated_at)
+               select paragraph_id, coder_id, 'done', strftime('%Y-%m-%dT%H:%M:%f', 'now') || '000+00:00'
+               from assignments where coder_id = ?""", [coder])
+    rows = conn.execute("select count(*) from codings").fetchone()[0]
+    conn.close()
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--paragraphs", type=int, default=100_000)
+    parser.add_argument("--coders", type=int, default=3)
+    parser.add_argument("--dir", type=Path, default=None)
+    args = parser.parse_args()
+    directory = args.dir or Path(tempfile.mkdtemp(prefix="accord-teams-"))
+    directory.mkdir(parents=True, exist_ok=True)
+    coders = [f"coder{i}" for i in range(args.coders)]
+    lead_path = directory / "lead.db"
+    started = time.perf_counter()
+    with Project.create(lead_path, codebook()) as lead:
+        lead.import_documents(corpus(args.paragraphs))
+    print(f"import {args.paragraphs:,} paragraphs: {time.perf_counter() - started:.1f} s")
+    with Project.open(lead_path) as lead:
+        started = time.perf_counter()
+        report = hand_out(lead, coders, directory / "out", overlap=0.2, seed=1)
+        print(f"handout to {len(coders)} coders: {time.perf_counter() - started:.1f} s "
+              f"({report.sample:,} shared paragraphs)")
+    codings = sum(code_everything(path, coder) for coder, path in report.files.items())
+    print(f"coders' files hold {codings:,} codings")
+    with Project.open(lead_path) as lead:
+        for label in ("merge", "merge again (no change)"):
+            started = time.perf_counter()
+            merged = merge_files(lead, list(report.files.values()))
+            print(f"{label} {len(coders)} files: {time.perf_counter() - started:.1f} s, "
+                  f"{merged.rows_added:,} rows added, {merged.changed:,} changed")
+    print(f"files in {directory}")
+
+
+if __name__ == "__main__":
+    main()

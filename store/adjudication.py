@@ -1,0 +1,271 @@
+"""Settling disagreements between coders: what to adjudicate, and storing the decisions.
+
+Only paragraphs that coders marked `done` count: there a code without a value-1 row is 0
+(absent). A (paragraph, code) is in disagreement when its done coders (two or more) do not all
+give it the same value. Decisions are stored as the codings of the reserved coder `consensus`
+(or another adjudicator's name), through the same API as any coding, so they are logged,
+undoable and mergeable.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from store.coding import CONSENSUS
+from store.errors import AccordError
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    """One (paragraph, code) on which done coders differ."""
+
+    paragraph_id: str
+    seq: int
+    code_id: str
+    decided: bool
+    """Whether the adjudicator has stored a value for it."""
+
+
+@dataclass(frozen=True)
+class Positions:
+    """What each done coder gave on one (paragraph, code), and their notes on the paragraph."""
+
+    values: dict[str, object]
+    """Coder -> 1/0 for a code, the level (or None) for a variable."""
+    notes: dict[str, str | None]
+    decision: object
+    """The adjudicator's value, None when undecided (or decided as no level)."""
+    decided: bool
+
+
+_DECIDED_ROW = """(a.value is not null or exists (
+                      select 1 from events e where e.coder_id = a.coder_id and e.at = a.updated_at
+                      and e.paragraph_id = a.paragraph_id and e.code_id = a.code_id and e.action = 'code'))"""
+"""SQL: the adjudicator's codings row `a` is a decision: a value, or an explicit "no level" (a
+NULL written by a decision, not one left behind by undo)."""
+
+_DECIDED = f"""exists (select 1 from codings a where a.paragraph_id = v.paragraph_id and a.coder_id = ?
+                  and a.code_id = v.code_id and {_DECIDED_ROW})"""
+"""SQL: the adjudicator has decided the (paragraph, code) of votes row `v`."""
+
+
+def _votes(project: object, adjudicator: str, codes: list[str] | None, minimum: int) -> str:
+    """SQL (common table expressions) of the done coders' votes per (paragraph, code).
+
+    `done`: the done (paragraph, coder) pairs; `n`: done coders per paragraph (at least
+    `minimum`); `votes`: per (paragraph, code) the rows that carry a value (1 for a code, a
+    level for a variable), how many distinct values, and the value when there is one.
+    """
+    who = adjudicator.replace("'", "''")
+    code_filter = ""
+    if codes:
+        _check_codes(project, codes)
+        code_filter = "and c.id in (" + ", ".join(f"'{c}'" for c in codes) + ")"
+    return f"""
+        with done as (
+            select paragraph_id, coder_id from paragraph_status
+            where status = 'done' and coder_id != '{who}' and coder_id != '{CONSENSUS}'),
+        n as (select paragraph_id, count(*) as n from done group by paragraph_id having count(*) >= {minimum}),
+        votes as (
+            select k.paragraph_id, k.code_id, count(*) as rows, min(k.value) as value,
+                   count(distinct typeof(k.value) || ':' || k.value) as kinds
+            from n join done d on d.paragraph_id = n.paragraph_id
+                 join codings k on k.paragraph_id = d.paragraph_id and k.coder_id = d.coder_id
+                 join codes c on c.id = k.code_id
+            where c.retired = 0 {code_filter}
+              and ((c.kind = 'code' and k.value = 1) or (c.kind != 'code' and k.value is not null))
+            group by k.paragraph_id, k.code_id)"""
+
+
+def _check_codes(project: object, codes: list[str]) -> None:
+    known = {row[0] for row in project.db.execute("select id from codes where retired = 0")}  # type: ignore[attr-defined]
+    unknown = [code for code in codes if code not in known]
+    if unknown:
+        raise AccordError(f"the codebook has no code {unknown[0]!r} (codes: {', '.join(sorted(known))})")
+
+
+def disagreements(project: object, adjudicator: str = CONSENSUS, codes: list[str] | None = None) -> list[Disagreement]:
+    """Every (paragraph, code) on which two or more done coders differ, in corpus and codebook order.
+
+    Args:
+        project: an open Project.
+        adjudicator: whose decisions mark an item decided (and whose own codings are not a vote).
+        codes: only these code ids (default: every code and variable not retired).
+    """
+    rows = project.db.execute(  # type: ignore[attr-defined]
+        _votes(project, adjudicator, codes, 2) + f"""
+        select v.paragraph_id, p.seq, v.code_id,
+               {_DECIDED} as decided
+        from votes v join n using (paragraph_id)
+             join paragraphs p on p.id = v.paragraph_id join codes c on c.id = v.code_id
+        where v.kinds > 1 or v.rows < n.n
+        order by p.seq, c.position""",
+        [adjudicator],
+    ).fetchall()
+    return [Disagreement(r[0], r[1], r[2], bool(r[3])) for r in rows]
+
+
+def open_disagreements(project: object, adjudicator: str = CONSENSUS) -> int:
+    """How many disagreements wait for a decision."""
+    return sum(1 for item in disagreements(project, adjudicator) if not item.decided)
+
+
+def positions(project: object, paragraph_id: str, code_id: str, adjudicator: str = CONSENSUS) -> Positions:
+    """Each done coder's value and note on one (paragraph, code), and the decision so far."""
+    db = project.db  # type: ignore[attr-defined]
+    kind = db.execute("select kind from codes where id = ?", [code_id]).fetchone()
+    if kind is None:
+        raise AccordError(f"the codebook has no code {code_id!r}")
+    rows = db.execute(
+        """select s.coder_id, k.value, s.note from paragraph_status s
+           left join codings k on k.paragraph_id = s.paragraph_id and k.coder_id = s.coder_id and k.code_id = ?
+           where s.paragraph_id = ? and s.status = 'done' and s.coder_id not in (?, ?)
+           order by s.coder_id""",
+        [code_id, paragraph_id, adjudicator, CONSENSUS],
+    ).fetchall()
+    values = {coder: (int(value or 0) if kind[0] == "code" else value) for coder, value, _ in rows}
+    notes = {coder: note for coder, _, note in rows}
+    decision = db.execute(
+        f"""select a.value, {_DECIDED_ROW} from codings a where a.paragraph_id = ? and a.coder_id = ? and a.code_id = ?""",
+        [paragraph_id, adjudicator, code_id],
+    ).fetchone()
+    return Positions(values, notes, decision[0] if decision else None, bool(decision and decision[1]))
+
+
+def decide(project: object, paragraph_id: str, code_id: str, value: object,
+           reason: str | None = None, adjudicator: str = CONSENSUS) -> None:
+    """Store the adjudicated value of one (paragraph, code), with an optional reason.
+
+    The reason goes into the adjudicator's note on the paragraph as `code: reason`. When the
+    paragraph has no undecided disagreement left, its unanimous values are stored too and it
+    is marked done for the adjudicator: the consensus dataset then has it complete.
+    """
+    p = project
+    _fill_unanimous(p, paragraph_id, adjudicator)
+    p.set_coding(paragraph_id, adjudicator, code_id, value)  # type: ignore[attr-defined]
+    if reason and reason.strip():
+        note = p.status(paragraph_id, adjudicator).note  # type: ignore[attr-defined]
+        line = f"{code_id}: {reason.strip()}"
+        p.set_note(paragraph_id, adjudicator, f"{note}\n{line}" if note else line)  # type: ignore[attr-defined]
+    if not _undecided(p, paragraph_id, adjudicator):
+        if p.status(paragraph_id, adjudicator).status != "done":  # type: ignore[attr-defined]
+            p.set_status(paragraph_id, adjudicator, "done")  # type: ignore[attr-defined]
+
+
+def undo_decision(project: object, adjudicator: str = CONSENSUS) -> tuple[str, str] | None:
+    """Take back the adjudicator's last decision (its status, note and value); returns its
+    (paragraph id, code id), or None when there is nothing to undo."""
+    while True:
+        target = project.undo(adjudicator)  # type: ignore[attr-defined]
+        if target is None:
+            return None
+        if target.action == "code":
+            return target.paragraph_id, target.code_id
+
+
+def _undecided(project: object, paragraph_id: str, adjudicator: str) -> bool:
+    return any(not item.decided and item.paragraph_id == paragraph_id
+               for item in _paragraph_disagreements(project, paragraph_id, adjudicator))
+
+
+def _paragraph_disagreements(project: object, paragraph_id: str, adjudicator: str) -> list[Disagreement]:
+    rows = project.db.execute(  # type: ignore[attr-defined]
+        _votes(project, adjudicator, None, 2).replace(
+            "where status = 'done'", "where status = 'done' and paragraph_id = ?", 1) + f"""
+        select v.paragraph_id, 0, v.code_id, {_DECIDED}
+        from votes v join n using (paragraph_id) where v.kinds > 1 or v.rows < n.n""",
+        [paragraph_id, adjudicator],
+    ).fetchall()
+    return [Disagreement(r[0], r[1], r[2], bool(r[3])) for r in rows]
+
+
+def _fill_unanimous(project: object, paragraph_id: str, adjudicator: str) -> None:
+    """Store the paragraph's unanimous values (1 for codes, levels) the adjudicator lacks."""
+    rows = project.db.execute(  # type: ignore[attr-defined]
+        _votes(project, adjudicator, None, 1).replace(
+            "where status = 'done'", "where status = 'done' and paragraph_id = ?", 1) + """
+        select v.code_id, v.value from votes v join n using (paragraph_id)
+        where v.kinds = 1 and v.rows = n.n and not exists (select 1 from codings a
+              where a.paragraph_id = v.paragraph_id and a.coder_id = ? and a.code_id = v.code_id)""",
+        [paragraph_id, adjudicator],
+    ).fetchall()
+    for code_id, value in rows:
+        project.set_coding(paragraph_id, adjudicator, code_id, value)  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class Accepted:
+    """What accepting the unanimous values did."""
+
+    values: int
+    """Values stored for the adjudicator."""
+    paragraphs: int
+    """Paragraphs now complete (marked done) for the adjudicator."""
+
+
+def accept_unanimous(project: object, adjudicator: str = CONSENSUS, codes: list[str] | None = None) -> Accepted:
+    """Store, in bulk, every value on which all done coders of a paragraph agree.
+
+    A paragraph done by a single coder counts as unanimous: its values carry over, so that the
+    consensus dataset covers the whole corpus. Paragraphs left with no undecided disagreement
+    are marked done for the adjudicator. Each stored value is logged as an event, as if typed.
+    """
+    from store.coding import now
+
+    db = project.db  # type: ignore[attr-defined]
+    project.coder(adjudicator)  # type: ignore[attr-defined]
+    stamp = now()
+    with db.atomic():
+        db.execute("drop table if exists temp.unanimous")
+        db.execute(
+            "create temp table unanimous as " + _votes(project, adjudicator, codes, 1) + """
+            select v.paragraph_id, v.code_id, v.value from votes v join n using (paragraph_id)
+            where v.kinds = 1 and v.rows = n.n and not exists (select 1 from codings a
+                  where a.paragraph_id = v.paragraph_id and a.coder_id = ? and a.code_id = v.code_id)""",
+            [adjudicator],
+        )
+        values = db.execute(
+            """insert into codings (paragraph_id, coder_id, code_id, value, updated_at)
+               select paragraph_id, ?, code_id, value, ? from temp.unanimous order by paragraph_id, code_id""",
+            [adjudicator, stamp],
+        ).rowcount
+        db.execute(
+            f"""insert into events (id, at, coder_id, paragraph_id, code_id, action, value)
+                select {_UUID}, ?, ?, paragraph_id, code_id, 'code', value from temp.unanimous""",
+            [stamp, adjudicator],
+        )
+        db.execute("drop table temp.unanimous")
+        if codes:
+            # Only some codes were accepted: no paragraph is complete yet.
+            return Accepted(values, 0)
+        # Paragraphs with done coders, no undecided disagreement, not yet done by the adjudicator.
+        db.execute("drop table if exists temp.settled")
+        db.execute(
+            "create temp table settled as " + _votes(project, adjudicator, None, 1) + f""",
+            open as (select v.paragraph_id from votes v join n using (paragraph_id)
+                     where (v.kinds > 1 or v.rows < n.n) and not {_DECIDED})
+            select n.paragraph_id, (select s.status from paragraph_status s where s.paragraph_id = n.paragraph_id
+                                    and s.coder_id = ?) as previous
+            from n where n.paragraph_id not in (select paragraph_id from open)
+              and not exists (select 1 from paragraph_status s where s.paragraph_id = n.paragraph_id
+                              and s.coder_id = ? and s.status = 'done')""",
+            [adjudicator, adjudicator, adjudicator],
+        )
+        paragraphs = db.execute(
+            """insert into paragraph_status (paragraph_id, coder_id, status, updated_at)
+               select paragraph_id, ?, 'done', ? from temp.settled where true
+               on conflict (paragraph_id, coder_id) do update set status = 'done', updated_at = excluded.updated_at""",
+            [adjudicator, stamp],
+        ).rowcount
+        db.execute(
+            f"""insert into events (id, at, coder_id, paragraph_id, action, value, previous)
+                select {_UUID}, ?, ?, paragraph_id, 'status', 'done', previous from temp.settled""",
+            [stamp, adjudicator],
+        )
+        db.execute("drop table temp.settled")
+    return Accepted(values, paragraphs)
+
+
+_UUID = ("lower(printf('%s-%s-4%s-%s%s-%s', hex(randomblob(4)), hex(randomblob(2)), substr(hex(randomblob(2)), 2), "
+         "substr('89ab', 1 + (abs(random()) % 4), 1), substr(hex(randomblob(2)), 2), hex(randomblob(6))))")
+"""SQL for a random (version 4) UUID, the form of every event id."""

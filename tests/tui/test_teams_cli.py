@@ -1,0 +1,82 @@
+"""The team commands as a researcher types them: handout, merge, adjudicate, status."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from store import Project
+from tests.conftest import documents, small_codebook
+from tui.cli import main
+
+
+@pytest.fixture
+def lead(tmp_path: Path) -> Path:
+    path = tmp_path / "study.db"
+    with Project.create(path, small_codebook()) as project:
+        project.import_documents(documents(10, 10))
+    return path
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def code_all(path: Path, coder: str, wmd_when: int) -> None:
+    """The coder codes every assigned paragraph: wmd on every seq ≡ wmd_when (mod 3)."""
+    with Project.open(path) as project:
+        while project.progress(coder, assigned=True).done < project.assigned(coder):
+            paragraph = project.paragraph_at(project.next_not_done(coder))
+            if paragraph.seq % 3 == wmd_when:
+                project.set_coding(paragraph.id, coder, "wmd", 1)
+            project.set_coding(paragraph.id, coder, "border_control", 1)
+            project.set_status(paragraph.id, coder, "done")
+
+
+def test_handout_merge_status_and_accept_unanimous(lead: Path, tmp_path: Path) -> None:
+    code, stdout, stderr = run("--project", str(lead), "handout", "--coders", "ann,ben", "--overlap", "0.5",
+                               "--seed", "4", "--out", str(tmp_path / "out"))
+    assert code == 0, stderr
+    assert "study-ann.db" in stdout.replace("\n", "").replace("│", "").replace(" ", "") and "10 of them to more than one coder" in stderr
+    files = [tmp_path / "out" / "study-ann.db", tmp_path / "out" / "study-ben.db"]
+    code_all(files[0], "ann", 0)
+    code_all(files[1], "ben", 1)
+
+    code, stdout, stderr = run("--project", str(lead), "merge", "--dry-run", *map(str, files))
+    assert code == 0 and "dry run" in stdout and "would add" in stderr
+    assert [c["done"] for c in json.loads(run("--project", str(lead), "status", "--json")[1])["coders"]] == [0, 0]
+
+    code, stdout, stderr = run("--project", str(lead), "merge", *map(str, files))
+    assert code == 0 and "Coders seen: ann, ben; added" in stderr
+    status = json.loads(run("--project", str(lead), "status", "--json")[1])
+    assert [(c["coder"], c["assigned"], c["assigned_done"]) for c in status["coders"]] == [("ann", 15, 15), ("ben", 15, 15)]
+    assert status["reliability_sample"] == {"paragraphs": 10, "done_by_all": 10}
+    # Shared paragraphs: ann applies wmd at seq%3==0, ben at seq%3==1 -> disagree unless seq%3==2.
+    with Project.open(lead) as project:
+        shared = [p for p, in project.db.execute(
+            "select paragraph_id from assignments group by paragraph_id having count(*) = 2")]
+        expected = sum(1 for p in shared if project.paragraph(p).seq % 3 != 2)
+    assert status["open_disagreements"] == expected
+    assert f"Open disagreements: {expected}" in run("--project", str(lead), "status")[1]
+
+    code, stdout, _ = run("--project", str(lead), "adjudicate", "--accept-unanimous")
+    assert code == 0 and "Accepted" in stdout
+    assert json.loads(run("--project", str(lead), "status", "--json")[1])["open_disagreements"] == expected
+
+
+def test_user_mistakes_are_one_line_errors(lead: Path, tmp_path: Path) -> None:
+    other = tmp_path / "other.db"
+    Project.create(other, small_codebook()).close()
+    result = CliRunner().invoke(main, ["--project", str(lead), "merge", str(other)])
+    assert result.exit_code == 1 and "belongs to another project" in result.stderr
+    assert "Traceback" not in result.output
+    result = CliRunner().invoke(main, ["--project", str(lead), "handout", "--coders", "ann", "--overlap", "0.3"])
+    assert result.exit_code == 1 and "at least two coders" in result.stderr
+    result = CliRunner().invoke(main, ["--project", str(lead), "adjudicate", "--codes", "nope"])
+    assert result.exit_code == 1 and "no code 'nope'" in result.stderr
+    result = CliRunner().invoke(main, ["--project", str(lead), "adjudicate"])
+    assert result.exit_code == 0 and "nothing to adjudicate" in result.stderr
