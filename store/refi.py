@@ -148,6 +148,8 @@ class RefiProject:
     sources: list[RefiSource] = field(default_factory=list)
     notes: dict[str, str] = field(default_factory=dict)
     """GUID -> text."""
+    other_sources: list[str] = field(default_factory=list)
+    """Names of picture, PDF, audio and video sources: Accord codes text only, so they are left out."""
 
     @property
     def roots(self) -> list[RefiCode]:
@@ -252,6 +254,8 @@ def _project(root: etree._Element, name: str, internal_text) -> RefiProject:  # 
     variables = {v.get("guid"): v.get("name", "") for v in root.iterfind(f"{ns}Variables/{ns}Variable")}
     for note in root.iterfind(f"{ns}Notes/{ns}Note"):
         project.notes[note.get("guid", "")] = note.findtext(f"{ns}PlainTextContent") or ""
+    for kind in ("PictureSource", "PDFSource", "AudioSource", "VideoSource"):
+        project.other_sources += [s.get("name") or s.get("guid", "") for s in root.iterfind(f"{ns}Sources/{ns}{kind}")]
     for source in root.iterfind(f"{ns}Sources/{ns}TextSource"):
         where = f"{name}: source {source.get('name') or source.get('guid')}"
         content = source.find(f"{ns}PlainTextContent")

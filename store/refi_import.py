@@ -63,6 +63,8 @@ class RefiImportReport:
     """Codes of the file that the project's codebook lacks: their codings were left out."""
     skipped_documents: list[str] = field(default_factory=list)
     """Documents whose text differs from the project's: their codings were left out."""
+    other_sources: list[str] = field(default_factory=list)
+    """Picture, PDF, audio and video sources of the file, not imported."""
 
 
 def code_map(refi: RefiProject, project: Project) -> tuple[dict[str, tuple[str, object]], list[str]]:
@@ -117,7 +119,8 @@ def import_qdpx(project: Project, path: Path, on_document: Callable[[SourceDocum
     refi = read_qdpx(path)
     pairs = [source_document(source) for source in refi.sources]
     with project.db.atomic():
-        report = RefiImportReport(project.import_documents([doc for doc, _ in pairs], on_document=on_document))
+        report = RefiImportReport(project.import_documents([doc for doc, _ in pairs], on_document=on_document),
+                                  other_sources=refi.other_sources)
         mapping, report.unknown_codes = code_map(refi, project)
         refused = set(report.documents.changed) | {doc for doc, _ in report.documents.refused}
         for source, (document, spans) in zip(refi.sources, pairs):

@@ -140,8 +140,11 @@ def make_qdpx(path: Path, members: dict[str, str]) -> Path:
 
 
 def test_foreign_selection_codes_every_paragraph_it_covers(project: Project, tmp_path: Path) -> None:
-    archive = make_qdpx(tmp_path / "nvivo.qdpx", {"project.qde": FOREIGN})
+    foreign = FOREIGN.replace("</Sources>", '<PDFSource guid="12121212-1212-1212-1212-121212121212" name="scan.pdf"/>'
+                                            "</Sources>")
+    archive = make_qdpx(tmp_path / "nvivo.qdpx", {"project.qde": foreign})
     report = import_qdpx(project, archive)
+    assert report.other_sources == ["scan.pdf"]
     assert project.paragraphs("speech.txt")[0].text == "First paragraph wrapped."
     # 20-40 reaches from the end of paragraph 1 into paragraph 2.
     for position in (1, 2):
