@@ -43,7 +43,8 @@ def paragraph_spans(text: str) -> list[tuple[str, int, int]]:
 def source_document(source: RefiSource) -> tuple[SourceDocument, list[tuple[int, int]]]:
     """A source as a document to import, with each paragraph's character span."""
     spans = paragraph_spans(source.text)
-    fields = {name: source.variables.get(name) for name in DOCUMENT_FIELDS}
+    fields = {name: None if source.variables.get(name) is None else str(source.variables[name])
+              for name in DOCUMENT_FIELDS}
     meta: dict[str, object] = {key: value for key, value in source.variables.items() if key not in DOCUMENT_FIELDS}
     document = SourceDocument(id=source.name, paragraphs=[s[0] for s in spans], source=f"qdpx:{source.guid}",
                               meta=meta, **fields)

@@ -258,3 +258,31 @@ def test_documents_whose_text_differs_keep_their_codings_out(project: Project, t
     assert other.codings("doc1:1", "alice") == {}  # not mapped onto text it was not made for
     assert other.codings("doc2:1", "alice") == {"wmd": 1, "nuclear": 1}
     other.close()
+
+
+def test_document_metadata_travels_with_its_types(tmp_path: Path) -> None:
+    from store.records import SourceDocument
+
+    project = Project.create(tmp_path / "p.db", small_codebook())
+    project.import_documents([
+        SourceDocument("a", ["One."], speaker="Ms. A", country="Chile", date="2024-01-02",
+                       meta={"meeting": "S/PV.9521", "year": 2024, "share": 0.00001, "vetoed": False}),
+        SourceDocument("b", ["Two."], meta={"year": 2023, "share": 2}),
+    ])
+    project.set_status("a:1", "ana", "done")
+    write_qdpx(project, tmp_path / "p.qdpx")
+    root = qde(tmp_path / "p.qdpx")
+    assert schema("Project.xsd").validate(root)
+    kinds = {v.get("name"): v.get("typeOfVariable") for v in root.iterfind("q:Variables/q:Variable", NS)}
+    assert kinds == {"title": "Text", "speaker": "Text", "country": "Text", "date": "Text", "meeting": "Text",
+                     "year": "Integer", "share": "Float", "vetoed": "Boolean"}
+    fresh = Project.create(tmp_path / "fresh.db", small_codebook())
+    import_qdpx(fresh, tmp_path / "p.qdpx")
+    a = fresh.document("a")
+    assert (a.speaker, a.country, a.date) == ("Ms. A", "Chile", "2024-01-02")
+    import json
+
+    assert json.loads(a.meta) == {"meeting": "S/PV.9521", "year": 2024, "share": 0.00001, "vetoed": False}
+    assert json.loads(fresh.document("b").meta) == {"year": 2023, "share": 2.0}
+    project.close()
+    fresh.close()
