@@ -231,6 +231,15 @@ class CodingMixin:
         total = self.db.execute("select coalesce(max(seq), 0) from paragraphs").fetchone()[0]
         return Progress(coder, int(done), int(total))
 
+    def assignment_progress(self) -> dict[str, Progress]:
+        """Every coder with assignments: done out of assigned, in one pass over `assignments`."""
+        rows = self.db.execute(
+            """select a.coder_id, coalesce(sum(s.status = 'done'), 0), count(*) from assignments a
+               left join paragraph_status s on s.paragraph_id = a.paragraph_id and s.coder_id = a.coder_id
+               group by a.coder_id"""
+        ).fetchall()
+        return {coder: Progress(coder, int(done), int(total)) for coder, done, total in rows}
+
     def assigned(self, coder: str) -> int:
         """How many paragraphs a handout assigned to this coder (0: the coder codes freely)."""
         return int(self.db.execute("select count(*) from assignments where coder_id = ?", [coder]).fetchone()[0])

@@ -15,8 +15,6 @@ from store.models import Document, Hit, Paragraph
 from store.records import SourceDocument, sha256_text
 
 
-
-
 @dataclass
 class ImportReport:
     """What an import did, document by document."""

@@ -18,6 +18,7 @@ from store.corpus import CorpusMixin
 from store.connection import BUSY_TIMEOUT_MS, RESTORE_ADVICE  # noqa: F401 (BUSY_TIMEOUT_MS re-exported)
 from store.connection import connect as connect_file
 from store.done_codings import DoneCodingsMixin
+from store.import_codings import CodingsImportMixin
 from store.errors import ProjectError, StorageError
 from store.integrity import check_header, quick_check
 from store.schema import SCHEMA_VERSION, migrate
@@ -28,7 +29,7 @@ def connect(path: Path) -> Database:
     return Database(connect_file(path))
 
 
-class Project(CorpusMixin, CodingMixin, CodebookMixin, DoneCodingsMixin, BulkReadMixin):
+class Project(CorpusMixin, CodingMixin, CodebookMixin, DoneCodingsMixin, BulkReadMixin, CodingsImportMixin):
     """An open Accord project file. Every write is committed before the method returns."""
 
     def __init__(self, db: Database, path: Path) -> None:

@@ -98,6 +98,13 @@ def import_(ctx: Context, paths: tuple[Path, ...], text_column: str | None, id_c
         raise click.exceptions.Exit(1)
 
 
+def _changed_line(old_source: str, new_source: str, document_id: str) -> str:
+    """Why a document was left alone; a different source path means two files share one id."""
+    if old_source and old_source != new_source:
+        return f"{new_source}: its text differs from document {document_id}, imported from {old_source}"
+    return f"{new_source}: changed since it was imported as document {document_id}"
+
+
 def _import_qdpx(project: Project, archive: Path) -> None:
     """A REFI-QDA project: documents, then codings of the paragraphs the selections cover."""
     from store.refi_import import import_qdpx
@@ -115,13 +122,6 @@ def _import_qdpx(project: Project, archive: Path) -> None:
     if report.unknown_codes:
         _say(f"Codes not in the codebook, their codings left out: {_ids(report.unknown_codes)} "
              f"(add them with `accord codebook update FILE.qdc`, then import again)", "yellow")
-
-
-def _changed_line(old_source: str, new_source: str, document_id: str) -> str:
-    """Why a document was left alone; a different source path means two files share one id."""
-    if old_source and old_source != new_source:
-        return f"{new_source}: its text differs from document {document_id}, imported from {old_source}"
-    return f"{new_source}: changed since it was imported as document {document_id}"
 
 
 def _say(message: str, style: str | None = None) -> None:
