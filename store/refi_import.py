@@ -5,12 +5,13 @@ codebook into an Accord codebook."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from store.codebook import parse_codebook
+from store.codebook import MAX_ID_LENGTH, RESERVED_IDS, parse_codebook
 from store.codebook_model import Code, Codebook, Level
 from store.codebook_yaml import dump_codebook
 from store.corpus import ImportReport, paragraph_id
@@ -207,9 +208,11 @@ def _level_value(code: RefiCode) -> str:
 
 
 def slug(name: str) -> str:
-    """A snake_case id from a code's name."""
-    text = re.sub(r"[^a-z0-9]+", "_", name.casefold()).strip("_") or "code"
-    return ("c_" + text if not text[0].isalpha() else text)[:32]
+    """A snake_case id from a code's name, never one of the names exports keep for themselves."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    text = re.sub(r"[^a-z0-9]+", "_", ascii_name.casefold()).strip("_") or "code"
+    text = ("c_" + text if not text[0].isalpha() else text)[:MAX_ID_LENGTH]
+    return text[: MAX_ID_LENGTH - 5] + "_code" if text in RESERVED_IDS else text
 
 
 __all__ = ["AccordError", "RefiImportReport", "codebook_from_qdc", "import_qdpx", "paragraph_spans"]

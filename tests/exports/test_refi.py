@@ -154,6 +154,15 @@ def test_foreign_selection_codes_every_paragraph_it_covers(project: Project, tmp
     assert report.unknown_codes == ["Gender"]
 
 
+def test_ids_made_from_names() -> None:
+    from store.refi_import import slug
+
+    assert slug("Gender & women") == "gender_women"
+    assert slug("Désarmement (DDR)") == "desarmement_ddr"
+    assert slug("1540 Committee") == "c_1540_committee"
+    assert slug("Text") == "text_code"  # `text` is an export column
+
+
 def test_paragraph_spans_point_into_the_text() -> None:
     text = "  One\nline.\n\n\n Two. \n \nThree"
     spans = paragraph_spans(text)
