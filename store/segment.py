@@ -44,7 +44,8 @@ _NAME = r"[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|of|de|da|del|della|der|di|do
 _SPEAKER = re.compile(
     rf"^(?P<speaker>(?:(?:{_TITLES})\.?\s+{_NAME})"
     r"|The\s+(?:President|Acting President|Secretary-General|Deputy Secretary-General|Chair|Chairman|Chairperson|Vice-President))"
-    r"\s*(?:\((?!(?:spoke|interpretation|in)\b)(?P<country>[^()]{2,80})\))?"
+    # One level of nesting: UN names such as `Bolivia (Plurinational State of)`.
+    r"\s*(?:\((?!(?:spoke|interpretation|in)\b)(?P<country>[^()]{2,80}(?:\([^()]{2,40}\))?)\))?"
     r"\s*(?:\((?:spoke|interpretation|in)\b[^()]*\))?"
     r"\s*:\s*"
 )
