@@ -37,6 +37,7 @@ def paragraph_id(document_id: str, position: int) -> str:
 
 def _fts_query(query: str) -> str:
     """Turn what a researcher types into a safe FTS5 query: every word must occur, `*` keeps a prefix."""
+    query = query.replace("\x00", " ")  # SQLite ends the query text at a NUL: "unterminated string"
     phrases = re.findall(r'"([^"]+)"', query)
     rest = re.sub(r'"[^"]*"?', " ", query)
     terms = [f'"{p}"' for p in phrases]
