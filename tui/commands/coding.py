@@ -24,4 +24,7 @@ def code(ctx: Context, coder: str | None) -> None:
     """
     from tui.app import AccordApp  # Textual loads only for the screens, never for data commands
 
-    AccordApp(ctx.project_path, coder_for(ctx.project_path, coder)).run()
+    app = AccordApp(ctx.project_path, coder_for(ctx.project_path, coder))
+    app.run()
+    if app.return_code:  # the file was found damaged after opening: the app said why
+        raise SystemExit(app.return_code)
