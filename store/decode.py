@@ -11,6 +11,11 @@ from store.errors import AccordError
 class NotText(AccordError):
     """A file that cannot be read as text; the message says why, for the researcher."""
 
+    def __init__(self, message: str, line: int | None = None) -> None:
+        super().__init__(message)
+        self.line = line
+        """1-based line of the first bad byte, where there is one."""
+
 
 _MAGIC = (
     (b"%PDF", "a PDF file: extract its text first (`pdftotext FILE.pdf`) and import the .txt"),
@@ -20,6 +25,8 @@ _MAGIC = (
     (b"\x89PNG", "an image, not text"),
     (b"\xff\xd8\xff", "an image, not text"),
 )
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+"""A multi-byte UTF-8 character: Windows-1252 text almost never holds one (it would read `Ã©`)."""
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
 
@@ -50,15 +57,20 @@ def decode(data: bytes) -> str:
         raise NotText("binary file, not text (it contains NUL bytes; UTF-16 needs a byte-order mark)")
     try:
         return _checked(data.decode("utf-8"))
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as error:
+        if _UTF8_SEQUENCE.search(data):
+            # UTF-8 with a damaged byte: reading it as Windows-1252 would garble every accent.
+            raise NotText(f"UTF-8 text with an invalid byte 0x{data[error.start]:02x}; fix it or save "
+                          "the file again as UTF-8", _line(data, error.start)) from error
     try:
         return _checked(data.decode("cp1252"))
     except UnicodeDecodeError as error:
-        raise NotText(
-            f"not UTF-8, UTF-16 or Windows-1252 text (byte 0x{data[error.start]:02x} at offset {error.start}); "
-            "save it as UTF-8"
-        ) from error
+        raise NotText(f"not UTF-8, UTF-16 or Windows-1252 text (byte 0x{data[error.start]:02x}); "
+                      "save it as UTF-8", _line(data, error.start)) from error
+
+
+def _line(data: bytes, offset: int) -> int:
+    return data.count(b"\n", 0, offset) + 1
 
 
 def _checked(text: str) -> str:

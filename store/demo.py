@@ -10,6 +10,7 @@ fixed seed: the same demo on every machine.
 from __future__ import annotations
 
 import os
+import time
 from contextlib import ExitStack
 from importlib import resources
 from pathlib import Path
@@ -71,6 +72,7 @@ def build_demo(directory: Path, fresh: bool = False) -> Path:
         directory.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise AccordError(f"cannot create the demo folder {directory}: {error.strerror}") from error
+    _remove_stale_builds(directory)
     building = directory / f".{DEMO_FILE}.building-{os.getpid()}"
     _remove_database(building)
     try:
@@ -80,6 +82,19 @@ def build_demo(directory: Path, fresh: bool = False) -> Path:
     finally:
         _remove_database(building)
     return path
+
+
+STALE_BUILD_SECONDS = 600
+"""A build takes seconds; a temporary file this old was left by a build that was killed."""
+
+
+def _remove_stale_builds(directory: Path) -> None:
+    for leftover in directory.glob(f".{DEMO_FILE}.building-*"):
+        try:
+            if time.time() - leftover.stat().st_mtime > STALE_BUILD_SECONDS:
+                leftover.unlink()
+        except OSError:  # another build removed it first, or it is not ours to remove
+            pass
 
 
 def _remove_database(path: Path) -> None:

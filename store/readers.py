@@ -25,7 +25,7 @@ import yaml
 from store.decode import NotText, decode
 from store.errors import Problem
 from store.records import SourceDocument
-from store.segment import segment, speaker_label
+from store.segment import Segmented, segment, speaker_label, split_statements
 from store.tables import FIELDS, read_table
 
 TEXT_SUFFIXES = (".txt", ".text")
@@ -57,7 +57,10 @@ class SourceFile:
 
 
 def read_paths(
-    paths: Iterable[str | Path], text_column: str | None = None, id_column: str | None = None
+    paths: Iterable[str | Path],
+    text_column: str | None = None,
+    id_column: str | None = None,
+    split_speakers: bool = False,
 ) -> tuple[list[SourceDocument], list[Problem]]:
     """Read files and folders (recursively) into documents, and list what could not be read.
 
@@ -65,6 +68,8 @@ def read_paths(
         paths: Files and folders, as the user named them.
         text_column: For tables, the column holding the text (default `text`, `speech`...).
         id_column: For tables, the column holding the document id (default `id` if present).
+        split_speakers: Text files hold whole meeting records: make one document per speaker's
+            statement, with ids `FILE-001`, `FILE-002`... (a file with one speaker keeps `FILE`).
 
     Returns:
         The documents in order (folders sorted by relative path; ids unique) and one Problem per
@@ -72,7 +77,7 @@ def read_paths(
     """
     files, problems = find_files(paths)
     documents: list[SourceDocument] = []
-    for found, trouble in read_files(files, text_column, id_column):
+    for found, trouble in read_files(files, text_column, id_column, split_speakers):
         documents.extend(found)
         problems.extend(trouble)
     kept, duplicates = unique_ids(documents)
@@ -81,7 +86,7 @@ def read_paths(
 
 def read_files(
     files: list[SourceFile], text_column: str | None = None, id_column: str | None = None,
-    workers: int | None = None,
+    split_speakers: bool = False, workers: int | None = None,
 ) -> Iterator[tuple[list[SourceDocument], list[Problem]]]:
     """`read_file` of each file, in order: in worker processes when there are PARALLEL_FROM files
     or more and more than one CPU, since decoding and segmenting are CPU-bound Python.
@@ -94,9 +99,9 @@ def read_files(
     workers = workers or min(os.cpu_count() or 1, MAX_WORKERS)
     if len(files) < PARALLEL_FROM or workers < 2 or not sys.platform.startswith("linux"):
         for source in files:
-            yield read_file(source, text_column, id_column)
+            yield read_file(source, text_column, id_column, split_speakers)
         return
-    read = partial(read_file, text_column=text_column, id_column=id_column)
+    read = partial(read_file, text_column=text_column, id_column=id_column, split_speakers=split_speakers)
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
         yield from pool.map(read, files, chunksize=32)
 
@@ -134,20 +139,20 @@ def find_files(paths: Iterable[str | Path]) -> tuple[list[SourceFile], list[Prob
 
 
 def read_file(
-    source: SourceFile, text_column: str | None = None, id_column: str | None = None
+    source: SourceFile, text_column: str | None = None, id_column: str | None = None, split_speakers: bool = False
 ) -> tuple[list[SourceDocument], list[Problem]]:
     """Read one file into its document(s) (several for a table), or say why it cannot be read."""
     file = str(source.path)
     suffix = source.path.suffix.lower()
     try:
         if suffix == ".docx":
-            return [_read_docx(source)], []
+            return _documents(source, _read_docx(source), {}, {}, split_speakers), []
         text = decode(source.path.read_bytes())
         if suffix in TABLE_SUFFIXES:
             return read_table(text, file, source.id, text_column, id_column, TABLE_SUFFIXES[suffix])
-        return [_read_text(source, text, markdown=suffix in MARKDOWN_SUFFIXES)], []
+        return _documents(source, *_read_text(source, text, suffix in MARKDOWN_SUFFIXES), split_speakers), []
     except NotText as error:
-        return [], [Problem(file, None, None, str(error))]
+        return [], [Problem(file, error.line, None, str(error))]
     except _BadFile as error:
         return [], [error.problem]
     except OSError as error:
@@ -173,26 +178,39 @@ class _BadFile(Exception):
         self.problem = problem
 
 
-def _read_text(source: SourceFile, text: str, markdown: bool) -> SourceDocument:
-    file = str(source.path)
+def _read_text(source: SourceFile, text: str, markdown: bool) -> tuple[Segmented, dict[str, str], dict[str, object]]:
+    """A text or Markdown file's paragraphs, and the fields and meta of its front matter."""
     fields: dict[str, str] = {}
     meta: dict[str, object] = {}
     if markdown and (match := _FRONT_MATTER.match(text)):
-        fields, meta = _front_matter(match[1], file)
+        fields, meta = _front_matter(match[1], str(source.path))
         text = text[match.end():]
     result = segment(text, markdown=markdown)
     if not result.paragraphs:
-        raise _BadFile(Problem(file, None, None, "no text to import (only headings, markup or headers)"))
-    return SourceDocument(
-        id=source.id,
-        paragraphs=result.paragraphs,
-        source=file,
-        title=fields.get("title") or result.title,
-        speaker=fields.get("speaker") or result.speaker,
-        country=fields.get("country") or result.country,
-        date=fields.get("date"),
-        meta=meta,
-    )
+        raise _BadFile(Problem(str(source.path), None, None, "no text to import (only headings, markup or headers)"))
+    return result, fields, meta
+
+
+def _documents(
+    source: SourceFile, result: Segmented, fields: dict[str, str], meta: dict[str, object], split_speakers: bool
+) -> list[SourceDocument]:
+    """One document for the file, or one per statement when a record is split at its speakers."""
+    statements = split_statements(result) if split_speakers else [result]
+    if len(statements) > 1:  # front matter names the file's speaker, not each statement's
+        fields = {key: value for key, value in fields.items() if key not in ("speaker", "country")}
+    return [
+        SourceDocument(
+            id=source.id if len(statements) == 1 else f"{source.id}-{number:03d}",
+            paragraphs=statement.paragraphs,
+            source=str(source.path),
+            title=fields.get("title") or result.title,
+            speaker=fields.get("speaker") or statement.speaker,
+            country=fields.get("country") or statement.country,
+            date=fields.get("date"),
+            meta=meta,
+        )
+        for number, statement in enumerate(statements, start=1)
+    ]
 
 
 def _front_matter(block: str, file: str) -> tuple[dict[str, str], dict[str, object]]:
@@ -222,7 +240,7 @@ def _plain(value: object) -> object:
     return str(value)
 
 
-def _read_docx(source: SourceFile) -> SourceDocument:
+def _read_docx(source: SourceFile) -> Segmented:
     """A Word document: its non-empty paragraphs; a leading Title/Heading paragraph is the title."""
     import docx  # python-docx loads lxml: only pay for it when there is a .docx
     from docx.opc.exceptions import PackageNotFoundError
@@ -239,25 +257,22 @@ def _read_docx(source: SourceFile) -> SourceDocument:
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, XMLSyntaxError,
             AttributeError) as error:
         raise _BadFile(Problem(file, None, None, f"not a readable Word .docx file ({error})")) from error
-    paragraphs: list[str] = []
+    result = Segmented(paragraphs=[], title=title)
     for para in body:
         text = re.sub(r"\s+", " ", para.text).strip()
         if not text:
             continue
         style = (para.style.name if para.style is not None else "") or ""
-        if not paragraphs and title is None and style.startswith(("Title", "Heading")):
-            title = text
+        if not result.paragraphs and result.title is None and style.startswith(("Title", "Heading")):
+            result.title = text
             continue
-        paragraphs.append(text)
-    if not paragraphs:
+        result.paragraphs.append(text)
+    if not result.paragraphs:
         raise _BadFile(Problem(file, None, None, "the Word document has no text"))
-    speaker = country = None
-    if label := speaker_label(paragraphs[0]):
-        speaker, country, rest = label
-        paragraphs[0:1] = [rest] if rest else []
-    return SourceDocument(
-        id=source.id, paragraphs=paragraphs, source=file, title=title, speaker=speaker, country=country
-    )
+    if label := speaker_label(result.paragraphs[0]):
+        result.speaker, result.country, rest = label
+        result.paragraphs[0:1] = [rest] if rest else []
+    return result
 
 
 def _supported(path: Path, problems: list[Problem]) -> bool:

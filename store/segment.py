@@ -28,17 +28,17 @@ _STRONG = re.compile(rf"(?<![\w(/.-])(?:{_RECORD_SYMBOL}|{_JOB_NUMBER})(?![\w/)-
 """Pieces that only a header or footer carries; a line with one of them may also hold a title."""
 _WEAK = re.compile(rf"(?<![\w(/.-])(?:{_DATE}|{_PAGE})(?![\w/)-])")
 """Pieces that are a header only when nothing but other header pieces share their line."""
-_SPACES = re.compile(r"[ \t]+")
 _DIGIT = re.compile(r"\d")
-_TITLE = re.compile(r"[A-Z][^.?!:;()]{0,79}")
+_SPACES = re.compile(r"[ \t\v]+")
+_TITLE = re.compile(r"[A-Z][^.?!;()]{0,99}")
 """What is left of a header line once its symbols are removed: the meeting's short title."""
 
 # --- speakers, sentence ends, lists ------------------------------------------------------
 
 _TITLES = (
     "Mr|Mrs|Ms|Miss|Mx|Dr|Sir|Dame|Lord|Lady|Baroness|Baron|Prince|Princess|Sheikh|Sheikha|"
-    "Archbishop|Monsignor|Msgr|Cardinal|Bishop|Judge|Justice|General|Ambassador|Professor|Prof|"
-    "Rev|Reverend|Father|Sister|King|Queen|Emir|Crown Prince"
+    "Archbishop|Monsignor|Msgr|Cardinal|Bishop|Judge|Ambassador|Professor|Prof|"
+    "Rev|Reverend|Emir|Crown Prince"
 )
 _NAME = r"[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|of|de|da|del|della|der|di|dos|du|van|von|bin|bint|ibn|al|el|la|le|y))*"
 _SPEAKER = re.compile(
@@ -50,6 +50,7 @@ _SPEAKER = re.compile(
     r"\s*:\s*"
 )
 """The label that opens a statement: `Mr. Sadykov (Kazakhstan):`, `The President (spoke in French):`."""
+_HYPHEN_END = re.compile(r"\w[-‐‑–—]$")
 _SENTENCE_END = re.compile(r"[.?!…][\"”’')\]]*$")
 _STARTS_NEW = re.compile(r"^[\"“‘'(\[]?[A-Z0-9]")
 _MD_HEADING = re.compile(r"^#{1,6}\s+(.*?)\s*#*\s*$")
@@ -112,8 +113,7 @@ def segment(text: str, markdown: bool = False, speaker: bool = True) -> Segmente
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n\n").replace("\u00a0", " ")
     if markdown:
         text = _MD_COMMENT.sub("", text)
-    lines = [_SPACES.sub(" ", line).strip() if "  " in line or "\t" in line else line.strip()
-             for line in text.split("\n")]
+    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
     if markdown:
         lines = [re.sub(r"^>\s?", "", line) for line in lines]
     lines, dropped = _drop_running_heads(lines)
@@ -142,14 +142,28 @@ def speaker_label(line: str) -> tuple[str, str | None, str] | None:
     return re.sub(r"\s+", " ", match["speaker"]), country, line[match.end():]
 
 
+def split_statements(result: Segmented) -> list[Segmented]:
+    """A whole meeting record as one Segmented per statement: each paragraph that opens with a
+    speaker's label starts the next one. Text before the first label is a statement without a
+    speaker (the record's cover page and agenda), kept so that nothing is lost."""
+    statements = [Segmented(paragraphs=[], speaker=result.speaker, country=result.country, title=result.title)]
+    for position, text in enumerate(result.paragraphs):
+        label = speaker_label(text) if position else None
+        if label:
+            speaker, country, rest = label
+            statements.append(Segmented(paragraphs=[rest] if rest else [], speaker=speaker, country=country))
+        else:
+            statements[-1].paragraphs.append(text)
+    return [statement for statement in statements if statement.paragraphs]
+
+
 def _drop_running_heads(lines: list[str]) -> tuple[list[str], list[str]]:
     """Blank out header and footer lines; a blank keeps the page break visible to `_heal`."""
     titles: set[str] = set()
     heads: set[int] = set()
     lone: list[int] = []
     for i, line in enumerate(lines):
-        # Every header piece (symbol, job number, page, date) holds a digit: most lines do not.
-        if not _DIGIT.search(line):
+        if not line or not _DIGIT.search(line):  # every header piece has a digit; most text lines none
             continue
         rest = _WEAK.sub(" ", _STRONG.sub(" ", line)).strip()
         if not rest:
@@ -268,25 +282,17 @@ def _continues(before: _Para, after: _Para, width: int | None) -> bool:
     return not single_short
 
 
-_HYPHEN_END = re.compile(r"\w[-‐‑–—]$")
-
-
 def _join(lines: list[str]) -> str:
     """Join wrapped lines: a space between words, none after a line-end hyphen or dash."""
-    pieces = [lines[0]]
-    tail = lines[0][-2:]
-    # Only the last two characters decide: searching the whole text so far made joining a
-    # paragraph of n lines cost n² (a third of importing a corpus went here).
+    parts = [lines[0]]
     for line in lines[1:]:
-        if tail.endswith("\u00ad"):  # a soft hyphen marks a word the PDF broke: rejoin it
-            pieces[-1] = pieces[-1][:-1]
-            tail = tail[:-1]
-        elif not _HYPHEN_END.search(tail):
-            pieces.append(" ")
-            tail = " "
-        pieces.append(line)
-        tail = (tail + line)[-2:]
-    return "".join(pieces).replace("\u00ad", "")
+        previous = parts[-1]
+        if previous.endswith("\u00ad"):  # a soft hyphen marks a word the PDF broke: rejoin it
+            parts[-1] = previous[:-1]
+        elif not _HYPHEN_END.search(previous[-2:]):
+            parts.append(" ")
+        parts.append(line)
+    return "".join(parts).replace("\u00ad", "")
 
 
 def _plain_markdown(text: str) -> str:

@@ -4,7 +4,8 @@ One row is one document, its text segmented into paragraphs. Rows that share a v
 column are one document: each row adds its paragraphs in file order, so a table with one row per
 paragraph and a document id column comes in as it was meant. Metadata comes from a document's
 first row: `speaker`, `country`, `date` and `title` columns fill those fields, the other columns
-become the document's `meta`. Rows with an empty text cell are skipped.
+become the document's `meta`. Rows with an empty text cell are skipped. In JSON Lines the text
+may also be a list of strings, one per paragraph.
 """
 
 from __future__ import annotations
@@ -97,10 +98,7 @@ def _documents(rows: list[Row], file: str, base_id: str, text_key: str, id_key: 
                 if name not in (text_key, id_key) and name.lower() not in FIELDS and value not in (None, "")
             },
         )
-        for row in group:
-            cell = _cell(row.values.get(text_key))
-            if not cell:
-                continue
+        for cell in _texts(group, text_key):
             # Only a document's opening can name its speaker; a later label is a turn and stays.
             opening = not document.paragraphs
             result = segment(cell, speaker=opening)
@@ -111,6 +109,16 @@ def _documents(rows: list[Row], file: str, base_id: str, text_key: str, id_key: 
         if document.paragraphs:
             documents.append(document)
     return documents
+
+
+def _texts(group: list[Row], text_key: str) -> list[str]:
+    """The non-empty texts of a document's rows; a JSON list of strings gives one per item."""
+    texts = []
+    for row in group:
+        value = row.values.get(text_key)
+        items = value if isinstance(value, list) and all(isinstance(v, str) for v in value) else [value]
+        texts.extend(text for item in items if (text := _cell(item)))
+    return texts
 
 
 def _csv_rows(text: str, file: str, delimiter: str) -> tuple[list[str], list[Row], list[Problem]]:
@@ -181,9 +189,15 @@ def _column(columns: list[str], wanted: str | None, defaults: tuple[str, ...]) -
 
 
 def _cell(value: object) -> str | None:
+    """A cell as text: None when empty; JSON numbers as written, lists and objects as JSON."""
     if value is None:
         return None
-    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False) if isinstance(value, (list, dict)) else str(value)
+    if isinstance(value, str):
+        text = value
+    elif isinstance(value, (list, dict)):
+        text = json.dumps(value, ensure_ascii=False)
+    else:
+        text = str(value)
     return text.strip() or None
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,6 @@ import pytest
 from store import Project, ProjectError
 from store.demo import DEMO_FILE, build_demo
 
-pytest.importorskip("store.readers", reason="the importer has not landed yet")
 
 EXPECTED_PARAGRAPHS = {
     "01_peru": 6, "02_nigeria": 6, "03_denmark": 5, "04_japan": 5, "05_russia": 6,
@@ -143,3 +143,14 @@ def test_a_foreign_file_in_the_demo_place_is_refused_and_left_alone(tmp_path: Pa
 def test_the_demo_folder_is_created_with_its_parents(tmp_path: Path) -> None:
     path = build_demo(tmp_path / "a" / "b")
     assert path == tmp_path / "a" / "b" / DEMO_FILE and path.is_file()
+
+
+def test_leftovers_of_a_killed_build_are_cleared(tmp_path: Path) -> None:
+    old = tmp_path / f".{DEMO_FILE}.building-99999"
+    old.write_bytes(b"half a database")
+    os.utime(old, (0, 0))
+    recent = tmp_path / f".{DEMO_FILE}.building-99998-wal"
+    recent.write_bytes(b"a build running right now")
+    build_demo(tmp_path)
+    assert not old.exists()
+    assert recent.exists()

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
+from store.codebook import default_codebook_path, load_codebook
 from store.demo import demo_texts
 
 SPEAKER = re.compile(r"^(Mr|Mrs|Ms)\. [A-Z][\w'-]+ \([A-Z][^)]+\): \S")
@@ -70,8 +69,7 @@ def _furniture(line: str) -> bool:
 
 
 def test_the_statements_together_touch_every_code_of_the_codebook() -> None:
-    codebook_module = pytest.importorskip("store.codebook")
-    codebook = codebook_module.load_codebook(codebook_module.default_codebook_path())
+    codebook = load_codebook(default_codebook_path())
     # Join lines the way a reader does: a line-end hyphen stays and glues the next word on.
     corpus = " ".join(" ".join(re.sub(r"-\n", "-", text).split()) for text in texts().values()).lower()
     missing = []

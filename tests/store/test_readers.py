@@ -178,10 +178,12 @@ def test_jsonl_with_a_malformed_line(tmp_path: Path) -> None:
         "",
         json.dumps({"id": "c", "text": "Third statement with U+2028\u2028inside."}, ensure_ascii=False),
         "[1, 2]",
+        json.dumps({"id": "d", "text": ["Mr. B (Chile): One.", "Two,\nwrapped.", ""]}),
     ]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     documents, problems = read_paths([path])
-    assert [d.id for d in documents] == ["a", "c"]
+    assert [d.id for d in documents] == ["a", "c", "d"]
+    assert (documents[2].paragraphs, documents[2].country) == (["One.", "Two, wrapped."], "Chile")
     assert documents[0].meta == {"year": 2017, "tags": ["salw"]}
     assert documents[0].speaker == "Mr. A"
     assert [(p.line, p.message.split(":")[0]) for p in problems] == [(2, "not valid JSON"), (5, "a JSON list, not an object; line skipped")]
@@ -217,7 +219,8 @@ def test_bad_files_are_reported_and_the_rest_is_read(tmp_path: Path) -> None:
     (corpus / "empty.txt").write_bytes(b"")
     (corpus / "blank.md").write_text("\n  \n")
     (corpus / "binary.txt").write_bytes(bytes(range(256)) * 4)
-    (corpus / "undecodable.txt").write_bytes(b"Caf\xc3 \x81\x8d\x90 bytes")
+    (corpus / "undecodable.txt").write_bytes(b"Line one\nCaf\xc3 \x81\x8d\x90 bytes")
+    (corpus / "damaged-utf8.txt").write_bytes("Déjà vu\nun café\n".encode() + b"\xff\n")
     (corpus / "scan.pdf").write_bytes(b"%PDF-1.7\n...")
     (corpus / "fake.docx").write_text("not a zip")
     (corpus / "statement.pdf.txt").write_bytes(b"%PDF-1.4 binary")
@@ -228,11 +231,14 @@ def test_bad_files_are_reported_and_the_rest_is_read(tmp_path: Path) -> None:
     assert reasons["blank.md"] == "empty file"
     assert reasons["binary.txt"].startswith("binary file")
     assert "not UTF-8, UTF-16 or Windows-1252" in reasons["undecodable.txt"]
+    assert reasons["damaged-utf8.txt"].startswith("UTF-8 text with an invalid byte 0xff")
+    lines = {Path(p.file).name: p.line for p in problems}
+    assert (lines["undecodable.txt"], lines["damaged-utf8.txt"]) == (2, 3)
     assert "pdftotext" in reasons["scan.pdf"]
     assert "pdftotext" in reasons["statement.pdf.txt"]
     assert "not a readable Word .docx file" in reasons["fake.docx"]
     assert reasons["missing.txt"] == "no such file or folder"
-    assert len(problems) == 8
+    assert len(problems) == 9
 
 
 def test_two_files_with_one_id(tmp_path: Path) -> None:
@@ -248,3 +254,46 @@ def test_a_file_named_twice_is_read_once(tmp_path: Path) -> None:
     (tmp_path / "s.txt").write_text("One.\n")
     documents, problems = read_paths([tmp_path, tmp_path / "s.txt", tmp_path / "." / "s.txt"])
     assert problems == [] and [d.id for d in documents] == ["s"]
+
+
+RECORD = """\
+United Nations
+S/PV.8140
+Security Council
+Seventy-second year
+8140th meeting
+Monday, 18 December 2017, 10 a.m.
+
+The President (spoke in Japanese): I welcome the Under-Secretary-General.
+I now give her the floor.
+
+Ms. Nakamitsu: The illicit trade in small arms fuels armed conflict. The
+Secretary-General's report makes that clear.
+
+It also makes recommendations.
+
+Mr. Sadykov (Kazakhstan): I thank the Under-Secretary-General for her
+briefing.
+"""
+
+
+def test_split_speakers_makes_one_document_per_statement(tmp_path: Path) -> None:
+    (tmp_path / "S-PV-8140.txt").write_text(RECORD)
+    [whole], _ = read_paths([tmp_path / "S-PV-8140.txt"])
+    assert whole.id == "S-PV-8140" and whole.speaker is None and len(whole.paragraphs) == 6
+    documents, problems = read_paths([tmp_path / "S-PV-8140.txt"], split_speakers=True)
+    assert problems == []
+    assert [(d.id, d.speaker, d.country, len(d.paragraphs)) for d in documents] == [
+        ("S-PV-8140-001", None, None, 2),  # the cover page, kept
+        ("S-PV-8140-002", "The President", None, 1),
+        ("S-PV-8140-003", "Ms. Nakamitsu", None, 2),
+        ("S-PV-8140-004", "Mr. Sadykov", "Kazakhstan", 1),
+    ]
+    assert documents[1].paragraphs == ["I welcome the Under-Secretary-General. I now give her the floor."]
+    assert documents[3].paragraphs == ["I thank the Under-Secretary-General for her briefing."]
+
+
+def test_split_speakers_leaves_single_statements_alone(tmp_path: Path) -> None:
+    documents, problems = read_paths([KAZAKHSTAN], split_speakers=True)
+    assert problems == [] and [len(d.paragraphs) for d in documents] == [9, 8, 6, 8, 10]
+    assert documents[0].id == "000_e1ec27461f4a9ba7"

@@ -147,6 +147,16 @@ def test_header_pieces_on_lines_of_their_own_are_dropped() -> None:
     assert len(result.paragraphs) == 2
 
 
+def test_long_meeting_titles_in_headers() -> None:
+    body = "Peace and security in Africa: the threat that small arms pose\nto the States of the region, " * 4
+    text = (body + "and to the\n\n"
+            "18/12/2017   Non-proliferation/Democratic People's Republic of Korea: briefing   S/PV.8140\n\n"
+            "Sahel region.\n")
+    result = segment(text)
+    assert result.dropped == ["18/12/2017 Non-proliferation/Democratic People's Republic of Korea: briefing S/PV.8140"]
+    assert len(result.paragraphs) == 1 and result.paragraphs[0].endswith("and to the Sahel region.")
+
+
 def test_a_date_or_number_alone_inside_a_paragraph_stays() -> None:
     text = "The resolution was adopted on\n18 December 2017\nby consensus, in paragraph\n12\nof the text.\n\n7\n"
     assert segment(text).paragraphs == [

@@ -15,7 +15,6 @@ from store.demo import DEMO_FILE
 from tui.cli import main
 from tui.commands.demo import user_data_dir
 
-pytest.importorskip("store.readers", reason="the importer has not landed yet")
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> object:
@@ -104,6 +103,7 @@ def test_on_a_terminal_demo_opens_the_coding_app_for_the_coder(tmp_path: Path, r
     assert result.exit_code == 0, result.output
     assert recording_app == [(tmp_path / DEMO_FILE, "zoe")]
     assert "Paragraphs" not in result.stdout
+    assert f"reopen it with: accord --project {tmp_path / DEMO_FILE} code" in result.stderr
     run("--dir", str(tmp_path))
     assert recording_app[-1] == (tmp_path / DEMO_FILE, "dana")
 

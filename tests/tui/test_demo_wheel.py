@@ -21,7 +21,6 @@ import pytest
 
 from tests.conftest import REPO
 
-pytest.importorskip("store.readers", reason="the importer has not landed yet")
 
 SOURCE = ("pyproject.toml", "README.md", "codebook.yaml", "store", "tui", "exports")
 """What a clone holds that the wheel is built from."""

@@ -71,7 +71,8 @@ def test_changed_file_is_left_alone_unless_replace_and_refused_once_coded(db: Pa
 
     result = accord(db, "import", str(corpus))
     assert result.exit_code == 0
-    assert "1 document changed since imported, left alone (--replace replaces them): 004_ce1fb7fb2b5b11ec" in result.stderr
+    assert "1 document left alone (--replace replaces them):" in result.stderr
+    assert f"  {edited}: changed since it was imported as document 004_ce1fb7fb2b5b11ec" in result.stderr
     with Project.open(db) as project:
         assert len(project.paragraphs("004_ce1fb7fb2b5b11ec")) == 10
 
@@ -88,6 +89,16 @@ def test_changed_file_is_left_alone_unless_replace_and_refused_once_coded(db: Pa
     assert "004_ce1fb7fb2b5b11ec: not replaced: its paragraphs have 1 coding statuses" in result.stderr
     with Project.open(db) as project:
         assert project.paragraphs("004_ce1fb7fb2b5b11ec")[-1].text == "A new closing paragraph."
+
+
+def test_a_different_file_with_a_known_id_is_named(db: Path, tmp_path: Path) -> None:
+    for folder, text in (("2016", "One."), ("2017", "Two.")):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "kaz.txt").write_text(text)
+    accord(db, "import", str(tmp_path / "2016" / "kaz.txt"))
+    result = accord(db, "import", str(tmp_path / "2017" / "kaz.txt"))
+    assert (f"{tmp_path / '2017' / 'kaz.txt'}: its text differs from document kaz, imported from "
+            f"{tmp_path / '2016' / 'kaz.txt'}") in result.stderr
 
 
 def test_bad_files_are_listed_and_the_rest_imported(db: Path, tmp_path: Path) -> None:
@@ -123,7 +134,9 @@ def test_status_of_a_big_corpus_stays_short(db: Path, tmp_path: Path) -> None:
     corpus.mkdir()
     for i in range(60):
         (corpus / f"s{i:03}.txt").write_text(f"Mr. Speaker{i % 25} (Country {i % 25}): Statement {i}.\n")
-    assert accord(db, "import", str(corpus)).exit_code == 0
+    result = accord(db, "import", str(corpus))
+    assert result.exit_code == 0
+    assert "\x1b" not in result.stderr and "Reading" not in result.stderr  # piped: no progress bar
     out = accord(db, "status").stdout
     assert "Speakers" in out and "and 15 more (accord status --json lists all)" in out
     assert len(out.splitlines()) < 30
@@ -144,3 +157,15 @@ def test_init_import_status_as_in_the_readme(tmp_path: Path, monkeypatch: pytest
     assert runner.invoke(main, ["import", str(KAZAKHSTAN)]).exit_code == 0
     data = json.loads(runner.invoke(main, ["status", "--json"]).stdout)
     assert (data["documents"], data["paragraphs"]) == (5, 41)
+
+
+def test_split_speakers_option(db: Path, tmp_path: Path) -> None:
+    record = tmp_path / "S-PV-5390.txt"
+    record.write_text("The President: I give the floor to Kazakhstan.\n\n"
+                      "Ms. Alzhanova (Kazakhstan): Thank you.\n\nWe support the Programme of Action.\n")
+    result = accord(db, "import", "--split-speakers", str(record))
+    assert result.exit_code == 0, result.stderr
+    with Project.open(db) as project:
+        assert [(d.id, d.speaker, d.country) for d in project.documents()] == [
+            ("S-PV-5390-001", "The President", None), ("S-PV-5390-002", "Ms. Alzhanova", "Kazakhstan")]
+        assert len(project.paragraphs("S-PV-5390-002")) == 2

@@ -27,12 +27,15 @@ LISTED = 10
 @click.option("--id-column", metavar="C",
               help="Tables: the column holding the document id (default: id, doc_id or document_id if "
                    "present, else FILE-ROW).")
+@click.option("--split-speakers", is_flag=True,
+              help="Text files hold whole meeting records: one document per speaker's statement, with ids "
+                   "FILE-001, FILE-002... and each statement's speaker and country.")
 @click.option("--replace", is_flag=True,
               help="Replace documents whose file changed since they were imported; refused for a document "
                    "whose paragraphs have codings or statuses.")
 @click.pass_obj
 def import_(ctx: Context, paths: tuple[Path, ...], text_column: str | None, id_column: str | None,
-            replace: bool) -> None:
+            split_speakers: bool, replace: bool) -> None:
     """Import the files PATH... (folders are searched recursively) into the project.
 
     \b
@@ -48,7 +51,8 @@ def import_(ctx: Context, paths: tuple[Path, ...], text_column: str | None, id_c
                    its paragraphs (so one-row-per-paragraph tables work too);
                    speaker, country, date and title columns fill those fields,
                    other columns become metadata (from the document's first row);
-                   rows with an empty text are skipped
+                   rows with an empty text are skipped; a JSON list of strings
+                   is a list of paragraphs
     .docx          the document's non-empty paragraphs; a leading heading is the title
 
     A document's id is the file name without extension (for files found in a
@@ -65,7 +69,7 @@ def import_(ctx: Context, paths: tuple[Path, ...], text_column: str | None, id_c
         files, problems = find_files(paths)
         documents: list[SourceDocument] = []
         with progress_bar("Reading", total=len(files), minimum=PROGRESS_FROM) as bar:
-            for found, trouble in read_files(files, text_column, id_column):
+            for found, trouble in read_files(files, text_column, id_column, split_speakers):
                 documents.extend(found)
                 problems.extend(trouble)
                 advance(bar)
@@ -74,11 +78,20 @@ def import_(ctx: Context, paths: tuple[Path, ...], text_column: str | None, id_c
         with progress_bar("Importing", total=len(documents), minimum=PROGRESS_FROM) as bar:
             report = project.import_documents(documents, replace=replace, on_document=lambda _: advance(bar))
         total = (project.document_count(), project.paragraph_count())
+        sources = {d.id: d.source for d in documents}
+        changed = [_changed_line(project.document(i).source or "", sources[i], i) for i in report.changed[:LISTED]]
     added = set(report.added)
     new_paragraphs = sum(len(d.paragraphs) for d in documents if d.id in added)
-    _print_summary(report, problems, total, new_paragraphs, files_read=len(files))
+    _print_summary(report, problems, total, new_paragraphs, files_read=len(files), changed=changed)
     if problems or report.refused:
         raise click.exceptions.Exit(1)
+
+
+def _changed_line(old_source: str, new_source: str, document_id: str) -> str:
+    """Why a document was left alone; a different source path means two files share one id."""
+    if old_source and old_source != new_source:
+        return f"{new_source}: its text differs from document {document_id}, imported from {old_source}"
+    return f"{new_source}: changed since it was imported as document {document_id}"
 
 
 def _say(message: str, style: str | None = None) -> None:
@@ -87,7 +100,7 @@ def _say(message: str, style: str | None = None) -> None:
 
 
 def _print_summary(report: ImportReport, problems: list[Problem], total: tuple[int, int], new_paragraphs: int,
-                   files_read: int) -> None:
+                   files_read: int, changed: list[str]) -> None:
     """What happened, to stderr: counts first, then what needs the researcher's attention."""
     if report.added:
         _say(f"Added {_n(len(report.added), 'document')} ({_n(new_paragraphs, 'paragraph')}).")
@@ -96,8 +109,11 @@ def _print_summary(report: ImportReport, problems: list[Problem], total: tuple[i
     if report.unchanged:
         _say(f"{_n(len(report.unchanged), 'document')} already in the project, unchanged.")
     if report.changed:
-        _say(f"{_n(len(report.changed), 'document')} changed since imported, left alone "
-             f"(--replace replaces them): {_ids(report.changed)}", "yellow")
+        _say(f"{_n(len(report.changed), 'document')} left alone (--replace replaces them):", "yellow")
+        for line in changed:
+            _say(f"  {line}", "yellow")
+        if len(report.changed) > len(changed):
+            _say(f"  and {len(report.changed) - len(changed):,} more", "yellow")
     for document_id, reason in report.refused:
         _say(f"{document_id}: not replaced: {reason}", "red")
     for problem in problems:

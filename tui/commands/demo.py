@@ -43,7 +43,7 @@ def coding_app_available() -> bool:
     return importlib.util.find_spec("tui.app") is not None
 
 
-@click.command()
+@click.command(short_help="Open the demo project: ten statements, two demo coders.")
 @click.option("--dir", "directory", type=click.Path(file_okay=False, path_type=Path),
               help="Folder for the demo project (default: your data folder, e.g. ~/.local/share/accord).")
 @click.option("--fresh", is_flag=True, help="Throw away the demo project there and build it anew.")
@@ -69,6 +69,8 @@ def demo(ctx: Context, directory: Path | None, fresh: bool, coder: str | None, n
         from tui.app import AccordApp
 
         AccordApp(path, coder_name(coder)).run()
+        err.print(f"Your work is saved in {path}; reopen it with: accord --project {_shell_quote(path)} code",
+                  soft_wrap=True, markup=False)
         return
     from store import Project
     from tui.commands.project import print_status, status_data
