@@ -171,13 +171,13 @@ def report(results: Path) -> str:
     out = []
     for operation, rows in by_operation.items():
         out.append(f"#### {operation}\n")
-        out.append("| paragraphs | wall s | CPU s | growth (wall) | peak MB | notes |")
+        out.append("| paragraphs | wall s | CPU s | growth (CPU) | peak MB | notes |")
         out.append("|---:|---:|---:|---:|---:|---|")
         previous = None
         for row in rows:
             growth = ""
-            if previous and previous["seconds"] > 0:
-                growth = f"×{row['seconds'] / previous['seconds']:.1f} for ×{row['size'] // previous['size']}"
+            if previous and previous["cpu"] > 0:
+                growth = f"×{row['cpu'] / previous['cpu']:.0f} for ×{row['size'] // previous['size']}"
             notes = ""
             if "file_mb" in row:
                 notes = f"file {row['file_mb']} MB"
