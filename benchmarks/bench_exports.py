@@ -25,19 +25,22 @@ CASES = [
 
 
 def measure(project: Path, fmt: str, whose: str, extra: list[str], out: Path) -> dict[str, float]:
-    """One export in a child process: wall seconds and peak memory in MB."""
+    """One export in a child process: wall and CPU seconds (CPU time is what to compare on a
+    shared machine: wall time grows with the load), peak memory in MB."""
     code = (
         "import resource, sys, time; from click.testing import CliRunner; from tui.cli import main; "
         "t = time.perf_counter(); r = CliRunner().invoke(main, sys.argv[1:]); "
         "assert r.exit_code == 0, r.output; "
-        "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)"
+        "u = resource.getrusage(resource.RUSAGE_SELF); "
+        "print(time.perf_counter() - t, u.ru_utime + u.ru_stime, u.ru_maxrss / 1024)"
     )
     args = ["--project", str(project), "export", "--format", fmt, "-o", str(out), "--force", *extra]
     if whose:
         args.append(f"--{whose}")
     result = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, check=True)
-    seconds, megabytes = map(float, result.stdout.split()[-2:])
-    return {"seconds": round(seconds, 2), "peak_mb": round(megabytes), "file_mb": round(out.stat().st_size / 1e6, 1)}
+    seconds, cpu, megabytes = map(float, result.stdout.split()[-3:])
+    return {"wall_s": round(seconds, 1), "cpu_s": round(cpu, 1), "peak_mb": round(megabytes),
+            "file_mb": round(out.stat().st_size / 1e6, 1)}
 
 
 def main(sizes: list[int]) -> None:

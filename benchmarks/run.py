@@ -32,6 +32,7 @@ TEAM = 10
 paragraph coded."""
 EXPORTS = {
     "export-csv": ("csv", "--all"),
+    "export-csv-one-coder": ("csv", "--coder", "coder1"),
     "export-parquet": ("parquet", "--all"),
     "export-jsonl": ("jsonl", "--coder", "coder1"),
     "export-dta": ("dta", "--coder", "coder1"),

@@ -17,6 +17,8 @@ from pathlib import Path
 from store import Code, Codebook, Level, Project
 from store.handout import hand_out
 from store.merge import merge_files
+from store.adjudication import open_disagreements
+from store.handout import sample_progress
 from store.records import SourceDocument
 
 CODES = [f"code{i}" for i in range(10)]
@@ -40,17 +42,18 @@ def corpus(paragraphs: int, per_document: int = 50) -> list[SourceDocument]:
     ]
 
 
-def code_everything(path: Path, coder: str, codes: list[str] = CODES) -> int:
+def code_everything(path: Path, coder: str, codes: list[str] = CODES, shift: int = 0) -> int:
     """Mark every assigned paragraph done with a third of `codes` applied, with the events to match."""
     conn = sqlite3.connect(path)
     with conn:
         conn.execute(
-            # Each paragraph gets the codes whose number matches its last digit, mod 3.
+            # Each paragraph gets the codes whose number matches its last digit, mod 3; with a
+            # `shift`, the first two codes follow a shifted rule, so that coders disagree there.
             """insert into codings select a.paragraph_id, a.coder_id, c.value, 1,
                       strftime('%Y-%m-%dT%H:%M:%f', 'now') || '000+00:00'
                from assignments a, json_each(?) c where a.coder_id = ?
-                 and (unicode(substr(a.paragraph_id, -1)) + c.key) % 3 = 0""",
-            [str(codes).replace("'", '"'), coder],
+                 and (unicode(substr(a.paragraph_id, -1)) + c.key + (c.key < 2) * ?) % 3 = 0""",
+            [str(codes).replace("'", '"'), coder, shift],
         )
         conn.execute(
             """insert into events (id, at, coder_id, paragraph_id, code_id, action, value)
@@ -65,6 +68,20 @@ def code_everything(path: Path, coder: str, codes: list[str] = CODES) -> int:
     return rows
 
 
+class timed:
+    """Wall and CPU seconds of a block: on a shared machine the CPU figure is the steadier one."""
+
+    def __enter__(self) -> timed:
+        self.wall, self.cpu = time.perf_counter(), time.process_time()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.wall, self.cpu = time.perf_counter() - self.wall, time.process_time() - self.cpu
+
+    def __str__(self) -> str:
+        return f"{self.wall:.1f} s wall, {self.cpu:.1f} s CPU"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--paragraphs", type=int, default=100_000)
@@ -75,23 +92,24 @@ def main() -> None:
     directory.mkdir(parents=True, exist_ok=True)
     coders = [f"coder{i}" for i in range(args.coders)]
     lead_path = directory / "lead.db"
-    started = time.perf_counter()
-    with Project.create(lead_path, codebook()) as lead:
+    with timed() as took, Project.create(lead_path, codebook()) as lead:
         lead.import_documents(corpus(args.paragraphs))
-    print(f"import {args.paragraphs:,} paragraphs: {time.perf_counter() - started:.1f} s")
-    with Project.open(lead_path) as lead:
-        started = time.perf_counter()
+    print(f"import {args.paragraphs:,} paragraphs: {took}")
+    with Project.open(lead_path) as lead, timed() as took:
         report = hand_out(lead, coders, directory / "out", overlap=0.2, seed=1)
-        print(f"handout to {len(coders)} coders: {time.perf_counter() - started:.1f} s "
-              f"({report.sample:,} shared paragraphs)")
-    codings = sum(code_everything(path, coder) for coder, path in report.files.items())
+    print(f"handout to {len(coders)} coders: {took} ({report.sample:,} shared paragraphs)")
+    codings = sum(code_everything(path, coder, shift=i) for i, (coder, path) in enumerate(report.files.items()))
     print(f"coders' files hold {codings:,} codings")
     with Project.open(lead_path) as lead:
         for label in ("merge", "merge again (no change)"):
-            started = time.perf_counter()
-            merged = merge_files(lead, list(report.files.values()))
-            print(f"{label} {len(coders)} files: {time.perf_counter() - started:.1f} s, "
-                  f"{merged.rows_added:,} rows added, {merged.changed:,} changed")
+            with timed() as took:
+                merged = merge_files(lead, list(report.files.values()))
+            print(f"{label} {len(coders)} files: {took}, {merged.rows_added:,} rows added, {merged.changed:,} changed")
+        with timed() as took:
+            lead.assignment_progress()
+            sample_progress(lead)
+            disagreeing = open_disagreements(lead)
+        print(f"status figures (assignments, sample, {disagreeing:,} open disagreements): {took}")
     print(f"files in {directory}")
 
 

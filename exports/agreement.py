@@ -66,7 +66,19 @@ def weight_matrix(q: int, weights: str = "identity", scores: np.ndarray | None =
 
 
 def _gwet_parts(ratings: Ratings, weights: np.ndarray) -> tuple[float, np.ndarray] | Coefficient:
-    """Observed (weighted) agreement p_a and category shares π_k, Gwet (2014) eq. 2.8-2.9."""
+    """Observed (weighted) agreement p_a and category shares π_k, Gwet (2014) eq. 2.8-2.9.
+
+    Kept on the `Ratings` (per weight matrix): a report asks for Fleiss, AC1 and percent
+    agreement of the same ratings, and they share these parts.
+    """
+    cache = ratings.__dict__.setdefault("_gwet_parts", {})  # a frozen dataclass still has a __dict__
+    key = weights.tobytes()
+    if key not in cache:
+        cache[key] = _compute_gwet_parts(ratings, weights)
+    return cache[key]
+
+
+def _compute_gwet_parts(ratings: Ratings, weights: np.ndarray) -> tuple[float, np.ndarray] | Coefficient:
     counts = ratings.counts
     raters = counts.sum(axis=1)
     rated = raters >= 1

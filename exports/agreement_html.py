@@ -59,7 +59,7 @@ def alpha_chart(report: ReliabilityReport) -> str | None:
     for threshold in (TENTATIVE, RELIABLE):
         axes.axvline(threshold, color="#8c959f", linestyle="--", linewidth=1)
     axes.set_yticks(y, [c.code for c in codes])
-    axes.set_xlim(min(0.0, float(low.min()) - 0.05), 1.0)
+    axes.set_xlim(min(0.0, float(low.min()) - 0.05), 1.03)  # room for the dots at 1
     axes.set_xlabel("Krippendorff's alpha (95 % bootstrap interval)")
     axes.spines[["top", "right"]].set_visible(False)
     return _svg(figure)

@@ -37,10 +37,8 @@ class CodeSpec:
         return self.kind == "code"
 
     @property
-    def dtype(self) -> pd.api.extensions.ExtensionDtype:
-        """Nullable 0/1 for codes; a categorical of the levels for variables (ordered for ordinal)."""
-        if self.is_code:
-            return pd.Int8Dtype()
+    def categories(self) -> pd.CategoricalDtype:
+        """A variable's levels as a categorical type (ordered for an ordinal variable)."""
         return pd.CategoricalDtype([value for value, _ in self.levels], ordered=self.kind == "ordinal")
 
 
@@ -97,7 +95,7 @@ class Grid:
             who = rows["coder"].map(coder_index)
             keep = who.notna().to_numpy()
             ci = who.to_numpy()[keep].astype(int)
-            pi = ids.get_indexer(rows["paragraph_id"])[keep]
+            pi = ids.get_indexer(pd.Index(rows["paragraph_id"]))[keep]
             status[ci, pi] = rows["status"].to_numpy()[keep]
             done[ci, pi] = rows["status"].to_numpy()[keep] == "done"
             flagged[ci, pi] = pd.to_numeric(rows["flagged"]).fillna(0).to_numpy()[keep].astype(np.int8)
@@ -114,13 +112,13 @@ class Grid:
                     column[f"{code.id}\x1f{value}"] = j
                     number[f"{code.id}\x1f{value}"] = place
             key = rows["code"] + "\x1f" + rows["value"].map(str)
-            j = key.map(column)
+            where = key.map(column)
             who = rows["coder"].map(coder_index)
-            keep = (j.notna() & who.notna()).to_numpy()
+            keep = (where.notna() & who.notna()).to_numpy()
             if keep.any():
                 ci = who.to_numpy()[keep].astype(int)
-                pi = ids.get_indexer(rows["paragraph_id"])[keep]
-                values[ci, pi, j.to_numpy()[keep].astype(int)] = key[keep].map(number).to_numpy().astype(np.int16)
+                pi = ids.get_indexer(pd.Index(rows["paragraph_id"]))[keep]
+                values[ci, pi, where.to_numpy()[keep].astype(int)] = key[keep].map(number).to_numpy().astype(np.int16)
         return cls(done, flagged, status, note, values)
 
 
@@ -129,7 +127,7 @@ def _column(code: CodeSpec, numbers: np.ndarray, present: np.ndarray, ids: pd.In
     if code.is_code:
         return pd.Series(pd.arrays.IntegerArray(numbers.astype(np.int8), ~present), index=ids)
     places = np.where(present & (numbers > 0), numbers - 1, -1)
-    return pd.Series(pd.Categorical.from_codes(places, dtype=code.dtype), index=ids)
+    return pd.Series(pd.Categorical.from_codes(places, dtype=code.categories), index=ids)
 
 
 def coder_values(chunk: Chunk, coder: str, codes: list[CodeSpec]) -> pd.DataFrame:
@@ -211,8 +209,8 @@ def consensus_values(chunk: Chunk, coders: list[str], codes: list[CodeSpec]) -> 
         ((adjudicated["flag"].to_numpy() + fallback["flag"].to_numpy()) > 0).astype(np.int8), dtype=pd.Int8Dtype()
     )
     mine = adjudicated["note"].to_numpy()
-    out["note"] = np.where(mine != None, [f"{CONSENSUS}: {n}" if n else None for n in mine],  # noqa: E711
-                           fallback["note"].to_numpy())
+    adjudicated_notes = np.array([f"{CONSENSUS}: {n}" if n else None for n in mine], dtype=object)
+    out["note"] = np.where(mine != None, adjudicated_notes, fallback["note"].to_numpy())  # noqa: E711
     basis = np.full(len(use), None, dtype=object)
     basis[fallback["_coded"].to_numpy()] = "unanimous"
     basis[use] = "adjudicated"

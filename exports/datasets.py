@@ -8,8 +8,8 @@ one coder, the consensus, the majority, or all coders. Not coded is missing, nev
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
@@ -17,7 +17,7 @@ from exports.coded import Chunk, CodeSpec, all_coder_values, coder_values, combi
 from store import CONSENSUS, AccordError, Project
 
 WHOSE = ("coder", "consensus", "majority", "all")
-CHUNK_PARAGRAPHS = 50_000
+CHUNK_PARAGRAPHS = 20_000
 """Paragraphs read and turned into rows at a time: bounds memory on a 1,000,000-paragraph corpus."""
 
 DOCUMENT_FIELDS = ("title", "speaker", "country", "date")
@@ -43,7 +43,7 @@ class DatasetSpec:
     whose: str = "coder"
     """One of WHOSE."""
     coder: str | None = None
-    """The coder, for `whose="coder"`."""
+    """The coder, for `whose="coder"`; None lets resolve_whose choose."""
     long: bool = False
     """One row per paragraph and code instead of one per paragraph."""
     unit: str = "paragraph"
@@ -82,6 +82,7 @@ def build_dataset(
     if clashes:
         raise AccordError(f"code ids {', '.join(clashes)} are names of Accord's own export columns; "
                           "rename them in the codebook (ids become column names)")
+    spec = resolve_whose(project, spec)
     coders = _coders(project, spec)
     documents = document_frame(project, reserved={code.id for code in codes})
     meta_columns = [c for c in documents.columns if c not in ("document_id", *DOCUMENT_FIELDS)]
@@ -95,10 +96,9 @@ def build_dataset(
                 on_progress(len(chunk.paragraphs))
 
     metadata = {"accord.project_id": project.project_id}
-    sha = project.codebook_sha256()
-    yaml_row = project.db.execute("select yaml from codebooks where sha256 = ?", [sha]).fetchone() if sha else None
-    if yaml_row:
-        metadata["accord.codebook"] = yaml_row[0]
+    codebook_text = project.codebook_text()
+    if codebook_text:
+        metadata["accord.codebook"] = codebook_text
     if spec.unit == "document":
         from exports.documents import document_columns, document_rows
 
@@ -121,18 +121,24 @@ def code_specs(project: Project) -> list[CodeSpec]:
     return [s for s in specs if s.is_code] + [s for s in specs if not s.is_code]
 
 
+def resolve_whose(project: Project, spec: DatasetSpec) -> DatasetSpec:
+    """No choice made (whose="coder", no coder): the only coder's codings, or, with several
+    coders, the consensus (adjudicated values, else unanimous ones)."""
+    if spec.whose != "coder" or spec.coder is not None:
+        return spec
+    humans = [coder for coder in project.coders() if coder != CONSENSUS]
+    if not humans:
+        raise AccordError("nobody has coded in this project yet: there is nothing to export")
+    if len(humans) == 1:
+        return replace(spec, coder=humans[0])
+    return replace(spec, whose="consensus")
+
+
 def _coders(project: Project, spec: DatasetSpec) -> list[str]:
     known = project.coders()
     humans = [coder for coder in known if coder != CONSENSUS]
     if spec.whose == "coder":
-        if spec.coder is None:
-            if len(humans) == 1:
-                return humans
-            listing = ", ".join(humans) or "none yet"
-            raise AccordError(
-                f"choose whose codings to export: --coder NAME, --consensus, --majority or --all "
-                f"(coders: {listing})"
-            )
+        assert spec.coder is not None
         if spec.coder not in known:
             raise AccordError(f"no coder named {spec.coder!r} in this project (coders: {', '.join(known) or 'none yet'})")
         return [spec.coder]
@@ -146,7 +152,7 @@ RESERVED = {"paragraph_id", "document_id", "position", "coder", "status", "coder
 """Column names of Accord's own: a metadata column of the same name gets a `meta_` prefix."""
 
 
-def document_frame(project: Project, reserved: set[str] = frozenset()) -> pd.DataFrame:
+def document_frame(project: Project, reserved: Iterable[str] = ()) -> pd.DataFrame:
     """Documents with their fields and every imported metadata column, one row each.
 
     A metadata key that clashes with one of Accord's columns or a code id becomes `meta_KEY`.

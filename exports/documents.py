@@ -71,7 +71,7 @@ def document_rows(
     coders: list[str] = []
     for chunk, chosen in chunks:
         frame = pd.DataFrame(index=chosen.index)
-        frame["document_id"] = chosen.index.map(chunk.paragraphs.set_index("paragraph_id")["document_id"])
+        frame["document_id"] = chunk.paragraphs.set_index("paragraph_id")["document_id"].reindex(chosen.index).to_numpy()
         if per_coder:
             frame["coder"] = chosen["coder"].to_numpy()
             coders += [c for c in chosen["coder"].unique() if c not in coders]

@@ -1,34 +1,59 @@
-"""Writing report and dataset files: whole or not at all."""
+"""Writing report and dataset files: whole or not at all, never over a file unasked."""
 
 from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from store import AccordError
 
 
-def write_atomically(path: Path, data: str | bytes, force: bool = False) -> None:
-    """Write `data` to `path` through a temporary file renamed into place.
-
-    A reader never sees a half-written file, and an existing file is kept unless `force`.
-    """
+def check_target(path: Path, force: bool) -> None:
+    """Refuse an existing file without `force`, and a folder or a missing parent folder always."""
     path = Path(path)
+    if path.is_dir():
+        raise AccordError(f"{path} is a folder; give a file name to write to")
     if path.exists() and not force:
         raise AccordError(f"{path} already exists; pass --force to overwrite it")
     if not path.parent.is_dir():
         raise AccordError(f"cannot write {path}: the folder {path.parent} does not exist")
-    binary = isinstance(data, bytes)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+
+
+@contextmanager
+def atomic_path(path: Path, force: bool = False) -> Iterator[Path]:
+    """A temporary path beside `path`, renamed onto it only when the block completes.
+
+    An error (or Ctrl-C) inside the block leaves `path` as it was and removes the temporary
+    file; a reader never sees a half-written file.
+    """
+    path = Path(path)
+    check_target(path, force)
+    handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(handle)
+    temporary = Path(name)
     try:
-        with os.fdopen(handle, "wb" if binary else "w", **({} if binary else {"encoding": "utf-8", "newline": ""})) as file:
-            file.write(data)
-        os.chmod(temporary, 0o666 & ~_umask())  # mkstemp's 0600 would hide the report from co-authors
+        yield temporary
+        os.chmod(temporary, 0o666 & ~_umask())  # mkstemp's 0600 would hide the file from co-authors
         os.replace(temporary, path)
     except OSError as error:
-        Path(temporary).unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
         raise AccordError(f"cannot write {path}: {error.strerror}") from error
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+def write_atomically(path: Path, data: str | bytes, force: bool = False) -> None:
+    """Write `data` (text as UTF-8) to `path` through atomic_path."""
+    with atomic_path(path, force) as temporary:
+        if isinstance(data, bytes):
+            temporary.write_bytes(data)
+        else:
+            with temporary.open("w", encoding="utf-8", newline="") as file:
+                file.write(data)
 
 
 def _umask() -> int:

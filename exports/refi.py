@@ -19,9 +19,8 @@ from pathlib import Path
 
 from lxml import etree
 
-from exports.safe_file import atomic_path
+from exports.files import atomic_path
 from store import Project
-from store.codebook_versions import CodeRow
 from store.refi import (
     CODEBOOK_NS,
     PARAGRAPH_SEPARATOR,
@@ -241,4 +240,4 @@ def _source(document: _Document, meta: object, pid: str, users: dict[str, str], 
     return source
 
 
-__all__ = ["CodeRow", "code_tree", "qdc_bytes", "write_qdc", "write_qdpx"]
+__all__ = ["code_tree", "qdc_bytes", "write_qdc", "write_qdpx"]

@@ -5,9 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-MAX_LENGTH = 31
-"""Stata allows 32 characters (SPSS 64), but pyreadstat names a column's value-label set after
-the column and ReadStat refuses a set name of 32: 31 works in both files."""
+MAX_LENGTH = 32
+"""Stata's limit (SPSS allows 64): one name that works in both."""
 
 RESERVED = {
     # Stata
@@ -18,7 +17,7 @@ RESERVED = {
 }
 
 
-def valid_name(name: str) -> str:
+def valid_name(name: str, limit: int = MAX_LENGTH) -> str:
     """`name` made valid on its own: letters, digits and `_`, starting with a letter, <= 32 chars."""
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
     clean = re.sub(r"[^A-Za-z0-9_]", "_", ascii_name)
@@ -26,20 +25,23 @@ def valid_name(name: str) -> str:
         clean = "v" + clean
     if clean.lower() in RESERVED or re.fullmatch(r"str\d+", clean.lower()):
         clean += "_"
-    return clean[:MAX_LENGTH]
+    return clean[:limit]
 
 
-def valid_names(names: list[str]) -> tuple[list[str], dict[str, str]]:
-    """Valid, distinct names (case-insensitively, as SPSS compares them) and the renames made."""
+def valid_names(names: list[str], limits: list[int] | None = None) -> tuple[list[str], dict[str, str]]:
+    """Valid, distinct names (case-insensitively, as SPSS compares them) and the renames made.
+
+    `limits` caps each name's length where a column needs it shorter than MAX_LENGTH.
+    """
     taken: set[str] = set()
     out: list[str] = []
-    for name in names:
-        candidate = valid_name(name)
+    for name, limit in zip(names, limits or [MAX_LENGTH] * len(names)):
+        candidate = valid_name(name, limit)
         number = 1
         while candidate.lower() in taken:
             number += 1
             suffix = f"_{number}"
-            candidate = valid_name(name)[: MAX_LENGTH - len(suffix)] + suffix
+            candidate = valid_name(name, limit)[: limit - len(suffix)] + suffix
         taken.add(candidate.lower())
         out.append(candidate)
     return out, {old: new for old, new in zip(names, out) if old != new}

@@ -16,8 +16,8 @@ from typing import IO
 import pandas as pd
 
 from exports.datasets import Column, Dataset
-from exports.safe_file import atomic_path
-from exports.varnames import valid_names
+from exports.files import atomic_path
+from exports.varnames import MAX_LENGTH, valid_names
 from store import AccordError
 
 TEXT_FORMATS = ("csv", "tsv", "jsonl")
@@ -131,13 +131,22 @@ def _parquet(dataset: Dataset, path: Path) -> WriteReport:
     return report
 
 
-def labelled_frame(dataset: Dataset) -> tuple[pd.DataFrame, dict[str, str], dict[str, dict[float, str]], WriteReport]:
+def labelled_frame(dataset: Dataset) -> tuple[pd.DataFrame, dict[str, str | None], dict[str, dict[float, str]], WriteReport]:
     """All rows as numbers and strings Stata and SPSS accept, with labels and valid names."""
     frames = list(dataset.chunks)
     frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=[c.name for c in dataset.columns])
-    names, renames = valid_names([c.name for c in dataset.columns])
+    # pyreadstat names the value-label set of the n-th labelled column NAME + str(n), and ReadStat
+    # refuses set names past 32 characters: labelled columns leave room for that number.
+    limits, labelled = [], 0
+    for column in dataset.columns:
+        if column.type in ("code", "level"):
+            limits.append(MAX_LENGTH - len(str(labelled)))
+            labelled += 1
+        else:
+            limits.append(MAX_LENGTH)
+    names, renames = valid_names([c.name for c in dataset.columns], limits)
     out = pd.DataFrame(index=frame.index)
-    labels: dict[str, str] = {}
+    labels: dict[str, str | None] = {}
     value_labels: dict[str, dict[float, str]] = {}
     for column, name in zip(dataset.columns, names):
         values = frame[column.name]

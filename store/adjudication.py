@@ -10,9 +10,13 @@ undoable and mergeable.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from store.coding import CONSENSUS
 from store.errors import AccordError
+
+if TYPE_CHECKING:
+    from store.project import Project
 
 
 @dataclass(frozen=True)
@@ -49,12 +53,14 @@ _DECIDED = f"""exists (select 1 from codings a where a.paragraph_id = v.paragrap
 """SQL: the adjudicator has decided the (paragraph, code) of votes row `v`."""
 
 
-def _votes(project: object, adjudicator: str, codes: list[str] | None, minimum: int) -> str:
+def _votes(project: Project, adjudicator: str, codes: list[str] | None, minimum: int,
+           one_paragraph: bool = False) -> str:
     """SQL (common table expressions) of the done coders' votes per (paragraph, code).
 
     `done`: the done (paragraph, coder) pairs; `n`: done coders per paragraph (at least
     `minimum`); `votes`: per (paragraph, code) the rows that carry a value (1 for a code, a
-    level for a variable), how many distinct values, and the value when there is one.
+    level for a variable), how many distinct values, and the value when there is one. With
+    `one_paragraph`, only the paragraph given as the query's first parameter.
     """
     who = adjudicator.replace("'", "''")
     code_filter = ""
@@ -64,7 +70,8 @@ def _votes(project: object, adjudicator: str, codes: list[str] | None, minimum: 
     return f"""
         with done as (
             select paragraph_id, coder_id from paragraph_status
-            where status = 'done' and coder_id != '{who}' and coder_id != '{CONSENSUS}'),
+            where status = 'done' and coder_id != '{who}' and coder_id != '{CONSENSUS}'
+            {"and paragraph_id = ?" if one_paragraph else ""}),
         n as (select paragraph_id, count(*) as n from done group by paragraph_id having count(*) >= {minimum}),
         votes as (
             select k.paragraph_id, k.code_id, count(*) as rows, min(k.value) as value,
@@ -77,14 +84,14 @@ def _votes(project: object, adjudicator: str, codes: list[str] | None, minimum: 
             group by k.paragraph_id, k.code_id)"""
 
 
-def _check_codes(project: object, codes: list[str]) -> None:
-    known = {row[0] for row in project.db.execute("select id from codes where retired = 0")}  # type: ignore[attr-defined]
+def _check_codes(project: Project, codes: list[str]) -> None:
+    known = {row[0] for row in project.db.execute("select id from codes where retired = 0")}
     unknown = [code for code in codes if code not in known]
     if unknown:
         raise AccordError(f"the codebook has no code {unknown[0]!r} (codes: {', '.join(sorted(known))})")
 
 
-def disagreements(project: object, adjudicator: str = CONSENSUS, codes: list[str] | None = None) -> list[Disagreement]:
+def disagreements(project: Project, adjudicator: str = CONSENSUS, codes: list[str] | None = None) -> list[Disagreement]:
     """Every (paragraph, code) on which two or more done coders differ, in corpus and codebook order.
 
     Args:
@@ -92,7 +99,7 @@ def disagreements(project: object, adjudicator: str = CONSENSUS, codes: list[str
         adjudicator: whose decisions mark an item decided (and whose own codings are not a vote).
         codes: only these code ids (default: every code and variable not retired).
     """
-    rows = project.db.execute(  # type: ignore[attr-defined]
+    rows = project.db.execute(
         _votes(project, adjudicator, codes, 2) + f"""
         select v.paragraph_id, p.seq, v.code_id,
                {_DECIDED} as decided
@@ -105,14 +112,14 @@ def disagreements(project: object, adjudicator: str = CONSENSUS, codes: list[str
     return [Disagreement(r[0], r[1], r[2], bool(r[3])) for r in rows]
 
 
-def open_disagreements(project: object, adjudicator: str = CONSENSUS) -> int:
+def open_disagreements(project: Project, adjudicator: str = CONSENSUS) -> int:
     """How many disagreements wait for a decision."""
     return sum(1 for item in disagreements(project, adjudicator) if not item.decided)
 
 
-def positions(project: object, paragraph_id: str, code_id: str, adjudicator: str = CONSENSUS) -> Positions:
+def positions(project: Project, paragraph_id: str, code_id: str, adjudicator: str = CONSENSUS) -> Positions:
     """Each done coder's value and note on one (paragraph, code), and the decision so far."""
-    db = project.db  # type: ignore[attr-defined]
+    db = project.db
     kind = db.execute("select kind from codes where id = ?", [code_id]).fetchone()
     if kind is None:
         raise AccordError(f"the codebook has no code {code_id!r}")
@@ -132,7 +139,7 @@ def positions(project: object, paragraph_id: str, code_id: str, adjudicator: str
     return Positions(values, notes, decision[0] if decision else None, bool(decision and decision[1]))
 
 
-def decide(project: object, paragraph_id: str, code_id: str, value: object,
+def decide(project: Project, paragraph_id: str, code_id: str, value: object,
            reason: str | None = None, adjudicator: str = CONSENSUS) -> None:
     """Store the adjudicated value of one (paragraph, code), with an optional reason.
 
@@ -142,36 +149,47 @@ def decide(project: object, paragraph_id: str, code_id: str, value: object,
     """
     p = project
     _fill_unanimous(p, paragraph_id, adjudicator)
-    p.set_coding(paragraph_id, adjudicator, code_id, value)  # type: ignore[attr-defined]
+    p.set_coding(paragraph_id, adjudicator, code_id, value)
     if reason and reason.strip():
-        note = p.status(paragraph_id, adjudicator).note  # type: ignore[attr-defined]
+        note = p.status(paragraph_id, adjudicator).note
         line = f"{code_id}: {reason.strip()}"
-        p.set_note(paragraph_id, adjudicator, f"{note}\n{line}" if note else line)  # type: ignore[attr-defined]
+        p.set_note(paragraph_id, adjudicator, f"{note}\n{line}" if note else line)
     if not _undecided(p, paragraph_id, adjudicator):
-        if p.status(paragraph_id, adjudicator).status != "done":  # type: ignore[attr-defined]
-            p.set_status(paragraph_id, adjudicator, "done")  # type: ignore[attr-defined]
+        if p.status(paragraph_id, adjudicator).status != "done":
+            p.set_status(paragraph_id, adjudicator, "done")
 
 
-def undo_decision(project: object, adjudicator: str = CONSENSUS) -> tuple[str, str] | None:
+def undo_decision(project: Project, adjudicator: str = CONSENSUS, since: str | None = None) -> tuple[str, str] | None:
     """Take back the adjudicator's last decision (its status, note and value); returns its
-    (paragraph id, code id), or None when there is nothing to undo."""
+    (paragraph id, code id), or None when there is nothing to undo.
+
+    With `since` (a timestamp), only what was written after it: a session's undo never reaches
+    back into decisions or bulk accepts of earlier sessions.
+    """
     while True:
-        target = project.undo(adjudicator)  # type: ignore[attr-defined]
+        latest = project.db.execute(
+            """select at from events e where coder_id = ? and action != 'undo'
+               and not exists (select 1 from events u where u.undoes = e.id)
+               order by at desc, rowid desc limit 1""",
+            [adjudicator],
+        ).fetchone()
+        if latest is None or (since is not None and latest[0] <= since):
+            return None
+        target = project.undo(adjudicator)
         if target is None:
             return None
         if target.action == "code":
             return target.paragraph_id, target.code_id
 
 
-def _undecided(project: object, paragraph_id: str, adjudicator: str) -> bool:
+def _undecided(project: Project, paragraph_id: str, adjudicator: str) -> bool:
     return any(not item.decided and item.paragraph_id == paragraph_id
                for item in _paragraph_disagreements(project, paragraph_id, adjudicator))
 
 
-def _paragraph_disagreements(project: object, paragraph_id: str, adjudicator: str) -> list[Disagreement]:
-    rows = project.db.execute(  # type: ignore[attr-defined]
-        _votes(project, adjudicator, None, 2).replace(
-            "where status = 'done'", "where status = 'done' and paragraph_id = ?", 1) + f"""
+def _paragraph_disagreements(project: Project, paragraph_id: str, adjudicator: str) -> list[Disagreement]:
+    rows = project.db.execute(
+        _votes(project, adjudicator, None, 2, one_paragraph=True) + f"""
         select v.paragraph_id, 0, v.code_id, {_DECIDED}
         from votes v join n using (paragraph_id) where v.kinds > 1 or v.rows < n.n""",
         [paragraph_id, adjudicator],
@@ -179,18 +197,17 @@ def _paragraph_disagreements(project: object, paragraph_id: str, adjudicator: st
     return [Disagreement(r[0], r[1], r[2], bool(r[3])) for r in rows]
 
 
-def _fill_unanimous(project: object, paragraph_id: str, adjudicator: str) -> None:
+def _fill_unanimous(project: Project, paragraph_id: str, adjudicator: str) -> None:
     """Store the paragraph's unanimous values (1 for codes, levels) the adjudicator lacks."""
-    rows = project.db.execute(  # type: ignore[attr-defined]
-        _votes(project, adjudicator, None, 1).replace(
-            "where status = 'done'", "where status = 'done' and paragraph_id = ?", 1) + """
+    rows = project.db.execute(
+        _votes(project, adjudicator, None, 1, one_paragraph=True) + """
         select v.code_id, v.value from votes v join n using (paragraph_id)
         where v.kinds = 1 and v.rows = n.n and not exists (select 1 from codings a
               where a.paragraph_id = v.paragraph_id and a.coder_id = ? and a.code_id = v.code_id)""",
         [paragraph_id, adjudicator],
     ).fetchall()
     for code_id, value in rows:
-        project.set_coding(paragraph_id, adjudicator, code_id, value)  # type: ignore[attr-defined]
+        project.set_coding(paragraph_id, adjudicator, code_id, value)
 
 
 @dataclass(frozen=True)
@@ -203,7 +220,7 @@ class Accepted:
     """Paragraphs now complete (marked done) for the adjudicator."""
 
 
-def accept_unanimous(project: object, adjudicator: str = CONSENSUS, codes: list[str] | None = None) -> Accepted:
+def accept_unanimous(project: Project, adjudicator: str = CONSENSUS, codes: list[str] | None = None) -> Accepted:
     """Store, in bulk, every value on which all done coders of a paragraph agree.
 
     A paragraph done by a single coder counts as unanimous: its values carry over, so that the
@@ -212,8 +229,8 @@ def accept_unanimous(project: object, adjudicator: str = CONSENSUS, codes: list[
     """
     from store.coding import now
 
-    db = project.db  # type: ignore[attr-defined]
-    project.coder(adjudicator)  # type: ignore[attr-defined]
+    db = project.db
+    project.coder(adjudicator)
     stamp = now()
     with db.atomic():
         db.execute("drop table if exists temp.unanimous")

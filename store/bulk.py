@@ -62,3 +62,10 @@ class BulkReadMixin:
                 "select coder_id, count(*) from paragraph_status where status = 'done' group by coder_id"
             ).fetchall()
         )
+
+    def codebook_text(self) -> str | None:
+        """The YAML of the codebook version applied last (exports keep it beside the data)."""
+        row = self.db.execute(
+            "select yaml from codebooks where sha256 = (select value from meta where key = 'codebook_sha256')"
+        ).fetchone()
+        return row[0] if row else None

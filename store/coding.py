@@ -231,6 +231,15 @@ class CodingMixin:
         total = self.db.execute("select coalesce(max(seq), 0) from paragraphs").fetchone()[0]
         return Progress(coder, int(done), int(total))
 
+    def assignment_progress(self) -> dict[str, Progress]:
+        """Every coder with assignments: done out of assigned, in one pass over `assignments`."""
+        rows = self.db.execute(
+            """select a.coder_id, coalesce(sum(s.status = 'done'), 0), count(*) from assignments a
+               left join paragraph_status s on s.paragraph_id = a.paragraph_id and s.coder_id = a.coder_id
+               group by a.coder_id"""
+        ).fetchall()
+        return {coder: Progress(coder, int(done), int(total)) for coder, done, total in rows}
+
     def assigned(self, coder: str) -> int:
         """How many paragraphs a handout assigned to this coder (0: the coder codes freely)."""
         return int(self.db.execute("select count(*) from assignments where coder_id = ?", [coder]).fetchone()[0])
@@ -280,14 +289,18 @@ class CodingMixin:
         return int(row[0]) if row else None
 
     def document_progress(self, coder: str, offset: int = 0, limit: int = 200) -> list[DocumentProgress]:
-        """A page of documents in corpus order with how many paragraphs this coder has done in each."""
+        """A page of documents in corpus order with how many paragraphs this coder has done in each.
+
+        `exists` per paragraph keeps SQLite on the (paragraph, coder) key: a join lets it walk
+        every status of the coder for every document instead (seconds at 100,000 paragraphs).
+        """
         rows = self.db.execute(
             """select d.id, d.title, d.speaker, d.country, d.date, d.position,
                       (select min(seq) from paragraphs p where p.document_id = d.id),
                       (select count(*) from paragraphs p where p.document_id = d.id),
-                      (select count(*) from paragraphs p join paragraph_status s
-                         on s.paragraph_id = p.id and s.coder_id = ? and s.status = 'done'
-                       where p.document_id = d.id)
+                      (select count(*) from paragraphs p where p.document_id = d.id and exists (
+                         select 1 from paragraph_status s
+                         where s.paragraph_id = p.id and s.coder_id = ? and s.status = 'done'))
                from documents d order by d.position limit ? offset ?""",
             [coder, limit, offset],
         )

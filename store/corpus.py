@@ -17,8 +17,6 @@ from store.records import SourceDocument, sha256_text
 
 PREFIX_WORDS = 10
 """A prefix standing for at most this many indexed words is searched as those words."""
-RANKED_CANDIDATES = 20_000
-"""Search ranks at most this many matches, the first in corpus order (see `search`)."""
 
 
 @dataclass
@@ -155,31 +153,44 @@ class CorpusMixin:
         row = self.db.execute("select count(*) from documents where position < ?", [position]).fetchone()
         return int(row[0])
 
-    def search(self, query: str, limit: int = 200) -> list[Hit]:
-        """Paragraphs containing every word of `query` (full-text, diacritics ignored), best first.
+    RANK_LIMIT = 5000
+    """Above this many matches, search returns them in corpus order: ranking every match costs
+    about 1 ms per 600 paragraphs, and a list of thousands is browsed, not read best-first."""
 
-        Only the first RANKED_CANDIDATES matches in corpus order are ranked: ranking costs time
-        for every match, and a word found in most of a 1,000,000-paragraph corpus took ~1 s to
-        rank in full, against ~25 ms now, whatever the corpus size.
+    def search_count(self, query: str) -> int:
+        """How many paragraphs contain every word of `query`."""
+        match = _fts_query(query, self._prefix_words)
+        if not match:
+            return 0
+        return int(self.db.execute(
+            "select count(*) from paragraphs_fts where paragraphs_fts match ?", [match]
+        ).fetchone()[0])
+
+    def search(self, query: str, limit: int = 200, ranked: bool | None = None,
+               marks: tuple[str, str] = ("[", "]")) -> list[Hit]:
+        """Paragraphs containing every word of `query` (full-text, diacritics ignored).
+
+        The snippet puts `marks` around the matched words (a screen that shows UN text, which
+        has brackets of its own, passes characters that never occur in text).
+
+        Best first when `ranked`; in import order (corpus order unless documents were replaced) when not. By default (None) ranked unless more
+        than RANK_LIMIT paragraphs match, so that a common word stays instant on a big corpus.
         """
         match = _fts_query(query, self._prefix_words)
         if not match:
             return []
+        if ranked is None:
+            ranked = self.search_count(query) <= self.RANK_LIMIT
+        # The index's own order (rowid, the import order) streams: `p.seq` would sort every match.
+        order = "rank" if ranked else "paragraphs_fts.rowid"
         rows = self.db.execute(
-            """
-            with top as (
-                select rowid, score from (
-                    select rowid, rank as score from paragraphs_fts where paragraphs_fts match ?1 limit ?3
-                ) order by score limit ?2
-            )
+            f"""
             select p.id, p.seq, p.document_id,
-                   snippet(paragraphs_fts, 0, '[', ']', '…', 12) as snippet
-            from top
-            join paragraphs_fts on paragraphs_fts.rowid = top.rowid
-            join paragraphs p on p.rowid = top.rowid
-            where paragraphs_fts match ?1 order by top.score, p.seq
+                   snippet(paragraphs_fts, 0, ?, ?, '…', 12) as snippet
+            from paragraphs_fts join paragraphs p on p.rowid = paragraphs_fts.rowid
+            where paragraphs_fts match ? order by {order} limit ?
             """,
-            [match, limit, RANKED_CANDIDATES],
+            [marks[0], marks[1], match, limit],
         )
         return [Hit(paragraph_id=r[0], seq=r[1], document_id=r[2], snippet=r[3]) for r in rows]
 

@@ -16,9 +16,16 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from store.coding import CONSENSUS, now
 from store.errors import AccordError
+from store.merge import MERGE_CACHE_KIB
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+    from store.project import Project
 
 STRATA = ("document", "none")
 """How the reliability sample is drawn: share of each document, or share of the whole corpus."""
@@ -67,7 +74,7 @@ def coder_file(project_path: Path, out_dir: Path, coder: str) -> Path:
 
 
 def hand_out(
-    project: object,
+    project: Project,
     coders: list[str],
     out_dir: Path,
     overlap: float | None = None,
@@ -94,8 +101,8 @@ def hand_out(
     overlap, per_unit = _check_design(len(coders), overlap, per_unit)
     if stratify not in STRATA:
         raise AccordError(f"--stratify must be one of {', '.join(STRATA)}, not {stratify!r}")
-    db = project.db  # type: ignore[attr-defined]
-    path = Path(project.path)  # type: ignore[attr-defined]
+    db = project.db
+    path = Path(project.path)
     targets = {coder: coder_file(path, out_dir, coder) for coder in coders}
     for target in targets.values():
         if target.exists():
@@ -106,6 +113,9 @@ def hand_out(
     conn: sqlite3.Connection = db.conn
     conn.create_function("accord_rank", 2, rank, deterministic=True)
     # Statements run as written (no implicit transactions): VACUUM INTO and ATTACH need that.
+    # A larger page cache keeps the million-row plan's B-trees in memory.
+    cache = conn.execute("pragma cache_size").fetchone()[0]
+    conn.execute(f"pragma cache_size = {MERGE_CACHE_KIB}")
     with db.ensure_autocommit_on():
         _plan(conn, coders, overlap, per_unit, seed, stratify)
         try:
@@ -116,6 +126,7 @@ def hand_out(
             _write_files(db, targets, on_file)
         finally:
             conn.execute("drop table if exists temp.handout_plan")
+            conn.execute(f"pragma cache_size = {cache}")
     report.files = targets
     report.assigned = {
         coder: conn.execute("select count(*) from assignments where coder_id = ?", [coder]).fetchone()[0]
@@ -124,9 +135,9 @@ def hand_out(
     return report
 
 
-def _write_files(db: object, targets: dict[str, Path], on_file: Callable[[str], None] | None) -> None:
+def _write_files(db: Database, targets: dict[str, Path], on_file: Callable[[str], None] | None) -> None:
     """Build every coder's copy beside its target, record the plan, then rename them into place."""
-    conn: sqlite3.Connection = db.conn  # type: ignore[attr-defined]
+    conn: sqlite3.Connection = db.conn
     written: list[Path] = []
     try:
         for coder, target in targets.items():
@@ -136,14 +147,14 @@ def _write_files(db: object, targets: dict[str, Path], on_file: Callable[[str], 
             _write_copy(conn, temporary, coder)
             if on_file:
                 on_file(coder)
-        with db.atomic():  # type: ignore[attr-defined]
+        with db.atomic():
             stamp = now()
             conn.executemany(
                 "insert or ignore into coders (id, name, created_at) values (?, ?, ?)",
                 [(coder, coder, stamp) for coder in targets],
             )
             conn.execute("insert or ignore into assignments (paragraph_id, coder_id) "
-                         "select paragraph_id, coder_id from temp.handout_plan")
+                         "select paragraph_id, coder_id from temp.handout_plan order by paragraph_id, coder_id")
         for target in targets.values():
             os.replace(_temporary(target), target)
     except BaseException:
@@ -263,7 +274,8 @@ def _write_copy(conn: sqlite3.Connection, target: Path, coder: str) -> None:
             conn.execute("insert or ignore into handout.coders (id, name, created_at) values (?, ?, ?)",
                          [coder, coder, now()])
             conn.execute("insert or ignore into handout.assignments (paragraph_id, coder_id) "
-                         "select paragraph_id, coder_id from temp.handout_plan where coder_id = ?", [coder])
+                         "select paragraph_id, coder_id from temp.handout_plan where coder_id = ? "
+                         "order by paragraph_id", [coder])
             conn.execute("insert into handout.meta (key, value) values ('handout_coder', ?) "
                          "on conflict (key) do update set value = excluded.value", [coder])
             conn.execute("commit")
@@ -283,9 +295,9 @@ class SampleProgress:
     """Of those, paragraphs that every coder assigned to them has marked done."""
 
 
-def sample_progress(project: object) -> SampleProgress:
+def sample_progress(project: Project) -> SampleProgress:
     """How much of the reliability sample every one of its coders has done."""
-    row = project.db.execute(  # type: ignore[attr-defined]
+    row = project.db.execute(
         """select count(*), coalesce(sum(done = coders), 0) from (
                select a.paragraph_id, count(*) as coders, sum(s.status is 'done') as done
                from assignments a left join paragraph_status s

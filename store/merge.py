@@ -15,8 +15,14 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from store.errors import ProjectError, StorageError
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+    from store.project import Project
 
 MERGE_CACHE_KIB = -262_144
 """Page cache while merging, in KiB (negative: SQLite's convention for a size, not pages)."""
@@ -49,10 +55,18 @@ class FileReport:
     changed: int = 0
     """Values that changed: codings, statuses, flags and notes."""
     conflicts: list[Conflict] = field(default_factory=list)
+    handed_to: str | None = None
+    """The coder the file was handed out to (`accord handout`), None for other files."""
 
     @property
     def rows_added(self) -> int:
         return sum(self.added.values())
+
+    @property
+    def strangers(self) -> list[str]:
+        """Coders with work in a handed-out file who are not its coder: usually a coder who
+        coded under another name (their login name instead of --coder)."""
+        return [coder for coder in self.coders if self.handed_to and coder != self.handed_to]
 
 
 @dataclass
@@ -79,7 +93,7 @@ class MergeReport:
         return [conflict for report in self.files for conflict in report.conflicts]
 
 
-def merge_files(project: object, paths: list[Path], dry_run: bool = False,
+def merge_files(project: Project, paths: list[Path], dry_run: bool = False,
                 on_file: Callable[[Path], None] | None = None) -> MergeReport:
     """Merge coder files into `project` (an open Project).
 
@@ -95,9 +109,9 @@ def merge_files(project: object, paths: list[Path], dry_run: bool = False,
     """
     from store.project import Project
 
-    db = project.db  # type: ignore[attr-defined]
+    db = project.db
     conn: sqlite3.Connection = db.conn
-    own = Path(project.path).resolve()  # type: ignore[attr-defined]
+    own = Path(project.path).resolve()
     unique: list[Path] = []
     for path in paths:
         if Path(path).resolve() == own:
@@ -111,15 +125,15 @@ def merge_files(project: object, paths: list[Path], dry_run: bool = False,
     cache = conn.execute("pragma cache_size").fetchone()[0]
     conn.execute(f"pragma cache_size = {MERGE_CACHE_KIB}")
     try:
-        _merge_all(conn, db, unique, project.project_id, report, dry_run, on_file)  # type: ignore[attr-defined]
+        _merge_all(conn, db, unique, project.project_id, report, dry_run, on_file)
     finally:
         conn.execute(f"pragma cache_size = {cache}")
     return report
 
 
-def _merge_all(conn: sqlite3.Connection, db: object, unique: list[Path], project_id: str,
+def _merge_all(conn: sqlite3.Connection, db: Database, unique: list[Path], project_id: str,
                report: MergeReport, dry_run: bool, on_file: Callable[[Path], None] | None) -> None:
-    with db.ensure_autocommit_on():  # type: ignore[attr-defined]
+    with db.ensure_autocommit_on():
         for path in unique:
             with _attached(conn, [path]) as aliases:
                 _check(conn, aliases[0], path, project_id)
@@ -226,6 +240,8 @@ def _listing(rows: list[tuple[object, ...]]) -> str:
 def _merge_one(conn: sqlite3.Connection, s: str, path: Path) -> FileReport:
     """Merge the attached file `s` into main (inside the caller's transaction)."""
     report = FileReport(path)
+    handed = conn.execute(f"select value from {s}.meta where key = 'handout_coder'").fetchone()
+    report.handed_to = handed[0] if handed else None
     report.coders = [row[0] for row in conn.execute(
         f"""select coder_id from {s}.codings union select coder_id from {s}.paragraph_status
             union select coder_id from {s}.events order by 1""")]

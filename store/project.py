@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -16,6 +18,7 @@ from store.corpus import CorpusMixin
 from store.connection import BUSY_TIMEOUT_MS, RESTORE_ADVICE  # noqa: F401 (BUSY_TIMEOUT_MS re-exported)
 from store.connection import connect as connect_file
 from store.done_codings import DoneCodingsMixin
+from store.import_codings import CodingsImportMixin
 from store.errors import ProjectError, StorageError
 from store.integrity import check_header, quick_check
 from store.schema import SCHEMA_VERSION, migrate
@@ -26,7 +29,7 @@ def connect(path: Path) -> Database:
     return Database(connect_file(path))
 
 
-class Project(CorpusMixin, CodingMixin, CodebookMixin, DoneCodingsMixin, BulkReadMixin):
+class Project(CorpusMixin, CodingMixin, CodebookMixin, DoneCodingsMixin, BulkReadMixin, CodingsImportMixin):
     """An open Accord project file. Every write is committed before the method returns."""
 
     def __init__(self, db: Database, path: Path) -> None:
@@ -105,6 +108,12 @@ class Project(CorpusMixin, CodingMixin, CodebookMixin, DoneCodingsMixin, BulkRea
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Project]:
+        """Group several writes into one commit (one disk flush instead of one per write)."""
+        with self.db.atomic():
+            yield self
 
     def meta(self, key: str) -> str | None:
         """A value of the `meta` table."""

@@ -7,11 +7,13 @@ or reach the network). Conventions shared with the writer (exports/refi.py) live
 
 from __future__ import annotations
 
+import hashlib
 import posixpath
 import re
 import uuid
 import zipfile
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from lxml import etree
@@ -35,9 +37,22 @@ class RefiError(AccordError):
     """A REFI-QDA file that Accord cannot or will not read."""
 
 
+@lru_cache(maxsize=16)
+def _namespace(project_id: str) -> bytes:
+    return uuid.UUID(project_id).bytes
+
+
 def guid(project_id: str, *parts: str) -> str:
-    """A stable GUID for one thing of one project (same project, same thing: same GUID)."""
-    return str(uuid.uuid5(uuid.UUID(project_id), "\x1f".join(parts)))
+    """A stable GUID for one thing of one project (same project, same thing: same GUID).
+
+    uuid.uuid5(UUID(project_id), name) written out by hand: a large export makes hundreds of
+    thousands of these, and building UUID objects took a third of the time.
+    """
+    digest = bytearray(hashlib.sha1(_namespace(project_id) + "\x1f".join(parts).encode("utf-8")).digest()[:16])
+    digest[6] = (digest[6] & 0x0F) | 0x50  # version 5
+    digest[8] = (digest[8] & 0x3F) | 0x80  # RFC 4122 variant
+    h = digest.hex()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 def accord_description(definition: str | None, code_id: str, kind: str, level: str | None = None) -> str:

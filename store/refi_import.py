@@ -8,6 +8,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from store.codebook import parse_codebook
 from store.codebook_model import Code, Codebook, Level
@@ -43,7 +44,7 @@ def source_document(source: RefiSource) -> tuple[SourceDocument, list[tuple[int,
     """A source as a document to import, with each paragraph's character span."""
     spans = paragraph_spans(source.text)
     fields = {name: source.variables.get(name) for name in DOCUMENT_FIELDS}
-    meta = {key: value for key, value in source.variables.items() if key not in DOCUMENT_FIELDS}
+    meta: dict[str, object] = {key: value for key, value in source.variables.items() if key not in DOCUMENT_FIELDS}
     document = SourceDocument(id=source.name, paragraphs=[s[0] for s in spans], source=f"qdpx:{source.guid}",
                               meta=meta, **fields)
     return document, [(s[1], s[2]) for s in spans]
@@ -80,16 +81,16 @@ def code_map(refi: RefiProject, project: Project) -> tuple[dict[str, tuple[str, 
         target: tuple[str, object] | None = None
         parent = refi.codes.get(code.parent) if code.parent else None
         if code.accord_level and code.accord_level[0] in levels:
-            variable, value = code.accord_level
-            if value in {v for v, _ in levels[variable]}:
-                target = (variable, value)
+            owner, value = code.accord_level
+            if value in {v for v, _ in levels[owner]}:
+                target = (owner, value)
         elif code.accord_code and code.accord_code in rows:
             target = (code.accord_code, 1)
         elif code.accord_variable:
             continue  # a variable itself is not applied; its levels are
         else:
             variable = _match(parent, rows, by_label) if parent else None
-            if variable in levels:
+            if variable is not None and variable in levels:
                 target = next(((variable, v) for v, label in levels[variable]
                                if code.name in (v, label) or code.name.casefold() == label.casefold()), None)
             if target is None:
@@ -174,17 +175,17 @@ def codebook_from_qdc(path: Path, current: Codebook | None) -> Codebook:
         code_id = make_id(code)
         old = by_id.get(code_id)
         definition = code.definition or (old.definition if old else "")
-        common = dict(id=code_id, label=code.name, definition=definition, parent_id=parent_id,
+        common: dict[str, Any] = dict(id=code_id, label=code.name, definition=definition, parent_id=parent_id,
                       key=old.key if old else None, include=old.include if old else (),
                       exclude=old.exclude if old else (), examples=old.examples if old else (),
                       keywords=old.keywords if old else ())
         if code.accord_variable:
-            levels = tuple(Level(refi.codes[g].accord_level[1] if refi.codes[g].accord_level else slug(refi.codes[g].name),
-                                 refi.codes[g].name) for g in code.children)
+            levels = tuple(Level(_level_value(refi.codes[g]), refi.codes[g].name) for g in code.children)
             return Code(kind=code.accord_variable[0], levels=levels, **common)
         return Code(children=tuple(build(refi.codes[g], code_id) for g in code.children), **common)
 
-    codes, variables = [], []
+    codes: list[Code] = []
+    variables: list[Code] = []
     for root in refi.roots:
         built = build(root, None)
         (variables if built.kind != "code" else codes).append(built)
@@ -194,6 +195,11 @@ def codebook_from_qdc(path: Path, current: Codebook | None) -> Codebook:
     # Through YAML and back: the project keeps every version as YAML, and the parser checks
     # what the .qdc brought (ids, levels) exactly as it checks a codebook file.
     return parse_codebook(dump_codebook(draft), f"{path} (as codebook YAML)")
+
+
+def _level_value(code: RefiCode) -> str:
+    """The level a sub-code of a variable stands for: Accord's mark, else made from its name."""
+    return code.accord_level[1] if code.accord_level else slug(code.name)
 
 
 def slug(name: str) -> str:

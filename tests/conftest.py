@@ -11,10 +11,9 @@ from store.records import SourceDocument
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = next((d / "shared" for d in REPO.parents if (d / "shared" / "corpus").is_dir()), REPO.parent / "shared")
-"""The team's shared folder (found from a worktree too); absent in a fresh clone."""
-KAZAKHSTAN = REPO / "tests" / "data" / "unsc-kazakhstan"
-"""Five statements by Kazakhstan to the Security Council, as text extracted from the PDF records
-(a copy of shared/corpus/unsc-kazakhstan, so that the tests run in a fresh clone)."""
+"""The team's read-only shared folder: beside the clone in CI, found from a worktree too."""
+KAZAKHSTAN = SHARED / "corpus" / "unsc-kazakhstan"
+"""Five statements by Kazakhstan to the Security Council, as text extracted from the PDF records."""
 
 SMALL_YAML = """\
 codebook: Test codebook

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import ClassVar
 
@@ -39,12 +40,12 @@ class AccordApp(App[None]):
 
     def on_mount(self) -> None:
         self.push_screen(CodingScreen(self.session, self.project_path.name))
-        self.call_after_refresh(self._painted)
 
-    def _painted(self) -> None:
-        import time
-
-        self.first_paint = time.perf_counter()
+    def painted(self) -> None:
+        """The coding screen calls this after its first refresh: startup is over."""
+        if self.first_paint is None:
+            self.first_paint = time.perf_counter()
 
     def on_unmount(self) -> None:
+        self.session.save_place()
         self.project.close()

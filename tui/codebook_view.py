@@ -10,7 +10,7 @@ from store import Code, Codebook
 
 RESERVED_KEYS = frozenset(
     ["1", "2", "3", "4", "5", "6", "7", "8", "9", "enter", "left", "right", "u", "f", "e", "g",
-     "c", "space", "slash", "question_mark", "q", "/", "?", " "]
+     "C", "space", "slash", "question_mark", "q", "/", "?", " "]
 )
 """Keys the coding screen itself uses; a codebook key among them works only from the list."""
 

@@ -33,23 +33,7 @@ class View:
 
 def project_codebook(project: Project) -> Codebook:
     """The project's current codebook with every field (keywords, rules, examples)."""
-    try:
-        return project.codebook()
-    except ModuleNotFoundError:  # TEMPORARY until store/codebook.py lands on main
-        from store import Level
-
-        rows = project.codes(include_retired=False)
-
-        def build(row: object) -> Code:
-            children = tuple(build(r) for r in rows if r.parent_id == row.id)  # type: ignore[attr-defined]
-            levels = tuple(Level(v, l) for v, l in project.levels(row.id))  # type: ignore[attr-defined]
-            return Code(id=row.id, label=row.label, kind=row.kind, key=row.key,  # type: ignore[attr-defined]
-                        definition=row.definition or "", children=children, levels=levels,
-                        parent_id=row.parent_id)  # type: ignore[attr-defined]
-
-        top = [build(r) for r in rows if r.parent_id is None]
-        return Codebook(title="codebook", codes=tuple(c for c in top if c.kind == "code"),
-                        variables=tuple(c for c in top if c.kind != "code"))
+    return project.codebook()
 
 
 class CodingSession:
@@ -63,6 +47,7 @@ class CodingSession:
         self.codebook = project_codebook(project)
         self.codes: dict[str, Code] = self.codebook.by_id()
         self.seq = self._resume_seq()
+        self.place_saved = True
         self._progress: Progress | None = None
         self._document = lru_cache(maxsize=64)(self._load_document)
 
@@ -79,13 +64,25 @@ class CodingSession:
         return self.project.next_not_done(self.coder) or 1
 
     def go(self, seq: int) -> bool:
-        """Move to paragraph `seq` (remembered for resume); False past either end."""
+        """Move to paragraph `seq`; False past either end.
+
+        The place is written by `save_place` (a flushed commit per arrow key would cost more
+        than the rest of the key); marking done writes it at once, in the same commit.
+        """
+        if seq == self.seq:
+            return self.project.paragraph_at(seq) is not None
         paragraph = self.project.paragraph_at(seq)
         if paragraph is None:
             return False
         self.seq = seq
-        self.project.set_last_paragraph(self.coder, paragraph.id)
+        self.place_saved = False
         return True
+
+    def save_place(self) -> None:
+        """Remember where the coder is, so that reopening resumes there."""
+        if not self.place_saved:
+            self.project.set_last_paragraph(self.coder, self.paragraph.id)
+            self.place_saved = True
 
     def move(self, step: int) -> bool:
         """Previous (-1) or next (+1) paragraph without marking anything."""
@@ -113,13 +110,17 @@ class CodingSession:
         False when every paragraph is done (the coder stays where they are).
         """
         paragraph = self.paragraph
-        if self.project.status(paragraph.id, self.coder).status != "done":
-            self.project.set_status(paragraph.id, self.coder, "done")
-            self._progress = None
         following = self.project.next_not_done(self.coder, after_seq=paragraph.seq)
-        if following is None:
-            return False
-        return self.go(following)
+        if following == paragraph.seq:  # this was the last one not done
+            following = None
+        with self.project.transaction():
+            if self.project.status(paragraph.id, self.coder).status != "done":
+                self.project.set_status(paragraph.id, self.coder, "done")
+                self._progress = None
+            if following is not None:
+                self.go(following)
+            self.save_place()
+        return following is not None
 
     def toggle_flag(self) -> bool:
         """Flag the paragraph for discussion, or take the flag off; the new state."""

@@ -201,3 +201,17 @@ def test_text_values_give_the_same_nominal_coefficients(data: np.ndarray) -> Non
     text = words[data.astype(int)]
     for function in (percent_agreement, fleiss_kappa, gwet_ac1, brennan_prediger, krippendorff_alpha):
         assert function(text) == function(data)
+
+
+@pytest.mark.parametrize("dataset", ["raw_4raters", "raw_5observers", "raw_ben_gerry", "raw_g1g2", "raw_gender"])
+def test_irrcac_bundled_datasets(dataset: str) -> None:
+    from irrCAC import datasets
+
+    frame = getattr(datasets, dataset)()
+    data = frame.to_numpy(dtype=object).T  # rows coders, columns units
+    reference = CAC(frame.copy(), digits=15)
+    assert gwet_ac1(data).value == pytest.approx(reference.gwet()["est"]["coefficient_value"], abs=TOL)
+    assert fleiss_kappa(data).value == pytest.approx(reference.fleiss()["est"]["coefficient_value"], abs=TOL)
+    assert brennan_prediger(data).value == pytest.approx(reference.bp()["est"]["coefficient_value"], abs=TOL)
+    assert krippendorff_alpha(data).value == pytest.approx(reference.krippendorff()["est"]["coefficient_value"], abs=TOL)
+    assert percent_agreement(data).value == pytest.approx(CAC(frame.copy(), digits=15).gwet()["est"]["pa"], abs=TOL)

@@ -145,12 +145,20 @@ def test_metadata_columns_keep_types_and_avoid_clashes(project: Project) -> None
     assert rows.loc["doc3:1", "tags"] == '["a"]'
 
 
+def test_no_choice_means_the_only_coder_or_the_consensus(project: Project) -> None:
+    from exports.datasets import resolve_whose
+
+    project.set_status("doc1:1", "alice", "done")
+    assert resolve_whose(project, DatasetSpec()) == DatasetSpec(whose="coder", coder="alice")
+    code_two_coders(project)
+    assert resolve_whose(project, DatasetSpec()).whose == "consensus"
+    pd.testing.assert_frame_equal(frame(project), frame(project, whose="consensus"))
+
+
 def test_refusals_name_the_choice(project: Project) -> None:
     with pytest.raises(AccordError, match="nobody has coded"):
         build_dataset(project, DatasetSpec(whose="all"))
     code_two_coders(project)
-    with pytest.raises(AccordError, match="choose whose codings.*alice, bob"):
-        build_dataset(project, DatasetSpec(whose="coder"))
     with pytest.raises(AccordError, match="no coder named 'zoe'"):
         build_dataset(project, DatasetSpec(whose="coder", coder="zoe"))
     with pytest.raises(AccordError, match="do not combine"):

@@ -231,3 +231,27 @@ def test_large_corpus_streams_through_chunks(tmp_path: Path, monkeypatch: pytest
     for pid in ("doc1:4", "doc2:1", "doc2:5", "doc3:1"):
         assert fresh.codings(pid, "ana") == {"border_control": 1}
     assert fresh.progress("ana").done == 4
+
+
+def test_guids_are_uuid5_of_the_project() -> None:
+    import uuid
+
+    from store.refi import guid
+
+    project_id = str(uuid.uuid4())
+    assert guid(project_id, "code", "wmd") == str(uuid.uuid5(uuid.UUID(project_id), "code\x1fwmd"))
+    assert guid(project_id, "user", "Ünï") == str(uuid.uuid5(uuid.UUID(project_id), "user\x1fÜnï"))
+
+
+def test_documents_whose_text_differs_keep_their_codings_out(project: Project, tmp_path: Path) -> None:
+    from store.records import SourceDocument
+
+    code_two_coders(project)
+    write_qdpx(project, tmp_path / "p.qdpx")
+    other = Project.create(tmp_path / "other.db", small_codebook())
+    other.import_documents([SourceDocument("doc1", ["A different first paragraph.", "And a second."])])
+    report = import_qdpx(other, tmp_path / "p.qdpx")
+    assert report.documents.changed == ["doc1"] and report.skipped_documents == ["doc1"]
+    assert other.codings("doc1:1", "alice") == {}  # not mapped onto text it was not made for
+    assert other.codings("doc2:1", "alice") == {"wmd": 1, "nuclear": 1}
+    other.close()

@@ -118,6 +118,7 @@ def test_long_code_ids_are_renamed_for_stata(tmp_path: Path) -> None:
     project.set_status("doc1:1", "alice", "done")
     report = write_dataset(dataset(project), "dta", tmp_path / "out.dta")
     assert report.renames == {long_a: long_a[:31], long_b: long_b[:29] + "_2", "in": "in_"}
+    # (31 and 29+2: room for the label-set number pyreadstat appends; "in" is reserved in Stata)
     frame, meta = pyreadstat.read_dta(str(tmp_path / "out.dta"))
     assert frame[long_b[:29] + "_2"].tolist() == [1]
     assert meta.column_names_to_labels[long_b[:29] + "_2"] == "Two"
@@ -147,11 +148,30 @@ def test_existing_file_needs_force_and_failure_leaves_it(project: Project, tmp_p
     with pytest.raises(RuntimeError):
         write_dataset(failing, "csv", target, force=True, raw=True)
     assert target.read_text() == "precious"
-    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".part")] == []
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no temporary left
     write_dataset(dataset(project, coder="alice"), "csv", target, force=True)
     assert target.read_text().startswith("paragraph_id,")
+    assert target.stat().st_mode & 0o044  # readable by co-authors, not mkstemp's 0600
 
 
 def test_binary_format_needs_a_file(project: Project) -> None:
     with pytest.raises(AccordError, match="binary format"):
         write_dataset(dataset(code_two_coders(project), coder="alice"), "dta", None, stream=io.StringIO())
+
+
+@pytest.mark.parametrize("fmt", ["dta", "sav"])
+def test_many_labelled_columns_with_long_names_still_write(tmp_path: Path, fmt: str) -> None:
+    from store import Code
+    from tests.conftest import documents
+
+    longest = "c" * 32
+    codes = tuple(Code(f"code_{i}", f"Code {i}") for i in range(11)) + (Code(longest, "Longest"),)
+    project = Project.create(tmp_path / "p.db", Codebook(title="t", codes=codes, source="x"))
+    project.import_documents(documents(1))
+    project.set_coding("doc1:1", "alice", longest, 1)
+    project.set_status("doc1:1", "alice", "done")
+    report = write_dataset(dataset(project), fmt, tmp_path / f"out.{fmt}")
+    assert report.renames == {longest: "c" * 30}  # the 12th label set is named NAME + "11"
+    frame, meta = (pyreadstat.read_dta if fmt == "dta" else pyreadstat.read_sav)(str(tmp_path / f"out.{fmt}"))
+    assert frame["c" * 30].tolist() == [1] and meta.variable_value_labels["c" * 30] == {0: "absent", 1: "present"}
+    project.close()

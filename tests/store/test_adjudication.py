@@ -83,3 +83,16 @@ def test_decisions_complete_the_paragraph_and_undo_takes_them_back(coded: Projec
     assert open_disagreements(coded) == 1
     with pytest.raises(AccordError, match="no level 'maybe'"):
         decide(coded, "doc1:1", "stance", "maybe")
+
+
+def test_undo_of_a_session_stops_at_its_start(coded: Project) -> None:
+    from store.coding import now
+
+    accept_unanimous(coded)
+    started = now()
+    assert undo_decision(coded, since=started) is None
+    assert coded.status("doc1:2", CONSENSUS).status == "done"  # the bulk accept stands
+    decide(coded, "doc1:1", "wmd", 1)
+    assert undo_decision(coded, since=started) == ("doc1:1", "wmd")
+    assert undo_decision(coded, since=started) is None
+    assert coded.codings("doc1:1", CONSENSUS) == {"border_control": 1}

@@ -129,6 +129,9 @@ def test_assigned_paragraphs_come_first_when_coding(lead: Project, tmp_path: Pat
         for seq in mine:
             copy.set_status(copy.paragraph_at(seq).id, "alice", "done")
         assert copy.progress("alice", assigned=True) == Progress("alice", len(mine), len(mine))
+        assert copy.assignment_progress() == {"alice": Progress("alice", len(mine), len(mine))}
         # All assigned work done: the rest of the corpus is offered.
         first_free = min(set(range(1, 101)) - set(mine))
         assert copy.next_not_done("alice") == first_free
+    assert lead.assignment_progress() == {
+        coder: Progress(coder, 0, lead.assigned(coder)) for coder in ("alice", "bob")}

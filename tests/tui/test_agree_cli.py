@@ -151,3 +151,32 @@ def test_project_without_double_coding_explains(tmp_path: Path) -> None:
     result = run(path)
     assert result.exit_code == 0
     assert "No paragraph has been done by two coders yet" in result.stderr
+
+
+def test_import_codings_then_agree(tmp_path: Path) -> None:
+    path = tmp_path / "legacy.db"
+    with Project.create(path, small_codebook()) as project:
+        project.import_documents(documents(3))
+    csv_file = tmp_path / "spreadsheet.csv"
+    csv_file.write_text("paragraph_id,coder,border_control,wmd\n"
+                        "doc1:1,ann,1,0\ndoc1:2,ann,0,1\ndoc1:3,ann,1,1\n"
+                        "doc1:1,bob,1,0\ndoc1:2,bob,0,1\ndoc1:3,bob,0,1\n")
+    result = CliRunner().invoke(main, ["--project", str(path), "import-codings", str(csv_file)])
+    assert result.exit_code == 0, result.output
+    assert "6 paragraphs done by ann, bob" in result.stderr
+    report = json.loads(run(path, "--format", "json", "--bootstrap", "0").stdout)
+    codes = {c["code"]: c for c in report["codes"]}
+    assert report["units"] == 3
+    assert codes["wmd"]["krippendorff_alpha"]["value"] == 1.0
+    assert [s["paragraph_id"] for s in codes["border_control"]["splits"]] == ["doc1:3"]
+
+
+def test_import_codings_refuses_a_bad_file_whole(tmp_path: Path, project_path: Path) -> None:
+    before = json.loads(run(project_path, "--format", "json", "--bootstrap", "0").stdout)
+    bad = tmp_path / "bad.csv"
+    bad.write_text("paragraph_id,coder,code\ndoc1:1,cem,wmd\nnowhere:1,cem,wmd\n")
+    result = CliRunner().invoke(main, ["--project", str(project_path), "import-codings", str(bad)])
+    assert result.exit_code == 1
+    assert "bad.csv:3: no paragraph 'nowhere:1'" in result.output and "nothing was imported" in result.output
+    after = json.loads(run(project_path, "--format", "json", "--bootstrap", "0").stdout)
+    assert after["coders"] == before["coders"] == ["ann", "bob"]

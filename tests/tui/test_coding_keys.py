@@ -188,14 +188,14 @@ async def test_help_shows_the_instructions_and_keys(project_path: Path) -> None:
 
 
 @pilot_test
-async def test_c_hides_and_shows_the_neighbouring_paragraphs(project_path: Path) -> None:
+async def test_shift_c_hides_and_shows_the_neighbouring_paragraphs(project_path: Path) -> None:
     async with coding(project_path) as pilot:
         await pilot.press("right")
         previous = pilot.app.screen.query_one("#previous", Static)
         assert previous.display and "Paragraph 1 of doc1" in str(previous.render())
-        await pilot.press("c")
+        await pilot.press("C")
         assert not previous.display
-        await pilot.press("c")
+        await pilot.press("C")
         assert previous.display
 
 

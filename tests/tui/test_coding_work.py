@@ -7,7 +7,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-from textual.widgets import Static
+from textual.widgets import OptionList, Static
 
 from store import Code, Codebook, Project
 from store.records import SourceDocument
@@ -132,6 +132,11 @@ async def test_brackets_in_the_text_are_shown_as_written(tmp_path: Path) -> None
         project.import_documents([SourceDocument(id="S-1", paragraphs=[text], source="s.txt")])
     async with coding(path, size=(160, 30)) as pilot:
         assert text in drawn(pilot)
+        await pilot.press("slash", *"urges")
+        await settle(pilot)
+        hit = pilot.app.screen.query_one("#hits", OptionList).get_option_at_index(0).prompt
+        assert "[and urges]" in hit.plain  # the text's own brackets, not a match marker
+        assert [hit.plain[span.start:span.end] for span in hit.spans if "reverse" in str(span.style)] == ["urges"]
 
 
 def test_keywords_are_highlighted_as_whole_word_starts() -> None:

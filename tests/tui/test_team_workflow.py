@@ -4,6 +4,7 @@ init, import, handout, code blind on each copy, merge, status, adjudicate."""
 from __future__ import annotations
 
 import asyncio
+import csv
 import itertools
 import shutil
 import sqlite3
@@ -86,6 +87,8 @@ def test_two_laptops_handout_code_merge_adjudicate(lead: Path, tmp_path: Path) -
     status = accord(lead, "status")
     assert f"Reliability sample: {shared} of {shared}" in status and f"Open disagreements: {disputed}" in status
 
+    agreement = accord(lead, "agree", "--format", "json", "--codes", "wmd,stance")
+    assert "wmd" in agreement and "stance" in agreement
     output = accord(lead, "adjudicate", "--accept-unanimous")
     assert "Accepted" in output
 
@@ -104,6 +107,11 @@ def test_two_laptops_handout_code_merge_adjudicate(lead: Path, tmp_path: Path) -
         # Every paragraph has a complete consensus: the dataset covers the corpus.
         assert project.progress(CONSENSUS).done == paragraphs
         assert all(project.codings(p.id, CONSENSUS).get("arms_trade") == 1 for p in project.paragraphs())
+    dataset = tmp_path / "consensus.csv"
+    accord(lead, "export", "--consensus", "-o", str(dataset))
+    rows = list(csv.DictReader(dataset.open(encoding="utf-8-sig")))
+    assert len(rows) == paragraphs
+    assert {row["arms_trade"] for row in rows} == {"1"}
 
 
 def test_three_coders_merged_in_every_order_give_the_same_project(lead: Path, tmp_path: Path) -> None:
@@ -111,7 +119,7 @@ def test_three_coders_merged_in_every_order_give_the_same_project(lead: Path, tm
     files = [tmp_path / "out" / f"accord-{c}.db" for c in ("ann", "ben", "cat")]
     for style, (path, coder) in enumerate(zip(files, ("ann", "ben", "cat"))):
         code_on_laptop(path, coder, style)
-    dumps = []
+    dumps, exports = [], []
     for n, order in enumerate(itertools.permutations(files)):
         copy = tmp_path / f"order{n}.db"
         sqlite3.connect(lead).execute("vacuum into ?", [str(copy)]).connection.close()
@@ -121,4 +129,9 @@ def test_three_coders_merged_in_every_order_give_the_same_project(lead: Path, tm
         dumps.append([conn.execute(f"select * from {table} order by 1, 2, 3").fetchall()
                       for table in ("codings", "paragraph_status", "events")])
         conn.close()
+        target = tmp_path / f"order{n}.csv"
+        accord(copy, "export", "--all", "--format", "csv", "-o", str(target))
+        exports.append(target.read_bytes())
     assert all(dump == dumps[0] for dump in dumps)
+    assert all(export == exports[0] for export in exports)
+    assert all(name in exports[0] for name in (b"ann", b"ben", b"cat"))

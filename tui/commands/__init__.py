@@ -7,7 +7,7 @@ import click
 
 def register(group: click.Group) -> None:
     """Add every command to the top-level group (imports stay light: no Textual here)."""
-    from tui.commands.agreement import agree
+    from tui.commands.agreement import agree, import_codings
     from tui.commands.codebook import codebook
     from tui.commands.codebook_export import codebook_export
     from tui.commands.coding import code
@@ -19,5 +19,6 @@ def register(group: click.Group) -> None:
     from tui.commands.teams import adjudicate, handout, merge
 
     codebook.add_command(codebook_export)
-    for command in (init, import_, status, code, codebook, demo, doctor, agree, export, handout, merge, adjudicate):
+    for command in (init, import_, status, code, codebook, demo, doctor, agree, import_codings, export, handout,
+                    merge, adjudicate):
         group.add_command(command)

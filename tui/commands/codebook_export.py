@@ -30,7 +30,7 @@ def codebook_export(ctx: Context, fmt: str, output: Path | None, force: bool) ->
     """
     from exports.codebook_doc import Usage, codebook_html, codebook_markdown
     from exports.refi import qdc_bytes
-    from exports.safe_file import atomic_path, check_target
+    from exports.files import check_target, write_atomically
     from store import AccordError
 
     if output is not None:
@@ -47,6 +47,5 @@ def codebook_export(ctx: Context, fmt: str, output: Path | None, force: bool) ->
     if output is None:
         click.echo(data.decode("utf-8"), nl=False)
         return
-    with atomic_path(output, force) as temporary:
-        temporary.write_bytes(data)
-    err.print(f"Wrote {output}.", markup=False)
+    write_atomically(output, data, force=force)
+    err.print(f"Wrote {output}.", markup=False, soft_wrap=True)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from store import Project
 from store.corpus import ImportReport
 from store.errors import Problem
 from store.readers import SUPPORTED, find_files, read_files, unique_ids
@@ -54,6 +55,10 @@ def import_(ctx: Context, paths: tuple[Path, ...], text_column: str | None, id_c
                    rows with an empty text are skipped; a JSON list of strings
                    is a list of paragraphs
     .docx          the document's non-empty paragraphs; a leading heading is the title
+    .qdpx          a REFI-QDA project (NVivo, ATLAS.ti, MAXQDA, QualCoder, Accord):
+                   each text source is a document split at blank lines; each
+                   coded selection codes the paragraphs it covers, for the user
+                   who made it; codes match the codebook by id or label
 
     A document's id is the file name without extension (for files found in a
     folder, the path inside that folder), or the table's id column: the same
@@ -65,7 +70,13 @@ def import_(ctx: Context, paths: tuple[Path, ...], text_column: str | None, id_c
     cannot be read are listed as "path: reason" and the rest is imported;
     the exit code is then 1.
     """
+    archives = [path for path in paths if path.suffix.lower() == ".qdpx"]
+    paths = tuple(path for path in paths if path.suffix.lower() != ".qdpx")
     with open_project(ctx) as project:
+        for archive in archives:
+            _import_qdpx(project, archive)
+        if not paths:
+            return
         files, problems = find_files(paths)
         documents: list[SourceDocument] = []
         with progress_bar("Reading", total=len(files), minimum=PROGRESS_FROM) as bar:
@@ -92,6 +103,23 @@ def _changed_line(old_source: str, new_source: str, document_id: str) -> str:
     if old_source and old_source != new_source:
         return f"{new_source}: its text differs from document {document_id}, imported from {old_source}"
     return f"{new_source}: changed since it was imported as document {document_id}"
+
+
+def _import_qdpx(project: Project, archive: Path) -> None:
+    """A REFI-QDA project: documents, then codings of the paragraphs the selections cover."""
+    from store.refi_import import import_qdpx
+
+    report = import_qdpx(project, archive)
+    documents = report.documents
+    _say(f"{archive}: {_n(len(documents.added), 'document')} added, {len(documents.unchanged):,} unchanged; "
+         f"{_n(report.codings, 'coding')} on {_n(report.paragraphs_coded, 'paragraph')} by "
+         f"{', '.join(report.coders) or 'nobody'}.")
+    if report.skipped_documents:
+        _say(f"Codings not imported for documents whose text differs from the project's: "
+             f"{_ids(report.skipped_documents)}", "yellow")
+    if report.unknown_codes:
+        _say(f"Codes not in the codebook, their codings left out: {_ids(report.unknown_codes)} "
+             f"(add them with `accord codebook update FILE.qdc`, then import again)", "yellow")
 
 
 def _say(message: str, style: str | None = None) -> None:

@@ -42,7 +42,8 @@ def export(ctx: Context, fmt: str, output: Path | None, coder: str | None, whose
     \b
     One row per paragraph of the corpus by default, with document metadata, one 0/1 column per
     code (retired codes too), one column per variable, the note and the flag. A paragraph the
-    chosen coder has not marked done is missing (empty, NA, .), never 0.
+    chosen coder has not marked done is missing (empty, NA, .), never 0. Without a choice of
+    whose codings: the only coder's, or with several coders the consensus.
 
     \b
     Examples:
@@ -52,7 +53,7 @@ def export(ctx: Context, fmt: str, output: Path | None, coder: str | None, whose
       accord export --consensus --unit document --format csv > documents.csv
       accord export --format qdpx -o project.qdpx
     """
-    from exports.safe_file import check_target
+    from exports.files import check_target
     from store import AccordError
 
     if coder and whose:
@@ -64,18 +65,24 @@ def export(ctx: Context, fmt: str, output: Path | None, coder: str | None, whose
             raise AccordError("qdpx is a binary format: give a file with -o FILE")
         _export_qdpx(ctx, output, force)
         return
-    from exports.datasets import DatasetSpec, build_dataset
+    from exports.datasets import DatasetSpec, build_dataset, resolve_whose
     from exports.writers import write_dataset
 
     spec = DatasetSpec(whose=whose or "coder", coder=coder, long=long_layout, unit=unit, text=not no_text)
     with open_project(ctx) as project, progress_bar("Exporting", project.paragraph_count()) as bar:
-        dataset = build_dataset(project, spec, on_progress=lambda n: advance(bar, n))
+        chosen = resolve_whose(project, spec)
+        if chosen != spec:
+            err.print("Exporting " + (f"the codings of {chosen.coder}, the only coder" if chosen.whose == "coder" else
+                      "the consensus (adjudicated values, else values all coders agree on); "
+                      "--coder NAME, --majority or --all choose otherwise") + ".", markup=False, soft_wrap=True)
+        dataset = build_dataset(project, chosen, on_progress=lambda n: advance(bar, n))
         report = write_dataset(dataset, fmt, output, force=force, raw=raw,
                                stream=None if output else sys.stdout)
     for old, new in report.renames.items():
-        err.print(f"Column {old!r} is named {new!r} in the {fmt} file (Stata/SPSS name rules).", markup=False)
+        err.print(f"Column {old!r} is named {new!r} in the {fmt} file (Stata/SPSS name rules).",
+                  markup=False, soft_wrap=True)
     if output is not None:
-        err.print(f"Wrote {report.rows:,} rows to {output}.", markup=False)
+        err.print(f"Wrote {report.rows:,} rows to {output}.", markup=False, soft_wrap=True)
     else:
         sys.stdout.flush()
 
@@ -85,4 +92,4 @@ def _export_qdpx(ctx: Context, output: Path, force: bool) -> None:
 
     with open_project(ctx) as project, progress_bar("Exporting", project.paragraph_count()) as bar:
         summary = write_qdpx(project, output, force=force, on_progress=lambda n: advance(bar, n))
-    err.print(f"Wrote {output}: {summary}.", markup=False)
+    err.print(f"Wrote {output}: {summary}.", markup=False, soft_wrap=True)

@@ -76,9 +76,12 @@ def status_data(project: Project) -> dict[str, object]:
     """What `accord status` reports, as plain data (the --json shape)."""
     from store.adjudication import open_disagreements
     from store.handout import sample_progress
+    from store.models import Progress
 
     codes = project.codes(include_retired=False)
     sample = sample_progress(project)
+    assigned = project.assignment_progress()
+    none = Progress("", 0, 0)
     return {
         "project": str(project.path),
         "project_id": project.project_id,
@@ -89,9 +92,8 @@ def status_data(project: Project) -> dict[str, object]:
         "variables": sum(1 for c in codes if c.kind != "code"),
         "coders": [
             {"coder": p.coder, "done": p.done, "total": p.total,
-             "assigned": a.total, "assigned_done": a.done}
-            for p, a in ((project.progress(coder), project.progress(coder, assigned=True))
-                         for coder in project.coders())
+             "assigned": assigned.get(p.coder, none).total, "assigned_done": assigned.get(p.coder, none).done}
+            for p in (project.progress(coder) for coder in project.coders())
         ],
         "reliability_sample": {"paragraphs": sample.paragraphs, "done_by_all": sample.done_by_all},
         "open_disagreements": open_disagreements(project),

@@ -106,6 +106,10 @@ def merge(ctx: Context, files: tuple[Path, ...], dry_run: bool) -> None:
         out.print(listing)
         if len(conflicts) > 20:
             err.print(f"… and {len(conflicts) - 20:,} more conflicts.")
+    for item in report.files:
+        if item.strangers:
+            err.print(f"[yellow]Note:[/] {item.path.name} was handed out to {item.handed_to} but holds work of "
+                      f"{', '.join(item.strangers)}: was it coded under another name (--coder)?")
     verb = "would add" if dry_run else "added"
     err.print(f"Coders seen: {', '.join(report.coders) or 'none'}; {verb} {report.rows_added:,} rows, "
               f"{report.changed:,} values changed, {len(conflicts):,} conflicts.")

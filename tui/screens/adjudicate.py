@@ -20,6 +20,7 @@ from textual.widgets import Footer, Header, Input, Label, Static
 
 from store import CONSENSUS, AccordError, Project
 from store.adjudication import Disagreement, decide, disagreements, positions, undo_decision
+from store.coding import now
 
 
 def coder_labels(coders: list[str], blind: bool) -> dict[str, str]:
@@ -94,6 +95,7 @@ class AdjudicateScreen(Screen[None]):
         self.decided: set[tuple[str, str]] = set()
         self.index = 0
         self.reason: str | None = None
+        self.started = ""
         self.project: Project | None = None
         self.labels: dict[str, str] = {}
         self.code_rows: dict[str, object] = {}
@@ -110,6 +112,7 @@ class AdjudicateScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.project = Project.open(self.project_path)
+        self.started = now()  # undo reaches back to here, not into earlier sessions
         self.code_rows = {row.id: row for row in self.project.codes()}
         self.labels = coder_labels([c for c in self.project.coders() if c not in (CONSENSUS, self.coder)], self.blind)
         self.load()
@@ -237,9 +240,9 @@ class AdjudicateScreen(Screen[None]):
     def action_undo(self) -> None:
         if self.project is None:
             return
-        undone = undo_decision(self.project, self.coder)
+        undone = undo_decision(self.project, self.coder, since=self.started)
         if undone is None:
-            self.notify("Nothing to undo.")
+            self.notify("Nothing to undo in this session.")
             return
         for n, item in enumerate(self.items):
             if (item.paragraph_id, item.code_id) == undone:

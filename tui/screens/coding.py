@@ -14,6 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, OptionList, Static
 
 from tui.codebook_view import CodebookView
@@ -27,7 +28,11 @@ from tui.widgets.codebook_list import CodebookList
 from tui.widgets.header import CodingHeader
 from tui.widgets.paragraph import ParagraphView
 
-CONTEXT_KEY = "c"
+PLACE_DELAY = 1.0
+"""Seconds without moving before the coder's place is written for resume."""
+
+CONTEXT_KEY = "C"
+"""Shift+c: the shipped codebook gives lower-case c to `chemical`."""
 
 
 class CodingScreen(Screen[None]):
@@ -59,6 +64,7 @@ class CodingScreen(Screen[None]):
         self.codebook = CodebookView(session.codebook)
         self.context_shown = True
         self.current: View | None = None
+        self._place_timer: Timer | None = None
 
     # -- layout ------------------------------------------------------------------------------
 
@@ -76,12 +82,15 @@ class CodingScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one(CodebookList).focus()
         self.refresh_view()
+        self.call_after_refresh(self.app.painted)  # type: ignore[attr-defined]
         for code in self.codebook.clashes:
             self.notify(f"Code {code.label!r} has key {code.key!r}, which Accord uses; pick it from the list",
                         severity="warning")
 
     def refresh_view(self) -> None:
         """Redraw from the project file: the one place the screen learns what is stored."""
+        if not self.session.place_saved:
+            self._save_place_soon()
         view = self.session.view(context=self.context_shown)
         self.current = view
         self.query_one(CodingHeader).show(view.progress)
@@ -95,6 +104,13 @@ class CodingScreen(Screen[None]):
         note = self.query_one("#note", Static)
         note.display = bool(view.status.note)
         note.update(Text.assemble(("Note: ", "bold"), view.status.note or ""))
+
+    def _save_place_soon(self) -> None:
+        """Write the coder's place once they stop moving for a moment (and on quit)."""
+        if self._place_timer is None:
+            self._place_timer = self.set_timer(PLACE_DELAY, self.session.save_place)
+        else:
+            self._place_timer.reset()
 
     @staticmethod
     def _docline(view: View) -> Text:

@@ -5,12 +5,11 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.table import Table
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Label, Static
+from textual.widgets import Label, Markdown, Static
 
 from tui.codebook_view import CodebookView
 
@@ -46,8 +45,9 @@ class HelpScreen(ModalScreen[None]):
         codebook = self.view.codebook
         with VerticalScroll(classes="dialog wide", id="help"):
             yield Label(f"{codebook.title} {codebook.version}".strip(), classes="dialog-title")
-            yield Static(Text(codebook.instructions.strip() or "This codebook has no instructions."),
-                         id="instructions", markup=False)
+            # Markdown re-flows the codebook's hard-wrapped lines and numbered lists to the width.
+            yield Markdown(codebook.instructions.strip() or "This codebook has no instructions.",
+                           id="instructions")
             yield Label("Keys", classes="dialog-title")
             yield Static(keys_table(self.bindings, self.view), id="keys")
             yield Label("escape close", classes="dialog-hint")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import ClassVar
 
@@ -22,10 +23,25 @@ LIMIT = 200
 """Best hits shown; a narrower query finds the rest."""
 
 
+MARKS = ("\x02", "\x03")
+"""Around matched words in snippets: control characters, since UN text has [brackets] of its own."""
+
+
 def hit_prompt(hit: Hit) -> Text:
-    """`document ¶ position  …snippet…` as plain text (the snippet may hold UN [brackets])."""
+    """`document ¶ position  …snippet…` with the matched words in bold (never parsed as markup)."""
     document, _, position = hit.paragraph_id.rpartition(":")
-    return Text.assemble((f"{document} ¶{position}  ", "bold"), " ".join(hit.snippet.split()))
+    line = Text(f"{document} ¶{position}  ", style="bold")
+    for i, part in enumerate(re.split("[\x02\x03]", " ".join(hit.snippet.split()))):
+        line.append(part, style="bold reverse" if i % 2 else "")
+    return line
+
+
+def as_you_type(query: str) -> str:
+    """Treat the word being typed as a prefix (`stockp` finds `stockpile`) once it has 3 letters."""
+    words = query.split()
+    if words and not query.endswith((" ", '"', "*")) and len(words[-1]) >= 3 and query.count('"') % 2 == 0:
+        return query + "*"
+    return query
 
 
 class SearchScreen(ModalScreen[int | None]):
@@ -55,25 +71,30 @@ class SearchScreen(ModalScreen[int | None]):
 
     @on(Input.Changed)
     def changed(self, event: Input.Changed) -> None:
-        self.run_search(event.value)
+        self.run_search(as_you_type(event.value))
 
     @work(thread=True, exclusive=True, group="search")
     def run_search(self, query: str) -> None:
         """Search on a connection of this thread (SQLite connections stay in their thread)."""
         with Project.open(self.project_path) as project:
-            hits = project.search(query, limit=LIMIT) if query.strip() else []
+            total = project.search_count(query) if query.strip() else 0
+            hits = project.search(query, limit=LIMIT, ranked=total <= project.RANK_LIMIT,
+                                  marks=MARKS) if total else []
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self.show_hits, query, hits)
+            self.app.call_from_thread(self.show_hits, query, hits, total)
 
-    def show_hits(self, query: str, hits: list[Hit]) -> None:
+    def show_hits(self, query: str, hits: list[Hit], total: int) -> None:
         """Replace the result list (called on the UI thread)."""
         self.hits = hits
         results = self.query_one("#hits", OptionList)
         results.set_options(Option(hit_prompt(hit), id=str(hit.seq)) for hit in hits)
         if hits:
             results.highlighted = 0
-        more = " (the best; narrow the search for others)" if len(hits) == LIMIT else ""
-        label = f"{len(hits)} paragraphs{more}" if query.strip() else ""
+        if total > len(hits):
+            order = "the best" if total <= Project.RANK_LIMIT else "the first"
+            label = f"{total:,} paragraphs, {order} {len(hits)} shown: add words to narrow"
+        else:
+            label = f"{total:,} paragraphs" if query.strip() else ""
         self.query_one("#search-count", Label).update(label)
 
     @on(Input.Submitted)

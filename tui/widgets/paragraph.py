@@ -32,14 +32,37 @@ class ParagraphView(VerticalScroll):
 
     def show(self, current: str, previous: str | None, following: str | None,
              pattern: re.Pattern[str] | None) -> None:
-        """Show a paragraph; neighbours are hidden when None (off, or another document)."""
-        for widget_id, text in (("#previous", previous), ("#next", following)):
+        """Show a paragraph; neighbours are hidden when None (off, or another document).
+
+        Only the end of the previous paragraph and the start of the next are shown, so that
+        the paragraph being coded always starts near the top without scrolling (a scroll after
+        layout would cost a second frame on every key).
+        """
+        room = CONTEXT_LINES * max(20, self.scrollable_content_region.width)
+        for widget_id, text in (("#previous", previous and tail(previous, room)),
+                                ("#next", following and head(following, room))):
             widget = self.query_one(widget_id, Static)
             widget.display = text is not None
             widget.update(Text(text or ""))
         self.query_one("#current", Static).update(highlighted(current, pattern))
-        self.call_after_refresh(self._scroll_to_current)
+        self.scroll_to(y=0, animate=False, immediate=True)
 
-    def _scroll_to_current(self) -> None:
-        current = self.query_one("#current", Static)
-        self.scroll_to(y=max(0, current.virtual_region.y - 1), animate=False)
+
+CONTEXT_LINES = 3
+"""About how many lines of each neighbouring paragraph to show."""
+
+
+def tail(text: str, length: int) -> str:
+    """The last `length` characters or so, from a word boundary, with an ellipsis."""
+    if len(text) <= length:
+        return text
+    cut = text[-length:]
+    return "…" + cut[cut.find(" ") + 1:] if " " in cut else "…" + cut
+
+
+def head(text: str, length: int) -> str:
+    """The first `length` characters or so, to a word boundary, with an ellipsis."""
+    if len(text) <= length:
+        return text
+    cut = text[:length]
+    return (cut[: cut.rfind(" ")] if " " in cut else cut) + "…"

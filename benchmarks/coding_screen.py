@@ -1,0 +1,183 @@
+"""How fast the coding screen is at 1,000 and at 100,000 paragraphs, measured side by side.
+
+    python -m benchmarks.coding_screen [--sizes 1000 100000] [--dir DIR] [--repeat N]
+
+Startup is timed in a fresh Python process (imports included) from the first line of the
+script to the coding screen's first refresh, headless at 120x40. Each key is timed in-process
+from the key event reaching the app to the first frame drawn after the change was committed to
+the project file and the screen redrawn from it (Pilot is only used to set up: its own waits
+would dominate). Medians; sizes alternate so that machine load hits both alike.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from benchmarks.synthetic import add_codings, make_project
+from store import Project
+from textual import events
+
+from tui.app import AccordApp
+from tui.screens.documents import DocumentsScreen
+from tui.widgets.paged_list import PagedList
+from tui.codebook_view import CodebookView, Row
+
+CODER = "alice"
+SIZE = (120, 40)
+
+STARTUP = """
+import time; start = time.perf_counter()
+import asyncio, sys
+from pathlib import Path
+from textual import events
+
+from tui.app import AccordApp
+from tui.screens.documents import DocumentsScreen
+from tui.widgets.paged_list import PagedList
+
+async def main():
+    app = AccordApp(Path(sys.argv[1]), "alice")
+    async with app.run_test(size=(120, 40)) as pilot:
+        while app.first_paint is None:
+            await pilot.pause(0.001)
+        print(app.first_paint - start)
+
+asyncio.run(main())
+"""
+
+
+def project_for(directory: Path, paragraphs: int) -> Path:
+    """A synthetic project (documents of 50 paragraphs) where two coders did half the corpus."""
+    path = directory / f"coding-{paragraphs}.db"
+    if not path.exists():
+        with make_project(path, paragraphs, max(1, paragraphs // 50)) as project:
+            add_codings(project, [CODER, "bob"], done_share=0.5)
+    with Project.open(path) as project:  # start every run on the same paragraph
+        project.set_last_paragraph(CODER, project.paragraph_at(paragraphs // 2).id)  # type: ignore[union-attr]
+    return path
+
+
+def startup(path: Path) -> float:
+    result = subprocess.run([sys.executable, "-c", STARTUP, str(path)], capture_output=True, text=True,
+                            check=True, cwd=Path(__file__).resolve().parent.parent)
+    return float(result.stdout.strip().splitlines()[-1])
+
+
+class Probe:
+    """Knows when the app last put a frame on the (headless) terminal, and how often the
+    coding screen or the search results were redrawn from the project file."""
+
+    def __init__(self, app: AccordApp) -> None:
+        self.app = app
+        self.last_frame = 0.0
+        self.redraws = 0
+        display = app._display
+
+        def timed_display(screen: object, renderable: object) -> None:
+            display(screen, renderable)  # type: ignore[arg-type]
+            if renderable is not None:
+                self.last_frame = time.perf_counter()
+
+        app._display = timed_display  # type: ignore[method-assign]
+
+    def count(self, obj: object, method: str) -> None:
+        original = getattr(obj, method)
+
+        def counted(*args: object) -> object:
+            result = original(*args)
+            self.redraws += 1
+            return result
+
+        setattr(obj, method, counted)
+
+    async def key(self, key: str, character: str | None, done: Callable[[], bool]) -> float:
+        """Seconds from the key reaching the app to the first frame drawn after `done()` holds."""
+        start = time.perf_counter()
+        self.app._driver.send_message(events.Key(key, character))  # type: ignore[union-attr]
+        while not done():
+            await asyncio.sleep(0.0005)
+        changed = time.perf_counter()
+        while self.last_frame < changed:
+            await asyncio.sleep(0.0005)
+        return self.last_frame - start
+
+
+async def key_timings(path: Path, repeat: int) -> dict[str, list[float]]:
+    """Seconds per key: toggle, enter (done + next not done), right, search, document list."""
+    timings: dict[str, list[float]] = {}
+    app = AccordApp(path, CODER)
+    code_key = next(row.key for row in _rows(app) if row.key)
+    probe = Probe(app)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        probe.count(screen, "refresh_view")
+
+        async def timed(name: str, key: str, character: str | None, done: Callable[[], bool]) -> None:
+            timings.setdefault(name, []).append(await probe.key(key, character, done))
+            await pilot.pause()
+
+        def redrawn() -> Callable[[], bool]:
+            before = probe.redraws
+            return lambda: probe.redraws > before
+
+        for _ in range(repeat):
+            await timed("toggle a code", code_key, code_key, redrawn())
+            await timed("enter (done, next not done)", "enter", "\r", redrawn())
+            await timed("right (next paragraph)", "right", None, redrawn())
+            await pilot.press("slash", *"stockpil")
+            await app.workers.wait_for_complete()
+            search = app.screen
+            probe.count(search, "show_hits")
+            await timed("search (last letter to results)", "e", "e", redrawn())
+            await pilot.press("escape")
+            await timed("g (document list shown)", "g", "g",
+                        lambda: isinstance(app.screen, DocumentsScreen) and bool(app.screen.query(PagedList)))
+            await pilot.press("escape")
+            await pilot.pause()
+    return timings
+
+
+def _rows(app: AccordApp) -> list[Row]:
+    """Codebook rows of plain codes (the benchmark toggles the first one with a key)."""
+    return [row for row in CodebookView(app.session.codebook).rows if row.code.kind == "code"]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 100_000])
+    parser.add_argument("--dir", type=Path, default=Path(tempfile.gettempdir()) / "accord-bench")
+    parser.add_argument("--repeat", type=int, default=15)
+    args = parser.parse_args()
+    args.dir.mkdir(parents=True, exist_ok=True)
+    paths = {size: project_for(args.dir, size) for size in args.sizes}
+
+    results: dict[int, dict[str, list[float]]] = {size: {} for size in args.sizes}
+    for _ in range(max(3, args.repeat // 3)):
+        for size, path in paths.items():
+            results[size].setdefault("startup to first paint", []).append(startup(path))
+    for _ in range(3):
+        for size, path in paths.items():
+            for name, values in asyncio.run(key_timings(path, max(1, args.repeat // 3))).items():
+                results[size].setdefault(name, []).extend(values)
+
+    small, large = args.sizes[0], args.sizes[-1]
+    print(f"| measure (median) | {small:,} ¶ | {large:,} ¶ | ratio |")
+    print("|---|---:|---:|---:|")
+    for name in results[small]:
+        a, b = statistics.median(results[small][name]), statistics.median(results[large][name])
+        unit, scale = ("s", 1) if name.startswith("startup") else ("ms", 1000)
+        print(f"| {name} | {a * scale:.{2 if unit == 's' else 1}f} {unit} | {b * scale:.{2 if unit == 's' else 1}f} {unit} "
+              f"| {b / a:.2f} |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,268 @@
+"""Codings made elsewhere (a spreadsheet, another tool) brought into a project from CSV.
+
+Two layouts, told apart by the header:
+
+- long: `paragraph_id, coder, code, value` — one row per applied code or set variable; `value`
+  is optional (a code's row means applied; 0 means not applied). A row with an empty `code`
+  records a paragraph done with nothing applied.
+- wide: `paragraph_id, coder` and one column per code or variable id — 1/0 (or yes/no, x,
+  empty) for codes, the level for variables (empty: not set).
+
+Every (paragraph, coder) in the file becomes done by that coder, and the file is the whole
+truth for it: codes not applied there are absent, variables not given are cleared. The file
+is checked completely first; any problem (unknown paragraph, code, level, coder missing...)
+is listed with its line and nothing is imported. The import is one transaction, with every
+change in the audit log like a coder's own.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from store.decode import NotText, decode
+from store.errors import AccordError, Problem
+
+TRUE = {"1", "true", "yes", "y", "x"}
+FALSE = {"0", "false", "no", "n", ""}
+SHOWN_PROBLEMS = 20
+
+
+class CodingsFileError(AccordError):
+    """A codings file has problems; all of them are listed (the first few in the message)."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        shown = "\n".join(f"  {p}" for p in problems[:SHOWN_PROBLEMS])
+        more = f"\n  … and {len(problems) - SHOWN_PROBLEMS} more" if len(problems) > SHOWN_PROBLEMS else ""
+        super().__init__(f"{len(problems)} problem(s) in the codings file; nothing was imported:\n{shown}{more}")
+
+
+@dataclass
+class CodingsImport:
+    """What an import of codings did."""
+
+    layout: str
+    """`long` or `wide`."""
+    paragraphs: int = 0
+    """(paragraph, coder) pairs marked done."""
+    coders: list[str] = field(default_factory=list)
+    changes: int = 0
+    """Codings written (applied, removed, set or cleared)."""
+
+
+@dataclass(frozen=True)
+class _CodeInfo:
+    kind: str
+    retired: bool
+    levels: dict[str, str]
+    """level value or label -> value."""
+
+
+class CodingsImportMixin:
+    """`import_codings`: all of a file, or nothing."""
+
+    db: Database
+
+    def import_codings(self, path: Path) -> CodingsImport:
+        """Read and check `path`, then write its codings in one transaction.
+
+        Raises:
+            CodingsFileError: the file's problems, each with its line; the project is unchanged.
+            AccordError: the file cannot be read at all.
+        """
+        path = Path(path)
+        name = str(path)
+        try:
+            text = decode(path.read_bytes())
+        except OSError as error:
+            raise AccordError(f"cannot read {name}: {error.strerror}") from error
+        except NotText as error:
+            raise AccordError(f"{name}: {error}") from error
+        delimiter = "\t" if path.suffix.lower() in (".tsv", ".tab") else ","
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        if not rows:
+            raise CodingsFileError([Problem(name, 1, None, "the file is empty; expected a header row")])
+        codes = self._code_infos()
+        header = [cell.strip() for cell in rows[0]]
+        lowered = [cell.lower() for cell in header]
+        problems: list[Problem] = []
+        if {"paragraph_id", "coder", "code"} <= set(lowered):
+            layout = "long"
+            table = self._read_long(name, lowered, rows[1:], codes, problems)
+        elif {"paragraph_id", "coder"} <= set(lowered):
+            layout = "wide"
+            table = self._read_wide(name, header, lowered, rows[1:], codes, problems)
+        else:
+            raise CodingsFileError([Problem(
+                name, 1, None,
+                "the header needs paragraph_id, coder, code[, value] (long) or paragraph_id, coder and "
+                f"one column per code (wide); found: {', '.join(header) or 'nothing'}",
+            )])
+        self._check_paragraphs(name, table, problems)
+        if problems:
+            raise CodingsFileError(sorted(problems, key=lambda p: (p.line or 0, p.column or 0)))
+        return self._write(layout, table, codes)
+
+    # -- reading and checking -----------------------------------------------------------------
+
+    def _code_infos(self) -> dict[str, _CodeInfo]:
+        levels: dict[str, dict[str, str]] = {}
+        for code_id, value, label in self.db.execute("select code_id, value, label from code_levels"):
+            levels.setdefault(code_id, {}).update({label: value, value: value})
+        return {
+            code_id: _CodeInfo(kind, bool(retired), levels.get(code_id, {}))
+            for code_id, kind, retired in self.db.execute("select id, kind, retired from codes")
+        }
+
+    @staticmethod
+    def _value(name: str, line: int, column: int | None, code_id: str, raw: str, info: _CodeInfo,
+               problems: list[Problem], empty_means: object) -> object:
+        """A cell's value for `code_id`: 1/0 for a code, a level's value (or None) for a variable."""
+        cell = raw.strip()
+        if info.kind == "code":
+            if cell == "":
+                return empty_means
+            if cell.lower() in TRUE:
+                return 1
+            if cell.lower() in FALSE:
+                return 0
+            problems.append(Problem(name, line, column, f"{code_id} is a code: its value is 1 or 0, not {cell!r}"))
+            return None
+        if cell == "":
+            return None
+        if cell not in info.levels:
+            allowed = ", ".join(sorted(set(info.levels.values())))
+            problems.append(Problem(name, line, column, f"{code_id} has no level {cell!r} (levels: {allowed})"))
+            return None
+        return info.levels[cell]
+
+    def _read_long(self, name: str, lowered: list[str], rows: list[list[str]], codes: dict[str, _CodeInfo],
+                   problems: list[Problem]) -> dict[tuple[str, str], dict[str, tuple[object, int]]]:
+        at = {column: lowered.index(column) for column in ("paragraph_id", "coder", "code")}
+        value_at = lowered.index("value") if "value" in lowered else None
+        table: dict[tuple[str, str], dict[str, tuple[object, int]]] = {}
+        for line, row in enumerate(rows, start=2):
+            if not any(cell.strip() for cell in row):
+                continue
+            cells = row + [""] * (len(lowered) - len(row))
+            paragraph, coder, code_id = (cells[at[c]].strip() for c in ("paragraph_id", "coder", "code"))
+            if not self._pair_ok(name, line, paragraph, coder, problems):
+                continue
+            values = table.setdefault((paragraph, coder), {})
+            if not code_id:
+                continue  # done with nothing applied
+            info = codes.get(code_id)
+            if info is None or info.retired:
+                problems.append(Problem(name, line, at["code"] + 1, _unknown_code(code_id, info)))
+                continue
+            raw = cells[value_at] if value_at is not None else ""
+            value = self._value(name, line, (value_at or 0) + 1, code_id, raw, info, problems, empty_means=1)
+            if info.kind != "code" and value is None and not raw.strip():
+                problems.append(Problem(name, line, (value_at or 0) + 1, f"{code_id} is a variable: give its level"))
+                continue
+            if code_id in values and values[code_id][0] != value:
+                problems.append(Problem(name, line, None, f"{code_id} for {paragraph} by {coder} is already "
+                                                          f"{values[code_id][0]!r} on line {values[code_id][1]}"))
+                continue
+            values[code_id] = (value, line)
+        return table
+
+    def _read_wide(self, name: str, header: list[str], lowered: list[str], rows: list[list[str]],
+                   codes: dict[str, _CodeInfo], problems: list[Problem]) -> dict[tuple[str, str], dict[str, tuple[object, int]]]:
+        paragraph_at, coder_at = lowered.index("paragraph_id"), lowered.index("coder")
+        columns = [(i, code_id) for i, code_id in enumerate(header) if i not in (paragraph_at, coder_at)]
+        for i, code_id in columns:
+            info = codes.get(code_id)
+            if info is None or info.retired:
+                problems.append(Problem(name, 1, i + 1, _unknown_code(code_id, info)))
+        columns = [(i, code_id) for i, code_id in columns if code_id in codes and not codes[code_id].retired]
+        table: dict[tuple[str, str], dict[str, tuple[object, int]]] = {}
+        first_line: dict[tuple[str, str], int] = {}
+        for line, row in enumerate(rows, start=2):
+            if not any(cell.strip() for cell in row):
+                continue
+            cells = row + [""] * (len(header) - len(row))
+            paragraph, coder = cells[paragraph_at].strip(), cells[coder_at].strip()
+            if not self._pair_ok(name, line, paragraph, coder, problems):
+                continue
+            if (paragraph, coder) in first_line:
+                problems.append(Problem(name, line, None, f"{paragraph} by {coder} is already on line "
+                                                          f"{first_line[paragraph, coder]}"))
+                continue
+            first_line[paragraph, coder] = line
+            values = table.setdefault((paragraph, coder), {})
+            for i, code_id in columns:
+                value = self._value(name, line, i + 1, code_id, cells[i], codes[code_id], problems, empty_means=0)
+                values[code_id] = (value, line)
+        return table
+
+    @staticmethod
+    def _pair_ok(name: str, line: int, paragraph: str, coder: str, problems: list[Problem]) -> bool:
+        if not paragraph:
+            problems.append(Problem(name, line, None, "no paragraph_id"))
+        if not coder:
+            problems.append(Problem(name, line, None, "no coder"))
+        return bool(paragraph and coder)
+
+    def _check_paragraphs(self, name: str, table: dict[tuple[str, str], dict[str, tuple[object, int]]],
+                          problems: list[Problem]) -> None:
+        wanted = sorted({paragraph for paragraph, _ in table})
+        known = {
+            row[0]
+            for row in self.db.execute(
+                "select p.id from paragraphs p join json_each(?) j on j.value = p.id", [json.dumps(wanted)]
+            )
+        }
+        reported: set[str] = set()
+        for (paragraph, _), values in table.items():
+            if paragraph not in known and paragraph not in reported:
+                reported.add(paragraph)
+                line = min((line for _, line in values.values()), default=None)
+                problems.append(Problem(name, line, None, f"no paragraph {paragraph!r} in this project"))
+
+    # -- writing -------------------------------------------------------------------------------
+
+    def _write(self, layout: str, table: dict[tuple[str, str], dict[str, tuple[object, int]]],
+               codes: dict[str, _CodeInfo]) -> CodingsImport:
+        result = CodingsImport(layout, paragraphs=len(table), coders=sorted({coder for _, coder in table}))
+        with self.db.atomic():
+            for coder in result.coders:
+                self.coder(coder)  # type: ignore[attr-defined]
+            for (paragraph, coder), given in table.items():
+                current = dict(self.db.execute(
+                    "select code_id, value from codings where paragraph_id = ? and coder_id = ?", [paragraph, coder]
+                ).fetchall())
+                wanted = {code_id: value for code_id, (value, _) in given.items()}
+                for code_id, value in current.items():
+                    if code_id not in wanted and value is not None:
+                        wanted[code_id] = 0 if codes.get(code_id, _CodeInfo("code", False, {})).kind == "code" else None
+                for code_id, value in wanted.items():
+                    if codes[code_id].kind == "code" and value == 0 and current.get(code_id) in (None, 0):
+                        continue  # absent already: no row needed
+                    if current.get(code_id) != value:
+                        self._change(paragraph, coder, code_id, value, current.get(code_id))
+                        result.changes += 1
+                status = self.db.execute(
+                    "select status from paragraph_status where paragraph_id = ? and coder_id = ?", [paragraph, coder]
+                ).fetchone()
+                if status is None or status[0] != "done":
+                    previous = status[0] if status else None
+                    event = self._log(coder, paragraph, None, "status", "done", previous)  # type: ignore[attr-defined]
+                    self._write_status_field(paragraph, coder, "status", "done", event.at)  # type: ignore[attr-defined]
+        return result
+
+    def _change(self, paragraph: str, coder: str, code_id: str, value: object, previous: object) -> None:
+        event = self._log(coder, paragraph, code_id, "code", value, previous)  # type: ignore[attr-defined]
+        self._write_coding(paragraph, coder, code_id, value, event.at)  # type: ignore[attr-defined]
+
+
+def _unknown_code(code_id: str, info: _CodeInfo | None) -> str:
+    if info is not None:
+        return f"code {code_id!r} is retired and can no longer be applied"
+    return f"the codebook has no code or variable {code_id!r}"

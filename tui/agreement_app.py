@@ -1,0 +1,24 @@
+"""A standalone app around the agreement screen: `accord agree --tui` runs it, tests drive it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.app import App
+
+from tui.screens.agreement import AgreementScreen
+
+
+class AgreementApp(App[None]):
+    """Agreement per code, and the paragraphs on which coders split."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "Accord · agreement"
+
+    def __init__(self, project_path: Path, replicates: int = 1000, seed: int = 0, **filters: list[str] | None) -> None:
+        super().__init__()
+        self.screen_args = (Path(project_path), replicates, seed)
+        self.filters = filters
+
+    def on_mount(self) -> None:
+        self.push_screen(AgreementScreen(*self.screen_args, **self.filters))
