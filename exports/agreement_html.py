@@ -14,7 +14,7 @@ import numpy as np
 from matplotlib import rc_context
 from matplotlib.figure import Figure
 
-from exports.agreement_report import REFERENCES, fmt, interval_text, methods_paragraph
+from exports.agreement_report import REFERENCES, fmt, interval_text, methods_paragraph, pair_kappa_table
 from exports.reliability import RELIABLE, SHOWN_SPLITS, TENTATIVE, ReliabilityReport
 
 VERDICT_COLOURS = {"reliable": "#1a7f37", "tentative": "#9a6700", "unreliable": "#cf222e", "undefined": "#6e7781"}
@@ -127,6 +127,11 @@ def to_html(report: ReliabilityReport) -> str:
             f"<td>{fmt(p.mean_kappa)}</td></tr>"
             for p in report.pairs
         ]
+        parts.append("</tbody></table>")
+        header, rows = pair_kappa_table(report)
+        parts.append("<h3>Cohen's κ per code and pair</h3><table><thead><tr>"
+                     + "".join(f"<th>{e(h)}</th>" for h in header) + "</tr></thead><tbody>")
+        parts += ["<tr>" + "".join(f"<td>{e(cell)}</td>" for cell in row) + "</tr>" for row in rows]
         parts.append("</tbody></table>")
         if heatmap := kappa_heatmap(report):
             parts.append(f"<figure>{heatmap}</figure>")

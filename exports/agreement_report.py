@@ -7,13 +7,13 @@ The JSON shape is a promise to scripts (`format` is bumped on any incompatible c
      "bootstrap": {"replicates", "seed", "confidence"},
      "codes": [{"code", "label", "kind", "level", "units", "coders", "prevalence",
                 "percent_agreement", "fleiss_kappa", "gwet_ac1": {"value", "reason"},
-                "krippendorff_alpha": {"value", "reason", "low", "high"},
+                "krippendorff_alpha": {"value", "reason", "low", "high", "interval_reason"},
                 "verdict": "reliable" | "tentative" | "unreliable" | "undefined",
                 "pairs": [{"coders": [a, b], "units", "percent_agreement", "cohen_kappa": {"value", "reason"}}],
                 "splits": [{"paragraph_id", "values": {coder: value}}]}],
      "pairs": [{"coders": [a, b], "units", "percent_agreement", "mean_kappa"}]}
 
-A `value` of null always comes with a `reason`.
+A `value` of null always comes with a `reason`; null `low`/`high` with an `interval_reason`.
 """
 
 from __future__ import annotations
@@ -47,9 +47,11 @@ def coefficient(c: Coefficient) -> dict[str, object]:
 
 
 def code_dict(code: CodeReliability) -> dict[str, object]:
-    alpha = coefficient(code.alpha) | {"low": code.alpha_interval.low, "high": code.alpha_interval.high}
-    if code.alpha.value is not None and code.alpha_interval.low is None:
-        alpha["interval_reason"] = code.alpha_interval.reason
+    alpha = coefficient(code.alpha) | {
+        "low": code.alpha_interval.low,
+        "high": code.alpha_interval.high,
+        "interval_reason": code.alpha_interval.reason,
+    }
     return {
         "code": code.code,
         "label": code.label,
@@ -149,6 +151,13 @@ def methods_paragraph(report: ReliabilityReport) -> str:
     )
 
 
+def pair_kappa_table(report: ReliabilityReport) -> tuple[list[str], list[list[str]]]:
+    """Header and rows of the code x coder-pair table of Cohen's kappa."""
+    header = ["Code", *(f"{p.first} – {p.second}" for p in report.pairs)]
+    rows = [[c.code, *(fmt(p.cohen_kappa.value) for p in c.pairs)] for c in report.codes]
+    return header, rows
+
+
 def to_markdown(report: ReliabilityReport) -> str:
     lines = [
         "# Inter-coder agreement",
@@ -176,6 +185,10 @@ def to_markdown(report: ReliabilityReport) -> str:
             f"| {p.first} – {p.second} | {p.units:,} | {fmt(p.percent_agreement)} | {fmt(p.mean_kappa)} |"
             for p in report.pairs
         ]
+        header, rows = pair_kappa_table(report)
+        lines += ["", "### Cohen's κ per code and pair", "", f"| {' | '.join(header)} |",
+                  "|---|" + "---:|" * (len(header) - 1)]
+        lines += [f"| {' | '.join(row)} |" for row in rows]
     lines += ["", "## Paragraphs on which coders split", ""]
     for c in report.codes:
         if not len(c.splits):

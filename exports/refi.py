@@ -10,17 +10,20 @@ project id, so exporting twice gives the same GUIDs.
 
 from __future__ import annotations
 
+import json
 import tempfile
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from decimal import Decimal
 from pathlib import Path
 
 from lxml import etree
 
 from exports.files import atomic_path
 from store import Project
+from store.models import Document
 from store.refi import (
     CODEBOOK_NS,
     PARAGRAPH_SEPARATOR,
@@ -146,7 +149,8 @@ def write_qdpx(project: Project, path: Path, force: bool = False,
     coders = project.coders()
     users = {coder: guid(pid, "user", coder) for coder in coders}
     stamp = datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
-    documents = {d.id: d for d in project.documents()}
+    documents = {d.id: _document_values(d) for d in project.documents()}
+    kinds = _variable_kinds(documents.values())
     counts = {"documents": 0, "selections": 0, "codings": 0, "notes": 0}
     notes: list[tuple[str, str, str, str]] = []  # (guid, coder, paragraph id, text)
     with atomic_path(path, force) as temporary, zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED) as archive, \
@@ -166,14 +170,15 @@ def write_qdpx(project: Project, path: Path, force: bool = False,
                     codes.append(_code_element(node, PROJECT_NS))
                 xf.write(codebook)
                 variables = _element("Variables")
-                for name in DOCUMENT_VARIABLES:
+                for name, kind in kinds.items():
                     etree.SubElement(variables, f"{{{PROJECT_NS}}}Variable", guid=guid(pid, "variable", name),
-                                     name=name, typeOfVariable="Text")
+                                     name=name, typeOfVariable=kind)
                 xf.write(variables)
                 if documents:
                     with xf.element(f"{{{PROJECT_NS}}}Sources"):
                         for document in _documents(project, on_progress):
-                            source = _source(document, documents[document.id], pid, users, code_guids, notes, counts, stamp)
+                            source = _source(document, documents[document.id], kinds, pid, users, code_guids, notes,
+                                             counts, stamp)
                             text = PARAGRAPH_SEPARATOR.join(row[4] for row in document.paragraphs)
                             archive.writestr(f"sources/{source.get('guid')}.txt", text.encode("utf-8"))
                             xf.write(source)
@@ -194,8 +199,45 @@ def write_qdpx(project: Project, path: Path, force: bool = False,
             f"{counts['codings']} codings, {counts['notes']} notes, {len(users)} coders")
 
 
-def _source(document: _Document, meta: object, pid: str, users: dict[str, str], code_guids: dict[tuple[str, str | None], str],
-            notes: list[tuple[str, str, str, str]], counts: dict[str, int], stamp: str) -> etree._Element:
+def _document_values(document: Document) -> dict[str, object]:
+    """A document's fields and imported metadata: what becomes its REFI variable values."""
+    values: dict[str, object] = {name: getattr(document, name) for name in DOCUMENT_VARIABLES}
+    for key, value in (json.loads(document.meta) if document.meta else {}).items():
+        values.setdefault(key, value if isinstance(value, (str, int, float, bool)) or value is None
+                          else json.dumps(value, ensure_ascii=False))
+    return values
+
+
+def _variable_kinds(documents: Iterable[dict[str, object]]) -> dict[str, str]:
+    """REFI variable type of each name: Boolean, Integer or Float when every value is one, else Text."""
+    seen: dict[str, set[str]] = {name: set() for name in DOCUMENT_VARIABLES}
+    for values in documents:
+        for name, value in values.items():
+            if value is not None:
+                seen.setdefault(name, set()).add(_kind(value))
+    return {name: next(iter(kinds)) if len(kinds) == 1 else
+            "Float" if kinds == {"Integer", "Float"} else "Text" for name, kinds in seen.items()}
+
+
+def _kind(value: object) -> str:
+    if isinstance(value, bool):
+        return "Boolean"
+    if isinstance(value, int):
+        return "Integer"
+    return "Float" if isinstance(value, float) else "Text"
+
+
+def _value_text(value: object, kind: str) -> str:
+    if kind == "Boolean":
+        return "true" if value else "false"
+    if kind == "Float":
+        return format(Decimal(repr(float(value))), "f")  # type: ignore[arg-type]  # xsd:decimal has no exponent
+    return str(value)
+
+
+def _source(document: _Document, values: dict[str, object], kinds: dict[str, str], pid: str, users: dict[str, str],
+            code_guids: dict[tuple[str, str | None], str], notes: list[tuple[str, str, str, str]],
+            counts: dict[str, int], stamp: str) -> etree._Element:
     source_guid = guid(pid, "source", document.id)
     source = _element("TextSource", guid=source_guid, name=document.id, plainTextPath=f"internal://{source_guid}.txt")
     spans = {}
@@ -231,12 +273,12 @@ def _source(document: _Document, meta: object, pid: str, users: dict[str, str], 
             notes.append((note_guid, coder, paragraph, item["note"]))
         counts["selections"] += 1
         counts["codings"] += len(item["codes"])
-    for name in DOCUMENT_VARIABLES:
-        value = getattr(meta, name)
-        if value:
+    for name, kind in kinds.items():
+        value = values.get(name)
+        if value is not None and value != "":
             variable = etree.SubElement(source, f"{{{PROJECT_NS}}}VariableValue")
             etree.SubElement(variable, f"{{{PROJECT_NS}}}VariableRef", targetGUID=guid(pid, "variable", name))
-            etree.SubElement(variable, f"{{{PROJECT_NS}}}TextValue").text = str(value)
+            etree.SubElement(variable, f"{{{PROJECT_NS}}}{kind}Value").text = _value_text(value, kind)
     return source
 
 

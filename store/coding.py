@@ -69,8 +69,11 @@ class CodingMixin:
 
     def codings(self, paragraph_id: str, coder: str) -> dict[str, object]:
         """This coder's values on one paragraph: code id -> 1/0 or level (cleared values left out)."""
+        # `+coder_id` keeps SQLite on the primary key (paragraph first): without statistics it
+        # would pick the covering (coder, code, ...) index and read all of the coder's codings,
+        # 40 ms per paragraph at 100,000 paragraphs instead of 0.1 ms.
         rows = self.db.execute(
-            "select code_id, value from codings where paragraph_id = ? and coder_id = ? and value is not null",
+            "select code_id, value from codings where paragraph_id = ? and +coder_id = ? and value is not null",
             [paragraph_id, coder],
         )
         return dict(rows.fetchall())

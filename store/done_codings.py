@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import numpy as np
-import pandas as pd
 from sqlite_utils import Database
+
+if TYPE_CHECKING:  # NumPy and pandas load when agreement runs, not with every project (startup)
+    import numpy as np
 
 from store.coding import CONSENSUS
 
@@ -68,6 +70,8 @@ class DoneCodingsMixin:
             documents: restrict to these documents' paragraphs (default the whole corpus).
             min_coders: how many of the coders must have done a paragraph for it to count.
         """
+        import numpy as np
+        import pandas as pd
         names = [c for c in (coders if coders is not None else self._all_coders()) if c != CONSENSUS]
         if not names:
             return DoneCodings([], [], np.zeros((0, 0), dtype=bool))

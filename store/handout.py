@@ -305,3 +305,17 @@ def sample_progress(project: Project) -> SampleProgress:
                group by a.paragraph_id having count(*) >= 2)"""
     ).fetchone()
     return SampleProgress(int(row[0]), int(row[1]))
+
+
+def handout_coder(path: Path) -> str | None:
+    """The coder a handed-out project file was written for, or None (not a handout, or not
+    readable: opening the project will say why)."""
+    try:
+        conn = sqlite3.connect(f"file:{Path(path).resolve()}?mode=ro", uri=True)
+        try:
+            row = conn.execute("select value from meta where key = 'handout_coder'").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return None
+    return row[0] if row else None

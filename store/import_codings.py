@@ -20,11 +20,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlite_utils import Database
 
+from store.coding import now
 from store.decode import NotText, decode
 from store.errors import AccordError, Problem
 
@@ -84,7 +86,7 @@ class CodingsImportMixin:
             raise AccordError(f"cannot read {name}: {error.strerror}") from error
         except NotText as error:
             raise AccordError(f"{name}: {error}") from error
-        delimiter = "\t" if path.suffix.lower() in (".tsv", ".tab") else ","
+        delimiter = _delimiter(path, text)
         rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
         if not rows:
             raise CodingsFileError([Problem(name, 1, None, "the file is empty; expected a header row")])
@@ -230,36 +232,73 @@ class CodingsImportMixin:
 
     def _write(self, layout: str, table: dict[tuple[str, str], dict[str, tuple[object, int]]],
                codes: dict[str, _CodeInfo]) -> CodingsImport:
+        """Every change at once: read what is there per coder, write the differences in bulk."""
         result = CodingsImport(layout, paragraphs=len(table), coders=sorted({coder for _, coder in table}))
+        events: list[tuple[object, ...]] = []
+        codings: list[tuple[object, ...]] = []
+        statuses: list[tuple[object, ...]] = []
         with self.db.atomic():
             for coder in result.coders:
                 self.coder(coder)  # type: ignore[attr-defined]
-            for (paragraph, coder), given in table.items():
-                current = dict(self.db.execute(
-                    "select code_id, value from codings where paragraph_id = ? and coder_id = ?", [paragraph, coder]
-                ).fetchall())
-                wanted = {code_id: value for code_id, (value, _) in given.items()}
-                for code_id, value in current.items():
-                    if code_id not in wanted and value is not None:
-                        wanted[code_id] = 0 if codes.get(code_id, _CodeInfo("code", False, {})).kind == "code" else None
-                for code_id, value in wanted.items():
-                    if codes[code_id].kind == "code" and value == 0 and current.get(code_id) in (None, 0):
-                        continue  # absent already: no row needed
-                    if current.get(code_id) != value:
-                        self._change(paragraph, coder, code_id, value, current.get(code_id))
-                        result.changes += 1
-                status = self.db.execute(
-                    "select status from paragraph_status where paragraph_id = ? and coder_id = ?", [paragraph, coder]
-                ).fetchone()
-                if status is None or status[0] != "done":
-                    previous = status[0] if status else None
-                    event = self._log(coder, paragraph, None, "status", "done", previous)  # type: ignore[attr-defined]
-                    self._write_status_field(paragraph, coder, "status", "done", event.at)  # type: ignore[attr-defined]
+                mine = [paragraph for paragraph, who in table if who == coder]
+                current, status = self._current(coder, mine)
+                for paragraph in mine:
+                    given = {code_id: value for code_id, (value, _) in table[paragraph, coder].items()}
+                    before = current.get(paragraph, {})
+                    for code_id, previous in before.items():
+                        if code_id not in given and previous is not None:
+                            kind = codes[code_id].kind if code_id in codes else "code"
+                            given[code_id] = 0 if kind == "code" else None
+                    for code_id, value in given.items():
+                        previous = before.get(code_id)
+                        if codes[code_id].kind == "code" and value == 0 and previous in (None, 0):
+                            continue  # absent already: no row needed
+                        if previous != value:
+                            at = now()
+                            events.append((str(uuid.uuid4()), at, coder, paragraph, code_id, "code", value, previous))
+                            codings.append((paragraph, coder, code_id, value, at))
+                    if status.get(paragraph) != "done":
+                        at = now()
+                        events.append((str(uuid.uuid4()), at, coder, paragraph, None, "status", "done",
+                                       status.get(paragraph)))
+                        statuses.append((paragraph, coder, "done", at))
+            conn = self.db.conn
+            conn.executemany(
+                "insert into events (id, at, coder_id, paragraph_id, code_id, action, value, previous) "
+                "values (?, ?, ?, ?, ?, ?, ?, ?)", events)
+            conn.executemany(
+                """insert into codings (paragraph_id, coder_id, code_id, value, updated_at) values (?, ?, ?, ?, ?)
+                   on conflict (paragraph_id, coder_id, code_id)
+                   do update set value = excluded.value, updated_at = excluded.updated_at""", codings)
+            conn.executemany(
+                """insert into paragraph_status (paragraph_id, coder_id, status, updated_at) values (?, ?, ?, ?)
+                   on conflict (paragraph_id, coder_id)
+                   do update set status = excluded.status, updated_at = excluded.updated_at""", statuses)
+        result.changes = len(codings)
         return result
 
-    def _change(self, paragraph: str, coder: str, code_id: str, value: object, previous: object) -> None:
-        event = self._log(coder, paragraph, code_id, "code", value, previous)  # type: ignore[attr-defined]
-        self._write_coding(paragraph, coder, code_id, value, event.at)  # type: ignore[attr-defined]
+    def _current(self, coder: str, paragraphs: list[str]) -> tuple[dict[str, dict[str, object]], dict[str, str]]:
+        """This coder's codings and statuses on `paragraphs`, two queries in all."""
+        ids = json.dumps(paragraphs)
+        current: dict[str, dict[str, object]] = {}
+        for paragraph, code_id, value in self.db.execute(
+            "select paragraph_id, code_id, value from codings where coder_id = ? "
+            "and paragraph_id in (select value from json_each(?))", [coder, ids]
+        ):
+            current.setdefault(paragraph, {})[code_id] = value
+        status = dict(self.db.execute(
+            "select paragraph_id, status from paragraph_status where coder_id = ? "
+            "and paragraph_id in (select value from json_each(?))", [coder, ids]
+        ).fetchall())
+        return current, status
+
+
+def _delimiter(path: Path, text: str) -> str:
+    """Tab for .tsv; else comma, or semicolon when the header has only those (Excel in many locales)."""
+    if path.suffix.lower() in (".tsv", ".tab"):
+        return "\t"
+    header = text.split("\n", 1)[0]
+    return ";" if ";" in header and "," not in header else ","
 
 
 def _unknown_code(code_id: str, info: _CodeInfo | None) -> str:

@@ -3,7 +3,8 @@
 The rules make merging safe to repeat and to do in any order (idempotent, commutative,
 associative): a (paragraph, coder, code) keeps its most recent value, ties broken by the id of
 the event that wrote it and then by the value itself; a status, flag or note keeps the value of
-its most recent event; events are unioned by id; nothing is ever deleted.
+its most recent event; events are unioned by id; nothing is ever deleted (the row rules are in
+store/merge_rows.py, the report in store/merge_report.py).
 
 Every file is checked before anything is written, and each run is one transaction. The work is
 set-based SQL over the ATTACHed file, so it scales with SQLite, not with Python loops.
@@ -13,11 +14,12 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from store.errors import ProjectError, StorageError
+from store.merge_report import Conflict, FileReport, MergeReport
+from store.merge_rows import merge_codings, resolve_statuses, stage_statuses
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -27,70 +29,10 @@ if TYPE_CHECKING:
 MERGE_CACHE_KIB = -262_144
 """Page cache while merging, in KiB (negative: SQLite's convention for a size, not pages)."""
 
+__all__ = ["Conflict", "FileReport", "MergeReport", "merge_files"]
+
 SHOWN = 5
 """How many examples a refusal or a conflict list names."""
-
-
-@dataclass(frozen=True)
-class Conflict:
-    """One coder's value that diverged on two machines: neither file knew the other's change."""
-
-    paragraph_id: str
-    coder_id: str
-    field: str
-    """The code id, or `status` / `flagged` / `note`."""
-    kept: object
-    lost: object
-
-
-@dataclass
-class FileReport:
-    """What merging one file did (or would do, in a dry run)."""
-
-    path: Path
-    coders: list[str] = field(default_factory=list)
-    """Coders whose work the file holds."""
-    added: dict[str, int] = field(default_factory=dict)
-    """Table -> rows added (codings, paragraph_status, events, assignments, coders)."""
-    changed: int = 0
-    """Values that changed: codings, statuses, flags and notes."""
-    conflicts: list[Conflict] = field(default_factory=list)
-    handed_to: str | None = None
-    """The coder the file was handed out to (`accord handout`), None for other files."""
-
-    @property
-    def rows_added(self) -> int:
-        return sum(self.added.values())
-
-    @property
-    def strangers(self) -> list[str]:
-        """Coders with work in a handed-out file who are not its coder: usually a coder who
-        coded under another name (their login name instead of --coder)."""
-        return [coder for coder in self.coders if self.handed_to and coder != self.handed_to]
-
-
-@dataclass
-class MergeReport:
-    """The report of `accord merge`."""
-
-    files: list[FileReport] = field(default_factory=list)
-    dry_run: bool = False
-
-    @property
-    def coders(self) -> list[str]:
-        return sorted({coder for report in self.files for coder in report.coders})
-
-    @property
-    def rows_added(self) -> int:
-        return sum(report.rows_added for report in self.files)
-
-    @property
-    def changed(self) -> int:
-        return sum(report.changed for report in self.files)
-
-    @property
-    def conflicts(self) -> list[Conflict]:
-        return [conflict for report in self.files for conflict in report.conflicts]
 
 
 def merge_files(project: Project, paths: list[Path], dry_run: bool = False,
@@ -251,8 +193,8 @@ def _merge_one(conn: sqlite3.Connection, s: str, path: Path) -> FileReport:
     ).rowcount
     conn.execute(f"insert or ignore into main.codebooks (sha256, yaml, loaded_at) "
                  f"select sha256, yaml, loaded_at from {s}.codebooks")
-    _merge_codings(conn, s, report)
-    _stage_statuses(conn, s, report)
+    merge_codings(conn, s, report)
+    stage_statuses(conn, s, report)
     # Events after codings and staging (ties and conflicts look at each side's own log), before
     # statuses are resolved (which reads the union of both logs).
     added["events"] = conn.execute(
@@ -260,180 +202,8 @@ def _merge_one(conn: sqlite3.Connection, s: str, path: Path) -> FileReport:
             select id, at, coder_id, paragraph_id, code_id, action, value, previous, undoes
             from {s}.events order by at, id"""
     ).rowcount
-    _resolve_statuses(conn, report)
+    resolve_statuses(conn, report)
     added["assignments"] = conn.execute(
         f"insert or ignore into main.assignments (paragraph_id, coder_id) select paragraph_id, coder_id from {s}.assignments"
     ).rowcount
     return report
-
-
-def _event_id(schema: str, side: str) -> str:
-    """SQL for the id of the event in `schema` that wrote the coding row `side` ('' if none)."""
-    return (f"""coalesce((select max(e.id) from {schema}.events e where e.coder_id = {side}.coder_id
-                 and e.at = {side}.updated_at and e.paragraph_id = {side}.paragraph_id
-                 and e.code_id = {side}.code_id and e.value is {side}.value), '')""")
-
-
-def _known(schema: str, side: str, at: str, field: str = "code_id = {side}.code_id") -> str:
-    """SQL: `schema`'s log has the event written at `side`.`at` (the other machine saw it)."""
-    return (f"""exists (select 1 from {schema}.events e where e.coder_id = {side}.coder_id
-                and e.at = {side}.{at} and e.paragraph_id = {side}.paragraph_id
-                and e.{field.format(side=side)})""")
-
-
-def _value_key(side: str) -> str:
-    """A never-NULL sort key for a value: type first, so 1 and '1' never tie."""
-    return f"coalesce(typeof({side}.value) || ':' || {side}.value, '')"
-
-
-def _merge_codings(conn: sqlite3.Connection, s: str, report: FileReport) -> None:
-    conn.execute("drop table if exists temp.merge_codings")
-    # Rows of the file that are new here or differ from ours, with who wins.
-    conn.execute(
-        f"""create temp table merge_codings as
-            select o.paragraph_id, o.coder_id, o.code_id, o.value, o.updated_at,
-                   m.updated_at is null as is_new, m.value as old_value, m.updated_at as old_at,
-                   case when m.updated_at is null then 1
-                        when o.updated_at != m.updated_at then o.updated_at > m.updated_at
-                        when o.value is m.value then 0
-                        else ({_event_id(s, 'o')}, {_value_key('o')}) > ({_event_id('main', 'm')}, {_value_key('m')})
-                   end as theirs
-            from {s}.codings o left join main.codings m
-              on m.paragraph_id = o.paragraph_id and m.coder_id = o.coder_id and m.code_id = o.code_id
-            where m.updated_at is null or o.updated_at != m.updated_at or o.value is not m.value"""
-    )
-    report.added["codings"], report.changed = conn.execute(
-        "select coalesce(sum(is_new), 0), coalesce(sum(theirs and not is_new and value is not old_value), 0) "
-        "from temp.merge_codings"
-    ).fetchone()
-    conflicts = conn.execute(
-        f"""select paragraph_id, coder_id, code_id,
-                   case when theirs then value else old_value end, case when theirs then old_value else value end
-            from temp.merge_codings d
-            where not is_new and value is not old_value
-              and not {_known(s, 'd', 'old_at')} and not {_known('main', 'd', 'updated_at')}
-            order by paragraph_id, coder_id, code_id"""
-    ).fetchall()
-    report.conflicts.extend(Conflict(*row) for row in conflicts)
-    conn.execute(
-        """insert into main.codings (paragraph_id, coder_id, code_id, value, updated_at)
-           select paragraph_id, coder_id, code_id, value, updated_at from temp.merge_codings where theirs
-           order by paragraph_id, coder_id, code_id
-           on conflict (paragraph_id, coder_id, code_id)
-           do update set value = excluded.value, updated_at = excluded.updated_at"""
-    )
-    conn.execute("drop table temp.merge_codings")
-
-
-STATUS_FIELDS = {"status": "status", "flagged": "flag", "note": "note"}
-"""Column of paragraph_status -> the event action that writes it."""
-
-
-def _stage_statuses(conn: sqlite3.Connection, s: str, report: FileReport) -> None:
-    """Insert the file's new status rows; keep the differing ones in temp.merge_status."""
-    conn.execute("drop table if exists temp.merge_status")
-    conn.execute(
-        f"""create temp table merge_status as
-            select o.paragraph_id, o.coder_id, o.status, o.flagged, o.note, o.updated_at,
-                   m.updated_at is null as is_new,
-                   m.status as old_status, m.flagged as old_flagged, m.note as old_note, m.updated_at as old_at,
-                   (o.updated_at, coalesce(o.status, ''), o.flagged, coalesce(o.note, ''))
-                     > (coalesce(m.updated_at, ''), coalesce(m.status, ''), coalesce(m.flagged, 0), coalesce(m.note, ''))
-                     as theirs
-            from {s}.paragraph_status o left join main.paragraph_status m
-              on m.paragraph_id = o.paragraph_id and m.coder_id = o.coder_id
-            where m.updated_at is null or o.updated_at is not m.updated_at or o.status is not m.status
-               or o.flagged is not m.flagged or o.note is not m.note"""
-    )
-    conn.execute("create unique index temp.merge_status_key on merge_status (paragraph_id, coder_id)")
-    report.added["paragraph_status"] = conn.execute(
-        """insert into main.paragraph_status (paragraph_id, coder_id, status, flagged, note, updated_at)
-           select paragraph_id, coder_id, status, flagged, note, updated_at from temp.merge_status where is_new
-           order by paragraph_id, coder_id"""
-    ).rowcount
-    # Fields that both machines changed without seeing the other's change: conflicts, reported
-    # once resolved. Looked up only for rows whose last writes are unknown to the other side.
-    conn.execute("drop table if exists temp.merge_diverged")
-    conn.execute(
-        f"""create temp table merge_diverged as
-            select paragraph_id, coder_id, field from temp.merge_status d,
-                   (select 'status' as field union all select 'flag' union all select 'note')
-            where not is_new and not {_known(s, 'd', 'old_at', "code_id is null")}
-              and not {_known('main', 'd', 'updated_at', "code_id is null")}
-              and {_unseen_field_event('main', s)} and {_unseen_field_event(s, 'main')}"""
-    )
-
-
-def _unseen_field_event(schema: str, other: str) -> str:
-    """SQL: `schema` has an event writing field `field` of row d that `other` lacks."""
-    return f"""exists (select 1 from {schema}.events e left join {schema}.events t on t.id = e.undoes
-                       where e.coder_id = d.coder_id and e.paragraph_id = d.paragraph_id and e.code_id is null
-                         and coalesce(t.action, e.action) = field
-                         and not exists (select 1 from {other}.events x where x.id = e.id))"""
-
-
-def _resolve_statuses(conn: sqlite3.Connection, report: FileReport) -> None:
-    """Settle the status rows both sides have, field by field."""
-    # Rows both sides have: each field takes the value of its latest event in the union of the
-    # two logs (a note written on one machine survives a status set later on the other); a
-    # field no event wrote takes the value of the more recent row.
-    conn.execute("drop table if exists temp.merge_latest")
-    conn.execute(
-        """create temp table merge_latest as
-           select paragraph_id, coder_id, field, value from (
-               select e.paragraph_id, e.coder_id, coalesce(t.action, e.action) as field, e.value,
-                      row_number() over (partition by e.paragraph_id, e.coder_id, coalesce(t.action, e.action)
-                                         order by e.at desc, e.id desc) as k
-               from main.events e cross join temp.merge_status d
-                    left join main.events t on e.action = 'undo' and t.id = e.undoes
-               where d.paragraph_id = e.paragraph_id and d.coder_id = e.coder_id and not d.is_new
-                 and e.code_id is null and e.action in ('status', 'flag', 'note', 'undo'))
-           where k = 1 and field in ('status', 'flag', 'note')"""
-    )
-    conn.execute("create unique index temp.merge_latest_key on merge_latest (paragraph_id, coder_id, field)")
-    columns = []
-    for column, action in STATUS_FIELDS.items():
-        columns.append(
-            f"""coalesce((select 1 from temp.merge_latest l where l.paragraph_id = d.paragraph_id
-                          and l.coder_id = d.coder_id and l.field = '{action}'), 0) as has_{column},
-                (select l.value from temp.merge_latest l where l.paragraph_id = d.paragraph_id
-                 and l.coder_id = d.coder_id and l.field = '{action}') as event_{column}"""
-        )
-    conn.execute("drop table if exists temp.merge_fields")
-    conn.execute(
-        f"""create temp table merge_fields as
-            select d.*, {', '.join(columns)} from temp.merge_status d where not d.is_new"""
-    )
-    resolved = ", ".join(
-        f"""case when has_{c} then event_{c} when theirs then {c} else old_{c} end as new_{c}"""
-        for c in STATUS_FIELDS
-    )
-    conn.execute("drop table if exists temp.merge_resolved")
-    conn.execute(
-        f"""create temp table merge_resolved as
-            select paragraph_id, coder_id, old_status, old_flagged, old_note, status, flagged, note,
-                   theirs, updated_at, old_at, {resolved}, max(updated_at, old_at) as new_at
-            from temp.merge_fields"""
-    )
-    conn.execute("update temp.merge_resolved set new_flagged = coalesce(new_flagged, 0)")
-    report.changed += conn.execute(
-        """select coalesce(sum((new_status is not old_status) + (new_flagged is not old_flagged)
-                               + (new_note is not old_note)), 0) from temp.merge_resolved"""
-    ).fetchone()[0]
-    for column in STATUS_FIELDS:
-        lost = f"case when new_{column} is {column} then old_{column} else {column} end"
-        rows = conn.execute(
-            f"""select paragraph_id, coder_id, '{column}', new_{column}, {lost} from temp.merge_resolved r
-                where {column} is not old_{column} and exists (select 1 from temp.merge_diverged v
-                      where v.paragraph_id = r.paragraph_id and v.coder_id = r.coder_id
-                        and v.field = '{STATUS_FIELDS[column]}')
-                order by paragraph_id, coder_id"""
-        ).fetchall()
-        report.conflicts.extend(Conflict(*row) for row in rows)
-    conn.execute(
-        """update main.paragraph_status as m
-           set status = r.new_status, flagged = r.new_flagged, note = r.new_note, updated_at = r.new_at
-           from temp.merge_resolved r where m.paragraph_id = r.paragraph_id and m.coder_id = r.coder_id"""
-    )
-    for table in ("merge_status", "merge_diverged", "merge_latest", "merge_fields", "merge_resolved"):
-        conn.execute(f"drop table temp.{table}")

@@ -132,7 +132,8 @@ class RefiSource:
     name: str
     text: str
     selections: list[RefiSelection]
-    variables: dict[str, str]
+    variables: dict[str, object]
+    """Variable name -> value (str, int, float or bool as the file types it)."""
 
 
 @dataclass
@@ -148,6 +149,8 @@ class RefiProject:
     sources: list[RefiSource] = field(default_factory=list)
     notes: dict[str, str] = field(default_factory=dict)
     """GUID -> text."""
+    other_sources: list[str] = field(default_factory=list)
+    """Names of picture, PDF, audio and video sources: Accord codes text only, so they are left out."""
 
     @property
     def roots(self) -> list[RefiCode]:
@@ -242,6 +245,20 @@ def _code(element: etree._Element, parent: str | None, ns: str, into: dict[str, 
         _code(child, code.guid, ns, into)
 
 
+def _typed_value(tag: str, text: str) -> object:
+    """A REFI variable value as Python: IntegerValue an int, FloatValue a float, BooleanValue a bool."""
+    try:
+        if tag == "IntegerValue":
+            return int(text)
+        if tag == "FloatValue":
+            return float(text)
+    except ValueError:
+        return text
+    if tag == "BooleanValue":
+        return text in ("true", "1")
+    return text
+
+
 def _project(root: etree._Element, name: str, internal_text) -> RefiProject:  # type: ignore[no-untyped-def]
     ns = f"{{{PROJECT_NS}}}"
     project = RefiProject(name=root.get("name", ""), creator=root.get("creatingUserGUID"))
@@ -252,6 +269,8 @@ def _project(root: etree._Element, name: str, internal_text) -> RefiProject:  # 
     variables = {v.get("guid"): v.get("name", "") for v in root.iterfind(f"{ns}Variables/{ns}Variable")}
     for note in root.iterfind(f"{ns}Notes/{ns}Note"):
         project.notes[note.get("guid", "")] = note.findtext(f"{ns}PlainTextContent") or ""
+    for kind in ("PictureSource", "PDFSource", "AudioSource", "VideoSource"):
+        project.other_sources += [s.get("name") or s.get("guid", "") for s in root.iterfind(f"{ns}Sources/{ns}{kind}")]
     for source in root.iterfind(f"{ns}Sources/{ns}TextSource"):
         where = f"{name}: source {source.get('name') or source.get('guid')}"
         content = source.find(f"{ns}PlainTextContent")
@@ -279,13 +298,13 @@ def _project(root: etree._Element, name: str, internal_text) -> RefiProject:  # 
         if whole:  # codings of the whole source: a selection over all of it
             selections.append(RefiSelection(0, len(text), whole[0].get("creatingUser"),
                                             [ref.get("targetGUID", "") for c in whole for ref in c.iterfind(f"{ns}CodeRef")], []))
-        values = {}
+        values: dict[str, object] = {}
         for value in source.iterfind(f"{ns}VariableValue"):
             ref = value.find(f"{ns}VariableRef")
             key = variables.get(ref.get("targetGUID")) if ref is not None else None
-            found = next((child.text for child in value if child.tag != f"{ns}VariableRef"), None)
-            if key and found is not None:
-                values[key] = found
+            found = next((child for child in value if child.tag != f"{ns}VariableRef"), None)
+            if key and found is not None and found.text is not None:
+                values[key] = _typed_value(etree.QName(found).localname, found.text.strip())
         project.sources.append(RefiSource(source.get("guid", ""), source.get("name") or source.get("guid", ""),
                                           text, selections, values))
     return project

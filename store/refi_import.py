@@ -5,12 +5,13 @@ codebook into an Accord codebook."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from store.codebook import parse_codebook
+from store.codebook import MAX_ID_LENGTH, RESERVED_IDS, parse_codebook
 from store.codebook_model import Code, Codebook, Level
 from store.codebook_yaml import dump_codebook
 from store.corpus import ImportReport, paragraph_id
@@ -43,7 +44,8 @@ def paragraph_spans(text: str) -> list[tuple[str, int, int]]:
 def source_document(source: RefiSource) -> tuple[SourceDocument, list[tuple[int, int]]]:
     """A source as a document to import, with each paragraph's character span."""
     spans = paragraph_spans(source.text)
-    fields = {name: source.variables.get(name) for name in DOCUMENT_FIELDS}
+    fields = {name: None if source.variables.get(name) is None else str(source.variables[name])
+              for name in DOCUMENT_FIELDS}
     meta: dict[str, object] = {key: value for key, value in source.variables.items() if key not in DOCUMENT_FIELDS}
     document = SourceDocument(id=source.name, paragraphs=[s[0] for s in spans], source=f"qdpx:{source.guid}",
                               meta=meta, **fields)
@@ -63,6 +65,8 @@ class RefiImportReport:
     """Codes of the file that the project's codebook lacks: their codings were left out."""
     skipped_documents: list[str] = field(default_factory=list)
     """Documents whose text differs from the project's: their codings were left out."""
+    other_sources: list[str] = field(default_factory=list)
+    """Picture, PDF, audio and video sources of the file, not imported."""
 
 
 def code_map(refi: RefiProject, project: Project) -> tuple[dict[str, tuple[str, object]], list[str]]:
@@ -117,7 +121,8 @@ def import_qdpx(project: Project, path: Path, on_document: Callable[[SourceDocum
     refi = read_qdpx(path)
     pairs = [source_document(source) for source in refi.sources]
     with project.db.atomic():
-        report = RefiImportReport(project.import_documents([doc for doc, _ in pairs], on_document=on_document))
+        report = RefiImportReport(project.import_documents([doc for doc, _ in pairs], on_document=on_document),
+                                  other_sources=refi.other_sources)
         mapping, report.unknown_codes = code_map(refi, project)
         refused = set(report.documents.changed) | {doc for doc, _ in report.documents.refused}
         for source, (document, spans) in zip(refi.sources, pairs):
@@ -203,9 +208,11 @@ def _level_value(code: RefiCode) -> str:
 
 
 def slug(name: str) -> str:
-    """A snake_case id from a code's name."""
-    text = re.sub(r"[^a-z0-9]+", "_", name.casefold()).strip("_") or "code"
-    return ("c_" + text if not text[0].isalpha() else text)[:32]
+    """A snake_case id from a code's name, never one of the names exports keep for themselves."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    text = re.sub(r"[^a-z0-9]+", "_", ascii_name.casefold()).strip("_") or "code"
+    text = ("c_" + text if not text[0].isalpha() else text)[:MAX_ID_LENGTH]
+    return text[: MAX_ID_LENGTH - 5] + "_code" if text in RESERVED_IDS else text
 
 
 __all__ = ["AccordError", "RefiImportReport", "codebook_from_qdc", "import_qdpx", "paragraph_spans"]

@@ -6,9 +6,10 @@ import time
 from pathlib import Path
 from typing import ClassVar
 
+from textual import work
 from textual.app import App
 
-from store import Project
+from store import AccordError, Project
 from tui.palette import CodingCommands
 from tui.screens.coding import CodingScreen
 from tui.session import CodingSession
@@ -29,7 +30,8 @@ class AccordApp(App[None]):
     def __init__(self, project_path: Path, coder: str) -> None:
         super().__init__()
         self.project_path = Path(project_path)
-        self.project = Project.open(self.project_path)
+        # The page check of a big file runs after the first paint (`verify`): startup stays fast.
+        self.project = Project.open(self.project_path, verify=False)
         try:
             self.session = CodingSession(self.project, coder)
         except Exception:
@@ -41,10 +43,19 @@ class AccordApp(App[None]):
     def on_mount(self) -> None:
         self.push_screen(CodingScreen(self.session, self.project_path.name))
 
+    @work(thread=True, exclusive=True, group="verify")
+    def verify(self) -> None:
+        """Check every page of the file on a connection of this thread; stop on damage."""
+        try:
+            Project.open(self.project_path).close()
+        except AccordError as error:
+            self.call_from_thread(self.exit, None, 1, f"Error: {error}")
+
     def painted(self) -> None:
         """The coding screen calls this after its first refresh: startup is over."""
         if self.first_paint is None:
             self.first_paint = time.perf_counter()
+            self.verify()  # only now: the check must not slow the first paint
 
     def on_unmount(self) -> None:
         self.session.save_place()

@@ -215,3 +215,22 @@ def test_irrcac_bundled_datasets(dataset: str) -> None:
     assert brennan_prediger(data).value == pytest.approx(reference.bp()["est"]["coefficient_value"], abs=TOL)
     assert krippendorff_alpha(data).value == pytest.approx(reference.krippendorff()["est"]["coefficient_value"], abs=TOL)
     assert percent_agreement(data).value == pytest.approx(CAC(frame.copy(), digits=15).gwet()["est"]["pa"], abs=TOL)
+
+
+@pytest.mark.parametrize("level", ["nominal", "ordinal", "interval"])
+def test_bootstrap_matches_a_plain_resampling_of_units(level: str) -> None:
+    """The pattern-multinomial bootstrap is the same resampling as drawing units one by one."""
+    from exports.alpha import alpha_interval
+
+    rng = np.random.default_rng(11)
+    truth = rng.integers(1, 5, 300)
+    data = np.where(rng.random((4, 300)) < 0.8, truth, rng.integers(1, 5, (4, 300))).astype(float)
+    data[rng.random(data.shape) < 0.2] = np.nan
+    plain = []
+    for _ in range(800):
+        sample = data[:, rng.integers(0, 300, 300)]
+        plain.append(krippendorff.alpha(sample, level_of_measurement=level))
+    ours = alpha_interval(data, level, replicates=4000, seed=3)
+    low, high = np.percentile(plain, [2.5, 97.5])
+    assert ours.low == pytest.approx(low, abs=0.015)
+    assert ours.high == pytest.approx(high, abs=0.015)

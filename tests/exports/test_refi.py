@@ -140,8 +140,11 @@ def make_qdpx(path: Path, members: dict[str, str]) -> Path:
 
 
 def test_foreign_selection_codes_every_paragraph_it_covers(project: Project, tmp_path: Path) -> None:
-    archive = make_qdpx(tmp_path / "nvivo.qdpx", {"project.qde": FOREIGN})
+    foreign = FOREIGN.replace("</Sources>", '<PDFSource guid="12121212-1212-1212-1212-121212121212" name="scan.pdf"/>'
+                                            "</Sources>")
+    archive = make_qdpx(tmp_path / "nvivo.qdpx", {"project.qde": foreign})
     report = import_qdpx(project, archive)
+    assert report.other_sources == ["scan.pdf"]
     assert project.paragraphs("speech.txt")[0].text == "First paragraph wrapped."
     # 20-40 reaches from the end of paragraph 1 into paragraph 2.
     for position in (1, 2):
@@ -149,6 +152,15 @@ def test_foreign_selection_codes_every_paragraph_it_covers(project: Project, tmp
         assert project.status(f"speech.txt:{position}", "Nadia").status == "done"
     assert project.status("speech.txt:3", "Nadia").status is None
     assert report.unknown_codes == ["Gender"]
+
+
+def test_ids_made_from_names() -> None:
+    from store.refi_import import slug
+
+    assert slug("Gender & women") == "gender_women"
+    assert slug("Désarmement (DDR)") == "desarmement_ddr"
+    assert slug("1540 Committee") == "c_1540_committee"
+    assert slug("Text") == "text_code"  # `text` is an export column
 
 
 def test_paragraph_spans_point_into_the_text() -> None:
@@ -255,3 +267,31 @@ def test_documents_whose_text_differs_keep_their_codings_out(project: Project, t
     assert other.codings("doc1:1", "alice") == {}  # not mapped onto text it was not made for
     assert other.codings("doc2:1", "alice") == {"wmd": 1, "nuclear": 1}
     other.close()
+
+
+def test_document_metadata_travels_with_its_types(tmp_path: Path) -> None:
+    from store.records import SourceDocument
+
+    project = Project.create(tmp_path / "p.db", small_codebook())
+    project.import_documents([
+        SourceDocument("a", ["One."], speaker="Ms. A", country="Chile", date="2024-01-02",
+                       meta={"meeting": "S/PV.9521", "year": 2024, "share": 0.00001, "vetoed": False}),
+        SourceDocument("b", ["Two."], meta={"year": 2023, "share": 2}),
+    ])
+    project.set_status("a:1", "ana", "done")
+    write_qdpx(project, tmp_path / "p.qdpx")
+    root = qde(tmp_path / "p.qdpx")
+    assert schema("Project.xsd").validate(root)
+    kinds = {v.get("name"): v.get("typeOfVariable") for v in root.iterfind("q:Variables/q:Variable", NS)}
+    assert kinds == {"title": "Text", "speaker": "Text", "country": "Text", "date": "Text", "meeting": "Text",
+                     "year": "Integer", "share": "Float", "vetoed": "Boolean"}
+    fresh = Project.create(tmp_path / "fresh.db", small_codebook())
+    import_qdpx(fresh, tmp_path / "p.qdpx")
+    a = fresh.document("a")
+    assert (a.speaker, a.country, a.date) == ("Ms. A", "Chile", "2024-01-02")
+    import json
+
+    assert json.loads(a.meta) == {"meeting": "S/PV.9521", "year": 2024, "share": 0.00001, "vetoed": False}
+    assert json.loads(fresh.document("b").meta) == {"year": 2023, "share": 2.0}
+    project.close()
+    fresh.close()

@@ -73,3 +73,20 @@ def test_header_without_the_needed_columns(project: Project, tmp_path: Path) -> 
 def test_wide_layout_names_unknown_columns(project: Project, tmp_path: Path) -> None:
     with pytest.raises(CodingsFileError, match=r"codings.csv:1:4: the codebook has no code or variable 'bogus'"):
         project.import_codings(write(tmp_path, "paragraph_id,coder,wmd,bogus\ndoc1:1,ann,1,1\n"))
+
+
+def test_semicolon_separated_file_from_a_european_excel(project: Project, tmp_path: Path) -> None:
+    path = write(tmp_path, "\ufeffparagraph_id;coder;border_control;stance\ndoc1:1;ann;1;oppose\n")
+    project.import_codings(path)
+    assert project.codings("doc1:1", "ann") == {"border_control": 1, "stance": "oppose"}
+
+
+def test_importing_the_same_file_again_changes_nothing(project: Project, tmp_path: Path) -> None:
+    path = write(tmp_path, "paragraph_id,coder,border_control,wmd,stance\ndoc1:1,ann,1,0,support\ndoc1:2,ann,0,0,\n")
+    assert project.import_codings(path).changes == 2
+    events = len(project.events())
+    assert project.import_codings(path).changes == 0
+    assert len(project.events()) == events
+    project.undo("ann")  # imported work is undone like typed work: the last step was doc1:2 done
+    assert project.status("doc1:2", "ann").status is None
+    assert project.status("doc1:1", "ann").status == "done"

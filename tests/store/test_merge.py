@@ -261,3 +261,33 @@ def test_refuses_codes_the_codebook_lacks(lead_and_laptop: tuple[Path, Path, Pat
     conn.commit()
     conn.close()
     refused(lead, [laptop], "uses code new_code that this project's codebook lacks")
+
+
+def test_a_note_written_on_two_machines_is_a_conflict_and_the_later_wins(tmp_path: Path) -> None:
+    base = base_project(tmp_path)
+    laptop, desktop = copy(base, tmp_path / "laptop.db"), copy(base, tmp_path / "desktop.db")
+    with Project.open(laptop) as one, Project.open(desktop) as two:
+        one.set_note("doc2:2", "ann", "first thought")
+        two.set_note("doc2:2", "ann", "second thought")
+    for order in ([laptop, desktop], [desktop, laptop]):
+        lead = copy(base, tmp_path / f"lead-{order[0].stem}.db")
+        with Project.open(lead) as project:
+            report = merge_files(project, order)
+            assert project.status("doc2:2", "ann").note == "second thought"
+        assert [(c.field, c.kept, c.lost) for c in report.conflicts] == [("note", "second thought", "first thought")]
+
+
+def test_more_files_than_sqlite_attaches_at_once_are_merged_in_batches(tmp_path: Path) -> None:
+    base = base_project(tmp_path)
+    files = []
+    for n in range(12):
+        path = copy(base, tmp_path / f"coder{n}.db")
+        with Project.open(path) as project:
+            project.set_coding(PARAGRAPHS[n % 5], f"coder{n}", "wmd", 1)
+            project.set_status(PARAGRAPHS[n % 5], f"coder{n}", "done")
+        files.append(path)
+    lead = copy(base, tmp_path / "lead.db")
+    with Project.open(lead) as project:
+        report = merge_files(project, files)
+        assert len(report.files) == 12 and report.coders == sorted(f"coder{n}" for n in range(12))
+        assert project.db.execute("select count(*) from codings").fetchone()[0] == 12

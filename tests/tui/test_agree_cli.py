@@ -47,6 +47,7 @@ def test_table_lists_every_code_with_its_verdict(project_path: Path) -> None:
     assert "ann – bob" in result.stdout
     assert "consensus" not in result.stdout
     assert "border_control (2): doc1:2, doc2:2" in result.stdout
+    assert "Cohen's κ per code and pair" in result.stdout
 
 
 def test_json_is_complete_and_matches_the_krippendorff_package(project_path: Path) -> None:
@@ -108,6 +109,7 @@ def test_markdown_report(project_path: Path) -> None:
     assert "| Code | Units |" in result.stdout
     assert "## Methods" in result.stdout and "ann, bob" in result.stdout
     assert "`doc1:2` (ann 1, bob 0)" in result.stdout
+    assert "| wmd | 1.000 |" in result.stdout  # Cohen's kappa per code and pair
 
 
 def test_existing_file_is_kept_without_force(project_path: Path, tmp_path: Path) -> None:
@@ -180,3 +182,16 @@ def test_import_codings_refuses_a_bad_file_whole(tmp_path: Path, project_path: P
     assert "bad.csv:3: no paragraph 'nowhere:1'" in result.output and "nothing was imported" in result.output
     after = json.loads(run(project_path, "--format", "json", "--bootstrap", "0").stdout)
     assert after["coders"] == before["coders"] == ["ann", "bob"]
+
+
+def test_json_shape_is_the_documented_one(project_path: Path) -> None:
+    """The keys scripts rely on (exports/agreement_report.py); changing them needs a new `format`."""
+    report = json.loads(run(project_path, "--format", "json", "--bootstrap", "20").stdout)
+    assert list(report) == ["format", "project", "codebook_sha256", "created_at", "coders", "units", "bootstrap",
+                            "codes", "pairs"]
+    code = report["codes"][0]
+    assert list(code) == ["code", "label", "kind", "level", "units", "coders", "prevalence", "percent_agreement",
+                          "fleiss_kappa", "krippendorff_alpha", "gwet_ac1", "verdict", "pairs", "splits"]
+    assert list(code["krippendorff_alpha"]) == ["value", "reason", "low", "high", "interval_reason"]
+    assert list(code["pairs"][0]) == ["coders", "units", "percent_agreement", "cohen_kappa"]
+    assert list(report["pairs"][0]) == ["coders", "units", "percent_agreement", "mean_kappa"]

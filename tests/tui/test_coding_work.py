@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import subprocess
 import sys
 import textwrap
@@ -13,6 +14,7 @@ from store import Code, Codebook, Project
 from store.records import SourceDocument
 from tests.conftest import REPO, documents, small_codebook
 from tests.tui.conftest import CODER, coding, drawn, pilot_test, settle, stored
+from tui.app import AccordApp
 from tui.codebook_view import CodebookView
 from tui.screens.coding import CodingScreen
 from tui.widgets.paged_list import PAGE, PagedList
@@ -179,3 +181,27 @@ async def test_the_document_list_reads_only_the_pages_it_draws(tmp_path: Path) -
         await pilot.press("enter")
         assert isinstance(pilot.app.screen, CodingScreen)
         assert pilot.app.screen.session.paragraph.id == "doc1000:1"
+
+
+@pilot_test
+async def test_a_file_found_damaged_after_the_first_paint_stops_the_app(tmp_path: Path) -> None:
+    """The page check runs in the background (startup stays fast); damage still stops coding."""
+    path = tmp_path / "accord.db"
+    with Project.create(path, small_codebook()) as project:
+        project.import_documents(documents(40, 40, 40))
+        project.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        # Pages of the full-text index: the coding screen does not read them to open.
+        pages = [row[0] for row in project.db.execute(
+            "select pageno from dbstat where name = 'paragraphs_fts_data' order by pageno desc limit 2")]
+        page_size = project.db.execute("PRAGMA page_size").fetchone()[0]
+    with path.open("r+b") as handle:  # scribble over them: the header and length stay right
+        for page in pages:
+            handle.seek((page - 1) * page_size)
+            handle.write(b"\xff" * 64)
+    app = AccordApp(path, CODER)
+    async with app.run_test():
+        for _ in range(200):  # the check runs in a thread after the first paint
+            if app.return_code is not None:
+                break
+            await asyncio.sleep(0.05)
+    assert app.return_code == 1

@@ -68,3 +68,20 @@ def test_document_unit_and_long(project: Project, tmp_path: Path) -> None:
     assert pd.read_parquet(target).set_index("document_id").loc["doc1", "border_control_n"] == 2
     result = run(project, "--coder", "alice", "--long", "--format", "tsv")
     assert result.stdout.splitlines()[0] == "paragraph_id\tdocument_id\tposition\tcode\tvalue"
+
+
+def test_export_never_loads_textual(project: Project) -> None:
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO
+
+    code_two_coders(project)
+    project.close()
+    script = (
+        "import sys; from click.testing import CliRunner; from tui.cli import main; "
+        f"r = CliRunner().invoke(main, ['--project', {str(project.path)!r}, 'export', '--coder', 'alice']); "
+        "sys.exit(1 if 'textual' in sys.modules or r.exit_code else 0)"
+    )
+    result = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -25,6 +25,7 @@ def test_qdpx_export_then_import_into_a_new_project(project: Project, tmp_path: 
     assert "2 documents, 7 coded paragraphs" in result.stderr
     assert "project.qde" in zipfile.ZipFile(archive).namelist()
     assert run(project.path, "export", "--format", "qdpx").exit_code == 1  # needs -o
+    assert run(project.path, "export", "--format", "qdpx", "--coder", "alice", "-o", "x.qdpx").exit_code == 2
     fresh = Project.create(tmp_path / "fresh.db", small_codebook())
     fresh.close()
     result = run(fresh.path, "import", str(archive))

@@ -89,3 +89,16 @@ def test_merge_notes_work_under_a_name_the_file_was_not_handed_to(lead: Path, tm
     code, _, stderr = run("--project", str(lead), "merge", str(tmp_path / "out" / "study-ann.db"))
     assert code == 0
     assert "study-ann.db was handed out to ann but holds work of annsmith" in " ".join(stderr.split())
+
+
+def test_a_handed_out_file_knows_its_coder(lead: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tui.commands.teams import coder_for
+
+    run("--project", str(lead), "handout", "--coders", "ann,ben", "--out", str(tmp_path / "out"))
+    monkeypatch.delenv("ACCORD_CODER", raising=False)
+    assert coder_for(tmp_path / "out" / "study-ben.db", None) == "ben"
+    assert coder_for(tmp_path / "out" / "study-ben.db", "zoe") == "zoe"
+    monkeypatch.setenv("ACCORD_CODER", "env")
+    assert coder_for(tmp_path / "out" / "study-ben.db", None) == "env"
+    monkeypatch.delenv("ACCORD_CODER")
+    assert coder_for(lead, None) not in ("ann", "ben")  # the lead's project: the login name

@@ -12,6 +12,8 @@ from tui.console import advance, err, out, progress_bar
 FORMATS = ("table", "md", "html", "json", "csv")
 VERDICT_STYLES = {"reliable": "green", "tentative": "yellow", "unreliable": "red", "undefined": "dim"}
 TERMINAL_SPLITS = 5
+TERMINAL_PAIR_COLUMNS = 6
+"""Up to this many coder pairs (4 coders) the terminal shows kappa per code and pair; md/html always."""
 PIPED_WIDTH = 120
 """Table width when stdout is not a terminal: a report piped to a file keeps one row per line."""
 
@@ -132,6 +134,16 @@ def show_tables(report) -> None:  # type: ignore[no-untyped-def]
         for p in report.pairs:
             pairs.add_row(f"{p.first} – {p.second}", f"{p.units:,}", fmt(p.percent_agreement), fmt(p.mean_kappa))
         console.print(pairs)
+        if len(report.pairs) <= TERMINAL_PAIR_COLUMNS:
+            from exports.agreement_report import pair_kappa_table
+
+            header, rows = pair_kappa_table(report)
+            per_code = Table(title="Cohen's κ per code and pair", title_justify="left", box=box.SIMPLE_HEAD)
+            for i, name in enumerate(header):
+                per_code.add_column(name, justify="left" if i == 0 else "right", no_wrap=True)
+            for row in rows:
+                per_code.add_row(*row)
+            console.print(per_code)
     split = [c for c in report.codes if len(c.splits)]
     if split:
         console.print("Paragraphs on which coders split (first few; all with --format json):")

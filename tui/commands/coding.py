@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import click
 
-from tui.cli import Context, coder_name
+from tui.cli import Context
+from tui.commands.teams import coder_for
 
 
 @click.command()
 @click.option("--coder", metavar="NAME",
-              help="Who is coding (default: $ACCORD_CODER, then the login name). Each coder sees only "
-                   "their own codings.")
+              help="Who is coding (default: $ACCORD_CODER, then the coder a handed-out file was "
+                   "written for, then the login name). Each coder sees only their own codings.")
 @click.pass_obj
 def code(ctx: Context, coder: str | None) -> None:
     """Code the paragraphs of the project from the keyboard.
@@ -23,4 +24,7 @@ def code(ctx: Context, coder: str | None) -> None:
     """
     from tui.app import AccordApp  # Textual loads only for the screens, never for data commands
 
-    AccordApp(ctx.project_path, coder_name(coder)).run()
+    app = AccordApp(ctx.project_path, coder_for(ctx.project_path, coder))
+    app.run()
+    if app.return_code:  # the file was found damaged after opening: the app said why
+        raise SystemExit(app.return_code)

@@ -117,6 +117,8 @@ def _import_qdpx(project: Project, archive: Path) -> None:
     if report.skipped_documents:
         _say(f"Codings not imported for documents whose text differs from the project's: "
              f"{_ids(report.skipped_documents)}", "yellow")
+    if report.other_sources:
+        _say(f"Not text, left out (Accord codes text): {_ids(report.other_sources)}", "yellow")
     if report.unknown_codes:
         _say(f"Codes not in the codebook, their codings left out: {_ids(report.unknown_codes)} "
              f"(add them with `accord codebook update FILE.qdc`, then import again)", "yellow")

@@ -61,6 +61,9 @@ def export(ctx: Context, fmt: str, output: Path | None, coder: str | None, whose
     if output is not None:
         check_target(output, force)
     if fmt == "qdpx":
+        if coder or whose or long_layout or unit != "paragraph":
+            raise click.UsageError("a qdpx project carries every coder's work paragraph by paragraph: "
+                                   "--coder, --consensus, --majority, --all, --long and --unit do not apply")
         if output is None:
             raise AccordError("qdpx is a binary format: give a file with -o FILE")
         _export_qdpx(ctx, output, force)

@@ -13,6 +13,19 @@ from tui.commands.project import open_project
 from tui.console import advance, err, out, progress_bar
 
 
+def coder_for(project_path: Path, explicit: str | None) -> str:
+    """Who codes: --coder, then $ACCORD_CODER, then the coder a handed-out file was written
+    for (so that alice opening accord-alice.db codes as alice), then the login name."""
+    import os
+
+    from store.handout import handout_coder
+    from tui.cli import coder_name
+
+    if explicit or os.environ.get("ACCORD_CODER"):
+        return coder_name(explicit)
+    return handout_coder(project_path) or coder_name(None)
+
+
 def _names(value: str | None) -> list[str] | None:
     """A comma-separated option as a list (None when not given)."""
     if value is None:
@@ -45,7 +58,7 @@ def handout(ctx: Context, coders: str, overlap: float | None, per_unit: int | No
     \b
     Example:
       accord handout --coders alice,bob,carol --overlap 0.2 --seed 1
-      (each coder:) accord --project accord-alice.db code --coder alice
+      (each coder:) accord --project accord-alice.db code
       accord merge accord-alice.db accord-bob.db accord-carol.db
     """
     from store.handout import hand_out
@@ -67,7 +80,7 @@ def handout(ctx: Context, coders: str, overlap: float | None, per_unit: int | No
     out.print(table)
     err.print(f"{report.new_paragraphs:,} paragraphs handed out, {report.sample:,} of them to more than one coder "
               f"(the reliability sample).")
-    err.print("Next: each coder codes their file (accord --project FILE code --coder NAME); "
+    err.print("Next: each coder codes their file (accord --project FILE code: the file knows its coder); "
               "then: accord merge FILE...")
 
 

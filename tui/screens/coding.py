@@ -20,7 +20,6 @@ from textual.widgets import Footer, OptionList, Static
 from tui.codebook_view import CodebookView
 from tui.screens.dialogs import CLEAR, LevelChooser, NoteDialog
 from tui.screens.documents import DocumentsScreen
-from tui.screens.help import HelpScreen
 from tui.screens.search import SearchScreen
 from tui.session import CodingSession, View
 from tui.widgets.code_panel import CodePanel
@@ -230,6 +229,8 @@ class CodingScreen(Screen[None]):
         self.app.push_screen(DocumentsScreen(self.session.project, self.session.coder, document), self.go)
 
     def action_help(self) -> None:
+        from tui.screens.help import HelpScreen  # Markdown loads on first use, not at startup
+
         self.app.push_screen(HelpScreen(self.codebook, self.key_help()))
 
     def key_help(self) -> list[tuple[str, str]]:

@@ -19,7 +19,7 @@ from textual.worker import get_current_worker
 from store import Project
 from store.models import Hit
 
-LIMIT = 200
+LIMIT = 100
 """Best hits shown; a narrower query finds the rest."""
 
 
@@ -76,7 +76,7 @@ class SearchScreen(ModalScreen[int | None]):
     @work(thread=True, exclusive=True, group="search")
     def run_search(self, query: str) -> None:
         """Search on a connection of this thread (SQLite connections stay in their thread)."""
-        with Project.open(self.project_path) as project:
+        with Project.open(self.project_path, verify=False) as project:  # the app checked it
             total = project.search_count(query) if query.strip() else 0
             hits = project.search(query, limit=LIMIT, ranked=total <= project.RANK_LIMIT,
                                   marks=MARKS) if total else []

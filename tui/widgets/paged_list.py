@@ -22,7 +22,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-PAGE = 200
+PAGE = 50
+"""Rows read per query: a screenful or two (a document's row costs one lookup per paragraph)."""
 
 
 class PagedList(ScrollView, can_focus=True):
@@ -56,6 +57,7 @@ class PagedList(ScrollView, can_focus=True):
         self.fetch = fetch
         self.render_row = render_row
         self._pages: LRUCache[int, list[Any]] = LRUCache(maxsize=16)
+        self._strips: LRUCache[tuple[int, bool, int, int], Strip] = LRUCache(maxsize=1000)
         self.virtual_size = Size(0, count)
 
     def row(self, index: int) -> Any | None:
@@ -73,17 +75,29 @@ class PagedList(ScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         index = int(self.scroll_offset.y) + y
         width = self.scrollable_content_region.width
+        key = (index, index == self.cursor, width, int(self.scroll_offset.x))
+        strip = self._strips.get(key)
+        if strip is None:
+            strip = self._render_row(index, *key[1:])
+            self._strips[key] = strip
+        return strip
+
+    def _render_row(self, index: int, is_cursor: bool, width: int, scroll_x: int) -> Strip:
         row = self.row(index)
+        base: Style = self.rich_style
         if row is None:
-            return Strip.blank(width, self.rich_style)
+            return Strip.blank(width, base)
         text = self.render_row(row)
         text.no_wrap = True
-        segments = [s for s in text.render(self.app.console) if s.text != "\n"]
-        strip = Strip(segments).crop_extend(int(self.scroll_offset.x), int(self.scroll_offset.x) + width, None)
-        style: Style = self.rich_style
-        if index == self.cursor:
-            style = style + self.get_component_rich_style("paged-list--cursor")
-        return Strip([Segment(s.text, style + s.style if s.style else style) for s in strip])
+        text.truncate(scroll_x + width, pad=True)
+        style = base + self.get_component_rich_style("paged-list--cursor") if is_cursor else base
+        segments = [Segment(s.text, style + s.style if s.style else style)
+                    for s in text.render(self.app.console) if s.text != "\n"]
+        return Strip(segments).crop(scroll_x, scroll_x + width)
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._strips.clear()
 
     def watch_cursor(self, old: int, new: int) -> None:
         self.refresh()

@@ -1,0 +1,70 @@
+"""Vote counting on arrays checked against a plain per-paragraph reference, on random codings."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from exports.coded import Chunk, CodeSpec, combined_values, consensus_values
+
+CODES = [CodeSpec("a", "A", "code"), CodeSpec("s", "S", "ordinal", (("lo", "Low"), ("hi", "High")))]
+CODERS = ["c1", "c2", "c3"]
+PARAGRAPHS = [f"d:{i}" for i in range(1, 7)]
+
+cell = st.tuples(st.booleans(), st.sampled_from([0, 1]), st.sampled_from([None, "lo", "hi"]))
+grid = st.lists(st.lists(cell, min_size=len(PARAGRAPHS), max_size=len(PARAGRAPHS)),
+                min_size=len(CODERS), max_size=len(CODERS))
+
+
+def chunk_of(cells: list[list[tuple[bool, int, str | None]]], adjudicated: dict[str, int]) -> Chunk:
+    statuses, codings = [], []
+    for coder, row in zip(CODERS, cells):
+        for pid, (done, applied, level) in zip(PARAGRAPHS, row):
+            statuses.append((pid, coder, "done" if done else None, 0, None))
+            if applied:
+                codings.append((pid, coder, "a", 1))
+            if level:
+                codings.append((pid, coder, "s", level))
+    for pid, value in adjudicated.items():
+        statuses.append((pid, "consensus", "done", 0, None))
+        codings.append((pid, "consensus", "a", value))
+    paragraphs = pd.DataFrame([(p, "d", i, i) for i, p in enumerate(PARAGRAPHS, 1)],
+                              columns=["paragraph_id", "document_id", "position", "seq"])
+    return Chunk(paragraphs, pd.DataFrame(statuses, columns=["paragraph_id", "coder", "status", "flagged", "note"]),
+                 pd.DataFrame(codings, columns=["paragraph_id", "coder", "code", "value"]))
+
+
+def reference(cells: list[list[tuple[bool, int, str | None]]], p: int, column: int, rule: str) -> object:
+    votes = [row[p][column] for row in cells if row[p][0]]
+    if len(votes) < 2:
+        return None
+    value, count = Counter(votes).most_common(1)[0]
+    ok = count == len(votes) if rule == "unanimous" else count * 2 > len(votes)
+    return value if ok else None
+
+
+@settings(max_examples=150, deadline=None)
+@given(grid, st.sampled_from(["unanimous", "majority"]))
+def test_combined_values_match_the_reference(cells: list, rule: str) -> None:
+    out = combined_values(chunk_of(cells, {}), CODERS, CODES, rule)
+    for p, pid in enumerate(PARAGRAPHS):
+        for column, code in ((1, "a"), (2, "s")):
+            got = out.loc[pid, code]
+            expected = reference(cells, p, column, rule)
+            assert (None if pd.isna(got) else got) == expected, (pid, code, cells)
+        assert out.loc[pid, "coders_done"] == sum(row[p][0] for row in cells)
+
+
+@settings(max_examples=60, deadline=None)
+@given(grid, st.dictionaries(st.sampled_from(PARAGRAPHS), st.sampled_from([0, 1])))
+def test_adjudication_wins_over_the_coders(cells: list, adjudicated: dict[str, int]) -> None:
+    out = consensus_values(chunk_of(cells, adjudicated), ["consensus", *CODERS], CODES)
+    for p, pid in enumerate(PARAGRAPHS):
+        got = out.loc[pid, "a"]
+        expected = adjudicated[pid] if pid in adjudicated else reference(cells, p, 1, "unanimous")
+        assert (None if pd.isna(got) else got) == expected
+        assert out.loc[pid, "basis"] == ("adjudicated" if pid in adjudicated else
+                                         "unanimous" if sum(row[p][0] for row in cells) >= 2 else None)
