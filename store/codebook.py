@@ -23,9 +23,10 @@ CODE_FIELDS = (
 LEVEL_FIELDS = ("value", "label")
 TEXT_LISTS = ("include", "exclude", "examples", "keywords")
 
-RESERVED_KEYS = frozenset("123456789") | {"u", "f", "e", "g", "q", "/", "?"}
+RESERVED_KEYS = frozenset("123456789") | {"u", "f", "e", "g", "q", "/", "?", "C"}
 """Keys the coding screen keeps for itself (DESIGN.md section 5, issue 3): digits toggle the
-first nine codes, u undo, f flag, e note, g go to document, q quit, / search, ? help."""
+first nine codes, u undo, f flag, e note, g go to document, q quit, / search, ? help,
+C (shift+c) the neighbouring paragraphs."""
 
 RESERVED_IDS = frozenset({
     "id", "paragraph_id", "document_id", "position", "seq", "paragraph", "text", "coder",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import click
@@ -10,6 +11,18 @@ import click
 from store.errors import AccordError
 
 DEFAULT_PROJECT = "accord.db"
+
+
+def on_a_terminal() -> bool:
+    """Whether a person sits at this command: stdin and stdout are a terminal."""
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def require_terminal(command: str) -> None:
+    """Refuse to start a full-screen view where nobody can see it (a pipe, a script, cron)."""
+    if not on_a_terminal():
+        raise AccordError(f"`accord {command}` is a full-screen view and needs a terminal; "
+                          "its input or output is redirected here")
 
 
 class Context:

@@ -35,6 +35,7 @@ def test_a_project_without_documents_is_a_one_line_error(tmp_path: Path) -> None
 def test_coder_option_and_help(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, project_path: Path) -> None:
     opened: list[tuple[Path, str]] = []
     monkeypatch.setattr(AccordApp, "run", lambda self: opened.append((self.project_path, self.session.coder)))
+    monkeypatch.setattr("tui.cli.on_a_terminal", lambda: True)
     result = run("--project", str(project_path), "code", "--coder", "carol")
     assert result.exit_code == 0, result.output
     assert opened == [(project_path, "carol")]
@@ -47,3 +48,12 @@ def test_consensus_is_not_a_coder_name(project_path: Path) -> None:
     result = run("--project", str(project_path), "code", "--coder", "consensus")
     assert result.exit_code == 1
     assert "reserved for adjudicated values" in result.output
+
+
+def test_without_a_terminal_the_screen_is_refused_in_one_line(project_path: Path) -> None:
+    """A script or a pipe would hang on a full-screen app nobody sees."""
+    result = run("--project", str(project_path), "code", "--coder", "carol")
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines() == [
+        "Error: `accord code` is a full-screen view and needs a terminal; its input or output is redirected here"
+    ]

@@ -94,7 +94,7 @@ def recording_app(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Path, str]]:
     module.__spec__ = importlib.machinery.ModuleSpec("tui.app", None)
     module.AccordApp = AccordApp  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "tui.app", module)
-    monkeypatch.setattr("tui.commands.demo._on_a_terminal", lambda: True)
+    monkeypatch.setattr("tui.commands.demo.on_a_terminal", lambda: True)
     return opened
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from tui.cli import Context
+from tui.cli import Context, require_terminal
 from tui.console import advance, err, out, progress_bar
 
 FORMATS = ("table", "md", "html", "json", "csv")
@@ -64,6 +64,7 @@ def agree(ctx: Context, fmt: str, output: Path | None, force: bool, codes: tuple
         from tui.agreement_app import AgreementApp  # Textual loads only for the screen
 
         open_project(ctx).close()  # a missing or foreign project fails here, in one line
+        require_terminal("agree --tui")
         AgreementApp(ctx.project_path, replicates, seed, codes=_names(codes), coders=_names(coders),
                      documents=_names(documents)).run()
         return

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from tui.cli import Context
+from tui.cli import Context, require_terminal
 from tui.commands.teams import coder_for
 
 
@@ -25,6 +25,7 @@ def code(ctx: Context, coder: str | None) -> None:
     from tui.app import AccordApp  # Textual loads only for the screens, never for data commands
 
     app = AccordApp(ctx.project_path, coder_for(ctx.project_path, coder))
+    require_terminal("code")
     app.run()
     if app.return_code:  # the file was found damaged after opening: the app said why
         raise SystemExit(app.return_code)

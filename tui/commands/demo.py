@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from tui.cli import Context, coder_name
+from tui.cli import Context, coder_name, on_a_terminal
 from tui.console import err
 
 
@@ -31,11 +31,6 @@ def user_data_dir(
     xdg = env.get("XDG_DATA_HOME", "")
     # The XDG spec says a relative value is invalid and must be ignored.
     return Path(xdg) / "accord" if xdg and Path(xdg).is_absolute() else home / ".local" / "share" / "accord"
-
-
-def _on_a_terminal() -> bool:
-    """Whether a person sits at this command (the coding screen needs a real terminal)."""
-    return sys.stdin.isatty() and sys.stdout.isatty()
 
 
 def coding_app_available() -> bool:
@@ -65,7 +60,7 @@ def demo(ctx: Context, directory: Path | None, fresh: bool, coder: str | None, n
     verb = "Rebuilt" if existed and fresh else "Reopened" if existed else "Built"
     # Paths stay on one line and free of markup: users copy them into their shell.
     err.print(f"{verb} the demo project: {path}", soft_wrap=True, markup=False)
-    if not no_open and _on_a_terminal() and coding_app_available():
+    if not no_open and on_a_terminal() and coding_app_available():
         from tui.app import AccordApp
 
         AccordApp(path, coder_name(coder)).run()

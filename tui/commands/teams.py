@@ -8,7 +8,7 @@ import click
 from rich.table import Table
 
 from store import CONSENSUS
-from tui.cli import Context
+from tui.cli import Context, require_terminal
 from tui.commands.project import open_project
 from tui.console import advance, err, out, progress_bar
 
@@ -160,4 +160,6 @@ def adjudicate(ctx: Context, codes: str | None, blind: bool, accept_unanimous: b
         return
     from tui.adjudicate_app import AdjudicateApp
 
-    AdjudicateApp(path, coder=coder, codes=code_list, blind=blind).run()
+    app = AdjudicateApp(path, coder=coder, codes=code_list, blind=blind)
+    require_terminal("adjudicate")
+    app.run()
