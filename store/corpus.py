@@ -45,6 +45,7 @@ def _fts_query(query: str, expand: Callable[[str], list[str] | None] | None = No
     `expand(stem)` may give the indexed words a prefix stands for: they are searched as
     alternatives instead of the prefix (see CorpusMixin._prefix_words).
     """
+    query = query.replace("\x00", " ")  # SQLite ends the query text at a NUL: "unterminated string"
     phrases = re.findall(r'"([^"]+)"', query)
     rest = re.sub(r'"[^"]*"?', " ", query)
     terms = [f'"{p}"' for p in phrases]

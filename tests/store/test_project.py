@@ -9,7 +9,7 @@ import pytest
 
 from store import AccordError, Project, ProjectError
 from store.schema import SCHEMA_VERSION
-from tests.conftest import documents, small_codebook
+from tests.conftest import REPO, documents, small_codebook
 
 
 def test_create_writes_schema_and_identity(tmp_path: Path) -> None:
@@ -193,3 +193,26 @@ def test_apply_codebook_guards_codes_with_codings(project: Project) -> None:
     assert project.db.execute("select count(*) from codebooks").fetchone()[0] == 2
     change = project.apply_codebook(base)
     assert sorted(change.restored) == ["nuclear", "wmd"]
+
+
+def test_a_second_open_in_the_process_keeps_the_first_ones_locks(tmp_path: Path) -> None:
+    """The coding screen opens the file again in worker threads (search, agreement) while its
+    own connection is open. If that dropped the first connection's locks, another process
+    closing the file would delete the WAL with the coder's unsaved-to-main-file work in it."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "accord.db"
+    Project.create(path, small_codebook()).close()
+    coding = Project.open(path)
+    coding.import_documents(documents(2))
+    coding.set_coding("doc1:1", "alice", "border_control", 1)
+    Project.open(path).close()  # what a worker thread does
+    other = "import sys; from store import Project; Project.open(sys.argv[1]).close()"
+    subprocess.run([sys.executable, "-c", other, str(path)], check=True, cwd=REPO)
+    assert (tmp_path / "accord.db-wal").exists()
+    count = "import sys; from store import Project; p = Project.open(sys.argv[1]); print(len(p.codings('doc1:1', 'alice')))"
+    seen = subprocess.run([sys.executable, "-c", count, str(path)], check=True, cwd=REPO,
+                          capture_output=True, text=True).stdout.strip()
+    coding.close()
+    assert seen == "1"
