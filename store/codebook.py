@@ -128,6 +128,9 @@ class _Reader(NodeReader):
         variables = [self.code(n, "variables", None) for n in self.sequence(fields.get("variables"), "variables")]
         if "codes" not in fields and "variables" not in fields:
             self.problem(root, "the codebook has neither codes: nor variables:")
+        elif not codes and not variables:  # `codes: []` or `codes:` left empty: nothing to code
+            self.problem(fields.get("codes") or fields.get("variables") or root,
+                         "the codebook's codes: and variables: are both empty; list at least one code")
         tops = self.resolve_parents([d for d in codes if d is not None])
         self.check_unique()
         self.fail_if_problems()

@@ -198,3 +198,10 @@ def test_table_reader_without_files() -> None:
     """The table reader itself on text that is not a table at all."""
     documents, problems = read_table("just one line of prose", "p.csv", "p")
     assert documents == [] and problems
+
+
+@pytest.mark.parametrize("text", ["codebook: T\ncodes: []\n", "codebook: T\ncodes:\nvariables: []\n"])
+def test_codebook_with_empty_code_lists_is_refused(text: str) -> None:
+    with pytest.raises(CodebookError, match="both empty") as caught:
+        parse_codebook(text, "cb.yaml")
+    assert caught.value.problems[0].line == 2
