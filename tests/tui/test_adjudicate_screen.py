@@ -132,3 +132,29 @@ def test_a_cancelled_reason_is_not_stored(disputed: Path) -> None:
     with Project.open(disputed) as project:
         assert project.codings("doc1:1", CONSENSUS) == {"wmd": 1}
         assert project.status("doc1:1", CONSENSUS).note is None
+
+
+def footer_picks(app: AdjudicateApp) -> dict[str, str]:
+    """The pick keys the footer offers now, with their labels."""
+    return {key: active.binding.description for key, active in app.screen.active_bindings.items()
+            if active.binding.action.startswith("pick(") and active.binding.show}
+
+
+def test_the_footer_offers_only_the_choices_of_the_current_disagreement(disputed: Path) -> None:
+    async def scenario() -> None:
+        app = AdjudicateApp(disputed)
+        async with app.run_test(size=(120, 40)) as pilot:
+            screen = await ready(pilot)
+            assert screen.item.code_id == "wmd"
+            assert footer_picks(app) == {"1": "Applied", "2": "Not applied"}
+            footer_text = " ".join(str(key.render()) for key in app.screen.query("FooterKey"))
+            assert "Applied" in footer_text and "Pick 3" not in footer_text
+            await pilot.press("3")  # a code has two choices: nothing stored, still on wmd
+            assert screen.item.code_id == "wmd" and "decided 0 of 3" in text_of(screen, "#adjudicate-progress")
+            await pilot.press("right")  # stance: its levels and No level
+            await pilot.pause()
+            assert footer_picks(app) == {"1": "Supports", "2": "Opposes", "3": "No level"}
+        with Project.open(disputed) as project:
+            assert project.codings("doc1:1", CONSENSUS) == {}
+
+    asyncio.run(scenario())

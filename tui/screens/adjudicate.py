@@ -5,14 +5,14 @@ this screen only shows and calls it."""
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from rich.table import Table
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import ActiveBinding, Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
@@ -67,7 +67,9 @@ class AdjudicateScreen(Screen[None]):
     """Walks the (paragraph, code) disagreements of done coders."""
 
     BINDINGS = [
-        *[Binding(str(n), f"pick({n})", f"Pick {n}", show=n <= 3, id=f"adjudicate.pick{n}") for n in range(1, 10)],
+        # Shown only for as many choices as the current disagreement has, labelled with the choice:
+        # see check_action and active_bindings.
+        *[Binding(str(n), f"pick({n})", f"Pick {n}", id=f"adjudicate.pick{n}") for n in range(1, 10)],
         Binding("r", "reason", "Reason", tooltip="Give a reason, stored with the next pick", id="adjudicate.reason"),
         Binding("left", "move(-1)", "Previous", id="adjudicate.previous"),
         Binding("right", "move(1)", "Next", id="adjudicate.next"),
@@ -99,6 +101,7 @@ class AdjudicateScreen(Screen[None]):
         self.project: Project | None = None
         self.labels: dict[str, str] = {}
         self.code_rows: dict[str, object] = {}
+        self.option_cache: dict[str, list[Option]] = {}
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -149,7 +152,14 @@ class AdjudicateScreen(Screen[None]):
         return self.items[self.index] if self.items else None
 
     def options(self, code_id: str) -> list[Option]:
-        """The values that can be picked for a code or variable, keyed 1, 2, …"""
+        """The values that can be picked for a code or variable, keyed 1, 2, … (cached: the footer
+        asks on every refresh and the codebook does not change while adjudicating)."""
+        assert self.project is not None
+        if code_id not in self.option_cache:
+            self.option_cache[code_id] = self._options(code_id)
+        return self.option_cache[code_id]
+
+    def _options(self, code_id: str) -> list[Option]:
         assert self.project is not None
         row = self.code_rows[code_id]
         if row.kind == "code":  # type: ignore[attr-defined]
@@ -158,9 +168,31 @@ class AdjudicateScreen(Screen[None]):
             values = [*self.project.levels(code_id), (None, "No level")]
         return [Option(str(n), value, label) for n, (value, label) in enumerate(values[:9], start=1)]
 
+    def current_options(self) -> list[Option]:
+        """The choices of the disagreement on screen (none before loading or when there is none)."""
+        item = self.item
+        return self.options(item.code_id) if item is not None and self.project is not None else []
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Pick keys beyond the current disagreement's choices are hidden and do nothing."""
+        if action == "pick":
+            return bool(parameters) and 1 <= int(parameters[0]) <= len(self.current_options())  # type: ignore[call-overload]
+        return True
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        """The footer labels each pick key with its choice (`1 Applied`, `2 Not applied`, a level)."""
+        bindings = super().active_bindings
+        labels = {option.key: option.label for option in self.current_options()}
+        for key, active in bindings.items():
+            if active.binding.action.startswith("pick(") and key in labels:
+                bindings[key] = active._replace(binding=replace(active.binding, description=labels[key]))
+        return bindings
+
     def show(self) -> None:
         """Redraw the screen for the current item."""
         assert self.project is not None
+        self.refresh_bindings()  # the pick keys follow the current disagreement's choices
         progress = self.query_one("#adjudicate-progress", Static)
         item = self.item
         if item is None:
