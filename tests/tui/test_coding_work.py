@@ -222,3 +222,15 @@ async def test_page_keys_scroll_a_long_paragraph(tmp_path: Path) -> None:
         await pilot.press("pageup")
         await settle(pilot)
         assert text.scroll_y == 0
+
+
+@pilot_test
+async def test_a_tall_terminal_shows_more_of_the_neighbouring_paragraphs(tmp_path: Path) -> None:
+    following = " ".join(f"word{n}" for n in range(120))  # about six lines at 120 columns
+    path = tmp_path / "context.db"
+    with Project.create(path, small_codebook()) as project:
+        project.import_documents([SourceDocument(id="d", paragraphs=["The paragraph coded.", following])])
+    async with coding(path, size=(80, 24)) as pilot:
+        assert "word119" not in drawn(pilot) and "…" in drawn(pilot)  # cut at about three lines
+    async with coding(path, size=(200, 60)) as pilot:
+        assert "word119" in drawn(pilot)  # shown whole: the column has room for it

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
@@ -24,6 +25,7 @@ class ParagraphView(VerticalScroll):
     """Previous paragraph (dim), the current one, next paragraph (dim)."""
 
     can_focus = False
+    shown: tuple[str, str | None, str | None, re.Pattern[str] | None] | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(id="previous", classes="context", markup=False)
@@ -36,9 +38,12 @@ class ParagraphView(VerticalScroll):
 
         Only the end of the previous paragraph and the start of the next are shown, so that
         the paragraph being coded always starts near the top without scrolling (a scroll after
-        layout would cost a second frame on every key).
+        layout would cost a second frame on every key). A tall terminal shows more of them
+        (an eighth of its height each), rather than leaving the column below empty.
         """
-        room = CONTEXT_LINES * max(20, self.scrollable_content_region.width)
+        self.shown = (current, previous, following, pattern)
+        lines = max(CONTEXT_LINES, self.app.size.height // 8)
+        room = lines * max(20, self.scrollable_content_region.width)
         for widget_id, text in (("#previous", previous and tail(previous, room)),
                                 ("#next", following and head(following, room))):
             widget = self.query_one(widget_id, Static)
@@ -47,9 +52,15 @@ class ParagraphView(VerticalScroll):
         self.query_one("#current", Static).update(highlighted(current, pattern))
         self.scroll_to(y=0, animate=False, immediate=True)
 
+    def on_resize(self, event: events.Resize) -> None:
+        """The context cut depends on the width: redo it once the real width is known (the first
+        paragraph is shown before layout) and when the terminal changes size."""
+        if self.shown is not None:
+            self.show(*self.shown)
+
 
 CONTEXT_LINES = 3
-"""About how many lines of each neighbouring paragraph to show."""
+"""About how many lines of each neighbouring paragraph to show at least (80x24)."""
 
 
 def tail(text: str, length: int) -> str:
