@@ -12,6 +12,7 @@ from textual.widgets import Static
 
 from store import CONSENSUS, Project
 from tests.conftest import documents, small_codebook
+from tests.tui.conftest import drawn
 from tui.adjudicate_app import AdjudicateApp
 from tui.screens.adjudicate import AdjudicateScreen, coder_labels
 
@@ -156,5 +157,17 @@ def test_the_footer_offers_only_the_choices_of_the_current_disagreement(disputed
             assert footer_picks(app) == {"1": "Supports", "2": "Opposes", "3": "No level"}
         with Project.open(disputed) as project:
             assert project.codings("doc1:1", CONSENSUS) == {}
+
+    asyncio.run(scenario())
+
+
+def test_at_80_columns_the_footer_keeps_quit_and_undo_on_a_code(disputed: Path) -> None:
+    async def scenario() -> None:
+        app = AdjudicateApp(disputed, codes=["wmd"])
+        async with app.run_test(size=(80, 24)) as pilot:
+            await ready(pilot)
+            footer = drawn(pilot).splitlines()[-1]
+            assert "1 Applied" in footer and "2 Not applied" in footer
+            assert "u Undo" in footer and "q Quit" in footer
 
     asyncio.run(scenario())

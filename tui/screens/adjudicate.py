@@ -111,7 +111,7 @@ class AdjudicateScreen(Screen[None]):
         yield Static("", id="adjudicate-code")
         yield Static("", id="adjudicate-positions")
         yield Static("", id="adjudicate-options")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.project = Project.open(self.project_path)
