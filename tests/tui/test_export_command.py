@@ -85,3 +85,23 @@ def test_export_never_loads_textual(project: Project) -> None:
     )
     result = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_document_dta_with_the_default_codebook_shortens_long_labels(tmp_path: Path) -> None:
+    from store.codebook import default_codebook_path, load_codebook
+    from tests.conftest import documents
+
+    with Project.create(tmp_path / "accord.db", load_codebook(default_codebook_path())) as project:
+        project.import_documents(documents(2))
+        project.set_coding("doc1:1", "ben", "ddr", 1)
+        project.set_status("doc1:1", "ben", "done")
+        target = tmp_path / "doc.dta"
+        result = run(project, "--coder", "ben", "--unit", "document", "--format", "dta", "-o", str(target))
+    assert result.exit_code == 0, result.output
+    assert "Traceback" not in result.output
+    with pd.io.stata.StataReader(target) as reader:
+        labels = reader.variable_labels()
+    assert labels["ddr_share"] == "DDR: share of coded paragraphs with a value"
+    assert all(len(label) <= 80 for label in labels.values())
+    assert pd.read_stata(target)["ddr_n"].tolist() == [1]
+    assert "Column 'ddr_share' has the shorter label 'DDR: share of coded paragraphs with a value'" in result.stderr

@@ -84,6 +84,9 @@ def export(ctx: Context, fmt: str, output: Path | None, coder: str | None, whose
     for old, new in report.renames.items():
         err.print(f"Column {old!r} is named {new!r} in the {fmt} file (Stata/SPSS name rules).",
                   markup=False, soft_wrap=True)
+    for name, label in report.shortened_labels.items():
+        err.print(f"Column {name!r} has the shorter label {label!r} in the {fmt} file (Stata allows 80 characters).",
+                  markup=False, soft_wrap=True)
     if output is not None:
         err.print(f"Wrote {report.rows:,} rows to {output}.", markup=False, soft_wrap=True)
     else:
