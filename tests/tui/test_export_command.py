@@ -105,3 +105,14 @@ def test_document_dta_with_the_default_codebook_shortens_long_labels(tmp_path: P
     assert all(len(label) <= 80 for label in labels.values())
     assert pd.read_stata(target)["ddr_n"].tolist() == [1]
     assert "Column 'ddr_share' has the shorter label 'DDR: share of coded paragraphs with a value'" in result.stderr
+
+
+def test_whose_codings_options_exclude_each_other(project: Project) -> None:
+    code_two_coders(project)
+    for first, second in (("--consensus", "--majority"), ("--majority", "--all"), ("--consensus", "--all")):
+        result = run(project, first, second)
+        assert result.exit_code == 2 and not result.stdout
+        assert f"{first} and {second} exclude each other" in result.stderr
+    result = run(project, "--coder", "alice", "--majority")
+    assert result.exit_code == 2 and "--coder and --majority exclude each other" in result.stderr
+    assert run(project, "--majority", "--no-text").stdout.splitlines()[0].endswith("coders_done,flag,note")
