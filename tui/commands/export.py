@@ -76,18 +76,18 @@ def export(ctx: Context, fmt: str, output: Path | None, coder: str | None, conse
         if chosen != spec:
             err.print("Exporting " + (f"the codings of {chosen.coder}, the only coder" if chosen.whose == "coder" else
                       "the consensus (adjudicated values, else values all coders agree on); "
-                      "--coder NAME, --majority or --all choose otherwise") + ".", markup=False, soft_wrap=True)
+                      "--coder NAME, --majority or --all choose otherwise") + ".", markup=False)
         dataset = build_dataset(project, chosen, on_progress=lambda n: advance(bar, n))
         report = write_dataset(dataset, fmt, output, force=force, raw=raw,
                                stream=None if output else sys.stdout)
     for old, new in report.renames.items():
         err.print(f"Column {old!r} is named {new!r} in the {fmt} file (Stata/SPSS name rules).",
-                  markup=False, soft_wrap=True)
+                  markup=False)
     for name, label in report.shortened_labels.items():
         err.print(f"Column {name!r} has the shorter label {label!r} in the {fmt} file (Stata allows 80 characters).",
-                  markup=False, soft_wrap=True)
+                  markup=False)
     if output is not None:
-        err.print(f"Wrote {report.rows:,} rows to {output}.", markup=False, soft_wrap=True)
+        err.print(f"Wrote {report.rows:,} rows to {output}.", markup=False)
     else:
         sys.stdout.flush()
 
@@ -105,4 +105,4 @@ def _export_qdpx(ctx: Context, output: Path, force: bool) -> None:
 
     with open_project(ctx) as project, progress_bar("Exporting", project.paragraph_count()) as bar:
         summary = write_qdpx(project, output, force=force, on_progress=lambda n: advance(bar, n))
-    err.print(f"Wrote {output}: {summary}.", markup=False, soft_wrap=True)
+    err.print(f"Wrote {output}: {summary}.", markup=False)
