@@ -248,9 +248,10 @@ def _rebuild_search(db: Database) -> str:
 
 REPAIRS: dict[str, Callable[[Database], str]] = {
     "migrate": _migrate,
-    "add-coders": _add_coders,
     "drop-orphans": _drop_orphans,
+    "add-coders": _add_coders,
     "renumber": _renumber,
     "rebuild-search": _rebuild_search,
 }
-"""Safe repairs in the order they run (coders before orphans: a re-created coder saves rows)."""
+"""Safe repairs in the order they run: rows pointing at no paragraph go before coders are
+re-created, so that no coder comes back only for rows that are then deleted."""

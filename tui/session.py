@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from store import Codebook, Code, Project
+from store import CONSENSUS, Code, Codebook, Project
 from store.errors import AccordError
 from store.models import Document, Event, Paragraph, Progress, Status
 
@@ -40,6 +40,9 @@ class CodingSession:
     """One coder on one open project, positioned on one paragraph."""
 
     def __init__(self, project: Project, coder: str) -> None:
+        if coder.strip() == CONSENSUS:
+            raise AccordError(f"{CONSENSUS!r} is reserved for adjudicated values: code under your own name, "
+                              "and settle disagreements with `accord adjudicate`")
         if project.paragraph_count() == 0:
             raise AccordError(f"{project.path} has no documents yet; add some with `accord import PATH...`")
         self.project = project

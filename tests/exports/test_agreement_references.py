@@ -16,7 +16,7 @@ import krippendorff
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from irrCAC.raw import CAC
 from nltk.metrics.agreement import AnnotationTask
@@ -143,6 +143,8 @@ def test_gwet_family_matches_irrcac_with_missing_values(data: np.ndarray) -> Non
     if not pairable_values(data):
         assert gwet_ac1(data).value is None
         return
+    # irrCAC's variance needs two rated units; with one it answers nothing at all.
+    assume(int((~np.isnan(data)).any(axis=0).sum()) >= 2)
     q = len(np.unique(data[~np.isnan(data)]))
     if q >= 2:
         agree(gwet_ac1(data), reference_or_none(lambda: irrcac(data, "gwet")))

@@ -93,14 +93,16 @@ def test_repair_drops_orphans_and_recreates_coders(path: Path) -> None:
     tamper(path,
            "insert into codings values ('ghost:1', 'alice', 'border_control', 1, 'now')",
            "insert into assignments values ('ghost:2', 'alice')",
+           "insert into codings values ('ghost:3', 'dan', 'border_control', 1, 'now')",
            "delete from coders where id = 'bob'")
     done = repair(path, diagnose(path))
-    assert done == ["re-created 1 coder(s)", "deleted 2 orphan row(s)"]
+    assert done == ["deleted 3 orphan row(s)", "re-created 1 coder(s)"]
     assert diagnose(path) == []
     with Project.open(path) as project:
         # bob's work survived: only the rows pointing at nothing went.
         assert project.codings("doc1:1", "bob") == {"border_control": 1}
         assert project.progress("bob").done == 1
+        assert "dan" not in project.coders()  # only ghost rows named dan: not brought back
 
 
 def test_codings_for_unknown_codes_are_found_not_deleted(path: Path) -> None:

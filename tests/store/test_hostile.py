@@ -155,3 +155,16 @@ def test_search_of_a_common_word_comes_in_corpus_order(project: Project, monkeyp
     hits = project.search("border")
     assert [h.paragraph_id for h in hits][:3] == ["doc1:1", "doc1:2", "doc1:3"]
     assert len(project.search("border", limit=2)) == 2
+
+
+def test_prefix_search_finds_the_same_paragraphs_expanded_or_not(project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    import store.corpus
+
+    project.import_documents([SourceDocument(id="p", paragraphs=[
+        "Disarmament now.", "The disarming of groups.", "Disarm them.", "Armed disarray.", "Nothing here."])])
+    expanded = {h.paragraph_id for h in project.search("disarm*")}
+    assert expanded == {"p:1", "p:2", "p:3"}
+    assert {h.paragraph_id for h in project.search("DISARM* groups")} == {"p:2"}
+    monkeypatch.setattr(store.corpus, "PREFIX_WORDS", 0)  # too many words: FTS5's own prefix query
+    assert {h.paragraph_id for h in project.search("disarm*")} == expanded
+    assert {h.paragraph_id for h in project.search("dis*")} == {"p:1", "p:2", "p:3", "p:4"}

@@ -107,12 +107,28 @@ def test_blind_mode_hides_names_and_a_custom_adjudicator_is_used(disputed: Path)
             assert project.codings("doc1:1", "lead") == {"stance": "oppose"}
             assert project.codings("doc1:1", CONSENSUS) == {}
 
-
-    def test_blind_labels_do_not_follow_alphabetical_order() -> None:
-        labels = coder_labels(["ann", "ben", "cal", "dora"], blind=True)
-        assert sorted(labels.values()) == ["Coder 1", "Coder 2", "Coder 3", "Coder 4"]
-        assert labels == coder_labels(["dora", "cal", "ben", "ann"], blind=True)
-        assert coder_labels(["ann"], blind=False) == {"ann": "ann"}
-
     asyncio.run(scenario())
 
+
+def test_blind_labels_do_not_follow_alphabetical_order() -> None:
+    labels = coder_labels(["ann", "ben", "cal", "dora"], blind=True)
+    assert sorted(labels.values()) == ["Coder 1", "Coder 2", "Coder 3", "Coder 4"]
+    assert labels == coder_labels(["dora", "cal", "ben", "ann"], blind=True)
+    assert [labels[c] for c in ("ann", "ben", "cal", "dora")] != ["Coder 1", "Coder 2", "Coder 3", "Coder 4"]
+    assert coder_labels(["ann"], blind=False) == {"ann": "ann"}
+
+
+def test_a_cancelled_reason_is_not_stored(disputed: Path) -> None:
+    async def scenario() -> None:
+        app = AdjudicateApp(disputed, codes=["wmd"])
+        async with app.run_test(size=(100, 40)) as pilot:
+            screen = await ready(pilot)
+            await pilot.press("r", *"never mind", "escape")
+            assert "reason ready" not in text_of(screen, "#adjudicate-progress")
+            await pilot.press("9")  # wmd has two options: refused, nothing stored
+            await pilot.press("1")
+
+    asyncio.run(scenario())
+    with Project.open(disputed) as project:
+        assert project.codings("doc1:1", CONSENSUS) == {"wmd": 1}
+        assert project.status("doc1:1", CONSENSUS).note is None

@@ -195,3 +195,17 @@ def test_json_shape_is_the_documented_one(project_path: Path) -> None:
     assert list(code["krippendorff_alpha"]) == ["value", "reason", "low", "high", "interval_reason"]
     assert list(code["pairs"][0]) == ["coders", "units", "percent_agreement", "cohen_kappa"]
     assert list(report["pairs"][0]) == ["coders", "units", "percent_agreement", "mean_kappa"]
+
+
+def test_agree_never_loads_textual(project_path: Path) -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from click.testing import CliRunner; from tui.cli import main; "
+        f"r = CliRunner().invoke(main, ['--project', {str(project_path)!r}, 'agree', '--format', 'html', "
+        "'--bootstrap', '10']); assert r.exit_code == 0, r.output; "
+        "print(any(m == 'textual' or m.startswith('textual.') for m in sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False"

@@ -41,3 +41,9 @@ def test_coder_option_and_help(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, 
     with Project.open(project_path) as project:
         assert "carol" in project.coders()
     assert "enter    done, next not done" in run("code", "--help").output
+
+
+def test_consensus_is_not_a_coder_name(project_path: Path) -> None:
+    result = run("--project", str(project_path), "code", "--coder", "consensus")
+    assert result.exit_code == 1
+    assert "reserved for adjudicated values" in result.output

@@ -20,12 +20,14 @@ def current_id(pilot) -> str:  # type: ignore[no-untyped-def]
 @pilot_test
 async def test_a_codes_key_toggles_it_in_the_file(project_path: Path) -> None:
     async with coding(project_path) as pilot:
-        await pilot.press("b")
+        await pilot.press("n")
+        assert pilot.app.screen.query_one(CodebookList).highlighted_option.id == "nuclear"  # panel follows
+        await pilot.press("n", "b")
         with stored(project_path) as project:
-            assert project.codings("doc1:1", CODER) == {"border_control": 1}
+            assert project.codings("doc1:1", CODER) == {"border_control": 1, "nuclear": 0}
         await pilot.press("b")
     with stored(project_path) as project:
-        assert project.codings("doc1:1", CODER) == {"border_control": 0}
+        assert project.codings("doc1:1", CODER) == {"border_control": 0, "nuclear": 0}
 
 
 @pilot_test

@@ -205,3 +205,20 @@ async def test_a_file_found_damaged_after_the_first_paint_stops_the_app(tmp_path
                 break
             await asyncio.sleep(0.05)
     assert app.return_code == 1
+
+
+@pilot_test
+async def test_page_keys_scroll_a_long_paragraph(tmp_path: Path) -> None:
+    path = tmp_path / "accord.db"
+    long_text = " ".join(f"Sentence {i} on the illicit trade in small arms." for i in range(200))
+    with Project.create(path, small_codebook()) as project:
+        project.import_documents([SourceDocument(id="S-1", paragraphs=[long_text], source="s.txt")])
+    async with coding(path, size=(80, 24)) as pilot:
+        text = pilot.app.screen.query_one("#text")
+        assert text.scroll_y == 0
+        await pilot.press("pagedown")
+        await settle(pilot)
+        assert text.scroll_y > 10
+        await pilot.press("pageup")
+        await settle(pilot)
+        assert text.scroll_y == 0

@@ -131,6 +131,7 @@ class CodingScreen(Screen[None]):
     def apply(self, code_id: str) -> None:
         """Toggle a code, or open a variable's level chooser."""
         code = self.session.codes[code_id]
+        self.query_one(CodebookList).show_code(code_id)  # its definition comes up in the panel
         if code.kind == "code":
             self.session.toggle(code_id)
             self.refresh_view()

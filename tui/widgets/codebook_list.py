@@ -50,3 +50,9 @@ class CodebookList(OptionList, inherit_bindings=False):
             if value != self.values[index]:
                 self.values[index] = value
                 self.replace_option_prompt_at_index(index, prompt(row, value, self.levels[row.code.id]))
+
+    def show_code(self, code_id: str) -> None:
+        """Highlight a code (scrolling it into view), as when its key was pressed."""
+        index = next((i for i, row in enumerate(self.rows) if row.code.id == code_id), None)
+        if index is not None and index != self.highlighted:
+            self.highlighted = index
