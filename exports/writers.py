@@ -143,16 +143,17 @@ def _parquet(dataset: Dataset, path: Path) -> WriteReport:
 def short_label(label: str, limit: int) -> str:
     """`label` within `limit` characters: spelled-out names give way to their acronym
     ("Disarmament, demobilization and reintegration (DDR): share" -> "DDR: share"), then
-    what is still too long is cut at a word with an ellipsis, keeping the part after the
-    last ": " (what the column measures) whole when it is short."""
+    what is still too long is cut at a word with an ellipsis: the code's name before the first
+    ": " where that leaves room, so the level and what is measured stay whole."""
     if len(label) <= limit:
         return label
     label = ": ".join(_SPELLED_OUT.sub(r"\1", part.strip()) for part in label.split(": "))
     if len(label) <= limit:
         return label
-    head, _, measure = label.rpartition(": ")
-    if head and len(measure) + 2 <= limit // 2:  # keep what the column measures whole
-        return _cut(head, limit - len(measure) - 2) + ": " + measure
+    name, _, rest = label.partition(": ")
+    room = limit - len(rest) - 2
+    if rest and room >= 12:  # cut the code's name; keep the level and what is measured whole
+        return _cut(name, room) + ": " + rest
     return _cut(label, limit)
 
 

@@ -186,6 +186,8 @@ def test_stata_labels_are_shortened_keeping_their_meaning() -> None:
     shortened = short_label(long, 80)
     assert len(shortened) <= 80 and shortened.endswith("…: share of coded paragraphs")
     assert short_label("x" * 100, 80) == "x" * 79 + "…"
+    level = "Stance toward binding instruments on small arms: Supports: share of coded paragraphs with a value"
+    assert short_label(level, 80) == "Stance toward binding…: Supports: share of coded paragraphs with a value"
     assert short_label("Border control", 80) == "Border control"
 
 
