@@ -99,7 +99,7 @@ class Grid:
             status[ci, pi] = rows["status"].to_numpy()[keep]
             done[ci, pi] = rows["status"].to_numpy()[keep] == "done"
             flagged[ci, pi] = pd.to_numeric(rows["flagged"]).fillna(0).to_numpy()[keep].astype(np.int8)
-            note[ci, pi] = rows["note"].to_numpy()[keep]
+            note[ci, pi] = _real_notes(rows["note"].to_numpy()[keep])
         rows = chunk.codings
         if len(rows):
             # (code, value as text) -> (column, stored number); anything else (a 0, a level the
@@ -120,6 +120,11 @@ class Grid:
                 pi = ids.get_indexer(pd.Index(rows["paragraph_id"]))[keep]
                 values[ci, pi, where.to_numpy()[keep].astype(int)] = key[keep].map(number).to_numpy().astype(np.int16)
         return cls(done, flagged, status, note, values)
+
+
+def _real_notes(notes: np.ndarray) -> np.ndarray:
+    """Notes with text; None for the rest (None, NaN that pandas may put in a missing cell, blanks)."""
+    return np.array([n if isinstance(n, str) and n.strip() else None for n in notes], dtype=object)
 
 
 def _column(code: CodeSpec, numbers: np.ndarray, present: np.ndarray, ids: pd.Index) -> pd.Series:
@@ -189,7 +194,7 @@ def _joined_notes(coders: list[str], notes: np.ndarray) -> np.ndarray:
     """Every coder's note on each paragraph as "coder: note | coder: note" (notes are rare)."""
     out = np.full(notes.shape[1], None, dtype=object)
     for i in np.flatnonzero((notes != None).any(axis=0)):  # noqa: E711 (elementwise)
-        out[i] = " | ".join(f"{coder}: {note}" for coder, note in zip(coders, notes[:, i]) if note)
+        out[i] = " | ".join(f"{coder}: {note}" for coder, note in zip(coders, notes[:, i]) if note is not None)
     return out
 
 

@@ -8,6 +8,7 @@ labels (absent/present for codes, the level labels for variables).
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +30,12 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 CODE_LABELS = {0: "absent", 1: "present"}
 
+STATA_LABEL_LENGTH = 80
+"""Stata refuses longer variable labels (SPSS takes 256 and more)."""
+
+_SPELLED_OUT = re.compile(r"^.*\(([A-Z][A-Z0-9&]+)\)$")
+"""A label part like "Disarmament, demobilization and reintegration (DDR)": its acronym says it."""
+
 
 @dataclass
 class WriteReport:
@@ -37,6 +44,8 @@ class WriteReport:
     rows: int = 0
     renames: dict[str, str] = field(default_factory=dict)
     """Column name -> name in the file, where the format's rules forced a change."""
+    shortened_labels: dict[str, str] = field(default_factory=dict)
+    """Column name -> its variable label in the file, where the format's length limit forced a shorter one."""
 
 
 def write_dataset(dataset: Dataset, fmt: str, path: Path | None, force: bool = False, raw: bool = False,
@@ -131,8 +140,38 @@ def _parquet(dataset: Dataset, path: Path) -> WriteReport:
     return report
 
 
-def labelled_frame(dataset: Dataset) -> tuple[pd.DataFrame, dict[str, str | None], dict[str, dict[float, str]], WriteReport]:
-    """All rows as numbers and strings Stata and SPSS accept, with labels and valid names."""
+def short_label(label: str, limit: int) -> str:
+    """`label` within `limit` characters: spelled-out names give way to their acronym
+    ("Disarmament, demobilization and reintegration (DDR): share" -> "DDR: share"), then
+    what is still too long is cut at a word with an ellipsis: the code's name before the first
+    ": " where that leaves room, so the level and what is measured stay whole."""
+    if len(label) <= limit:
+        return label
+    label = ": ".join(_SPELLED_OUT.sub(r"\1", part.strip()) for part in label.split(": "))
+    if len(label) <= limit:
+        return label
+    name, _, rest = label.partition(": ")
+    room = limit - len(rest) - 2
+    if rest and room >= 12:  # cut the code's name; keep the level and what is measured whole
+        return _cut(name, room) + ": " + rest
+    return _cut(label, limit)
+
+
+def _cut(text: str, limit: int) -> str:
+    """`text` cut to `limit` characters, at a word where one is near, ending in an ellipsis."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if " " in cut[limit // 2:]:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,:;") + "…"
+
+
+def labelled_frame(dataset: Dataset, label_limit: int | None = None
+                   ) -> tuple[pd.DataFrame, dict[str, str | None], dict[str, dict[float, str]], WriteReport]:
+    """All rows as numbers and strings Stata and SPSS accept, with labels and valid names.
+
+    Variable labels longer than `label_limit` are shortened (see short_label) and reported."""
     frames = list(dataset.chunks)
     frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=[c.name for c in dataset.columns])
     # pyreadstat names the value-label set of the n-th labelled column NAME + str(n), and ReadStat
@@ -148,9 +187,12 @@ def labelled_frame(dataset: Dataset) -> tuple[pd.DataFrame, dict[str, str | None
     out = pd.DataFrame(index=frame.index)
     labels: dict[str, str | None] = {}
     value_labels: dict[str, dict[float, str]] = {}
+    shortened: dict[str, str] = {}
     for column, name in zip(dataset.columns, names):
         values = frame[column.name]
         labels[name] = column.label
+        if label_limit is not None and len(column.label) > label_limit:
+            labels[name] = shortened[column.name] = short_label(column.label, label_limit)
         if column.type == "level":
             codes = {value: float(i) for i, (value, _) in enumerate(column.levels, start=1)}
             out[name] = values.astype(object).map(codes).astype(float)
@@ -163,15 +205,45 @@ def labelled_frame(dataset: Dataset) -> tuple[pd.DataFrame, dict[str, str | None
         else:
             # Stata and SPSS have no missing string: the empty string is how both show one.
             out[name] = values.astype(object).where(values.notna(), "").map(str)
-    return out, labels, value_labels, WriteReport(rows=len(out), renames=renames)
+    return out, labels, value_labels, WriteReport(rows=len(out), renames=renames, shortened_labels=shortened)
+
+
+def _write_labelled(write: Callable[..., None], fmt: str, frame: pd.DataFrame, path: Path,
+                    labels: dict[str, str | None], value_labels: dict[str, dict[float, str]], **options: object) -> None:
+    """Run a pyreadstat writer; its refusals become an AccordError naming the file and column."""
+    import pyreadstat
+
+    try:
+        write(frame, str(path), column_labels=labels, variable_value_labels=value_labels, **options)
+    except (pyreadstat.ReadstatError, pyreadstat.PyreadstatError) as error:
+        culprit = _failing_column(write, frame, path, labels, value_labels)
+        where = f", column {culprit!r}" if culprit else ""
+        raise AccordError(f"cannot write the {fmt} file {path.name}{where}: {error}") from None
+
+
+def _failing_column(write: Callable[..., None], frame: pd.DataFrame, path: Path,
+                    labels: dict[str, str | None], value_labels: dict[str, dict[float, str]]) -> str | None:
+    """The first column the writer refuses on its own (ReadStat's messages do not name it)."""
+    import pyreadstat
+
+    scratch = path.with_name(path.name + ".check")
+    try:
+        for name in frame.columns:
+            try:
+                write(frame[[name]], str(scratch), column_labels={name: labels.get(name)},
+                      variable_value_labels={k: v for k, v in value_labels.items() if k == name})
+            except (pyreadstat.ReadstatError, pyreadstat.PyreadstatError):
+                return str(name)
+    finally:
+        scratch.unlink(missing_ok=True)
+    return None
 
 
 def _dta(dataset: Dataset, path: Path) -> WriteReport:
     import pyreadstat
 
-    frame, labels, value_labels, report = labelled_frame(dataset)
-    pyreadstat.write_dta(frame, str(path), column_labels=labels, variable_value_labels=value_labels,
-                         file_label="Accord export")
+    frame, labels, value_labels, report = labelled_frame(dataset, label_limit=STATA_LABEL_LENGTH)
+    _write_labelled(pyreadstat.write_dta, "dta", frame, path, labels, value_labels, file_label="Accord export")
     return report
 
 
@@ -187,8 +259,8 @@ def _sav(dataset: Dataset, path: Path) -> WriteReport:
             measures[name] = "nominal"
         elif column.type in ("int", "float"):
             measures[name] = "scale"
-    pyreadstat.write_sav(frame, str(path), column_labels=labels, variable_value_labels=value_labels,
-                         variable_measure=measures, file_label="Accord export")
+    _write_labelled(pyreadstat.write_sav, "sav", frame, path, labels, value_labels,
+                    variable_measure=measures, file_label="Accord export")
     return report
 
 

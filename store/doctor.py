@@ -164,14 +164,22 @@ def _orphans(db: Database, path: Path) -> list[Finding]:
 
 
 def _text_hashes(db: Database, path: Path) -> list[Finding]:
-    changed = [pid for pid, text, digest in db.execute("select id, text, sha256 from paragraphs")
-               if sha256_text(text) != digest]
+    # Hashed inside SQLite, in corpus order. A text stored as bytes (a tool that writes BLOBs)
+    # or a number counts as edited: hashing it in Python used to crash the doctor instead.
+    db.conn.create_function("accord_sha256", 1, _text_digest, deterministic=True)
+    changed = [row[0] for row in db.execute(
+        "select id from paragraphs where accord_sha256(text) is not sha256 order by seq")]
     if not changed:
         return []
     shown = ", ".join(changed[:5]) + (" ..." if len(changed) > 5 else "")
     return [Finding("text-hash", f"{len(changed)} paragraph(s) edited outside Accord: {shown}",
                     "codings were made on the old text: re-import the original files with "
                     "`accord import --replace`, or restore the project from a backup")]
+
+
+def _text_digest(text: object) -> str | None:
+    """sha256 of a paragraph's text as Accord stores it, or None for a value that is not text."""
+    return sha256_text(text) if isinstance(text, str) else None
 
 
 def _order(db: Database, path: Path) -> list[Finding]:

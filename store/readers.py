@@ -185,7 +185,8 @@ def _read_text(source: SourceFile, text: str, markdown: bool) -> tuple[Segmented
     if markdown and (match := _FRONT_MATTER.match(text)):
         fields, meta = _front_matter(match[1], str(source.path))
         text = text[match.end():]
-    result = segment(text, markdown=markdown)
+    # A title in the front matter leaves an opening heading in the text: no text is lost.
+    result = segment(text, markdown=markdown, heading_title=not fields.get("title"))
     if not result.paragraphs:
         raise _BadFile(Problem(str(source.path), None, None, "no text to import (only headings, markup or headers)"))
     return result, fields, meta

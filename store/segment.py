@@ -95,7 +95,7 @@ class _Para:
     """A Markdown heading: never joined with its neighbours."""
 
 
-def segment(text: str, markdown: bool = False, speaker: bool = True) -> Segmented:
+def segment(text: str, markdown: bool = False, speaker: bool = True, heading_title: bool = True) -> Segmented:
     """Split `text` into paragraphs, each one line of clean text.
 
     Blank lines (and form feeds) separate blocks; the hard-wrapped lines of a block join into
@@ -109,6 +109,8 @@ def segment(text: str, markdown: bool = False, speaker: bool = True) -> Segmente
         markdown: Treat `#` headings, list items and emphasis as Markdown.
         speaker: Read an opening speaker label into `speaker` and `country` (False: leave it in
             the text, as for the later rows of a document split over several table rows).
+        heading_title: Make a Markdown document's opening heading its `title` (False when the
+            title comes from elsewhere, e.g. front matter: the heading then stays a paragraph).
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n\n").replace("\u00a0", " ")
     if markdown:
@@ -122,7 +124,7 @@ def segment(text: str, markdown: bool = False, speaker: bool = True) -> Segmente
     width = _column_width(lines)
     paragraphs = _heal(_paragraphs(lines, width, markdown), width)
     result = Segmented(paragraphs=[], dropped=dropped)
-    if markdown and paragraphs and paragraphs[0].heading:
+    if markdown and heading_title and paragraphs and paragraphs[0].heading:
         result.title = _join(paragraphs.pop(0).lines)
     texts = [_join(p.lines) for p in paragraphs]
     if markdown:

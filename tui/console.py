@@ -5,11 +5,36 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from rich.console import Console
+from rich.console import Console, ConsoleDimensions
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-out = Console(soft_wrap=True)
-err = Console(stderr=True)
+PIPED_WIDTH = 10_000
+"""Width when writing to a pipe or file: Rich would assume 80 columns and cut table cells."""
+
+
+class _Console(Console):
+    """A Console that never hard-wraps text, and that lays tables out at their natural width
+    when its stream is not a terminal (a pipe, a file, a log): nothing gets cut or folded there."""
+
+    def __init__(self, **options: object) -> None:
+        super().__init__(soft_wrap=True, **options)  # type: ignore[arg-type]
+        # Rich fixes the width from $COLUMNS here; `size` reads $COLUMNS on a terminal anyway, and
+        # a pipe should not get a terminal's width.
+        self._width = None
+
+    @property
+    def size(self) -> ConsoleDimensions:
+        if self._width is None and not self.is_terminal:
+            return ConsoleDimensions(PIPED_WIDTH, super().size.height)
+        return super().size
+
+    @size.setter
+    def size(self, new_size: tuple[int, int]) -> None:
+        Console.size.fset(self, new_size)  # type: ignore[attr-defined]
+
+
+out = _Console()
+err = _Console(stderr=True)
 
 
 @contextmanager

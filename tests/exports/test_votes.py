@@ -68,3 +68,20 @@ def test_adjudication_wins_over_the_coders(cells: list, adjudicated: dict[str, i
         assert (None if pd.isna(got) else got) == expected
         assert out.loc[pid, "basis"] == ("adjudicated" if pid in adjudicated else
                                          "unanimous" if sum(row[p][0] for row in cells) >= 2 else None)
+
+
+def test_combined_notes_are_only_real_notes() -> None:
+    # A note cell pandas reads as missing (NaN) or a blank note is no note: never "c1: nan".
+    nan = float("nan")
+    statuses = pd.DataFrame(
+        [("d:1", "c1", "done", 0, nan), ("d:1", "c2", "done", 0, nan),
+         ("d:2", "c1", "done", 0, "Check the date"), ("d:2", "c2", "done", 0, "  "),
+         ("d:3", "consensus", "done", 0, nan)],
+        columns=["paragraph_id", "coder", "status", "flagged", "note"])
+    paragraphs = pd.DataFrame([(p, "d", i, i) for i, p in enumerate(["d:1", "d:2", "d:3"], 1)],
+                              columns=["paragraph_id", "document_id", "position", "seq"])
+    chunk = Chunk(paragraphs, statuses, pd.DataFrame([], columns=["paragraph_id", "coder", "code", "value"]))
+    majority = combined_values(chunk, ["c1", "c2"], CODES, "majority")
+    assert majority["note"].tolist() == [None, "c1: Check the date", None]
+    consensus = consensus_values(chunk, ["c1", "c2", "consensus"], CODES)
+    assert consensus["note"].tolist() == [None, "c1: Check the date", None]

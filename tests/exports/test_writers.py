@@ -175,3 +175,31 @@ def test_many_labelled_columns_with_long_names_still_write(tmp_path: Path, fmt: 
     frame, meta = (pyreadstat.read_dta if fmt == "dta" else pyreadstat.read_sav)(str(tmp_path / f"out.{fmt}"))
     assert frame["c" * 30].tolist() == [1] and meta.variable_value_labels["c" * 30] == {0: "absent", 1: "present"}
     project.close()
+
+
+def test_stata_labels_are_shortened_keeping_their_meaning() -> None:
+    from exports.writers import short_label
+
+    ddr = "Disarmament, demobilization and reintegration (DDR): share of coded paragraphs with a value"
+    assert short_label(ddr, 80) == "DDR: share of coded paragraphs with a value"
+    long = "A label without any acronym that keeps going on and on about something: share of coded paragraphs"
+    shortened = short_label(long, 80)
+    assert len(shortened) <= 80 and shortened.endswith("…: share of coded paragraphs")
+    assert short_label("x" * 100, 80) == "x" * 79 + "…"
+    level = "Stance toward binding instruments on small arms: Supports: share of coded paragraphs with a value"
+    assert short_label(level, 80) == "Stance toward binding…: Supports: share of coded paragraphs with a value"
+    assert short_label("Border control", 80) == "Border control"
+
+
+def test_a_file_format_refusal_is_an_error_naming_file_and_column(tmp_path: Path) -> None:
+    from exports.writers import _write_labelled
+
+    # What ReadStat refuses (here a label past Stata's 80 characters) is an AccordError, not a traceback.
+    frame = pd.DataFrame({"id": ["a"], "ddr_share": [0.5]})
+    labels = {"id": "Id", "ddr_share": "x" * 81}
+    target = tmp_path / "doc.dta"
+    with pytest.raises(AccordError) as caught:
+        _write_labelled(pyreadstat.write_dta, "dta", frame, target, labels, {})
+    message = str(caught.value)
+    assert "doc.dta" in message and "'ddr_share'" in message and "too long" in message
+    assert list(tmp_path.iterdir()) in ([], [target])

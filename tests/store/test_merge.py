@@ -229,13 +229,22 @@ def test_refuses_a_file_of_another_project(lead_and_laptop: tuple[Path, Path, Pa
     refused(lead, [laptop, tmp_path / "other.db"], f"other.db belongs to another project \\(project id {other_id}")
 
 
-def test_refuses_a_changed_paragraph(lead_and_laptop: tuple[Path, Path, Path]) -> None:
+@pytest.mark.parametrize(
+    "edit",
+    ["set text = 'Rewritten.', sha256 = 'x'",
+     "set text = 'Rewritten.'",  # the stored hash left alone: the file must not be trusted on it
+     "set text = cast(text as blob)"],  # the same bytes, stored as a BLOB by some tool
+    ids=["text-and-hash", "text-only", "blob"],
+)
+def test_refuses_a_changed_paragraph(lead_and_laptop: tuple[Path, Path, Path], edit: str) -> None:
     _, lead, laptop = lead_and_laptop
     conn = sqlite3.connect(laptop)
-    conn.execute("update paragraphs set text = 'Rewritten.', sha256 = 'x' where id = 'doc2:1'")
+    conn.execute(f"update paragraphs {edit} where id in ('doc2:1', 'doc1:3')")
     conn.commit()
     conn.close()
-    refused(lead, [laptop], "laptop.db: the text of paragraph doc2:1 differs")
+    refused(lead, [laptop], "laptop.db: the text of paragraph doc1:3, doc2:1 differs")
+    with Project.open(lead) as project, pytest.raises(ProjectError, match="doc1:3, doc2:1 differs"):
+        merge_files(project, [laptop], dry_run=True)  # a dry run says so too, not "would add"
 
 
 def test_refuses_corrupt_and_foreign_files(lead_and_laptop: tuple[Path, Path, Path], tmp_path: Path) -> None:

@@ -82,7 +82,7 @@ def test_markdown_front_matter_and_headings(tmp_path: Path) -> None:
     (tmp_path / "note.md").write_text(
         "---\ntitle: Open debate on small arms\nspeaker: Ms. Alzhanova\ncountry: Kazakhstan\n"
         "date: 2008-06-30\nmeeting: S/PV.5390\n---\n"
-        "# Ignored as title: front matter wins\n\nWe support the *Programme of Action*.\n",
+        "# A heading, kept as a paragraph: front matter gives the title\n\nWe support the *Programme of Action*.\n",
         encoding="utf-8",
     )
     [document], problems = read_paths([tmp_path / "note.md"])
@@ -90,7 +90,18 @@ def test_markdown_front_matter_and_headings(tmp_path: Path) -> None:
     assert document.title == "Open debate on small arms"
     assert (document.speaker, document.country, document.date) == ("Ms. Alzhanova", "Kazakhstan", "2008-06-30")
     assert document.meta == {"meeting": "S/PV.5390"}
-    assert document.paragraphs == ["We support the Programme of Action."]
+    assert document.paragraphs == ["A heading, kept as a paragraph: front matter gives the title",
+                                   "We support the Programme of Action."]
+
+
+def test_markdown_heading_is_the_title_only_without_one_in_front_matter(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_text("---\ntitle: T1\n---\n# Heading\n\nFirst paragraph.\n\nSecond one.\n",
+                                   encoding="utf-8")
+    (tmp_path / "b.md").write_text("---\nspeaker: Mr. B\n---\n# Heading\n\nFirst paragraph.\n", encoding="utf-8")
+    (a, b), problems = read_paths([tmp_path / "a.md", tmp_path / "b.md"])
+    assert problems == []
+    assert a.title == "T1" and a.paragraphs == ["Heading", "First paragraph.", "Second one."]
+    assert b.title == "Heading" and b.paragraphs == ["First paragraph."]
 
 
 def test_markdown_front_matter_error_names_the_line(tmp_path: Path) -> None:

@@ -85,3 +85,34 @@ def test_export_never_loads_textual(project: Project) -> None:
     )
     result = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_document_dta_with_the_default_codebook_shortens_long_labels(tmp_path: Path) -> None:
+    from store.codebook import default_codebook_path, load_codebook
+    from tests.conftest import documents
+
+    with Project.create(tmp_path / "accord.db", load_codebook(default_codebook_path())) as project:
+        project.import_documents(documents(2))
+        project.set_coding("doc1:1", "ben", "ddr", 1)
+        project.set_status("doc1:1", "ben", "done")
+        target = tmp_path / "doc.dta"
+        result = run(project, "--coder", "ben", "--unit", "document", "--format", "dta", "-o", str(target))
+    assert result.exit_code == 0, result.output
+    assert "Traceback" not in result.output
+    with pd.io.stata.StataReader(target) as reader:
+        labels = reader.variable_labels()
+    assert labels["ddr_share"] == "DDR: share of coded paragraphs with a value"
+    assert all(len(label) <= 80 for label in labels.values())
+    assert pd.read_stata(target)["ddr_n"].tolist() == [1]
+    assert "Column 'ddr_share' has the shorter label 'DDR: share of coded paragraphs with a value'" in result.stderr
+
+
+def test_whose_codings_options_exclude_each_other(project: Project) -> None:
+    code_two_coders(project)
+    for first, second in (("--consensus", "--majority"), ("--majority", "--all"), ("--consensus", "--all")):
+        result = run(project, first, second)
+        assert result.exit_code == 2 and not result.stdout
+        assert f"{first} and {second} exclude each other" in result.stderr
+    result = run(project, "--coder", "alice", "--majority")
+    assert result.exit_code == 2 and "--coder and --majority exclude each other" in result.stderr
+    assert run(project, "--majority", "--no-text").stdout.splitlines()[0].endswith("coders_done,flag,note")

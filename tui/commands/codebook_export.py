@@ -48,4 +48,4 @@ def codebook_export(ctx: Context, fmt: str, output: Path | None, force: bool) ->
         click.echo(data.decode("utf-8"), nl=False)
         return
     write_atomically(output, data, force=force)
-    err.print(f"Wrote {output}.", markup=False, soft_wrap=True)
+    err.print(f"Wrote {output}.", markup=False)

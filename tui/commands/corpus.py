@@ -126,7 +126,7 @@ def _import_qdpx(project: Project, archive: Path) -> None:
 
 def _say(message: str, style: str | None = None) -> None:
     """One unwrapped line to stderr: `path: reason` lines stay whole for grep and editors."""
-    err.print(message, style=style, markup=False, highlight=False, soft_wrap=True)
+    err.print(message, style=style, markup=False, highlight=False)
 
 
 def _print_summary(report: ImportReport, problems: list[Problem], total: tuple[int, int], new_paragraphs: int,

@@ -59,20 +59,20 @@ def demo(ctx: Context, directory: Path | None, fresh: bool, coder: str | None, n
     path = build_demo(directory, fresh=fresh)
     verb = "Rebuilt" if existed and fresh else "Reopened" if existed else "Built"
     # Paths stay on one line and free of markup: users copy them into their shell.
-    err.print(f"{verb} the demo project: {path}", soft_wrap=True, markup=False)
+    err.print(f"{verb} the demo project: {path}", markup=False)
     if not no_open and on_a_terminal() and coding_app_available():
         from tui.app import AccordApp
 
         AccordApp(path, coder_name(coder)).run()
         err.print(f"Your work is saved in {path}; reopen it with: accord --project {_shell_quote(path)} code",
-                  soft_wrap=True, markup=False)
+                  markup=False)
         return
     from store import Project
     from tui.commands.project import print_status, status_data
 
     with Project.open(path) as project:
         print_status(project, status_data(project))
-    err.print(f"Open it with: accord --project {_shell_quote(path)} code", soft_wrap=True, markup=False)
+    err.print(f"Open it with: accord --project {_shell_quote(path)} code", markup=False)
 
 
 def _shell_quote(path: Path) -> str:

@@ -22,11 +22,11 @@ FORMATS = ("csv", "tsv", "jsonl", "parquet", "dta", "sav", "qdpx")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="File to write (written whole or not at all). Text formats go to stdout without it.")
 @click.option("--coder", metavar="NAME", help="Export this coder's codings.")
-@click.option("--consensus", "whose", flag_value="consensus",
+@click.option("--consensus", is_flag=True,
               help="Adjudicated values, falling back to values all coders agree on (two or more).")
-@click.option("--majority", "whose", flag_value="majority",
+@click.option("--majority", is_flag=True,
               help="For each code, the value more than half of the coders gave (two or more).")
-@click.option("--all", "whose", flag_value="all", help="One row per paragraph and coder (for reliability work).")
+@click.option("--all", "all_coders", is_flag=True, help="One row per paragraph and coder (for reliability work).")
 @click.option("--long", "long_layout", is_flag=True, help="One row per paragraph and code instead of one per paragraph.")
 @click.option("--unit", type=click.Choice(["paragraph", "document"]), default="paragraph", show_default=True,
               help="document: one row per document with paragraph counts, coded counts and shares per code.")
@@ -35,8 +35,8 @@ FORMATS = ("csv", "tsv", "jsonl", "parquet", "dta", "sav", "qdpx")
 @click.option("--raw", is_flag=True, help="CSV/TSV: keep cells starting with = + - @ as they are "
                                           "(by default they get a leading ' so spreadsheets do not run them).")
 @click.pass_obj
-def export(ctx: Context, fmt: str, output: Path | None, coder: str | None, whose: str | None, long_layout: bool,
-           unit: str, no_text: bool, force: bool, raw: bool) -> None:
+def export(ctx: Context, fmt: str, output: Path | None, coder: str | None, consensus: bool, majority: bool,
+           all_coders: bool, long_layout: bool, unit: str, no_text: bool, force: bool, raw: bool) -> None:
     """Export the coded dataset.
 
     \b
@@ -56,8 +56,7 @@ def export(ctx: Context, fmt: str, output: Path | None, coder: str | None, whose
     from exports.files import check_target
     from store import AccordError
 
-    if coder and whose:
-        raise click.UsageError("--coder and --%s exclude each other: choose one" % whose)
+    whose = _whose(coder, consensus=consensus, majority=majority, all=all_coders)
     if output is not None:
         check_target(output, force)
     if fmt == "qdpx":
@@ -77,17 +76,28 @@ def export(ctx: Context, fmt: str, output: Path | None, coder: str | None, whose
         if chosen != spec:
             err.print("Exporting " + (f"the codings of {chosen.coder}, the only coder" if chosen.whose == "coder" else
                       "the consensus (adjudicated values, else values all coders agree on); "
-                      "--coder NAME, --majority or --all choose otherwise") + ".", markup=False, soft_wrap=True)
+                      "--coder NAME, --majority or --all choose otherwise") + ".", markup=False)
         dataset = build_dataset(project, chosen, on_progress=lambda n: advance(bar, n))
         report = write_dataset(dataset, fmt, output, force=force, raw=raw,
                                stream=None if output else sys.stdout)
     for old, new in report.renames.items():
         err.print(f"Column {old!r} is named {new!r} in the {fmt} file (Stata/SPSS name rules).",
-                  markup=False, soft_wrap=True)
+                  markup=False)
+    for name, label in report.shortened_labels.items():
+        err.print(f"Column {name!r} has the shorter label {label!r} in the {fmt} file (Stata allows 80 characters).",
+                  markup=False)
     if output is not None:
-        err.print(f"Wrote {report.rows:,} rows to {output}.", markup=False, soft_wrap=True)
+        err.print(f"Wrote {report.rows:,} rows to {output}.", markup=False)
     else:
         sys.stdout.flush()
+
+
+def _whose(coder: str | None, **chosen: bool) -> str | None:
+    """The one whose-codings option given (None for none or --coder); two of them are a usage error."""
+    given = (["--coder"] if coder else []) + [f"--{name}" for name, on in chosen.items() if on]
+    if len(given) > 1:
+        raise click.UsageError(f"{' and '.join(given)} exclude each other: choose one")
+    return next((name for name, on in chosen.items() if on), None)
 
 
 def _export_qdpx(ctx: Context, output: Path, force: bool) -> None:
@@ -95,4 +105,4 @@ def _export_qdpx(ctx: Context, output: Path, force: bool) -> None:
 
     with open_project(ctx) as project, progress_bar("Exporting", project.paragraph_count()) as bar:
         summary = write_qdpx(project, output, force=force, on_progress=lambda n: advance(bar, n))
-    err.print(f"Wrote {output}: {summary}.", markup=False, soft_wrap=True)
+    err.print(f"Wrote {output}: {summary}.", markup=False)
