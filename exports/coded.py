@@ -144,21 +144,38 @@ def coder_values(chunk: Chunk, coder: str, codes: list[CodeSpec]) -> pd.DataFram
 
 
 def _frame(chunk: Chunk, grid: Grid, k: int, codes: list[CodeSpec]) -> pd.DataFrame:
-    ids = chunk.ids
-    done = grid.done[k]
-    out = pd.DataFrame({code.id: _column(code, grid.values[k, :, j], done, ids) for j, code in enumerate(codes)},
+    return _rows_frame(chunk.ids, grid.done[k], grid.values[k], grid.status[k], grid.flagged[k], grid.note[k], codes)
+
+
+def _rows_frame(ids: pd.Index, done: np.ndarray, values: np.ndarray, status: np.ndarray, flagged: np.ndarray,
+                note: np.ndarray, codes: list[CodeSpec]) -> pd.DataFrame:
+    """One row per entry of `ids`, from the grid's arrays for those rows (values: rows x codes)."""
+    out = pd.DataFrame({code.id: _column(code, values[:, j], done, ids) for j, code in enumerate(codes)},
                        index=ids)
-    out["status"] = grid.status[k]
-    out["flag"] = pd.array(grid.flagged[k], dtype=pd.Int8Dtype())
-    out["note"] = grid.note[k]
+    out["status"] = status
+    out["flag"] = pd.array(flagged, dtype=pd.Int8Dtype())
+    out["note"] = note
     out["_coded"] = done
     return out
 
 
-def all_coder_values(chunk: Chunk, coders: list[str], codes: list[CodeSpec]) -> list[pd.DataFrame]:
-    """Every coder's values, from one grid."""
+def all_coder_rows(chunk: Chunk, coders: list[str], codes: list[CodeSpec]) -> pd.DataFrame:
+    """Every coder's values, one row per paragraph and coder: paragraphs in corpus order, each
+    with its coders in `coders`' order; a `coder` column first, then coder_values' columns.
+
+    Built from the grid at once (its coder and paragraph axes swapped): stacking a frame per
+    coder and sorting it took most of an `--all` export's time."""
     grid = chunk.grid(coders, codes)
-    return [_frame(chunk, grid, k, codes) for k in range(len(coders))]
+    k, n = len(coders), len(chunk.ids)
+
+    def by_row(array: np.ndarray) -> np.ndarray:  # (coders, paragraphs, ...) -> (paragraphs * coders, ...)
+        return array.swapaxes(0, 1).reshape(n * k, *array.shape[2:])
+
+    ids = pd.Index(np.repeat(chunk.ids.to_numpy(), k), name="paragraph_id")
+    out = _rows_frame(ids, by_row(grid.done), by_row(grid.values), by_row(grid.status), by_row(grid.flagged),
+                      by_row(grid.note), codes)
+    out.insert(0, "coder", np.tile(np.array(coders, dtype=object), n))
+    return out
 
 
 def combined_values(chunk: Chunk, coders: list[str], codes: list[CodeSpec], rule: str) -> pd.DataFrame:

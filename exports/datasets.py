@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
-from exports.coded import Chunk, CodeSpec, all_coder_values, coder_values, combined_values, consensus_values
+from exports.coded import Chunk, CodeSpec, all_coder_rows, coder_values, combined_values, consensus_values
 from store import CONSENSUS, AccordError, Project
 
 WHOSE = ("coder", "consensus", "majority", "all")
@@ -212,13 +212,7 @@ def values(chunk: Chunk, spec: DatasetSpec, coders: list[str], codes: list[CodeS
         return consensus_values(chunk, coders, codes)
     if spec.whose == "majority":
         return combined_values(chunk, coders, codes, "majority")
-    frames = all_coder_values(chunk, coders, codes)
-    for coder, frame in zip(coders, frames):
-        frame.insert(0, "coder", coder)
-    order = {pid: i for i, pid in enumerate(chunk.ids)}
-    stacked = pd.concat(frames)
-    key = stacked.index.map(order).to_numpy() * len(coders) + stacked["coder"].map({c: i for i, c in enumerate(coders)}).to_numpy()
-    return stacked.iloc[key.argsort(kind="stable")]
+    return all_coder_rows(chunk, coders, codes)
 
 
 def _extra_columns(spec: DatasetSpec) -> list[Column]:

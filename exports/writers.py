@@ -17,6 +17,7 @@ from typing import IO
 import pandas as pd
 
 from exports.datasets import Column, Dataset
+from exports.delimited import delimited_parts, header_line
 from exports.files import atomic_path
 from exports.varnames import MAX_LENGTH, valid_names
 from store import AccordError
@@ -80,15 +81,17 @@ def neutralise_formulas(frame: pd.DataFrame, columns: list[Column]) -> pd.DataFr
 def _delimited(separator: str) -> Callable[[Dataset, IO[str], bool], WriteReport]:
     def write(dataset: Dataset, handle: IO[str], raw: bool) -> WriteReport:
         report = WriteReport()
+        types = {column.name: column.type for column in dataset.columns}
         header = True
         for frame in dataset.chunks:
-            if not raw:
-                frame = neutralise_formulas(frame, dataset.columns)
-            frame.to_csv(handle, sep=separator, header=header, index=False, na_rep="", lineterminator="\n")
-            header = False
+            if header:
+                handle.write(header_line([str(name) for name in frame.columns], separator))
+                header = False
+            for text in delimited_parts(frame, types, separator, neutralise=not raw):
+                handle.write(text)
             report.rows += len(frame)
         if header:  # no rows at all: still write the header
-            handle.write(separator.join(c.name for c in dataset.columns) + "\n")
+            handle.write(header_line([c.name for c in dataset.columns], separator))
         return report
 
     return write

@@ -203,3 +203,34 @@ def test_a_file_format_refusal_is_an_error_naming_file_and_column(tmp_path: Path
     message = str(caught.value)
     assert "doc.dta" in message and "'ddr_share'" in message and "too long" in message
     assert list(tmp_path.iterdir()) in ([], [target])
+
+
+@pytest.mark.parametrize("fmt, separator", [("csv", ","), ("tsv", "\t")])
+@pytest.mark.parametrize("raw", [False, True])
+def test_delimited_bytes_are_pandas_to_csv_bytes_on_hostile_cells(fmt: str, separator: str, raw: bool) -> None:
+    """The column-wise writer quotes, neutralises and formats exactly as pandas' to_csv did."""
+    from exports.datasets import Column, Dataset
+    from exports.writers import neutralise_formulas
+
+    cells = ["a", "", None, "=1+2", "+x", "-3", "@y", "\tz", "\rw", "a,b", 'q"uote', "line\nbreak",
+             "cr\rmid", "tab\tmid", "ünï €", " space", "'", float("nan")]
+    n = len(cells)
+    frame = pd.DataFrame({
+        "text": pd.Series(cells, dtype=object),
+        "position": pd.array([i if i % 3 else None for i in range(n)], dtype="Int64"),
+        "wmd": pd.array([i % 2 if i % 4 else None for i in range(n)], dtype="Int8"),
+        "share": [i / 7 if i % 5 else float("nan") for i in range(n - 3)] + [2001.0, 1e-05, 1e16],
+        "stance": pd.Categorical([["for, mostly", "against", None][i % 3] for i in range(n)],
+                                 categories=["for, mostly", "against"], ordered=True),
+        'odd,"name"': pd.Series(cells[::-1], dtype=object),
+    })
+    columns = [Column("text", "", "str"), Column("position", "", "int"), Column("wmd", "", "code"),
+               Column("share", "", "float"), Column("stance", "", "level", (("for, mostly", "F"), ("against", "A"))),
+               Column('odd,"name"', "", "str")]
+    expected = io.StringIO()
+    (frame if raw else neutralise_formulas(frame, columns)).to_csv(
+        expected, sep=separator, index=False, na_rep="", lineterminator="\n")
+    written = io.StringIO()
+    write_dataset(Dataset(columns, iter([frame.iloc[:7], frame.iloc[7:]]), n), fmt, None, raw=raw, stream=written)
+    assert written.getvalue() == expected.getvalue()
+    assert ("'=1+2" in written.getvalue()) is not raw
