@@ -17,7 +17,7 @@ from typing import IO
 import pandas as pd
 
 from exports.datasets import Column, Dataset
-from exports.delimited import delimited_parts, header_line
+from exports.delimited import FORMULA_STARTS, delimited_parts, header_line  # noqa: F401 (FORMULA_STARTS: public)
 from exports.files import atomic_path
 from exports.varnames import MAX_LENGTH, valid_names
 from store import AccordError
@@ -25,9 +25,6 @@ from store import AccordError
 TEXT_FORMATS = ("csv", "tsv", "jsonl")
 BINARY_FORMATS = ("parquet", "dta", "sav")
 FORMATS = TEXT_FORMATS + BINARY_FORMATS
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-"""A spreadsheet runs a cell starting with one of these as a formula (CSV injection)."""
 
 CODE_LABELS = {0: "absent", 1: "present"}
 
@@ -63,19 +60,6 @@ def write_dataset(dataset: Dataset, fmt: str, path: Path | None, force: bool = F
             with temporary.open("w", encoding="utf-8", newline="") as handle:
                 return _TEXT_WRITERS[fmt](dataset, handle, raw)
         return _BINARY_WRITERS[fmt](dataset, temporary)
-
-
-def neutralise_formulas(frame: pd.DataFrame, columns: list[Column]) -> pd.DataFrame:
-    """Prefix `'` to text cells a spreadsheet would run as a formula (OWASP's advice)."""
-    frame = frame.copy()
-    for column in columns:
-        if column.type != "str":
-            continue
-        values = frame[column.name]
-        risky = values.map(lambda v: isinstance(v, str) and v.startswith(FORMULA_STARTS)).astype(bool)
-        if risky.any():
-            frame.loc[risky, column.name] = "'" + values[risky]
-    return frame
 
 
 def _delimited(separator: str) -> Callable[[Dataset, IO[str], bool], WriteReport]:

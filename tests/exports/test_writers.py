@@ -210,7 +210,17 @@ def test_a_file_format_refusal_is_an_error_naming_file_and_column(tmp_path: Path
 def test_delimited_bytes_are_pandas_to_csv_bytes_on_hostile_cells(fmt: str, separator: str, raw: bool) -> None:
     """The column-wise writer quotes, neutralises and formats exactly as pandas' to_csv did."""
     from exports.datasets import Column, Dataset
-    from exports.writers import neutralise_formulas
+    from exports.delimited import FORMULA_STARTS
+
+    def neutralise_formulas(frame: pd.DataFrame, columns: list[Column]) -> pd.DataFrame:
+        """The per-cell pandas way the writer used before, as the reference."""
+        frame = frame.copy()
+        for column in columns:
+            if column.type == "str":
+                values = frame[column.name]
+                risky = values.map(lambda v: isinstance(v, str) and v.startswith(FORMULA_STARTS)).astype(bool)
+                frame.loc[risky, column.name] = "'" + values[risky]
+        return frame
 
     cells = ["a", "", None, "=1+2", "+x", "-3", "@y", "\tz", "\rw", "a,b", 'q"uote', "line\nbreak",
              "cr\rmid", "tab\tmid", "ünï €", " space", "'", float("nan")]
