@@ -61,10 +61,12 @@ asyncio.run(main())
 
 
 def project_for(directory: Path, paragraphs: int) -> Path:
-    """A synthetic project (documents of 50 paragraphs) where two coders did half the corpus."""
+    """A synthetic project where two coders did half the corpus: documents of 50 paragraphs, and
+    at least 100 documents, so that the document list overfills its dialog at every size (with
+    20 documents at 1,000 paragraphs it drew fewer rows than at 100,000: not like with like)."""
     path = directory / f"coding-{paragraphs}.db"
     if not path.exists():
-        with make_project(path, paragraphs, max(1, paragraphs // 50)) as project:
+        with make_project(path, paragraphs, max(100, paragraphs // 50)) as project:
             add_codings(project, [CODER, "bob"], done_share=0.5)
     with Project.open(path) as project:  # start every run on the same paragraph
         project.set_last_paragraph(CODER, project.paragraph_at(paragraphs // 2).id)  # type: ignore[union-attr]

@@ -14,6 +14,7 @@ The JSON shape is a promise to scripts (`format` is bumped on any incompatible c
      "pairs": [{"coders": [a, b], "units", "percent_agreement", "mean_kappa"}]}
 
 A `value` of null always comes with a `reason`; null `low`/`high` with an `interval_reason`.
+The file is indented, except that each split paragraph is one compact line (fast to write, grep-able).
 """
 
 from __future__ import annotations
@@ -21,9 +22,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+from json.encoder import encode_basestring  # the C string encoder json.dumps(ensure_ascii=False) uses
 
-from exports.ratings import Coefficient
-from exports.reliability import RELIABLE, SHOWN_SPLITS, TENTATIVE, CodeReliability, ReliabilityReport
+from exports.ratings import MISSING, Coefficient
+from exports.reliability import RELIABLE, SHOWN_SPLITS, TENTATIVE, CodeReliability, ReliabilityReport, Splits
 
 FORMAT = "accord-agreement/1"
 CONFIDENCE = 0.95
@@ -46,7 +48,8 @@ def coefficient(c: Coefficient) -> dict[str, object]:
     return {"value": c.value, "reason": c.reason}
 
 
-def code_dict(code: CodeReliability) -> dict[str, object]:
+def code_dict(code: CodeReliability, splits: object = None) -> dict[str, object]:
+    """One code's figures; `splits` stands in for the list of split paragraphs when given."""
     alpha = coefficient(code.alpha) | {
         "low": code.alpha_interval.low,
         "high": code.alpha_interval.high,
@@ -70,12 +73,13 @@ def code_dict(code: CodeReliability) -> dict[str, object]:
              "cohen_kappa": coefficient(p.cohen_kappa)}
             for p in code.pairs
         ],
-        "splits": [{"paragraph_id": s.paragraph_id, "values": s.values} for s in code.splits.rows()],
+        "splits": [{"paragraph_id": s.paragraph_id, "values": s.values} for s in code.splits.rows()]
+        if splits is None else splits,
     }
 
 
-def report_dict(report: ReliabilityReport) -> dict[str, object]:
-    """The report as plain data: the JSON shape documented above."""
+def report_dict(report: ReliabilityReport, splits: object = None) -> dict[str, object]:
+    """The report as plain data: the JSON shape documented above (`splits`: see code_dict)."""
     return {
         "format": FORMAT,
         "project": report.project,
@@ -84,7 +88,7 @@ def report_dict(report: ReliabilityReport) -> dict[str, object]:
         "coders": report.coders,
         "units": report.units,
         "bootstrap": {"replicates": report.replicates, "seed": report.seed, "confidence": CONFIDENCE},
-        "codes": [code_dict(code) for code in report.codes],
+        "codes": [code_dict(code, splits) for code in report.codes],
         "pairs": [
             {"coders": [p.first, p.second], "units": p.units, "percent_agreement": p.percent_agreement,
              "mean_kappa": p.mean_kappa}
@@ -93,8 +97,38 @@ def report_dict(report: ReliabilityReport) -> dict[str, object]:
     }
 
 
+_SPLITS_MARK = "\0splits"
+_SPLIT_INDENT = " " * 8  # a split's depth: report > codes > code > splits
+_SPLITS_CLOSE = "\n" + " " * 6 + "]"
+
+
 def to_json(report: ReliabilityReport) -> str:
-    return json.dumps(report_dict(report), indent=2, ensure_ascii=False) + "\n"
+    """The report indented for reading, each split paragraph on one compact line.
+
+    json.dumps with `indent` falls back to its pure-Python encoder, which took most of the time
+    at a million paragraphs; so the small top levels are indented by json and the long split
+    lists are written here, one line per paragraph."""
+    skeleton = json.dumps(report_dict(report, splits=_SPLITS_MARK), indent=2, ensure_ascii=False)
+    parts = skeleton.split(json.dumps(_SPLITS_MARK))
+    out = [parts[0]]
+    for code, rest in zip(report.codes, parts[1:], strict=True):
+        out.append(_splits_json(code.splits))
+        out.append(rest)
+    out.append("\n")
+    return "".join(out)
+
+
+def _splits_json(splits: Splits) -> str:
+    """A code's split paragraphs as an indented JSON list, one compact object per line."""
+    if not len(splits):
+        return "[]"
+    keys = [encode_basestring(coder) + ": " for coder in splits.coders]
+    values = [json.dumps(value, ensure_ascii=False) for value in splits.categories]
+    lines = []
+    for paragraph_id, row in zip(splits.paragraph_ids.tolist(), splits.codes.T.tolist()):
+        given = ", ".join(keys[c] + values[v] for c, v in enumerate(row) if v != MISSING)
+        lines.append(f'{_SPLIT_INDENT}{{"paragraph_id": {encode_basestring(str(paragraph_id))}, "values": {{{given}}}}}')
+    return "[\n" + ",\n".join(lines) + _SPLITS_CLOSE
 
 
 def to_csv(report: ReliabilityReport) -> str:

@@ -19,7 +19,6 @@ MIN_CODERS = 2
 consensus, and treating them as one would hide that nobody checked their work."""
 
 
-
 @dataclass(frozen=True)
 class CodeSpec:
     """A code or variable as an export column sees it."""

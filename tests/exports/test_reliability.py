@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
+
 import krippendorff
 import numpy as np
 import pytest
 from sklearn.metrics import cohen_kappa_score
 
+from exports.agreement_report import report_dict, to_json
 from exports.ratings import Coefficient
 from exports.reliability import reliability_report, verdict
 from store import AccordError, Project
@@ -118,3 +121,15 @@ def test_coder_pair_matrix(coded: Project) -> None:
 )
 def test_verdict_thresholds(value, expected) -> None:
     assert verdict(Coefficient(value, None if value is not None else "why")) == expected
+
+
+def test_json_report_holds_every_split_one_per_line(coded: Project) -> None:
+    """The fast writer gives exactly the documented data, names with quotes and accents intact."""
+    code_paragraphs(coded, 'zoë "z"', {"doc1:1": {"stance": "oppose"}, "doc1:2": {"border_control": 1}})
+    report = reliability_report(coded, replicates=0)
+    text = to_json(report)
+    assert json.loads(text) == json.loads(json.dumps(report_dict(report)))
+    stance = next(c for c in json.loads(text)["codes"] if c["code"] == "stance")
+    assert {"paragraph_id": "doc1:1", "values": {"ann": "support", "bob": "support", 'zoë "z"': "oppose"}} in stance["splits"]
+    assert '        {"paragraph_id": "doc1:1", "values": {"ann": "support", "bob": "support", "zoë \\"z\\"": "oppose"}}' in text
+    assert '"splits": []' in text  # nuclear: nobody split
