@@ -5,6 +5,7 @@ errors a researcher can act on instead of tracebacks."""
 from __future__ import annotations
 
 import sqlite3
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -88,6 +89,7 @@ class ProjectConnection(sqlite3.Connection):
     """
 
     path: Path = Path("?")
+    file_key: tuple[int, int] | None = None
 
     def cursor(self, factory: Any = ProjectCursor) -> Any:  # type: ignore[override]
         cursor = super().cursor(factory)
@@ -110,6 +112,12 @@ class ProjectConnection(sqlite3.Connection):
         with translated(self.path):
             super().commit()
 
+    def close(self) -> None:
+        super().close()
+        if self.file_key is not None:
+            _OPEN_HERE[self.file_key] -= 1
+            self.file_key = None
+
 
 def _immediate(sql: str) -> str:
     """Every explicit transaction Accord opens (sqlite-utils' `atomic`) writes, so take the
@@ -131,6 +139,26 @@ def translated(path: Path) -> Iterator[None]:
         raise friendly from error
 
 
+_OPEN_HERE: Counter[tuple[int, int]] = Counter()
+"""Project files (device, inode) this process holds open connections to."""
+
+
+def _file_key(path: Path) -> tuple[int, int]:
+    """A file's identity, the same under any name (relative path, symlink)."""
+    stat = Path(path).stat()
+    return stat.st_dev, stat.st_ino
+
+
+def open_in_this_process(path: Path) -> bool:
+    """Whether a connection of this process has `path` open. Such a file must not be read with
+    Python's own I/O: closing any handle on a file drops every POSIX lock the process holds on
+    it, SQLite's included, and another process could then delete the WAL under the open project."""
+    try:
+        return _OPEN_HERE[_file_key(path)] > 0
+    except OSError:
+        return False
+
+
 def connect(path: Path) -> sqlite3.Connection:
     """Open a project file the way every Accord connection must: WAL, foreign keys, busy timeout."""
     path = Path(path)
@@ -138,6 +166,8 @@ def connect(path: Path) -> sqlite3.Connection:
         conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, factory=ProjectConnection)
     assert isinstance(conn, ProjectConnection)
     conn.path = path
+    conn.file_key = _file_key(path)
+    _OPEN_HERE[conn.file_key] += 1
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA foreign_keys = ON")
     # Switching to WAL writes the header: skip it when the file is already WAL, so that a

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from store.connection import RESTORE_ADVICE
+from store.connection import RESTORE_ADVICE, open_in_this_process
 from store.errors import ProjectError
 
 MAGIC = b"SQLite format 3\x00"
@@ -19,8 +19,11 @@ def header_problem(path: Path) -> str | None:
 
     A file cut short (a copy interrupted, a sync tool that gave up) still starts with a good
     header; the header records how many pages the file had, so comparing with the length on
-    disk finds the truncation without reading the pages.
+    disk finds the truncation without reading the pages. A file this process already has
+    open was checked when first opened, and reading it here would drop SQLite's locks on it.
     """
+    if open_in_this_process(path):
+        return None
     try:
         with path.open("rb") as handle:
             header = handle.read(100)

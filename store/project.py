@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 import uuid
-from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -30,25 +29,12 @@ def connect(path: Path) -> Database:
     return Database(connect_file(path))
 
 
-def _file_key(path: Path) -> tuple[int, int]:
-    """The file's identity, the same under any name (relative path, symlink)."""
-    stat = Path(path).stat()
-    return stat.st_dev, stat.st_ino
-
-
 class Project(CorpusMixin, CodingMixin, CodebookMixin, DoneCodingsMixin, BulkReadMixin, CodingsImportMixin):
     """An open Accord project file. Every write is committed before the method returns."""
-
-    _open_here: Counter[tuple[int, int]] = Counter()
-    """Files (device, inode) this process has open. Reading such a file with Python's own I/O
-    would be fatal: closing any handle on a file drops every POSIX lock the process holds on it,
-    SQLite's included, and another process could then delete the WAL under the open project."""
 
     def __init__(self, db: Database, path: Path) -> None:
         self.db = db
         self.path = path
-        self._file: tuple[int, int] | None = _file_key(path)
-        Project._open_here[self._file] += 1
 
     @classmethod
     def create(cls, path: Path, codebook: Codebook) -> Project:
@@ -87,8 +73,7 @@ class Project(CorpusMixin, CodingMixin, CodebookMixin, DoneCodingsMixin, BulkRea
         path = Path(path)
         if not path.exists():
             raise ProjectError(f"no project at {path}; create one with `accord init`")
-        if not Project._open_here[_file_key(path)]:  # checked when this process first opened it
-            check_header(path)
+        check_header(path)
         db = connect(path)
         try:
             if verify:
@@ -123,9 +108,6 @@ class Project(CorpusMixin, CodingMixin, CodebookMixin, DoneCodingsMixin, BulkRea
     def close(self) -> None:
         """Close the connection (all writes are already committed)."""
         self.db.close()
-        if self._file is not None:
-            Project._open_here[self._file] -= 1
-            self._file = None
 
     def __enter__(self) -> Project:
         return self
