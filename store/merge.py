@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from store.errors import ProjectError, StorageError
+from store.integrity import quick_check
 from store.merge_report import Conflict, FileReport, MergeReport
 from store.merge_rows import merge_codings, resolve_statuses, stage_statuses
 
@@ -61,7 +62,9 @@ def merge_files(project: Project, paths: list[Path], dry_run: bool = False,
         if Path(path).resolve() not in {p.resolve() for p in unique}:
             unique.append(Path(path))
     for path in unique:
-        Project.open(path).close()  # not SQLite, not Accord, newer, or unreadable: refused here
+        # Not SQLite, not Accord, newer, or unreadable: refused here. The page check runs in
+        # _check, on the tables merge reads without looking at every value.
+        Project.open(path, verify=False).close()
     report = MergeReport(dry_run=dry_run)
     # A larger page cache while merging: B-tree inserts of millions of rows stay in memory.
     cache = conn.execute("pragma cache_size").fetchone()[0]
@@ -133,6 +136,12 @@ def _check(conn: sqlite3.Connection, s: str, path: Path, project_id: str) -> Non
                 f"{path} belongs to another project (project id {row[0] if row else 'missing'}; "
                 f"this project is {project_id}); only copies handed out from this project can be merged"
             )
+        # The pages of the tables whose rows are merged; the paragraphs' pages are all read
+        # below, and the other tables (search index, documents) are not merged.
+        quick_check(conn, path, only_work=True, schema=s)
+        if _same_paragraphs(conn, s):
+            _check_codes(conn, s, path)
+            return
         # The texts themselves, not the file's stored hashes: a text edited with sqlite3 and its
         # hash left alone must be refused too. Comparing texts costs what comparing hashes did
         # (49 against 46 ms at 100,000 paragraphs; hashing the file's texts to check its own
@@ -156,17 +165,36 @@ def _check(conn: sqlite3.Connection, s: str, path: Path, project_id: str) -> Non
                 f"{path} has paragraph {_listing(missing)} that this project lacks; "
                 "import the same documents here first"
             )
-        unknown = conn.execute(
-            f"""select distinct o.code_id from {s}.codings o where not exists (
-                    select 1 from main.codes c where c.id = o.code_id) order by 1 limit {SHOWN + 1}"""
-        ).fetchall()
-        if unknown:
-            raise ProjectError(
-                f"{path} uses code {_listing(unknown)} that this project's codebook lacks; "
-                "apply that codebook here first (accord codebook update FILE)"
-            )
+        _check_codes(conn, s, path)
     except (sqlite3.DatabaseError, StorageError) as error:
         raise _unreadable([path], error) from error
+
+
+def _same_paragraphs(conn: sqlite3.Connection, s: str) -> bool:
+    """Whether every paragraph of the file is in the project, with the same id and text, at
+    the same rowid: true of a file handed out from this project (VACUUM INTO keeps rowids)
+    whatever was coded in it since. Joining on rowid reads both tables in order, without a
+    lookup in the id index per paragraph: 0.8 s of CPU instead of 1.4 s per file at
+    1,000,000 paragraphs. When false, the caller looks for what differs by id."""
+    total = conn.execute(f"select count(*) from {s}.paragraphs").fetchone()[0]
+    same = conn.execute(
+        f"""select count(*) from {s}.paragraphs o join main.paragraphs m on m.rowid = o.rowid
+            where m.id = o.id and m.text is o.text"""
+    ).fetchone()[0]
+    return bool(same == total)
+
+
+def _check_codes(conn: sqlite3.Connection, s: str, path: Path) -> None:
+    """Refuse a file whose codings use codes this project's codebook lacks."""
+    unknown = conn.execute(
+        f"""select distinct o.code_id from {s}.codings o where not exists (
+                select 1 from main.codes c where c.id = o.code_id) order by 1 limit {SHOWN + 1}"""
+    ).fetchall()
+    if unknown:
+        raise ProjectError(
+            f"{path} uses code {_listing(unknown)} that this project's codebook lacks; "
+            "apply that codebook here first (accord codebook update FILE)"
+        )
 
 
 def _unreadable(paths: list[Path], error: Exception) -> ProjectError:
