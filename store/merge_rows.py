@@ -120,6 +120,11 @@ def _unseen_field_event(schema: str, other: str) -> str:
 
 def resolve_statuses(conn: sqlite3.Connection, report: FileReport) -> None:
     """Settle the status rows both sides have, field by field."""
+    if not conn.execute("select exists (select 1 from temp.merge_status where not is_new)").fetchone()[0]:
+        # Nothing to settle: skip reading this project's whole log (1 s at 2 million events).
+        for table in ("merge_status", "merge_diverged"):
+            conn.execute(f"drop table temp.{table}")
+        return
     # Rows both sides have: each field takes the value of its latest event in the union of the
     # two logs (a note written on one machine survives a status set later on the other); a
     # field no event wrote takes the value of the more recent row.
