@@ -32,6 +32,7 @@ MERGE_CACHE_KIB = -262_144
 
 __all__ = ["Conflict", "FileReport", "MergeReport", "merge_files"]
 
+
 def merge_files(project: Project, paths: list[Path], dry_run: bool = False,
                 on_file: Callable[[Path], None] | None = None) -> MergeReport:
     """Merge coder files into `project` (an open Project).
