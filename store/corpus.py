@@ -249,7 +249,7 @@ class CorpusMixin:
                         resequence = True
                 else:
                     position += 1
-                    self._insert_document(document, position, seq)
+                    self._insert_document(document, position, seq, digest)
                     seq += len(document.paragraphs)
                     known[document.id] = digest
                     report.added.append(document.id)
@@ -280,7 +280,7 @@ class CorpusMixin:
             self.db.execute(f"drop trigger [{name}]")
         return [sql for _, sql in rows]
 
-    def _insert_document(self, document: SourceDocument, position: int, seq: int) -> None:
+    def _insert_document(self, document: SourceDocument, position: int, seq: int, digest: str) -> None:
         self.db.execute(
             """insert into documents (id, title, source, speaker, country, date, meta, sha256, position)
                values (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
@@ -292,7 +292,7 @@ class CorpusMixin:
                 document.country,
                 document.date,
                 json.dumps(document.meta, ensure_ascii=False, sort_keys=True) if document.meta else None,
-                document.sha256,
+                digest,
                 position,
             ],
         )
