@@ -130,8 +130,12 @@ def read_files(
 def _read_chunk(
     files: list[SourceFile], text_column: str | None, id_column: str | None, split_speakers: bool
 ) -> list[tuple[list[SourceDocument], list[Problem]]]:
-    """`read_file` of each of a worker's files."""
-    return [read_file(source, text_column, id_column, split_speakers) for source in files]
+    """`read_file` of each of a worker's files, documents hashed (the hashes travel with them)."""
+    results = [read_file(source, text_column, id_column, split_speakers) for source in files]
+    for documents, _ in results:
+        for document in documents:
+            document.compute_hashes()
+    return results
 
 
 def find_files(paths: Iterable[str | Path]) -> tuple[list[SourceFile], list[Problem]]:

@@ -123,9 +123,7 @@ def segment(text: str, markdown: bool = False, speaker: bool = True, heading_tit
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n\n").replace("\u00a0", " ")
     if markdown:
         text = _MD_COMMENT.sub("", text)
-    if "\t" in text or "\v" in text or "  " in text:  # one pass over the text, not one per line
-        text = _SPACES.sub(" ", text)
-    lines = [line.strip() for line in text.split("\n")]
+    lines = _lines(text)
     if markdown:
         lines = [re.sub(r"^>\s?", "", line) for line in lines]
     lines, dropped = _drop_running_heads(lines)
@@ -143,6 +141,13 @@ def segment(text: str, markdown: bool = False, speaker: bool = True, heading_tit
         result.speaker, result.country, texts[0] = label
     result.paragraphs = [t for t in texts if t]
     return result
+
+
+def _lines(text: str) -> list[str]:
+    """The lines of `text`, each stripped, runs of spaces and tabs made one space."""
+    if "\t" in text or "\v" in text or "  " in text:  # one pass over the text, not one per line
+        text = _SPACES.sub(" ", text)
+    return [line.strip() for line in text.split("\n")]
 
 
 def speaker_label(line: str) -> tuple[str, str | None, str] | None:
