@@ -12,9 +12,7 @@ from click.testing import CliRunner
 import store.readers
 from benchmarks.synthetic import write_corpus
 from store import Project
-from store.corpus import paragraph_id
 from store.readers import read_paths
-from store.records import SourceDocument, sha256_text
 from tests.conftest import small_codebook
 from tui.cli import main
 
@@ -59,26 +57,3 @@ def test_streamed_parallel_import_equals_a_sequential_import(tmp_path: Path, mon
 
     assert f"({sum(len(d.paragraphs) for d in documents):,} paragraphs)" in result.stderr
     assert contents(streamed) == contents(sequential)
-
-
-def test_paragraph_rows_numbered_by_sqlite_match_their_python_definitions(tmp_path: Path) -> None:
-    path = tmp_path / "p.db"
-    odd = [
-        SourceDocument(id="007", paragraphs=["First.", "Second."]),
-        SourceDocument(id="2017/S-PV-8140 (Resumption 1)", paragraphs=["Ça va ; « oui »."]),
-        SourceDocument(id="x' or 1=1; --", paragraphs=["A", "B", "C"]),
-        SourceDocument(id="1e5", paragraphs=["Number-like id."]),
-    ]
-    with Project.create(path, small_codebook()) as project:
-        project.import_documents(odd[:2])
-        project.import_documents(odd[2:])  # numbering continues after what the project holds
-        rows = project.db.execute("select rowid, id, document_id, position, seq, text, sha256 from paragraphs "
-                                  "order by rowid").fetchall()
-    expected, number = [], 0
-    for document in odd:
-        for position, text in enumerate(document.paragraphs, start=1):
-            number += 1
-            expected.append((number, paragraph_id(document.id, position), document.id, position, number, text,
-                             sha256_text(text)))
-    assert rows == expected
-    assert all(isinstance(row[3], int) and isinstance(row[1], str) for row in rows)
