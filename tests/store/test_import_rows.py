@@ -57,3 +57,13 @@ def test_the_bulk_settings_of_an_import_are_put_back_after_it_succeeds_or_fails(
         assert index_settings(project) == fresh == [("version", 4)]
         assert project.db.execute("PRAGMA cache_size").fetchone() == cache
         assert [hit.paragraph_id for hit in project.search("small arms")] == ["a:2"]
+
+
+def test_a_document_replaced_by_the_import_that_added_it_leaves_a_sound_search_index(tmp_path: Path) -> None:
+    with Project.create(tmp_path / "p.db", small_codebook()) as project:
+        report = project.import_documents([SourceDocument(id="a", paragraphs=["Small arms.", "Light weapons."]),
+                                           SourceDocument(id="a", paragraphs=["Border control."])], replace=True)
+        assert (report.added, report.replaced) == (["a"], ["a"])
+        project.db.execute("insert into paragraphs_fts (paragraphs_fts, rank) values ('integrity-check', 1)")
+        assert [hit.paragraph_id for hit in project.search("border")] == ["a:1"]
+        assert project.search("small") == [] and project.search("weapons") == []
