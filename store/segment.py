@@ -200,18 +200,30 @@ def _drop_running_heads(lines: list[str]) -> tuple[list[str], list[str]]:
         beside = [j for j in (i - 1, i + 1) if 0 <= j < len(lines)]
         if any(not lines[j] or j in heads or j in lone for j in beside) or len(beside) < 2:
             heads.add(i)
-    # pdftotext may put the short title on a line of its own between the symbol and the date.
+    # pdftotext may put the short title on a line of its own between the symbol and the date:
+    # the next non-blank line after a header, when the next one after it is a header too.
     if len(heads) > 1:
-        filled = [i for i, line in enumerate(lines) if line]
-        for before, i, after in zip(filled, filled[1:], filled[2:]):
-            if before in heads and after in heads and i not in heads and _TITLE.fullmatch(lines[i]):
+        for before in list(heads):
+            i = _next_filled(lines, before)
+            after = _next_filled(lines, i)
+            if after < len(lines) and after in heads and i not in heads and _TITLE.fullmatch(lines[i]):
                 titles.add(lines[i])
-    if titles:
+    if titles and not titles.isdisjoint(lines):
         heads.update(i for i, line in enumerate(lines) if line in titles)
     if not heads:
         return lines, []
-    dropped = [lines[i] for i in sorted(heads)]
-    return ["" if i in heads else line for i, line in enumerate(lines)], dropped
+    kept = list(lines)
+    for i in heads:
+        kept[i] = ""
+    return kept, [lines[i] for i in sorted(heads)]
+
+
+def _next_filled(lines: list[str], i: int) -> int:
+    """The index of the first non-blank line after line `i`, or len(lines)."""
+    i += 1
+    while i < len(lines) and not lines[i]:
+        i += 1
+    return i
 
 
 def _at_an_edge(line: str) -> bool:
