@@ -58,10 +58,15 @@ class Chunk:
         return pd.Index(self.paragraphs["paragraph_id"], name="paragraph_id")
 
     def grid(self, coders: list[str], codes: list[CodeSpec]) -> Grid:
-        """The chunk as arrays over (coder, paragraph[, code]), built once per set of coders."""
+        """The chunk as arrays over (coder, paragraph[, code]), built once per set of coders:
+        a grid of fewer coders is cut from one already built for more."""
         key = tuple(coders)
         if key not in self._grids:
-            self._grids[key] = Grid.build(self, coders, codes)
+            wider = next((known for known in self._grids if set(key) <= set(known)), None)
+            if wider is None:
+                self._grids[key] = Grid.build(self, coders, codes)
+            else:
+                self._grids[key] = self._grids[wider].rows([wider.index(coder) for coder in key])
         return self._grids[key]
 
 
@@ -122,6 +127,11 @@ class Grid:
                 pi = _looked_up(rows["paragraph_id"][keep], paragraph_index)
                 values[ci[keep], pi, column[keep]] = place[keep].astype(np.int16)
         return cls(done, flagged, status, note, values)
+
+    def rows(self, coders: list[int]) -> Grid:
+        """The grid of the coders at these places of the first axis, in this order."""
+        return Grid(self.done[coders], self.flagged[coders], self.status[coders], self.note[coders],
+                    self.values[coders])
 
 
 def _looked_up(column: pd.Series, index: dict[object, int]) -> np.ndarray:
@@ -236,6 +246,7 @@ def consensus_values(chunk: Chunk, coders: list[str], codes: list[CodeSpec]) -> 
     `basis` says which: `adjudicated`, `unanimous`, or missing when neither applies.
     """
     others = [coder for coder in coders if coder != CONSENSUS]
+    chunk.grid([*others, CONSENSUS], codes)  # read once; the grids below are cut from it
     fallback = combined_values(chunk, others, codes, "unanimous")
     adjudicated = coder_values(chunk, CONSENSUS, codes)
     use = adjudicated["_coded"].to_numpy()
