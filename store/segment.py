@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import compress
 
 # --- running headers and footers ---------------------------------------------------------
 
@@ -179,9 +180,9 @@ def _drop_running_heads(lines: list[str]) -> tuple[list[str], list[str]]:
     titles: set[str] = set()
     heads: set[int] = set()
     lone: list[int] = []
-    for i, line in enumerate(lines):
-        if not line or not _DIGIT.search(line):  # every header piece has a digit; most text lines none
-            continue
+    # Every header piece has a digit; most text lines none: those are passed over in C.
+    for i in compress(range(len(lines)), map(_DIGIT.search, lines)):
+        line = lines[i]
         strong = _STRONG.search(line)
         if not strong and not _WEAK_CHARS.fullmatch(line):
             continue  # neither a header line nor a lone page number or date
