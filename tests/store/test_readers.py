@@ -323,3 +323,21 @@ def test_split_speakers_leaves_single_statements_alone(tmp_path: Path) -> None:
     documents, problems = read_paths([KAZAKHSTAN], split_speakers=True)
     assert problems == [] and [len(d.paragraphs) for d in documents] == [9, 8, 6, 8, 10]
     assert documents[0].id == "000_e1ec27461f4a9ba7"
+
+
+def test_a_subfolder_that_cannot_be_listed_is_passed_over(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import store.readers
+
+    for name in ("open/a.txt", "locked/b.txt"):
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_text("Some text.\n")
+    scandir = store.readers.os.scandir
+
+    def refusing(path):  # tests run as root, where chmod cannot lock a folder
+        if Path(path).name == "locked":
+            raise PermissionError(13, "Permission denied", str(path))
+        return scandir(path)
+
+    monkeypatch.setattr(store.readers.os, "scandir", refusing)
+    documents, problems = read_paths([tmp_path])
+    assert problems == [] and [d.id for d in documents] == ["open/a"]
