@@ -1,6 +1,11 @@
-"""How fast the coding screen is at 1,000 and at 100,000 paragraphs, measured side by side.
+"""How fast the coding screen is at 1,000, 100,000 and 1,000,000 paragraphs, side by side.
 
-    python -m benchmarks.coding_screen [--sizes 1000 100000] [--dir DIR] [--repeat N]
+    python -m benchmarks.coding_screen [--sizes 1000 100000 1000000] [--dir DIR] [--repeat N]
+
+Projects are built once and kept in DIR. The one of 1,000,000 paragraphs is a copy of the
+scale benchmark's (`benchmarks.run`: /tmp/accord-scale-bench/coded-1000000.db, three coders
+who did 20 % each) with the two coders of the smaller ones added: building it afresh takes
+about half an hour.
 
 Startup is timed in a fresh Python process (imports included) from the first line of the
 script to the coding screen's first refresh, headless at 120x40. Each key is timed in-process
@@ -14,6 +19,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -60,14 +66,27 @@ asyncio.run(main())
 """
 
 
-def project_for(directory: Path, paragraphs: int) -> Path:
+SCALE_PROJECTS = Path(tempfile.gettempdir()) / "accord-scale-bench"
+COPIED_FROM = 1_000_000
+"""From this size on, the project is copied from the scale benchmark's, not built."""
+
+
+def project_for(directory: Path, paragraphs: int, scale: Path = SCALE_PROJECTS) -> Path:
     """A synthetic project where two coders did half the corpus: documents of 50 paragraphs, and
     at least 100 documents, so that the document list overfills its dialog at every size (with
     20 documents at 1,000 paragraphs it drew fewer rows than at 100,000: not like with like)."""
     path = directory / f"coding-{paragraphs}.db"
     if not path.exists():
-        with make_project(path, paragraphs, max(100, paragraphs // 50)) as project:
-            add_codings(project, [CODER, "bob"], done_share=0.5)
+        source = scale / f"coded-{paragraphs}.db"
+        if paragraphs >= COPIED_FROM and source.exists():
+            partial = path.with_suffix(".partial")
+            shutil.copyfile(source, partial)  # the shared file stays read-only: the app writes
+            with Project.open(partial, verify=False) as project:
+                add_codings(project, [CODER, "bob"], done_share=0.5)
+            partial.rename(path)
+        else:
+            with make_project(path, paragraphs, max(100, paragraphs // 50)) as project:
+                add_codings(project, [CODER, "bob"], done_share=0.5)
     with Project.open(path) as project:  # start every run on the same paragraph
         project.set_last_paragraph(CODER, project.paragraph_at(paragraphs // 2).id)  # type: ignore[union-attr]
     return path
