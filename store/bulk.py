@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlite_utils import Database
 
 
@@ -19,22 +21,26 @@ class BulkReadMixin:
             [first_seq, last_seq],
         ).fetchall()
 
-    def status_rows(self, first_seq: int, last_seq: int) -> list[tuple]:
-        """(paragraph_id, coder_id, status, flagged, note) for every coder on the paragraphs in range."""
+    def status_rows(self, first_seq: int, last_seq: int, coders: Sequence[str] | None = None) -> list[tuple]:
+        """(paragraph_id, coder_id, status, flagged, note) on the paragraphs in range, for
+        `coders` (None: every coder)."""
+        among, parameters = _among("s", coders)
         return self.db.execute(
-            """select s.paragraph_id, s.coder_id, s.status, s.flagged, s.note
+            f"""select s.paragraph_id, s.coder_id, s.status, s.flagged, s.note
                from paragraphs p join paragraph_status s on s.paragraph_id = p.id
-               where p.seq between ? and ?""",
-            [first_seq, last_seq],
+               where p.seq between ? and ?{among}""",
+            [first_seq, last_seq, *parameters],
         ).fetchall()
 
-    def coding_rows(self, first_seq: int, last_seq: int) -> list[tuple]:
-        """(paragraph_id, coder_id, code_id, value) of every value set on the paragraphs in range."""
+    def coding_rows(self, first_seq: int, last_seq: int, coders: Sequence[str] | None = None) -> list[tuple]:
+        """(paragraph_id, coder_id, code_id, value) of every value set on the paragraphs in
+        range, by `coders` (None: every coder)."""
+        among, parameters = _among("c", coders)
         return self.db.execute(
-            """select c.paragraph_id, c.coder_id, c.code_id, c.value
+            f"""select c.paragraph_id, c.coder_id, c.code_id, c.value
                from paragraphs p join codings c on c.paragraph_id = p.id
-               where p.seq between ? and ? and c.value is not null""",
-            [first_seq, last_seq],
+               where p.seq between ? and ? and c.value is not null{among}""",
+            [first_seq, last_seq, *parameters],
         ).fetchall()
 
     def document_paragraph_counts(self) -> dict[str, int]:
@@ -69,3 +75,15 @@ class BulkReadMixin:
             "select yaml from codebooks where sha256 = (select value from meta where key = 'codebook_sha256')"
         ).fetchone()
         return row[0] if row else None
+
+
+def _among(table: str, coders: Sequence[str] | None) -> tuple[str, list[str]]:
+    """The condition that keeps `coders`' rows of `table` (an export of one coder need not read
+    the others' rows), with its parameters.
+
+    The unary `+` keeps SQLite from answering it with the coder index: that reads all of a
+    coder's rows for every range instead of the range's rows by paragraph.
+    """
+    if coders is None:
+        return "", []
+    return f" and +{table}.coder_id in ({', '.join('?' * len(coders))})", list(coders)
