@@ -267,6 +267,21 @@ def test_a_file_named_twice_is_read_once(tmp_path: Path) -> None:
     assert problems == [] and [d.id for d in documents] == ["s"]
 
 
+def test_a_link_to_a_file_of_the_folder_is_read_once_and_links_to_folders_are_not_followed(tmp_path: Path) -> None:
+    corpus, elsewhere = tmp_path / "corpus", tmp_path / "elsewhere"
+    (corpus / "2017").mkdir(parents=True)
+    elsewhere.mkdir()
+    (corpus / "2017" / "s.txt").write_text("One.\n")
+    (elsewhere / "e.txt").write_text("Elsewhere.\n")
+    (corpus / "a-link.txt").symlink_to(corpus / "2017" / "s.txt")
+    (corpus / "b-link.txt").symlink_to(elsewhere / "e.txt")
+    (corpus / "folder-link").symlink_to(elsewhere, target_is_directory=True)
+    documents, problems = read_paths([corpus, elsewhere / "e.txt"])
+    assert problems == []
+    # Sorted by path inside the folder; a file reached twice keeps the id it was first found under.
+    assert [(d.id, d.paragraphs) for d in documents] == [("2017/s", ["One."]), ("b-link", ["Elsewhere."])]
+
+
 RECORD = """\
 United Nations
 S/PV.8140
