@@ -1,4 +1,4 @@
-"""What it costs merge to check a coder file's paragraph texts, four ways, side by side.
+"""What it costs merge to check a coder file's paragraph texts, five ways, side by side.
 
     python -m benchmarks.merge_text_check --paragraphs 100000 --dir /tmp/accord-textcheck
 
@@ -22,9 +22,12 @@ from store.records import sha256_text
 QUERIES = {
     "stored hashes compared (before)":
         "select o.id from s.paragraphs o join main.paragraphs m on m.id = o.id where m.sha256 != o.sha256",
-    "texts compared (merge now)":
+    "texts compared, joined on id (merge before)":
         "select o.id from s.paragraphs o join main.paragraphs m on m.id = o.id where m.text is not o.text "
         "order by o.seq",
+    "texts compared, joined on rowid (merge now)":
+        "select count(*) from s.paragraphs o join main.paragraphs m on m.rowid = o.rowid "
+        "where m.id = o.id and m.text is o.text",
     "file's texts hashed, every paragraph":
         "select o.id from s.paragraphs o where accord_sha256(o.text) is not o.sha256",
     "file's texts hashed, paragraphs with work to merge":

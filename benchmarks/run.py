@@ -28,19 +28,27 @@ CODED_SHARE = 0.2
 """agree and export run on a project where CODERS coders each did this share of the corpus
 (a team codes a sample; the whole corpus is still exported)."""
 TEAM = 10
-"""merge: this many coders' files, from `accord handout` with 20 % overlap, every assigned
+"""merge-*: this many coders' files, from `accord handout` with 20 % overlap, every assigned
 paragraph coded."""
+MERGES = {"merge-everything": 1.0, "merge-sample": 0.1}
+"""Merge workloads: the share of the corpus handed out to the team. `merge-everything` hands
+out the whole corpus (2.8 hand-outs per paragraph at 20 % overlap: the worst case);
+`merge-sample` a tenth of the documents (a team coding a sample), while each coder's file
+still holds the whole corpus, so the costs that grow with the corpus show."""
 EXPORTS = {
     "export-csv": ("csv", "--all"),
     "export-csv-one-coder": ("csv", "--coder", "coder1"),
+    "export-csv-default": ("csv",),
     "export-parquet": ("parquet", "--all"),
+    "export-parquet-one-coder": ("parquet", "--coder", "coder1"),
     "export-jsonl": ("jsonl", "--coder", "coder1"),
     "export-dta": ("dta", "--coder", "coder1"),
     "export-sav": ("sav", "--coder", "coder1"),
     "export-qdpx": ("qdpx",),
 }
-"""Export operations: format and whose codings (--all: one row per paragraph and coder)."""
-OPERATIONS = ["import", "import-records", "open", "search", "merge", "agree", *EXPORTS]
+"""Export operations: format and whose codings (--all: one row per paragraph and coder; none:
+what `accord export` gives with several coders, the consensus)."""
+OPERATIONS = ["import", "import-records", "open", "search", *MERGES, "agree", *EXPORTS]
 
 
 class Bench:
@@ -110,21 +118,30 @@ class Bench:
                             done_share=CODED_SHARE)
         return path
 
-    def team(self, size: int) -> list[str]:
-        """A lead project handed out to TEAM coders (20 % overlap), each file fully coded."""
-        from benchmarks.teams import code_everything
+    def team(self, size: int, share: float) -> list[str]:
+        """A lead project whose `share` of the corpus was handed out to TEAM coders (20 %
+        overlap), each file fully coded; kept in the work folder and reused. The lead is
+        returned as a fresh copy (merge writes to it), then the coders' files."""
+        from benchmarks.teams import code_everything, hand_out_sample
         from store import Project
-        from store.handout import hand_out
 
-        lead = self.copy_project(size, f"lead-{size}.db")
-        out = self.workdir / f"team-{size}"
-        shutil.rmtree(out, ignore_errors=True)
-        with Project.open(lead) as project:
-            files = hand_out(project, [f"coder{i}" for i in range(1, TEAM + 1)], out, overlap=0.2, seed=1).files
-            codes = [code.id for code in project.codes() if code.kind == "code"]
-        for coder, path in files.items():
-            code_everything(path, coder, codes)
-        return [str(lead), *map(str, files.values())]
+        name = f"team-{size}" if share == 1 else f"team-{size}-share{share:g}"
+        out = self.workdir / name
+        lead = out / "lead.db"
+        if not (out / "done").exists():
+            shutil.rmtree(out, ignore_errors=True)
+            out.mkdir(parents=True)
+            shutil.copyfile(self.copy_project(size, f"lead-{size}.db"), lead)
+            with Project.open(lead) as project:
+                coders = [f"coder{i}" for i in range(1, TEAM + 1)]
+                files = hand_out_sample(project, coders, out, share)
+                codes = [code.id for code in project.codes() if code.kind == "code"]
+            for coder, path in files.items():
+                code_everything(path, coder, codes)
+            (out / "done").write_text("")
+        merged = self.fresh(f"lead-{size}.db")
+        shutil.copyfile(lead, merged)
+        return [str(merged), *sorted(str(path) for path in out.glob("lead-coder*.db"))]
 
     def arguments(self, operation: str, size: int) -> list[str]:
         if operation == "import":
@@ -132,8 +149,8 @@ class Bench:
             return [str(self.new_project(f"project-{size}.db")), str(folder)]
         if operation == "import-records":
             return [str(self.new_project(f"records-{size}.db")), str(size)]
-        if operation == "merge":
-            return self.team(size)
+        if operation in MERGES:
+            return self.team(size, MERGES[operation])
         if operation == "agree":
             return [str(self.coded(size)), str(self.workdir / "agree.json")]
         if operation.startswith("export-"):
@@ -143,15 +160,16 @@ class Bench:
 
     def run(self, operation: str, size: int) -> dict[str, Any]:
         args = self.arguments(operation, size)
+        name = operation
         if operation.startswith("export-"):
             operation, args = "export", args
+        if operation in MERGES:
+            operation = "merge"
         started = time.strftime("%Y-%m-%d %H:%M")
         done = subprocess.run([sys.executable, "-m", "benchmarks.ops", operation, *args], cwd=REPO,
                               capture_output=True, text=True)
         if done.returncode:
             raise SystemExit(f"{operation} at {size}: {done.stderr[-2000:]}")
-        name = next((k for k, v in EXPORTS.items() if operation == "export" and v[0] == args[2]
-                     and list(v[1:]) == args[3:]), operation)
         result = {"operation": name, "size": size, "at": started, "machine": platform.node(),
                   **json.loads(done.stdout.strip().splitlines()[-1])}
         with self.results.open("a") as handle:

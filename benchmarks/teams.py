@@ -42,6 +42,30 @@ def corpus(paragraphs: int, per_document: int = 50) -> list[SourceDocument]:
     ]
 
 
+def hand_out_sample(project: Project, coders: list[str], out_dir: Path, share: float,
+                    overlap: float = 0.2, seed: int = 1) -> dict[str, Path]:
+    """`hand_out` of a sample of the corpus: every round(1/share)-th document (a team coding a
+    sample of the speeches); each coder's file still holds the whole corpus.
+
+    hand_out gives out every paragraph not yet assigned, so the rest of the corpus is assigned
+    to a placeholder coder for the length of the call, then released: the lead and the files
+    end up as if the sample alone had been handed out.
+    """
+    step = round(1 / share)
+    conn = project.db.conn
+    with conn:
+        conn.execute("insert into coders (id, name, created_at) values ('unsampled', 'unsampled', '')")
+        conn.execute("insert into assignments (paragraph_id, coder_id) select p.id, 'unsampled' "
+                     "from paragraphs p join documents d on d.id = p.document_id where d.position % ? != 0",
+                     [step])
+    try:
+        return hand_out(project, coders, out_dir, overlap=overlap, seed=seed).files
+    finally:
+        with conn:
+            conn.execute("delete from assignments where coder_id = 'unsampled'")
+            conn.execute("delete from coders where id = 'unsampled'")
+
+
 def code_everything(path: Path, coder: str, codes: list[str] = CODES, shift: int = 0) -> int:
     """Mark every assigned paragraph done with a third of `codes` applied, with the events to match."""
     conn = sqlite3.connect(path)

@@ -5,6 +5,7 @@ errors a researcher can act on instead of tracebacks."""
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -115,7 +116,8 @@ class ProjectConnection(sqlite3.Connection):
     def close(self) -> None:
         super().close()
         if self.file_key is not None:
-            _OPEN_HERE[self.file_key] -= 1
+            with _OPEN_HERE_LOCK:
+                _OPEN_HERE[self.file_key] -= 1
             self.file_key = None
 
 
@@ -141,6 +143,8 @@ def translated(path: Path) -> Iterator[None]:
 
 _OPEN_HERE: Counter[tuple[int, int]] = Counter()
 """Project files (device, inode) this process holds open connections to."""
+_OPEN_HERE_LOCK = threading.Lock()
+"""Merge checks files in a thread beside the main one: counting is guarded."""
 
 
 def _file_key(path: Path) -> tuple[int, int]:
@@ -167,7 +171,8 @@ def connect(path: Path) -> sqlite3.Connection:
     assert isinstance(conn, ProjectConnection)
     conn.path = path
     conn.file_key = _file_key(path)
-    _OPEN_HERE[conn.file_key] += 1
+    with _OPEN_HERE_LOCK:
+        _OPEN_HERE[conn.file_key] += 1
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA foreign_keys = ON")
     # Switching to WAL writes the header: skip it when the file is already WAL, so that a

@@ -178,12 +178,7 @@ class CorpusMixin:
 
     def search_count(self, query: str) -> int:
         """How many paragraphs contain every word of `query`."""
-        match = _fts_query(query, self._prefix_words)
-        if not match:
-            return 0
-        return int(self.db.execute(
-            "select count(*) from paragraphs_fts where paragraphs_fts match ?", [match]
-        ).fetchone()[0])
+        return self._match_count(_fts_query(query, self._prefix_words))
 
     def search(self, query: str, limit: int = 200, ranked: bool | None = None,
                marks: tuple[str, str] = ("[", "]")) -> list[Hit]:
@@ -196,10 +191,29 @@ class CorpusMixin:
         than RANK_LIMIT paragraphs match, so that a common word stays instant on a big corpus.
         """
         match = _fts_query(query, self._prefix_words)
+        if ranked is None:
+            ranked = self._match_count(match) <= self.RANK_LIMIT
+        return self._hits(match, limit, ranked, marks)
+
+    def search_counted(self, query: str, limit: int = 200,
+                       marks: tuple[str, str] = ("[", "]")) -> tuple[int, list[Hit]]:
+        """`search_count` and `search` with `ranked` left to the count, in one: a prefix is
+        looked up in the index's vocabulary once, not twice (12-20 ms each at 1,000,000
+        paragraphs)."""
+        match = _fts_query(query, self._prefix_words)
+        total = self._match_count(match)
+        return total, self._hits(match, limit, total <= self.RANK_LIMIT, marks) if total else []
+
+    def _match_count(self, match: str) -> int:
+        if not match:
+            return 0
+        return int(self.db.execute(
+            "select count(*) from paragraphs_fts where paragraphs_fts match ?", [match]
+        ).fetchone()[0])
+
+    def _hits(self, match: str, limit: int, ranked: bool, marks: tuple[str, str]) -> list[Hit]:
         if not match:
             return []
-        if ranked is None:
-            ranked = self.search_count(query) <= self.RANK_LIMIT
         # The index's own order (rowid, the import order) streams: `p.seq` would sort every match.
         order = "rank" if ranked else "paragraphs_fts.rowid"
         rows = self.db.execute(

@@ -65,25 +65,37 @@ corpus tables, which an import can rebuild, to `accord doctor`."""
 WORK_TABLES = ("meta", "codes", "code_levels", "coders", "codings", "paragraph_status", "events")
 
 
-def quick_check_findings(db: Database, tables: tuple[str, ...] = (), limit: int = 10) -> list[str]:
-    """SQLite's quick_check of the whole file, or only of `tables`: pages and records well-formed."""
+def quick_check_findings(db: Database | sqlite3.Connection, tables: tuple[str, ...] = (), limit: int = 10,
+                         schema: str = "main") -> list[str]:
+    """SQLite's quick_check of the whole file, or only of `tables`: pages and records well-formed.
+    `schema` names an ATTACHed file to check instead of the main one."""
     rows: list[object] = []
     for table in tables or (None,):
         target = f"'{table}'" if table else str(int(limit))
-        rows += [row[0] for row in db.execute(f"PRAGMA quick_check({target})").fetchall() if row[0] != "ok"]
+        rows += [row[0] for row in db.execute(f"PRAGMA {schema}.quick_check({target})").fetchall() if row[0] != "ok"]
     # SQLite packs several findings into one row under a "*** in database main ***" banner.
     lines = (line.strip() for row in rows for line in str(row).splitlines())
     return [line for line in lines if line and not line.startswith("***")][:limit]
 
 
-def quick_check(db: Database, path: Path) -> None:
-    """Raise ProjectError with advice when SQLite finds damaged pages in the file."""
+def work_tables(db: Database | sqlite3.Connection, schema: str = "main") -> tuple[str, ...]:
+    """The tables of WORK_TABLES that the file has (sqlite_master when it has none)."""
+    present = {row[0] for row in db.execute(f"select name from {schema}.sqlite_master where type = 'table'")}
+    return tuple(t for t in WORK_TABLES if t in present) or ("sqlite_master",)
+
+
+def quick_check(db: Database | sqlite3.Connection, path: Path, only_work: bool | None = None,
+                schema: str = "main") -> None:
+    """Raise ProjectError with advice when SQLite finds damaged pages in the file.
+
+    `only_work` checks only the tables that hold the coders' work; by default, files larger
+    than FULL_CHECK_MAX_BYTES. `schema` names an ATTACHed file to check instead of the main one.
+    """
     try:
-        tables: tuple[str, ...] = ()
-        if path.stat().st_size > FULL_CHECK_MAX_BYTES:
-            present = {row[0] for row in db.execute("select name from sqlite_master where type = 'table'")}
-            tables = tuple(t for t in WORK_TABLES if t in present) or ("sqlite_master",)
-        findings = quick_check_findings(db, tables, limit=3)
+        if only_work is None:
+            only_work = path.stat().st_size > FULL_CHECK_MAX_BYTES
+        tables = work_tables(db, schema) if only_work else ()
+        findings = quick_check_findings(db, tables, limit=3, schema=schema)
     except sqlite3.DatabaseError as error:
         findings = [str(error)]
     if findings:

@@ -6,7 +6,7 @@ the event that wrote it and then by the value itself; a status, flag or note kee
 its most recent event; events are unioned by id; nothing is ever deleted (the row rules are in
 store/merge_rows.py, the report in store/merge_report.py).
 
-Every file is checked before anything is written, and each run is one transaction. The work is
+Every file is checked before anything is committed, and each run is one transaction. The work is
 set-based SQL over the ATTACHed file, so it scales with SQLite, not with Python loops.
 """
 
@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from store.errors import ProjectError, StorageError
+from store.merge_checks import Checks, attached, unreadable
 from store.merge_report import Conflict, FileReport, MergeReport
 from store.merge_rows import merge_codings, resolve_statuses, stage_statuses
 
@@ -30,9 +31,6 @@ MERGE_CACHE_KIB = -262_144
 """Page cache while merging, in KiB (negative: SQLite's convention for a size, not pages)."""
 
 __all__ = ["Conflict", "FileReport", "MergeReport", "merge_files"]
-
-SHOWN = 5
-"""How many examples a refusal or a conflict list names."""
 
 
 def merge_files(project: Project, paths: list[Path], dry_run: bool = False,
@@ -61,127 +59,46 @@ def merge_files(project: Project, paths: list[Path], dry_run: bool = False,
         if Path(path).resolve() not in {p.resolve() for p in unique}:
             unique.append(Path(path))
     for path in unique:
-        Project.open(path).close()  # not SQLite, not Accord, newer, or unreadable: refused here
+        # Not SQLite, not Accord, newer, or unreadable: refused here. The page check runs with
+        # the other checks, on the tables merge reads without looking at every value.
+        Project.open(path, verify=False).close()
     report = MergeReport(dry_run=dry_run)
     # A larger page cache while merging: B-tree inserts of millions of rows stay in memory.
     cache = conn.execute("pragma cache_size").fetchone()[0]
     conn.execute(f"pragma cache_size = {MERGE_CACHE_KIB}")
     try:
-        _merge_all(conn, db, unique, project.project_id, report, dry_run, on_file)
+        _merge_all(conn, db, unique, Path(project.path), project.project_id, report, dry_run, on_file)
     finally:
         conn.execute(f"pragma cache_size = {cache}")
     return report
 
 
-def _merge_all(conn: sqlite3.Connection, db: Database, unique: list[Path], project_id: str,
+def _merge_all(conn: sqlite3.Connection, db: Database, unique: list[Path], project_path: Path, project_id: str,
                report: MergeReport, dry_run: bool, on_file: Callable[[Path], None] | None) -> None:
-    with db.ensure_autocommit_on():
-        for path in unique:
-            with _attached(conn, [path]) as aliases:
-                _check(conn, aliases[0], path, project_id)
+    # Every file is checked before anything is committed; each file's check is done before
+    # its rows are written, and the later files' checks run meanwhile (store/merge_checks.py).
+    with db.ensure_autocommit_on(), Checks(project_path, unique, project_id) as checks:
         # SQLite attaches at most 10 files at once; more are merged ten at a time.
         limit = conn.getlimit(sqlite3.SQLITE_LIMIT_ATTACHED)
         for start in range(0, len(unique), limit):
             batch = unique[start:start + limit]
-            with _attached(conn, batch) as aliases:
+            checks.result(batch[0])
+            with attached(conn, batch) as aliases:
                 conn.execute("begin immediate")
                 try:
                     for alias, path in zip(aliases, batch):
+                        checks.result(path)
                         report.files.append(_merge_one(conn, alias, path))
                         if on_file:
                             on_file(path)
+                    checks.all()
                 except (sqlite3.DatabaseError, StorageError) as error:
                     conn.execute("rollback")
-                    raise _unreadable(batch, error) from error
+                    raise unreadable(batch, error) from error
                 except BaseException:
                     conn.execute("rollback")
                     raise
                 conn.execute("rollback" if dry_run else "commit")
-
-
-class _attached:
-    """ATTACH files as src0, src1, ... for the length of a with-block."""
-
-    def __init__(self, conn: sqlite3.Connection, paths: list[Path]) -> None:
-        self.conn = conn
-        self.aliases = [f"src{i}" for i in range(len(paths))]
-        self.paths = paths
-
-    def __enter__(self) -> list[str]:
-        done: list[str] = []
-        try:
-            for alias, path in zip(self.aliases, self.paths):
-                self.conn.execute("attach database ? as " + alias, [str(path)])
-                done.append(alias)
-        except sqlite3.DatabaseError as error:
-            for alias in done:
-                self.conn.execute(f"detach database {alias}")
-            raise ProjectError(f"cannot open {path}: {error}") from error
-        return self.aliases
-
-    def __exit__(self, *exc: object) -> None:
-        for alias in self.aliases:
-            self.conn.execute(f"detach database {alias}")
-
-
-def _check(conn: sqlite3.Connection, s: str, path: Path, project_id: str) -> None:
-    """Refuse a file that cannot be merged, naming what differs; read-only."""
-    try:
-        row = conn.execute(f"select value from {s}.meta where key = 'project_id'").fetchone()
-        if row is None or row[0] != project_id:
-            raise ProjectError(
-                f"{path} belongs to another project (project id {row[0] if row else 'missing'}; "
-                f"this project is {project_id}); only copies handed out from this project can be merged"
-            )
-        # The texts themselves, not the file's stored hashes: a text edited with sqlite3 and its
-        # hash left alone must be refused too. Comparing texts costs what comparing hashes did
-        # (49 against 46 ms at 100,000 paragraphs; hashing the file's texts to check its own
-        # hashes, 89-271 ms: benchmarks/merge_text_check.py). `is not` also tells a text from
-        # the same bytes stored as a BLOB.
-        differing = conn.execute(
-            f"""select o.id from {s}.paragraphs o join main.paragraphs m on m.id = o.id
-                where m.text is not o.text order by o.seq limit {SHOWN + 1}"""
-        ).fetchall()
-        if differing:
-            raise ProjectError(
-                f"{path}: the text of paragraph {_listing(differing)} differs from this project's; "
-                "the file was made from another version of the corpus"
-            )
-        missing = conn.execute(
-            f"""select o.id from {s}.paragraphs o where not exists (
-                    select 1 from main.paragraphs m where m.id = o.id) order by o.seq limit {SHOWN + 1}"""
-        ).fetchall()
-        if missing:
-            raise ProjectError(
-                f"{path} has paragraph {_listing(missing)} that this project lacks; "
-                "import the same documents here first"
-            )
-        unknown = conn.execute(
-            f"""select distinct o.code_id from {s}.codings o where not exists (
-                    select 1 from main.codes c where c.id = o.code_id) order by 1 limit {SHOWN + 1}"""
-        ).fetchall()
-        if unknown:
-            raise ProjectError(
-                f"{path} uses code {_listing(unknown)} that this project's codebook lacks; "
-                "apply that codebook here first (accord codebook update FILE)"
-            )
-    except (sqlite3.DatabaseError, StorageError) as error:
-        raise _unreadable([path], error) from error
-
-
-def _unreadable(paths: list[Path], error: Exception) -> ProjectError:
-    """A read failure while merging, named by the files merged (the connection's own error
-    would name the project), with the nothing-changed promise."""
-    cause = error.__cause__ if isinstance(error, StorageError) and error.__cause__ else error
-    names = ", ".join(str(path) for path in paths)
-    return ProjectError(f"cannot read {names} ({cause}); it may be damaged: check it with "
-                        f"`accord --project FILE doctor`. Nothing was merged")
-
-
-def _listing(rows: list[tuple[object, ...]]) -> str:
-    names = [str(row[0]) for row in rows[:SHOWN]]
-    more = " and more" if len(rows) > SHOWN else ""
-    return ", ".join(names) + more
 
 
 def _merge_one(conn: sqlite3.Connection, s: str, path: Path) -> FileReport:

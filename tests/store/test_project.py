@@ -29,6 +29,36 @@ def test_create_writes_schema_and_identity(tmp_path: Path) -> None:
     assert conn.execute("select value from code_levels where code_id='stance' order by position").fetchall() == [("support",), ("oppose",)]
 
 
+def test_a_schema_2_project_drops_the_indexes_no_query_needs_and_keeps_its_work(tmp_path: Path) -> None:
+    path = tmp_path / "p.db"
+    with Project.create(path, small_codebook()) as project:
+        project.import_documents(documents(2, 3))
+        project.set_coding("doc1:1", "ann", "wmd", 1)
+        project.set_status("doc1:1", "ann", "done")
+        project.undo("ann")
+    conn = sqlite3.connect(path)  # as Accord with schema 2 left it
+    conn.execute("drop index idx_events_undoes")
+    conn.execute("create index idx_events_undoes on events (undoes)")
+    conn.execute("create index idx_codings_coder_id_code_id on codings (coder_id, code_id)")
+    conn.execute("create index idx_paragraph_status_coder_id_status on paragraph_status (coder_id, status)")
+    conn.execute("update meta set value = '2' where key = 'schema_version'")
+    conn.execute("delete from _sqlite_migrations where name = 'm003_fewer_indexes_to_write'")
+    conn.commit()
+    conn.close()
+    with Project.open(path) as project:
+        assert project.meta("schema_version") == str(SCHEMA_VERSION)
+        assert project.status("doc1:1", "ann").status is None
+        undone = project.undo("ann")  # the status's undo is found: this one takes back the coding
+        assert undone is not None and undone.code_id == "wmd"
+    conn = sqlite3.connect(path)
+    assert conn.execute("select value from codings where paragraph_id = 'doc1:1'").fetchall() == [(None,)]
+    indexes = dict(conn.execute("select name, sql from sqlite_master where type = 'index' and name like 'idx_%'"))
+    conn.close()
+    assert "idx_codings_coder_id_code_id" not in indexes
+    assert "idx_paragraph_status_coder_id_status" not in indexes
+    assert "where undoes is not null" in indexes["idx_events_undoes"]
+
+
 def test_create_refuses_existing_file(tmp_path: Path) -> None:
     path = tmp_path / "p.db"
     path.write_text("precious")
