@@ -38,13 +38,16 @@ still holds the whole corpus, so the costs that grow with the corpus show."""
 EXPORTS = {
     "export-csv": ("csv", "--all"),
     "export-csv-one-coder": ("csv", "--coder", "coder1"),
+    "export-csv-default": ("csv",),
     "export-parquet": ("parquet", "--all"),
+    "export-parquet-one-coder": ("parquet", "--coder", "coder1"),
     "export-jsonl": ("jsonl", "--coder", "coder1"),
     "export-dta": ("dta", "--coder", "coder1"),
     "export-sav": ("sav", "--coder", "coder1"),
     "export-qdpx": ("qdpx",),
 }
-"""Export operations: format and whose codings (--all: one row per paragraph and coder)."""
+"""Export operations: format and whose codings (--all: one row per paragraph and coder; none:
+what `accord export` gives with several coders, the consensus)."""
 OPERATIONS = ["import", "import-records", "open", "search", *MERGES, "agree", *EXPORTS]
 
 

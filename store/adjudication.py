@@ -113,8 +113,13 @@ def disagreements(project: Project, adjudicator: str = CONSENSUS, codes: list[st
 
 
 def open_disagreements(project: Project, adjudicator: str = CONSENSUS) -> int:
-    """How many disagreements wait for a decision."""
-    return sum(1 for item in disagreements(project, adjudicator) if not item.decided)
+    """How many disagreements wait for a decision (counted in bulk: `disagreement_count`)."""
+    from store.disagreement_count import NotCountable, count_open
+
+    try:
+        return count_open(project, adjudicator, _DECIDED_ROW)
+    except NotCountable:
+        return sum(1 for item in disagreements(project, adjudicator) if not item.decided)
 
 
 def positions(project: Project, paragraph_id: str, code_id: str, adjudicator: str = CONSENSUS) -> Positions:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from functools import cached_property
 
 
 def sha256_text(text: str) -> str:
@@ -28,7 +29,19 @@ class SourceDocument:
     meta: dict[str, object] = field(default_factory=dict)
     """Other metadata columns, kept as JSON."""
 
-    @property
+    # Both hashes are computed once, where the document is read (a reading worker process sends
+    # them along): the process that writes the project is an import's bottleneck. A document is
+    # not changed once read.
+    @cached_property
     def sha256(self) -> str:
         """Hash of the paragraphs: what tells a changed re-import from an unchanged one."""
         return sha256_text("\n\n".join(self.paragraphs))
+
+    @cached_property
+    def paragraph_hashes(self) -> list[str]:
+        """`sha256_text` of each paragraph, in order."""
+        return [sha256_text(text) for text in self.paragraphs]
+
+    def compute_hashes(self) -> None:
+        """Compute both hashes now: they are kept, and pickled with the document."""
+        _ = (self.sha256, self.paragraph_hashes)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import compress
 
 # --- running headers and footers ---------------------------------------------------------
 
@@ -29,6 +30,10 @@ _STRONG = re.compile(rf"(?<![\w(/.-])(?:{_RECORD_SYMBOL}|{_JOB_NUMBER})(?![\w/)-
 _WEAK = re.compile(rf"(?<![\w(/.-])(?:{_DATE}|{_PAGE})(?![\w/)-])")
 """Pieces that are a header only when nothing but other header pieces share their line."""
 _DIGIT = re.compile(r"\d")
+_WEAK_CHARS = re.compile(rf"(?:[\d\s/.,]|Page|of|{_MONTHS}|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)*")
+"""What a line made of _WEAK pieces alone can hold: a line that is not all this is text, not a
+header, unless it has a _STRONG piece (a quick test that spares most lines with digits two
+substitutions)."""
 _SPACES = re.compile(r"[ \t\v]+")
 _TITLE = re.compile(r"[A-Z][^.?!;()]{0,99}")
 """What is left of a header line once its symbols are removed: the meeting's short title."""
@@ -50,8 +55,12 @@ _SPEAKER = re.compile(
     r"\s*:\s*"
 )
 """The label that opens a statement: `Mr. Sadykov (Kazakhstan):`, `The President (spoke in French):`."""
-_HYPHEN_END = re.compile(r"\w[-‐‑–—]$")
-_SENTENCE_END = re.compile(r"[.?!…][\"”’')\]]*$")
+_DASHES = "-‐‑–—"
+_HYPHEN_END = re.compile(rf"\w[{_DASHES}]$")
+_CLOSERS = "\"”’')]"
+"""Quotes and brackets that may close a sentence after its full stop."""
+_MAY_END = ".?!…" + _CLOSERS
+"""The last character of a line that may end a sentence."""
 _STARTS_NEW = re.compile(r"^[\"“‘'(\[]?[A-Z0-9]")
 _MD_HEADING = re.compile(r"^#{1,6}\s+(.*?)\s*#*\s*$")
 _MD_SETEXT = re.compile(r"^(=+|-+)\s*$")
@@ -115,7 +124,7 @@ def segment(text: str, markdown: bool = False, speaker: bool = True, heading_tit
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n\n").replace("\u00a0", " ")
     if markdown:
         text = _MD_COMMENT.sub("", text)
-    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
+    lines = _lines(text)
     if markdown:
         lines = [re.sub(r"^>\s?", "", line) for line in lines]
     lines, dropped = _drop_running_heads(lines)
@@ -133,6 +142,13 @@ def segment(text: str, markdown: bool = False, speaker: bool = True, heading_tit
         result.speaker, result.country, texts[0] = label
     result.paragraphs = [t for t in texts if t]
     return result
+
+
+def _lines(text: str) -> list[str]:
+    """The lines of `text`, each stripped, runs of spaces and tabs made one space."""
+    if "\t" in text or "\v" in text or "  " in text:  # one pass over the text, not one per line
+        text = _SPACES.sub(" ", text)
+    return [line.strip() for line in text.split("\n")]
 
 
 def speaker_label(line: str) -> tuple[str, str | None, str] | None:
@@ -164,16 +180,19 @@ def _drop_running_heads(lines: list[str]) -> tuple[list[str], list[str]]:
     titles: set[str] = set()
     heads: set[int] = set()
     lone: list[int] = []
-    for i, line in enumerate(lines):
-        if not line or not _DIGIT.search(line):  # every header piece has a digit; most text lines none
-            continue
+    # Every header piece has a digit; most text lines none: those are passed over in C.
+    for i in compress(range(len(lines)), map(_DIGIT.search, lines)):
+        line = lines[i]
+        strong = _STRONG.search(line)
+        if not strong and not _WEAK_CHARS.fullmatch(line):
+            continue  # neither a header line nor a lone page number or date
         rest = _WEAK.sub(" ", _STRONG.sub(" ", line)).strip()
         if not rest:
-            if _STRONG.search(line) or len(_WEAK.findall(line)) > 1:
+            if strong or len(_WEAK.findall(line)) > 1:
                 heads.add(i)
             elif _WEAK.fullmatch(line):
                 lone.append(i)
-        elif _STRONG.search(line) and _TITLE.fullmatch(rest) and _at_an_edge(line):
+        elif strong and _TITLE.fullmatch(rest) and _at_an_edge(line):
             heads.add(i)
             titles.add(rest)
     # A page number or date alone is a header when the page break shows beside it; between
@@ -182,16 +201,30 @@ def _drop_running_heads(lines: list[str]) -> tuple[list[str], list[str]]:
         beside = [j for j in (i - 1, i + 1) if 0 <= j < len(lines)]
         if any(not lines[j] or j in heads or j in lone for j in beside) or len(beside) < 2:
             heads.add(i)
-    # pdftotext may put the short title on a line of its own between the symbol and the date.
-    filled = [i for i, line in enumerate(lines) if line]
-    for before, i, after in zip(filled, filled[1:], filled[2:]):
-        if before in heads and after in heads and i not in heads and _TITLE.fullmatch(lines[i]):
-            titles.add(lines[i])
-    for i, line in enumerate(lines):
-        if line in titles:
-            heads.add(i)
-    dropped = [lines[i] for i in sorted(heads)]
-    return ["" if i in heads else line for i, line in enumerate(lines)], dropped
+    # pdftotext may put the short title on a line of its own between the symbol and the date:
+    # the next non-blank line after a header, when the next one after it is a header too.
+    if len(heads) > 1:
+        for before in list(heads):
+            i = _next_filled(lines, before)
+            after = _next_filled(lines, i)
+            if after < len(lines) and after in heads and i not in heads and _TITLE.fullmatch(lines[i]):
+                titles.add(lines[i])
+    if titles and not titles.isdisjoint(lines):
+        heads.update(i for i, line in enumerate(lines) if line in titles)
+    if not heads:
+        return lines, []
+    kept = list(lines)
+    for i in heads:
+        kept[i] = ""
+    return kept, [lines[i] for i in sorted(heads)]
+
+
+def _next_filled(lines: list[str], i: int) -> int:
+    """The index of the first non-blank line after line `i`, or len(lines)."""
+    i += 1
+    while i < len(lines) and not lines[i]:
+        i += 1
+    return i
 
 
 def _at_an_edge(line: str) -> bool:
@@ -201,17 +234,15 @@ def _at_an_edge(line: str) -> bool:
 
 
 def _unwrapped(lines: list[str]) -> bool:
-    lengths = sorted(len(line) for line in lines if line)
+    lengths = sorted(filter(None, map(len, lines)))
     return bool(lengths) and lengths[len(lengths) // 2] > UNWRAPPED_LINE
 
 
 def _column_width(lines: list[str]) -> int | None:
     """The width the text was wrapped at (90th percentile of line lengths), or None if unwrapped."""
-    wrapped = [
-        len(line)
-        for i, line in enumerate(lines)
-        if line and ((i > 0 and lines[i - 1]) or (i + 1 < len(lines) and lines[i + 1]))
-    ]
+    lengths = list(map(len, lines))
+    # A line counts when a line above or below it is not blank (0 stands for beyond either end).
+    wrapped = [n for above, n, below in zip([0, *lengths], lengths, [*lengths[1:], 0]) if n and (above or below)]
     if len(wrapped) < MIN_LINES_FOR_WIDTH:
         return None
     wrapped.sort()
@@ -244,17 +275,20 @@ def _paragraphs(lines: list[str], width: int | None, markdown: bool) -> list[_Pa
         if markdown and _MD_BREAK.match(line):
             close()
             continue
-        if current and _starts_paragraph(current[-1], line, width, markdown):
-            close()
+        # Most lines continue their paragraph: the cheap tests (no colon for a speaker's label,
+        # no full stop ending the line before) rule them out without a call.
+        if current and (":" in line or markdown or (width is not None and current[-1][-1] in _MAY_END)):
+            if _starts_paragraph(current[-1], line, width, markdown):
+                close()
         current.append(line)
     close()
     return paragraphs
 
 
 def _starts_paragraph(previous: str, line: str, width: int | None, markdown: bool) -> bool:
-    if _SPEAKER.match(line) or (markdown and _MD_LIST.match(line)):
+    if _opens_statement(line) or (markdown and _MD_LIST.match(line)):
         return True
-    if width is None or not _SENTENCE_END.search(previous) or not _STARTS_NEW.match(line):
+    if width is None or not _ends_sentence(previous) or not _STARTS_NEW.match(line):
         return False
     # The line after would have fitted on this one: the break was the author's, not the wrap's.
     return len(previous) + 1 + len(line.split(" ", 1)[0]) < SHORT_LINE * width
@@ -273,7 +307,7 @@ def _heal(paragraphs: list[_Para], width: int | None) -> list[_Para]:
 
 def _continues(before: _Para, after: _Para, width: int | None) -> bool:
     last = before.lines[-1]
-    if before.heading or after.heading or _SENTENCE_END.search(last) or _SPEAKER.match(after.lines[0]):
+    if before.heading or after.heading or _ends_sentence(last) or _opens_statement(after.lines[0]):
         return False
     if _MD_LIST.match(after.lines[0]):
         return False
@@ -284,8 +318,24 @@ def _continues(before: _Para, after: _Para, width: int | None) -> bool:
     return not single_short
 
 
+def _ends_sentence(line: str) -> bool:
+    """The line ends with a full stop, question or exclamation mark or ellipsis, perhaps followed
+    by closing quotes and brackets."""
+    stripped = line.rstrip(_CLOSERS)
+    return bool(stripped) and stripped[-1] in ".?!…"
+
+
+def _opens_statement(line: str) -> bool:
+    """The line opens with a speaker's label (which always holds a colon: most lines are
+    passed over without running the long pattern)."""
+    return ":" in line and _SPEAKER.match(line) is not None
+
+
 def _join(lines: list[str]) -> str:
     """Join wrapped lines: a space between words, none after a line-end hyphen or dash."""
+    text = "\n".join(lines)
+    if "\u00ad" not in text and not any(dash + "\n" in text for dash in _DASHES):
+        return text.replace("\n", " ")  # most paragraphs: no line ends in a hyphen or dash
     parts = [lines[0]]
     for line in lines[1:]:
         previous = parts[-1]

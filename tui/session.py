@@ -7,7 +7,7 @@ returning: what a `View` shows is always what the file holds.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from store import CONSENSUS, Code, Codebook, Project
@@ -119,7 +119,7 @@ class CodingSession:
         with self.project.transaction():
             if self.project.status(paragraph.id, self.coder).status != "done":
                 self.project.set_status(paragraph.id, self.coder, "done")
-                self._progress = None
+                self._count_done(1)
             if following is not None:
                 self.go(following)
             self.save_place()
@@ -141,8 +141,8 @@ class CodingSession:
         event = self.project.undo(self.coder)
         if event is None:
             return None
-        if event.action == "status":
-            self._progress = None
+        if event.action == "status":  # the undone event set `value`; `previous` is back
+            self._count_done((event.previous == "done") - (event.value == "done"))
         if event.paragraph_id is not None and event.paragraph_id != self.paragraph.id:
             self.go(self.project.paragraph(event.paragraph_id).seq)
         return event
@@ -153,10 +153,16 @@ class CodingSession:
         return self.project.document(document_id), self.project.document_size(document_id)
 
     def progress(self) -> Progress:
-        """Done / total for this coder (recounted only after a status change)."""
+        """Done / total for this coder: counted once, then kept up to date by this session."""
         if self._progress is None:
             self._progress = self.project.progress(self.coder)
         return self._progress
+
+    def _count_done(self, change: int) -> None:
+        """Follow a status change in the progress instead of counting again: a recount reads
+        every done status of the coder (9 ms of CPU per `enter` at 200,000 done, growing)."""
+        if self._progress is not None and change:
+            self._progress = replace(self._progress, done=self._progress.done + change)
 
     def view(self, context: bool = True) -> View:
         """The current paragraph as the screen shows it; neighbours only when `context`."""

@@ -155,6 +155,20 @@ def test_search_of_a_common_word_comes_in_corpus_order(project: Project, monkeyp
     hits = project.search("border")
     assert [h.paragraph_id for h in hits][:3] == ["doc1:1", "doc1:2", "doc1:3"]
     assert len(project.search("border", limit=2)) == 2
+    assert project.search_counted("border", limit=2) == (6, project.search("border", limit=2))
+    monkeypatch.setattr(Project, "RANK_LIMIT", 6)
+    assert project.search_counted("border")[1][0].paragraph_id == "late:1"  # six: ranked again
+    assert project.search_counted("wombat") == (0, [])
+    assert project.search_counted("") == (0, [])
+
+
+def test_a_prefix_is_looked_up_once_for_the_count_and_the_hits(project: Project,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    looked_up: list[str] = []
+    words = Project._prefix_words
+    monkeypatch.setattr(Project, "_prefix_words", lambda self, stem: looked_up.append(stem) or words(self, stem))
+    total, hits = project.search_counted("bord*")
+    assert (total, len(hits)) == (5, 5) and looked_up == ["bord"]
 
 
 def test_prefix_search_finds_the_same_paragraphs_expanded_or_not(project: Project, monkeypatch: pytest.MonkeyPatch) -> None:

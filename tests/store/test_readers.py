@@ -267,6 +267,21 @@ def test_a_file_named_twice_is_read_once(tmp_path: Path) -> None:
     assert problems == [] and [d.id for d in documents] == ["s"]
 
 
+def test_a_link_to_a_file_of_the_folder_is_read_once_and_links_to_folders_are_not_followed(tmp_path: Path) -> None:
+    corpus, elsewhere = tmp_path / "corpus", tmp_path / "elsewhere"
+    (corpus / "2017").mkdir(parents=True)
+    elsewhere.mkdir()
+    (corpus / "2017" / "s.txt").write_text("One.\n")
+    (elsewhere / "e.txt").write_text("Elsewhere.\n")
+    (corpus / "a-link.txt").symlink_to(corpus / "2017" / "s.txt")
+    (corpus / "b-link.txt").symlink_to(elsewhere / "e.txt")
+    (corpus / "folder-link").symlink_to(elsewhere, target_is_directory=True)
+    documents, problems = read_paths([corpus, elsewhere / "e.txt"])
+    assert problems == []
+    # Sorted by path inside the folder; a file reached twice keeps the id it was first found under.
+    assert [(d.id, d.paragraphs) for d in documents] == [("2017/s", ["One."]), ("b-link", ["Elsewhere."])]
+
+
 RECORD = """\
 United Nations
 S/PV.8140
@@ -308,3 +323,21 @@ def test_split_speakers_leaves_single_statements_alone(tmp_path: Path) -> None:
     documents, problems = read_paths([KAZAKHSTAN], split_speakers=True)
     assert problems == [] and [len(d.paragraphs) for d in documents] == [9, 8, 6, 8, 10]
     assert documents[0].id == "000_e1ec27461f4a9ba7"
+
+
+def test_a_subfolder_that_cannot_be_listed_is_passed_over(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import store.readers
+
+    for name in ("open/a.txt", "locked/b.txt"):
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_text("Some text.\n")
+    scandir = store.readers.os.scandir
+
+    def refusing(path):  # tests run as root, where chmod cannot lock a folder
+        if Path(path).name == "locked":
+            raise PermissionError(13, "Permission denied", str(path))
+        return scandir(path)
+
+    monkeypatch.setattr(store.readers.os, "scandir", refusing)
+    documents, problems = read_paths([tmp_path])
+    assert problems == [] and [d.id for d in documents] == ["open/a"]

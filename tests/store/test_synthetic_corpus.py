@@ -84,6 +84,9 @@ def test_parallel_reading_gives_the_same_documents_in_order(tmp_path: Path, monk
     files, _ = find_files([tmp_path / "corpus"])
     sequential = list(read_files(files, workers=1))
     monkeypatch.setattr(store.readers, "PARALLEL_FROM", 2)
+    # Small tasks and a short read-ahead: the workers wait for the caller, results stay in order.
+    monkeypatch.setattr(store.readers, "CHUNK", 3)
+    monkeypatch.setattr(store.readers, "AHEAD", 1)
     parallel = list(read_files(files, workers=2))
     assert parallel == sequential
     assert any(problems for _, problems in parallel)

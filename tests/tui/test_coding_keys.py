@@ -109,6 +109,25 @@ async def test_undo_walks_back_through_the_log(project_path: Path) -> None:
 
 
 @pilot_test
+async def test_the_progress_shown_follows_enter_and_undo_without_recounting(project_path: Path) -> None:
+    with stored(project_path) as project:
+        project.set_status("doc1:2", CODER, "done")
+    async with coding(project_path) as pilot:
+        header = pilot.app.screen.query_one("#header")
+        assert header.progress.done == 1
+        await pilot.press("enter", "left", "left", "enter")  # doc1:1 done, then doc1:1 again
+        assert header.progress.done == 2
+        await pilot.press("u")  # the second enter changed nothing; undo takes back the first
+        assert header.progress.done == 1
+        with stored(project_path) as project:
+            assert project.progress(CODER).done == 1
+        await pilot.press("u")  # undo reaches back to doc1:2's done, from before the session
+        assert header.progress.done == 0
+        with stored(project_path) as project:
+            assert project.progress(CODER).done == 0
+
+
+@pilot_test
 async def test_f_flags_and_unflags(project_path: Path) -> None:
     async with coding(project_path) as pilot:
         await pilot.press("f")

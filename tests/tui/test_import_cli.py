@@ -136,7 +136,7 @@ def test_status_of_a_big_corpus_stays_short(db: Path, tmp_path: Path) -> None:
         (corpus / f"s{i:03}.txt").write_text(f"Mr. Speaker{i % 25} (Country {i % 25}): Statement {i}.\n")
     result = accord(db, "import", str(corpus))
     assert result.exit_code == 0
-    assert "\x1b" not in result.stderr and "Reading" not in result.stderr  # piped: no progress bar
+    assert "\x1b" not in result.stderr and "Importing" not in result.stderr  # piped: no progress bar
     out = accord(db, "status").stdout
     assert "Speakers" in out and "and 15 more (accord status --json lists all)" in out
     assert len(out.splitlines()) < 30

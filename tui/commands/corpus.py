@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
+from rich.progress import Progress
 
 from store import Project
 from store.corpus import ImportReport
 from store.errors import Problem
-from store.readers import SUPPORTED, find_files, read_files, unique_ids
+from store.readers import SUPPORTED, find_files, first_of_each_id, read_files
 from store.records import SourceDocument
 from tui.cli import Context
 from tui.commands.project import open_project
@@ -78,21 +80,26 @@ def import_(ctx: Context, paths: tuple[Path, ...], text_column: str | None, id_c
         if not paths:
             return
         files, problems = find_files(paths)
-        documents: list[SourceDocument] = []
-        with progress_bar("Reading", total=len(files), minimum=PROGRESS_FROM) as bar:
+        sources: dict[str, str] = {}
+        sizes: dict[str, int] = {}
+        duplicates: list[Problem] = []
+
+        def documents(bar: Progress) -> Iterator[SourceDocument]:
+            """Each file's documents as soon as it is read: the project writes them while the
+            next files are read, and never holds the whole corpus in memory."""
             for found, trouble in read_files(files, text_column, id_column, split_speakers):
-                documents.extend(found)
                 problems.extend(trouble)
+                for document in first_of_each_id(found, sources, duplicates):
+                    sizes[document.id] = len(document.paragraphs)
+                    yield document
                 advance(bar)
-        documents, duplicates = unique_ids(documents)
+
+        with progress_bar("Importing", total=len(files), minimum=PROGRESS_FROM) as bar:
+            report = project.import_documents(documents(bar), replace=replace)
         problems.extend(duplicates)
-        with progress_bar("Importing", total=len(documents), minimum=PROGRESS_FROM) as bar:
-            report = project.import_documents(documents, replace=replace, on_document=lambda _: advance(bar))
         total = (project.document_count(), project.paragraph_count())
-        sources = {d.id: d.source for d in documents}
         changed = [_changed_line(project.document(i).source or "", sources[i], i) for i in report.changed[:LISTED]]
-    added = set(report.added)
-    new_paragraphs = sum(len(d.paragraphs) for d in documents if d.id in added)
+    new_paragraphs = sum(sizes[i] for i in report.added)
     _print_summary(report, problems, total, new_paragraphs, files_read=len(files), changed=changed)
     if problems or report.refused:
         raise click.exceptions.Exit(1)

@@ -77,9 +77,7 @@ class SearchScreen(ModalScreen[int | None]):
     def run_search(self, query: str) -> None:
         """Search on a connection of this thread (SQLite connections stay in their thread)."""
         with Project.open(self.project_path, verify=False) as project:  # the app checked it
-            total = project.search_count(query) if query.strip() else 0
-            hits = project.search(query, limit=LIMIT, ranked=total <= project.RANK_LIMIT,
-                                  marks=MARKS) if total else []
+            total, hits = project.search_counted(query, LIMIT, MARKS) if query.strip() else (0, [])
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self.show_hits, query, hits, total)
 

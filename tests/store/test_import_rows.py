@@ -1,0 +1,69 @@
+"""What an import writes, row by row, and what it leaves as it was."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from store import Project
+from store.corpus import paragraph_id
+from store.records import SourceDocument, sha256_text
+from tests.conftest import small_codebook
+
+
+def test_paragraph_rows_numbered_by_sqlite_match_their_python_definitions(tmp_path: Path) -> None:
+    path = tmp_path / "p.db"
+    odd = [
+        SourceDocument(id="007", paragraphs=["First.", "Second."]),
+        SourceDocument(id="2017/S-PV-8140 (Resumption 1)", paragraphs=["Ça va ; « oui »."]),
+        SourceDocument(id="x' or 1=1; --", paragraphs=["A", "B", "C"]),
+        SourceDocument(id="1e5", paragraphs=["Number-like id."]),
+    ]
+    with Project.create(path, small_codebook()) as project:
+        project.import_documents(odd[:2])
+        project.import_documents(odd[2:])  # numbering continues after what the project holds
+        rows = project.db.execute("select rowid, id, document_id, position, seq, text, sha256 from paragraphs "
+                                  "order by rowid").fetchall()
+    expected, number = [], 0
+    for document in odd:
+        for position, text in enumerate(document.paragraphs, start=1):
+            number += 1
+            expected.append((number, paragraph_id(document.id, position), document.id, position, number, text,
+                             sha256_text(text)))
+    assert rows == expected
+    assert all(isinstance(row[3], int) and isinstance(row[1], str) for row in rows)
+
+
+def index_settings(project: Project) -> list[tuple]:
+    return project.db.execute("select * from paragraphs_fts_config order by k").fetchall()
+
+
+def test_the_bulk_settings_of_an_import_are_put_back_after_it_succeeds_or_fails(tmp_path: Path) -> None:
+    with Project.create(tmp_path / "p.db", small_codebook()) as project:
+        fresh = index_settings(project)
+        cache = project.db.execute("PRAGMA cache_size").fetchone()
+
+        def failing() -> Iterator[SourceDocument]:
+            yield SourceDocument(id="a", paragraphs=["One."])
+            raise RuntimeError("the disk went away")
+
+        with pytest.raises(RuntimeError):
+            project.import_documents(failing())
+        assert project.document_count() == 0
+        assert index_settings(project) == fresh
+        project.import_documents([SourceDocument(id="a", paragraphs=["One.", "Two small arms."])])
+        assert index_settings(project) == fresh == [("version", 4)]
+        assert project.db.execute("PRAGMA cache_size").fetchone() == cache
+        assert [hit.paragraph_id for hit in project.search("small arms")] == ["a:2"]
+
+
+def test_a_document_replaced_by_the_import_that_added_it_leaves_a_sound_search_index(tmp_path: Path) -> None:
+    with Project.create(tmp_path / "p.db", small_codebook()) as project:
+        report = project.import_documents([SourceDocument(id="a", paragraphs=["Small arms.", "Light weapons."]),
+                                           SourceDocument(id="a", paragraphs=["Border control."])], replace=True)
+        assert (report.added, report.replaced) == (["a"], ["a"])
+        project.db.execute("insert into paragraphs_fts (paragraphs_fts, rank) values ('integrity-check', 1)")
+        assert [hit.paragraph_id for hit in project.search("border")] == ["a:1"]
+        assert project.search("small") == [] and project.search("weapons") == []
