@@ -31,8 +31,10 @@ from pathlib import Path
 from benchmarks.synthetic import add_codings, make_project
 from store import Project
 from textual import events
+from textual.widgets import OptionList
 
 from tui.app import AccordApp
+from tui.screens.dialogs import LevelChooser
 from tui.screens.documents import DocumentsScreen
 from tui.widgets.paged_list import PagedList
 from tui.codebook_view import CodebookView, Row
@@ -162,10 +164,13 @@ class Probe:
 
 
 async def key_timings(path: Path, repeat: int) -> dict[str, list[float]]:
-    """Seconds per key: toggle, enter (done + next not done), right, flag, undo, search, document list."""
+    """Seconds per key: toggle, enter (done + next not done), right, left, context, flag, undo,
+    search, document list, a variable's levels."""
     timings: dict[str, list[float]] = {}
     app = AccordApp(path, CODER)
     code_key = next(row.key for row in _rows(app) if row.key)
+    variable_key = next(row.key for row in CodebookView(app.session.codebook).rows
+                        if row.code.kind != "code" and row.key)
     probe = Probe(app)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -183,14 +188,16 @@ async def key_timings(path: Path, repeat: int) -> dict[str, list[float]]:
             before = probe.redraws
             return lambda: probe.redrawn_at if probe.redraws > before else None
 
-        def documents_shown() -> float | None:
-            shown = isinstance(app.screen, DocumentsScreen) and bool(app.screen.query(PagedList))
-            return time.perf_counter() if shown else None
+        def shown(kind: type, part: type) -> Callable[[], float | None]:
+            """When a dialog of `kind` with its `part` (the list) is on screen."""
+            return lambda: time.perf_counter() if isinstance(app.screen, kind) and app.screen.query(part) else None
 
         for _ in range(repeat):
             await timed("toggle a code", code_key, code_key, redrawn())
             await timed("enter (done, next not done)", "enter", "\r", redrawn())
             await timed("right (next paragraph)", "right", None, redrawn())
+            await timed("left (previous paragraph)", "left", None, redrawn())
+            await timed("C (context hidden or shown)", "C", "C", redrawn())
             await timed("f (flag)", "f", "f", redrawn())
             await timed("u (undo the flag)", "u", "u", redrawn())
             await pilot.press("slash", *"stockpil")
@@ -199,7 +206,10 @@ async def key_timings(path: Path, repeat: int) -> dict[str, list[float]]:
             probe.count(search, "show_hits")
             await timed("search (last letter to results)", "e", "e", redrawn())
             await pilot.press("escape")
-            await timed("g (document list shown)", "g", "g", documents_shown)
+            await timed("g (document list shown)", "g", "g", shown(DocumentsScreen, PagedList))
+            await pilot.press("escape")
+            await timed("a variable's key (its levels shown)", variable_key, variable_key,
+                        shown(LevelChooser, OptionList))
             await pilot.press("escape")
             await pilot.pause()
     return timings
