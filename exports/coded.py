@@ -211,25 +211,35 @@ def combined_values(chunk: Chunk, coders: list[str], codes: list[CodeSpec], rule
     """
     ids = chunk.ids
     grid = chunk.grid(coders, codes)
-    done = grid.done
-    count = done.sum(axis=0)
-    enough = count >= MIN_CODERS
-    columns = {}
-    for j, code in enumerate(codes):
-        votes = np.where(done, grid.values[:, :, j], -1)
-        places = len(code.levels) + 1 if not code.is_code else 2
-        tally = np.stack([(votes == v).sum(axis=0) for v in range(places)])  # (places, n)
-        winner = tally.argmax(axis=0)
-        top = tally.max(axis=0)
-        agreed = (top == count) if rule == "unanimous" else (top * 2 > count)
-        columns[code.id] = _column(code, winner, enough & agreed, ids)
+    winner, agreed, count = _votes(grid, codes, rule)
+    columns = {code.id: _column(code, winner[:, j], agreed[:, j], ids) for j, code in enumerate(codes)}
     out = pd.DataFrame(columns, index=ids)
     out["coders_done"] = pd.array(count, dtype=pd.Int64Dtype())
     out["flag"] = pd.array((grid.flagged.sum(axis=0) > 0).astype(np.int8), dtype=pd.Int8Dtype())
     out["note"] = _joined_notes(coders, grid.note)
-    out["_coded"] = enough
+    out["_coded"] = count >= MIN_CODERS
     out["_place"] = np.arange(len(ids))
     return out
+
+
+def _votes(grid: Grid, codes: list[CodeSpec], rule: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(winning number, agreed) per paragraph and code, and the coders who did each paragraph.
+
+    `agreed` holds where enough coders did the paragraph and they reach the rule."""
+    done = grid.done
+    count = done.sum(axis=0)
+    enough = count >= MIN_CODERS
+    n, m = done.shape[1], len(codes)
+    winner = np.zeros((n, m), dtype=np.int64)
+    agreed = np.zeros((n, m), dtype=bool)
+    for j, code in enumerate(codes):
+        votes = np.where(done, grid.values[:, :, j], -1)
+        places = len(code.levels) + 1 if not code.is_code else 2
+        tally = np.stack([(votes == v).sum(axis=0) for v in range(places)])  # (places, n)
+        winner[:, j] = tally.argmax(axis=0)
+        top = tally.max(axis=0)
+        agreed[:, j] = enough & ((top == count) if rule == "unanimous" else (top * 2 > count))
+    return winner, agreed, count
 
 
 def _joined_notes(coders: list[str], notes: np.ndarray) -> np.ndarray:
@@ -243,25 +253,30 @@ def _joined_notes(coders: list[str], notes: np.ndarray) -> np.ndarray:
 def consensus_values(chunk: Chunk, coders: list[str], codes: list[CodeSpec]) -> pd.DataFrame:
     """Adjudicated values (coder `consensus`, done), falling back to unanimous values of the others.
 
-    `basis` says which: `adjudicated`, `unanimous`, or missing when neither applies.
+    `basis` says which: `adjudicated`, `unanimous`, or missing when neither applies. Chosen
+    array by array: a frame for each side, merged column by column, took twice as long.
     """
+    ids = chunk.ids
     others = [coder for coder in coders if coder != CONSENSUS]
-    chunk.grid([*others, CONSENSUS], codes)  # read once; the grids below are cut from it
-    fallback = combined_values(chunk, others, codes, "unanimous")
-    adjudicated = coder_values(chunk, CONSENSUS, codes)
-    use = adjudicated["_coded"].to_numpy()
-    out = fallback.copy()
-    for code in codes:
-        out[code.id] = adjudicated[code.id].where(use, fallback[code.id])
-    out["flag"] = pd.array(
-        ((adjudicated["flag"].to_numpy() + fallback["flag"].to_numpy()) > 0).astype(np.int8), dtype=pd.Int8Dtype()
-    )
-    mine = adjudicated["note"].to_numpy()
+    grid = chunk.grid([*others, CONSENSUS], codes)
+    voters, adjudicated = grid.rows(list(range(len(others)))), grid.rows([len(others)])
+    winner, agreed, count = _votes(voters, codes, "unanimous")
+    use = adjudicated.done[0]
+    numbers = np.where(use[:, None], adjudicated.values[0], winner)
+    present = use[:, None] | agreed
+    out = pd.DataFrame({code.id: _column(code, numbers[:, j], present[:, j], ids) for j, code in enumerate(codes)},
+                       index=ids)
+    out["coders_done"] = pd.array(count, dtype=pd.Int64Dtype())
+    flagged = (voters.flagged.sum(axis=0) + adjudicated.flagged[0]) > 0
+    out["flag"] = pd.array(flagged.astype(np.int8), dtype=pd.Int8Dtype())
+    mine = adjudicated.note[0]
     adjudicated_notes = np.array([f"{CONSENSUS}: {n}" if n else None for n in mine], dtype=object)
-    out["note"] = np.where(mine != None, adjudicated_notes, fallback["note"].to_numpy())  # noqa: E711
+    out["note"] = np.where(mine != None, adjudicated_notes, _joined_notes(others, voters.note))  # noqa: E711
+    enough = count >= MIN_CODERS
     basis = np.full(len(use), None, dtype=object)
-    basis[fallback["_coded"].to_numpy()] = "unanimous"
+    basis[enough] = "unanimous"
     basis[use] = "adjudicated"
     out["basis"] = basis
-    out["_coded"] = use | fallback["_coded"].to_numpy()
+    out["_coded"] = use | enough
+    out["_place"] = np.arange(len(ids))
     return out
