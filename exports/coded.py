@@ -48,14 +48,18 @@ class Chunk:
     paragraphs: pd.DataFrame
     """paragraph_id, document_id, position, seq[, text], in corpus order."""
     statuses: pd.DataFrame
-    """paragraph_id, coder, status, flagged, note."""
+    """seq, coder, status, flagged, note."""
     codings: pd.DataFrame
-    """paragraph_id, coder, code, value (set values only)."""
+    """seq, coder, code, value (set values only)."""
     _grids: dict[tuple[str, ...], Grid] = field(default_factory=dict, repr=False)
 
     @property
     def ids(self) -> pd.Index:
         return pd.Index(self.paragraphs["paragraph_id"], name="paragraph_id")
+
+    def places(self, seqs: pd.Series) -> np.ndarray:
+        """The rows of the chunk's paragraphs with these seqs (all of them in the chunk)."""
+        return np.searchsorted(self.paragraphs["seq"].to_numpy(), seqs.to_numpy())
 
     def grid(self, coders: list[str], codes: list[CodeSpec]) -> Grid:
         """The chunk as arrays over (coder, paragraph[, code]), built once per set of coders:
@@ -89,7 +93,6 @@ class Grid:
         ids = chunk.ids
         k, n, m = len(coders), len(ids), len(codes)
         coder_index = {coder: i for i, coder in enumerate(coders)}
-        paragraph_index = {paragraph: i for i, paragraph in enumerate(ids)}
         done = np.zeros((k, n), dtype=bool)
         flagged = np.zeros((k, n), dtype=np.int8)
         status = np.full((k, n), None, dtype=object)
@@ -99,7 +102,7 @@ class Grid:
         if len(rows):
             ci = _looked_up(rows["coder"], coder_index)
             keep = ci >= 0
-            ci, pi = ci[keep], _looked_up(rows["paragraph_id"], paragraph_index)[keep]
+            ci, pi = ci[keep], chunk.places(rows["seq"])[keep]
             status[ci, pi] = rows["status"].to_numpy()[keep]
             done[ci, pi] = rows["status"].to_numpy()[keep] == "done"
             flagged[ci, pi] = pd.to_numeric(rows["flagged"]).fillna(0).to_numpy()[keep].astype(np.int8)
@@ -124,7 +127,7 @@ class Grid:
             ci = _looked_up(rows["coder"], coder_index)
             keep = (column >= 0) & (ci >= 0)
             if keep.any():
-                pi = _looked_up(rows["paragraph_id"][keep], paragraph_index)
+                pi = chunk.places(rows["seq"][keep])
                 values[ci[keep], pi, column[keep]] = place[keep].astype(np.int16)
         return cls(done, flagged, status, note, values)
 

@@ -201,8 +201,8 @@ def read_chunk(project: Project, first: int, last: int, with_text: bool, coders:
     names = ["paragraph_id", "document_id", "position", "seq"] + (["text"] if with_text else [])
     return Chunk(
         pd.DataFrame(project.paragraph_rows(first, last, with_text), columns=names),
-        pd.DataFrame(project.status_rows(first, last, coders), columns=["paragraph_id", "coder", "status", "flagged", "note"]),
-        pd.DataFrame(project.coding_rows(first, last, coders), columns=["paragraph_id", "coder", "code", "value"]),
+        pd.DataFrame(project.status_rows(first, last, coders), columns=["seq", "coder", "status", "flagged", "note"]),
+        pd.DataFrame(project.coding_rows(first, last, coders), columns=["seq", "coder", "code", "value"]),
     )
 
 

@@ -116,8 +116,8 @@ def _documents(project: Project, on_progress: Callable[[int], None] | None) -> I
     for first in range(1, total + 1, CHUNK_PARAGRAPHS):
         last = min(first + CHUNK_PARAGRAPHS - 1, total)
         paragraphs = project.paragraph_rows(first, last)
-        statuses: dict[str, list[tuple]] = {}
-        codings: dict[str, list[tuple]] = {}
+        statuses: dict[int, list[tuple]] = {}  # by seq, rows as (seq, ...)
+        codings: dict[int, list[tuple]] = {}
         for row in project.status_rows(first, last):
             statuses.setdefault(row[0], []).append(row)
         for row in project.coding_rows(first, last):
@@ -128,8 +128,9 @@ def _documents(project: Project, on_progress: Callable[[int], None] | None) -> I
                     yield current
                 current = _Document(row[1], [])
             current.paragraphs.append(row)
-            current.statuses += statuses.get(row[0], [])
-            current.codings += codings.get(row[0], [])
+            paragraph_id, seq = row[0], row[3]
+            current.statuses += [(paragraph_id, *rest) for _, *rest in statuses.get(seq, [])]
+            current.codings += [(paragraph_id, *rest) for _, *rest in codings.get(seq, [])]
         if on_progress:
             on_progress(len(paragraphs))
     if current is not None:

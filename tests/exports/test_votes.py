@@ -21,20 +21,21 @@ grid = st.lists(st.lists(cell, min_size=len(PARAGRAPHS), max_size=len(PARAGRAPHS
 
 def chunk_of(cells: list[list[tuple[bool, int, str | None]]], adjudicated: dict[str, int]) -> Chunk:
     statuses, codings = [], []
+    seq = {pid: i for i, pid in enumerate(PARAGRAPHS, 1)}
     for coder, row in zip(CODERS, cells):
         for pid, (done, applied, level) in zip(PARAGRAPHS, row):
-            statuses.append((pid, coder, "done" if done else None, 0, None))
+            statuses.append((seq[pid], coder, "done" if done else None, 0, None))
             if applied:
-                codings.append((pid, coder, "a", 1))
+                codings.append((seq[pid], coder, "a", 1))
             if level:
-                codings.append((pid, coder, "s", level))
+                codings.append((seq[pid], coder, "s", level))
     for pid, value in adjudicated.items():
-        statuses.append((pid, "consensus", "done", 0, None))
-        codings.append((pid, "consensus", "a", value))
+        statuses.append((seq[pid], "consensus", "done", 0, None))
+        codings.append((seq[pid], "consensus", "a", value))
     paragraphs = pd.DataFrame([(p, "d", i, i) for i, p in enumerate(PARAGRAPHS, 1)],
                               columns=["paragraph_id", "document_id", "position", "seq"])
-    return Chunk(paragraphs, pd.DataFrame(statuses, columns=["paragraph_id", "coder", "status", "flagged", "note"]),
-                 pd.DataFrame(codings, columns=["paragraph_id", "coder", "code", "value"]))
+    return Chunk(paragraphs, pd.DataFrame(statuses, columns=["seq", "coder", "status", "flagged", "note"]),
+                 pd.DataFrame(codings, columns=["seq", "coder", "code", "value"]))
 
 
 def reference(cells: list[list[tuple[bool, int, str | None]]], p: int, column: int, rule: str) -> object:
@@ -74,13 +75,13 @@ def test_combined_notes_are_only_real_notes() -> None:
     # A note cell pandas reads as missing (NaN) or a blank note is no note: never "c1: nan".
     nan = float("nan")
     statuses = pd.DataFrame(
-        [("d:1", "c1", "done", 0, nan), ("d:1", "c2", "done", 0, nan),
-         ("d:2", "c1", "done", 0, "Check the date"), ("d:2", "c2", "done", 0, "  "),
-         ("d:3", "consensus", "done", 0, nan)],
-        columns=["paragraph_id", "coder", "status", "flagged", "note"])
+        [(1, "c1", "done", 0, nan), (1, "c2", "done", 0, nan),
+         (2, "c1", "done", 0, "Check the date"), (2, "c2", "done", 0, "  "),
+         (3, "consensus", "done", 0, nan)],
+        columns=["seq", "coder", "status", "flagged", "note"])
     paragraphs = pd.DataFrame([(p, "d", i, i) for i, p in enumerate(["d:1", "d:2", "d:3"], 1)],
                               columns=["paragraph_id", "document_id", "position", "seq"])
-    chunk = Chunk(paragraphs, statuses, pd.DataFrame([], columns=["paragraph_id", "coder", "code", "value"]))
+    chunk = Chunk(paragraphs, statuses, pd.DataFrame([], columns=["seq", "coder", "code", "value"]))
     majority = combined_values(chunk, ["c1", "c2"], CODES, "majority")
     assert majority["note"].tolist() == [None, "c1: Check the date", None]
     consensus = consensus_values(chunk, ["c1", "c2", "consensus"], CODES)

@@ -11,12 +11,11 @@ def test_range_reads_keep_the_chosen_coders_only(project: Project) -> None:
         code_paragraphs(project, coder, {"doc1:2": {"wmd": 1}, "doc2:1": {"border_control": 1}})
     # seq 2-4 are doc1:2, doc1:3 and doc2:1
     codings = project.coding_rows(2, 4, ["o'brien", "cem"])
-    assert sorted((p, c, code) for p, c, code, _ in codings) == [
-        ("doc1:2", "cem", "wmd"), ("doc1:2", "o'brien", "wmd"),
-        ("doc2:1", "cem", "border_control"), ("doc2:1", "o'brien", "border_control"),
+    assert sorted((seq, c, code) for seq, c, code, _ in codings) == [
+        (2, "cem", "wmd"), (2, "o'brien", "wmd"), (4, "cem", "border_control"), (4, "o'brien", "border_control"),
     ]
     statuses = project.status_rows(2, 4, ["ann"])
-    assert sorted((p, c, s) for p, c, s, _, _ in statuses) == [("doc1:2", "ann", "done"), ("doc2:1", "ann", "done")]
+    assert sorted((seq, c, s) for seq, c, s, _, _ in statuses) == [(2, "ann", "done"), (4, "ann", "done")]
 
 
 def test_range_reads_without_coders_return_everyones_work(project: Project) -> None:
