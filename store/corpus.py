@@ -383,7 +383,6 @@ class CorpusMixin:
                 document.paragraph_hashes),
         )
 
-
     def _replace_refusal(self, document_id: str) -> str | None:
         """Why a document may not be replaced (its paragraphs carry work), or None."""
         for table, what in (("codings", "codings"), ("paragraph_status", "coding statuses"), ("assignments", "assignments")):

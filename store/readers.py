@@ -343,4 +343,3 @@ def _supported(path: Path, problems: list[Problem]) -> bool:
     hint = _HINTS.get(suffix, f"not a file Accord reads (it reads {', '.join(SUPPORTED)})")
     problems.append(Problem(str(path), None, None, hint))
     return False
-
