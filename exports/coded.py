@@ -62,15 +62,10 @@ class Chunk:
         return np.searchsorted(self.paragraphs["seq"].to_numpy(), seqs.to_numpy())
 
     def grid(self, coders: list[str], codes: list[CodeSpec]) -> Grid:
-        """The chunk as arrays over (coder, paragraph[, code]), built once per set of coders:
-        a grid of fewer coders is cut from one already built for more."""
+        """The chunk as arrays over (coder, paragraph[, code]), built once per set of coders."""
         key = tuple(coders)
         if key not in self._grids:
-            wider = next((known for known in self._grids if set(key) <= set(known)), None)
-            if wider is None:
-                self._grids[key] = Grid.build(self, coders, codes)
-            else:
-                self._grids[key] = self._grids[wider].rows([wider.index(coder) for coder in key])
+            self._grids[key] = Grid.build(self, coders, codes)
         return self._grids[key]
 
 
