@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from store import Project, connection
-from store.merge import merge_files
+from store.teams.merge import merge_files
 
 
 def profile(lead: Path, files: list[Path], shown: int = 25) -> str:

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from sqlite_utils import Database
+from store.base import ProjectBase
 
 if TYPE_CHECKING:  # NumPy and pandas load when agreement runs, not with every project (startup)
     import numpy as np
@@ -50,10 +50,8 @@ class DoneCodings:
     """code id -> the values coders gave on done paragraphs (value-0 and cleared rows left out)."""
 
 
-class DoneCodingsMixin:
+class AgreementReads(ProjectBase):
     """Bulk reads for agreement: fast at 100,000 paragraphs and more."""
-
-    db: Database
 
     def done_codings(
         self,

@@ -1,12 +1,21 @@
-"""The project file's schema, created and migrated with sqlite-utils migrations."""
+"""The project file's schema as sqlite-utils migrations: the one source of truth for it.
+
+Imported only to migrate an older file (and by doctor): sqlite-utils loads pandas and NumPy
+when it is imported. A new file is made from store/schema_sql.py, which `python -m
+store.migrations` writes from these migrations. Add a migration here, bump SCHEMA_VERSION in
+store/schema.py, and write schema_sql.py again.
+"""
 
 from __future__ import annotations
+
+import sqlite3
+import sys
 
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-SCHEMA_VERSION = 3
-"""Bump with every migration added below; a file newer than this is refused at open."""
+from store.connection import transaction
+from store.schema import SCHEMA_VERSION
 
 migrations = Migrations("accord")
 
@@ -145,8 +154,45 @@ def m003_fewer_indexes_to_write(db: Database) -> None:
     db.execute("create index idx_events_undoes on events (undoes) where undoes is not null")
 
 
-def migrate(db: Database) -> None:
+def migrate(conn: sqlite3.Connection) -> None:
     """Bring a project file up to the current schema and record the version."""
+    db = Database(conn)
     migrations.apply(db)
-    with db.atomic():
+    with transaction(conn):
         db["meta"].upsert({"key": "schema_version", "value": str(SCHEMA_VERSION)}, pk="key")
+
+
+def schema_sql(conn: sqlite3.Connection) -> tuple[str, ...]:
+    """The CREATE statements of a migrated file, in order (FTS5's own tables left out: creating
+    the full-text table makes them)."""
+    return tuple(sql for name, sql in conn.execute(
+        "select name, sql from sqlite_master where sql is not null order by rowid"
+    ) if not name.startswith("paragraphs_fts_"))
+
+
+def _write_schema_sql() -> str:
+    """The text of store/schema_sql.py, from a file migrated in memory."""
+    conn = sqlite3.connect(":memory:")
+    migrate(conn)
+    names = tuple(migration.name for migration in migrations.applied(Database(conn)))
+    lines = [
+        '"""The schema of a new project file, as the migrations of store/migrations.py leave it.',
+        "",
+        "Written by `python -m store.migrations > store/schema_sql.py`; tests/store/test_schema.py checks",
+        "that a file made from these statements and a file made by running every migration have the",
+        "same `sqlite_master`. A new file is made from them without sqlite-utils (start-up of `init`).",
+        '"""',
+        "",
+        "NEW_FILE_SQL = (",
+        *(f"    {statement!r}," for statement in schema_sql(conn)),
+        ")",
+        '"""CREATE statements of every table, index, trigger and full-text table, in order."""',
+        "",
+        f"MIGRATIONS = {names!r}",
+        '"""The migrations these statements stand for, recorded as applied in a new file."""',
+    ]
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    sys.stdout.write(_write_schema_sql())

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlite_utils import Database
+from store.base import ProjectBase
 
 
-class BulkReadMixin:
+class RangeReads(ProjectBase):
     """Range queries over `seq` (the corpus order) that an export of 1,000,000 paragraphs can afford."""
-
-    db: Database
 
     def paragraph_rows(self, first_seq: int, last_seq: int, with_text: bool = True) -> list[tuple]:
         """(id, document_id, position, seq[, text]) of the paragraphs with first_seq <= seq <= last_seq."""

@@ -11,14 +11,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from store.codebook import MAX_ID_LENGTH, RESERVED_IDS, parse_codebook
-from store.codebook_model import Code, Codebook, Level
-from store.codebook_yaml import dump_codebook
-from store.corpus import ImportReport, paragraph_id
+from store.codebook.parser import MAX_ID_LENGTH, RESERVED_IDS, parse_codebook
+from store.codebook.model import Code, Codebook, Level
+from store.codebook.yaml_dump import dump_codebook
+from store.corpus.importing import ImportReport, paragraph_id
 from store.errors import AccordError
 from store.project import Project
-from store.records import SourceDocument
-from store.refi import RefiCode, RefiProject, RefiSource, read_qdc, read_qdpx
+from store.intake.source import SourceDocument
+from store.intake.refi import RefiCode, RefiProject, RefiSource, read_qdc, read_qdpx
 
 DOCUMENT_FIELDS = ("title", "speaker", "country", "date")
 _BLOCK = re.compile(r"(?:(?!\n[ \t]*\n)[\s\S])+")
@@ -120,7 +120,7 @@ def import_qdpx(project: Project, path: Path, on_document: Callable[[SourceDocum
     """Import a `.qdpx`: its sources as documents, then its codings, all in one transaction."""
     refi = read_qdpx(path)
     pairs = [source_document(source) for source in refi.sources]
-    with project.db.atomic():
+    with project.transaction():
         report = RefiImportReport(project.import_documents([doc for doc, _ in pairs], on_document=on_document),
                                   other_sources=refi.other_sources)
         mapping, report.unknown_codes = code_map(refi, project)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from store.errors import AccordError
+from store import AccordError
 
 DEFAULT_PROJECT = "accord.db"
 

@@ -11,9 +11,9 @@ from pathlib import Path
 
 from yaml.nodes import MappingNode, Node
 
-from store.codebook_model import KINDS, Code, Codebook, Level
+from store.codebook.model import KINDS, Code, Codebook, Level
 from store.errors import CodebookError, Problem
-from store.yaml_nodes import NodeReader
+from store.codebook.yaml_nodes import NodeReader
 
 TOP_FIELDS = ("codebook", "version", "unit", "instructions", "codes", "variables")
 CODE_FIELDS = (

@@ -23,11 +23,11 @@ from pathlib import Path
 
 import yaml
 
-from store.decode import NotText, decode
+from store.intake.decoding import NotText, decode
 from store.errors import Problem
-from store.records import SourceDocument
-from store.segment import Segmented, segment, speaker_label, split_statements
-from store.tables import FIELDS, read_table
+from store.intake.source import SourceDocument
+from store.intake.segment import Segmented, segment, speaker_label, split_statements
+from store.intake.table_files import FIELDS, read_table
 
 TEXT_SUFFIXES = (".txt", ".text")
 MARKDOWN_SUFFIXES = (".md", ".markdown")

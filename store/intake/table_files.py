@@ -17,8 +17,8 @@ import re
 from dataclasses import dataclass
 
 from store.errors import Problem
-from store.records import SourceDocument
-from store.segment import segment
+from store.intake.source import SourceDocument
+from store.intake.segment import segment
 
 TEXT_COLUMNS = ("text", "speech", "content", "body", "paragraph")
 """Looked for, in this order and in any case, when no --text-column is given."""

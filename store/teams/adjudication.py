@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from store import events as writes
+from store.clock import now
 from store.coding import CONSENSUS
 from store.errors import AccordError
 
@@ -114,7 +116,7 @@ def disagreements(project: Project, adjudicator: str = CONSENSUS, codes: list[st
 
 def open_disagreements(project: Project, adjudicator: str = CONSENSUS) -> int:
     """How many disagreements wait for a decision (counted in bulk: `disagreement_count`)."""
-    from store.disagreement_count import NotCountable, count_open
+    from store.teams.open_disagreements import NotCountable, count_open
 
     try:
         return count_open(project, adjudicator, _DECIDED_ROW)
@@ -232,12 +234,10 @@ def accept_unanimous(project: Project, adjudicator: str = CONSENSUS, codes: list
     consensus dataset covers the whole corpus. Paragraphs left with no undecided disagreement
     are marked done for the adjudicator. Each stored value is logged as an event, as if typed.
     """
-    from store.coding import now
-
     db = project.db
     project.coder(adjudicator)
     stamp = now()
-    with db.atomic():
+    with project.transaction():
         db.execute("drop table if exists temp.unanimous")
         db.execute(
             "create temp table unanimous as " + _votes(project, adjudicator, codes, 1) + """
@@ -246,16 +246,7 @@ def accept_unanimous(project: Project, adjudicator: str = CONSENSUS, codes: list
                   where a.paragraph_id = v.paragraph_id and a.coder_id = ? and a.code_id = v.code_id)""",
             [adjudicator],
         )
-        values = db.execute(
-            """insert into codings (paragraph_id, coder_id, code_id, value, updated_at)
-               select paragraph_id, ?, code_id, value, ? from temp.unanimous order by paragraph_id, code_id""",
-            [adjudicator, stamp],
-        ).rowcount
-        db.execute(
-            f"""insert into events (id, at, coder_id, paragraph_id, code_id, action, value)
-                select {_UUID}, ?, ?, paragraph_id, code_id, 'code', value from temp.unanimous""",
-            [stamp, adjudicator],
-        )
+        values = writes.record_codings_from(db, "temp.unanimous", adjudicator, stamp)
         db.execute("drop table temp.unanimous")
         if codes:
             # Only some codes were accepted: no paragraph is complete yet.
@@ -273,21 +264,7 @@ def accept_unanimous(project: Project, adjudicator: str = CONSENSUS, codes: list
                               and s.coder_id = ? and s.status = 'done')""",
             [adjudicator, adjudicator, adjudicator],
         )
-        paragraphs = db.execute(
-            """insert into paragraph_status (paragraph_id, coder_id, status, updated_at)
-               select paragraph_id, ?, 'done', ? from temp.settled where true
-               on conflict (paragraph_id, coder_id) do update set status = 'done', updated_at = excluded.updated_at""",
-            [adjudicator, stamp],
-        ).rowcount
-        db.execute(
-            f"""insert into events (id, at, coder_id, paragraph_id, action, value, previous)
-                select {_UUID}, ?, ?, paragraph_id, 'status', 'done', previous from temp.settled""",
-            [stamp, adjudicator],
-        )
+        paragraphs = writes.record_done_from(db, "temp.settled", adjudicator, stamp)
         db.execute("drop table temp.settled")
     return Accepted(values, paragraphs)
 
-
-_UUID = ("lower(printf('%s-%s-4%s-%s%s-%s', hex(randomblob(4)), hex(randomblob(2)), substr(hex(randomblob(2)), 2), "
-         "substr('89ab', 1 + (abs(random()) % 4), 1), substr(hex(randomblob(2)), 2), hex(randomblob(6))))")
-"""SQL for a random (version 4) UUID, the form of every event id."""

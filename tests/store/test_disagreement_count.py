@@ -10,9 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from store import CONSENSUS, Project
-from store.adjudication import _DECIDED_ROW, disagreements, open_disagreements
-from store.disagreement_count import NotCountable, count_open
-from store.records import SourceDocument
+from store.teams.adjudication import _DECIDED_ROW, disagreements, open_disagreements
+from store.teams.open_disagreements import NotCountable, count_open
+from store.intake.source import SourceDocument
 from tests.conftest import documents, small_codebook
 
 CODERS = ("ann", "ben", "cal", CONSENSUS)
@@ -47,7 +47,7 @@ def write(project: Project, statuses: list[str | None], values: list[object], de
     event for the consensus rows, which makes a NULL row an explicit "no level" decision."""
     paragraphs = [row[0] for row in project.db.execute("select id from paragraphs order by seq")]
     db = project.db
-    with db.atomic():
+    with project.transaction():
         for table in ("codings", "paragraph_status", "events"):
             db.execute(f"delete from {table}")
         db.execute("update codes set retired = ? where id = 'nuclear'", [int(retired)])

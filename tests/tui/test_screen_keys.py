@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from store.codebook import RESERVED_KEYS, parse_codebook
+from store.codebook.parser import RESERVED_KEYS, parse_codebook
 from store.errors import CodebookError
 from tui.screens.coding import CodingScreen
 

@@ -12,7 +12,7 @@ from rich.text import Text
 from rich.tree import Tree
 
 from store import Code, Codebook, CodebookError
-from store.codebook import load_codebook
+from store import load_codebook
 from tui.cli import Context
 from tui.commands.project import default_codebook_file, open_project
 from tui.console import out
@@ -136,7 +136,7 @@ def update(ctx: Context, file: Path, retire: bool) -> None:
     """
     with open_project(ctx) as project:
         if file.suffix.lower() == ".qdc":
-            from store.refi_import import codebook_from_qdc
+            from store import codebook_from_qdc
 
             new = codebook_from_qdc(file, project.codebook())
         else:

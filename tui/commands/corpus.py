@@ -9,10 +9,10 @@ import click
 from rich.progress import Progress
 
 from store import Project
-from store.corpus import ImportReport
-from store.errors import Problem
-from store.readers import SUPPORTED, find_files, first_of_each_id, read_files
-from store.records import SourceDocument
+from store import ImportReport
+from store import Problem
+from store import SUPPORTED, find_files, first_of_each_id, read_files
+from store import SourceDocument
 from tui.cli import Context
 from tui.commands.project import open_project
 from tui.console import advance, err, progress_bar
@@ -114,7 +114,7 @@ def _changed_line(old_source: str, new_source: str, document_id: str) -> str:
 
 def _import_qdpx(project: Project, archive: Path) -> None:
     """A REFI-QDA project: documents, then codings of the paragraphs the selections cover."""
-    from store.refi_import import import_qdpx
+    from store import import_qdpx
 
     report = import_qdpx(project, archive)
     documents = report.documents

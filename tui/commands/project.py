@@ -21,7 +21,7 @@ def open_project(ctx: Context) -> Project:
 
 def default_codebook_file() -> Path:
     """./codebook.yaml when the researcher keeps one beside the project, else the shipped one."""
-    from store.codebook import default_codebook_path
+    from store import default_codebook_path
 
     local = Path("codebook.yaml")
     return local if local.is_file() else default_codebook_path()
@@ -34,7 +34,7 @@ def default_codebook_file() -> Path:
 @click.pass_obj
 def init(ctx: Context, codebook_file: Path | None) -> None:
     """Create a new, empty project file (never overwrites one)."""
-    from store.codebook import load_codebook
+    from store import load_codebook
 
     codebook_file = codebook_file or default_codebook_file()
     codebook = load_codebook(codebook_file)
@@ -74,9 +74,9 @@ def corpus_table(project: Project, documents: int) -> Table:
 
 def status_data(project: Project) -> dict[str, object]:
     """What `accord status` reports, as plain data (the --json shape)."""
-    from store.adjudication import open_disagreements
-    from store.handout import sample_progress
-    from store.models import Progress
+    from store import open_disagreements
+    from store import sample_progress
+    from store import Progress
 
     codes = project.codes(include_retired=False)
     sample = sample_progress(project)

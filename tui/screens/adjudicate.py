@@ -19,8 +19,8 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Header, Input, Label, Static
 
 from store import CONSENSUS, AccordError, Project
-from store.adjudication import Disagreement, decide, disagreements, positions, undo_decision
-from store.coding import now
+from store import Disagreement, decide, disagreements, positions, undo_decision
+from store import now
 
 
 def coder_labels(coders: list[str], blind: bool) -> dict[str, str]:

@@ -17,7 +17,7 @@ from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from store import Project
-from store.models import Hit
+from store import Hit
 
 LIMIT = 100
 """Best hits shown; a narrower query finds the rest."""
