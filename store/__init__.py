@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from store.doctor import CHECKS, Finding, diagnose, repair
     from store.errors import AccordError, CodebookError, Problem, ProjectError, StorageError
     from store.import_codings import CodingsFileError, CodingsImport
-    from store.intake.readers import SUPPORTED, SourceFile, find_files, first_of_each_id, read_files, read_paths
+    from store.intake.readers import SUPPORTED, find_files, first_of_each_id, read_files, read_paths
     from store.intake.refi import (
         CODEBOOK_NS,
         PARAGRAPH_SEPARATOR,
@@ -39,7 +39,7 @@ if TYPE_CHECKING:
         guid,
         selection_description,
     )
-    from store.intake.source import SourceDocument, sha256_text
+    from store.intake.source import SourceDocument, SourceFile, sha256_text
     from store.project import Project
     from store.refi_import import RefiImportReport, codebook_from_qdc, import_qdpx
     from store.rows import Document, DocumentProgress, Event, Hit, Paragraph, Progress, Status
@@ -80,7 +80,7 @@ _PUBLIC: dict[str, str] = {
     "CodebookChange": "store.codebook.versions", "CodeRow": "store.codebook.versions",
     # files in
     "SourceDocument": "store.intake.source", "sha256_text": "store.intake.source",
-    "SUPPORTED": "store.intake.readers", "SourceFile": "store.intake.readers", "find_files": "store.intake.readers",
+    "SUPPORTED": "store.intake.readers", "SourceFile": "store.intake.source", "find_files": "store.intake.readers",
     "first_of_each_id": "store.intake.readers", "read_files": "store.intake.readers", "read_paths": "store.intake.readers",
     "CODEBOOK_NS": "store.intake.refi", "PARAGRAPH_SEPARATOR": "store.intake.refi", "PROJECT_NS": "store.intake.refi",
     "RefiError": "store.intake.refi", "accord_description": "store.intake.refi", "guid": "store.intake.refi",

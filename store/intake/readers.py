@@ -1,7 +1,9 @@
-"""Read files and folders into documents ready to import.
+"""Read files and folders into documents ready to import: the table of formats (READERS).
 
-`.txt` and `.md` files are segmented into paragraphs (store/segment.py); `.csv`, `.tsv` and
-`.jsonl` tables are read by store/tables.py; `.docx` files give their non-empty paragraphs.
+`.txt` and `.md` files are segmented into paragraphs (intake/text_files.py, intake/segment.py);
+`.csv`, `.tsv` and `.jsonl` tables are read by intake/table_files.py; `.docx` files give their
+non-empty paragraphs (intake/word.py). A new format is one reader function and one entry in
+READERS.
 A document's id is its file name without the extension, or, for a file found inside a folder
 named on the command line, its path relative to that folder (`2017/S-PV-8140`): the same files
 give the same ids on every machine. A bad file becomes a Problem and the rest is still read.
@@ -11,28 +13,46 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import re
 import sys
-import zipfile
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from functools import partial
-from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
-from store.intake.decoding import NotText, decode
 from store.errors import Problem
-from store.intake.source import SourceDocument
-from store.intake.segment import Segmented, segment, speaker_label, split_statements
-from store.intake.table_files import FIELDS, read_table
+from store.intake.decoding import NotText, decode
+from store.intake.source import BadFile, ReadOptions, SourceDocument, SourceFile
+from store.intake.table_files import read_table
+from store.intake.text_files import read_markdown_file, read_text_file
+from store.intake.word import read_word_file
 
-TEXT_SUFFIXES = (".txt", ".text")
-MARKDOWN_SUFFIXES = (".md", ".markdown")
-TABLE_SUFFIXES = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
-SUPPORTED = (*TEXT_SUFFIXES, *MARKDOWN_SUFFIXES, *TABLE_SUFFIXES, ".docx")
+Reader = Callable[[SourceFile, ReadOptions], tuple[list[SourceDocument], list[Problem]]]
+"""A format's reader: a file's documents, and the problems of its lines or rows."""
+
+
+def _table_reader(kind: str) -> Reader:
+    """The reader of one kind of table file (csv, tsv or jsonl)."""
+    def read(source: SourceFile, options: ReadOptions) -> tuple[list[SourceDocument], list[Problem]]:
+        text = decode(source.path.read_bytes())
+        return read_table(text, str(source.path), source.id, options.text_column, options.id_column, kind)
+    return read
+
+
+READERS: dict[str, Reader] = {
+    ".txt": read_text_file,
+    ".text": read_text_file,
+    ".md": read_markdown_file,
+    ".markdown": read_markdown_file,
+    ".csv": _table_reader("csv"),
+    ".tsv": _table_reader("tsv"),
+    ".tab": _table_reader("tsv"),
+    ".jsonl": _table_reader("jsonl"),
+    ".ndjson": _table_reader("jsonl"),
+    ".docx": read_word_file,
+}
+"""File suffix (lower case) -> its reader: the formats Accord imports."""
+SUPPORTED = tuple(READERS)
 _HINTS = {
     ".pdf": "PDF is not read directly: extract its text (`pdftotext FILE.pdf`) and import the .txt",
     ".doc": "Word 97-2003 files are not read: save it as .docx",
@@ -41,7 +61,6 @@ _HINTS = {
     ".xlsx": "Excel files are not read: save the sheet as .csv",
     ".odt": "OpenDocument files are not read: save it as .docx",
 }
-_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 
 
 PARALLEL_FROM = 200
@@ -52,14 +71,6 @@ CHUNK = 32
 AHEAD = 4
 """Tasks per worker read ahead of the caller: enough to keep the workers busy while the caller
 writes, few enough that memory holds a few hundred documents, not the corpus."""
-
-
-@dataclass(frozen=True)
-class SourceFile:
-    """A file to read and the id its document(s) will get."""
-
-    path: Path
-    id: str
 
 
 def read_paths(
@@ -196,17 +207,12 @@ def read_file(
 ) -> tuple[list[SourceDocument], list[Problem]]:
     """Read one file into its document(s) (several for a table), or say why it cannot be read."""
     file = str(source.path)
-    suffix = source.path.suffix.lower()
+    read = READERS[source.path.suffix.lower()]
     try:
-        if suffix == ".docx":
-            return _documents(source, _read_docx(source), {}, {}, split_speakers), []
-        text = decode(source.path.read_bytes())
-        if suffix in TABLE_SUFFIXES:
-            return read_table(text, file, source.id, text_column, id_column, TABLE_SUFFIXES[suffix])
-        return _documents(source, *_read_text(source, text, suffix in MARKDOWN_SUFFIXES), split_speakers), []
+        return read(source, ReadOptions(text_column, id_column, split_speakers))
     except NotText as error:
         return [], [Problem(file, error.line, None, str(error))]
-    except _BadFile as error:
+    except BadFile as error:
         return [], [error.problem]
     except OSError as error:
         return [], [Problem(file, None, None, f"cannot read: {error.strerror or error}")]
@@ -231,109 +237,6 @@ def first_of_each_id(
         else:
             seen[document.id] = document.source
             yield document
-
-
-class _BadFile(Exception):
-    def __init__(self, problem: Problem) -> None:
-        self.problem = problem
-
-
-def _read_text(source: SourceFile, text: str, markdown: bool) -> tuple[Segmented, dict[str, str], dict[str, object]]:
-    """A text or Markdown file's paragraphs, and the fields and meta of its front matter."""
-    fields: dict[str, str] = {}
-    meta: dict[str, object] = {}
-    if markdown and (match := _FRONT_MATTER.match(text)):
-        fields, meta = _front_matter(match[1], str(source.path))
-        text = text[match.end():]
-    # A title in the front matter leaves an opening heading in the text: no text is lost.
-    result = segment(text, markdown=markdown, heading_title=not fields.get("title"))
-    if not result.paragraphs:
-        raise _BadFile(Problem(str(source.path), None, None, "no text to import (only headings, markup or headers)"))
-    return result, fields, meta
-
-
-def _documents(
-    source: SourceFile, result: Segmented, fields: dict[str, str], meta: dict[str, object], split_speakers: bool
-) -> list[SourceDocument]:
-    """One document for the file, or one per statement when a record is split at its speakers."""
-    statements = split_statements(result) if split_speakers else [result]
-    if len(statements) > 1:  # front matter names the file's speaker, not each statement's
-        fields = {key: value for key, value in fields.items() if key not in ("speaker", "country")}
-    return [
-        SourceDocument(
-            id=source.id if len(statements) == 1 else f"{source.id}-{number:03d}",
-            paragraphs=statement.paragraphs,
-            source=str(source.path),
-            title=fields.get("title") or result.title,
-            speaker=fields.get("speaker") or statement.speaker,
-            country=fields.get("country") or statement.country,
-            date=fields.get("date"),
-            meta=meta,
-        )
-        for number, statement in enumerate(statements, start=1)
-    ]
-
-
-def _front_matter(block: str, file: str) -> tuple[dict[str, str], dict[str, object]]:
-    """A Markdown file's YAML front matter: title, speaker, country, date, and the rest as meta."""
-    try:
-        data = yaml.safe_load(block)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = mark.line + 2 if mark else None  # +1 for 1-based, +1 for the opening ---
-        raise _BadFile(Problem(file, line, mark.column + 1 if mark else None,
-                               f"front matter is not valid YAML: {getattr(error, 'problem', error)}")) from error
-    if not isinstance(data, dict):
-        raise _BadFile(Problem(file, 2, None, "front matter must be `key: value` lines"))
-    fields = {key: str(value) for key, value in data.items() if key in FIELDS and value is not None}
-    meta = {str(key): _plain(value) for key, value in data.items() if key not in FIELDS}
-    return fields, meta
-
-
-def _plain(value: object) -> object:
-    """YAML values as JSON can keep them (dates become ISO strings)."""
-    if isinstance(value, (str, int, float, bool)) or value is None:
-        return value
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    return str(value)
-
-
-def _read_docx(source: SourceFile) -> Segmented:
-    """A Word document: its non-empty paragraphs; a leading Title/Heading paragraph is the title."""
-    import docx  # python-docx loads lxml: only pay for it when there is a .docx
-    from docx.opc.exceptions import PackageNotFoundError
-
-    from lxml.etree import XMLSyntaxError
-
-    file = str(source.path)
-    try:
-        document = docx.Document(str(source.path))
-        title = (document.core_properties.title or "").strip() or None
-        body = list(document.paragraphs)
-    # python-docx trusts the package: broken XML, or XML that is not WordprocessingML (no
-    # body: AttributeError), surface as the parser's own exceptions.
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, XMLSyntaxError,
-            AttributeError) as error:
-        raise _BadFile(Problem(file, None, None, f"not a readable Word .docx file ({error})")) from error
-    result = Segmented(paragraphs=[], title=title)
-    for para in body:
-        text = re.sub(r"\s+", " ", para.text).strip()
-        if not text:
-            continue
-        style = (para.style.name if para.style is not None else "") or ""
-        if not result.paragraphs and result.title is None and style.startswith(("Title", "Heading")):
-            result.title = text
-            continue
-        result.paragraphs.append(text)
-    if not result.paragraphs:
-        raise _BadFile(Problem(file, None, None, "the Word document has no text"))
-    if label := speaker_label(result.paragraphs[0]):
-        result.speaker, result.country, rest = label
-        result.paragraphs[0:1] = [rest] if rest else []
-    return result
 
 
 def _supported(path: Path, problems: list[Problem]) -> bool:
