@@ -114,14 +114,25 @@ def disagreements(project: Project, adjudicator: str = CONSENSUS, codes: list[st
     return [Disagreement(r[0], r[1], r[2], bool(r[3])) for r in rows]
 
 
+LISTED_UP_TO = 5_000
+"""Up to this many done statuses, `open_disagreements` counts the listing (a few tens of ms)
+rather than in bulk, which loads NumPy (about 0.1 s: most of `accord status` on a small project)."""
+
+
 def open_disagreements(project: Project, adjudicator: str = CONSENSUS) -> int:
-    """How many disagreements wait for a decision (counted in bulk: `disagreement_count`)."""
+    """How many disagreements wait for a decision: listed on a small project, counted in bulk
+    on a large one (store/teams/open_disagreements.py; a test checks both give the same count)."""
     from store.teams.open_disagreements import NotCountable, count_open
 
-    try:
-        return count_open(project, adjudicator, _DECIDED_ROW)
-    except NotCountable:
-        return sum(1 for item in disagreements(project, adjudicator) if not item.decided)
+    done = project.db.execute(
+        "select count(*) from (select 1 from paragraph_status where status = 'done' limit ?)", [LISTED_UP_TO + 1]
+    ).fetchone()[0]
+    if done > LISTED_UP_TO:
+        try:
+            return count_open(project, adjudicator, _DECIDED_ROW)
+        except NotCountable:
+            pass
+    return sum(1 for item in disagreements(project, adjudicator) if not item.decided)
 
 
 def positions(project: Project, paragraph_id: str, code_id: str, adjudicator: str = CONSENSUS) -> Positions:
