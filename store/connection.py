@@ -72,15 +72,18 @@ class ProjectCursor(sqlite3.Cursor):
 
     def execute(self, sql: str, parameters: Any = (), /) -> ProjectCursor:
         with translated(self.path):
-            return super().execute(_immediate(sql), parameters)
+            super().execute(_immediate(sql), parameters)
+        return self
 
     def executemany(self, sql: str, seq_of_parameters: Iterable[Any], /) -> ProjectCursor:
         with translated(self.path):
-            return super().executemany(sql, seq_of_parameters)
+            super().executemany(sql, seq_of_parameters)
+        return self
 
     def executescript(self, sql_script: str, /) -> ProjectCursor:
         with translated(self.path):
-            return super().executescript(sql_script)
+            super().executescript(sql_script)
+        return self
 
 
 class ProjectConnection(sqlite3.Connection):
@@ -94,7 +97,7 @@ class ProjectConnection(sqlite3.Connection):
     path: Path = Path("?")
     file_key: tuple[int, int] | None = None
 
-    def cursor(self, factory: Any = ProjectCursor) -> Any:  # type: ignore[override]
+    def cursor(self, factory: Any = ProjectCursor) -> Any:
         cursor = super().cursor(factory)
         cursor.path = self.path
         return cursor

@@ -159,7 +159,7 @@ def _orphans(db: sqlite3.Connection, path: Path) -> list[Finding]:
         else:
             findings.append(Finding(
                 "orphans", f"{count} row(s) of {table} point at {parent} that do not exist",
-                f"they can never be shown or exported; the doctor can delete them", "drop-orphans"))
+                "they can never be shown or exported; the doctor can delete them", "drop-orphans"))
     return findings
 
 
@@ -249,7 +249,7 @@ def _rebuild_search(db: sqlite3.Connection) -> str:
     from sqlite_utils import Database  # loads pandas: only for this repair
 
     # Recreating the table and its triggers cures a stale index and a dropped trigger alike.
-    Database(db)["paragraphs"].enable_fts(["text"], create_triggers=True, tokenize=FTS_TOKENIZE, replace=True)
+    Database(db).table("paragraphs").enable_fts(["text"], create_triggers=True, tokenize=FTS_TOKENIZE, replace=True)
     db.execute("insert into paragraphs_fts (paragraphs_fts) values ('rebuild')")
     return "rebuilt the full-text index"
 

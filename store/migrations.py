@@ -23,9 +23,9 @@ migrations = Migrations("accord")
 @migrations()
 def m001_initial(db: Database) -> None:
     """The tables of DESIGN.md section 2."""
-    db["meta"].create({"key": str, "value": str}, pk="key")
-    db["codebooks"].create({"sha256": str, "yaml": str, "loaded_at": str}, pk="sha256")
-    db["codes"].create(
+    db.table("meta").create({"key": str, "value": str}, pk="key")
+    db.table("codebooks").create({"sha256": str, "yaml": str, "loaded_at": str}, pk="sha256")
+    db.table("codes").create(
         {
             "id": str,
             "parent_id": str,
@@ -40,12 +40,12 @@ def m001_initial(db: Database) -> None:
         not_null={"label", "kind", "position", "retired"},
         defaults={"retired": 0},
     )
-    db["code_levels"].create(
+    db.table("code_levels").create(
         {"code_id": str, "value": str, "label": str, "position": int},
         pk=("code_id", "value"),
         foreign_keys=[("code_id", "codes", "id")],
     )
-    db["documents"].create(
+    db.table("documents").create(
         {
             "id": str,
             "title": str,
@@ -60,25 +60,25 @@ def m001_initial(db: Database) -> None:
         pk="id",
         not_null={"sha256", "position"},
     )
-    db["documents"].create_index(["position"], unique=True)
+    db.table("documents").create_index(["position"], unique=True)
     # `seq` is the paragraph's place in the whole corpus (documents in order, then paragraphs):
     # the coding screen pages and finds "next not done" through its index, never by scanning.
-    db["paragraphs"].create(
+    db.table("paragraphs").create(
         {"id": str, "document_id": str, "position": int, "seq": int, "text": str, "sha256": str},
         pk="id",
         not_null={"document_id", "position", "seq", "text", "sha256"},
         foreign_keys=[("document_id", "documents", "id")],
     )
-    db["paragraphs"].create_index(["document_id", "position"], unique=True)
-    db["paragraphs"].create_index(["seq"], unique=True)
-    db["paragraphs"].enable_fts(["text"], create_triggers=True, tokenize="unicode61 remove_diacritics 2")
+    db.table("paragraphs").create_index(["document_id", "position"], unique=True)
+    db.table("paragraphs").create_index(["seq"], unique=True)
+    db.table("paragraphs").enable_fts(["text"], create_triggers=True, tokenize="unicode61 remove_diacritics 2")
     # `last_paragraph_id` is where the coder was when they left: reopening resumes there.
-    db["coders"].create(
+    db.table("coders").create(
         {"id": str, "name": str, "created_at": str, "last_paragraph_id": str},
         pk="id",
         not_null={"name"},
     )
-    db["paragraph_status"].create(
+    db.table("paragraph_status").create(
         {
             "paragraph_id": str,
             "coder_id": str,
@@ -92,7 +92,7 @@ def m001_initial(db: Database) -> None:
         defaults={"flagged": 0},
         foreign_keys=[("paragraph_id", "paragraphs", "id"), ("coder_id", "coders", "id")],
     )
-    db["paragraph_status"].create_index(["coder_id", "status"])
+    db.table("paragraph_status").create_index(["coder_id", "status"])
     # `value` has no declared type on purpose: 1/0 for codes, the level's text for variables,
     # each kept as written (a typed column would coerce "3" to 3 or 1 to "1").
     db.execute(
@@ -107,7 +107,7 @@ def m001_initial(db: Database) -> None:
         )
         """
     )
-    db["codings"].create_index(["coder_id", "code_id"])
+    db.table("codings").create_index(["coder_id", "code_id"])
     db.execute(
         """
         CREATE TABLE events (
@@ -123,9 +123,9 @@ def m001_initial(db: Database) -> None:
         )
         """
     )
-    db["events"].create_index(["coder_id", "at"])
-    db["events"].create_index(["undoes"])
-    db["assignments"].create(
+    db.table("events").create_index(["coder_id", "at"])
+    db.table("events").create_index(["undoes"])
+    db.table("assignments").create(
         {"paragraph_id": str, "coder_id": str},
         pk=("paragraph_id", "coder_id"),
         foreign_keys=[("paragraph_id", "paragraphs", "id"), ("coder_id", "coders", "id")],
@@ -137,8 +137,8 @@ def m002_agreement_indexes(db: Database) -> None:
     """Covering indexes for the bulk reads of agreement: each coder's done paragraphs and each
     coder's values per code come off an index in order instead of a table scan and a sort
     (about 7 times faster at 100,000 paragraphs x 5 coders x 20 codes)."""
-    db["paragraph_status"].create_index(["coder_id", "status", "paragraph_id"], if_not_exists=True)
-    db["codings"].create_index(["coder_id", "code_id", "value", "paragraph_id"], if_not_exists=True)
+    db.table("paragraph_status").create_index(["coder_id", "status", "paragraph_id"], if_not_exists=True)
+    db.table("codings").create_index(["coder_id", "code_id", "value", "paragraph_id"], if_not_exists=True)
 
 
 @migrations()
@@ -159,7 +159,7 @@ def migrate(conn: sqlite3.Connection) -> None:
     db = Database(conn)
     migrations.apply(db)
     with transaction(conn):
-        db["meta"].upsert({"key": "schema_version", "value": str(SCHEMA_VERSION)}, pk="key")
+        db.table("meta").upsert({"key": "schema_version", "value": str(SCHEMA_VERSION)}, pk="key")
 
 
 def schema_sql(conn: sqlite3.Connection) -> tuple[str, ...]:
@@ -184,7 +184,7 @@ def _write_schema_sql() -> str:
         '"""',
         "",
         "NEW_FILE_SQL = (",
-        *(f"    {statement!r}," for statement in schema_sql(conn)),
+        *(_literal(statement) for statement in schema_sql(conn)),
         ")",
         '"""CREATE statements of every table, index, trigger and full-text table, in order."""',
         "",
@@ -192,6 +192,13 @@ def _write_schema_sql() -> str:
         '"""The migrations these statements stand for, recorded as applied in a new file."""',
     ]
     return "\n".join(lines) + "\n"
+
+
+def _literal(statement: str) -> str:
+    """A statement as a parenthesised Python string literal, one line of SQL per line."""
+    lines = statement.split("\n")
+    parts = [repr(line + "\n") for line in lines[:-1]] + [repr(lines[-1])]
+    return "    (\n" + "".join(f"        {part}\n" for part in parts) + "    ),"
 
 
 if __name__ == "__main__":

@@ -110,7 +110,7 @@ def code_map(refi: RefiProject, project: Project) -> tuple[dict[str, tuple[str, 
     return mapping, unknown
 
 
-def _match(code: RefiCode, rows: dict, by_label: dict[str, str]) -> str | None:
+def _match(code: RefiCode, rows: dict[str, Any], by_label: dict[str, str]) -> str | None:
     if code.accord_variable:
         return code.accord_variable[1]
     return code.name if code.name in rows else by_label.get(code.name.casefold())
@@ -125,7 +125,7 @@ def import_qdpx(project: Project, path: Path, on_document: Callable[[SourceDocum
                                   other_sources=refi.other_sources)
         mapping, report.unknown_codes = code_map(refi, project)
         refused = set(report.documents.changed) | {doc for doc, _ in report.documents.refused}
-        for source, (document, spans) in zip(refi.sources, pairs):
+        for source, (document, spans) in zip(refi.sources, pairs, strict=True):
             if document.id in refused:
                 report.skipped_documents.append(document.id)
                 continue
@@ -180,10 +180,12 @@ def codebook_from_qdc(path: Path, current: Codebook | None) -> Codebook:
         code_id = make_id(code)
         old = by_id.get(code_id)
         definition = code.definition or (old.definition if old else "")
-        common: dict[str, Any] = dict(id=code_id, label=code.name, definition=definition, parent_id=parent_id,
-                      key=old.key if old else None, include=old.include if old else (),
-                      exclude=old.exclude if old else (), examples=old.examples if old else (),
-                      keywords=old.keywords if old else ())
+        common: dict[str, Any] = {
+            "id": code_id, "label": code.name, "definition": definition, "parent_id": parent_id,
+            "key": old.key if old else None, "include": old.include if old else (),
+            "exclude": old.exclude if old else (), "examples": old.examples if old else (),
+            "keywords": old.keywords if old else (),
+        }
         if code.accord_variable:
             levels = tuple(Level(_level_value(refi.codes[g]), refi.codes[g].name) for g in code.children)
             return Code(kind=code.accord_variable[0], levels=levels, **common)

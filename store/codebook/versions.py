@@ -77,7 +77,8 @@ class CodebookVersions(ProjectBase):
         rows = self.db.execute(
             f"select id, parent_id, label, kind, key, definition, position, retired from codes {where} order by position"
         ).fetchall()
-        return [CodeRow(*row[:7], bool(row[7])) for row in rows]
+        return [CodeRow(id_, parent, label, kind, key, definition, position, bool(retired))
+                for id_, parent, label, kind, key, definition, position, retired in rows]
 
     def levels(self, code_id: str) -> list[tuple[str, str]]:
         """(value, label) of a variable's levels, in order."""
@@ -199,7 +200,7 @@ def with_retired(codebook: Codebook, retired: list[Code]) -> Codebook:
     present = codebook.by_id()
     for code in retired:
         if code.parent_id in present and code.kind == "code":
-            under.setdefault(code.parent_id, []).append(code)  # type: ignore[arg-type]
+            under.setdefault(code.parent_id, []).append(code)
         elif code.kind == "code":
             top.append(replace(code, parent_id=None))
         else:

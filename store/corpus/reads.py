@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from typing import Any
 
 from store.base import ProjectBase
 from store.errors import AccordError
@@ -46,7 +47,7 @@ class CorpusReads(ProjectBase):
             [limit],
         )
         keys = ("id", "title", "speaker", "country", "date", "paragraphs")
-        return [dict(zip(keys, row)) for row in rows]
+        return [dict(zip(keys, row, strict=True)) for row in rows]
 
     def documents(self, offset: int = 0, limit: int = -1) -> list[Document]:
         """Documents in corpus order, a page at a time."""
@@ -100,6 +101,6 @@ class CorpusReads(ProjectBase):
         return int(row[0])
 
 
-def _dicts(cursor: sqlite3.Cursor) -> list[dict[str, object]]:
+def _dicts(cursor: sqlite3.Cursor) -> list[dict[str, Any]]:
     names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row)) for row in cursor.fetchall()]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]

@@ -53,8 +53,9 @@ class CorpusSearch(ProjectBase):
         The snippet puts `marks` around the matched words (a screen that shows UN text, which
         has brackets of its own, passes characters that never occur in text).
 
-        Best first when `ranked`; in import order (corpus order unless documents were replaced) when not. By default (None) ranked unless more
-        than RANK_LIMIT paragraphs match, so that a common word stays instant on a big corpus.
+        Best first when `ranked`; in import order (corpus order unless documents were replaced)
+        when not. By default (None) ranked unless more than RANK_LIMIT paragraphs match, so that
+        a common word stays instant on a big corpus.
         """
         match = _fts_query(query, self._prefix_words)
         if ranked is None:

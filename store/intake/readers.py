@@ -177,8 +177,8 @@ def find_files(paths: Iterable[str | Path]) -> tuple[list[SourceFile], list[Prob
             problems.append(Problem(str(path), None, None, "no such file or folder"))
     # A file named twice (itself and inside its folder) is read once, under its first id.
     once: dict[str, SourceFile] = {}
-    for real, file in files:
-        once.setdefault(real, file)
+    for real, source in files:
+        once.setdefault(real, source)
     return list(once.values()), problems
 
 

@@ -172,9 +172,8 @@ def decide(project: Project, paragraph_id: str, code_id: str, value: object,
         note = p.status(paragraph_id, adjudicator).note
         line = f"{code_id}: {reason.strip()}"
         p.set_note(paragraph_id, adjudicator, f"{note}\n{line}" if note else line)
-    if not _undecided(p, paragraph_id, adjudicator):
-        if p.status(paragraph_id, adjudicator).status != "done":
-            p.set_status(paragraph_id, adjudicator, "done")
+    if not _undecided(p, paragraph_id, adjudicator) and p.status(paragraph_id, adjudicator).status != "done":
+        p.set_status(paragraph_id, adjudicator, "done")
 
 
 def undo_decision(project: Project, adjudicator: str = CONSENSUS, since: str | None = None) -> tuple[str, str] | None:
@@ -197,6 +196,7 @@ def undo_decision(project: Project, adjudicator: str = CONSENSUS, since: str | N
         if target is None:
             return None
         if target.action == "code":
+            assert target.paragraph_id is not None and target.code_id is not None  # a code event names both
             return target.paragraph_id, target.code_id
 
 

@@ -85,7 +85,7 @@ def _merge_all(conn: sqlite3.Connection, unique: list[Path], project_path: Path,
             with attached(conn, batch) as aliases:
                 conn.execute("begin immediate")
                 try:
-                    for alias, path in zip(aliases, batch):
+                    for alias, path in zip(aliases, batch, strict=True):
                         checks.result(path)
                         report.files.append(_merge_one(conn, alias, path))
                         if on_file:

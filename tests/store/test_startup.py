@@ -41,3 +41,11 @@ def test_create_import_open_and_count_load_no_heavy_module(tmp_path: Path) -> No
     result = subprocess.run([sys.executable, "-c", script, str(tmp_path)], cwd=REPO, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+def test_every_public_name_loads_from_store() -> None:
+    import store
+
+    assert sorted(store.__all__) == sorted(store._PUBLIC)
+    for name in store.__all__:
+        assert getattr(store, name) is not None
