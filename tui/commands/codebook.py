@@ -40,9 +40,10 @@ def load_or_report(path: Path) -> Codebook:
     """The codebook at `path`; on problems, print each as file:line:col: message and exit 1."""
     from store import CodebookError
     from store.codebook import load_codebook
+    from tui.keys import RESERVED_KEYS
 
     try:
-        return load_codebook(path)
+        return load_codebook(path, reserved_keys=RESERVED_KEYS)
     except CodebookError as error:
         for problem in error.problems:
             click.echo(str(problem), err=True)

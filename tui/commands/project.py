@@ -27,9 +27,10 @@ def init(ctx: Context, codebook_file: Path | None) -> None:
     from store import Project
     from store.codebook import load_codebook
     from tui.console import err
+    from tui.keys import RESERVED_KEYS
 
     codebook_file = codebook_file or default_codebook_file()
-    codebook = load_codebook(codebook_file)
+    codebook = load_codebook(codebook_file, reserved_keys=RESERVED_KEYS)
     Project.create(ctx.project_path, codebook).close()
     err.print(f"Created {ctx.project_path} with codebook {codebook_file} "
               f"({sum(1 for c in codebook.walk() if c.kind == 'code')} codes, {len(codebook.variables)} variables).")

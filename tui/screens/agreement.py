@@ -13,7 +13,7 @@ from typing import ClassVar
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
@@ -22,6 +22,7 @@ from textual.widgets.option_list import Option
 
 from exports.agreement_report import fmt, interval_text
 from exports.reliability import SHOWN_SPLITS, CodeReliability, ReliabilityReport, Split
+from tui.keys import bindings
 
 VERDICT_STYLES = {"reliable": "green", "tentative": "yellow", "unreliable": "red", "undefined": "dim"}
 COLUMNS = ("Code", "Units", "Prev.", "% agree", "Fleiss κ", "α", "95 % CI", "AC1", "Verdict")
@@ -30,7 +31,7 @@ COLUMNS = ("Code", "Units", "Prev.", "% agree", "Fleiss κ", "α", "95 % CI", "A
 class SplitParagraph(ModalScreen[None]):
     """One paragraph on which coders split: its text and each coder's value."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,enter,q", "close", "Close", id="split.close")]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("split")
 
     def __init__(self, code: CodeReliability, split: Split, text: str) -> None:
         super().__init__()
@@ -53,10 +54,7 @@ class SplitParagraph(ModalScreen[None]):
 class AgreementScreen(Screen[None]):
     """Agreement per code; the highlighted code's split paragraphs below, enter opens one."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("tab", "app.focus_next", "Switch list", id="agreement.switch"),
-        Binding("q,escape", "leave", "Back", id="agreement.back"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("agreement")
 
     @dataclass
     class Ready(Message):
