@@ -36,7 +36,8 @@ def _names(values: tuple[str, ...]) -> list[str] | None:
 @click.option("--bootstrap", "replicates", type=click.IntRange(min=0), default=1000, show_default=True,
               help="Bootstrap samples for alpha's 95 % interval (0: no interval).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed of the bootstrap (reproducible reports).")
-@click.option("--tui", "interactive", is_flag=True, help="Open the agreement screen: the table, and the split paragraphs to read.")
+@click.option("--tui", "interactive", is_flag=True,
+              help="Open the agreement screen: the table, and the split paragraphs to read.")
 @click.pass_obj
 def agree(ctx: Context, fmt: str, output: Path | None, force: bool, codes: tuple[str, ...],
           coders: tuple[str, ...], documents: tuple[str, ...], replicates: int, seed: int, interactive: bool) -> None:

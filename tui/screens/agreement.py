@@ -62,11 +62,13 @@ class AgreementScreen(Screen[None]):
 
         report: ReliabilityReport
 
-    def __init__(self, project_path: Path, replicates: int = 1000, seed: int = 0, **filters: list[str] | None) -> None:
-        """`filters`: codes, coders, documents, as for `reliability_report`."""
+    def __init__(self, project_path: Path, replicates: int = 1000, seed: int = 0, *, codes: list[str] | None = None,
+                 coders: list[str] | None = None, documents: list[str] | None = None) -> None:
+        """`codes`, `coders`, `documents`: which to measure, as for `reliability_report`."""
         super().__init__()
         self.project_path = Path(project_path)
-        self.replicates, self.seed, self.filters = replicates, seed, filters
+        self.replicates, self.seed = replicates, seed
+        self.codes, self.coders, self.documents = codes, coders, documents
         self.report: ReliabilityReport | None = None
 
     def compose(self) -> ComposeResult:
@@ -85,13 +87,14 @@ class AgreementScreen(Screen[None]):
         from store import Project
 
         with Project.open(self.project_path) as project:
-            report = reliability_report(project, replicates=self.replicates, seed=self.seed, **self.filters)  # type: ignore[arg-type]
+            report = reliability_report(project, codes=self.codes, coders=self.coders, documents=self.documents,
+                                        replicates=self.replicates, seed=self.seed)
         self.post_message(self.Ready(report))
 
     @on(Ready)
     def show(self, message: Ready) -> None:
         self.report = report = message.report
-        rows = [
+        rows: list[tuple[str, ...]] = [
             (c.code, f"{c.units:,}", fmt(c.prevalence), fmt(c.percent_agreement.value), fmt(c.fleiss_kappa.value),
              fmt(c.alpha.value), interval_text(c), fmt(c.gwet_ac1.value), c.verdict)
             for c in report.codes

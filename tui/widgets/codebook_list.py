@@ -38,7 +38,7 @@ class CodebookList(OptionList, inherit_bindings=False):
 
     def __init__(self, view: CodebookView, id: str | None = None) -> None:
         self.rows = view.rows
-        self.levels = {row.code.id: {l.value: l.label for l in row.code.levels} for row in view.rows}
+        self.levels = {row.code.id: {level.value: level.label for level in row.code.levels} for row in view.rows}
         self.values: list[object] = [None] * len(self.rows)
         options = [Option(prompt(row, None, self.levels[row.code.id]), id=row.code.id) for row in self.rows]
         super().__init__(*options, id=id, markup=False)
