@@ -25,7 +25,7 @@ class Key:
     """One action of one screen, the keys that do it, and how each place shows it."""
 
     screen: str
-    """The screen (or dialog) whose bindings hold it: "coding", "adjudicate", ..."""
+    """The screen, dialog or widget whose bindings hold it: "coding", "adjudicate", ..."""
     keys: str
     """Textual key names, comma-separated ("u,ctrl+z"); "" for keys the screen reads itself."""
     action: str | None
@@ -107,6 +107,18 @@ KEYS: tuple[Key, ...] = (
     Key("agreement", "tab", "app.focus_next", "Switch list", footer=1, id="agreement.switch"),
     Key("agreement", "q,escape", "leave", "Back", footer=2, id="agreement.back"),
     Key("split", "escape,enter,q", "close", "Close", footer=1, id="split.close"),
+    # -- widgets: only their own keys (enter, left/right and page keys belong to the screen) --
+    Key("codebook-list", "up", "cursor_up", "Up"),
+    Key("codebook-list", "down", "cursor_down", "Down"),
+    Key("codebook-list", "home", "first", "First"),
+    Key("codebook-list", "end", "last", "Last"),
+    Key("paged-list", "up", "cursor(-1)", "Up"),
+    Key("paged-list", "down", "cursor(1)", "Down"),
+    Key("paged-list", "pageup", "page(-1)", "Page up"),
+    Key("paged-list", "pagedown", "page(1)", "Page down"),
+    Key("paged-list", "home", "jump(0)", "First"),
+    Key("paged-list", "end", "jump(-1)", "Last"),
+    Key("paged-list", "enter", "select", "Open"),
 )
 
 

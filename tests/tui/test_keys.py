@@ -51,14 +51,18 @@ def test_reading_the_reserved_keys_loads_no_textual() -> None:
 
 
 def screen_classes() -> dict[str, type]:
+    """Which class takes each screen's bindings."""
     from tui.screens.adjudicate import AdjudicateScreen, ReasonDialog
     from tui.screens.agreement import AgreementScreen, SplitParagraph
     from tui.screens.dialogs import LevelChooser, NoteDialog
     from tui.screens.documents import DocumentsScreen
     from tui.screens.help import HelpScreen
     from tui.screens.search import SearchScreen
+    from tui.widgets.codebook_list import CodebookList
+    from tui.widgets.paged_list import PagedList
 
-    return {"coding": CodingScreen, "help": HelpScreen, "note": NoteDialog, "level": LevelChooser,
+    return {"codebook-list": CodebookList, "paged-list": PagedList, "coding": CodingScreen,
+            "help": HelpScreen, "note": NoteDialog, "level": LevelChooser,
             "search": SearchScreen, "documents": DocumentsScreen, "adjudicate": AdjudicateScreen,
             "reason": ReasonDialog, "agreement": AgreementScreen, "split": SplitParagraph}
 
