@@ -131,10 +131,11 @@ def bindings(screen: str) -> list[BindingType]:
     """A screen's `BINDINGS`: the footer's keys in their places, then the hidden ones."""
     from textual.binding import Binding
 
-    bound = [key for key in keys_of(screen) if key.action is not None]
-    bound.sort(key=lambda key: (key.footer == 0, key.footer))
-    made: list[BindingType] = [Binding(key.keys, key.action or "", key.label, show=key.footer > 0, key_display=key.key_display,
-                    tooltip=key.tooltip, id=key.id) for key in bound]
+    made: list[BindingType] = []
+    for key in sorted(keys_of(screen), key=lambda key: (key.footer == 0, key.footer)):
+        if key.action is not None:
+            made.append(Binding(key.keys, key.action, key.label, show=key.footer > 0,
+                                key_display=key.key_display, tooltip=key.tooltip, id=key.id))
     return made
 
 

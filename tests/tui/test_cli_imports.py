@@ -18,8 +18,9 @@ REPO = Path(__file__).resolve().parents[2]
 HEAVY = ("pandas", "numpy", "pyarrow", "textual")
 COMMAND_MODULES = sorted(m.name for m in pkgutil.iter_modules(tui.commands.__path__, "tui.commands."))
 HELP = [[], *([name] for name in sorted(COMMANDS)), ["codebook", "export"]]
-"""`accord --help` and every `accord COMMAND --help`. `status`, `init` and `import` themselves
-still load pandas through sqlite-utils when they open a project, so only their help is here."""
+"""`accord --help` and every `accord COMMAND --help`. Running `status`, `init` or `import` still
+loads NumPy through sqlite-utils when it opens a project (the store's part of the work), so for
+now only their help is checked here."""
 
 
 def python(code: str) -> subprocess.CompletedProcess[str]:
