@@ -5,7 +5,7 @@
 LEAD is copied first (merge writes to it) beside itself as LEAD.profile.db and removed after.
 Statements are grouped by their text (the attached files' aliases src0, src1... as srcN), with
 the CPU time of the thread that ran them: the checks run in a thread of their own beside the
-writes (store/merge_checks.py), so the per-statement CPU adds up to more than either thread's.
+writes (store/teams/merge_checks.py), so the per-statement CPU adds up to more than either thread's.
 """
 
 from __future__ import annotations

@@ -2,7 +2,8 @@
 and repair the safe ones (rebuild the search index, drop rows that point at nothing).
 
 The doctor opens the file directly, not through Project.open, because Project.open refuses the
-very files the doctor is for.
+very files the doctor is for: so its checks and repairs are functions over a path and a
+connection, not Project methods.
 """
 
 from __future__ import annotations

@@ -1,6 +1,9 @@
 """A REFI-QDA project into an Accord project: sources become documents split into paragraphs,
 selections become codings of the paragraphs they cover, users become coders; and a REFI-QDA
-codebook into an Accord codebook."""
+codebook into an Accord codebook.
+
+`import_qdpx` is a function, not a Project method: it brings in several coders' work at once
+(through the Project's own methods, so every coding is logged like a coder's own)."""
 
 from __future__ import annotations
 

@@ -3,8 +3,9 @@
 Only paragraphs that coders marked `done` count: there a code without a value-1 row is 0
 (absent). A (paragraph, code) is in disagreement when its done coders (two or more) do not all
 give it the same value. Decisions are stored as the codings of the reserved coder `consensus`
-(or another adjudicator's name), through the same API as any coding, so they are logged,
-undoable and mergeable.
+(or another adjudicator's name), through the same write path as any coding (store/events.py),
+so they are logged, undoable and mergeable. Functions taking a Project, not methods: they
+weigh several coders' work.
 """
 
 from __future__ import annotations

@@ -4,10 +4,12 @@ The rules make merging safe to repeat and to do in any order (idempotent, commut
 associative): a (paragraph, coder, code) keeps its most recent value, ties broken by the id of
 the event that wrote it and then by the value itself; a status, flag or note keeps the value of
 its most recent event; events are unioned by id; nothing is ever deleted (the row rules are in
-store/merge_rows.py, the report in store/merge_report.py).
+store/teams/merge_rows.py, the report in store/teams/merge_report.py; rows and events are
+written through store/events.py).
 
 Every file is checked before anything is committed, and each run is one transaction. The work is
-set-based SQL over the ATTACHed file, so it scales with SQLite, not with Python loops.
+set-based SQL over the ATTACHed file, so it scales with SQLite, not with Python loops. A
+function taking the lead's Project, not a method: it joins many coders' files.
 """
 
 from __future__ import annotations

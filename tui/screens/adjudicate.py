@@ -1,5 +1,5 @@
 """The adjudication screen: one disagreement at a time, each coder's value side by side, a key
-picks the consensus value. Finding disagreements and storing decisions is store/adjudication.py;
+picks the consensus value. Finding disagreements and storing decisions is store/teams/adjudication.py;
 this screen only shows and calls it."""
 
 from __future__ import annotations
