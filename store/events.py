@@ -23,6 +23,8 @@ EVENT_COLUMNS = ("id", "at", "coder_id", "paragraph_id", "code_id", "action", "v
 """The columns of `events`, in the order an `Event` holds them."""
 CODING_COLUMNS = ("paragraph_id", "coder_id", "code_id", "value", "updated_at")
 """The columns of `codings`."""
+STATUS_COLUMNS = ("paragraph_id", "coder_id", "status", "flagged", "note", "updated_at")
+"""The columns of `paragraph_status`."""
 STATUS_FIELDS = {"status": "status", "flagged": "flag", "note": "note"}
 """Column of paragraph_status -> the event action that writes it."""
 FIELD_OF_ACTION = {action: column for column, action in STATUS_FIELDS.items()}
@@ -214,4 +216,25 @@ def merge_newer_codings(db: sqlite3.Connection, table: str) -> None:
             order by paragraph_id, coder_id, code_id
             on conflict (paragraph_id, coder_id, code_id)
             do update set value = excluded.value, updated_at = excluded.updated_at"""
+    )
+
+
+def merge_new_statuses(db: sqlite3.Connection, table: str) -> int:
+    """Add the status rows of temp table `table` whose `is_new` is set (this file has none for
+    their paragraph and coder); returns how many."""
+    columns = ", ".join(STATUS_COLUMNS)
+    added: int = db.execute(
+        f"insert into main.paragraph_status ({columns}) select {columns} from {table} where is_new "
+        "order by paragraph_id, coder_id"
+    ).rowcount
+    return added
+
+
+def merge_settled_statuses(db: sqlite3.Connection, table: str) -> None:
+    """Write the status rows merge settled field by field: temp table `table` gives each
+    (paragraph, coder) its new_status, new_flagged, new_note and new_at."""
+    db.execute(
+        f"""update main.paragraph_status as m
+            set status = r.new_status, flagged = r.new_flagged, note = r.new_note, updated_at = r.new_at
+            from {table} r where m.paragraph_id = r.paragraph_id and m.coder_id = r.coder_id"""
     )

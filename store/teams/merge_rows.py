@@ -89,11 +89,7 @@ def stage_statuses(conn: sqlite3.Connection, s: str, report: FileReport) -> None
                or o.flagged is not m.flagged or o.note is not m.note"""
     )
     conn.execute("create unique index temp.merge_status_key on merge_status (paragraph_id, coder_id)")
-    report.added["paragraph_status"] = conn.execute(
-        """insert into main.paragraph_status (paragraph_id, coder_id, status, flagged, note, updated_at)
-           select paragraph_id, coder_id, status, flagged, note, updated_at from temp.merge_status where is_new
-           order by paragraph_id, coder_id"""
-    ).rowcount
+    report.added["paragraph_status"] = writes.merge_new_statuses(conn, "temp.merge_status")
     # Fields that both machines changed without seeing the other's change: conflicts, reported
     # once resolved. Looked up only for rows whose last writes are unknown to the other side.
     conn.execute("drop table if exists temp.merge_diverged")
@@ -178,10 +174,6 @@ def resolve_statuses(conn: sqlite3.Connection, report: FileReport) -> None:
                 order by paragraph_id, coder_id"""
         ).fetchall()
         report.conflicts.extend(Conflict(*row) for row in rows)
-    conn.execute(
-        """update main.paragraph_status as m
-           set status = r.new_status, flagged = r.new_flagged, note = r.new_note, updated_at = r.new_at
-           from temp.merge_resolved r where m.paragraph_id = r.paragraph_id and m.coder_id = r.coder_id"""
-    )
+    writes.merge_settled_statuses(conn, "temp.merge_resolved")
     for table in ("merge_status", "merge_diverged", "merge_latest", "merge_fields", "merge_resolved"):
         conn.execute(f"drop table temp.{table}")
