@@ -8,7 +8,9 @@ Layout: project.py (Project = the spine of base.py + its parts: corpus/, coding.
 codebook/versions.py, import_codings.py, range_reads.py, agreement_reads.py); events.py (the
 one write path of codings, statuses and their events); codebook/ (model, parser, YAML);
 intake/ (files in, no SQL); teams/ (handout, merge, adjudication: functions across files and
-coders); connection.py, schema.py, migrations.py, integrity.py, doctor.py (the file itself).
+coders); status.py (what `accord status` reports); connection.py, schema.py, schema_sql.py,
+migrations.py, integrity.py, doctor.py (the file itself); demo.py, demo_coders.py (the demo
+project); readers.py (README's `store.readers.read_paths`).
 """
 
 from __future__ import annotations
