@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from exports.varnames import MAX_LENGTH, RESERVED, valid_names
 from store import Code, Codebook, Project
-from tests.conftest import REPO, documents
+from tests.helpers import REPO, documents
 
 LONG = "a" * 40
 IDS = ["in", "byte", "str5", "flagged", "using", f"{LONG}_x", f"{LONG}_y", f"{LONG}_x_2"]

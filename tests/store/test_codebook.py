@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from store import Code, CodebookError, Level, Project
 from store.codebook import RESERVED_KEYS, default_codebook_path, load_codebook, parse_codebook
 from store.codebook_yaml import dump_codebook
-from tests.conftest import REPO, SMALL_YAML, small_codebook
+from tests.helpers import REPO, SMALL_YAML, small_codebook
 
 
 def problems(text: str) -> list[str]:

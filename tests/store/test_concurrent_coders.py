@@ -6,7 +6,7 @@ import threading
 from pathlib import Path
 
 from store import Project
-from tests.conftest import documents, small_codebook
+from tests.helpers import documents, small_codebook
 
 
 def test_two_connections_writing_at_once_never_see_database_is_locked(tmp_path: Path) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from store import Project
-from tests.conftest import documents
+from tests.helpers import documents
 
 
 def test_document_overview_counts_paragraphs_in_corpus_order(project: Project) -> None:

@@ -13,7 +13,7 @@ from store import CONSENSUS, Project
 from store.adjudication import _DECIDED_ROW, disagreements, open_disagreements
 from store.disagreement_count import NotCountable, count_open
 from store.records import SourceDocument
-from tests.conftest import documents, small_codebook
+from tests.helpers import documents, small_codebook
 
 CODERS = ("ann", "ben", "cal", CONSENSUS)
 CODES = ("border_control", "wmd", "nuclear", "stance")

@@ -17,7 +17,7 @@ import pytest
 
 from store import Project
 from store.doctor import diagnose
-from tests.conftest import REPO, documents, small_codebook
+from tests.helpers import REPO, documents, small_codebook
 
 CODER = """
 import sys

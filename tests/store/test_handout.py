@@ -11,7 +11,7 @@ import pytest
 from store import AccordError, Project
 from store.handout import hand_out
 from store.models import Progress
-from tests.conftest import documents, small_codebook
+from tests.helpers import documents, small_codebook
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from store import AccordError, Code, Codebook, Project
 from store.doctor import diagnose
 from store.records import SourceDocument, sha256_text
-from tests.conftest import documents, small_codebook
+from tests.helpers import documents, small_codebook
 
 NASTY = [
     "'; drop table codings; --",

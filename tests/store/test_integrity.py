@@ -9,7 +9,7 @@ import pytest
 
 from store import Project, ProjectError
 from store.errors import StorageError
-from tests.conftest import documents, small_codebook
+from tests.helpers import documents, small_codebook
 
 
 def closed_project(path: Path, *sizes: int) -> Path:

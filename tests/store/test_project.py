@@ -9,7 +9,7 @@ import pytest
 
 from store import AccordError, Project, ProjectError
 from store.schema import SCHEMA_VERSION
-from tests.conftest import REPO, documents, small_codebook
+from tests.helpers import REPO, documents, small_codebook
 
 
 def test_create_writes_schema_and_identity(tmp_path: Path) -> None:

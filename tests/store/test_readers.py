@@ -9,7 +9,7 @@ import docx
 import pytest
 
 from store.readers import read_paths
-from tests.conftest import KAZAKHSTAN
+from tests.helpers import KAZAKHSTAN
 
 STATEMENT = (
     "Mr. Sadykov (Kazakhstan): Kazakhstan calls for closer collaboration, transparency, enhanced\n"
@@ -27,7 +27,7 @@ PARAGRAPHS = [
 ]
 
 
-def test_shared_corpus_folder(tmp_path: Path) -> None:
+def test_kazakhstan_corpus_folder(tmp_path: Path) -> None:
     documents, problems = read_paths([KAZAKHSTAN])
     assert problems == []
     assert [d.id for d in documents] == sorted(p.stem for p in KAZAKHSTAN.glob("*.txt"))

@@ -11,7 +11,7 @@ import numpy as np
 
 from benchmarks.synthetic import add_codings, documents, pdf_text, speeches, write_corpus
 from store import Project
-from tests.conftest import small_codebook
+from tests.helpers import small_codebook
 
 
 def test_pdf_text_carries_the_artefacts_of_verbatim_records() -> None:
