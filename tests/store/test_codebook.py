@@ -126,7 +126,8 @@ def test_bad_kind() -> None:
     text = "codebook: T\nvariables:\n  - {id: v, label: V, kind: nominal, levels: [{value: x, label: X}]}\n"
     assert one_problem(text) == "cb.yaml:3:29: bad kind 'nominal' for variable 'v': variables are 'single' or 'ordinal'"
     text = HEAD + "  - {id: a, label: A, kind: single}\n"
-    assert one_problem(text).startswith("cb.yaml:3:29: bad kind 'single' for code 'a': codes have kind 'code'; variables go under variables:")
+    assert one_problem(text).startswith(
+        "cb.yaml:3:29: bad kind 'single' for code 'a': codes have kind 'code'; variables go under variables:")
 
 
 def test_variable_without_kind() -> None:
@@ -166,7 +167,8 @@ def test_too_many_levels_for_the_digit_keys() -> None:
 
 
 def test_children_on_a_variable() -> None:
-    text = "codebook: T\nvariables:\n  - id: v\n    label: V\n    kind: single\n    levels: [{value: x, label: X}]\n    children: []\n"
+    text = ("codebook: T\nvariables:\n  - id: v\n    label: V\n    kind: single\n"
+            "    levels: [{value: x, label: X}]\n    children: []\n")
     assert one_problem(text) == "cb.yaml:7:15: variable 'v' cannot have children; only codes have sub-codes"
 
 
@@ -256,7 +258,8 @@ def test_project_codebook_keeps_retired_codes_marked(tmp_path: Path) -> None:
         project.import_documents(__import__("tests.conftest", fromlist=["documents"]).documents(1))
         paragraph = project.paragraphs()[0]
         project.set_coding(paragraph.id, "ann", "nuclear", 1)
-        smaller = parse_codebook(SMALL_YAML.replace("    children:\n      - id: nuclear\n        label: Nuclear\n        key: n\n", ""), "v2.yaml")
+        nuclear = "    children:\n      - id: nuclear\n        label: Nuclear\n        key: n\n"
+        smaller = parse_codebook(SMALL_YAML.replace(nuclear, ""), "v2.yaml")
         project.apply_codebook(smaller, retire=True)
         current = project.codebook()
         nuclear = current.by_id()["nuclear"]
@@ -307,7 +310,8 @@ def test_non_text_values_are_named() -> None:
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.sampled_from(list("abc:-{}[] \n\t'\"&*!#|>?,19_") + [
+@given(st.lists(st.sampled_from([
+    *"abc:-{}[] \n\t'\"&*!#|>?,19_",
     "  - ", "id: ", "label: ", "codes:", "children:", "levels:", "kind: ", "key: ", "parent: ", "value: ",
     "    ", "\n  ", "&x ", "*x", "single", "ordinal",
 ]), max_size=60).map("".join))

@@ -140,7 +140,8 @@ def test_header_pieces_on_lines_of_their_own_are_dropped() -> None:
     result = segment(PDFTOTEXT_RAW)
     assert result.speaker == "The President"
     assert result.country is None
-    assert result.paragraphs[0].endswith("to non-State actors in the region and on the role of the Register of Conventional Arms.")
+    assert result.paragraphs[0].endswith(
+        "to non-State actors in the region and on the role of the Register of Conventional Arms.")
     assert set(result.dropped) == {"17-44953", "S/PV.8140", "Small arms", "18/12/2017", "9/31"}
     # A later speaker's label opens a paragraph of its own and stays in its text.
     assert result.paragraphs[1].startswith("Mr. Delattre (France) (spoke in French): France supports")

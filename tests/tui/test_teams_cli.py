@@ -41,7 +41,8 @@ def test_handout_merge_status_and_accept_unanimous(lead: Path, tmp_path: Path) -
     code, stdout, stderr = run("--project", str(lead), "handout", "--coders", "ann,ben", "--overlap", "0.5",
                                "--seed", "4", "--out", str(tmp_path / "out"))
     assert code == 0, stderr
-    assert "study-ann.db" in stdout.replace("\n", "").replace("│", "").replace(" ", "") and "10 of them to more than one coder" in stderr
+    assert "study-ann.db" in stdout.replace("\n", "").replace("│", "").replace(" ", "")
+    assert "10 of them to more than one coder" in stderr
     files = [tmp_path / "out" / "study-ann.db", tmp_path / "out" / "study-ben.db"]
     code_all(files[0], "ann", 0)
     code_all(files[1], "ben", 1)
