@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from store import Code, CodebookError, Level, Project
 from store.codebook import RESERVED_KEYS, default_codebook_path, load_codebook, parse_codebook
 from store.codebook_yaml import dump_codebook
-from tests.helpers import REPO, SMALL_YAML, small_codebook
+from tests.helpers import REPO, SMALL_YAML, documents, small_codebook
 
 
 def problems(text: str) -> list[str]:
@@ -255,7 +255,7 @@ def test_real_codebook_round_trips_through_a_project(tmp_path: Path) -> None:
 
 def test_project_codebook_keeps_retired_codes_marked(tmp_path: Path) -> None:
     with Project.create(tmp_path / "p.db", small_codebook()) as project:
-        project.import_documents(__import__("tests.conftest", fromlist=["documents"]).documents(1))
+        project.import_documents(documents(1))
         paragraph = project.paragraphs()[0]
         project.set_coding(paragraph.id, "ann", "nuclear", 1)
         nuclear = "    children:\n      - id: nuclear\n        label: Nuclear\n        key: n\n"
