@@ -20,7 +20,7 @@ from benchmarks.synthetic import documents
 from store import Project
 from store.intake.decoding import decode
 from store.intake.readers import read_paths
-from tests.conftest import small_codebook
+from tests.helpers import small_codebook
 
 
 def write_corpus(folder: Path, files: int, per_file: int) -> int:

@@ -26,16 +26,16 @@ from pathlib import Path
 from store import Codebook, Project
 from store.intake.source import SourceDocument
 
-WORDS = (
-    "the Council small arms light weapons illicit trade border control stockpile management "
-    "disarmament demobilization reintegration nuclear chemical biological means of delivery "
-    "women children gender perspective export control brokering terrorism non-State actors "
-    "sanctions embargo Programme of Action Arms Trade Treaty Register cooperation assistance "
-    "capacity-building regional organizations Member States resolution implementation national "
-    "legislation marking tracing peacekeeping mandate civilians protection security development "
-    "post-conflict counter-terrorism follow-up"
-).split()
-SYLLABLES = "ka ze lo mi nu ra to vi sa de po lu ne fa ri go".split()
+WORDS = [
+    "the", "Council", "small", "arms", "light", "weapons", "illicit", "trade", "border", "control", "stockpile",
+    "management", "disarmament", "demobilization", "reintegration", "nuclear", "chemical", "biological", "means", "of",
+    "delivery", "women", "children", "gender", "perspective", "export", "control", "brokering", "terrorism", "non-State",
+    "actors", "sanctions", "embargo", "Programme", "of", "Action", "Arms", "Trade", "Treaty", "Register", "cooperation",
+    "assistance", "capacity-building", "regional", "organizations", "Member", "States", "resolution", "implementation",
+    "national", "legislation", "marking", "tracing", "peacekeeping", "mandate", "civilians", "protection", "security",
+    "development", "post-conflict", "counter-terrorism", "follow-up",
+]
+SYLLABLES = ["ka", "ze", "lo", "mi", "nu", "ra", "to", "vi", "sa", "de", "po", "lu", "ne", "fa", "ri", "go"]
 COUNTRIES = ("Kazakhstan", "France", "Chile", "Egypt", "Japan", "Nigeria", "Peru", "Sweden", "Viet Nam",
              "United Kingdom of Great Britain and Northern Ireland", "Côte d'Ivoire", "Bolivia (Plurinational State of)")
 SURNAMES = ("Abdrakhmanov", "Delattre", "Barros", "Aboulatta", "Bessho", "Laro", "Meza-Cuadra", "Skoog",

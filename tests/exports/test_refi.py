@@ -16,25 +16,14 @@ from exports.refi import qdc_bytes, write_qdc, write_qdpx
 from store import Project
 from store.intake.refi import PROJECT_NS, RefiError, read_qdc, read_qdpx
 from store.refi_import import codebook_from_qdc, import_qdpx, paragraph_spans
-from tests.conftest import SHARED, documents, small_codebook
-from tests.exports.helpers import code_two_coders
+from tests.helpers import REFI_SCHEMAS, code_two_coders, documents, small_codebook
 
 NS = {"q": PROJECT_NS}
-# ../shared beside the clone (CI); a worktree under /work/wt/NAME finds it one level further up.
-SCHEMAS = next((p / "refi-qda" for p in (SHARED, SHARED.parent.parent / "shared") if (p / "refi-qda").is_dir()),
-               SHARED / "refi-qda")
 
 
 def schema(name: str) -> etree.XMLSchema:
-    """A schema of ../shared/refi-qda. The published Codebook.xsd was copied out of a PDF: spaces
-    between names and attributes are lost and hyphens are U+2010. Repair exactly that, nothing else."""
-    text = (SCHEMAS / name).read_text(encoding="utf-8")
-    if name == "Codebook.xsd":
-        text = text.replace("\u2010", "-")
-        text = re.sub(r"<xsd:(element|complexType|attribute|simpleType|restriction|pattern)(name|type|base|value)=",
-                      r"<xsd:\1 \2=", text)
-        text = re.sub(r'(="[^"]*")(?=[A-Za-z])', r"\1 ", text)
-    return etree.XMLSchema(etree.fromstring(text.encode("utf-8")))
+    """A published REFI-QDA schema, from tests/data/refi-qda."""
+    return etree.XMLSchema(etree.parse(str(REFI_SCHEMAS / name)))
 
 
 def qde(path: Path) -> etree._Element:
@@ -207,7 +196,7 @@ def test_not_a_zip_and_no_project_are_clear_errors(tmp_path: Path) -> None:
     (tmp_path / "x.qdpx").write_text("hello")
     with pytest.raises(RefiError, match="is not a REFI-QDA project"):
         read_qdpx(tmp_path / "x.qdpx")
-    with pytest.raises(RefiError, match="no project.qde"):
+    with pytest.raises(RefiError, match=r"no project\.qde"):
         read_qdpx(make_qdpx(tmp_path / "y.qdpx", {"other.txt": "x"}))
 
 

@@ -14,7 +14,7 @@ import store.teams.adjudication
 from store.teams.adjudication import _DECIDED_ROW, disagreements, open_disagreements
 from store.teams.open_disagreements import NotCountable, count_open
 from store.intake.source import SourceDocument
-from tests.conftest import documents, small_codebook
+from tests.helpers import documents, small_codebook
 
 CODERS = ("ann", "ben", "cal", CONSENSUS)
 CODES = ("border_control", "wmd", "nuclear", "stance")
@@ -53,12 +53,12 @@ def write(project: Project, statuses: list[str | None], values: list[object], de
             db.execute(f"delete from {table}")
         db.execute("update codes set retired = ? where id = 'nuclear'", [int(retired)])
         pairs = [(p, c) for p in paragraphs for c in CODERS]
-        for (paragraph, coder), status in zip(pairs, statuses):
+        for (paragraph, coder), status in zip(pairs, statuses, strict=True):
             if status is not None:
                 db.execute("insert into paragraph_status (paragraph_id, coder_id, status, updated_at) "
                            "values (?, ?, ?, 't')", [paragraph, coder, status])
         triples = [(p, c, code) for p, c in pairs for code in CODES]
-        for n, ((paragraph, coder, code), value) in enumerate(zip(triples, values)):
+        for n, ((paragraph, coder, code), value) in enumerate(zip(triples, values, strict=True)):
             if value == ABSENT:
                 continue
             at = f"t{n}"

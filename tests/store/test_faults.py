@@ -17,7 +17,7 @@ import pytest
 
 from store import Project
 from store.doctor import diagnose
-from tests.conftest import REPO, documents, small_codebook
+from tests.helpers import REPO, documents, small_codebook
 
 CODER = """
 import sys
@@ -114,7 +114,7 @@ def test_two_processes_coding_at_once_both_keep_everything(tmp_path: Path) -> No
     for child in children:
         go(child)
     outputs = [child.communicate(timeout=120) for child in children]
-    for child, (stdout, stderr) in zip(children, outputs):
+    for child, (stdout, stderr) in zip(children, outputs, strict=True):
         assert child.returncode == 0, stderr
         assert "locked" not in stderr
         assert stdout.count("saved coding") == 60

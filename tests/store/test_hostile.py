@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from store import AccordError, Code, Codebook, Project
 from store.doctor import diagnose
 from store.intake.source import SourceDocument, sha256_text
-from tests.conftest import documents, small_codebook
+from tests.helpers import documents, small_codebook
 
 NASTY = [
     "'; drop table codings; --",
@@ -108,7 +108,7 @@ def test_bad_write_leaves_nothing_behind(project: Project) -> None:
 def search_project() -> Project:
     folder = tempfile.mkdtemp()
     project = Project.create(Path(folder) / "p.db", small_codebook())
-    project.import_documents(documents(20, 20) + [SourceDocument(id="odd", paragraphs=CONTROL_AND_RTL)])
+    project.import_documents([*documents(20, 20), SourceDocument(id="odd", paragraphs=CONTROL_AND_RTL)])
     yield project
     project.close()
 
@@ -124,12 +124,11 @@ def test_search_takes_any_query(search_project: Project, query: str) -> None:
 @settings(max_examples=60, deadline=None)
 @given(paragraphs=st.lists(st.text(min_size=1, max_size=300), min_size=1, max_size=8))
 def test_any_text_round_trips(paragraphs: list[str]) -> None:
-    with tempfile.TemporaryDirectory() as folder:
-        with Project.create(Path(folder) / "p.db", small_codebook()) as project:
-            project.import_documents([SourceDocument(id="any", paragraphs=paragraphs)])
-            assert [p.text for p in project.paragraphs("any")] == paragraphs
-            again = project.import_documents([SourceDocument(id="any", paragraphs=paragraphs)])
-            assert again.unchanged == ["any"]
+    with tempfile.TemporaryDirectory() as folder, Project.create(Path(folder) / "p.db", small_codebook()) as project:
+        project.import_documents([SourceDocument(id="any", paragraphs=paragraphs)])
+        assert [p.text for p in project.paragraphs("any")] == paragraphs
+        again = project.import_documents([SourceDocument(id="any", paragraphs=paragraphs)])
+        assert again.unchanged == ["any"]
 
 
 def test_search_index_stays_in_step_through_imports_and_replacements(project: Project) -> None:

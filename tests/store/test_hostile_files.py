@@ -62,7 +62,8 @@ def test_any_table_of_text_cells(tmp_path: Path, rows: list[list[str]], delimite
 @given(lines=st.lists(st.one_of(
     st.dictionaries(st.sampled_from(["id", "text", "speaker", "date", "x"]),
                     st.one_of(st.none(), st.integers(), st.floats(allow_nan=True), st.text(max_size=30),
-                              st.lists(st.integers(), max_size=3), st.dictionaries(st.text(max_size=3), st.integers(), max_size=2))),
+                              st.lists(st.integers(), max_size=3),
+                              st.dictionaries(st.text(max_size=3), st.integers(), max_size=2))),
     st.integers(), st.text(max_size=20), st.lists(st.none(), max_size=2)), max_size=10))
 def test_any_jsonl_values(tmp_path: Path, lines: list[object]) -> None:
     data = "\n".join(json.dumps(line) for line in lines).encode()

@@ -9,7 +9,7 @@ import docx
 import pytest
 
 from store.intake.readers import read_paths
-from tests.conftest import KAZAKHSTAN
+from tests.helpers import KAZAKHSTAN
 
 STATEMENT = (
     "Mr. Sadykov (Kazakhstan): Kazakhstan calls for closer collaboration, transparency, enhanced\n"
@@ -27,7 +27,7 @@ PARAGRAPHS = [
 ]
 
 
-def test_shared_corpus_folder(tmp_path: Path) -> None:
+def test_kazakhstan_corpus_folder(tmp_path: Path) -> None:
     documents, problems = read_paths([KAZAKHSTAN])
     assert problems == []
     assert [d.id for d in documents] == sorted(p.stem for p in KAZAKHSTAN.glob("*.txt"))
@@ -197,7 +197,8 @@ def test_jsonl_with_a_malformed_line(tmp_path: Path) -> None:
     assert (documents[2].paragraphs, documents[2].country) == (["One.", "Two, wrapped."], "Chile")
     assert documents[0].meta == {"year": 2017, "tags": ["salw"]}
     assert documents[0].speaker == "Mr. A"
-    assert [(p.line, p.message.split(":")[0]) for p in problems] == [(2, "not valid JSON"), (5, "a JSON list, not an object; line skipped")]
+    assert [(p.line, p.message.split(":")[0]) for p in problems] == [
+        (2, "not valid JSON"), (5, "a JSON list, not an object; line skipped")]
 
 
 def test_docx_written_with_python_docx(tmp_path: Path) -> None:

@@ -8,8 +8,7 @@ import pytest
 from textual.widgets import DataTable, OptionList, Static
 
 from store import Project
-from tests.conftest import code_paragraphs
-from tests.tui.conftest import drawn, pilot_test, settle
+from tests.helpers import code_paragraphs, drawn, pilot_test, settle
 from tui.agreement_app import AgreementApp
 from tui.screens.agreement import AgreementScreen, SplitParagraph
 

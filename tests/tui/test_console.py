@@ -8,7 +8,7 @@ from click.testing import CliRunner
 
 from store import Project
 from store.codebook.parser import default_codebook_path
-from tests.conftest import documents, small_codebook
+from tests.helpers import documents, small_codebook
 from tui.cli import main
 
 

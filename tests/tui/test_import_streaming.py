@@ -13,7 +13,7 @@ import store.intake.readers
 from benchmarks.synthetic import write_corpus
 from store import Project
 from store.intake.readers import read_paths
-from tests.conftest import small_codebook
+from tests.helpers import small_codebook
 from tui.cli import main
 
 

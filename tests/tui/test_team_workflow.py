@@ -15,7 +15,7 @@ from click.testing import CliRunner
 
 from store import CONSENSUS, Project
 from store.teams.adjudication import open_disagreements
-from tests.conftest import KAZAKHSTAN
+from tests.helpers import KAZAKHSTAN
 from tui.adjudicate_app import AdjudicateApp
 from tui.cli import main
 

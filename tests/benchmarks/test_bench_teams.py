@@ -8,7 +8,7 @@ from pathlib import Path
 from benchmarks.teams import code_everything, hand_out_sample
 from store import Project
 from store.teams.merge import merge_files
-from tests.conftest import documents, small_codebook
+from tests.helpers import documents, small_codebook
 
 
 def test_a_sample_of_the_speeches_is_handed_out_and_merged_back(tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ import numpy as np
 
 from benchmarks.synthetic import add_codings, documents, pdf_text, speeches, write_corpus
 from store import Project
-from tests.conftest import small_codebook
+from tests.helpers import small_codebook
 
 
 def test_pdf_text_carries_the_artefacts_of_verbatim_records() -> None:
@@ -56,7 +56,7 @@ def test_documents_spread_evenly_when_asked() -> None:
     docs = list(documents(1000, 20))
     assert sum(len(d.paragraphs) for d in docs) == 1000
     assert len({d.id for d in docs}) == len(docs)
-    assert len(set(p for d in docs for p in d.paragraphs)) == 1000  # no two paragraphs alike
+    assert len({p for d in docs for p in d.paragraphs}) == 1000  # no two paragraphs alike
 
 
 def test_importing_the_generated_files_recovers_every_paragraph(tmp_path: Path) -> None:
