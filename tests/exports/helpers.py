@@ -1,7 +1,12 @@
-"""A small coded project that export tests share: two coders, one adjudicator, notes and flags."""
+"""What export tests share: a small coded project (two coders, one adjudicator, notes and flags),
+and an extra coefficient column for the reliability report."""
 
 from __future__ import annotations
 
+from exports.agreement import brennan_prediger
+from exports.alpha import Interval
+from exports.ratings import Ratings
+from exports.report_columns import Bootstrap, CoefficientColumn
 from store import CONSENSUS, Project
 
 
@@ -28,3 +33,14 @@ def code_two_coders(project: Project) -> Project:
     project.set_coding("doc1:2", CONSENSUS, "border_control", 0)
     project.set_status("doc1:2", CONSENSUS, "done")
     return project
+
+
+def _bootstrap_stub(ratings: Ratings, level: str, replicates: int, seed: int) -> Interval:
+    """A fixed interval: the tests are about where it is shown, not how it is drawn."""
+    return Interval(0.1111, 0.9999)
+
+
+EXTRA_COLUMN = CoefficientColumn(
+    "brennan_prediger", "BP", lambda ratings, level: brennan_prediger(ratings), Bootstrap("bp", _bootstrap_stub),
+)
+"""Brennan and Prediger's coefficient, with a stub interval: not in the report until a test adds it."""
