@@ -80,7 +80,7 @@ def kappa_heatmap(report: ReliabilityReport) -> str | None:
             matrix[i, j] = matrix[j, i] = pair.mean_kappa
     figure = Figure(figsize=(1.1 * n + 2, 1.0 * n + 1))
     axes = figure.add_subplot()
-    image = axes.imshow(np.ma.masked_invalid(matrix), cmap="RdYlGn", vmin=0, vmax=1)
+    image = axes.imshow(matrix, cmap="RdYlGn", vmin=0, vmax=1)  # NaN cells (pairs without kappa) are left blank
     axes.set_xticks(range(n), report.coders, rotation=45, ha="right")
     axes.set_yticks(range(n), report.coders)
     for i in range(n):

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from itertools import combinations
 
 import numpy as np
+from numpy.typing import NDArray
 
 from exports.agreement import cohen_kappa
 from exports.alpha import Interval
@@ -65,8 +66,8 @@ class Splits:
     """The paragraphs on which coders split for one code, kept as arrays until shown."""
 
     coders: list[str]
-    paragraph_ids: np.ndarray
-    codes: np.ndarray
+    paragraph_ids: NDArray[np.object_]
+    codes: NDArray[np.int64]
     """coders x split paragraphs: category index, MISSING where the coder gave no value."""
     categories: tuple[object, ...]
 
@@ -187,7 +188,7 @@ def reliability_report(
     )
     for code in chosen:
         row = known[code]
-        levels = [value for value, _ in project.levels(code)] if row.kind != "code" else [0, 1]
+        levels: list[object] = [value for value, _ in project.levels(code)] if row.kind != "code" else [0, 1]
         ratings = _ratings(data, code, row.kind, levels)
         report.codes.append(_code_reliability(data, ratings, row.id, row.label, row.kind, replicates, seed))
         if on_code:
@@ -252,7 +253,7 @@ def _code_reliability(data: DoneCodings, ratings: Ratings, code: str, label: str
     )
 
 
-def _splits(data: DoneCodings, kept: Ratings, mask: np.ndarray) -> Splits:
+def _splits(data: DoneCodings, kept: Ratings, mask: NDArray[np.bool_]) -> Splits:
     """Paragraphs where the coders who gave a value did not all give the same one."""
     codes = kept.codes
     present = codes != MISSING
