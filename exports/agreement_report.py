@@ -114,7 +114,7 @@ def _splits_json(splits: Splits) -> str:
     keys = [encode_basestring(coder) + ": " for coder in splits.coders]
     values = [json.dumps(value, ensure_ascii=False) for value in splits.categories]
     lines = []
-    for paragraph_id, row in zip(splits.paragraph_ids.tolist(), splits.codes.T.tolist()):
+    for paragraph_id, row in zip(splits.paragraph_ids.tolist(), splits.codes.T.tolist(), strict=True):
         given = ", ".join(keys[c] + values[v] for c, v in enumerate(row) if v != MISSING)
         lines.append(f'{_SPLIT_INDENT}{{"paragraph_id": {encode_basestring(str(paragraph_id))}, "values": {{{given}}}}}')
     return "[\n" + ",\n".join(lines) + _SPLITS_CLOSE

@@ -62,7 +62,7 @@ def set_ratings(data: Iterable[Iterable[Iterable[object] | None]]) -> Ratings:
     rows = [[None if cell is None else frozenset(cell) for cell in row] for row in data]
     array = np.empty((len(rows), len(rows[0]) if rows else 0), dtype=object)
     for i, row in enumerate(rows):
-        array[i, :] = np.array(row + [None], dtype=object)[:-1]  # keep sets as objects
+        array[i, :] = np.array([*row, None], dtype=object)[:-1]  # keep sets as objects
     return Ratings.of(array)
 
 
@@ -219,6 +219,6 @@ def _patterns(counts: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray
     q = counts.shape[1]
     if q * np.log2(max(base, 2)) < 62:
         weights = base ** np.arange(q, dtype=np.int64)
-        keys, first, frequency = np.unique(counts.astype(np.int64) @ weights, return_index=True, return_counts=True)
+        _, first, frequency = np.unique(counts.astype(np.int64) @ weights, return_index=True, return_counts=True)
         return counts[first], frequency
     return np.unique(counts, axis=0, return_counts=True)

@@ -152,7 +152,8 @@ def _real_notes(notes: NDArray[np.object_]) -> NDArray[np.object_]:
     return np.array([n if isinstance(n, str) and n.strip() else None for n in notes], dtype=object)
 
 
-def _column(code: CodeSpec, numbers: NDArray[np.int16] | NDArray[np.int64], present: NDArray[np.bool_], ids: pd.Index) -> pd.Series:
+def _column(code: CodeSpec, numbers: NDArray[np.int16] | NDArray[np.int64], present: NDArray[np.bool_],
+            ids: pd.Index) -> pd.Series:
     """A column from stored numbers: missing where not `present` (and, for variables, where 0)."""
     if code.is_code:
         return pd.Series(pd.arrays.IntegerArray(numbers.astype(np.int8), ~present), index=ids)
@@ -202,8 +203,8 @@ def all_coder_rows(chunk: Chunk, coders: list[str], codes: list[CodeSpec]) -> pd
         return array.swapaxes(0, 1).reshape(n * k, *array.shape[2:])
 
     places = np.repeat(np.arange(n), k)
-    out = _rows_frame(chunk.ids[places], places, by_row(grid.done), by_row(grid.values), by_row(grid.status), by_row(grid.flagged),
-                      by_row(grid.note), codes)
+    out = _rows_frame(chunk.ids[places], places, by_row(grid.done), by_row(grid.values), by_row(grid.status),
+                      by_row(grid.flagged), by_row(grid.note), codes)
     out.insert(0, "coder", np.tile(np.array(coders, dtype=object), n))
     return out
 
@@ -252,7 +253,7 @@ def _joined_notes(coders: list[str], notes: NDArray[np.object_]) -> NDArray[np.o
     """Every coder's note on each paragraph as "coder: note | coder: note" (notes are rare)."""
     out = np.full(notes.shape[1], None, dtype=object)
     for i in np.flatnonzero((notes != None).any(axis=0)):  # noqa: E711 (elementwise)
-        out[i] = " | ".join(f"{coder}: {note}" for coder, note in zip(coders, notes[:, i]) if note is not None)
+        out[i] = " | ".join(f"{coder}: {note}" for coder, note in zip(coders, notes[:, i], strict=True) if note is not None)
     return out
 
 

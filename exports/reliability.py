@@ -78,7 +78,8 @@ class Splits:
         """The first `limit` splits (all by default) as coder -> value."""
         codes = self.codes[:, :limit]
         return [
-            Split(str(pid), {self.coders[c]: self.categories[codes[c, u]] for c in range(len(self.coders)) if codes[c, u] != MISSING})
+            Split(str(pid), {self.coders[c]: self.categories[codes[c, u]]
+                             for c in range(len(self.coders)) if codes[c, u] != MISSING})
             for u, pid in enumerate(self.paragraph_ids[:limit])
         ]
 

@@ -207,7 +207,7 @@ def test_not_a_zip_and_no_project_are_clear_errors(tmp_path: Path) -> None:
     (tmp_path / "x.qdpx").write_text("hello")
     with pytest.raises(RefiError, match="is not a REFI-QDA project"):
         read_qdpx(tmp_path / "x.qdpx")
-    with pytest.raises(RefiError, match="no project.qde"):
+    with pytest.raises(RefiError, match=r"no project\.qde"):
         read_qdpx(make_qdpx(tmp_path / "y.qdpx", {"other.txt": "x"}))
 
 

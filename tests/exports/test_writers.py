@@ -128,7 +128,7 @@ def test_long_code_ids_are_renamed_for_stata(tmp_path: Path) -> None:
 def test_valid_names_rules() -> None:
     names, renames = valid_names(["1st", "_x", "with", "Ünïcode col", "A", "a", "str12"])
     assert names == ["v1st", "v_x", "with_", "Unicode_col", "A", "a_2", "str12_"]
-    assert names[3][0].isalpha() and len(set(n.lower() for n in names)) == len(names)
+    assert names[3][0].isalpha() and len({n.lower() for n in names}) == len(names)
     assert "A" not in renames and renames["a"] == "a_2"
 
 
@@ -165,7 +165,7 @@ def test_many_labelled_columns_with_long_names_still_write(tmp_path: Path, fmt: 
     from tests.conftest import documents
 
     longest = "c" * 32
-    codes = tuple(Code(f"code_{i}", f"Code {i}") for i in range(11)) + (Code(longest, "Longest"),)
+    codes = (*(Code(f"code_{i}", f"Code {i}") for i in range(11)), Code(longest, "Longest"))
     project = Project.create(tmp_path / "p.db", Codebook(title="t", codes=codes, source="x"))
     project.import_documents(documents(1))
     project.set_coding("doc1:1", "alice", longest, 1)
