@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from store.coding import CONSENSUS
+from store import CONSENSUS
 
 ScalarT = TypeVar("ScalarT", bound=np.generic)
 
