@@ -16,5 +16,6 @@ from store.codebook_model import Code, Codebook, Level
 from store.coding import CONSENSUS
 from store.errors import AccordError, CodebookError, Problem, ProjectError
 from store.project import Project
+from store.status import CoderStatus as CoderStatus, ProjectStatus as ProjectStatus, project_status as project_status
 
 __all__ = ["CONSENSUS", "AccordError", "Code", "Codebook", "CodebookError", "Level", "Problem", "Project", "ProjectError"]

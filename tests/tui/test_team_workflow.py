@@ -117,7 +117,7 @@ def test_two_laptops_handout_code_merge_adjudicate(lead: Path, tmp_path: Path) -
 def test_three_coders_merged_in_every_order_give_the_same_project(lead: Path, tmp_path: Path) -> None:
     accord(lead, "handout", "--coders", "ann,ben,cat", "--per-unit", "2", "--out", str(tmp_path / "out"))
     files = [tmp_path / "out" / f"accord-{c}.db" for c in ("ann", "ben", "cat")]
-    for style, (path, coder) in enumerate(zip(files, ("ann", "ben", "cat"))):
+    for style, (path, coder) in enumerate(zip(files, ("ann", "ben", "cat"), strict=True)):
         code_on_laptop(path, coder, style)
     dumps, exports = [], []
     for n, order in enumerate(itertools.permutations(files)):

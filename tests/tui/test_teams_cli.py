@@ -41,7 +41,8 @@ def test_handout_merge_status_and_accept_unanimous(lead: Path, tmp_path: Path) -
     code, stdout, stderr = run("--project", str(lead), "handout", "--coders", "ann,ben", "--overlap", "0.5",
                                "--seed", "4", "--out", str(tmp_path / "out"))
     assert code == 0, stderr
-    assert "study-ann.db" in stdout.replace("\n", "").replace("│", "").replace(" ", "") and "10 of them to more than one coder" in stderr
+    assert "study-ann.db" in stdout.replace("\n", "").replace("│", "").replace(" ", "")
+    assert "10 of them to more than one coder" in stderr
     files = [tmp_path / "out" / "study-ann.db", tmp_path / "out" / "study-ben.db"]
     code_all(files[0], "ann", 0)
     code_all(files[1], "ben", 1)
@@ -92,7 +93,7 @@ def test_merge_notes_work_under_a_name_the_file_was_not_handed_to(lead: Path, tm
 
 
 def test_a_handed_out_file_knows_its_coder(lead: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from tui.commands.teams import coder_for
+    from tui.commands.common import coder_for
 
     run("--project", str(lead), "handout", "--coders", "ann,ben", "--out", str(tmp_path / "out"))
     monkeypatch.delenv("ACCORD_CODER", raising=False)

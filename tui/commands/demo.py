@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from tui.cli import Context, coder_name, on_a_terminal
+from tui.commands.common import Context, coder_name, on_a_terminal
 from tui.console import err
 
 
@@ -67,11 +67,11 @@ def demo(ctx: Context, directory: Path | None, fresh: bool, coder: str | None, n
         err.print(f"Your work is saved in {path}; reopen it with: accord --project {_shell_quote(path)} code",
                   markup=False)
         return
-    from store import Project
-    from tui.commands.project import print_status, status_data
+    from store import Project, project_status
+    from tui.commands.project import print_status
 
     with Project.open(path) as project:
-        print_status(project, status_data(project))
+        print_status(project, project_status(project))
     err.print(f"Open it with: accord --project {_shell_quote(path)} code", markup=False)
 
 

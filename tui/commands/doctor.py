@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 from rich.text import Text
 
-from tui.cli import Context
+from tui.commands.common import Context
 from tui.console import err, out
 
 

@@ -7,23 +7,12 @@ from pathlib import Path
 import click
 from rich.table import Table
 
-from store import CONSENSUS
-from tui.cli import Context, require_terminal
-from tui.commands.project import open_project
+from tui.commands.common import Context, open_project, require_terminal
 from tui.console import advance, err, out, progress_bar
 
-
-def coder_for(project_path: Path, explicit: str | None) -> str:
-    """Who codes: --coder, then $ACCORD_CODER, then the coder a handed-out file was written
-    for (so that alice opening accord-alice.db codes as alice), then the login name."""
-    import os
-
-    from store.handout import handout_coder
-    from tui.cli import coder_name
-
-    if explicit or os.environ.get("ACCORD_CODER"):
-        return coder_name(explicit)
-    return handout_coder(project_path) or coder_name(None)
+CONSENSUS = "consensus"
+"""`store.CONSENSUS`, written out so that `accord adjudicate --help` needs no `store`
+(tests/tui/test_cli_imports.py keeps the two equal)."""
 
 
 def _names(value: str | None) -> list[str] | None:
