@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,6 @@ from exports import report_columns
 from exports.agreement import brennan_prediger
 from store import Project
 from tests.exports.helpers import EXTRA_COLUMN, code_two_coders
-from tests.tui.conftest import pilot_test, settle
 from tui.agreement_app import AgreementApp
 from tui.cli import main
 from tui.commands import agreement as agreement_command
@@ -40,12 +40,17 @@ def test_the_terminal_table_shows_a_registered_coefficient(extended: Path, monke
     assert f"{SHOWN}   [0.111, 1.000]   unreliable" in row
 
 
-@pilot_test
-async def test_the_agreement_screen_shows_a_registered_coefficient(extended: Path) -> None:
-    app = AgreementApp(extended, replicates=10, codes=["border_control"])
+async def shown_table(path: Path) -> tuple[list[str], list[object]]:
+    """The agreement screen's column labels and border_control's row, once the report is drawn."""
+    app = AgreementApp(path, replicates=10, codes=["border_control"])
     async with app.run_test(size=(140, 30)) as pilot:
-        await settle(pilot)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
         table = app.screen.query_one(DataTable)
-        labels = [str(column.label) for column in table.columns.values()]
-        assert labels[-4:] == ["AC1", "BP", "95 % CI", "Verdict"]
-        assert list(table.get_row("border_control"))[-3:-1] == [SHOWN, "[0.111, 1.000]"]
+        return [str(column.label) for column in table.columns.values()], list(table.get_row("border_control"))
+
+
+def test_the_agreement_screen_shows_a_registered_coefficient(extended: Path) -> None:
+    labels, row = asyncio.run(shown_table(extended))
+    assert labels[-4:] == ["AC1", "BP", "95 % CI", "Verdict"]
+    assert row[-3:-1] == [SHOWN, "[0.111, 1.000]"]
