@@ -142,4 +142,4 @@ def json_entries(code: CodeReliability) -> dict[str, dict[str, object]]:
 def reasons(coefficients: Mapping[str, Coefficient]) -> list[str]:
     """Why coefficients are undefined, each reason once: the verdict's first, as it explains the verdict."""
     order = [VERDICT_COEFFICIENT, *(column.id for column in COEFFICIENTS if column.id != VERDICT_COEFFICIENT)]
-    return list(dict.fromkeys(reason for id in order if (reason := coefficients[id].reason)))
+    return list(dict.fromkeys(reason for column_id in order if (reason := coefficients[column_id].reason)))
