@@ -129,8 +129,8 @@ OPERATIONS: dict[str, Callable[..., dict[str, Any]]] = {
 def main(argv: list[str]) -> None:
     operation, *args = argv
     # Load Accord's modules before the clock starts: the operation is measured, not Python's start.
-    import store.codebook
-    import store.readers
+    import store.codebook.parser
+    import store.intake.readers
     import tui.cli  # noqa: F401
 
     before_wall, before_cpu = time.perf_counter(), _cpu()

@@ -23,7 +23,7 @@ from exports.ratings import MISSING, Coefficient, Ratings
 from exports import report_columns  # the table is read per report, so that a test can add a column
 from exports.report_columns import VERDICT_COEFFICIENT
 from store import AccordError, Project
-from store.done_codings import DoneCodings
+from store import DoneCodings
 
 RELIABLE = 0.800
 TENTATIVE = 0.667

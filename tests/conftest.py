@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from store import Code, Codebook, Level, Project
-from store.records import SourceDocument
+from store.intake.source import SourceDocument
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = next((d / "shared" for d in REPO.parents if (d / "shared" / "corpus").is_dir()), REPO.parent / "shared")

@@ -14,8 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from store import Code, CodebookError, Level, Project
-from store.codebook import default_codebook_path, load_codebook, parse_codebook
-from store.codebook_yaml import dump_codebook
+from store.codebook.parser import default_codebook_path, load_codebook, parse_codebook
+from store.codebook.yaml_dump import dump_codebook
 from tests.conftest import REPO, SMALL_YAML, small_codebook
 
 

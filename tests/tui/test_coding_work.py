@@ -11,7 +11,7 @@ from pathlib import Path
 from textual.widgets import OptionList, Static
 
 from store import Code, Codebook, Project
-from store.records import SourceDocument
+from store.intake.source import SourceDocument
 from tests.conftest import REPO, documents, small_codebook
 from tests.tui.conftest import CODER, coding, drawn, pilot_test, settle, stored
 from tui.app import AccordApp

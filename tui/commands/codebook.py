@@ -39,7 +39,7 @@ def codebook() -> None:
 def load_or_report(path: Path) -> Codebook:
     """The codebook at `path`; on problems, print each as file:line:col: message and exit 1."""
     from store import CodebookError
-    from store.codebook import load_codebook
+    from store import load_codebook
     from tui.keys import RESERVED_KEYS
 
     try:
@@ -144,7 +144,7 @@ def update(ctx: Context, file: Path, retire: bool) -> None:
     """
     with open_project(ctx) as project:
         if file.suffix.lower() == ".qdc":
-            from store.refi_import import codebook_from_qdc
+            from store import codebook_from_qdc
 
             new = codebook_from_qdc(file, project.codebook())
         else:

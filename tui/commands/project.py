@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 def init(ctx: Context, codebook_file: Path | None) -> None:
     """Create a new, empty project file (never overwrites one)."""
     from store import Project
-    from store.codebook import load_codebook
+    from store import load_codebook
     from tui.console import err
     from tui.keys import RESERVED_KEYS
 

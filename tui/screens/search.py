@@ -17,7 +17,7 @@ from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from store import Project
-from store.models import Hit
+from store import Hit
 from tui.keys import bindings
 
 LIMIT = 100

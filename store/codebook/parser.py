@@ -12,9 +12,9 @@ from pathlib import Path
 
 from yaml.nodes import MappingNode, Node
 
-from store.codebook_model import KINDS, Code, Codebook, Level
+from store.codebook.model import KINDS, Code, Codebook, Level
 from store.errors import CodebookError, Problem
-from store.yaml_nodes import NodeReader
+from store.codebook.yaml_nodes import NodeReader
 
 TOP_FIELDS = ("codebook", "version", "unit", "instructions", "codes", "variables")
 CODE_FIELDS = (
@@ -115,7 +115,7 @@ class _Reader(NodeReader):
             raise CodebookError([Problem(self.filename, 1, 1, "the codebook is empty")])
         if not isinstance(root, MappingNode):
             self.problem(root, "a codebook is a mapping with codebook:, codes: and variables:")
-            self.fail_if_problems()
+            self.fail()
         fields = self.mapping(root, TOP_FIELDS, "the codebook")
         title = self.text(fields.get("codebook"), "codebook")
         if not title and "codebook" not in fields:
@@ -304,7 +304,7 @@ class _Reader(NodeReader):
             path = [start]
             while (up := parent_of.get(path[-1])) is not None and up not in in_cycle:
                 if up in path:
-                    cycle = path[path.index(up):] + [up]
+                    cycle = [*path[path.index(up):], up]
                     in_cycle.update(cycle)
                     first = by_id[cycle[0]]
                     self.problem(first.parent_node or first.node,
