@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+from numpy.typing import NDArray
 
 from exports.alpha import alpha_interval, krippendorff_alpha
 from exports.ratings import MISSING, Coefficient, Ratings, two_coders
@@ -44,7 +45,7 @@ NO_VARIATION = (
 _TOLERANCE = 1e-12
 
 
-def weight_matrix(q: int, weights: str = "identity", scores: np.ndarray | None = None) -> np.ndarray:
+def weight_matrix(q: int, weights: str = "identity", scores: NDArray[np.float64] | None = None) -> NDArray[np.float64]:
     """Agreement weights between q ordered categories (1 on the diagonal), Gwet (2014, §3.5).
 
     `identity` (nominal); `linear` 1 - |x_k - x_l| / (x_max - x_min) and `quadratic`
@@ -57,28 +58,33 @@ def weight_matrix(q: int, weights: str = "identity", scores: np.ndarray | None =
         return np.eye(q)
     if weights in ("linear", "quadratic"):
         power = 1 if weights == "linear" else 2
-        return 1 - np.abs(x[:, None] - x[None, :]) ** power / (x.max() - x.min()) ** power
+        distance: NDArray[np.float64] = np.abs(x[:, None] - x[None, :])
+        return 1 - distance**power / float((x.max() - x.min()) ** power)
     if weights == "ordinal":
-        gap = np.abs(ranks[:, None] - ranks[None, :])
+        gap: NDArray[np.float64] = np.abs(ranks[:, None] - ranks[None, :])
         pairs = (gap + 1) * gap / 2
-        return 1 - pairs / pairs.max()
+        return 1 - pairs / float(pairs.max())
     raise ValueError(f"unknown weights {weights!r}: use identity, linear, quadratic or ordinal")
 
 
-def _gwet_parts(ratings: Ratings, weights: np.ndarray) -> tuple[float, np.ndarray] | Coefficient:
+GwetParts = tuple[float, NDArray[np.float64]] | Coefficient
+"""Observed agreement p_a and category shares π_k, or why the data has none."""
+
+
+def _gwet_parts(ratings: Ratings, weights: NDArray[np.float64]) -> GwetParts:
     """Observed (weighted) agreement p_a and category shares π_k, Gwet (2014) eq. 2.8-2.9.
 
     Kept on the `Ratings` (per weight matrix): a report asks for Fleiss, AC1 and percent
     agreement of the same ratings, and they share these parts.
     """
-    cache = ratings.__dict__.setdefault("_gwet_parts", {})  # a frozen dataclass still has a __dict__
+    cache: dict[bytes, GwetParts] = ratings.__dict__.setdefault("_gwet_parts", {})  # a frozen dataclass still has a __dict__
     key = weights.tobytes()
     if key not in cache:
         cache[key] = _compute_gwet_parts(ratings, weights)
     return cache[key]
 
 
-def _compute_gwet_parts(ratings: Ratings, weights: np.ndarray) -> tuple[float, np.ndarray] | Coefficient:
+def _compute_gwet_parts(ratings: Ratings, weights: NDArray[np.float64]) -> GwetParts:
     counts = ratings.counts
     raters = counts.sum(axis=1)
     rated = raters >= 1

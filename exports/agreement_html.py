@@ -14,8 +14,9 @@ import numpy as np
 from matplotlib import rc_context
 from matplotlib.figure import Figure
 
-from exports.agreement_report import REFERENCES, fmt, interval_text, methods_paragraph, pair_kappa_table
-from exports.reliability import RELIABLE, SHOWN_SPLITS, TENTATIVE, ReliabilityReport
+from exports.agreement_report import REFERENCES, methods_paragraph, pair_kappa_table
+from exports.reliability import RELIABLE, SHOWN_SPLITS, TENTATIVE, CodeReliability, ReliabilityReport
+from exports.report_columns import VERDICT_COEFFICIENT, ShownColumn, fmt, shown_columns
 
 VERDICT_COLOURS = {"reliable": "#1a7f37", "tentative": "#9a6700", "unreliable": "#cf222e", "undefined": "#6e7781"}
 
@@ -79,7 +80,7 @@ def kappa_heatmap(report: ReliabilityReport) -> str | None:
             matrix[i, j] = matrix[j, i] = pair.mean_kappa
     figure = Figure(figsize=(1.1 * n + 2, 1.0 * n + 1))
     axes = figure.add_subplot()
-    image = axes.imshow(np.ma.masked_invalid(matrix), cmap="RdYlGn", vmin=0, vmax=1)
+    image = axes.imshow(matrix, cmap="RdYlGn", vmin=0, vmax=1)  # NaN cells (pairs without kappa) are left blank
     axes.set_xticks(range(n), report.coders, rotation=45, ha="right")
     axes.set_yticks(range(n), report.coders)
     for i in range(n):
@@ -88,6 +89,14 @@ def kappa_heatmap(report: ReliabilityReport) -> str | None:
             axes.text(j, i, label, ha="center", va="center", fontsize=9)
     figure.colorbar(image, ax=axes, label="mean Cohen's kappa")
     return _svg(figure)
+
+
+def _cell(column: ShownColumn, code: CodeReliability) -> str:
+    """A coefficient's cell; the verdict's coefficient, when undefined, says why in its tooltip."""
+    reason = code.coefficients[column.coefficient].reason
+    if reason and column.coefficient == VERDICT_COEFFICIENT and not column.interval:
+        return f'<td title="{escape(reason)}">{escape(column.text(code))}</td>'
+    return f"<td>{escape(column.text(code))}</td>"
 
 
 def to_html(report: ReliabilityReport) -> str:
@@ -102,16 +111,15 @@ def to_html(report: ReliabilityReport) -> str:
         f" · {e(report.created_at)}<br>{len(report.coders)} coders ({e(', '.join(report.coders))}) · "
         f"{report.units:,} paragraphs done by two or more</p>",
         "<h2>Codes and variables</h2>",
-        "<table><thead><tr><th>Code</th><th>Units</th><th>Coders</th><th>Prevalence</th><th>% agree</th>"
-        "<th>Fleiss κ</th><th>α</th><th>95 % CI</th><th>AC1</th><th>Verdict</th></tr></thead><tbody>",
+        "<table><thead><tr><th>Code</th><th>Units</th><th>Coders</th><th>Prevalence</th>"
+        + "".join(f"<th>{e(column.header)}</th>" for column in shown_columns())
+        + "<th>Verdict</th></tr></thead><tbody>",
     ]
     for c in report.codes:
-        title = f' title="{e(c.alpha.reason)}"' if c.alpha.reason else ""
         parts.append(
             f"<tr><td>{e(c.label)} <code>{e(c.code)}</code></td><td>{c.units:,}</td><td>{c.coders}</td>"
-            f"<td>{fmt(c.prevalence)}</td><td>{fmt(c.percent_agreement.value)}</td><td>{fmt(c.fleiss_kappa.value)}</td>"
-            f"<td{title}>{fmt(c.alpha.value)}</td><td>{interval_text(c)}</td><td>{fmt(c.gwet_ac1.value)}</td>"
-            f'<td class="verdict" style="color:{VERDICT_COLOURS[c.verdict]}">{c.verdict}</td></tr>'
+            f"<td>{fmt(c.prevalence)}</td>" + "".join(_cell(column, c) for column in shown_columns())
+            + f'<td class="verdict" style="color:{VERDICT_COLOURS[c.verdict]}">{c.verdict}</td></tr>'
         )
     parts.append("</tbody></table>")
     notes = [f"<li>α undefined for <code>{e(c.code)}</code>: {e(c.alpha.reason)}</li>" for c in report.codes if c.alpha.reason]

@@ -26,13 +26,10 @@ from json.encoder import encode_basestring  # the C string encoder json.dumps(en
 
 from exports.ratings import MISSING, Coefficient
 from exports.reliability import RELIABLE, SHOWN_SPLITS, TENTATIVE, CodeReliability, ReliabilityReport, Splits
+from exports.report_columns import csv_headers, csv_values, fmt, json_entries, reasons, shown_columns
 
 FORMAT = "accord-agreement/1"
 CONFIDENCE = 0.95
-CSV_COLUMNS = (
-    "code", "label", "kind", "level", "units", "coders", "prevalence", "percent_agreement",
-    "fleiss_kappa", "krippendorff_alpha", "alpha_low", "alpha_high", "gwet_ac1", "verdict", "note",
-)
 REFERENCES = (
     "Cohen, J. (1960). A coefficient of agreement for nominal scales. Educational and Psychological Measurement, 20, 37-46.",
     "Fleiss, J. L. (1971). Measuring nominal scale agreement among many raters. Psychological Bulletin, 76, 378-382.",
@@ -50,11 +47,6 @@ def coefficient(c: Coefficient) -> dict[str, object]:
 
 def code_dict(code: CodeReliability, splits: object = None) -> dict[str, object]:
     """One code's figures; `splits` stands in for the list of split paragraphs when given."""
-    alpha = coefficient(code.alpha) | {
-        "low": code.alpha_interval.low,
-        "high": code.alpha_interval.high,
-        "interval_reason": code.alpha_interval.reason,
-    }
     return {
         "code": code.code,
         "label": code.label,
@@ -63,10 +55,7 @@ def code_dict(code: CodeReliability, splits: object = None) -> dict[str, object]
         "units": code.units,
         "coders": code.coders,
         "prevalence": code.prevalence,
-        "percent_agreement": coefficient(code.percent_agreement),
-        "fleiss_kappa": coefficient(code.fleiss_kappa),
-        "krippendorff_alpha": alpha,
-        "gwet_ac1": coefficient(code.gwet_ac1),
+        **json_entries(code),
         "verdict": code.verdict,
         "pairs": [
             {"coders": [p.first, p.second], "units": p.units, "percent_agreement": p.percent_agreement.value,
@@ -125,7 +114,7 @@ def _splits_json(splits: Splits) -> str:
     keys = [encode_basestring(coder) + ": " for coder in splits.coders]
     values = [json.dumps(value, ensure_ascii=False) for value in splits.categories]
     lines = []
-    for paragraph_id, row in zip(splits.paragraph_ids.tolist(), splits.codes.T.tolist()):
+    for paragraph_id, row in zip(splits.paragraph_ids.tolist(), splits.codes.T.tolist(), strict=True):
         given = ", ".join(keys[c] + values[v] for c, v in enumerate(row) if v != MISSING)
         lines.append(f'{_SPLIT_INDENT}{{"paragraph_id": {encode_basestring(str(paragraph_id))}, "values": {{{given}}}}}')
     return "[\n" + ",\n".join(lines) + _SPLITS_CLOSE
@@ -135,32 +124,17 @@ def to_csv(report: ReliabilityReport) -> str:
     """One row per code and variable; undefined figures are empty cells, explained in `note`."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
+    writer.writerow(["code", "label", "kind", "level", "units", "coders", "prevalence", *csv_headers(), "verdict", "note"])
     for code in report.codes:
-        reasons = dict.fromkeys(
-            c.reason for c in (code.alpha, code.fleiss_kappa, code.gwet_ac1, code.percent_agreement) if c.reason
-        )
         writer.writerow([
             code.code, code.label, code.kind, code.level, code.units, code.coders, _num(code.prevalence),
-            _num(code.percent_agreement.value), _num(code.fleiss_kappa.value), _num(code.alpha.value),
-            _num(code.alpha_interval.low), _num(code.alpha_interval.high), _num(code.gwet_ac1.value),
-            code.verdict, "; ".join(reasons),
+            *csv_values(code, _num), code.verdict, "; ".join(reasons(code.coefficients)),
         ])
     return buffer.getvalue()
 
 
 def _num(value: float | None) -> str:
     return "" if value is None else repr(round(value, 6))
-
-
-def fmt(value: float | None, digits: int = 3) -> str:
-    """A figure as printed in the reports: three decimals, an en dash when undefined."""
-    return "–" if value is None else f"{value:.{digits}f}"
-
-
-def interval_text(code: CodeReliability) -> str:
-    low, high = code.alpha_interval.low, code.alpha_interval.high
-    return "–" if low is None or high is None else f"[{low:.3f}, {high:.3f}]"
 
 
 def methods_paragraph(report: ReliabilityReport) -> str:
@@ -201,14 +175,13 @@ def to_markdown(report: ReliabilityReport) -> str:
         f"- Date: {report.created_at}",
         f"- Coders: {', '.join(report.coders) or 'none'}; paragraphs done by two or more: {report.units:,}",
         "",
-        "| Code | Units | Coders | Prevalence | % agree | Fleiss κ | α | 95 % CI | AC1 | Verdict |",
-        "|---|---:|---:|---:|---:|---:|---:|---|---:|---|",
+        "| Code | Units | Coders | Prevalence | " + "".join(f"{column.header} | " for column in shown_columns()) + "Verdict |",
+        "|---|---:|---:|---:|" + "".join("---|" if column.interval else "---:|" for column in shown_columns()) + "---|",
     ]
     for c in report.codes:
         lines.append(
             f"| {_md(c.label)} (`{c.code}`) | {c.units:,} | {c.coders} | {fmt(c.prevalence)} | "
-            f"{fmt(c.percent_agreement.value)} | {fmt(c.fleiss_kappa.value)} | {fmt(c.alpha.value)} | "
-            f"{interval_text(c)} | {fmt(c.gwet_ac1.value)} | {c.verdict} |"
+            + "".join(f"{column.text(c)} | " for column in shown_columns()) + f"{c.verdict} |"
         )
     undefined = [(c.code, c.alpha.reason) for c in report.codes if c.alpha.reason]
     if undefined:

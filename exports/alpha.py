@@ -17,6 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import NDArray
 
 from exports.ratings import Coefficient, Ratings
 
@@ -56,16 +57,16 @@ def masi_distance(first: frozenset[object], second: frozenset[object]) -> float:
     return 1 - common / len(first | second) * monotonicity
 
 
-def set_ratings(data: Iterable[Iterable[object]]) -> Ratings:
+def set_ratings(data: Iterable[Iterable[Iterable[object] | None]]) -> Ratings:
     """Read set-valued data: each cell a set (list, tuple...) of labels, or None when missing."""
-    rows = [[None if cell is None else frozenset(cell) for cell in row] for row in data]  # type: ignore[arg-type]
+    rows = [[None if cell is None else frozenset(cell) for cell in row] for row in data]
     array = np.empty((len(rows), len(rows[0]) if rows else 0), dtype=object)
     for i, row in enumerate(rows):
-        array[i, :] = np.array(row + [None], dtype=object)[:-1]  # keep sets as objects
+        array[i, :] = np.array([*row, None], dtype=object)[:-1]  # keep sets as objects
     return Ratings.of(array)
 
 
-def _distances(level: str, ratings: Ratings, margins: np.ndarray) -> np.ndarray:
+def _distances(level: str, ratings: Ratings, margins: NDArray[np.float64]) -> NDArray[np.float64]:
     """δ²_ck for the level (Krippendorff 2011, §E); the ordinal one depends on the margins n_c."""
     q = len(ratings.categories)
     if level == "nominal":
@@ -74,17 +75,19 @@ def _distances(level: str, ratings: Ratings, margins: np.ndarray) -> np.ndarray:
         return _ordinal_distances(margins)
     if level == "set":
         cats = ratings.categories
+        # At the set level the categories are the frozensets that set_ratings made.
         return np.array([[masi_distance(a, b) for b in cats] for a in cats])  # type: ignore[arg-type]
     values = ratings.numeric_categories()
     assert values is not None
-    diff = values[:, None] - values[None, :]
+    diff: NDArray[np.float64] = values[:, None] - values[None, :]
     if level == "interval":
         return diff**2
-    total = values[:, None] + values[None, :]
-    return np.divide(diff, total, out=np.zeros_like(diff), where=total != 0) ** 2
+    total: NDArray[np.float64] = values[:, None] + values[None, :]
+    ratio: NDArray[np.float64] = np.divide(diff, total, out=np.zeros_like(diff), where=total != 0)
+    return ratio**2
 
 
-def _ordinal_distances(margins: np.ndarray) -> np.ndarray:
+def _ordinal_distances(margins: NDArray[np.float64]) -> NDArray[np.float64]:
     """(Σ_{g=c..k} n_g - (n_c + n_k)/2)², for one set of margins (q,) or a stack (B, q)."""
     cumulative = np.cumsum(margins, axis=-1)
     q = margins.shape[-1]
@@ -92,7 +95,8 @@ def _ordinal_distances(margins: np.ndarray) -> np.ndarray:
     high = np.maximum.outer(np.arange(q), np.arange(q))
     before = np.concatenate([np.zeros_like(cumulative[..., :1]), cumulative], axis=-1)
     between = before[..., high + 1] - before[..., low]
-    return (between - (margins[..., :, None] + margins[..., None, :]) / 2) ** 2
+    distances: NDArray[np.float64] = (between - (margins[..., :, None] + margins[..., None, :]) / 2) ** 2
+    return distances
 
 
 def _prepared(data: object, level: str, categories: Sequence[object] | None) -> Ratings | str:
@@ -100,7 +104,7 @@ def _prepared(data: object, level: str, categories: Sequence[object] | None) -> 
     if level not in LEVELS:
         raise ValueError(f"unknown level {level!r}: use one of {', '.join(LEVELS)}")
     if level == "set" and not isinstance(data, Ratings):
-        return set_ratings(data)  # type: ignore[arg-type]
+        return set_ratings(data)  # type: ignore[arg-type]  # the public functions take any array-like `data`
     ratings = Ratings.of(data, categories)
     if level in ("interval", "ratio") and ratings.numeric_categories() is None:
         return f"{level} alpha needs numeric values"
@@ -112,7 +116,7 @@ def _prepared(data: object, level: str, categories: Sequence[object] | None) -> 
     return ratings
 
 
-def _pairable_counts(ratings: Ratings) -> tuple[np.ndarray, np.ndarray]:
+def _pairable_counts(ratings: Ratings) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     counts = ratings.counts
     values = counts.sum(axis=1)
     keep = values >= 2
@@ -177,7 +181,7 @@ def alpha_interval(
     pattern_margins = per_pattern.sum(axis=2)
     if fixed is not None:
         observed_per_pattern = (per_pattern * fixed).sum(axis=(1, 2))
-    alphas: list[np.ndarray] = []
+    alphas: list[NDArray[np.float64]] = []
     block = max(1, min(replicates, 5_000_000 // max(len(patterns) * (q * q if fixed is None else q), 1)))
     done = 0
     while done < replicates:
@@ -205,7 +209,7 @@ def alpha_interval(
 
 
 
-def _patterns(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _patterns(counts: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.intp]]:
     """The distinct rows of a units x categories count matrix and how often each occurs.
 
     Rows are read as numbers in base (largest count + 1) when that fits in 63 bits, which makes
@@ -215,6 +219,6 @@ def _patterns(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     q = counts.shape[1]
     if q * np.log2(max(base, 2)) < 62:
         weights = base ** np.arange(q, dtype=np.int64)
-        keys, first, frequency = np.unique(counts.astype(np.int64) @ weights, return_index=True, return_counts=True)
+        _, first, frequency = np.unique(counts.astype(np.int64) @ weights, return_index=True, return_counts=True)
         return counts[first], frequency
     return np.unique(counts, axis=0, return_counts=True)

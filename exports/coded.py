@@ -7,12 +7,17 @@ never 0. Everything here works on whole ranges with pandas, never paragraph by p
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 
 from store import CONSENSUS
+
+ScalarT = TypeVar("ScalarT", bound=np.generic)
 
 MIN_CODERS = 2
 """Unanimity and majority need at least two coders who did the paragraph; one coder is not a
@@ -57,9 +62,10 @@ class Chunk:
     def ids(self) -> pd.Index:
         return pd.Index(self.paragraphs["paragraph_id"], name="paragraph_id")
 
-    def places(self, seqs: pd.Series) -> np.ndarray:
+    def places(self, seqs: pd.Series) -> NDArray[np.intp]:
         """The rows of the chunk's paragraphs with these seqs (all of them in the chunk)."""
-        return np.searchsorted(self.paragraphs["seq"].to_numpy(), seqs.to_numpy())
+        places: NDArray[np.intp] = np.searchsorted(self.paragraphs["seq"].to_numpy(), seqs.to_numpy())
+        return places
 
     def grid(self, coders: list[str], codes: list[CodeSpec]) -> Grid:
         """The chunk as arrays over (coder, paragraph[, code]), built once per set of coders."""
@@ -77,11 +83,11 @@ class Grid:
     place. Counting votes over the first axis is then plain numpy, whatever the corpus size.
     """
 
-    done: np.ndarray
-    flagged: np.ndarray
-    status: np.ndarray
-    note: np.ndarray
-    values: np.ndarray
+    done: NDArray[np.bool_]
+    flagged: NDArray[np.int8]
+    status: NDArray[np.object_]
+    note: NDArray[np.object_]
+    values: NDArray[np.int16]
 
     @classmethod
     def build(cls, chunk: Chunk, coders: list[str], codes: list[CodeSpec]) -> Grid:
@@ -132,20 +138,22 @@ class Grid:
                     self.values[coders])
 
 
-def _looked_up(column: pd.Series, index: dict[object, int]) -> np.ndarray:
+def _looked_up(column: pd.Series, index: Mapping[str, int]) -> NDArray[np.int64]:
     """index[value] for each value of `column`, -1 where it has none. Looked up once per
     distinct value: a Python lookup per row cost seconds at 1,000,000 paragraphs."""
     at, distinct = pd.factorize(column)
     places = np.array([index.get(value, -1) for value in distinct] + [-1], dtype=np.int64)
-    return places[at]  # a missing value's `at` is -1: the appended -1
+    looked_up: NDArray[np.int64] = places[at]  # a missing value's `at` is -1: the appended -1
+    return looked_up
 
 
-def _real_notes(notes: np.ndarray) -> np.ndarray:
+def _real_notes(notes: NDArray[np.object_]) -> NDArray[np.object_]:
     """Notes with text; None for the rest (None, NaN that pandas may put in a missing cell, blanks)."""
     return np.array([n if isinstance(n, str) and n.strip() else None for n in notes], dtype=object)
 
 
-def _column(code: CodeSpec, numbers: np.ndarray, present: np.ndarray, ids: pd.Index) -> pd.Series:
+def _column(code: CodeSpec, numbers: NDArray[np.int16] | NDArray[np.int64], present: NDArray[np.bool_],
+            ids: pd.Index) -> pd.Series:
     """A column from stored numbers: missing where not `present` (and, for variables, where 0)."""
     if code.is_code:
         return pd.Series(pd.arrays.IntegerArray(numbers.astype(np.int8), ~present), index=ids)
@@ -153,7 +161,7 @@ def _column(code: CodeSpec, numbers: np.ndarray, present: np.ndarray, ids: pd.In
     return pd.Series(pd.Categorical.from_codes(places, dtype=code.categories), index=ids)
 
 
-def _text(out: pd.DataFrame, cells: np.ndarray) -> pd.Series:
+def _text(out: pd.DataFrame, cells: NDArray[np.object_]) -> pd.Series:
     """Text cells for a column of `out`, None where missing. pandas 3 would make such a column
     `str` with NaN, yet leave one with no text at all `object`: chunks would differ in dtype."""
     return pd.Series(cells, index=out.index, dtype=object)
@@ -173,8 +181,9 @@ def _frame(chunk: Chunk, grid: Grid, k: int, codes: list[CodeSpec]) -> pd.DataFr
                        grid.flagged[k], grid.note[k], codes)
 
 
-def _rows_frame(ids: pd.Index, places: np.ndarray, done: np.ndarray, values: np.ndarray, status: np.ndarray,
-                flagged: np.ndarray, note: np.ndarray, codes: list[CodeSpec]) -> pd.DataFrame:
+def _rows_frame(ids: pd.Index, places: NDArray[np.intp], done: NDArray[np.bool_], values: NDArray[np.int16],
+                status: NDArray[np.object_], flagged: NDArray[np.int8], note: NDArray[np.object_],
+                codes: list[CodeSpec]) -> pd.DataFrame:
     """One row per entry of `ids` (at `places` in the chunk), from the grid's arrays for those
     rows (values: rows x codes)."""
     out = pd.DataFrame({code.id: _column(code, values[:, j], done, ids) for j, code in enumerate(codes)},
@@ -196,12 +205,12 @@ def all_coder_rows(chunk: Chunk, coders: list[str], codes: list[CodeSpec]) -> pd
     grid = chunk.grid(coders, codes)
     k, n = len(coders), len(chunk.ids)
 
-    def by_row(array: np.ndarray) -> np.ndarray:  # (coders, paragraphs, ...) -> (paragraphs * coders, ...)
+    def by_row(array: NDArray[ScalarT]) -> NDArray[ScalarT]:  # (coders, paragraphs, ...) -> (paragraphs * coders, ...)
         return array.swapaxes(0, 1).reshape(n * k, *array.shape[2:])
 
     places = np.repeat(np.arange(n), k)
-    out = _rows_frame(chunk.ids[places], places, by_row(grid.done), by_row(grid.values), by_row(grid.status), by_row(grid.flagged),
-                      by_row(grid.note), codes)
+    out = _rows_frame(chunk.ids[places], places, by_row(grid.done), by_row(grid.values), by_row(grid.status),
+                      by_row(grid.flagged), by_row(grid.note), codes)
     out.insert(0, "coder", np.tile(np.array(coders, dtype=object), n))
     return out
 
@@ -226,7 +235,7 @@ def combined_values(chunk: Chunk, coders: list[str], codes: list[CodeSpec], rule
     return out
 
 
-def _votes(grid: Grid, codes: list[CodeSpec], rule: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _votes(grid: Grid, codes: list[CodeSpec], rule: str) -> tuple[NDArray[np.int64], NDArray[np.bool_], NDArray[np.intp]]:
     """(winning number, agreed) per paragraph and code, and the coders who did each paragraph.
 
     `agreed` holds where enough coders did the paragraph and they reach the rule."""
@@ -246,11 +255,11 @@ def _votes(grid: Grid, codes: list[CodeSpec], rule: str) -> tuple[np.ndarray, np
     return winner, agreed, count
 
 
-def _joined_notes(coders: list[str], notes: np.ndarray) -> np.ndarray:
+def _joined_notes(coders: list[str], notes: NDArray[np.object_]) -> NDArray[np.object_]:
     """Every coder's note on each paragraph as "coder: note | coder: note" (notes are rare)."""
     out = np.full(notes.shape[1], None, dtype=object)
     for i in np.flatnonzero((notes != None).any(axis=0)):  # noqa: E711 (elementwise)
-        out[i] = " | ".join(f"{coder}: {note}" for coder, note in zip(coders, notes[:, i]) if note is not None)
+        out[i] = " | ".join(f"{coder}: {note}" for coder, note in zip(coders, notes[:, i], strict=True) if note is not None)
     return out
 
 

@@ -276,7 +276,8 @@ def _wide_rows(chunk: Chunk, chosen: pd.DataFrame, documents: pd.DataFrame, colu
 
 
 def _long_columns(spec: DatasetSpec) -> list[Column]:
-    return _key_columns(spec) + [
+    return [
+        *_key_columns(spec),
         Column("code", "Code or variable id", "str"),
         Column("value", "1/0 for a code, the level for a variable; empty when not coded", "str"),
     ]

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from functools import cache
 
 import numpy as np
+from numpy.typing import NDArray
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -109,9 +110,9 @@ def _quote(array: pa.Array, separator: str) -> pa.Array:
     return pc.if_else(needs, wrapped, array)
 
 
-def _float_text(series: pd.Series) -> np.ndarray:
+def _float_text(series: pd.Series) -> NDArray[np.object_]:
     """Floats as pandas writes them: numpy's shortest repr ("2001.0", "1e-05"), missing as ""."""
-    values = series.to_numpy(dtype=float, na_value=np.nan)
+    values: NDArray[np.float64] = series.to_numpy(dtype=float, na_value=np.nan)
     text = values.astype(str).astype(object)
     text[np.isnan(values)] = ""
     return text

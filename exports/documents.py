@@ -102,5 +102,6 @@ def document_rows(
         valued = (out[_valued_name(code)] if _valued_name(code) in out else pd.Series(0, index=out.index)).fillna(0)
         out[count_name(code, level)] = count
         out[share_name(code, level)] = (count.astype(float) / valued.astype(float)).where(valued > 0, float("nan"))
-    columns = document_columns(codes, documents, [c for c in documents.columns if c not in ("document_id", *DOCUMENT_FIELDS)], per_coder)
+    own = [c for c in documents.columns if c not in ("document_id", *DOCUMENT_FIELDS)]
+    columns = document_columns(codes, documents, own, per_coder)
     yield out[[c.name for c in columns]]

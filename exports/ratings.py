@@ -14,6 +14,7 @@ from numbers import Number
 
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 
 MISSING = -1
 """The code of a missing value in `Ratings.codes`."""
@@ -41,7 +42,7 @@ class Coefficient:
 class Ratings:
     """A coders x units matrix of category codes (`MISSING` where a coder gave no value)."""
 
-    codes: np.ndarray
+    codes: NDArray[np.int64]
     """int64 array, rows coders, columns units."""
     categories: tuple[object, ...]
     """The category of each code, in order (declared order, else sorted observed values)."""
@@ -111,7 +112,7 @@ class Ratings:
         return Ratings(self.codes[list(indices)], self.categories)
 
     @cached_property
-    def counts(self) -> np.ndarray:
+    def counts(self) -> NDArray[np.float64]:
         """Units x categories: how many coders gave each category to each unit (computed once)."""
         q = len(self.categories)
         unit = np.broadcast_to(np.arange(self.units), self.codes.shape)
@@ -119,7 +120,7 @@ class Ratings:
         flat = unit[present] * q + self.codes[present]
         return np.bincount(flat, minlength=self.units * q).reshape(self.units, q).astype(np.float64)
 
-    def numeric_categories(self) -> np.ndarray | None:
+    def numeric_categories(self) -> NDArray[np.float64] | None:
         """The categories as floats, or None when one of them is not a number."""
         if all(isinstance(c, Number) and not isinstance(c, complex) for c in self.categories):
             return np.array(self.categories, dtype=np.float64)
@@ -142,7 +143,7 @@ def _plain(value: object) -> object:
     return value
 
 
-def two_coders(ratings: Ratings, name: str) -> tuple[np.ndarray, np.ndarray] | Coefficient:
+def two_coders(ratings: Ratings, name: str) -> tuple[NDArray[np.int64], NDArray[np.int64]] | Coefficient:
     """The two rows of a two-coder coefficient over units coded by both, or why there are none."""
     if ratings.coders != 2:
         return Coefficient.undefined(

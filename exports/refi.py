@@ -91,7 +91,8 @@ def qdc_bytes(project: Project) -> bytes:
     codes = etree.SubElement(book, f"{{{CODEBOOK_NS}}}Codes")
     for node in roots:
         codes.append(_code_element(node, CODEBOOK_NS))
-    return etree.tostring(book, xml_declaration=True, encoding="utf-8", pretty_print=True)
+    data: bytes = etree.tostring(book, xml_declaration=True, encoding="utf-8", pretty_print=True)
+    return data
 
 
 def write_qdc(project: Project, path: Path, force: bool = False) -> None:
@@ -100,12 +101,31 @@ def write_qdc(project: Project, path: Path, force: bool = False) -> None:
         temporary.write_bytes(qdc_bytes(project))
 
 
+ParagraphRow = tuple[str, str, int, int, str]
+"""(id, document_id, position, seq, text)"""
+StatusRow = tuple[str, str, str, int, str | None]
+"""(paragraph_id, coder, status, flagged, note); read with the paragraph's seq in front of the id."""
+CodingRow = tuple[str, str, str, object]
+"""(paragraph_id, coder, code, value): 1 for a code, the level's text for a variable."""
+
+
 @dataclass
 class _Document:
     id: str
-    paragraphs: list[tuple]  # (id, document_id, position, seq, text)
-    statuses: list[tuple] = field(default_factory=list)  # (paragraph_id, coder, status, flagged, note)
-    codings: list[tuple] = field(default_factory=list)  # (paragraph_id, coder, code, value)
+    paragraphs: list[ParagraphRow]
+    statuses: list[StatusRow] = field(default_factory=list)
+    codings: list[CodingRow] = field(default_factory=list)
+
+
+@dataclass
+class _Selection:
+    """What one coder did on one paragraph: a PlainTextSelection."""
+
+    codes: list[str] = field(default_factory=list)
+    """The guids of the codes (and levels) applied."""
+    status: str | None = None
+    flagged: bool = False
+    note: str | None = None
 
 
 def _documents(project: Project, on_progress: Callable[[int], None] | None) -> Iterator[_Document]:
@@ -116,8 +136,8 @@ def _documents(project: Project, on_progress: Callable[[int], None] | None) -> I
     for first in range(1, total + 1, CHUNK_PARAGRAPHS):
         last = min(first + CHUNK_PARAGRAPHS - 1, total)
         paragraphs = project.paragraph_rows(first, last)
-        statuses: dict[int, list[tuple]] = {}  # by seq, rows as (seq, ...)
-        codings: dict[int, list[tuple]] = {}
+        statuses: dict[int, list[tuple[int, str, str, int, str | None]]] = {}  # by seq, rows as (seq, ...)
+        codings: dict[int, list[tuple[int, str, str, object]]] = {}
         for row in project.status_rows(first, last):
             statuses.setdefault(row[0], []).append(row)
         for row in project.coding_rows(first, last):
@@ -129,8 +149,8 @@ def _documents(project: Project, on_progress: Callable[[int], None] | None) -> I
                 current = _Document(row[1], [])
             current.paragraphs.append(row)
             paragraph_id, seq = row[0], row[3]
-            current.statuses += [(paragraph_id, *rest) for _, *rest in statuses.get(seq, [])]
-            current.codings += [(paragraph_id, *rest) for _, *rest in codings.get(seq, [])]
+            current.statuses += [(paragraph_id, *row[1:]) for row in statuses.get(seq, [])]
+            current.codings += [(paragraph_id, *row[1:]) for row in codings.get(seq, [])]
         if on_progress:
             on_progress(len(paragraphs))
     if current is not None:
@@ -246,34 +266,35 @@ def _source(document: _Document, values: dict[str, object], kinds: dict[str, str
     for row in document.paragraphs:
         spans[row[0]] = (offset, offset + len(row[4]))
         offset += len(row[4]) + len(PARAGRAPH_SEPARATOR)
-    work: dict[tuple[str, str], dict] = {}
+    work: dict[tuple[str, str], _Selection] = {}
     for paragraph, coder, status, flagged, note in document.statuses:
-        work.setdefault((paragraph, coder), {"codes": []}).update(status=status, flagged=bool(flagged), note=note)
+        selection = work.setdefault((paragraph, coder), _Selection())
+        selection.status, selection.flagged, selection.note = status, bool(flagged), note
     for paragraph, coder, code, value in document.codings:
         if value in (0, None):
             continue
         key = (code, None) if value == 1 and not isinstance(value, str) else (code, str(value))
         if key in code_guids:
-            work.setdefault((paragraph, coder), {"codes": []})["codes"].append(code_guids[key])
+            work.setdefault((paragraph, coder), _Selection()).codes.append(code_guids[key])
     order = {row[0]: row[3] for row in document.paragraphs}
     for (paragraph, coder), item in sorted(work.items(), key=lambda kv: (order[kv[0][0]], kv[0][1])):
         start, end = spans[paragraph]
-        selection = etree.SubElement(
+        element = etree.SubElement(
             source, f"{{{PROJECT_NS}}}PlainTextSelection", guid=guid(pid, "selection", paragraph, coder),
             name=f"{paragraph} ({coder})", startPosition=str(start), endPosition=str(end),
             creatingUser=users[coder], creationDateTime=stamp)
-        etree.SubElement(selection, f"{{{PROJECT_NS}}}Description").text = selection_description(
-            paragraph, item.get("status"), item.get("flagged", False))
-        for code_guid in item["codes"]:
-            coding = etree.SubElement(selection, f"{{{PROJECT_NS}}}Coding",
+        etree.SubElement(element, f"{{{PROJECT_NS}}}Description").text = selection_description(
+            paragraph, item.status, item.flagged)
+        for code_guid in item.codes:
+            coding = etree.SubElement(element, f"{{{PROJECT_NS}}}Coding",
                                       guid=guid(pid, "coding", paragraph, coder, code_guid), creatingUser=users[coder])
             etree.SubElement(coding, f"{{{PROJECT_NS}}}CodeRef", targetGUID=code_guid)
-        if item.get("note"):
+        if item.note:
             note_guid = guid(pid, "note", paragraph, coder)
-            etree.SubElement(selection, f"{{{PROJECT_NS}}}NoteRef", targetGUID=note_guid)
-            notes.append((note_guid, coder, paragraph, item["note"]))
+            etree.SubElement(element, f"{{{PROJECT_NS}}}NoteRef", targetGUID=note_guid)
+            notes.append((note_guid, coder, paragraph, item.note))
         counts["selections"] += 1
-        counts["codings"] += len(item["codes"])
+        counts["codings"] += len(item.codes)
     for name, kind in kinds.items():
         value = values.get(name)
         if value is not None and value != "":

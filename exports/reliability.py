@@ -15,10 +15,13 @@ from datetime import UTC, datetime
 from itertools import combinations
 
 import numpy as np
+from numpy.typing import NDArray
 
-from exports.agreement import cohen_kappa, fleiss_kappa, gwet_ac1, krippendorff_alpha, percent_agreement
-from exports.alpha import Interval, alpha_interval
+from exports.agreement import cohen_kappa
+from exports.alpha import Interval
 from exports.ratings import MISSING, Coefficient, Ratings
+from exports import report_columns  # the table is read per report, so that a test can add a column
+from exports.report_columns import VERDICT_COEFFICIENT
 from store import AccordError, Project
 from store import DoneCodings
 
@@ -63,8 +66,8 @@ class Splits:
     """The paragraphs on which coders split for one code, kept as arrays until shown."""
 
     coders: list[str]
-    paragraph_ids: np.ndarray
-    codes: np.ndarray
+    paragraph_ids: NDArray[np.object_]
+    codes: NDArray[np.int64]
     """coders x split paragraphs: category index, MISSING where the coder gave no value."""
     categories: tuple[object, ...]
 
@@ -75,7 +78,8 @@ class Splits:
         """The first `limit` splits (all by default) as coder -> value."""
         codes = self.codes[:, :limit]
         return [
-            Split(str(pid), {self.coders[c]: self.categories[codes[c, u]] for c in range(len(self.coders)) if codes[c, u] != MISSING})
+            Split(str(pid), {self.coders[c]: self.categories[codes[c, u]]
+                             for c in range(len(self.coders)) if codes[c, u] != MISSING})
             for u, pid in enumerate(self.paragraph_ids[:limit])
         ]
 
@@ -93,13 +97,21 @@ class CodeReliability:
     coders: int
     prevalence: float | None
     """Share of values that apply the code (codes only)."""
-    percent_agreement: Coefficient
-    fleiss_kappa: Coefficient
-    alpha: Coefficient
-    alpha_interval: Interval
-    gwet_ac1: Coefficient
+    coefficients: dict[str, Coefficient]
+    """Column id -> coefficient, for every entry of `report_columns.COEFFICIENTS`."""
+    intervals: dict[str, Interval]
+    """Column id -> bootstrap interval, for the columns that have one."""
     pairs: list[PairAgreement]
     splits: Splits
+
+    @property
+    def alpha(self) -> Coefficient:
+        """Krippendorff's alpha, which the verdict and the reports' chart read."""
+        return self.coefficients[VERDICT_COEFFICIENT]
+
+    @property
+    def alpha_interval(self) -> Interval:
+        return self.intervals[VERDICT_COEFFICIENT]
 
     @property
     def verdict(self) -> str:
@@ -177,7 +189,7 @@ def reliability_report(
     )
     for code in chosen:
         row = known[code]
-        levels = [value for value, _ in project.levels(code)] if row.kind != "code" else [0, 1]
+        levels: list[object] = [value for value, _ in project.levels(code)] if row.kind != "code" else [0, 1]
         ratings = _ratings(data, code, row.kind, levels)
         report.codes.append(_code_reliability(data, ratings, row.id, row.label, row.kind, replicates, seed))
         if on_code:
@@ -220,11 +232,13 @@ def _code_reliability(data: DoneCodings, ratings: Ratings, code: str, label: str
             else Coefficient.undefined("no paragraph was coded by both coders")
         )
         pairs.append(PairAgreement(data.coders[i], data.coders[j], int(both.sum()), share, cohen_kappa(kept.rows(i, j))))
-    interval = (
-        alpha_interval(kept, level, replicates=replicates, seed=seed)
+    intervals = {
+        column.id: column.interval.compute(kept, level, replicates, seed)
         if replicates > 0
         else Interval(None, None, "no bootstrap asked for")
-    )
+        for column in report_columns.COEFFICIENTS
+        if column.interval
+    }
     return CodeReliability(
         code=code,
         label=label,
@@ -233,17 +247,14 @@ def _code_reliability(data: DoneCodings, ratings: Ratings, code: str, label: str
         units=units,
         coders=coders_with_values,
         prevalence=prevalence,
-        percent_agreement=percent_agreement(kept),
-        fleiss_kappa=fleiss_kappa(kept),
-        alpha=krippendorff_alpha(kept, level),
-        alpha_interval=interval,
-        gwet_ac1=gwet_ac1(kept),
+        coefficients={column.id: column.compute(kept, level) for column in report_columns.COEFFICIENTS},
+        intervals=intervals,
         pairs=pairs,
         splits=_splits(data, kept, per_unit >= 2),
     )
 
 
-def _splits(data: DoneCodings, kept: Ratings, mask: np.ndarray) -> Splits:
+def _splits(data: DoneCodings, kept: Ratings, mask: NDArray[np.bool_]) -> Splits:
     """Paragraphs where the coders who gave a value did not all give the same one."""
     codes = kept.codes
     present = codes != MISSING

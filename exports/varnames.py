@@ -35,7 +35,7 @@ def valid_names(names: list[str], limits: list[int] | None = None) -> tuple[list
     """
     taken: set[str] = set()
     out: list[str] = []
-    for name, limit in zip(names, limits or [MAX_LENGTH] * len(names)):
+    for name, limit in zip(names, limits or [MAX_LENGTH] * len(names), strict=True):
         candidate = valid_name(name, limit)
         number = 1
         while candidate.lower() in taken:
@@ -44,4 +44,4 @@ def valid_names(names: list[str], limits: list[int] | None = None) -> tuple[list
             candidate = valid_name(name, limit)[: limit - len(suffix)] + suffix
         taken.add(candidate.lower())
         out.append(candidate)
-    return out, {old: new for old, new in zip(names, out) if old != new}
+    return out, {old: new for old, new in zip(names, out, strict=True) if old != new}

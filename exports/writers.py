@@ -177,7 +177,7 @@ def labelled_frame(dataset: Dataset, label_limit: int | None = None
     labels: dict[str, str | None] = {}
     value_labels: dict[str, dict[float, str]] = {}
     shortened: dict[str, str] = {}
-    for column, name in zip(dataset.columns, names):
+    for column, name in zip(dataset.columns, names, strict=True):
         values = frame[column.name]
         labels[name] = column.label
         if label_limit is not None and len(column.label) > label_limit:
@@ -241,7 +241,7 @@ def _sav(dataset: Dataset, path: Path) -> WriteReport:
 
     frame, labels, value_labels, report = labelled_frame(dataset)
     measures = {}
-    for column, name in zip(dataset.columns, frame.columns):
+    for column, name in zip(dataset.columns, frame.columns, strict=True):
         if column.type == "level":
             measures[name] = "ordinal" if column.ordered else "nominal"
         elif column.type == "code":

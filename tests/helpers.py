@@ -13,6 +13,10 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from exports.agreement import brennan_prediger
+from exports.alpha import Interval
+from exports.ratings import Ratings
+from exports.report_columns import Bootstrap, CoefficientColumn
 from store import CONSENSUS, Code, Codebook, Level, Project
 from store.intake.source import SourceDocument
 
@@ -169,3 +173,14 @@ async def coding(path: Path, coder: str = CODER, size: tuple[int, int] = (100, 3
 def drawn(pilot: Pilot) -> str:
     """The text on the terminal right now, line by line (what the coder reads)."""
     return "\n".join(strip.text for strip in pilot.app.screen._compositor.render_strips())
+
+
+def _bootstrap_stub(ratings: Ratings, level: str, replicates: int, seed: int) -> Interval:
+    """A fixed interval: the tests are about where it is shown, not how it is drawn."""
+    return Interval(0.1111, 0.9999)
+
+
+EXTRA_COLUMN = CoefficientColumn(
+    "brennan_prediger", "BP", lambda ratings, level: brennan_prediger(ratings), Bootstrap("bp", _bootstrap_stub),
+)
+"""Brennan and Prediger's coefficient, with a stub interval: not in the report until a test adds it."""

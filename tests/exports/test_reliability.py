@@ -65,7 +65,7 @@ def test_variables_at_their_level_with_unset_values_missing(coded: Project) -> N
     assert stance.level == "nominal"
     # Values: doc1:1 support/support, doc1:2 oppose/support; doc2:1 ann only: not pairable.
     assert stance.units == 2
-    assert stance.percent_agreement.value == pytest.approx(0.5)
+    assert stance.coefficients["percent_agreement"].value == pytest.approx(0.5)
     [split] = stance.splits.rows()
     assert split.paragraph_id == "doc1:2" and split.values == {"ann": "oppose", "bob": "support"}
 
@@ -88,7 +88,7 @@ def test_filters(coded: Project) -> None:
     report = reliability_report(coded, codes=["wmd"], coders=["ann", "bob"], documents=["doc1"], replicates=0)
     assert [c.code for c in report.codes] == ["wmd"]
     assert report.coders == ["ann", "bob"] and report.units == 3
-    assert report.codes[0].percent_agreement.value == pytest.approx(1.0)
+    assert report.codes[0].coefficients["percent_agreement"].value == pytest.approx(1.0)
 
 
 @pytest.mark.parametrize(

@@ -164,7 +164,7 @@ def test_many_labelled_columns_with_long_names_still_write(tmp_path: Path, fmt: 
     from tests.helpers import documents
 
     longest = "c" * 32
-    codes = (*tuple(Code(f"code_{i}", f"Code {i}") for i in range(11)), Code(longest, "Longest"))
+    codes = (*(Code(f"code_{i}", f"Code {i}") for i in range(11)), Code(longest, "Longest"))
     project = Project.create(tmp_path / "p.db", Codebook(title="t", codes=codes, source="x"))
     project.import_documents(documents(1))
     project.set_coding("doc1:1", "alice", longest, 1)

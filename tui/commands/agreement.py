@@ -107,7 +107,7 @@ def show_tables(report) -> None:  # type: ignore[no-untyped-def]
     from rich.console import Console
     from rich.table import Table
 
-    from exports.agreement_report import fmt, interval_text
+    from exports.report_columns import fmt, shown_columns
 
     if report.units == 0:
         err.print("No paragraph has been done by two coders yet: agreement needs double-coded paragraphs "
@@ -115,15 +115,15 @@ def show_tables(report) -> None:  # type: ignore[no-untyped-def]
     console = out if out.is_terminal else Console(width=PIPED_WIDTH, soft_wrap=True)
     table = Table(title=f"Agreement over {report.units:,} paragraphs, {len(report.coders)} coders",
                   title_justify="left", box=box.SIMPLE_HEAD)
+    coefficients = shown_columns()
     for name, justify in (("Code", "left"), ("Units", "right"), ("Coders", "right"), ("Prev.", "right"),
-                          ("% agree", "right"), ("Fleiss κ", "right"), ("α", "right"), ("95 % CI", "left"),
-                          ("AC1", "right"), ("Verdict", "left")):
+                          *((column.header, "left" if column.interval else "right") for column in coefficients),
+                          ("Verdict", "left")):
         table.add_column(name, justify=justify, no_wrap=True)  # type: ignore[arg-type]
     for c in report.codes:
         style = VERDICT_STYLES[c.verdict]
-        table.add_row(c.code, f"{c.units:,}", str(c.coders), fmt(c.prevalence), fmt(c.percent_agreement.value),
-                      fmt(c.fleiss_kappa.value), fmt(c.alpha.value), interval_text(c), fmt(c.gwet_ac1.value),
-                      f"[{style}]{c.verdict}[/]")
+        table.add_row(c.code, f"{c.units:,}", str(c.coders), fmt(c.prevalence),
+                      *(column.text(c) for column in coefficients), f"[{style}]{c.verdict}[/]")
     console.print(table)
     for c in report.codes:
         if c.alpha.reason and report.units:

@@ -20,12 +20,11 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from exports.agreement_report import fmt, interval_text
 from exports.reliability import SHOWN_SPLITS, CodeReliability, ReliabilityReport, Split
+from exports.report_columns import fmt, shown_columns
 from tui.keys import bindings
 
 VERDICT_STYLES = {"reliable": "green", "tentative": "yellow", "unreliable": "red", "undefined": "dim"}
-COLUMNS = ("Code", "Units", "Prev.", "% agree", "Fleiss κ", "α", "95 % CI", "AC1", "Verdict")
 
 
 class SplitParagraph(ModalScreen[None]):
@@ -94,18 +93,19 @@ class AgreementScreen(Screen[None]):
     @on(Ready)
     def show(self, message: Ready) -> None:
         self.report = report = message.report
-        rows: list[tuple[str, ...]] = [
-            (c.code, f"{c.units:,}", fmt(c.prevalence), fmt(c.percent_agreement.value), fmt(c.fleiss_kappa.value),
-             fmt(c.alpha.value), interval_text(c), fmt(c.gwet_ac1.value), c.verdict)
+        coefficients = shown_columns()
+        columns = ["Code", "Units", "Prev.", *(column.header for column in coefficients), "Verdict"]
+        rows = [
+            [c.code, f"{c.units:,}", fmt(c.prevalence), *(column.text(c) for column in coefficients), c.verdict]
             for c in report.codes
-        ] or [tuple(COLUMNS)]
+        ] or [columns]
         self.query_one("#agreement-title", Static).update(
             f"Agreement over {report.units:,} paragraphs done by two or more of {len(report.coders)} coders "
             f"({', '.join(report.coders) or 'none'})"
         )
         table = self.query_one(DataTable)
-        for name in COLUMNS:  # added with the rows, so that each column takes its content's width
-            table.add_column(name, width=max(len(name), *(len(row[COLUMNS.index(name)]) for row in rows)))
+        for index, name in enumerate(columns):  # added with the rows, so that each column takes its content's width
+            table.add_column(name, width=max(len(name), *(len(row[index]) for row in rows)))
         for c in report.codes:
             cells = next(row for row in rows if row[0] == c.code)
             table.add_row(*cells[:-1], Text(c.verdict, style=VERDICT_STYLES[c.verdict]), key=c.code)
