@@ -130,7 +130,7 @@ OPERATIONS: dict[str, Callable[..., dict[str, Any]]] = {
 def main(argv: list[str]) -> None:
     operation, *args = argv
     # Load Accord's modules before the clock starts: the operation is measured, not Python's start.
-    for module in ("store.codebook", "store.readers", "tui.cli"):
+    for module in ("store.codebook.parser", "store.intake.readers", "tui.cli"):
         importlib.import_module(module)
 
     before_wall, before_cpu = time.perf_counter(), _cpu()

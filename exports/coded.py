@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from store.coding import CONSENSUS
+from store import CONSENSUS
 
 MIN_CODERS = 2
 """Unanimity and majority need at least two coders who did the paragraph; one coder is not a

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from store import CONSENSUS, Code, Codebook, Level, Project
-from store.records import SourceDocument
+from store.intake.source import SourceDocument
 
 if TYPE_CHECKING:
     from textual.pilot import Pilot

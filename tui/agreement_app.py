@@ -15,10 +15,13 @@ class AgreementApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "Accord · agreement"
 
-    def __init__(self, project_path: Path, replicates: int = 1000, seed: int = 0, **filters: list[str] | None) -> None:
+    def __init__(self, project_path: Path, replicates: int = 1000, seed: int = 0, *, codes: list[str] | None = None,
+                 coders: list[str] | None = None, documents: list[str] | None = None) -> None:
         super().__init__()
-        self.screen_args = (Path(project_path), replicates, seed)
-        self.filters = filters
+        self.project_path = Path(project_path)
+        self.replicates, self.seed = replicates, seed
+        self.codes, self.coders, self.documents = codes, coders, documents
 
     def on_mount(self) -> None:
-        self.push_screen(AgreementScreen(*self.screen_args, **self.filters))
+        self.push_screen(AgreementScreen(self.project_path, self.replicates, self.seed, codes=self.codes,
+                                         coders=self.coders, documents=self.documents))

@@ -25,7 +25,8 @@ class AccordApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "Accord"
     COMMANDS: ClassVar = App.COMMANDS | {CodingCommands}
-    HORIZONTAL_BREAKPOINTS: ClassVar = [(0, "-narrow"), (120, "-wide")]
+    # Textual types this one as an instance variable, so mypy refuses ClassVar here.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]  # noqa: RUF012
 
     def __init__(self, project_path: Path, coder: str) -> None:
         super().__init__()

@@ -1,48 +1,48 @@
-"""The `accord` command line: one click group, one module per command family in tui/commands."""
+"""The `accord` command line: one click group; each command lives in a module of tui/commands,
+imported only when it runs (or when `accord --help` lists it), so that start-up stays quick."""
 
 from __future__ import annotations
 
-import os
 import sys
-from pathlib import Path
 
 import click
 
-from store.errors import AccordError
+from tui.commands.common import DEFAULT_PROJECT, Context
+from tui.commands.lazy import LazyGroup
 
-DEFAULT_PROJECT = "accord.db"
-
-
-def on_a_terminal() -> bool:
-    """Whether a person sits at this command: stdin and stdout are a terminal."""
-    return sys.stdin.isatty() and sys.stdout.isatty()
-
-
-def require_terminal(command: str) -> None:
-    """Refuse to start a full-screen view where nobody can see it (a pipe, a script, cron)."""
-    if not on_a_terminal():
-        raise AccordError(f"`accord {command}` is a full-screen view and needs a terminal; "
-                          "its input or output is redirected here")
-
-
-class Context:
-    """What every command needs: where the project file is and who is coding."""
-
-    def __init__(self, project: str | None) -> None:
-        self.project_path = Path(project or os.environ.get("ACCORD_PROJECT") or DEFAULT_PROJECT)
+COMMANDS = {
+    "init": "tui.commands.project:init",
+    "import": "tui.commands.corpus:import_",
+    "status": "tui.commands.project:status",
+    "code": "tui.commands.coding:code",
+    "codebook": "tui.commands.codebook:codebook",
+    "demo": "tui.commands.demo:demo",
+    "doctor": "tui.commands.doctor:doctor",
+    "agree": "tui.commands.agreement:agree",
+    "import-codings": "tui.commands.import_codings:import_codings",
+    "export": "tui.commands.export:export",
+    "handout": "tui.commands.teams:handout",
+    "merge": "tui.commands.teams:merge",
+    "adjudicate": "tui.commands.teams:adjudicate",
+}
+"""Every command of `accord` and where it lives ("module:attribute")."""
 
 
-class AccordGroup(click.Group):
+class AccordGroup(LazyGroup):
     """Turns domain errors into a one-line message and exit code 1; tracebacks stay for bugs."""
 
     def invoke(self, ctx: click.Context) -> object:
         try:
             return super().invoke(ctx)
-        except AccordError as error:
-            raise click.ClickException(str(error)) from error
+        except Exception as error:
+            # Only a command that loaded `store` can raise its errors; `--help` never loads it.
+            errors = sys.modules.get("store.errors")
+            if errors is not None and isinstance(error, errors.AccordError):
+                raise click.ClickException(str(error)) from error
+            raise
 
 
-@click.group(cls=AccordGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=AccordGroup, lazy_commands=COMMANDS, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--project",
     metavar="PATH",
@@ -62,27 +62,3 @@ def main(ctx: click.Context, project: str | None) -> None:
       accord status                    see what is done
     """
     ctx.obj = Context(project)
-
-
-def coder_name(explicit: str | None) -> str:
-    """The coder's name: --coder, then $ACCORD_CODER, then the login name."""
-    if explicit:
-        return explicit
-    if os.environ.get("ACCORD_CODER"):
-        return os.environ["ACCORD_CODER"]
-    try:
-        return os.getlogin()
-    except OSError:
-        import getpass
-
-        return getpass.getuser()
-
-
-def _register() -> None:
-    """Attach every command family; each lives in its own module under tui/commands."""
-    from tui.commands import register
-
-    register(main)
-
-
-_register()

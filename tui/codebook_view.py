@@ -7,12 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from store import Code, Codebook
-
-RESERVED_KEYS = frozenset(
-    ["1", "2", "3", "4", "5", "6", "7", "8", "9", "enter", "left", "right", "u", "f", "e", "g",
-     "C", "space", "slash", "question_mark", "q", "/", "?", " "]
-)
-"""Keys the coding screen itself uses; a codebook key among them works only from the list."""
+from tui.keys import RESERVED_KEYS
 
 
 @dataclass(frozen=True)
@@ -36,7 +31,8 @@ class CodebookView:
         self.keys: dict[str, str] = {}
         """Key -> code or variable id."""
         self.clashes: list[Code] = []
-        """Codes whose key Accord keeps for itself."""
+        """Codes whose key the coding screen keeps for itself (a codebook stored before that key
+        was taken): they work only from the list."""
         self.rows: list[Row] = []
         for code, depth in self._walk():
             key = code.key if code.key and code.key not in RESERVED_KEYS else None

@@ -1,4 +1,5 @@
-"""The command palette (ctrl+p) offers the coding screen's actions and every code by name."""
+"""The command palette (ctrl+p) offers the coding screen's actions (from tui/keys.py, each with
+its key) and every code by name."""
 
 from __future__ import annotations
 
@@ -7,18 +8,7 @@ from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-ACTIONS = [
-    ("Mark done and go to the next paragraph", "done"),
-    ("Previous paragraph", "move(-1)"),
-    ("Next paragraph", "move(1)"),
-    ("Undo the last action", "undo"),
-    ("Flag the paragraph for discussion", "flag"),
-    ("Edit the paragraph's note", "note"),
-    ("Search paragraphs", "search"),
-    ("Go to a document", "documents"),
-    ("Show or hide neighbouring paragraphs", "context"),
-    ("Help: instructions and keys", "help"),
-]
+from tui.keys import palette_commands
 
 
 class CodingCommands(Provider):
@@ -31,7 +21,7 @@ class CodingCommands(Provider):
         if not isinstance(screen, CodingScreen):
             return []
         commands: list[tuple[str, Callable[[], object], str]] = [
-            (title, partial(screen.run_action, action), f"action {action}") for title, action in ACTIONS
+            (title, partial(screen.run_action, action), keys) for title, action, keys in palette_commands("coding")
         ]
         for row in screen.codebook.rows:
             verb = "Toggle" if row.code.kind == "code" else "Set"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from benchmarks.teams import code_everything, hand_out_sample
 from store import Project
-from store.merge import merge_files
+from store.teams.merge import merge_files
 from tests.helpers import documents, small_codebook
 
 

@@ -62,7 +62,7 @@ def test_documents_spread_evenly_when_asked() -> None:
 def test_importing_the_generated_files_recovers_every_paragraph(tmp_path: Path) -> None:
     """The generator and the importer agree: page artefacts dropped, broken paragraphs healed,
     speaker and country read from the label (UN names like `Bolivia (Plurinational State of)`)."""
-    from store.readers import read_paths
+    from store.intake.readers import read_paths
 
     written = write_corpus(tmp_path / "corpus", 3000, seed=5)
     found, problems = read_paths([tmp_path / "corpus"])
@@ -76,17 +76,17 @@ def test_importing_the_generated_files_recovers_every_paragraph(tmp_path: Path) 
 
 
 def test_parallel_reading_gives_the_same_documents_in_order(tmp_path: Path, monkeypatch) -> None:
-    import store.readers
-    from store.readers import find_files, read_files
+    import store.intake.readers
+    from store.intake.readers import find_files, read_files
 
     write_corpus(tmp_path / "corpus", 600, seed=2)
     (tmp_path / "corpus" / "bad.txt").write_bytes(b"\x00\x01binary")
     files, _ = find_files([tmp_path / "corpus"])
     sequential = list(read_files(files, workers=1))
-    monkeypatch.setattr(store.readers, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(store.intake.readers, "PARALLEL_FROM", 2)
     # Small tasks and a short read-ahead: the workers wait for the caller, results stay in order.
-    monkeypatch.setattr(store.readers, "CHUNK", 3)
-    monkeypatch.setattr(store.readers, "AHEAD", 1)
+    monkeypatch.setattr(store.intake.readers, "CHUNK", 3)
+    monkeypatch.setattr(store.intake.readers, "AHEAD", 1)
     parallel = list(read_files(files, workers=2))
     assert parallel == sequential
     assert any(problems for _, problems in parallel)

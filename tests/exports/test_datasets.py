@@ -134,7 +134,7 @@ def test_retired_codes_are_still_exported(project: Project) -> None:
 
 
 def test_metadata_columns_keep_types_and_avoid_clashes(project: Project) -> None:
-    from store.records import SourceDocument
+    from store.intake.source import SourceDocument
 
     project.import_documents([SourceDocument("doc3", ["Text."], meta={"year": 2001, "wmd": "clash", "tags": ["a"]})])
     project.set_status("doc3:1", "alice", "done")

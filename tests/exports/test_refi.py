@@ -14,7 +14,7 @@ from lxml import etree
 from exports.datasets import DatasetSpec, build_dataset
 from exports.refi import qdc_bytes, write_qdc, write_qdpx
 from store import Project
-from store.refi import PROJECT_NS, RefiError, read_qdc, read_qdpx
+from store.intake.refi import PROJECT_NS, RefiError, read_qdc, read_qdpx
 from store.refi_import import codebook_from_qdc, import_qdpx, paragraph_spans
 from tests.helpers import REFI_SCHEMAS, code_two_coders, documents, small_codebook
 
@@ -54,7 +54,7 @@ def test_qdpx_validates_and_selections_cover_the_paragraphs(project: Project, tm
 
 
 def test_offsets_count_characters_not_bytes(tmp_path: Path) -> None:
-    from store.records import SourceDocument
+    from store.intake.source import SourceDocument
 
     project = Project.create(tmp_path / "p.db", small_codebook())
     project.import_documents([SourceDocument("d", ["Ça va — déjà vu.", "Второй абзац 🙂.", "Third."])])
@@ -237,7 +237,7 @@ def test_large_corpus_streams_through_chunks(tmp_path: Path, monkeypatch: pytest
 def test_guids_are_uuid5_of_the_project() -> None:
     import uuid
 
-    from store.refi import guid
+    from store.intake.refi import guid
 
     project_id = str(uuid.uuid4())
     assert guid(project_id, "code", "wmd") == str(uuid.uuid5(uuid.UUID(project_id), "code\x1fwmd"))
@@ -245,7 +245,7 @@ def test_guids_are_uuid5_of_the_project() -> None:
 
 
 def test_documents_whose_text_differs_keep_their_codings_out(project: Project, tmp_path: Path) -> None:
-    from store.records import SourceDocument
+    from store.intake.source import SourceDocument
 
     code_two_coders(project)
     write_qdpx(project, tmp_path / "p.qdpx")
@@ -259,7 +259,7 @@ def test_documents_whose_text_differs_keep_their_codings_out(project: Project, t
 
 
 def test_document_metadata_travels_with_its_types(tmp_path: Path) -> None:
-    from store.records import SourceDocument
+    from store.intake.source import SourceDocument
 
     project = Project.create(tmp_path / "p.db", small_codebook())
     project.import_documents([

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from store import AccordError, Project
-from store.handout import hand_out
-from store.models import Progress
+from store.teams.handout import hand_out
+from store.rows import Progress
 from tests.helpers import documents, small_codebook
 
 

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from store import AccordError, Code, Codebook, Project
 from store.doctor import diagnose
-from store.records import SourceDocument, sha256_text
+from store.intake.source import SourceDocument, sha256_text
 from tests.helpers import documents, small_codebook
 
 NASTY = [
@@ -171,13 +171,13 @@ def test_a_prefix_is_looked_up_once_for_the_count_and_the_hits(project: Project,
 
 
 def test_prefix_search_finds_the_same_paragraphs_expanded_or_not(project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
-    import store.corpus
+    import store.corpus.search
 
     project.import_documents([SourceDocument(id="p", paragraphs=[
         "Disarmament now.", "The disarming of groups.", "Disarm them.", "Armed disarray.", "Nothing here."])])
     expanded = {h.paragraph_id for h in project.search("disarm*")}
     assert expanded == {"p:1", "p:2", "p:3"}
     assert {h.paragraph_id for h in project.search("DISARM* groups")} == {"p:2"}
-    monkeypatch.setattr(store.corpus, "PREFIX_WORDS", 0)  # too many words: FTS5's own prefix query
+    monkeypatch.setattr(store.corpus.search, "PREFIX_WORDS", 0)  # too many words: FTS5's own prefix query
     assert {h.paragraph_id for h in project.search("disarm*")} == expanded
     assert {h.paragraph_id for h in project.search("dis*")} == {"p:1", "p:2", "p:3", "p:4"}

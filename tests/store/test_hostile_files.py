@@ -14,11 +14,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from store import CodebookError
-from store.codebook import parse_codebook
+from store.codebook.parser import parse_codebook
 from store.errors import Problem
-from store.readers import SourceFile, read_file
-from store.segment import speaker_label
-from store.tables import read_table
+from store.intake.readers import SourceFile, read_file
+from store.intake.segment import speaker_label
+from store.intake.table_files import read_table
 
 SUFFIXES = (".txt", ".md", ".csv", ".tsv", ".jsonl", ".docx")
 files_settings = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

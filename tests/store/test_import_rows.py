@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from store import Project
-from store.corpus import paragraph_id
-from store.records import SourceDocument, sha256_text
+from store.corpus.importing import paragraph_id
+from store.intake.source import SourceDocument, sha256_text
 from tests.helpers import small_codebook
 
 

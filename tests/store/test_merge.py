@@ -13,8 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from store import Project, ProjectError
-from store.merge import merge_files
-from store.models import Status
+from store.teams.merge import merge_files
+from store.rows import Status
 from tests.helpers import documents, small_codebook
 
 PARAGRAPHS = ["doc1:1", "doc1:2", "doc1:3", "doc2:1", "doc2:2"]

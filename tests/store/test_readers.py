@@ -8,7 +8,7 @@ from pathlib import Path
 import docx
 import pytest
 
-from store.readers import read_paths
+from store.intake.readers import read_paths
 from tests.helpers import KAZAKHSTAN
 
 STATEMENT = (
@@ -327,18 +327,18 @@ def test_split_speakers_leaves_single_statements_alone(tmp_path: Path) -> None:
 
 
 def test_a_subfolder_that_cannot_be_listed_is_passed_over(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import store.readers
+    import store.intake.readers
 
     for name in ("open/a.txt", "locked/b.txt"):
         (tmp_path / name).parent.mkdir(exist_ok=True)
         (tmp_path / name).write_text("Some text.\n")
-    scandir = store.readers.os.scandir
+    scandir = store.intake.readers.os.scandir
 
     def refusing(path):  # tests run as root, where chmod cannot lock a folder
         if Path(path).name == "locked":
             raise PermissionError(13, "Permission denied", str(path))
         return scandir(path)
 
-    monkeypatch.setattr(store.readers.os, "scandir", refusing)
+    monkeypatch.setattr(store.intake.readers.os, "scandir", refusing)
     documents, problems = read_paths([tmp_path])
     assert problems == [] and [d.id for d in documents] == ["open/a"]

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from store.segment import segment, speaker_label
+from store.intake.segment import segment, speaker_label
 from tests.helpers import KAZAKHSTAN
 
 EXPECTED_COUNTS = {

@@ -15,7 +15,7 @@ import re
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from store.segment import (
+from store.intake.segment import (
     _DIGIT,
     _SPACES,
     _STRONG,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.widgets import DataTable, OptionList, Static
 
 from store import Project
@@ -48,3 +49,19 @@ async def test_table_then_splits_then_the_paragraph(project_path: Path) -> None:
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, AgreementScreen)
+
+
+@pilot_test
+async def test_the_filters_of_agree_tui_choose_the_codes_and_coders_shown(project_path: Path) -> None:
+    double_coded(project_path)
+    app = AgreementApp(project_path, 100, 0, codes=["wmd", "stance"], coders=["ann", "bob"], documents=["doc1"])
+    async with app.run_test(size=(110, 36)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(DataTable)
+        assert [str(row.value) for row in table.rows] == ["wmd", "stance"]
+
+
+def test_an_unknown_filter_is_refused_before_the_screen_opens(project_path: Path) -> None:
+    # It used to pass silently into the screen and fail later, in the worker, as a traceback.
+    with pytest.raises(TypeError):
+        AgreementApp(project_path, code=["wmd"])  # type: ignore[call-arg]

@@ -35,7 +35,7 @@ def test_a_project_without_documents_is_a_one_line_error(tmp_path: Path) -> None
 def test_coder_option_and_help(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, project_path: Path) -> None:
     opened: list[tuple[Path, str]] = []
     monkeypatch.setattr(AccordApp, "run", lambda self: opened.append((self.project_path, self.session.coder)))
-    monkeypatch.setattr("tui.cli.on_a_terminal", lambda: True)
+    monkeypatch.setattr("tui.commands.common.on_a_terminal", lambda: True)
     result = run("--project", str(project_path), "code", "--coder", "carol")
     assert result.exit_code == 0, result.output
     assert opened == [(project_path, "carol")]

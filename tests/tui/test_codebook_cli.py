@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from store import Project
-from store.codebook import load_codebook, parse_codebook
+from store.codebook.parser import load_codebook, parse_codebook
 from tests.helpers import REPO, SMALL_YAML, documents
 from tui.cli import main
 

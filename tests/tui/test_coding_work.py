@@ -11,7 +11,7 @@ from pathlib import Path
 from textual.widgets import OptionList, Static
 
 from store import Code, Codebook, Project
-from store.records import SourceDocument
+from store.intake.source import SourceDocument
 from tests.helpers import CODER, REPO, coding, documents, drawn, pilot_test, settle, small_codebook, stored
 from tui.app import AccordApp
 from tui.codebook_view import CodebookView

@@ -88,7 +88,7 @@ def test_export_never_loads_textual(project: Project) -> None:
 
 
 def test_document_dta_with_the_default_codebook_shortens_long_labels(tmp_path: Path) -> None:
-    from store.codebook import default_codebook_path, load_codebook
+    from store.codebook.parser import default_codebook_path, load_codebook
     from tests.helpers import documents
 
     with Project.create(tmp_path / "accord.db", load_codebook(default_codebook_path())) as project:

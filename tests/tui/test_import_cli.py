@@ -150,7 +150,7 @@ def test_import_without_a_project_is_a_one_line_error(tmp_path: Path) -> None:
 
 
 def test_init_import_status_as_in_the_readme(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    pytest.importorskip("store.codebook")
+    pytest.importorskip("store.codebook.parser")
     monkeypatch.chdir(tmp_path)
     runner = CliRunner()
     assert runner.invoke(main, ["init"]).exit_code == 0

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from store.codebook import RESERVED_KEYS, parse_codebook
+from store.codebook.parser import parse_codebook
 from store.errors import CodebookError
+from tui.keys import RESERVED_KEYS
 from tui.screens.coding import CodingScreen
 
 SCREEN_NAMES = {"question_mark": "?", "slash": "/"}
@@ -25,4 +26,4 @@ def test_every_screen_key_is_reserved_in_the_codebook() -> None:
 def test_a_code_on_a_screen_key_is_refused(key: str) -> None:
     text = f"codebook: T\ncodes:\n  - id: alpha\n    label: Alpha\n    key: '{key}'\n"
     with pytest.raises(CodebookError, match="reserved"):
-        parse_codebook(text, "cb.yaml")
+        parse_codebook(text, "cb.yaml", reserved_keys=RESERVED_KEYS)

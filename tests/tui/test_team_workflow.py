@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from store import CONSENSUS, Project
-from store.adjudication import open_disagreements
+from store.teams.adjudication import open_disagreements
 from tests.helpers import KAZAKHSTAN
 from tui.adjudicate_app import AdjudicateApp
 from tui.cli import main

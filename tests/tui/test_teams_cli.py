@@ -93,7 +93,7 @@ def test_merge_notes_work_under_a_name_the_file_was_not_handed_to(lead: Path, tm
 
 
 def test_a_handed_out_file_knows_its_coder(lead: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from tui.commands.teams import coder_for
+    from tui.commands.common import coder_for
 
     run("--project", str(lead), "handout", "--coders", "ann,ben", "--out", str(tmp_path / "out"))
     monkeypatch.delenv("ACCORD_CODER", raising=False)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from tui.cli import Context, require_terminal
+from tui.commands.common import Context, open_project, require_terminal
 from tui.console import advance, err, out, progress_bar
 
 FORMATS = ("table", "md", "html", "json", "csv")
@@ -36,7 +36,8 @@ def _names(values: tuple[str, ...]) -> list[str] | None:
 @click.option("--bootstrap", "replicates", type=click.IntRange(min=0), default=1000, show_default=True,
               help="Bootstrap samples for alpha's 95 % interval (0: no interval).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed of the bootstrap (reproducible reports).")
-@click.option("--tui", "interactive", is_flag=True, help="Open the agreement screen: the table, and the split paragraphs to read.")
+@click.option("--tui", "interactive", is_flag=True,
+              help="Open the agreement screen: the table, and the split paragraphs to read.")
 @click.pass_obj
 def agree(ctx: Context, fmt: str, output: Path | None, force: bool, codes: tuple[str, ...],
           coders: tuple[str, ...], documents: tuple[str, ...], replicates: int, seed: int, interactive: bool) -> None:
@@ -56,7 +57,6 @@ def agree(ctx: Context, fmt: str, output: Path | None, force: bool, codes: tuple
       accord agree --tui
     """
     from exports.reliability import reliability_report
-    from tui.commands.project import open_project
 
     if output is not None and fmt == "table":
         raise click.UsageError("--output needs a file format: --format md, html, json or csv")
@@ -152,34 +152,3 @@ def show_tables(report) -> None:  # type: ignore[no-untyped-def]
             shown = ", ".join(s.paragraph_id for s in c.splits.rows(TERMINAL_SPLITS))
             more = f", … {len(c.splits) - TERMINAL_SPLITS:,} more" if len(c.splits) > TERMINAL_SPLITS else ""
             console.print(f"  {c.code} ({len(c.splits):,}): {shown}{more}", markup=False, highlight=False)
-
-
-@click.command("import-codings")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.pass_obj
-def import_codings(ctx: Context, file: Path) -> None:
-    """Import codings made elsewhere from a CSV FILE (or .tsv), so that they can be measured.
-
-    \b
-    Long layout, one row per applied code or set variable:
-      paragraph_id,coder,code,value
-      doc1:1,ann,border_control,1
-      doc1:1,ann,stance,support
-      doc1:2,ann,,              (done, nothing applied)
-    Wide layout, one row per paragraph and coder, one column per code or variable:
-      paragraph_id,coder,border_control,wmd,stance
-      doc1:1,ann,1,0,support
-
-    Every paragraph in the file becomes done by its coder, and the file is the whole truth for
-    it: codes not applied there are absent. Unknown paragraphs, codes or levels are listed with
-    their lines and nothing is imported.
-    """
-    from tui.commands.project import open_project
-
-    with open_project(ctx) as project:
-        result = project.import_codings(file)
-    err.print(
-        f"Imported {file} ({result.layout} layout): {result.paragraphs:,} paragraphs done by "
-        f"{', '.join(result.coders) or 'nobody'}; {result.changes:,} codings written."
-    )
-    err.print("Next: accord agree")

@@ -1,26 +1,30 @@
 """`accord codebook check|show|update`: validate a codebook file, see the project's, apply a new one.
 
-Other modules add subcommands to the `codebook` group (e.g. `export`) in tui/commands/__init__.py.
+`accord codebook export` lives in tui/commands/codebook_export.py; the group loads it when asked.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 import click
 from rich.text import Text
 from rich.tree import Tree
 
-from store import Code, Codebook, CodebookError
-from store.codebook import load_codebook
-from tui.cli import Context
-from tui.commands.project import default_codebook_file, open_project
+from tui.commands.common import Context, default_codebook_file, open_project
+from tui.commands.lazy import LazyGroup
 from tui.console import out
+
+if TYPE_CHECKING:
+    from store import Code, Codebook
 
 FILE = click.Path(dir_okay=False, path_type=Path)
 
 
-@click.group(short_help="Check, show and update the codebook.")
+@click.group(cls=LazyGroup, lazy_commands={"export": "tui.commands.codebook_export:codebook_export"},
+             short_help="Check, show and update the codebook.")
 def codebook() -> None:
     """Check a codebook file, show the project's codebook, apply a new version.
 
@@ -34,8 +38,12 @@ def codebook() -> None:
 
 def load_or_report(path: Path) -> Codebook:
     """The codebook at `path`; on problems, print each as file:line:col: message and exit 1."""
+    from store import CodebookError
+    from store import load_codebook
+    from tui.keys import RESERVED_KEYS
+
     try:
-        return load_codebook(path)
+        return load_codebook(path, reserved_keys=RESERVED_KEYS)
     except CodebookError as error:
         for problem in error.problems:
             click.echo(str(problem), err=True)
@@ -136,7 +144,7 @@ def update(ctx: Context, file: Path, retire: bool) -> None:
     """
     with open_project(ctx) as project:
         if file.suffix.lower() == ".qdc":
-            from store.refi_import import codebook_from_qdc
+            from store import codebook_from_qdc
 
             new = codebook_from_qdc(file, project.codebook())
         else:

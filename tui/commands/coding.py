@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import click
 
-from tui.cli import Context, require_terminal
-from tui.commands.teams import coder_for
+from tui.commands.common import Context, coder_for, require_terminal
 
 
 @click.command()

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-from rich.progress import Progress
 
-from store import Project
-from store.corpus import ImportReport
-from store.errors import Problem
-from store.readers import SUPPORTED, find_files, first_of_each_id, read_files
-from store.records import SourceDocument
-from tui.cli import Context
-from tui.commands.project import open_project
+from tui.commands.common import Context, open_project
 from tui.console import advance, err, progress_bar
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
+
+    from store import Problem, Project
+    from store import ImportReport
+    from store import SourceDocument
 
 PROGRESS_FROM = 20
 """Fewer files than this read in a blink: no progress bar."""
@@ -72,6 +73,8 @@ def import_(ctx: Context, paths: tuple[Path, ...], text_column: str | None, id_c
     cannot be read are listed as "path: reason" and the rest is imported;
     the exit code is then 1.
     """
+    from store import find_files, first_of_each_id, read_files
+
     archives = [path for path in paths if path.suffix.lower() == ".qdpx"]
     paths = tuple(path for path in paths if path.suffix.lower() != ".qdpx")
     with open_project(ctx) as project:
@@ -114,7 +117,7 @@ def _changed_line(old_source: str, new_source: str, document_id: str) -> str:
 
 def _import_qdpx(project: Project, archive: Path) -> None:
     """A REFI-QDA project: documents, then codings of the paragraphs the selections cover."""
-    from store.refi_import import import_qdpx
+    from store import import_qdpx
 
     report = import_qdpx(project, archive)
     documents = report.documents
@@ -156,6 +159,8 @@ def _print_summary(report: ImportReport, problems: list[Problem], total: tuple[i
     for problem in problems:
         _say(str(problem), "red")
     if not files_read and not problems:
+        from store import SUPPORTED
+
         _say(f"No files to import (Accord reads {', '.join(SUPPORTED)}).")
     if problems:
         _say(f"{_n(len(problems), 'problem')} above; whatever else could be read was imported.")

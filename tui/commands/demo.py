@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from tui.cli import Context, coder_name, on_a_terminal
+from tui.commands.common import Context, coder_name, on_a_terminal
 from tui.console import err
 
 
@@ -52,7 +52,7 @@ def demo(ctx: Context, directory: Path | None, fresh: bool, coder: str | None, n
     The first run builds it; later runs reopen it with everything you coded in it, until
     --fresh. Without a terminal, or with --no-open, it prints the project's status instead.
     """
-    from store.demo import DEMO_FILE, build_demo
+    from store import DEMO_FILE, build_demo
 
     directory = directory or user_data_dir()
     existed = (directory / DEMO_FILE).exists()
@@ -67,11 +67,11 @@ def demo(ctx: Context, directory: Path | None, fresh: bool, coder: str | None, n
         err.print(f"Your work is saved in {path}; reopen it with: accord --project {_shell_quote(path)} code",
                   markup=False)
         return
-    from store import Project
-    from tui.commands.project import print_status, status_data
+    from store import Project, project_status
+    from tui.commands.project import print_status
 
     with Project.open(path) as project:
-        print_status(project, status_data(project))
+        print_status(project, project_status(project))
     err.print(f"Open it with: accord --project {_shell_quote(path)} code", markup=False)
 
 

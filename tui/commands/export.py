@@ -7,8 +7,7 @@ from pathlib import Path
 
 import click
 
-from tui.cli import Context
-from tui.commands.project import open_project
+from tui.commands.common import Context, open_project
 from tui.console import advance, err, progress_bar
 
 FORMATS = ("csv", "tsv", "jsonl", "parquet", "dta", "sav", "qdpx")

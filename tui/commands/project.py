@@ -3,28 +3,18 @@
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-from rich.markup import escape
-from rich.table import Table
 
-from store import Project
-from tui.cli import Context
-from tui.console import err, out
+from tui.commands.common import Context, default_codebook_file, open_project
 
+if TYPE_CHECKING:
+    from rich.table import Table
 
-def open_project(ctx: Context) -> Project:
-    """The project named by --project / $ACCORD_PROJECT / ./accord.db."""
-    return Project.open(ctx.project_path)
-
-
-def default_codebook_file() -> Path:
-    """./codebook.yaml when the researcher keeps one beside the project, else the shipped one."""
-    from store.codebook import default_codebook_path
-
-    local = Path("codebook.yaml")
-    return local if local.is_file() else default_codebook_path()
+    from store import Project, ProjectStatus
 
 
 @click.command()
@@ -34,10 +24,13 @@ def default_codebook_file() -> Path:
 @click.pass_obj
 def init(ctx: Context, codebook_file: Path | None) -> None:
     """Create a new, empty project file (never overwrites one)."""
-    from store.codebook import load_codebook
+    from store import Project
+    from store import load_codebook
+    from tui.console import err
+    from tui.keys import RESERVED_KEYS
 
     codebook_file = codebook_file or default_codebook_file()
-    codebook = load_codebook(codebook_file)
+    codebook = load_codebook(codebook_file, reserved_keys=RESERVED_KEYS)
     Project.create(ctx.project_path, codebook).close()
     err.print(f"Created {ctx.project_path} with codebook {codebook_file} "
               f"({sum(1 for c in codebook.walk() if c.kind == 'code')} codes, {len(codebook.variables)} variables).")
@@ -52,6 +45,9 @@ SPEAKER_ROWS = 10
 def corpus_table(project: Project, documents: int) -> Table:
     """Who is in the corpus, in a table that stays short however big the corpus is: each
     document of a small corpus, else the main speakers."""
+    from rich.markup import escape
+    from rich.table import Table
+
     if documents <= DOCUMENT_ROWS:
         table = Table(title="Documents", title_justify="left")
         for name in ("Document", "Speaker", "Country", "Paragraphs"):
@@ -72,81 +68,59 @@ def corpus_table(project: Project, documents: int) -> Table:
     return table
 
 
-def status_data(project: Project) -> dict[str, object]:
-    """What `accord status` reports, as plain data (the --json shape)."""
-    from store.adjudication import open_disagreements
-    from store.handout import sample_progress
-    from store.models import Progress
-
-    codes = project.codes(include_retired=False)
-    sample = sample_progress(project)
-    assigned = project.assignment_progress()
-    none = Progress("", 0, 0)
-    return {
-        "project": str(project.path),
-        "project_id": project.project_id,
-        "codebook_sha256": project.codebook_sha256(),
-        "documents": project.document_count(),
-        "paragraphs": project.paragraph_count(),
-        "codes": sum(1 for c in codes if c.kind == "code"),
-        "variables": sum(1 for c in codes if c.kind != "code"),
-        "coders": [
-            {"coder": p.coder, "done": p.done, "total": p.total,
-             "assigned": assigned.get(p.coder, none).total, "assigned_done": assigned.get(p.coder, none).done}
-            for p in (project.progress(coder) for coder in project.coders())
-        ],
-        "reliability_sample": {"paragraphs": sample.paragraphs, "done_by_all": sample.done_by_all},
-        "open_disagreements": open_disagreements(project),
-        "speakers": project.speakers(),
-    }
-
-
 @click.command()
 @click.option("--json", "as_json", is_flag=True, help="Print the status as JSON, for scripts.")
 @click.pass_obj
 def status(ctx: Context, as_json: bool) -> None:
     """Documents, paragraphs, codes, coders and each coder's progress."""
+    from store import project_status
+
     with open_project(ctx) as project:
-        data = status_data(project)
+        state = project_status(project)
         if as_json:
-            click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+            click.echo(json.dumps(asdict(state), indent=2, ensure_ascii=False))
             return
-        print_status(project, data)
+        print_status(project, state)
 
 
-def print_status(project: Project, data: dict[str, object]) -> None:
-    """Render `status_data` as Rich tables on stdout (shared with `accord demo`)."""
-    corpus = corpus_table(project, int(data["documents"])) if data["documents"] else None  # type: ignore[call-overload]
+def print_status(project: Project, status: ProjectStatus) -> None:
+    """Show a project's status as Rich tables on stdout (shared with `accord demo`)."""
+    from rich.table import Table
+
+    from tui.console import out
+
+    corpus = corpus_table(project, status.documents) if status.documents else None
     summary = Table.grid(padding=(0, 2))
-    summary.add_row("Project", str(data["project"]))
-    for key in ("documents", "paragraphs", "codes", "variables"):
-        summary.add_row(key.capitalize(), f"{data[key]:,}")
+    summary.add_row("Project", status.project)
+    for label, count in (("Documents", status.documents), ("Paragraphs", status.paragraphs),
+                         ("Codes", status.codes), ("Variables", status.variables)):
+        summary.add_row(label, f"{count:,}")
     out.print(summary)
     if corpus is not None:
         out.print(corpus)
-    coders = data["coders"]
+    coders = status.coders
     if coders:
         table = Table(title="Coders", title_justify="left")
         table.add_column("Coder")
         table.add_column("Done", justify="right")
         table.add_column("Of", justify="right")
         table.add_column("%", justify="right")
-        assigned = any(row["assigned"] for row in coders)  # type: ignore[attr-defined]
+        assigned = any(row.assigned for row in coders)
         if assigned:
             table.add_column("Assigned done", justify="right")
             table.add_column("Assigned", justify="right")
-        for row in coders:  # type: ignore[attr-defined]
-            share = 100 * row["done"] / row["total"] if row["total"] else 0.0
-            cells = [row["coder"], f"{row['done']:,}", f"{row['total']:,}", f"{share:.0f}"]
+        for row in coders:
+            share = 100 * row.done / row.total if row.total else 0.0
+            cells = [row.coder, f"{row.done:,}", f"{row.total:,}", f"{share:.0f}"]
             if assigned:
-                cells += [f"{row['assigned_done']:,}", f"{row['assigned']:,}"]
+                cells += [f"{row.assigned_done:,}", f"{row.assigned:,}"]
             table.add_row(*cells)
         out.print(table)
-        sample = data["reliability_sample"]
-        if sample["paragraphs"]:  # type: ignore[index]
-            out.print(f"Reliability sample: {sample['done_by_all']:,} of {sample['paragraphs']:,} "  # type: ignore[index]
+        sample = status.reliability_sample
+        if sample.paragraphs:
+            out.print(f"Reliability sample: {sample.done_by_all:,} of {sample.paragraphs:,} "
                       "paragraphs done by all their coders")
-        out.print(f"Open disagreements: {data['open_disagreements']:,}"
-                  + (" (accord adjudicate)" if data["open_disagreements"] else ""))
+        out.print(f"Open disagreements: {status.open_disagreements:,}"
+                  + (" (accord adjudicate)" if status.open_disagreements else ""))
     else:
         out.print("No coder has started yet: accord code --coder NAME")

@@ -7,23 +7,12 @@ from pathlib import Path
 import click
 from rich.table import Table
 
-from store import CONSENSUS
-from tui.cli import Context, require_terminal
-from tui.commands.project import open_project
+from tui.commands.common import Context, open_project, require_terminal
 from tui.console import advance, err, out, progress_bar
 
-
-def coder_for(project_path: Path, explicit: str | None) -> str:
-    """Who codes: --coder, then $ACCORD_CODER, then the coder a handed-out file was written
-    for (so that alice opening accord-alice.db codes as alice), then the login name."""
-    import os
-
-    from store.handout import handout_coder
-    from tui.cli import coder_name
-
-    if explicit or os.environ.get("ACCORD_CODER"):
-        return coder_name(explicit)
-    return handout_coder(project_path) or coder_name(None)
+CONSENSUS = "consensus"
+"""`store.CONSENSUS`, written out so that `accord adjudicate --help` needs no `store`
+(tests/tui/test_cli_imports.py keeps the two equal)."""
 
 
 def _names(value: str | None) -> list[str] | None:
@@ -61,7 +50,7 @@ def handout(ctx: Context, coders: str, overlap: float | None, per_unit: int | No
       (each coder:) accord --project accord-alice.db code
       accord merge accord-alice.db accord-bob.db accord-carol.db
     """
-    from store.handout import hand_out
+    from store import hand_out
 
     names = _names(coders) or []
     if per_unit is None and overlap is None:
@@ -96,7 +85,7 @@ def merge(ctx: Context, files: tuple[Path, ...], dry_run: bool) -> None:
     order of the files does not matter. A file of another project, one whose paragraph texts
     differ, or a damaged file is refused and nothing changes.
     """
-    from store.merge import merge_files
+    from store import merge_files
 
     with open_project(ctx) as project, progress_bar("Merging", len(files)) as bar:
         report = merge_files(project, list(files), dry_run=dry_run, on_file=lambda _: advance(bar))
@@ -144,7 +133,7 @@ def adjudicate(ctx: Context, codes: str | None, blind: bool, accept_unanimous: b
     Keys: 1-9 pick a value · r give a reason first · left/right move · n next undecided
           u or ctrl+z undo · q quit
     """
-    from store.adjudication import accept_unanimous as accept, disagreements
+    from store import accept_unanimous as accept, disagreements
 
     code_list = _names(codes)
     with open_project(ctx) as project:

@@ -1,5 +1,5 @@
 """The adjudication screen: one disagreement at a time, each coder's value side by side, a key
-picks the consensus value. Finding disagreements and storing decisions is store/adjudication.py;
+picks the consensus value. Finding disagreements and storing decisions is store/teams/adjudication.py;
 this screen only shows and calls it."""
 
 from __future__ import annotations
@@ -7,20 +7,22 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import ClassVar
 
 from rich.table import Table
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import ActiveBinding, Binding
+from textual.binding import ActiveBinding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Header, Input, Label, Static
 
 from store import CONSENSUS, AccordError, Project
-from store.adjudication import Disagreement, decide, disagreements, positions, undo_decision
-from store.coding import now
+from store import Disagreement, decide, disagreements, positions, undo_decision
+from store import now
+from tui.keys import bindings
 
 
 def coder_labels(coders: list[str], blind: bool) -> dict[str, str]:
@@ -48,7 +50,7 @@ class ReasonDialog(ModalScreen[str | None]):
     ReasonDialog { align: center middle; }
     ReasonDialog > Vertical { width: 70; height: auto; border: thick $accent; padding: 1 2; background: $surface; }
     """
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="reason.cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("reason")
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -66,17 +68,9 @@ class ReasonDialog(ModalScreen[str | None]):
 class AdjudicateScreen(Screen[None]):
     """Walks the (paragraph, code) disagreements of done coders."""
 
-    BINDINGS = [
-        # Shown only for as many choices as the current disagreement has, labelled with the choice:
-        # see check_action and active_bindings.
-        *[Binding(str(n), f"pick({n})", f"Pick {n}", id=f"adjudicate.pick{n}") for n in range(1, 10)],
-        Binding("r", "reason", "Reason", tooltip="Give a reason, stored with the next pick", id="adjudicate.reason"),
-        Binding("left", "move(-1)", "Previous", id="adjudicate.previous"),
-        Binding("right", "move(1)", "Next", id="adjudicate.next"),
-        Binding("n", "next_open", "Next undecided", id="adjudicate.next_open"),
-        Binding("u,ctrl+z", "undo", "Undo", id="adjudicate.undo"),
-        Binding("q", "app.quit", "Quit", id="adjudicate.quit"),
-    ]
+    # Pick keys show only for as many choices as the current disagreement has, labelled with the
+    # choice: see check_action and active_bindings.
+    BINDINGS: ClassVar[list[BindingType]] = bindings("adjudicate")
 
     class Loaded(Message):
         """The list of disagreements is ready (posted by the loading worker)."""

@@ -13,7 +13,7 @@ from typing import ClassVar
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
@@ -22,6 +22,7 @@ from textual.widgets.option_list import Option
 
 from exports.agreement_report import fmt, interval_text
 from exports.reliability import SHOWN_SPLITS, CodeReliability, ReliabilityReport, Split
+from tui.keys import bindings
 
 VERDICT_STYLES = {"reliable": "green", "tentative": "yellow", "unreliable": "red", "undefined": "dim"}
 COLUMNS = ("Code", "Units", "Prev.", "% agree", "Fleiss κ", "α", "95 % CI", "AC1", "Verdict")
@@ -30,7 +31,7 @@ COLUMNS = ("Code", "Units", "Prev.", "% agree", "Fleiss κ", "α", "95 % CI", "A
 class SplitParagraph(ModalScreen[None]):
     """One paragraph on which coders split: its text and each coder's value."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,enter,q", "close", "Close", id="split.close")]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("split")
 
     def __init__(self, code: CodeReliability, split: Split, text: str) -> None:
         super().__init__()
@@ -53,10 +54,7 @@ class SplitParagraph(ModalScreen[None]):
 class AgreementScreen(Screen[None]):
     """Agreement per code; the highlighted code's split paragraphs below, enter opens one."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("tab", "app.focus_next", "Switch list", id="agreement.switch"),
-        Binding("q,escape", "leave", "Back", id="agreement.back"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("agreement")
 
     @dataclass
     class Ready(Message):
@@ -64,11 +62,13 @@ class AgreementScreen(Screen[None]):
 
         report: ReliabilityReport
 
-    def __init__(self, project_path: Path, replicates: int = 1000, seed: int = 0, **filters: list[str] | None) -> None:
-        """`filters`: codes, coders, documents, as for `reliability_report`."""
+    def __init__(self, project_path: Path, replicates: int = 1000, seed: int = 0, *, codes: list[str] | None = None,
+                 coders: list[str] | None = None, documents: list[str] | None = None) -> None:
+        """`codes`, `coders`, `documents`: which to measure, as for `reliability_report`."""
         super().__init__()
         self.project_path = Path(project_path)
-        self.replicates, self.seed, self.filters = replicates, seed, filters
+        self.replicates, self.seed = replicates, seed
+        self.codes, self.coders, self.documents = codes, coders, documents
         self.report: ReliabilityReport | None = None
 
     def compose(self) -> ComposeResult:
@@ -87,13 +87,14 @@ class AgreementScreen(Screen[None]):
         from store import Project
 
         with Project.open(self.project_path) as project:
-            report = reliability_report(project, replicates=self.replicates, seed=self.seed, **self.filters)  # type: ignore[arg-type]
+            report = reliability_report(project, codes=self.codes, coders=self.coders, documents=self.documents,
+                                        replicates=self.replicates, seed=self.seed)
         self.post_message(self.Ready(report))
 
     @on(Ready)
     def show(self, message: Ready) -> None:
         self.report = report = message.report
-        rows = [
+        rows: list[tuple[str, ...]] = [
             (c.code, f"{c.units:,}", fmt(c.prevalence), fmt(c.percent_agreement.value), fmt(c.fleiss_kappa.value),
              fmt(c.alpha.value), interval_text(c), fmt(c.gwet_ac1.value), c.verdict)
             for c in report.codes

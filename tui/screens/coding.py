@@ -11,13 +11,14 @@ from typing import ClassVar
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, OptionList, Static
 
 from tui.codebook_view import CodebookView
+from tui.keys import bindings, help_lines
 from tui.screens.dialogs import CLEAR, LevelChooser, NoteDialog
 from tui.screens.documents import DocumentsScreen
 from tui.screens.search import SearchScreen
@@ -30,31 +31,11 @@ from tui.widgets.paragraph import ParagraphView
 PLACE_DELAY = 1.0
 """Seconds without moving before the coder's place is written for resume."""
 
-CONTEXT_KEY = "C"
-"""Shift+c: the shipped codebook gives lower-case c to `chemical`."""
-
 
 class CodingScreen(Screen[None]):
     """Code the corpus paragraph by paragraph."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("1", "toggle_digit('1')", "Toggle", key_display="1-9", id="coding.toggle"),
-        *[Binding(str(i), f"toggle_digit('{i}')", f"Toggle code {i}", show=False) for i in range(2, 10)],
-        Binding("enter", "done", "Done", id="coding.done"),
-        Binding("left", "move(-1)", "Prev", key_display="←", show=False, id="coding.previous"),
-        Binding("right", "move(1)", "Next", key_display="→", show=False, id="coding.next"),
-        Binding("u,ctrl+z", "undo", "Undo", key_display="u", id="coding.undo"),
-        Binding("question_mark", "help", "Help", key_display="?", id="coding.help"),
-        Binding("f", "flag", "Flag", id="coding.flag"),
-        Binding("e", "note", "Note", id="coding.note"),
-        Binding("slash", "search", "Search", key_display="/", id="coding.search"),
-        Binding("g", "documents", "Docs", show=False, id="coding.documents"),
-        Binding(CONTEXT_KEY, "context", "Context", show=False, id="coding.context"),
-        Binding("space", "toggle_highlighted", "Toggle highlighted", show=False, id="coding.toggle_highlighted"),
-        Binding("pageup", "scroll_text(-1)", "Scroll text up", show=False),
-        Binding("pagedown", "scroll_text(1)", "Scroll text down", show=False),
-        Binding("q", "app.quit", "Quit", id="coding.quit"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("coding")
 
     def __init__(self, session: CodingSession, project_name: str) -> None:
         super().__init__()
@@ -232,24 +213,4 @@ class CodingScreen(Screen[None]):
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen  # Markdown loads on first use, not at startup
 
-        self.app.push_screen(HelpScreen(self.codebook, self.key_help()))
-
-    def key_help(self) -> list[tuple[str, str]]:
-        """(keys, what they do) for the help screen and the command palette."""
-        return [
-            ("1-9", "toggle the first nine top-level codes"),
-            ("a code's key", "toggle that code (a variable's key opens its levels)"),
-            ("space / click", "toggle the code highlighted in the list"),
-            ("enter", "mark done, go to the next paragraph not done"),
-            ("← →", "previous / next paragraph, without marking"),
-            ("u ctrl+z", "undo the last action (again to go further back)"),
-            ("f", "flag the paragraph for discussion"),
-            ("e", "edit the paragraph's note"),
-            ("/", "search every paragraph"),
-            ("g", "go to a document"),
-            (CONTEXT_KEY, "show or hide the neighbouring paragraphs"),
-            ("pageup pagedown", "scroll a long paragraph"),
-            ("ctrl+p", "command palette"),
-            ("?", "this help"),
-            ("q", "quit (everything is already saved)"),
-        ]
+        self.app.push_screen(HelpScreen(self.codebook, help_lines("coding")))

@@ -7,13 +7,14 @@ from typing import ClassVar
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList, TextArea
 from textual.widgets.option_list import Option
 
 from store import Code
+from tui.keys import bindings
 
 CLEAR = ""
 """What the level chooser answers for "no level" (None means the coder cancelled)."""
@@ -22,10 +23,7 @@ CLEAR = ""
 class NoteDialog(ModalScreen[str | None]):
     """Edit the paragraph's note; answers the new text, or None when cancelled."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", "Save", id="note.save"),
-        Binding("escape", "cancel", "Cancel", id="note.cancel"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("note")
 
     def __init__(self, note: str | None) -> None:
         super().__init__()
@@ -52,11 +50,7 @@ class NoteDialog(ModalScreen[str | None]):
 class LevelChooser(ModalScreen[str | None]):
     """Pick a variable's level: digits pick, 0 or backspace clears, escape cancels."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="level.cancel"),
-        Binding("0,backspace", "choose(0)", "Clear", id="level.clear"),
-        *[Binding(str(i), f"choose({i})", f"Level {i}", show=False) for i in range(1, 10)],
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("level")
 
     def __init__(self, variable: Code, current: object) -> None:
         super().__init__()

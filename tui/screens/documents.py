@@ -7,13 +7,14 @@ from typing import ClassVar
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label
 
 from store import Project
-from store.models import DocumentProgress
+from store import DocumentProgress
+from tui.keys import bindings
 from tui.widgets.paged_list import PagedList
 
 
@@ -30,7 +31,7 @@ def document_line(row: DocumentProgress) -> Text:
 class DocumentsScreen(ModalScreen[int | None]):
     """Answers the `seq` to go to (the document's first paragraph not done), or None."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,g", "cancel", "Cancel", id="documents.cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("documents")
 
     def __init__(self, project: Project, coder: str, current_document: str | None = None) -> None:
         super().__init__()

@@ -6,12 +6,13 @@ from typing import ClassVar
 
 from rich.table import Table
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Label, Markdown, Static
 
 from tui.codebook_view import CodebookView
+from tui.keys import bindings
 
 
 def keys_table(bindings: list[tuple[str, str]], view: CodebookView) -> Table:
@@ -32,9 +33,7 @@ def keys_table(bindings: list[tuple[str, str]], view: CodebookView) -> Table:
 class HelpScreen(ModalScreen[None]):
     """Instructions and keys; any of escape, ? or q closes it."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,question_mark,q", "close", "Close", id="help.close"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("help")
 
     def __init__(self, view: CodebookView, bindings: list[tuple[str, str]]) -> None:
         super().__init__()

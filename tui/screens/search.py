@@ -9,7 +9,7 @@ from typing import ClassVar
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
@@ -17,7 +17,8 @@ from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from store import Project
-from store.models import Hit
+from store import Hit
+from tui.keys import bindings
 
 LIMIT = 100
 """Best hits shown; a narrower query finds the rest."""
@@ -47,10 +48,7 @@ def as_you_type(query: str) -> str:
 class SearchScreen(ModalScreen[int | None]):
     """Answers the `seq` of the chosen paragraph, or None."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="search.cancel"),
-        Binding("down", "results", "Results", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("search")
 
     def __init__(self, project_path: Path, query: str = "") -> None:
         super().__init__()

@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.text import Text
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from tui.codebook_view import CodebookView, Row
+from tui.keys import bindings
 
 
 def prompt(row: Row, value: object, levels: dict[str, str]) -> Text:
@@ -29,16 +30,11 @@ class CodebookList(OptionList, inherit_bindings=False):
     Only up/down/home/end are its own: enter, left/right and page keys belong to the screen.
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up", "cursor_up", "Up", show=False),
-        Binding("down", "cursor_down", "Down", show=False),
-        Binding("home", "first", "First", show=False),
-        Binding("end", "last", "Last", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("codebook-list")
 
     def __init__(self, view: CodebookView, id: str | None = None) -> None:
         self.rows = view.rows
-        self.levels = {row.code.id: {l.value: l.label for l in row.code.levels} for row in view.rows}
+        self.levels = {row.code.id: {level.value: level.label for level in row.code.levels} for row in view.rows}
         self.values: list[object] = [None] * len(self.rows)
         options = [Option(prompt(row, None, self.levels[row.code.id]), id=row.code.id) for row in self.rows]
         super().__init__(*options, id=id, markup=False)

@@ -14,13 +14,15 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+
+from tui.keys import bindings
 
 PAGE = 50
 """Rows read per query: a screenful or two (a document's row costs one lookup per paragraph)."""
@@ -29,15 +31,7 @@ PAGE = 50
 class PagedList(ScrollView, can_focus=True):
     """Rows `fetch(offset, limit)` gives, drawn by `render_row`, with a cursor."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up", "cursor(-1)", "Up", show=False),
-        Binding("down", "cursor(1)", "Down", show=False),
-        Binding("pageup", "page(-1)", "Page up", show=False),
-        Binding("pagedown", "page(1)", "Page down", show=False),
-        Binding("home", "jump(0)", "First", show=False),
-        Binding("end", "jump(-1)", "Last", show=False),
-        Binding("enter", "select", "Open", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("paged-list")
     COMPONENT_CLASSES: ClassVar[set[str]] = {"paged-list--cursor"}
 
     cursor: reactive[int] = reactive(0)

@@ -18,12 +18,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from store.coding import CONSENSUS, now
+from store.clock import now
+from store.coding import CONSENSUS
+from store.connection import transaction
 from store.errors import AccordError
-from store.merge import MERGE_CACHE_KIB
+from store.teams.merge import MERGE_CACHE_KIB
 
 if TYPE_CHECKING:
-    from sqlite_utils import Database
 
     from store.project import Project
 
@@ -101,7 +102,7 @@ def hand_out(
     overlap, per_unit = _check_design(len(coders), overlap, per_unit)
     if stratify not in STRATA:
         raise AccordError(f"--stratify must be one of {', '.join(STRATA)}, not {stratify!r}")
-    db = project.db
+    conn = project.db
     path = Path(project.path)
     targets = {coder: coder_file(path, out_dir, coder) for coder in coders}
     for target in targets.values():
@@ -110,23 +111,21 @@ def hand_out(
     out_dir.mkdir(parents=True, exist_ok=True)
 
     report = HandoutReport()
-    conn: sqlite3.Connection = db.conn
     conn.create_function("accord_rank", 2, rank, deterministic=True)
-    # Statements run as written (no implicit transactions): VACUUM INTO and ATTACH need that.
-    # A larger page cache keeps the million-row plan's B-trees in memory.
+    # Statements run as written (the connection opens no implicit transaction): VACUUM INTO
+    # and ATTACH need that. A larger page cache keeps the million-row plan's B-trees in memory.
     cache = conn.execute("pragma cache_size").fetchone()[0]
     conn.execute(f"pragma cache_size = {MERGE_CACHE_KIB}")
-    with db.ensure_autocommit_on():
-        _plan(conn, coders, overlap, per_unit, seed, stratify)
-        try:
-            report.new_paragraphs, report.sample = conn.execute(
-                "select count(*), coalesce(sum(n > 1), 0) from "
-                "(select count(*) as n from temp.handout_plan group by paragraph_id)"
-            ).fetchone()
-            _write_files(db, targets, on_file)
-        finally:
-            conn.execute("drop table if exists temp.handout_plan")
-            conn.execute(f"pragma cache_size = {cache}")
+    _plan(conn, coders, overlap, per_unit, seed, stratify)
+    try:
+        report.new_paragraphs, report.sample = conn.execute(
+            "select count(*), coalesce(sum(n > 1), 0) from "
+            "(select count(*) as n from temp.handout_plan group by paragraph_id)"
+        ).fetchone()
+        _write_files(conn, targets, on_file)
+    finally:
+        conn.execute("drop table if exists temp.handout_plan")
+        conn.execute(f"pragma cache_size = {cache}")
     report.files = targets
     report.assigned = {
         coder: conn.execute("select count(*) from assignments where coder_id = ?", [coder]).fetchone()[0]
@@ -135,9 +134,8 @@ def hand_out(
     return report
 
 
-def _write_files(db: Database, targets: dict[str, Path], on_file: Callable[[str], None] | None) -> None:
+def _write_files(conn: sqlite3.Connection, targets: dict[str, Path], on_file: Callable[[str], None] | None) -> None:
     """Build every coder's copy beside its target, record the plan, then rename them into place."""
-    conn: sqlite3.Connection = db.conn
     written: list[Path] = []
     try:
         for coder, target in targets.items():
@@ -147,7 +145,7 @@ def _write_files(db: Database, targets: dict[str, Path], on_file: Callable[[str]
             _write_copy(conn, temporary, coder)
             if on_file:
                 on_file(coder)
-        with db.atomic():
+        with transaction(conn):
             stamp = now()
             conn.executemany(
                 "insert or ignore into coders (id, name, created_at) values (?, ?, ?)",

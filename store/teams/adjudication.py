@@ -3,8 +3,9 @@
 Only paragraphs that coders marked `done` count: there a code without a value-1 row is 0
 (absent). A (paragraph, code) is in disagreement when its done coders (two or more) do not all
 give it the same value. Decisions are stored as the codings of the reserved coder `consensus`
-(or another adjudicator's name), through the same API as any coding, so they are logged,
-undoable and mergeable.
+(or another adjudicator's name), through the same write path as any coding (store/events.py),
+so they are logged, undoable and mergeable. Functions taking a Project, not methods: they
+weigh several coders' work.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from store import events as writes
+from store.clock import now
 from store.coding import CONSENSUS
 from store.errors import AccordError
 
@@ -112,14 +115,25 @@ def disagreements(project: Project, adjudicator: str = CONSENSUS, codes: list[st
     return [Disagreement(r[0], r[1], r[2], bool(r[3])) for r in rows]
 
 
-def open_disagreements(project: Project, adjudicator: str = CONSENSUS) -> int:
-    """How many disagreements wait for a decision (counted in bulk: `disagreement_count`)."""
-    from store.disagreement_count import NotCountable, count_open
+LISTED_UP_TO = 5_000
+"""Up to this many done statuses, `open_disagreements` counts the listing (a few tens of ms)
+rather than in bulk, which loads NumPy (about 0.1 s: most of `accord status` on a small project)."""
 
-    try:
-        return count_open(project, adjudicator, _DECIDED_ROW)
-    except NotCountable:
-        return sum(1 for item in disagreements(project, adjudicator) if not item.decided)
+
+def open_disagreements(project: Project, adjudicator: str = CONSENSUS) -> int:
+    """How many disagreements wait for a decision: listed on a small project, counted in bulk
+    on a large one (store/teams/open_disagreements.py; a test checks both give the same count)."""
+    from store.teams.open_disagreements import NotCountable, count_open
+
+    done = project.db.execute(
+        "select count(*) from (select 1 from paragraph_status where status = 'done' limit ?)", [LISTED_UP_TO + 1]
+    ).fetchone()[0]
+    if done > LISTED_UP_TO:
+        try:
+            return count_open(project, adjudicator, _DECIDED_ROW)
+        except NotCountable:
+            pass
+    return sum(1 for item in disagreements(project, adjudicator) if not item.decided)
 
 
 def positions(project: Project, paragraph_id: str, code_id: str, adjudicator: str = CONSENSUS) -> Positions:
@@ -159,9 +173,8 @@ def decide(project: Project, paragraph_id: str, code_id: str, value: object,
         note = p.status(paragraph_id, adjudicator).note
         line = f"{code_id}: {reason.strip()}"
         p.set_note(paragraph_id, adjudicator, f"{note}\n{line}" if note else line)
-    if not _undecided(p, paragraph_id, adjudicator):
-        if p.status(paragraph_id, adjudicator).status != "done":
-            p.set_status(paragraph_id, adjudicator, "done")
+    if not _undecided(p, paragraph_id, adjudicator) and p.status(paragraph_id, adjudicator).status != "done":
+        p.set_status(paragraph_id, adjudicator, "done")
 
 
 def undo_decision(project: Project, adjudicator: str = CONSENSUS, since: str | None = None) -> tuple[str, str] | None:
@@ -184,6 +197,7 @@ def undo_decision(project: Project, adjudicator: str = CONSENSUS, since: str | N
         if target is None:
             return None
         if target.action == "code":
+            assert target.paragraph_id is not None and target.code_id is not None  # a code event names both
             return target.paragraph_id, target.code_id
 
 
@@ -232,12 +246,10 @@ def accept_unanimous(project: Project, adjudicator: str = CONSENSUS, codes: list
     consensus dataset covers the whole corpus. Paragraphs left with no undecided disagreement
     are marked done for the adjudicator. Each stored value is logged as an event, as if typed.
     """
-    from store.coding import now
-
     db = project.db
     project.coder(adjudicator)
     stamp = now()
-    with db.atomic():
+    with project.transaction():
         db.execute("drop table if exists temp.unanimous")
         db.execute(
             "create temp table unanimous as " + _votes(project, adjudicator, codes, 1) + """
@@ -246,16 +258,7 @@ def accept_unanimous(project: Project, adjudicator: str = CONSENSUS, codes: list
                   where a.paragraph_id = v.paragraph_id and a.coder_id = ? and a.code_id = v.code_id)""",
             [adjudicator],
         )
-        values = db.execute(
-            """insert into codings (paragraph_id, coder_id, code_id, value, updated_at)
-               select paragraph_id, ?, code_id, value, ? from temp.unanimous order by paragraph_id, code_id""",
-            [adjudicator, stamp],
-        ).rowcount
-        db.execute(
-            f"""insert into events (id, at, coder_id, paragraph_id, code_id, action, value)
-                select {_UUID}, ?, ?, paragraph_id, code_id, 'code', value from temp.unanimous""",
-            [stamp, adjudicator],
-        )
+        values = writes.record_codings_from(db, "temp.unanimous", adjudicator, stamp)
         db.execute("drop table temp.unanimous")
         if codes:
             # Only some codes were accepted: no paragraph is complete yet.
@@ -273,21 +276,7 @@ def accept_unanimous(project: Project, adjudicator: str = CONSENSUS, codes: list
                               and s.coder_id = ? and s.status = 'done')""",
             [adjudicator, adjudicator, adjudicator],
         )
-        paragraphs = db.execute(
-            """insert into paragraph_status (paragraph_id, coder_id, status, updated_at)
-               select paragraph_id, ?, 'done', ? from temp.settled where true
-               on conflict (paragraph_id, coder_id) do update set status = 'done', updated_at = excluded.updated_at""",
-            [adjudicator, stamp],
-        ).rowcount
-        db.execute(
-            f"""insert into events (id, at, coder_id, paragraph_id, action, value, previous)
-                select {_UUID}, ?, ?, paragraph_id, 'status', 'done', previous from temp.settled""",
-            [stamp, adjudicator],
-        )
+        paragraphs = writes.record_done_from(db, "temp.settled", adjudicator, stamp)
         db.execute("drop table temp.settled")
     return Accepted(values, paragraphs)
 
-
-_UUID = ("lower(printf('%s-%s-4%s-%s%s-%s', hex(randomblob(4)), hex(randomblob(2)), substr(hex(randomblob(2)), 2), "
-         "substr('89ab', 1 + (abs(random()) % 4), 1), substr(hex(randomblob(2)), 2), hex(randomblob(6))))")
-"""SQL for a random (version 4) UUID, the form of every event id."""

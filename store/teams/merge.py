@@ -4,10 +4,12 @@ The rules make merging safe to repeat and to do in any order (idempotent, commut
 associative): a (paragraph, coder, code) keeps its most recent value, ties broken by the id of
 the event that wrote it and then by the value itself; a status, flag or note keeps the value of
 its most recent event; events are unioned by id; nothing is ever deleted (the row rules are in
-store/merge_rows.py, the report in store/merge_report.py).
+store/teams/merge_rows.py, the report in store/teams/merge_report.py; rows and events are
+written through store/events.py).
 
 Every file is checked before anything is committed, and each run is one transaction. The work is
-set-based SQL over the ATTACHed file, so it scales with SQLite, not with Python loops.
+set-based SQL over the ATTACHed file, so it scales with SQLite, not with Python loops. A
+function taking the lead's Project, not a method: it joins many coders' files.
 """
 
 from __future__ import annotations
@@ -17,13 +19,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from store import events as writes
 from store.errors import ProjectError, StorageError
-from store.merge_checks import Checks, attached, unreadable
-from store.merge_report import Conflict, FileReport, MergeReport
-from store.merge_rows import merge_codings, resolve_statuses, stage_statuses
+from store.teams.merge_checks import Checks, attached, unreadable
+from store.teams.merge_report import Conflict, FileReport, MergeReport
+from store.teams.merge_rows import merge_codings, resolve_statuses, stage_statuses
 
 if TYPE_CHECKING:
-    from sqlite_utils import Database
 
     from store.project import Project
 
@@ -49,8 +51,7 @@ def merge_files(project: Project, paths: list[Path], dry_run: bool = False,
     """
     from store.project import Project
 
-    db = project.db
-    conn: sqlite3.Connection = db.conn
+    conn = project.db
     own = Path(project.path).resolve()
     unique: list[Path] = []
     for path in paths:
@@ -67,17 +68,17 @@ def merge_files(project: Project, paths: list[Path], dry_run: bool = False,
     cache = conn.execute("pragma cache_size").fetchone()[0]
     conn.execute(f"pragma cache_size = {MERGE_CACHE_KIB}")
     try:
-        _merge_all(conn, db, unique, Path(project.path), project.project_id, report, dry_run, on_file)
+        _merge_all(conn, unique, Path(project.path), project.project_id, report, dry_run, on_file)
     finally:
         conn.execute(f"pragma cache_size = {cache}")
     return report
 
 
-def _merge_all(conn: sqlite3.Connection, db: Database, unique: list[Path], project_path: Path, project_id: str,
+def _merge_all(conn: sqlite3.Connection, unique: list[Path], project_path: Path, project_id: str,
                report: MergeReport, dry_run: bool, on_file: Callable[[Path], None] | None) -> None:
     # Every file is checked before anything is committed; each file's check is done before
     # its rows are written, and the later files' checks run meanwhile (store/merge_checks.py).
-    with db.ensure_autocommit_on(), Checks(project_path, unique, project_id) as checks:
+    with Checks(project_path, unique, project_id) as checks:
         # SQLite attaches at most 10 files at once; more are merged ten at a time.
         limit = conn.getlimit(sqlite3.SQLITE_LIMIT_ATTACHED)
         for start in range(0, len(unique), limit):
@@ -86,7 +87,7 @@ def _merge_all(conn: sqlite3.Connection, db: Database, unique: list[Path], proje
             with attached(conn, batch) as aliases:
                 conn.execute("begin immediate")
                 try:
-                    for alias, path in zip(aliases, batch):
+                    for alias, path in zip(aliases, batch, strict=True):
                         checks.result(path)
                         report.files.append(_merge_one(conn, alias, path))
                         if on_file:
@@ -119,11 +120,7 @@ def _merge_one(conn: sqlite3.Connection, s: str, path: Path) -> FileReport:
     stage_statuses(conn, s, report)
     # Events after codings and staging (ties and conflicts look at each side's own log), before
     # statuses are resolved (which reads the union of both logs).
-    added["events"] = conn.execute(
-        f"""insert or ignore into main.events (id, at, coder_id, paragraph_id, code_id, action, value, previous, undoes)
-            select id, at, coder_id, paragraph_id, code_id, action, value, previous, undoes
-            from {s}.events order by at, id"""
-    ).rowcount
+    added["events"] = writes.merge_events(conn, s)
     resolve_statuses(conn, report)
     added["assignments"] = conn.execute(
         f"insert or ignore into main.assignments (paragraph_id, coder_id) select paragraph_id, coder_id from {s}.assignments"

@@ -5,6 +5,9 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
+
+from store.errors import Problem
 
 
 def sha256_text(text: str) -> str:
@@ -45,3 +48,31 @@ class SourceDocument:
     def compute_hashes(self) -> None:
         """Compute both hashes now: they are kept, and pickled with the document."""
         _ = (self.sha256, self.paragraph_hashes)
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A file to read and the id its document(s) will get."""
+
+    path: Path
+    id: str
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """How the researcher asked files to be read (`accord import` options)."""
+
+    text_column: str | None = None
+    """For tables, the column holding the text (default `text`, `speech`...)."""
+    id_column: str | None = None
+    """For tables, the column holding the document id (default `id` if present)."""
+    split_speakers: bool = False
+    """Text files hold whole meeting records: one document per speaker's statement."""
+
+
+class BadFile(Exception):
+    """A file a reader cannot read, and why (the rest of the import goes on)."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.message)
+        self.problem = problem

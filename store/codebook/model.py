@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 KINDS = ("code", "single", "ordinal")
 """`code` is present/absent; `single` takes one level; `ordinal` takes one of ordered levels."""

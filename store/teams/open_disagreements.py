@@ -12,7 +12,7 @@ those of `adjudication` (its module docstring); a test checks the two agree on r
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from store.coding import CONSENSUS
 
@@ -65,8 +65,8 @@ def count_open(project: Project, adjudicator: str, decided_row: str) -> int:
     coders = np.zeros(size, dtype=np.int64)
     for mask in done.values():
         coders += mask
-    votes: dict[str, np.ndarray] = {}
-    distinct: dict[tuple[str, object], np.ndarray] = {}
+    votes: dict[str, np.ndarray[Any, Any]] = {}
+    distinct: dict[tuple[str, object], np.ndarray[Any, Any]] = {}
     kinds = dict(db.execute("select id, kind from codes where retired = 0").fetchall())
     for coder, code, value, where in _value_groups(project, excluded, kinds, universe):
         if coder not in done:
@@ -88,7 +88,7 @@ def count_open(project: Project, adjudicator: str, decided_row: str) -> int:
     return total
 
 
-def _ids(joined: str, count: int) -> np.ndarray:
+def _ids(joined: str, count: int) -> np.ndarray[Any, Any]:
     """The paragraph ids of one `group_concat` as a NumPy bytes array (compared as bytes in C,
     which is what makes the count fast: no Python string per id)."""
     import numpy as np
@@ -100,15 +100,16 @@ def _ids(joined: str, count: int) -> np.ndarray:
     return ids
 
 
-def _numbers(universe: np.ndarray, ids: np.ndarray) -> np.ndarray:
+def _numbers(universe: np.ndarray[Any, Any], ids: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
     """Places of `ids` in the sorted `universe`; ids not in it left out."""
     import numpy as np
 
     places = np.minimum(np.searchsorted(universe, ids), len(universe) - 1)
-    return places[universe[places] == ids]
+    found: np.ndarray[Any, Any] = places[universe[places] == ids]
+    return found
 
 
-def _mask(where: np.ndarray, size: int) -> np.ndarray:
+def _mask(where: np.ndarray[Any, Any], size: int) -> np.ndarray[Any, Any]:
     import numpy as np
 
     mask = np.zeros(size, dtype=bool)
@@ -117,7 +118,7 @@ def _mask(where: np.ndarray, size: int) -> np.ndarray:
 
 
 def _value_groups(project: Project, excluded: list[str], kinds: dict[str, str],
-                  universe: np.ndarray) -> Iterator[tuple[str, str, object, np.ndarray]]:
+                  universe: np.ndarray[Any, Any]) -> Iterator[tuple[str, str, object, np.ndarray[Any, Any]]]:
     """(coder, code, value, paragraph numbers) for every value that is a vote: 1 for a
     code, any level for a variable, on codes not retired; paragraphs no coder has done left out."""
     rows = project.db.execute(
@@ -135,7 +136,8 @@ def _value_groups(project: Project, excluded: list[str], kinds: dict[str, str],
         yield coder, code, value, _numbers(universe, _ids(ids, count))
 
 
-def _decided(project: Project, adjudicator: str, decided_row: str, universe: np.ndarray) -> dict[str, np.ndarray]:
+def _decided(project: Project, adjudicator: str, decided_row: str,
+             universe: np.ndarray[Any, Any]) -> dict[str, np.ndarray[Any, Any]]:
     """Code id -> paragraph numbers the adjudicator has decided."""
     rows = project.db.execute(
         f"""select a.code_id, count(*), group_concat(a.paragraph_id, char(31)) from codings a

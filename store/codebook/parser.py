@@ -5,15 +5,16 @@ from __future__ import annotations
 import difflib
 import re
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
 from yaml.nodes import MappingNode, Node
 
-from store.codebook_model import KINDS, Code, Codebook, Level
+from store.codebook.model import KINDS, Code, Codebook, Level
 from store.errors import CodebookError, Problem
-from store.yaml_nodes import NodeReader
+from store.codebook.yaml_nodes import NodeReader
 
 TOP_FIELDS = ("codebook", "version", "unit", "instructions", "codes", "variables")
 CODE_FIELDS = (
@@ -22,11 +23,6 @@ CODE_FIELDS = (
 )
 LEVEL_FIELDS = ("value", "label")
 TEXT_LISTS = ("include", "exclude", "examples", "keywords")
-
-RESERVED_KEYS = frozenset("123456789") | {"u", "f", "e", "g", "q", "/", "?", "C"}
-"""Keys the coding screen keeps for itself (DESIGN.md section 5, issue 3): digits toggle the
-first nine codes, u undo, f flag, e note, g go to document, q quit, / search, ? help,
-C (shift+c) the neighbouring paragraphs."""
 
 RESERVED_IDS = frozenset({
     "id", "paragraph_id", "document_id", "position", "seq", "paragraph", "text", "coder",
@@ -48,8 +44,9 @@ def default_codebook_path() -> Path:
     return Path(str(resources.files("store") / "data" / "codebook.yaml"))
 
 
-def load_codebook(path: str | Path) -> Codebook:
-    """Read and validate the codebook at `path`.
+def load_codebook(path: str | Path, *, reserved_keys: Collection[str] = frozenset()) -> Codebook:
+    """Read and validate the codebook at `path`; `reserved_keys` are keys no code may take
+    (the coding screen's own, which the caller knows: the store does not).
 
     Raises:
         CodebookError: the file cannot be read or has problems; all of them are listed.
@@ -64,16 +61,17 @@ def load_codebook(path: str | Path) -> Codebook:
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         raise CodebookError([Problem(name, line, None, "the codebook is not UTF-8 text; save it as UTF-8")]) from error
-    return parse_codebook(text, name)
+    return parse_codebook(text, name, reserved_keys=reserved_keys)
 
 
-def parse_codebook(text: str, filename: str) -> Codebook:
-    """Parse and validate codebook YAML; `filename` is how problems name the file.
+def parse_codebook(text: str, filename: str, *, reserved_keys: Collection[str] = frozenset()) -> Codebook:
+    """Parse and validate codebook YAML; `filename` is how problems name the file, and no code
+    may take one of `reserved_keys`.
 
     Raises:
         CodebookError: with every problem found, each with file, line and column.
     """
-    return _Reader(filename).read(text)
+    return _Reader(filename, reserved_keys).read(text)
 
 
 @dataclass
@@ -104,8 +102,9 @@ class _Draft:
 class _Reader(NodeReader):
     """Reads one codebook file into models, collecting every problem."""
 
-    def __init__(self, filename: str) -> None:
+    def __init__(self, filename: str, reserved_keys: Collection[str]) -> None:
         super().__init__(filename)
+        self.reserved_keys = reserved_keys
         self.drafts: list[_Draft] = []
 
     # -- the file ---------------------------------------------------------------------------
@@ -116,7 +115,7 @@ class _Reader(NodeReader):
             raise CodebookError([Problem(self.filename, 1, 1, "the codebook is empty")])
         if not isinstance(root, MappingNode):
             self.problem(root, "a codebook is a mapping with codebook:, codes: and variables:")
-            self.fail_if_problems()
+            self.fail()
         fields = self.mapping(root, TOP_FIELDS, "the codebook")
         title = self.text(fields.get("codebook"), "codebook")
         if not title and "codebook" not in fields:
@@ -224,9 +223,9 @@ class _Reader(NodeReader):
         key = self.text(node, "key") or None
         if key is None:
             return
-        if key in RESERVED_KEYS:
+        if key in self.reserved_keys:
             self.problem(node, f"key {key!r} of {draft.describe()} is taken by the coding screen "
-                         f"(reserved: {' '.join(sorted(RESERVED_KEYS))}); choose another letter")
+                         f"(reserved: {' '.join(sorted(self.reserved_keys))}); choose another letter")
         elif not re.fullmatch(r"[a-zA-Z]", key):
             self.problem(node, f"key {key!r} of {draft.describe()} must be one letter, a-z or A-Z (with shift)")
         else:
@@ -305,7 +304,7 @@ class _Reader(NodeReader):
             path = [start]
             while (up := parent_of.get(path[-1])) is not None and up not in in_cycle:
                 if up in path:
-                    cycle = path[path.index(up):] + [up]
+                    cycle = [*path[path.index(up):], up]
                     in_cycle.update(cycle)
                     first = by_id[cycle[0]]
                     self.problem(first.parent_node or first.node,

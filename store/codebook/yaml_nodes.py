@@ -7,6 +7,7 @@ the text the author wrote (`version: 1.0` stays "1.0").
 from __future__ import annotations
 
 import difflib
+from typing import NoReturn
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -33,10 +34,14 @@ class NodeReader:
             self.problems.append(Problem(self.filename, mark.line + 1, mark.column + 1, message))
 
     def fail_if_problems(self) -> None:
-        """Raise every problem found so far, in file order."""
+        """Raise every problem found so far, in file order (if any)."""
         if self.problems:
-            self.problems.sort(key=lambda p: (p.line or 0, p.column or 0))
-            raise CodebookError(self.problems)
+            self.fail()
+
+    def fail(self) -> NoReturn:
+        """Raise every problem found so far, in file order."""
+        self.problems.sort(key=lambda p: (p.line or 0, p.column or 0))
+        raise CodebookError(self.problems)
 
     def compose(self, text: str) -> Node | None:
         """The document's root node; a syntax error is raised at once (nothing after it is sound)."""
@@ -62,7 +67,8 @@ class NodeReader:
                 continue
             name = key_node.value
             if name in first_seen:
-                self.problem(key_node, f"duplicate field {name!r} in {where} (first at line {first_seen[name].start_mark.line + 1})")
+                first = first_seen[name].start_mark.line + 1
+                self.problem(key_node, f"duplicate field {name!r} in {where} (first at line {first})")
                 continue
             first_seen[name] = key_node
             if name not in allowed:

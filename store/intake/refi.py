@@ -12,6 +12,7 @@ import posixpath
 import re
 import uuid
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -259,7 +260,7 @@ def _typed_value(tag: str, text: str) -> object:
     return text
 
 
-def _project(root: etree._Element, name: str, internal_text) -> RefiProject:  # type: ignore[no-untyped-def]
+def _project(root: etree._Element, name: str, internal_text: Callable[[str, str], str]) -> RefiProject:
     ns = f"{{{PROJECT_NS}}}"
     project = RefiProject(name=root.get("name", ""), creator=root.get("creatingUserGUID"))
     for user in root.iterfind(f"{ns}Users/{ns}User"):
@@ -294,7 +295,7 @@ def _project(root: etree._Element, name: str, internal_text) -> RefiProject:  # 
                 [ref.get("targetGUID", "") for ref in selection.iterfind(f"{ns}NoteRef")],
                 selection.findtext(f"{ns}Description") or "",
             ))
-        whole = [c for c in source.findall(f"{ns}Coding")]
+        whole = list(source.findall(f"{ns}Coding"))
         if whole:  # codings of the whole source: a selection over all of it
             selections.append(RefiSelection(0, len(text), whole[0].get("creatingUser"),
                                             [ref.get("targetGUID", "") for c in whole for ref in c.iterfind(f"{ns}CodeRef")], []))

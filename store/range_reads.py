@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
-from sqlite_utils import Database
+from store.base import ProjectBase
 
 
-class BulkReadMixin:
+class RangeReads(ProjectBase):
     """Range queries over `seq` (the corpus order) that an export of 1,000,000 paragraphs can afford."""
 
-    db: Database
-
-    def paragraph_rows(self, first_seq: int, last_seq: int, with_text: bool = True) -> list[tuple]:
+    def paragraph_rows(self, first_seq: int, last_seq: int, with_text: bool = True) -> list[tuple[Any, ...]]:
         """(id, document_id, position, seq[, text]) of the paragraphs with first_seq <= seq <= last_seq."""
         text = ", text" if with_text else ""
         return self.db.execute(
@@ -21,7 +20,7 @@ class BulkReadMixin:
             [first_seq, last_seq],
         ).fetchall()
 
-    def status_rows(self, first_seq: int, last_seq: int, coders: Sequence[str] | None = None) -> list[tuple]:
+    def status_rows(self, first_seq: int, last_seq: int, coders: Sequence[str] | None = None) -> list[tuple[Any, ...]]:
         """(seq, coder_id, status, flagged, note) on the paragraphs in range, for `coders` (None:
         every coder). The paragraph as its seq: a number costs less to make and to place than
         its id, over millions of rows."""
@@ -33,7 +32,7 @@ class BulkReadMixin:
             [first_seq, last_seq, *parameters],
         ).fetchall()
 
-    def coding_rows(self, first_seq: int, last_seq: int, coders: Sequence[str] | None = None) -> list[tuple]:
+    def coding_rows(self, first_seq: int, last_seq: int, coders: Sequence[str] | None = None) -> list[tuple[Any, ...]]:
         """(seq, coder_id, code_id, value) of every value set on the paragraphs in range, by
         `coders` (None: every coder)."""
         among, parameters = _among("c", coders)

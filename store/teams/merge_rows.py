@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import sqlite3
 
-from store.merge_report import Conflict, FileReport
+from store import events as writes
+from store.events import STATUS_FIELDS
+from store.teams.merge_report import Conflict, FileReport
 
 
 def _event_id(schema: str, side: str) -> str:
@@ -63,23 +65,11 @@ def merge_codings(conn: sqlite3.Connection, s: str, report: FileReport) -> None:
     # Rows new here go in straight from the file, not through a temporary table (staging them
     # cost 2 s at 2 million codings); rows we have are ignored here and settled below. (The
     # file's NOT NULL columns were checked with its pages, so IGNORE skips only those.)
-    report.added["codings"] = conn.execute(
-        f"""insert or ignore into main.codings (paragraph_id, coder_id, code_id, value, updated_at)
-            select paragraph_id, coder_id, code_id, value, updated_at from {s}.codings
-            order by paragraph_id, coder_id, code_id"""
-    ).rowcount
-    conn.execute(
-        """insert into main.codings (paragraph_id, coder_id, code_id, value, updated_at)
-           select paragraph_id, coder_id, code_id, value, updated_at from temp.merge_codings where theirs
-           order by paragraph_id, coder_id, code_id
-           on conflict (paragraph_id, coder_id, code_id)
-           do update set value = excluded.value, updated_at = excluded.updated_at"""
-    )
+    report.added["codings"] = writes.merge_new_codings(conn, s)
+    writes.merge_newer_codings(conn, "temp.merge_codings")
     conn.execute("drop table temp.merge_codings")
 
 
-STATUS_FIELDS = {"status": "status", "flagged": "flag", "note": "note"}
-"""Column of paragraph_status -> the event action that writes it."""
 
 
 def stage_statuses(conn: sqlite3.Connection, s: str, report: FileReport) -> None:
@@ -99,11 +89,7 @@ def stage_statuses(conn: sqlite3.Connection, s: str, report: FileReport) -> None
                or o.flagged is not m.flagged or o.note is not m.note"""
     )
     conn.execute("create unique index temp.merge_status_key on merge_status (paragraph_id, coder_id)")
-    report.added["paragraph_status"] = conn.execute(
-        """insert into main.paragraph_status (paragraph_id, coder_id, status, flagged, note, updated_at)
-           select paragraph_id, coder_id, status, flagged, note, updated_at from temp.merge_status where is_new
-           order by paragraph_id, coder_id"""
-    ).rowcount
+    report.added["paragraph_status"] = writes.merge_new_statuses(conn, "temp.merge_status")
     # Fields that both machines changed without seeing the other's change: conflicts, reported
     # once resolved. Looked up only for rows whose last writes are unknown to the other side.
     conn.execute("drop table if exists temp.merge_diverged")
@@ -188,10 +174,6 @@ def resolve_statuses(conn: sqlite3.Connection, report: FileReport) -> None:
                 order by paragraph_id, coder_id"""
         ).fetchall()
         report.conflicts.extend(Conflict(*row) for row in rows)
-    conn.execute(
-        """update main.paragraph_status as m
-           set status = r.new_status, flagged = r.new_flagged, note = r.new_note, updated_at = r.new_at
-           from temp.merge_resolved r where m.paragraph_id = r.paragraph_id and m.coder_id = r.coder_id"""
-    )
+    writes.merge_settled_statuses(conn, "temp.merge_resolved")
     for table in ("merge_status", "merge_diverged", "merge_latest", "merge_fields", "merge_resolved"):
         conn.execute(f"drop table temp.{table}")

@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from store.codebook_model import Code, Codebook
+from store.codebook.model import Code, Codebook
 
 
 class _Dumper(yaml.SafeDumper):

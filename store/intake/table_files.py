@@ -17,8 +17,8 @@ import re
 from dataclasses import dataclass
 
 from store.errors import Problem
-from store.records import SourceDocument
-from store.segment import segment
+from store.intake.source import SourceDocument
+from store.intake.segment import segment
 
 TEXT_COLUMNS = ("text", "speech", "content", "body", "paragraph")
 """Looked for, in this order and in any case, when no --text-column is given."""
@@ -113,7 +113,7 @@ def _documents(rows: list[Row], file: str, base_id: str, text_key: str, id_key: 
 
 def _texts(group: list[Row], text_key: str) -> list[str]:
     """The non-empty texts of a document's rows; a JSON list of strings gives one per item."""
-    texts = []
+    texts: list[str] = []
     for row in group:
         value = row.values.get(text_key)
         items = value if isinstance(value, list) and all(isinstance(v, str) for v in value) else [value]
@@ -136,7 +136,8 @@ def _csv_rows(text: str, file: str, delimiter: str) -> tuple[list[str], list[Row
                     problems.append(Problem(file, start, None, f"row has {len(record)} fields but the header "
                                                                f"has {len(columns)}; row skipped"))
                 else:
-                    rows.append(Row(start, number, dict(zip(columns, record))))
+                    # A short row leaves its missing fields out.
+                    rows.append(Row(start, number, dict(zip(columns, record, strict=False))))
             start = reader.line_num + 1
     except csv.Error as error:
         problems.append(Problem(file, reader.line_num, None, f"cannot read the rest of the table: {error}"))

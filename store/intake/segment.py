@@ -242,7 +242,7 @@ def _column_width(lines: list[str]) -> int | None:
     """The width the text was wrapped at (90th percentile of line lengths), or None if unwrapped."""
     lengths = list(map(len, lines))
     # A line counts when a line above or below it is not blank (0 stands for beyond either end).
-    wrapped = [n for above, n, below in zip([0, *lengths], lengths, [*lengths[1:], 0]) if n and (above or below)]
+    wrapped = [n for above, n, below in zip([0, *lengths], lengths, [*lengths[1:], 0], strict=False) if n and (above or below)]
     if len(wrapped) < MIN_LINES_FOR_WIDTH:
         return None
     wrapped.sort()
@@ -277,9 +277,9 @@ def _paragraphs(lines: list[str], width: int | None, markdown: bool) -> list[_Pa
             continue
         # Most lines continue their paragraph: the cheap tests (no colon for a speaker's label,
         # no full stop ending the line before) rule them out without a call.
-        if current and (":" in line or markdown or (width is not None and current[-1][-1] in _MAY_END)):
-            if _starts_paragraph(current[-1], line, width, markdown):
-                close()
+        if (current and (":" in line or markdown or (width is not None and current[-1][-1] in _MAY_END))
+                and _starts_paragraph(current[-1], line, width, markdown)):
+            close()
         current.append(line)
     close()
     return paragraphs

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from sqlite_utils import Database
+from store.base import ProjectBase
 
 if TYPE_CHECKING:  # NumPy and pandas load when agreement runs, not with every project (startup)
     import numpy as np
@@ -30,7 +30,7 @@ class CodedValues:
     """Index into `DoneCodings.coders`."""
     value: object
     """1 for an applied code; the level for a variable."""
-    paragraphs: np.ndarray
+    paragraphs: np.ndarray[Any, Any]
 
 
 @dataclass(frozen=True)
@@ -44,16 +44,14 @@ class DoneCodings:
     coders: list[str]
     paragraphs: list[str]
     """Paragraph ids in corpus order."""
-    done: np.ndarray
+    done: np.ndarray[Any, Any]
     """bool, coders x paragraphs: which coder has done which paragraph."""
     values: dict[str, list[CodedValues]] = field(default_factory=dict)
     """code id -> the values coders gave on done paragraphs (value-0 and cleared rows left out)."""
 
 
-class DoneCodingsMixin:
+class AgreementReads(ProjectBase):
     """Bulk reads for agreement: fast at 100,000 paragraphs and more."""
-
-    db: Database
 
     def done_codings(
         self,
@@ -88,7 +86,7 @@ class DoneCodingsMixin:
         chunks = [ids.split(_SEP) for _, ids in done_rows] + [ids.split(_SEP) for *_, ids in value_rows]
         flat = np.empty(sum(map(len, chunks)), dtype=object)
         bounds = np.cumsum([0, *map(len, chunks)])
-        for chunk, start, stop in zip(chunks, bounds[:-1], bounds[1:]):
+        for chunk, start, stop in zip(chunks, bounds[:-1], bounds[1:], strict=True):
             flat[start:stop] = chunk
         numbers, found = pd.factorize(flat)
         uniques = pd.Index(found)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from sqlite_utils import Database
 
-from store.codebook_model import Code, Codebook, Level
+from store.base import ProjectBase
+from store.codebook.model import Code, Codebook, Level
 from store.errors import AccordError
-from store.records import sha256_text
+from store.intake.source import sha256_text
 
 
 @dataclass
@@ -45,20 +45,18 @@ class CodeRow:
     retired: bool
 
 
-class CodebookMixin:
+class CodebookVersions(ProjectBase):
     """The project's codebook: every version kept, the current one applied to `codes`."""
-
-    db: Database
 
     def codebook(self) -> Codebook:
         """The codebook version applied last, as typed models."""
-        from store.codebook import parse_codebook
+        from store.codebook.parser import parse_codebook
 
-        sha = self.meta("codebook_sha256")  # type: ignore[attr-defined]
+        sha = self.meta("codebook_sha256")
         row = self.db.execute("select yaml from codebooks where sha256 = ?", [sha]).fetchone()
         if row is None:
             raise AccordError("this project has no codebook; apply one with `accord codebook update FILE`")
-        codebook = parse_codebook(row[0], f"{self.path}:codebook")  # type: ignore[attr-defined]
+        codebook = parse_codebook(row[0], f"{self.path}:codebook")
         retired = [r for r in self.codes() if r.retired]
         return with_retired(codebook, [self._retired_code(r) for r in retired]) if retired else codebook
 
@@ -71,7 +69,7 @@ class CodebookMixin:
 
     def codebook_sha256(self) -> str | None:
         """Hash of the codebook version applied last (what reports cite)."""
-        return self.meta("codebook_sha256")  # type: ignore[attr-defined]
+        return self.meta("codebook_sha256")
 
     def codes(self, include_retired: bool = True) -> list[CodeRow]:
         """Codes and variables in codebook order."""
@@ -79,7 +77,8 @@ class CodebookMixin:
         rows = self.db.execute(
             f"select id, parent_id, label, kind, key, definition, position, retired from codes {where} order by position"
         ).fetchall()
-        return [CodeRow(*row[:7], bool(row[7])) for row in rows]
+        return [CodeRow(id_, parent, label, kind, key, definition, position, bool(retired))
+                for id_, parent, label, kind, key, definition, position, retired in rows]
 
     def levels(self, code_id: str) -> list[tuple[str, str]]:
         """(value, label) of a variable's levels, in order."""
@@ -96,7 +95,7 @@ class CodebookMixin:
         change = CodebookChange()
         new = list(codebook.walk())
         new_ids = {code.id for code in new}
-        with self.db.atomic():
+        with self.transaction():
             old = {row.id: row for row in self.codes()}
             dropped = [row for row in old.values() if row.id not in new_ids and not row.retired]
             used = self._codings_per_code()
@@ -167,22 +166,20 @@ class CodebookMixin:
             [code.id, code.parent_id, code.label, code.kind, code.key, code.definition, position],
         )
         self.db.execute("delete from code_levels where code_id = ?", [code.id])
-        self.db.conn.executemany(
+        self.db.executemany(
             "insert into code_levels (code_id, value, label, position) values (?, ?, ?, ?)",
             [(code.id, value, label, i) for i, (value, label) in enumerate(levels, start=1)],
         )
 
     def _record_version(self, codebook: Codebook) -> None:
-        from store.coding import now
-
-        from store.codebook_yaml import dump_codebook
+        from store.codebook.yaml_dump import dump_codebook
 
         # A codebook built in code (e.g. from a .qdc file) has no YAML of its own: write one.
         source = codebook.source or dump_codebook(codebook)
         sha = sha256_text(source)
         self.db.execute(
             "insert or ignore into codebooks (sha256, yaml, loaded_at) values (?, ?, ?)",
-            [sha, source, now()],
+            [sha, source, self.now()],
         )
         self.db.execute(
             "insert into meta (key, value) values ('codebook_sha256', ?) "
@@ -203,7 +200,7 @@ def with_retired(codebook: Codebook, retired: list[Code]) -> Codebook:
     present = codebook.by_id()
     for code in retired:
         if code.parent_id in present and code.kind == "code":
-            under.setdefault(code.parent_id, []).append(code)  # type: ignore[arg-type]
+            under.setdefault(code.parent_id, []).append(code)
         elif code.kind == "code":
             top.append(replace(code, parent_id=None))
         else:

@@ -32,7 +32,7 @@ class attached:
     def __enter__(self) -> list[str]:
         done: list[str] = []
         try:
-            for alias, path in zip(self.aliases, self.paths):
+            for alias, path in zip(self.aliases, self.paths, strict=True):
                 self.conn.execute("attach database ? as " + alias, [str(path)])
                 done.append(alias)
         except sqlite3.DatabaseError as error:

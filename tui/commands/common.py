@@ -1,0 +1,77 @@
+"""What the commands share: where the project is, who codes, and whether a person is watching.
+
+Light on purpose: `accord COMMAND --help` imports this module, so `store` loads only inside the
+functions that need it.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from store import Project
+
+DEFAULT_PROJECT = "accord.db"
+
+
+class Context:
+    """What every command needs: where the project file is and who is coding."""
+
+    def __init__(self, project: str | None) -> None:
+        self.project_path = Path(project or os.environ.get("ACCORD_PROJECT") or DEFAULT_PROJECT)
+
+
+def open_project(ctx: Context) -> Project:
+    """The project named by --project / $ACCORD_PROJECT / ./accord.db."""
+    from store import Project
+
+    return Project.open(ctx.project_path)
+
+
+def default_codebook_file() -> Path:
+    """./codebook.yaml when the researcher keeps one beside the project, else the shipped one."""
+    from store import default_codebook_path
+
+    local = Path("codebook.yaml")
+    return local if local.is_file() else default_codebook_path()
+
+
+def on_a_terminal() -> bool:
+    """Whether a person sits at this command: stdin and stdout are a terminal."""
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def require_terminal(command: str) -> None:
+    """Refuse to start a full-screen view where nobody can see it (a pipe, a script, cron)."""
+    from store import AccordError
+
+    if not on_a_terminal():
+        raise AccordError(f"`accord {command}` is a full-screen view and needs a terminal; "
+                          "its input or output is redirected here")
+
+
+def coder_name(explicit: str | None) -> str:
+    """The coder's name: --coder, then $ACCORD_CODER, then the login name."""
+    if explicit:
+        return explicit
+    if os.environ.get("ACCORD_CODER"):
+        return os.environ["ACCORD_CODER"]
+    try:
+        return os.getlogin()
+    except OSError:
+        import getpass
+
+        return getpass.getuser()
+
+
+def coder_for(project_path: Path, explicit: str | None) -> str:
+    """Who codes: --coder, then $ACCORD_CODER, then the coder a handed-out file was written
+    for (so that alice opening accord-alice.db codes as alice), then the login name."""
+    from store import handout_coder
+
+    if explicit or os.environ.get("ACCORD_CODER"):
+        return coder_name(explicit)
+    return handout_coder(project_path) or coder_name(None)

@@ -1,0 +1,39 @@
+"""`accord import-codings`: codings made elsewhere (a CSV or TSV file) come into the project."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from tui.commands.common import Context, open_project
+from tui.console import err
+
+
+@click.command("import-codings")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_obj
+def import_codings(ctx: Context, file: Path) -> None:
+    """Import codings made elsewhere from a CSV FILE (or .tsv), so that they can be measured.
+
+    \b
+    Long layout, one row per applied code or set variable:
+      paragraph_id,coder,code,value
+      doc1:1,ann,border_control,1
+      doc1:1,ann,stance,support
+      doc1:2,ann,,              (done, nothing applied)
+    Wide layout, one row per paragraph and coder, one column per code or variable:
+      paragraph_id,coder,border_control,wmd,stance
+      doc1:1,ann,1,0,support
+
+    Every paragraph in the file becomes done by its coder, and the file is the whole truth for
+    it: codes not applied there are absent. Unknown paragraphs, codes or levels are listed with
+    their lines and nothing is imported.
+    """
+    with open_project(ctx) as project:
+        result = project.import_codings(file)
+    err.print(
+        f"Imported {file} ({result.layout} layout): {result.paragraphs:,} paragraphs done by "
+        f"{', '.join(result.coders) or 'nobody'}; {result.changes:,} codings written."
+    )
+    err.print("Next: accord agree")
