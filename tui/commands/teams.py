@@ -7,12 +7,9 @@ from pathlib import Path
 import click
 from rich.table import Table
 
+from store import CONSENSUS
 from tui.commands.common import Context, open_project, require_terminal
 from tui.console import advance, err, out, progress_bar
-
-CONSENSUS = "consensus"
-"""`store.CONSENSUS`, written out so that `accord adjudicate --help` needs no `store`
-(tests/tui/test_cli_imports.py keeps the two equal)."""
 
 
 def _names(value: str | None) -> list[str] | None:
