@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from tui.commands.common import Context, open_project, require_terminal
+from tui.commands.common import Context, open_project, project_option, require_terminal
 from tui.console import advance, err, out, progress_bar
 
 FORMATS = ("table", "md", "html", "json", "csv")
@@ -38,6 +38,7 @@ def _names(values: tuple[str, ...]) -> list[str] | None:
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed of the bootstrap (reproducible reports).")
 @click.option("--tui", "interactive", is_flag=True,
               help="Open the agreement screen: the table, and the split paragraphs to read.")
+@project_option
 @click.pass_obj
 def agree(ctx: Context, fmt: str, output: Path | None, force: bool, codes: tuple[str, ...],
           coders: tuple[str, ...], documents: tuple[str, ...], replicates: int, seed: int, interactive: bool) -> None:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import click
 
-from tui.commands.common import Context, coder_for, require_terminal
+from tui.commands.common import Context, coder_for, project_option, require_terminal
 
 
 @click.command()
 @click.option("--coder", metavar="NAME",
               help="Who is coding (default: $ACCORD_CODER, then the coder a handed-out file was "
                    "written for, then the login name). Each coder sees only their own codings.")
+@project_option
 @click.pass_obj
 def code(ctx: Context, coder: str | None) -> None:
     """Code the paragraphs of the project from the keyboard.

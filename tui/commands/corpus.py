@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from tui.commands.common import Context, open_project
+from tui.commands.common import Context, open_project, project_option
 from tui.console import advance, err, progress_bar
 
 if TYPE_CHECKING:
@@ -37,6 +37,7 @@ LISTED = 10
 @click.option("--replace", is_flag=True,
               help="Replace documents whose file changed since they were imported; refused for a document "
                    "whose paragraphs have codings or statuses.")
+@project_option
 @click.pass_obj
 def import_(ctx: Context, paths: tuple[Path, ...], text_column: str | None, id_column: str | None,
             split_speakers: bool, replace: bool) -> None:

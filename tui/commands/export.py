@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from tui.commands.common import Context, open_project
+from tui.commands.common import Context, open_project, project_option
 from tui.console import advance, err, progress_bar
 
 FORMATS = ("csv", "tsv", "jsonl", "parquet", "dta", "sav", "qdpx")
@@ -33,6 +33,7 @@ FORMATS = ("csv", "tsv", "jsonl", "parquet", "dta", "sav", "qdpx")
 @click.option("--force", is_flag=True, help="Replace FILE if it exists.")
 @click.option("--raw", is_flag=True, help="CSV/TSV: keep cells starting with = + - @ as they are "
                                           "(by default they get a leading ' so spreadsheets do not run them).")
+@project_option
 @click.pass_obj
 def export(ctx: Context, fmt: str, output: Path | None, coder: str | None, consensus: bool, majority: bool,
            all_coders: bool, long_layout: bool, unit: str, no_text: bool, force: bool, raw: bool) -> None:

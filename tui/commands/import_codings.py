@@ -6,12 +6,13 @@ from pathlib import Path
 
 import click
 
-from tui.commands.common import Context, open_project
+from tui.commands.common import Context, open_project, project_option
 from tui.console import err
 
 
 @click.command("import-codings")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@project_option
 @click.pass_obj
 def import_codings(ctx: Context, file: Path) -> None:
     """Import codings made elsewhere from a CSV FILE (or .tsv), so that they can be measured.

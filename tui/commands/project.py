@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from tui.commands.common import Context, default_codebook_file, open_project
+from tui.commands.common import Context, default_codebook_file, open_project, project_option
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 @click.option("--codebook", "codebook_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Codebook to start with (default: ./codebook.yaml if present, else Accord's "
                    "codebook for UN Security Council statements on SALW and WMD).")
+@project_option
 @click.pass_obj
 def init(ctx: Context, codebook_file: Path | None) -> None:
     """Create a new, empty project file (never overwrites one)."""
@@ -70,6 +71,7 @@ def corpus_table(project: Project, documents: int) -> Table:
 
 @click.command()
 @click.option("--json", "as_json", is_flag=True, help="Print the status as JSON, for scripts.")
+@project_option
 @click.pass_obj
 def status(ctx: Context, as_json: bool) -> None:
     """Documents, paragraphs, codes, coders and each coder's progress."""

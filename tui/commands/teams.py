@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 from rich.table import Table
 
-from tui.commands.common import Context, open_project, require_terminal
+from tui.commands.common import Context, open_project, project_option, require_terminal
 from tui.console import advance, err, out, progress_bar
 
 CONSENSUS = "consensus"
@@ -33,6 +33,7 @@ def _names(value: str | None) -> list[str] | None:
               help="Draw the shared sample as the same share of every document, or of the whole corpus.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Where to write the coders' files (default: beside the project).")
+@project_option
 @click.pass_obj
 def handout(ctx: Context, coders: str, overlap: float | None, per_unit: int | None, seed: int,
             stratify: str, out_dir: Path | None) -> None:
@@ -76,6 +77,7 @@ def handout(ctx: Context, coders: str, overlap: float | None, per_unit: int | No
 @click.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Report what the merge would do and change nothing.")
+@project_option
 @click.pass_obj
 def merge(ctx: Context, files: tuple[Path, ...], dry_run: bool) -> None:
     """Merge coders' project files into this project.
@@ -124,6 +126,7 @@ def merge(ctx: Context, files: tuple[Path, ...], dry_run: bool) -> None:
               help="Store every value all done coders agree on (a paragraph coded by one coder counts) "
                    "as the consensus, print how many, and exit.")
 @click.option("--coder", default=CONSENSUS, show_default=True, help="Whose decisions these are.")
+@project_option
 @click.pass_obj
 def adjudicate(ctx: Context, codes: str | None, blind: bool, accept_unanimous: bool, coder: str) -> None:
     """Settle disagreements: walk the paragraphs and codes on which done coders differ, see each
