@@ -6,6 +6,7 @@ belong to their thread) and posts it back; the screen only draws.
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
@@ -25,7 +26,14 @@ from exports.reliability import SHOWN_SPLITS, CodeReliability, ReliabilityReport
 from tui.keys import bindings
 
 VERDICT_STYLES = {"reliable": "green", "tentative": "yellow", "unreliable": "red", "undefined": "dim"}
+PREVIEW_CHARACTERS = 160
+"""How much of a split paragraph its row shows (two lines at 100 columns), cut between words."""
 COLUMNS = ("Code", "Units", "Prev.", "% agree", "Fleiss κ", "α", "95 % CI", "AC1", "Verdict")
+
+
+def preview(text: str) -> str:
+    """The start of a paragraph in whole words, wrapped by the list; enter shows all of it."""
+    return textwrap.shorten(text, PREVIEW_CHARACTERS, placeholder=" …")
 
 
 class SplitParagraph(ModalScreen[None]):
@@ -131,7 +139,7 @@ class AgreementScreen(Screen[None]):
         listing.add_options([
             Option(Text.assemble((split.paragraph_id, "bold"), "  ",
                                  "  ".join(f"{k}: {v}" for k, v in split.values.items()), "  ",
-                                 (self.report.texts.get(split.paragraph_id, "")[:80], "dim")),
+                                 (preview(self.report.texts.get(split.paragraph_id, "")), "dim")),
                    id=split.paragraph_id)
             for split in rows
         ])
