@@ -17,5 +17,6 @@ from store.coding import CONSENSUS
 from store.errors import AccordError, CodebookError, Problem, ProjectError
 from store.project import Project
 from store.status import CoderStatus as CoderStatus, ProjectStatus as ProjectStatus, project_status as project_status
+from store.words import plural as plural
 
 __all__ = ["CONSENSUS", "AccordError", "Code", "Codebook", "CodebookError", "Level", "Problem", "Project", "ProjectError"]

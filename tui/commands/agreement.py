@@ -85,9 +85,11 @@ def agree(ctx: Context, fmt: str, output: Path | None, force: bool, codes: tuple
         click.echo(text, nl=False)
         return
     from exports.files import write_atomically
+    from store.words import plural
 
     write_atomically(output, text, force)
-    err.print(f"Wrote {output} ({len(report.codes)} codes, {report.units:,} paragraphs, {len(report.coders)} coders).")
+    err.print(f"Wrote {output} ({plural(len(report.codes), 'code')}, {plural(report.units, 'paragraph')}, "
+              f"{plural(len(report.coders), 'coder')}).")
 
 
 def render(report: object, fmt: str) -> str:
@@ -109,12 +111,13 @@ def show_tables(report) -> None:  # type: ignore[no-untyped-def]
     from rich.table import Table
 
     from exports.agreement_report import fmt, interval_text
+    from store.words import plural
 
     if report.units == 0:
         err.print("No paragraph has been done by two coders yet: agreement needs double-coded paragraphs "
                   f"(coders: {', '.join(report.coders) or 'none'}).")
     console = out if out.is_terminal else Console(width=PIPED_WIDTH, soft_wrap=True)
-    table = Table(title=f"Agreement over {report.units:,} paragraphs, {len(report.coders)} coders",
+    table = Table(title=f"Agreement over {plural(report.units, 'paragraph')}, {plural(len(report.coders), 'coder')}",
                   title_justify="left", box=box.SIMPLE_HEAD)
     for name, justify in (("Code", "left"), ("Units", "right"), ("Coders", "right"), ("Prev.", "right"),
                           ("% agree", "right"), ("Fleiss κ", "right"), ("α", "right"), ("95 % CI", "left"),

@@ -41,6 +41,7 @@ def load_or_report(path: Path) -> Codebook:
     """The codebook at `path`; on problems, print each as file:line:col: message and exit 1."""
     from store import CodebookError
     from store.codebook import load_codebook
+    from store.words import plural
     from tui.keys import RESERVED_KEYS
 
     try:
@@ -49,17 +50,19 @@ def load_or_report(path: Path) -> Codebook:
         for problem in error.problems:
             click.echo(str(problem), err=True)
         count = len(error.problems)
-        click.echo(f"{count} problem{'s' if count != 1 else ''} in {path}", err=True)
+        click.echo(f"{plural(count, 'problem')} in {path}", err=True)
         raise click.exceptions.Exit(1) from error
 
 
 def summary(codebook: Codebook) -> str:
     """One line: how many codes, sub-codes and variables, and the version."""
+    from store.words import plural
+
     codes = [code for code in codebook.walk() if code.kind == "code"]
     subcodes = sum(1 for code in codes if code.parent_id)
     version = f", version {codebook.version}" if codebook.version else ""
-    return (f"{len(codes)} codes ({subcodes} of them sub-codes), "
-            f"{len(codebook.variables)} variables{version}")
+    return (f"{plural(len(codes), 'code')} ({subcodes} of them sub-codes), "
+            f"{plural(len(codebook.variables), 'variable')}{version}")
 
 
 @codebook.command(short_help="List every problem in a codebook file.")

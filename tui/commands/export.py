@@ -69,6 +69,7 @@ def export(ctx: Context, fmt: str, output: Path | None, coder: str | None, conse
         return
     from exports.datasets import DatasetSpec, build_dataset, resolve_whose
     from exports.writers import write_dataset
+    from store.words import plural
 
     spec = DatasetSpec(whose=whose or "coder", coder=coder, long=long_layout, unit=unit, text=not no_text)
     with open_project(ctx) as project, progress_bar("Exporting", project.paragraph_count()) as bar:
@@ -87,7 +88,7 @@ def export(ctx: Context, fmt: str, output: Path | None, coder: str | None, conse
         err.print(f"Column {name!r} has the shorter label {label!r} in the {fmt} file (Stata allows 80 characters).",
                   markup=False)
     if output is not None:
-        err.print(f"Wrote {report.rows:,} rows to {output}.", markup=False)
+        err.print(f"Wrote {plural(report.rows, 'row')} to {output}.", markup=False)
     else:
         sys.stdout.flush()
 

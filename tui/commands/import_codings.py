@@ -31,10 +31,12 @@ def import_codings(ctx: Context, file: Path) -> None:
     it: codes not applied there are absent. Unknown paragraphs, codes or levels are listed with
     their lines and nothing is imported.
     """
+    from store.words import plural
+
     with open_project(ctx) as project:
         result = project.import_codings(file)
     err.print(
-        f"Imported {file} ({result.layout} layout): {result.paragraphs:,} paragraphs done by "
-        f"{', '.join(result.coders) or 'nobody'}; {result.changes:,} codings written."
+        f"Imported {file} ({result.layout} layout): {plural(result.paragraphs, 'paragraph')} done by "
+        f"{', '.join(result.coders) or 'nobody'}; {plural(result.changes, 'coding')} written."
     )
     err.print("Next: accord agree")

@@ -27,6 +27,7 @@ def init(ctx: Context, codebook_file: Path | None) -> None:
     """Create a new, empty project file (never overwrites one)."""
     from store import Project
     from store.codebook import load_codebook
+    from store.words import plural
     from tui.console import err
     from tui.keys import RESERVED_KEYS
 
@@ -34,7 +35,8 @@ def init(ctx: Context, codebook_file: Path | None) -> None:
     codebook = load_codebook(codebook_file, reserved_keys=RESERVED_KEYS)
     Project.create(ctx.project_path, codebook).close()
     err.print(f"Created {ctx.project_path} with codebook {codebook_file} "
-              f"({sum(1 for c in codebook.walk() if c.kind == 'code')} codes, {len(codebook.variables)} variables).")
+              f"({plural(sum(1 for c in codebook.walk() if c.kind == 'code'), 'code')}, "
+              f"{plural(len(codebook.variables), 'variable')}).")
     err.print("Next: accord import PATH...")
 
 
@@ -89,6 +91,7 @@ def print_status(project: Project, status: ProjectStatus) -> None:
     """Show a project's status as Rich tables on stdout (shared with `accord demo`)."""
     from rich.table import Table
 
+    from store.words import plural
     from tui.console import out
 
     corpus = corpus_table(project, status.documents) if status.documents else None
@@ -120,8 +123,8 @@ def print_status(project: Project, status: ProjectStatus) -> None:
         out.print(table)
         sample = status.reliability_sample
         if sample.paragraphs:
-            out.print(f"Reliability sample: {sample.done_by_all:,} of {sample.paragraphs:,} "
-                      "paragraphs done by all their coders")
+            out.print(f"Reliability sample: {sample.done_by_all:,} of {plural(sample.paragraphs, 'paragraph')} "
+                      "done by all their coders")
         out.print(f"Open disagreements: {status.open_disagreements:,}"
                   + (" (accord adjudicate)" if status.open_disagreements else ""))
     else:

@@ -52,6 +52,7 @@ def handout(ctx: Context, coders: str, overlap: float | None, per_unit: int | No
       accord merge accord-alice.db accord-bob.db accord-carol.db
     """
     from store.handout import hand_out
+    from store.words import plural
 
     names = _names(coders) or []
     if per_unit is None and overlap is None:
@@ -68,7 +69,7 @@ def handout(ctx: Context, coders: str, overlap: float | None, per_unit: int | No
     for coder, path in report.files.items():
         table.add_row(coder, str(path), f"{report.assigned[coder]:,}")
     out.print(table)
-    err.print(f"{report.new_paragraphs:,} paragraphs handed out, {report.sample:,} of them to more than one coder "
+    err.print(f"{plural(report.new_paragraphs, 'paragraph')} handed out, {report.sample:,} of them to more than one coder "
               f"(the reliability sample).")
     err.print("Next: each coder codes their file (accord --project FILE code: the file knows its coder); "
               "then: accord merge FILE...")
@@ -88,6 +89,7 @@ def merge(ctx: Context, files: tuple[Path, ...], dry_run: bool) -> None:
     differ, or a damaged file is refused and nothing changes.
     """
     from store.merge import merge_files
+    from store.words import plural
 
     with open_project(ctx) as project, progress_bar("Merging", len(files)) as bar:
         report = merge_files(project, list(files), dry_run=dry_run, on_file=lambda _: advance(bar))
@@ -109,14 +111,14 @@ def merge(ctx: Context, files: tuple[Path, ...], dry_run: bool) -> None:
             listing.add_row(conflict.paragraph_id, conflict.coder_id, conflict.field, repr(conflict.kept), repr(conflict.lost))
         out.print(listing)
         if len(conflicts) > 20:
-            err.print(f"… and {len(conflicts) - 20:,} more conflicts.")
+            err.print(f"… and {plural(len(conflicts) - 20, 'more conflict')}.")
     for item in report.files:
         if item.strangers:
             err.print(f"[yellow]Note:[/] {item.path.name} was handed out to {item.handed_to} but holds work of "
                       f"{', '.join(item.strangers)}: was it coded under another name (--coder)?")
     verb = "would add" if dry_run else "added"
-    err.print(f"Coders seen: {', '.join(report.coders) or 'none'}; {verb} {report.rows_added:,} rows, "
-              f"{report.changed:,} values changed, {len(conflicts):,} conflicts.")
+    err.print(f"Coders seen: {', '.join(report.coders) or 'none'}; {verb} {plural(report.rows_added, 'row')}, "
+              f"{plural(report.changed, 'value')} changed, {plural(len(conflicts), 'conflict')}.")
 
 
 @click.command()
@@ -137,13 +139,14 @@ def adjudicate(ctx: Context, codes: str | None, blind: bool, accept_unanimous: b
           u or ctrl+z undo · q quit
     """
     from store.adjudication import accept_unanimous as accept, disagreements
+    from store.words import plural
 
     code_list = _names(codes)
     with open_project(ctx) as project:
         if accept_unanimous:
             accepted = accept(project, coder, code_list)
-            out.print(f"Accepted {accepted.values:,} unanimous values; {accepted.paragraphs:,} paragraphs complete "
-                      f"for {coder}.")
+            out.print(f"Accepted {plural(accepted.values, 'unanimous value')}; "
+                      f"{plural(accepted.paragraphs, 'paragraph')} complete for {coder}.")
             return
         items = disagreements(project, coder, code_list)
         path = project.path

@@ -23,6 +23,7 @@ from textual.widgets.option_list import Option
 
 from exports.agreement_report import fmt, interval_text
 from exports.reliability import SHOWN_SPLITS, CodeReliability, ReliabilityReport, Split
+from store.words import plural
 from tui.keys import bindings
 
 VERDICT_STYLES = {"reliable": "green", "tentative": "yellow", "unreliable": "red", "undefined": "dim"}
@@ -108,7 +109,7 @@ class AgreementScreen(Screen[None]):
             for c in report.codes
         ] or [tuple(COLUMNS)]
         self.query_one("#agreement-title", Static).update(
-            f"Agreement over {report.units:,} paragraphs done by two or more of {len(report.coders)} coders "
+            f"Agreement over {plural(report.units, 'paragraph')} done by two or more of {plural(len(report.coders), 'coder')} "
             f"({', '.join(report.coders) or 'none'})"
         )
         table = self.query_one(DataTable)
@@ -145,7 +146,7 @@ class AgreementScreen(Screen[None]):
         ])
         more = f" (first {SHOWN_SPLITS}; all in accord agree --format json)" if len(code.splits) > SHOWN_SPLITS else ""
         self.query_one("#agreement-splits-title", Label).update(
-            f"{code.code}: coders split on {len(code.splits):,} paragraphs{more}" if len(code.splits)
+            f"{code.code}: coders split on {plural(len(code.splits), 'paragraph')}{more}" if len(code.splits)
             else f"{code.code}: coders never split"
         )
 
