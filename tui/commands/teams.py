@@ -158,3 +158,8 @@ def adjudicate(ctx: Context, codes: str | None, blind: bool, accept_unanimous: b
     app = AdjudicateApp(path, coder=coder, codes=code_list, blind=blind)
     require_terminal("adjudicate")
     app.run()
+    with open_project(ctx) as project:
+        left = sum(not item.decided for item in disagreements(project, coder, code_list))
+    decided = max(0, sum(not item.decided for item in items) - left)
+    err.print(f"{coder}: {plural(decided, 'disagreement')} decided this session, {f'{left:,}' if left else 'none'} left",
+              markup=False)
