@@ -2,8 +2,8 @@
 
     python -m benchmarks.coding_screen [--sizes 1000 100000 1000000] [--dir DIR] [--repeat N]
 
-Projects are built once and kept in DIR; each run of the keys works on a fresh copy. The one of 1,000,000 paragraphs is a copy of the
-scale benchmark's (`benchmarks.run`: /tmp/accord-scale-bench/coded-1000000.db, three coders
+Projects are built once and kept in DIR; each run of the keys works on a fresh copy. The one of 1,000,000 paragraphs is a copy
+of the scale benchmark's (`benchmarks.run`: /tmp/accord-scale-bench/coded-1000000.db, three coders
 who did 20 % each) with the two coders of the smaller ones added: building it afresh takes
 about half an hour.
 
@@ -25,7 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from pathlib import Path
 
 from benchmarks.synthetic import add_codings, make_project

@@ -4,7 +4,7 @@ Run: python -m benchmarks.import_files [FILES] [PARAGRAPHS_PER_FILE]
 
 Writes FILES statements wrapped at 55 characters with page headers every 40 lines (as text
 extracted from UN records looks), then times, side by side on the same files: only decoding
-them, reading and segmenting them (store.readers.read_paths), and importing the documents into
+them, reading and segmenting them (store.intake.readers.read_paths), and importing the documents into
 a new project; then `accord status` on that project.
 """
 
@@ -18,9 +18,9 @@ from pathlib import Path
 
 from benchmarks.synthetic import documents
 from store import Project
-from store.decode import decode
-from store.readers import read_paths
-from tests.conftest import small_codebook
+from store.intake.decoding import decode
+from store.intake.readers import read_paths
+from tests.helpers import small_codebook
 
 
 def write_corpus(folder: Path, files: int, per_file: int) -> int:

@@ -5,7 +5,7 @@
 LEAD is copied first (merge writes to it) beside itself as LEAD.profile.db and removed after.
 Statements are grouped by their text (the attached files' aliases src0, src1... as srcN), with
 the CPU time of the thread that ran them: the checks run in a thread of their own beside the
-writes (store/merge_checks.py), so the per-statement CPU adds up to more than either thread's.
+writes (store/teams/merge_checks.py), so the per-statement CPU adds up to more than either thread's.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from store import Project, connection
-from store.merge import merge_files
+from store.teams.merge import merge_files
 
 
 def profile(lead: Path, files: list[Path], shown: int = 25) -> str:

@@ -16,8 +16,8 @@ from pathlib import Path
 
 from benchmarks.teams import code_everything, codebook, corpus
 from store import Project
-from store.handout import hand_out
-from store.records import sha256_text
+from store.teams.handout import hand_out
+from store.intake.source import sha256_text
 
 QUERIES = {
     "stored hashes compared (before)":

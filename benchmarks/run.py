@@ -88,7 +88,7 @@ class Bench:
 
     def new_project(self, name: str) -> Path:
         from store import Project
-        from store.codebook import default_codebook_path, load_codebook
+        from store.codebook.parser import default_codebook_path, load_codebook
 
         path = self.fresh(name)
         Project.create(path, load_codebook(default_codebook_path())).close()

@@ -24,18 +24,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from store import Codebook, Project
-from store.records import SourceDocument
+from store.intake.source import SourceDocument
 
-WORDS = (
-    "the Council small arms light weapons illicit trade border control stockpile management "
-    "disarmament demobilization reintegration nuclear chemical biological means of delivery "
-    "women children gender perspective export control brokering terrorism non-State actors "
-    "sanctions embargo Programme of Action Arms Trade Treaty Register cooperation assistance "
-    "capacity-building regional organizations Member States resolution implementation national "
-    "legislation marking tracing peacekeeping mandate civilians protection security development "
-    "post-conflict counter-terrorism follow-up"
-).split()
-SYLLABLES = "ka ze lo mi nu ra to vi sa de po lu ne fa ri go".split()
+WORDS = [
+    "the", "Council", "small", "arms", "light", "weapons", "illicit", "trade", "border", "control", "stockpile",
+    "management", "disarmament", "demobilization", "reintegration", "nuclear", "chemical", "biological", "means", "of",
+    "delivery", "women", "children", "gender", "perspective", "export", "control", "brokering", "terrorism", "non-State",
+    "actors", "sanctions", "embargo", "Programme", "of", "Action", "Arms", "Trade", "Treaty", "Register", "cooperation",
+    "assistance", "capacity-building", "regional", "organizations", "Member", "States", "resolution", "implementation",
+    "national", "legislation", "marking", "tracing", "peacekeeping", "mandate", "civilians", "protection", "security",
+    "development", "post-conflict", "counter-terrorism", "follow-up",
+]
+SYLLABLES = ["ka", "ze", "lo", "mi", "nu", "ra", "to", "vi", "sa", "de", "po", "lu", "ne", "fa", "ri", "go"]
 COUNTRIES = ("Kazakhstan", "France", "Chile", "Egypt", "Japan", "Nigeria", "Peru", "Sweden", "Viet Nam",
              "United Kingdom of Great Britain and Northern Ireland", "Côte d'Ivoire", "Bolivia (Plurinational State of)")
 SURNAMES = ("Abdrakhmanov", "Delattre", "Barros", "Aboulatta", "Bessho", "Laro", "Meza-Cuadra", "Skoog",
@@ -186,7 +186,7 @@ def documents(paragraphs: int, documents: int | None = None, seed: int = 0) -> I
 def make_project(path: Path, paragraphs: int, documents_count: int | None = None,
                  codebook: Codebook | None = None, seed: int = 0) -> Project:
     """A new project at `path` with a synthetic corpus and the shipped codebook."""
-    from store.codebook import default_codebook_path, load_codebook
+    from store.codebook.parser import default_codebook_path, load_codebook
 
     codebook = codebook or load_codebook(default_codebook_path())
     project = Project.create(path, codebook)
@@ -222,8 +222,8 @@ def add_codings(project: Project, coders: list[str], agreement: float = 0.8, don
                 value = truth[code] if rng.random() < agreement else rng.random() < prevalence
                 if value:
                     codings.append((pid, coder, code, 1, stamp))
-    with project.db.atomic():
-        conn: sqlite3.Connection = project.db.conn
+    with project.transaction():
+        conn: sqlite3.Connection = project.db
         conn.executemany(
             "insert or replace into paragraph_status (paragraph_id, coder_id, status, flagged, updated_at) "
             "values (?, ?, ?, ?, ?)", statuses)

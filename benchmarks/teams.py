@@ -15,11 +15,11 @@ import time
 from pathlib import Path
 
 from store import Code, Codebook, Level, Project
-from store.handout import hand_out
-from store.merge import merge_files
-from store.adjudication import open_disagreements
-from store.handout import sample_progress
-from store.records import SourceDocument
+from store.teams.handout import hand_out
+from store.teams.merge import merge_files
+from store.teams.adjudication import open_disagreements
+from store.teams.handout import sample_progress
+from store.intake.source import SourceDocument
 
 CODES = [f"code{i}" for i in range(10)]
 
@@ -52,7 +52,7 @@ def hand_out_sample(project: Project, coders: list[str], out_dir: Path, share: f
     end up as if the sample alone had been handed out.
     """
     step = round(1 / share)
-    conn = project.db.conn
+    conn = project.db
     with conn:
         conn.execute("insert into coders (id, name, created_at) values ('unsampled', 'unsampled', '')")
         conn.execute("insert into assignments (paragraph_id, coder_id) select p.id, 'unsampled' "

@@ -16,7 +16,7 @@ from matplotlib.figure import Figure
 
 from exports.agreement_report import REFERENCES, fmt, interval_text, methods_paragraph, pair_kappa_table
 from exports.reliability import RELIABLE, SHOWN_SPLITS, TENTATIVE, ReliabilityReport
-from store.words import plural
+from store import plural
 
 VERDICT_COLOURS = {"reliable": "#1a7f37", "tentative": "#9a6700", "unreliable": "#cf222e", "undefined": "#6e7781"}
 

@@ -26,7 +26,7 @@ from json.encoder import encode_basestring  # the C string encoder json.dumps(en
 
 from exports.ratings import MISSING, Coefficient
 from exports.reliability import RELIABLE, SHOWN_SPLITS, TENTATIVE, CodeReliability, ReliabilityReport, Splits
-from store.words import plural
+from store import plural
 
 FORMAT = "accord-agreement/1"
 CONFIDENCE = 0.95

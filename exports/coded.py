@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from store.coding import CONSENSUS
+from store import CONSENSUS
 
 MIN_CODERS = 2
 """Unanimity and majority need at least two coders who did the paragraph; one coder is not a
@@ -153,6 +153,12 @@ def _column(code: CodeSpec, numbers: np.ndarray, present: np.ndarray, ids: pd.In
     return pd.Series(pd.Categorical.from_codes(places, dtype=code.categories), index=ids)
 
 
+def _text(out: pd.DataFrame, cells: np.ndarray) -> pd.Series:
+    """Text cells for a column of `out`, None where missing. pandas 3 would make such a column
+    `str` with NaN, yet leave one with no text at all `object`: chunks would differ in dtype."""
+    return pd.Series(cells, index=out.index, dtype=object)
+
+
 def coder_values(chunk: Chunk, coder: str, codes: list[CodeSpec]) -> pd.DataFrame:
     """One coder's values on the chunk's paragraphs, indexed by paragraph id.
 
@@ -173,9 +179,9 @@ def _rows_frame(ids: pd.Index, places: np.ndarray, done: np.ndarray, values: np.
     rows (values: rows x codes)."""
     out = pd.DataFrame({code.id: _column(code, values[:, j], done, ids) for j, code in enumerate(codes)},
                        index=ids)
-    out["status"] = status
+    out["status"] = _text(out, status)
     out["flag"] = pd.array(flagged, dtype=pd.Int8Dtype())
-    out["note"] = note
+    out["note"] = _text(out, note)
     out["_coded"] = done
     out["_place"] = places
     return out
@@ -214,7 +220,7 @@ def combined_values(chunk: Chunk, coders: list[str], codes: list[CodeSpec], rule
     out = pd.DataFrame(columns, index=ids)
     out["coders_done"] = pd.array(count, dtype=pd.Int64Dtype())
     out["flag"] = pd.array((grid.flagged.sum(axis=0) > 0).astype(np.int8), dtype=pd.Int8Dtype())
-    out["note"] = _joined_notes(coders, grid.note)
+    out["note"] = _text(out, _joined_notes(coders, grid.note))
     out["_coded"] = count >= MIN_CODERS
     out["_place"] = np.arange(len(ids))
     return out
@@ -269,12 +275,12 @@ def consensus_values(chunk: Chunk, coders: list[str], codes: list[CodeSpec]) -> 
     out["flag"] = pd.array(flagged.astype(np.int8), dtype=pd.Int8Dtype())
     mine = adjudicated.note[0]
     adjudicated_notes = np.array([f"{CONSENSUS}: {n}" if n else None for n in mine], dtype=object)
-    out["note"] = np.where(mine != None, adjudicated_notes, _joined_notes(others, voters.note))  # noqa: E711
+    out["note"] = _text(out, np.where(mine != None, adjudicated_notes, _joined_notes(others, voters.note)))  # noqa: E711
     enough = count >= MIN_CODERS
     basis = np.full(len(use), None, dtype=object)
     basis[enough] = "unanimous"
     basis[use] = "adjudicated"
-    out["basis"] = basis
+    out["basis"] = _text(out, basis)
     out["_coded"] = use | enough
     out["_place"] = np.arange(len(ids))
     return out

@@ -265,7 +265,8 @@ def _wide_rows(chunk: Chunk, chosen: pd.DataFrame, documents: pd.DataFrame, colu
 
     def column(name: str) -> object:
         frame = next(frame for frame, names in reversed(sources) if name in names)
-        return frame[name].array
+        # With its dtype: pandas 3 would turn an object column holding text into `str`.
+        return pd.Series(frame[name].array, dtype=frame[name].dtype, copy=False)
 
     # copy=False: the columns are fresh takes of this chunk's frames; copying them into
     # pandas' blocks took half of this function's time.

@@ -23,8 +23,8 @@ from lxml import etree
 
 from exports.files import atomic_path
 from store import Project, plural
-from store.models import Document
-from store.refi import (
+from store import Document
+from store import (
     CODEBOOK_NS,
     PARAGRAPH_SEPARATOR,
     PROJECT_NS,

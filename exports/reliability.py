@@ -20,7 +20,7 @@ from exports.agreement import cohen_kappa, fleiss_kappa, gwet_ac1, krippendorff_
 from exports.alpha import Interval, alpha_interval
 from exports.ratings import MISSING, Coefficient, Ratings
 from store import AccordError, Project
-from store.done_codings import DoneCodings
+from store import DoneCodings
 
 RELIABLE = 0.800
 TENTATIVE = 0.667

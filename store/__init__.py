@@ -1,22 +1,134 @@
-"""Accord's store: the project file, the codebook, and everything that brings data in."""
+"""Accord's store: the project file, the codebook, and everything that brings data in.
 
-import sys as _sys
+This module is the whole public API: `exports`, `tui` and researchers' scripts import from
+`store`, never from its modules. Names load on first use (PEP 562 `__getattr__`), so that a
+command that only opens a project does not pay for YAML, the readers or lxml.
 
-# sqlite-utils imports pandas when it is installed (0.4 s of CPU, half the coding screen's
-# startup) only to map pandas.Timestamp to TEXT, which Accord never stores. Hide pandas during
-# that one import; `import pandas` works as usual afterwards (exports, agreement).
-if "pandas" not in _sys.modules and "sqlite_utils" not in _sys.modules:
-    _sys.modules["pandas"] = None  # type: ignore[assignment]
-    try:
-        import sqlite_utils.db  # noqa: F401
-    finally:
-        del _sys.modules["pandas"]
+Layout: project.py (Project = the spine of base.py + its parts: corpus/, coding.py,
+codebook/versions.py, import_codings.py, range_reads.py, agreement_reads.py); events.py (the
+one write path of codings, statuses and their events); codebook/ (model, parser, YAML);
+intake/ (files in, no SQL); teams/ (handout, merge, adjudication: functions across files and
+coders); status.py (what `accord status` reports); connection.py, schema.py, schema_sql.py,
+migrations.py, integrity.py, doctor.py (the file itself); demo.py, demo_coders.py (the demo
+project); readers.py (README's `store.readers.read_paths`).
+"""
 
-from store.codebook_model import Code, Codebook, Level
-from store.coding import CONSENSUS
-from store.errors import AccordError, CodebookError, Problem, ProjectError
-from store.project import Project
-from store.status import CoderStatus as CoderStatus, ProjectStatus as ProjectStatus, project_status as project_status
-from store.words import plural as plural
+from __future__ import annotations
 
-__all__ = ["CONSENSUS", "AccordError", "Code", "Codebook", "CodebookError", "Level", "Problem", "Project", "ProjectError"]
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from store.agreement_reads import CodedValues, DoneCodings
+    from store.clock import now
+    from store.codebook.model import Code, Codebook, Level
+    from store.codebook.parser import default_codebook_path, load_codebook, parse_codebook
+    from store.codebook.versions import CodebookChange, CodeRow
+    from store.codebook.yaml_dump import dump_codebook
+    from store.coding import CONSENSUS
+    from store.corpus.importing import ImportReport, paragraph_id
+    from store.demo import DEMO_FILE, build_demo
+    from store.doctor import CHECKS, Finding, diagnose, repair
+    from store.errors import AccordError, CodebookError, Problem, ProjectError, StorageError
+    from store.import_codings import CodingsFileError, CodingsImport
+    from store.intake.readers import SUPPORTED, find_files, first_of_each_id, read_files, read_paths
+    from store.intake.refi import (
+        CODEBOOK_NS,
+        PARAGRAPH_SEPARATOR,
+        PROJECT_NS,
+        RefiError,
+        accord_description,
+        guid,
+        selection_description,
+    )
+    from store.intake.source import SourceDocument, SourceFile, sha256_text
+    from store.project import Project
+    from store.refi_import import RefiImportReport, codebook_from_qdc, import_qdpx
+    from store.rows import Document, DocumentProgress, Event, Hit, Paragraph, Progress, Status
+    from store.status import CoderStatus, ProjectStatus, project_status
+    from store.teams.adjudication import (
+        Accepted,
+        Disagreement,
+        Positions,
+        accept_unanimous,
+        decide,
+        disagreements,
+        open_disagreements,
+        positions,
+        undo_decision,
+    )
+    from store.teams.handout import HandoutReport, hand_out, handout_coder, sample_progress
+    from store.teams.merge import merge_files
+    from store.teams.merge_report import MergeReport
+    from store.words import plural
+
+_PUBLIC: dict[str, str] = {
+    # the project file
+    "Project": "store.project",
+    "now": "store.clock",
+    "CONSENSUS": "store.coding",
+    "AccordError": "store.errors", "CodebookError": "store.errors", "Problem": "store.errors",
+    "ProjectError": "store.errors", "StorageError": "store.errors",
+    "Document": "store.rows", "DocumentProgress": "store.rows", "Event": "store.rows", "Hit": "store.rows",
+    "Paragraph": "store.rows", "Progress": "store.rows", "Status": "store.rows",
+    "CoderStatus": "store.status", "ProjectStatus": "store.status", "project_status": "store.status",
+    "ImportReport": "store.corpus.importing", "paragraph_id": "store.corpus.importing",
+    "CodingsFileError": "store.import_codings", "CodingsImport": "store.import_codings",
+    "DoneCodings": "store.agreement_reads", "CodedValues": "store.agreement_reads",
+    "CHECKS": "store.doctor", "Finding": "store.doctor", "diagnose": "store.doctor", "repair": "store.doctor",
+    "DEMO_FILE": "store.demo", "build_demo": "store.demo",
+    # the codebook
+    "Code": "store.codebook.model", "Codebook": "store.codebook.model", "Level": "store.codebook.model",
+    "default_codebook_path": "store.codebook.parser", "load_codebook": "store.codebook.parser",
+    "parse_codebook": "store.codebook.parser",
+    "dump_codebook": "store.codebook.yaml_dump",
+    "CodebookChange": "store.codebook.versions", "CodeRow": "store.codebook.versions",
+    # files in
+    "SourceDocument": "store.intake.source", "sha256_text": "store.intake.source",
+    "SUPPORTED": "store.intake.readers", "SourceFile": "store.intake.source", "find_files": "store.intake.readers",
+    "first_of_each_id": "store.intake.readers", "read_files": "store.intake.readers", "read_paths": "store.intake.readers",
+    "CODEBOOK_NS": "store.intake.refi", "PARAGRAPH_SEPARATOR": "store.intake.refi", "PROJECT_NS": "store.intake.refi",
+    "RefiError": "store.intake.refi", "accord_description": "store.intake.refi", "guid": "store.intake.refi",
+    "selection_description": "store.intake.refi",
+    "RefiImportReport": "store.refi_import", "codebook_from_qdc": "store.refi_import", "import_qdpx": "store.refi_import",
+    # teams
+    "HandoutReport": "store.teams.handout", "hand_out": "store.teams.handout",
+    "handout_coder": "store.teams.handout", "sample_progress": "store.teams.handout",
+    "merge_files": "store.teams.merge", "MergeReport": "store.teams.merge_report",
+    "Accepted": "store.teams.adjudication", "Disagreement": "store.teams.adjudication",
+    "Positions": "store.teams.adjudication", "accept_unanimous": "store.teams.adjudication",
+    "decide": "store.teams.adjudication", "disagreements": "store.teams.adjudication",
+    "open_disagreements": "store.teams.adjudication", "positions": "store.teams.adjudication",
+    "undo_decision": "store.teams.adjudication",
+    # words
+    "plural": "store.words",
+}
+"""Public name -> the module that defines it."""
+
+__all__ = [
+    "CHECKS", "CODEBOOK_NS", "CONSENSUS", "DEMO_FILE", "PARAGRAPH_SEPARATOR", "PROJECT_NS", "SUPPORTED",
+    "Accepted", "AccordError", "Code", "CodeRow", "Codebook", "CodebookChange", "CodebookError",
+    "CodedValues", "CoderStatus", "CodingsFileError", "CodingsImport", "Disagreement", "Document",
+    "DocumentProgress", "DoneCodings", "Event", "Finding", "HandoutReport", "Hit", "ImportReport", "Level",
+    "MergeReport", "Paragraph", "Positions", "Problem", "Progress", "Project", "ProjectError",
+    "ProjectStatus", "RefiError", "RefiImportReport", "SourceDocument", "SourceFile", "Status",
+    "StorageError", "accept_unanimous", "accord_description", "build_demo", "codebook_from_qdc", "decide",
+    "default_codebook_path", "diagnose", "disagreements", "dump_codebook", "find_files", "first_of_each_id",
+    "guid", "hand_out", "handout_coder", "import_qdpx", "load_codebook", "merge_files", "now",
+    "open_disagreements", "paragraph_id", "parse_codebook", "positions", "project_status", "read_files",
+    "plural", "read_paths", "repair", "sample_progress", "selection_description", "sha256_text", "undo_decision",
+]
+
+
+def __getattr__(name: str) -> Any:
+    """Load a public name from its module on first use (and keep it here)."""
+    module = _PUBLIC.get(name)
+    if module is None:
+        raise AttributeError(f"module 'store' has no attribute {name!r}")
+    value = getattr(import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_PUBLIC])

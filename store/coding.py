@@ -1,14 +1,15 @@
-"""A coder's work: codings, statuses, flags, notes, undo through the event log, progress."""
+"""A coder's work on one project: codings, statuses, flags, notes, undo, progress.
+
+Project methods (what one coder does to one project); every write goes through the one write
+path, store/events.py, which logs the change's event beside it.
+"""
 
 from __future__ import annotations
 
-import uuid
-from datetime import UTC, datetime, timedelta
-
-from sqlite_utils import Database
-
+from store import events as writes
+from store.base import ProjectBase
 from store.errors import AccordError
-from store.models import DocumentProgress, Event, Progress, Status
+from store.rows import DocumentProgress, Event, Progress, Status
 
 CONSENSUS = "consensus"
 """The reserved coder under whom adjudicated values are stored."""
@@ -16,40 +17,15 @@ CONSENSUS = "consensus"
 STATUSES = ("done", "flagged", "skipped")
 """`flagged` is accepted for files written by other tools; Accord keeps flags in `flagged`."""
 
-_last_stamp = ""
 
-
-def now() -> str:
-    """UTC timestamp with microseconds, strictly increasing within this process.
-
-    Merges keep the most recent value, so two writes in one microsecond must not tie.
-    """
-    global _last_stamp
-    stamp = datetime.now(UTC).isoformat(timespec="microseconds")
-    if stamp <= _last_stamp:
-        stamp = (datetime.fromisoformat(_last_stamp) + timedelta(microseconds=1)).isoformat(timespec="microseconds")
-    _last_stamp = stamp
-    return stamp
-
-
-class CodingMixin:
+class Coding(ProjectBase):
     """Everything a coder writes, each write committed with its event before returning."""
-
-    db: Database
 
     # -- coders ------------------------------------------------------------------------------
 
     def coder(self, name: str) -> str:
-        """The id of the coder called `name`, added to the project on first use."""
-        coder_id = name.strip()
-        if not coder_id:
-            raise AccordError("a coder needs a name")
-        with self.db.atomic():
-            self.db.execute(
-                "insert or ignore into coders (id, name, created_at) values (?, ?, ?)",
-                [coder_id, coder_id, now()],
-            )
-        return coder_id
+        """The coder's id (their name), added to the project on first use."""
+        return writes.ensure_coder(self.db, name)
 
     def coders(self) -> list[str]:
         """Every coder's id, `consensus` included when adjudication has started."""
@@ -62,7 +38,7 @@ class CodingMixin:
 
     def set_last_paragraph(self, coder: str, paragraph_id: str) -> None:
         """Remember where the coder is, so that reopening resumes there."""
-        with self.db.atomic():
+        with self.transaction():
             self.db.execute("update coders set last_paragraph_id = ? where id = ?", [paragraph_id, coder])
 
     # -- codings -----------------------------------------------------------------------------
@@ -81,32 +57,13 @@ class CodingMixin:
     def set_coding(self, paragraph_id: str, coder: str, code_id: str, value: object) -> Event:
         """Set a code (1 applied, 0 removed) or a variable (a level's value, None to clear)."""
         value = self._checked_value(code_id, value)
-        with self.db.atomic():
-            previous = self._coding_value(paragraph_id, coder, code_id)
-            event = self._log(coder, paragraph_id, code_id, "code", value, previous)
-            self._write_coding(paragraph_id, coder, code_id, value, event.at)
-        return event
+        return writes.set_coding(self.db, paragraph_id, coder, code_id, value)
 
     def toggle(self, paragraph_id: str, coder: str, code_id: str) -> int:
         """Apply a code that is not applied, remove one that is; returns the new value."""
-        value = 0 if self._coding_value(paragraph_id, coder, code_id) == 1 else 1
+        value = 0 if writes.coding_value(self.db, paragraph_id, coder, code_id) == 1 else 1
         self.set_coding(paragraph_id, coder, code_id, value)
         return value
-
-    def _coding_value(self, paragraph_id: str, coder: str, code_id: str) -> object:
-        row = self.db.execute(
-            "select value from codings where paragraph_id = ? and coder_id = ? and code_id = ?",
-            [paragraph_id, coder, code_id],
-        ).fetchone()
-        return row[0] if row else None
-
-    def _write_coding(self, paragraph_id: str, coder: str, code_id: str, value: object, at: str) -> None:
-        self.db.execute(
-            """insert into codings (paragraph_id, coder_id, code_id, value, updated_at) values (?, ?, ?, ?, ?)
-               on conflict (paragraph_id, coder_id, code_id)
-               do update set value = excluded.value, updated_at = excluded.updated_at""",
-            [paragraph_id, coder, code_id, value, at],
-        )
 
     def _checked_value(self, code_id: str, value: object) -> object:
         row = self.db.execute("select kind, retired from codes where id = ?", [code_id]).fetchone()
@@ -140,49 +97,20 @@ class CodingMixin:
         """Mark a paragraph `done` or `skipped` for this coder, or None to reopen it."""
         if status is not None and status not in STATUSES:
             raise AccordError(f"status must be one of {', '.join(STATUSES)}, not {status!r}")
-        return self._set_status_field(paragraph_id, coder, "status", status, "status")
+        return self._set_status_field(paragraph_id, coder, "status", status)
 
     def set_flag(self, paragraph_id: str, coder: str, flagged: bool) -> Event:
         """Flag a paragraph for discussion (or unflag it)."""
-        return self._set_status_field(paragraph_id, coder, "flagged", int(flagged), "flag")
+        return self._set_status_field(paragraph_id, coder, "flagged", int(flagged))
 
     def set_note(self, paragraph_id: str, coder: str, note: str | None) -> Event:
         """Attach a note to a paragraph (None or empty removes it)."""
-        return self._set_status_field(paragraph_id, coder, "note", note or None, "note")
+        return self._set_status_field(paragraph_id, coder, "note", note or None)
 
-    def _set_status_field(self, paragraph_id: str, coder: str, column: str, value: object, action: str) -> Event:
-        with self.db.atomic():
-            current = self.db.execute(
-                f"select {column} from paragraph_status where paragraph_id = ? and coder_id = ?",
-                [paragraph_id, coder],
-            ).fetchone()
-            previous = current[0] if current else None
-            event = self._log(coder, paragraph_id, None, action, value, previous)
-            self._write_status_field(paragraph_id, coder, column, value, event.at)
-        return event
-
-    def _write_status_field(self, paragraph_id: str, coder: str, column: str, value: object, at: str) -> None:
-        if column == "flagged":
-            value = int(bool(value))
-        self.db.execute(
-            f"""insert into paragraph_status (paragraph_id, coder_id, {column}, updated_at) values (?, ?, ?, ?)
-                on conflict (paragraph_id, coder_id)
-                do update set {column} = excluded.{column}, updated_at = excluded.updated_at""",
-            [paragraph_id, coder, value, at],
-        )
+    def _set_status_field(self, paragraph_id: str, coder: str, column: str, value: object) -> Event:
+        return writes.set_status_field(self.db, paragraph_id, coder, column, value)
 
     # -- events and undo ---------------------------------------------------------------------
-
-    def _log(self, coder: str, paragraph_id: str | None, code_id: str | None, action: str,
-             value: object, previous: object, undoes: str | None = None) -> Event:
-        self.coder(coder)
-        event = Event(str(uuid.uuid4()), now(), coder, paragraph_id, code_id, action, value, previous, undoes)
-        self.db.execute(
-            "insert into events (id, at, coder_id, paragraph_id, code_id, action, value, previous, undoes) "
-            "values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [event.id, event.at, coder, paragraph_id, code_id, action, value, previous, undoes],
-        )
-        return event
 
     def events(self, coder: str | None = None, limit: int = -1) -> list[Event]:
         """The audit log, newest first."""
@@ -195,25 +123,7 @@ class CodingMixin:
 
         Called again, it takes back the action before that: undo walks back through the log.
         """
-        with self.db.atomic():
-            row = self.db.execute(
-                """select * from events e where coder_id = ? and action != 'undo'
-                   and not exists (select 1 from events u where u.undoes = e.id)
-                   order by at desc, rowid desc limit 1""",
-                [coder],
-            ).fetchone()
-            if row is None:
-                return None
-            target = Event(*row)
-            undo = self._log(coder, target.paragraph_id, target.code_id, "undo", target.previous, target.value, target.id)
-            assert target.paragraph_id is not None
-            if target.action == "code":
-                assert target.code_id is not None
-                self._write_coding(target.paragraph_id, coder, target.code_id, target.previous, undo.at)
-            else:
-                column = {"status": "status", "flag": "flagged", "note": "note"}[target.action]
-                self._write_status_field(target.paragraph_id, coder, column, target.previous, undo.at)
-        return target
+        return writes.undo_last(self.db, coder)
 
     # -- progress and navigation -------------------------------------------------------------
 

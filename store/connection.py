@@ -4,6 +4,7 @@ errors a researcher can act on instead of tracebacks."""
 
 from __future__ import annotations
 
+import secrets
 import sqlite3
 import threading
 from collections import Counter
@@ -71,28 +72,32 @@ class ProjectCursor(sqlite3.Cursor):
 
     def execute(self, sql: str, parameters: Any = (), /) -> ProjectCursor:
         with translated(self.path):
-            return super().execute(_immediate(sql), parameters)
+            super().execute(_immediate(sql), parameters)
+        return self
 
     def executemany(self, sql: str, seq_of_parameters: Iterable[Any], /) -> ProjectCursor:
         with translated(self.path):
-            return super().executemany(sql, seq_of_parameters)
+            super().executemany(sql, seq_of_parameters)
+        return self
 
     def executescript(self, sql_script: str, /) -> ProjectCursor:
         with translated(self.path):
-            return super().executescript(sql_script)
+            super().executescript(sql_script)
+        return self
 
 
 class ProjectConnection(sqlite3.Connection):
     """sqlite3.Connection that translates storage failures and takes the write lock at BEGIN.
 
-    sqlite-utils calls `execute`, `executemany`, `cursor` and `commit` on the connection, so
-    overriding them here covers every statement of the Project API in one place.
+    Accord (and sqlite-utils, where a migration or a repair uses it) calls `execute`,
+    `executemany`, `cursor` and `commit` on the connection, so overriding them here covers every
+    statement of the Project API in one place.
     """
 
     path: Path = Path("?")
     file_key: tuple[int, int] | None = None
 
-    def cursor(self, factory: Any = ProjectCursor) -> Any:  # type: ignore[override]
+    def cursor(self, factory: Any = ProjectCursor) -> Any:
         cursor = super().cursor(factory)
         cursor.path = self.path
         return cursor
@@ -122,7 +127,7 @@ class ProjectConnection(sqlite3.Connection):
 
 
 def _immediate(sql: str) -> str:
-    """Every explicit transaction Accord opens (sqlite-utils' `atomic`) writes, so take the
+    """Every explicit transaction Accord opens (`transaction`) writes, so take the
     write lock at BEGIN. A deferred transaction that reads and then writes fails at once with
     'database is locked' when another process wrote in between (WAL snapshot): the busy timeout
     cannot cure that, BEGIN IMMEDIATE waits for the lock instead."""
@@ -163,11 +168,47 @@ def open_in_this_process(path: Path) -> bool:
         return False
 
 
+@contextmanager
+def transaction(conn: sqlite3.Connection) -> Iterator[None]:
+    """Run the block in one transaction (BEGIN IMMEDIATE, see `_immediate`): committed when it
+    ends, rolled back when it raises. Nested, it is a savepoint that rolls back alone."""
+    if conn.in_transaction:
+        savepoint = f"accord_{secrets.token_hex(16)}"
+        conn.execute(f"SAVEPOINT {savepoint};")
+        try:
+            yield
+        except BaseException:
+            # An error such as a RAISE(ROLLBACK) trigger can end the whole transaction,
+            # savepoints included: releasing it then would hide the original error.
+            if conn.in_transaction:
+                conn.execute(f"ROLLBACK TO SAVEPOINT {savepoint};")
+                conn.execute(f"RELEASE SAVEPOINT {savepoint};")
+            raise
+        else:
+            conn.execute(f"RELEASE SAVEPOINT {savepoint};")
+        return
+    conn.execute("BEGIN")
+    try:
+        yield
+    except BaseException:
+        conn.rollback()  # a no-op when the error already ended the transaction
+        raise
+    else:
+        try:
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.rollback()
+            raise
+
+
 def connect(path: Path) -> sqlite3.Connection:
     """Open a project file the way every Accord connection must: WAL, foreign keys, busy timeout."""
     path = Path(path)
     with translated(path):
-        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, factory=ProjectConnection)
+        # Statements run as written: one outside `transaction` commits at once (as sqlite-utils'
+        # `execute` did), and VACUUM INTO and ATTACH (handout, merge) need no implicit BEGIN.
+        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+                               factory=ProjectConnection)
     assert isinstance(conn, ProjectConnection)
     conn.path = path
     conn.file_key = _file_key(path)
@@ -175,6 +216,9 @@ def connect(path: Path) -> sqlite3.Connection:
         _OPEN_HERE[conn.file_key] += 1
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA foreign_keys = ON")
+    # As sqlite-utils set it when it opened every project: a REPLACE that deletes a row fires
+    # its delete triggers (the full-text index's among them).
+    conn.execute("PRAGMA recursive_triggers = on")
     # Switching to WAL writes the header: skip it when the file is already WAL, so that a
     # project on a read-only medium can still be read.
     if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from store.errors import AccordError
 from store.project import Project
-from store.records import SourceDocument
+from store.intake.source import SourceDocument
 
 DEMO_FILE = "accord-demo.db"
 """The demo project's file name inside the chosen directory."""
@@ -104,7 +104,7 @@ def _remove_database(path: Path) -> None:
 
 
 def _build(path: Path) -> None:
-    from store.codebook import default_codebook_path, load_codebook
+    from store.codebook.parser import default_codebook_path, load_codebook
     from store.demo_coders import simulate_coders
 
     codebook = load_codebook(default_codebook_path())
@@ -115,7 +115,7 @@ def _build(path: Path) -> None:
 
 def demo_documents() -> list[SourceDocument]:
     """The demo statements read and segmented by the ordinary importer, with their meetings."""
-    from store.readers import read_paths
+    from store.intake.readers import read_paths
 
     folder = resources.files("store").joinpath(*DEMO_PACKAGE_DIR)
     with ExitStack() as stack:

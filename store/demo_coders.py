@@ -13,8 +13,8 @@ import random
 import re
 from dataclasses import dataclass
 
-from store.codebook_model import Code, Codebook
-from store.models import Paragraph
+from store.codebook.model import Code, Codebook
+from store.rows import Paragraph
 from store.project import Project
 
 SEED = 1540
@@ -83,7 +83,7 @@ def simulate_coders(project: Project, codebook: Codebook, seed: int = SEED) -> N
     variables = [c for c in codebook.variables if not c.retired]
     hints = _keyword_patterns(codes)
     paragraphs = project.paragraphs()
-    with project.db.atomic():
+    with project.transaction():
         for coder in DEMO_CODERS:
             project.coder(coder.name)
             reached = paragraphs[: round(len(paragraphs) * coder.share_done)]

@@ -2,7 +2,8 @@
 and repair the safe ones (rebuild the search index, drop rows that point at nothing).
 
 The doctor opens the file directly, not through Project.open, because Project.open refuses the
-very files the doctor is for.
+very files the doctor is for: so its checks and repairs are functions over a path and a
+connection, not Project methods.
 """
 
 from __future__ import annotations
@@ -13,13 +14,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlite_utils import Database
-
-from store.connection import connect
+from store.connection import connect, transaction
+from store.corpus.importing import resequence
 from store.errors import ProjectError, StorageError
 from store.integrity import header_problem
-from store.records import sha256_text
-from store.schema import SCHEMA_VERSION
+from store.intake.source import sha256_text
+from store.schema import SCHEMA_VERSION, migrate
 from store.words import plural
 
 SALVAGE = (
@@ -68,7 +68,7 @@ def diagnose(path: Path) -> list[Finding]:
         return [Finding("integrity", f"{path} is {problem}", SALVAGE.format(path=path))]
     findings = [Finding("integrity", f"the file is {problem}", SALVAGE.format(path=path))] if problem else []
     try:
-        db = Database(connect(path))
+        db = connect(path)
     except ProjectError as error:
         cause = error.__cause__ or error
         return findings or [Finding("integrity", f"the file cannot be opened ({cause})", SALVAGE.format(path=path))]
@@ -95,9 +95,9 @@ def repair(path: Path, findings: list[Finding]) -> list[str]:
     """Apply the safe repairs the findings name, in one transaction; what was done, in words."""
     repairs = {finding.repair for finding in findings if finding.repair}
     done: list[str] = []
-    db = Database(connect(path))
+    db = connect(path)
     try:
-        with db.atomic():
+        with transaction(db):
             for name, action in REPAIRS.items():
                 if name in repairs:
                     done.append(action(db))
@@ -109,7 +109,7 @@ def repair(path: Path, findings: list[Finding]) -> list[str]:
 # -- checks ------------------------------------------------------------------------------------
 
 
-def _integrity(db: Database, path: Path) -> list[Finding]:
+def _integrity(db: sqlite3.Connection, path: Path) -> list[Finding]:
     rows = [row[0] for row in db.execute("PRAGMA integrity_check(20)").fetchall()]
     if rows == ["ok"]:
         return []
@@ -118,8 +118,9 @@ def _integrity(db: Database, path: Path) -> list[Finding]:
     return [Finding("integrity", f"{damaged}: {'; '.join(lines[:3])}", SALVAGE.format(path=path))]
 
 
-def _schema(db: Database, path: Path) -> list[Finding]:
-    missing = [table for table in TABLES if not db[table].exists()]
+def _schema(db: sqlite3.Connection, path: Path) -> list[Finding]:
+    present = {row[0] for row in db.execute("select name from sqlite_master where type = 'table'")}
+    missing = [table for table in TABLES if table not in present]
     if "meta" in missing:
         return [Finding("schema", "not an Accord project (no meta table)",
                         "check that --project names the right file")]
@@ -138,7 +139,7 @@ def _schema(db: Database, path: Path) -> list[Finding]:
     return []
 
 
-def _orphans(db: Database, path: Path) -> list[Finding]:
+def _orphans(db: sqlite3.Connection, path: Path) -> list[Finding]:
     """Rows whose foreign key points at nothing, grouped by what they miss."""
     counts: Counter[tuple[str, str]] = Counter(
         (row[0], row[2]) for row in db.execute("PRAGMA foreign_key_check").fetchall()
@@ -160,14 +161,14 @@ def _orphans(db: Database, path: Path) -> list[Finding]:
         else:
             findings.append(Finding(
                 "orphans", f"{plural(count, 'row')} of {table} pointing at {parent} that do not exist",
-                f"they can never be shown or exported; the doctor can delete them", "drop-orphans"))
+                "they can never be shown or exported; the doctor can delete them", "drop-orphans"))
     return findings
 
 
-def _text_hashes(db: Database, path: Path) -> list[Finding]:
+def _text_hashes(db: sqlite3.Connection, path: Path) -> list[Finding]:
     # Hashed inside SQLite, in corpus order. A text stored as bytes (a tool that writes BLOBs)
     # or a number counts as edited: hashing it in Python used to crash the doctor instead.
-    db.conn.create_function("accord_sha256", 1, _text_digest, deterministic=True)
+    db.create_function("accord_sha256", 1, _text_digest, deterministic=True)
     changed = [row[0] for row in db.execute(
         "select id from paragraphs where accord_sha256(text) is not sha256 order by seq")]
     if not changed:
@@ -183,7 +184,7 @@ def _text_digest(text: object) -> str | None:
     return sha256_text(text) if isinstance(text, str) else None
 
 
-def _order(db: Database, path: Path) -> list[Finding]:
+def _order(db: sqlite3.Connection, path: Path) -> list[Finding]:
     count, top, bottom = db.execute("select count(*), max(seq), min(seq) from paragraphs").fetchone()
     if count and (top != count or bottom != 1):
         return [Finding("order", f"{plural(count, 'paragraph')} numbered {bottom}..{top}",
@@ -191,7 +192,7 @@ def _order(db: Database, path: Path) -> list[Finding]:
     return []
 
 
-def _search_index(db: Database, path: Path) -> list[Finding]:
+def _search_index(db: sqlite3.Connection, path: Path) -> list[Finding]:
     triggers = {row[0] for row in db.execute("select name from sqlite_master where type = 'trigger'")}
     missing = [name for name in FTS_TRIGGERS if name not in triggers]
     try:
@@ -213,49 +214,49 @@ def _search_index(db: Database, path: Path) -> list[Finding]:
 # -- repairs -----------------------------------------------------------------------------------
 
 
-def _migrate(db: Database) -> str:
-    from store.schema import migrate
-
+def _migrate(db: sqlite3.Connection) -> str:
     migrate(db)
     return f"migrated to schema {SCHEMA_VERSION}"
 
 
-def _add_coders(db: Database) -> str:
-    before = db["coders"].count
+def _add_coders(db: sqlite3.Connection) -> str:
+    before = _coder_count(db)
     for table in ("codings", "paragraph_status", "assignments"):
         db.execute(f"insert or ignore into coders (id, name, created_at) "
                    f"select distinct coder_id, coder_id, datetime('now') from {table} "
                    f"where coder_id not in (select id from coders)")
-    return f"re-created {plural(db['coders'].count - before, 'coder')}"
+    return f"re-created {plural(_coder_count(db) - before, 'coder')}"
 
 
-def _drop_orphans(db: Database) -> str:
+def _coder_count(db: sqlite3.Connection) -> int:
+    return int(db.execute("select count(*) from coders").fetchone()[0])
+
+
+def _drop_orphans(db: sqlite3.Connection) -> str:
     doomed: dict[str, list[int]] = {}
     for table, rowid, parent, _ in db.execute("PRAGMA foreign_key_check").fetchall():
         if parent != "coders" and table != "paragraphs" and not (table == "codings" and parent == "codes"):
             doomed.setdefault(table, []).append(rowid)
     for table, rowids in doomed.items():
-        db.conn.executemany(f"delete from [{table}] where rowid = ?", [(r,) for r in rowids])
+        db.executemany(f"delete from [{table}] where rowid = ?", [(r,) for r in rowids])
     return f"deleted {plural(sum(map(len, doomed.values())), 'orphan row')}"
 
 
-def _renumber(db: Database) -> str:
-    from store.corpus import CorpusMixin
-
-    holder = CorpusMixin()
-    holder.db = db
-    holder._resequence()
+def _renumber(db: sqlite3.Connection) -> str:
+    resequence(db)
     return "renumbered the paragraphs in corpus order"
 
 
-def _rebuild_search(db: Database) -> str:
+def _rebuild_search(db: sqlite3.Connection) -> str:
+    from sqlite_utils import Database  # loads pandas: only for this repair
+
     # Recreating the table and its triggers cures a stale index and a dropped trigger alike.
-    db["paragraphs"].enable_fts(["text"], create_triggers=True, tokenize=FTS_TOKENIZE, replace=True)
+    Database(db).table("paragraphs").enable_fts(["text"], create_triggers=True, tokenize=FTS_TOKENIZE, replace=True)
     db.execute("insert into paragraphs_fts (paragraphs_fts) values ('rebuild')")
     return "rebuilt the full-text index"
 
 
-REPAIRS: dict[str, Callable[[Database], str]] = {
+REPAIRS: dict[str, Callable[[sqlite3.Connection], str]] = {
     "migrate": _migrate,
     "drop-orphans": _drop_orphans,
     "add-coders": _add_coders,

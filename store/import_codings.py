@@ -20,14 +20,13 @@ from __future__ import annotations
 import csv
 import io
 import json
-import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlite_utils import Database
+from store.base import ProjectBase
 
-from store.coding import now
-from store.decode import NotText, decode
+from store import events as writes
+from store.intake.decoding import NotText, decode
 from store.errors import AccordError, Problem
 from store.words import plural
 
@@ -67,10 +66,9 @@ class _CodeInfo:
     """level value or label -> value."""
 
 
-class CodingsImportMixin:
-    """`import_codings`: all of a file, or nothing."""
-
-    db: Database
+class CodingsFileImport(ProjectBase):
+    """`import_codings`: all of a file, or nothing (a Project method: one project takes in a
+    file, whatever coders it names)."""
 
     def import_codings(self, path: Path) -> CodingsImport:
         """Read and check `path`, then write its codings in one transaction.
@@ -238,9 +236,9 @@ class CodingsImportMixin:
         events: list[tuple[object, ...]] = []
         codings: list[tuple[object, ...]] = []
         statuses: list[tuple[object, ...]] = []
-        with self.db.atomic():
+        with self.transaction():
             for coder in result.coders:
-                self.coder(coder)  # type: ignore[attr-defined]
+                writes.ensure_coder(self.db, coder)
                 mine = [paragraph for paragraph, who in table if who == coder]
                 current, status = self._current(coder, mine)
                 for paragraph in mine:
@@ -255,26 +253,14 @@ class CodingsImportMixin:
                         if codes[code_id].kind == "code" and value == 0 and previous in (None, 0):
                             continue  # absent already: no row needed
                         if previous != value:
-                            at = now()
-                            events.append((str(uuid.uuid4()), at, coder, paragraph, code_id, "code", value, previous))
+                            event, at = writes.new_event(coder, paragraph, code_id, "code", value, previous)
+                            events.append(event)
                             codings.append((paragraph, coder, code_id, value, at))
                     if status.get(paragraph) != "done":
-                        at = now()
-                        events.append((str(uuid.uuid4()), at, coder, paragraph, None, "status", "done",
-                                       status.get(paragraph)))
+                        event, at = writes.new_event(coder, paragraph, None, "status", "done", status.get(paragraph))
+                        events.append(event)
                         statuses.append((paragraph, coder, "done", at))
-            conn = self.db.conn
-            conn.executemany(
-                "insert into events (id, at, coder_id, paragraph_id, code_id, action, value, previous) "
-                "values (?, ?, ?, ?, ?, ?, ?, ?)", events)
-            conn.executemany(
-                """insert into codings (paragraph_id, coder_id, code_id, value, updated_at) values (?, ?, ?, ?, ?)
-                   on conflict (paragraph_id, coder_id, code_id)
-                   do update set value = excluded.value, updated_at = excluded.updated_at""", codings)
-            conn.executemany(
-                """insert into paragraph_status (paragraph_id, coder_id, status, updated_at) values (?, ?, ?, ?)
-                   on conflict (paragraph_id, coder_id)
-                   do update set status = excluded.status, updated_at = excluded.updated_at""", statuses)
+            writes.write_changes(self.db, events, codings, statuses)
         result.changes = len(codings)
         return result
 

@@ -6,8 +6,6 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from sqlite_utils import Database
-
 from store.connection import RESTORE_ADVICE, open_in_this_process
 from store.errors import ProjectError
 
@@ -65,7 +63,7 @@ corpus tables, which an import can rebuild, to `accord doctor`."""
 WORK_TABLES = ("meta", "codes", "code_levels", "coders", "codings", "paragraph_status", "events")
 
 
-def quick_check_findings(db: Database | sqlite3.Connection, tables: tuple[str, ...] = (), limit: int = 10,
+def quick_check_findings(db: sqlite3.Connection, tables: tuple[str, ...] = (), limit: int = 10,
                          schema: str = "main") -> list[str]:
     """SQLite's quick_check of the whole file, or only of `tables`: pages and records well-formed.
     `schema` names an ATTACHed file to check instead of the main one."""
@@ -78,13 +76,13 @@ def quick_check_findings(db: Database | sqlite3.Connection, tables: tuple[str, .
     return [line for line in lines if line and not line.startswith("***")][:limit]
 
 
-def work_tables(db: Database | sqlite3.Connection, schema: str = "main") -> tuple[str, ...]:
+def work_tables(db: sqlite3.Connection, schema: str = "main") -> tuple[str, ...]:
     """The tables of WORK_TABLES that the file has (sqlite_master when it has none)."""
     present = {row[0] for row in db.execute(f"select name from {schema}.sqlite_master where type = 'table'")}
     return tuple(t for t in WORK_TABLES if t in present) or ("sqlite_master",)
 
 
-def quick_check(db: Database | sqlite3.Connection, path: Path, only_work: bool | None = None,
+def quick_check(db: sqlite3.Connection, path: Path, only_work: bool | None = None,
                 schema: str = "main") -> None:
     """Raise ProjectError with advice when SQLite finds damaged pages in the file.
 

@@ -1,40 +1,39 @@
-"""The project file and the one Python API that the CLI, the TUI and exports all use."""
+"""The project file and the one Python API that the CLI, the TUI and exports all use.
+
+`Project` is the spine (`ProjectBase`, store/base.py: connection, path, meta, transaction,
+clock) plus its parts, each a class of its own module that inherits the spine: reading the
+corpus, searching it, importing it, a coder's work, the codebook's versions, bulk reads for
+exports and for agreement, importing a codings file. Those are Project methods because they are
+what one coder does to one project. Jobs across files or coders are functions: store/teams/
+(handout, merge, adjudication) and store/doctor.py.
+"""
 
 from __future__ import annotations
 
-import contextlib
 import sqlite3
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
-from sqlite_utils import Database
-
-from store.bulk import BulkReadMixin
-from store.codebook_model import Codebook
-from store.codebook_versions import CodebookMixin
-from store.coding import CodingMixin, now
-from store.corpus import CorpusMixin
-from store.connection import BUSY_TIMEOUT_MS, RESTORE_ADVICE  # noqa: F401 (BUSY_TIMEOUT_MS re-exported)
+from store.agreement_reads import AgreementReads
+from store.codebook.model import Codebook
+from store.codebook.versions import CodebookVersions
+from store.coding import Coding
+from store.connection import RESTORE_ADVICE
 from store.connection import connect as connect_file
-from store.done_codings import DoneCodingsMixin
-from store.import_codings import CodingsImportMixin
+from store.corpus.importing import CorpusImport
+from store.corpus.reads import CorpusReads
+from store.corpus.search import CorpusSearch
 from store.errors import ProjectError, StorageError
+from store.import_codings import CodingsFileImport
 from store.integrity import check_header, quick_check
-from store.schema import SCHEMA_VERSION, migrate
+from store.range_reads import RangeReads
+from store.schema import SCHEMA_VERSION, create_schema, migrate, schema_version
 
 
-def connect(path: Path) -> Database:
-    """Open a SQLite file the way every Accord connection must (see store/connection.py)."""
-    return Database(connect_file(path))
 
-
-class Project(CorpusMixin, CodingMixin, CodebookMixin, DoneCodingsMixin, BulkReadMixin, CodingsImportMixin):
+class Project(CorpusReads, CorpusSearch, CorpusImport, Coding, CodebookVersions, AgreementReads, RangeReads,
+              CodingsFileImport):
     """An open Accord project file. Every write is committed before the method returns."""
-
-    def __init__(self, db: Database, path: Path) -> None:
-        self.db = db
-        self.path = path
 
     @classmethod
     def create(cls, path: Path, codebook: Codebook) -> Project:
@@ -42,23 +41,19 @@ class Project(CorpusMixin, CodingMixin, CodebookMixin, DoneCodingsMixin, BulkRea
         path = Path(path)
         if path.exists():
             raise ProjectError(f"{path} already exists; Accord will not overwrite it")
-        db = connect(path)
+        db = connect_file(path)
         try:
-            migrate(db)
+            create_schema(db)
         except StorageError:
             db.close()
             path.unlink(missing_ok=True)
             raise
-        with db.atomic():
-            db["meta"].insert_all(
-                [
-                    {"key": "project_id", "value": str(uuid.uuid4())},
-                    {"key": "created_at", "value": now()},
-                ],
-                pk="key",
-                replace=True,
-            )
         project = cls(db, path)
+        with project.transaction():
+            db.execute(
+                "insert or replace into meta (key, value) values (?, ?), (?, ?)",
+                ["project_id", str(uuid.uuid4()), "created_at", project.now()],
+            )
         project.apply_codebook(codebook)
         return project
 
@@ -74,11 +69,11 @@ class Project(CorpusMixin, CodingMixin, CodebookMixin, DoneCodingsMixin, BulkRea
         if not path.exists():
             raise ProjectError(f"no project at {path}; create one with `accord init`")
         check_header(path)
-        db = connect(path)
+        db = connect_file(path)
         try:
             if verify:
                 quick_check(db, path)
-            version = cls._schema_version(db)
+            version = schema_version(db)
         except ProjectError:
             db.close()
             raise
@@ -97,38 +92,3 @@ class Project(CorpusMixin, CodingMixin, CodebookMixin, DoneCodingsMixin, BulkRea
         if version < SCHEMA_VERSION:
             migrate(db)
         return cls(db, path)
-
-    @staticmethod
-    def _schema_version(db: Database) -> int | None:
-        if not db["meta"].exists():
-            return None
-        row = db.execute("select value from meta where key = 'schema_version'").fetchone()
-        return int(row[0]) if row else None
-
-    def close(self) -> None:
-        """Close the connection (all writes are already committed)."""
-        self.db.close()
-
-    def __enter__(self) -> Project:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    @contextlib.contextmanager
-    def transaction(self) -> Iterator[Project]:
-        """Group several writes into one commit (one disk flush instead of one per write)."""
-        with self.db.atomic():
-            yield self
-
-    def meta(self, key: str) -> str | None:
-        """A value of the `meta` table."""
-        row = self.db.execute("select value from meta where key = ?", [key]).fetchone()
-        return row[0] if row else None
-
-    @property
-    def project_id(self) -> str:
-        """The UUID set at init: copies of one project share it."""
-        value = self.meta("project_id")
-        assert value is not None
-        return value

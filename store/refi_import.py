@@ -1,6 +1,9 @@
 """A REFI-QDA project into an Accord project: sources become documents split into paragraphs,
 selections become codings of the paragraphs they cover, users become coders; and a REFI-QDA
-codebook into an Accord codebook."""
+codebook into an Accord codebook.
+
+`import_qdpx` is a function, not a Project method: it brings in several coders' work at once
+(through the Project's own methods, so every coding is logged like a coder's own)."""
 
 from __future__ import annotations
 
@@ -11,14 +14,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from store.codebook import MAX_ID_LENGTH, RESERVED_IDS, parse_codebook
-from store.codebook_model import Code, Codebook, Level
-from store.codebook_yaml import dump_codebook
-from store.corpus import ImportReport, paragraph_id
+from store.codebook.parser import MAX_ID_LENGTH, RESERVED_IDS, parse_codebook
+from store.codebook.model import Code, Codebook, Level
+from store.codebook.yaml_dump import dump_codebook
+from store.corpus.importing import ImportReport, paragraph_id
 from store.errors import AccordError
 from store.project import Project
-from store.records import SourceDocument
-from store.refi import RefiCode, RefiProject, RefiSource, read_qdc, read_qdpx
+from store.intake.source import SourceDocument
+from store.intake.refi import RefiCode, RefiProject, RefiSource, read_qdc, read_qdpx
 
 DOCUMENT_FIELDS = ("title", "speaker", "country", "date")
 _BLOCK = re.compile(r"(?:(?!\n[ \t]*\n)[\s\S])+")
@@ -110,7 +113,7 @@ def code_map(refi: RefiProject, project: Project) -> tuple[dict[str, tuple[str, 
     return mapping, unknown
 
 
-def _match(code: RefiCode, rows: dict, by_label: dict[str, str]) -> str | None:
+def _match(code: RefiCode, rows: dict[str, Any], by_label: dict[str, str]) -> str | None:
     if code.accord_variable:
         return code.accord_variable[1]
     return code.name if code.name in rows else by_label.get(code.name.casefold())
@@ -120,12 +123,12 @@ def import_qdpx(project: Project, path: Path, on_document: Callable[[SourceDocum
     """Import a `.qdpx`: its sources as documents, then its codings, all in one transaction."""
     refi = read_qdpx(path)
     pairs = [source_document(source) for source in refi.sources]
-    with project.db.atomic():
+    with project.transaction():
         report = RefiImportReport(project.import_documents([doc for doc, _ in pairs], on_document=on_document),
                                   other_sources=refi.other_sources)
         mapping, report.unknown_codes = code_map(refi, project)
         refused = set(report.documents.changed) | {doc for doc, _ in report.documents.refused}
-        for source, (document, spans) in zip(refi.sources, pairs):
+        for source, (document, spans) in zip(refi.sources, pairs, strict=True):
             if document.id in refused:
                 report.skipped_documents.append(document.id)
                 continue
@@ -180,10 +183,12 @@ def codebook_from_qdc(path: Path, current: Codebook | None) -> Codebook:
         code_id = make_id(code)
         old = by_id.get(code_id)
         definition = code.definition or (old.definition if old else "")
-        common: dict[str, Any] = dict(id=code_id, label=code.name, definition=definition, parent_id=parent_id,
-                      key=old.key if old else None, include=old.include if old else (),
-                      exclude=old.exclude if old else (), examples=old.examples if old else (),
-                      keywords=old.keywords if old else ())
+        common: dict[str, Any] = {
+            "id": code_id, "label": code.name, "definition": definition, "parent_id": parent_id,
+            "key": old.key if old else None, "include": old.include if old else (),
+            "exclude": old.exclude if old else (), "examples": old.examples if old else (),
+            "keywords": old.keywords if old else (),
+        }
         if code.accord_variable:
             levels = tuple(Level(_level_value(refi.codes[g]), refi.codes[g].name) for g in code.children)
             return Code(kind=code.accord_variable[0], levels=levels, **common)

@@ -1,152 +1,50 @@
-"""The project file's schema, created and migrated with sqlite-utils migrations."""
+"""The schema version, a new file's schema, and the version of an open file.
+
+A new project is made from the statements of store/schema_sql.py (what the migrations of
+store/migrations.py leave), so `accord init` needs no sqlite-utils; an older file is brought up
+to date by running the migrations, imported only then.
+"""
 
 from __future__ import annotations
 
-from sqlite_utils import Database
-from sqlite_utils.migrations import Migrations
+import datetime
+import sqlite3
+
+from store.connection import transaction
 
 SCHEMA_VERSION = 3
-"""Bump with every migration added below; a file newer than this is refused at open."""
-
-migrations = Migrations("accord")
+"""Bump with every migration added to store/migrations.py; a file newer than this is refused at open."""
 
 
-@migrations()
-def m001_initial(db: Database) -> None:
-    """The tables of DESIGN.md section 2."""
-    db["meta"].create({"key": str, "value": str}, pk="key")
-    db["codebooks"].create({"sha256": str, "yaml": str, "loaded_at": str}, pk="sha256")
-    db["codes"].create(
-        {
-            "id": str,
-            "parent_id": str,
-            "label": str,
-            "kind": str,
-            "key": str,
-            "definition": str,
-            "position": int,
-            "retired": int,
-        },
-        pk="id",
-        not_null={"label", "kind", "position", "retired"},
-        defaults={"retired": 0},
-    )
-    db["code_levels"].create(
-        {"code_id": str, "value": str, "label": str, "position": int},
-        pk=("code_id", "value"),
-        foreign_keys=[("code_id", "codes", "id")],
-    )
-    db["documents"].create(
-        {
-            "id": str,
-            "title": str,
-            "source": str,
-            "speaker": str,
-            "country": str,
-            "date": str,
-            "meta": str,
-            "sha256": str,
-            "position": int,
-        },
-        pk="id",
-        not_null={"sha256", "position"},
-    )
-    db["documents"].create_index(["position"], unique=True)
-    # `seq` is the paragraph's place in the whole corpus (documents in order, then paragraphs):
-    # the coding screen pages and finds "next not done" through its index, never by scanning.
-    db["paragraphs"].create(
-        {"id": str, "document_id": str, "position": int, "seq": int, "text": str, "sha256": str},
-        pk="id",
-        not_null={"document_id", "position", "seq", "text", "sha256"},
-        foreign_keys=[("document_id", "documents", "id")],
-    )
-    db["paragraphs"].create_index(["document_id", "position"], unique=True)
-    db["paragraphs"].create_index(["seq"], unique=True)
-    db["paragraphs"].enable_fts(["text"], create_triggers=True, tokenize="unicode61 remove_diacritics 2")
-    # `last_paragraph_id` is where the coder was when they left: reopening resumes there.
-    db["coders"].create(
-        {"id": str, "name": str, "created_at": str, "last_paragraph_id": str},
-        pk="id",
-        not_null={"name"},
-    )
-    db["paragraph_status"].create(
-        {
-            "paragraph_id": str,
-            "coder_id": str,
-            "status": str,
-            "flagged": int,
-            "note": str,
-            "updated_at": str,
-        },
-        pk=("paragraph_id", "coder_id"),
-        not_null={"flagged", "updated_at"},
-        defaults={"flagged": 0},
-        foreign_keys=[("paragraph_id", "paragraphs", "id"), ("coder_id", "coders", "id")],
-    )
-    db["paragraph_status"].create_index(["coder_id", "status"])
-    # `value` has no declared type on purpose: 1/0 for codes, the level's text for variables,
-    # each kept as written (a typed column would coerce "3" to 3 or 1 to "1").
-    db.execute(
-        """
-        CREATE TABLE codings (
-            paragraph_id TEXT NOT NULL REFERENCES paragraphs(id),
-            coder_id TEXT NOT NULL REFERENCES coders(id),
-            code_id TEXT NOT NULL REFERENCES codes(id),
-            value,
-            updated_at TEXT NOT NULL,
-            PRIMARY KEY (paragraph_id, coder_id, code_id)
+def create_schema(conn: sqlite3.Connection) -> None:
+    """Give an empty file the current schema, as running every migration would, in one transaction."""
+    from store.schema_sql import MIGRATIONS, NEW_FILE_SQL
+
+    with transaction(conn):
+        for statement in NEW_FILE_SQL:
+            conn.execute(statement)
+        # As sqlite-utils records an applied migration (store/migrations.py reads this table).
+        conn.executemany(
+            "insert into _sqlite_migrations (migration_set, name, applied_at) values ('accord', ?, ?)",
+            [(name, str(datetime.datetime.now(datetime.UTC))) for name in MIGRATIONS],
         )
-        """
-    )
-    db["codings"].create_index(["coder_id", "code_id"])
-    db.execute(
-        """
-        CREATE TABLE events (
-            id TEXT PRIMARY KEY,
-            at TEXT NOT NULL,
-            coder_id TEXT NOT NULL,
-            paragraph_id TEXT,
-            code_id TEXT,
-            action TEXT NOT NULL,
-            value,
-            previous,
-            undoes TEXT
+        conn.execute(
+            "insert into meta (key, value) values ('schema_version', ?) "
+            "on conflict (key) do update set value = excluded.value",
+            [str(SCHEMA_VERSION)],
         )
-        """
-    )
-    db["events"].create_index(["coder_id", "at"])
-    db["events"].create_index(["undoes"])
-    db["assignments"].create(
-        {"paragraph_id": str, "coder_id": str},
-        pk=("paragraph_id", "coder_id"),
-        foreign_keys=[("paragraph_id", "paragraphs", "id"), ("coder_id", "coders", "id")],
-    )
 
 
-@migrations()
-def m002_agreement_indexes(db: Database) -> None:
-    """Covering indexes for the bulk reads of agreement: each coder's done paragraphs and each
-    coder's values per code come off an index in order instead of a table scan and a sort
-    (about 7 times faster at 100,000 paragraphs x 5 coders x 20 codes)."""
-    db["paragraph_status"].create_index(["coder_id", "status", "paragraph_id"], if_not_exists=True)
-    db["codings"].create_index(["coder_id", "code_id", "value", "paragraph_id"], if_not_exists=True)
+def migrate(conn: sqlite3.Connection) -> None:
+    """Bring a project file up to the current schema and record the version (loads sqlite-utils)."""
+    from store.migrations import migrate as run_migrations
+
+    run_migrations(conn)
 
 
-@migrations()
-def m003_fewer_indexes_to_write(db: Database) -> None:
-    """Every coding, status and event written (a keypress, a merge) updates each index of its
-    table. Two indexes were prefixes of m002's covering ones, which serve the same lookups, and
-    the index on `undoes` listed every event although only undo events have one (lookups are
-    `undoes = id`, which the partial index serves). A merge of 2 million codings and events:
-    about 2 s less; the index of 20 million codings on (coder, code): about 400 MB less."""
-    db.execute("drop index if exists idx_codings_coder_id_code_id")
-    db.execute("drop index if exists idx_paragraph_status_coder_id_status")
-    db.execute("drop index if exists idx_events_undoes")
-    db.execute("create index idx_events_undoes on events (undoes) where undoes is not null")
-
-
-def migrate(db: Database) -> None:
-    """Bring a project file up to the current schema and record the version."""
-    migrations.apply(db)
-    with db.atomic():
-        db["meta"].upsert({"key": "schema_version", "value": str(SCHEMA_VERSION)}, pk="key")
+def schema_version(conn: sqlite3.Connection) -> int | None:
+    """The schema version an Accord file records, or None for a file that is not a project."""
+    if conn.execute("select 1 from sqlite_master where type = 'table' and name = 'meta'").fetchone() is None:
+        return None
+    row = conn.execute("select value from meta where key = 'schema_version'").fetchone()
+    return int(row[0]) if row else None

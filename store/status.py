@@ -9,10 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from store.models import Progress
+from store.rows import Progress
 
 if TYPE_CHECKING:
-    from store.handout import SampleProgress
+    from store.teams.handout import SampleProgress
     from store.project import Project
 
 
@@ -51,8 +51,8 @@ class ProjectStatus:
 def project_status(project: Project) -> ProjectStatus:
     """Count what the project holds and how far each coder is."""
     # Imported here so that `import store` does not load the handout and merge machinery.
-    from store.adjudication import open_disagreements
-    from store.handout import sample_progress
+    from store.teams.adjudication import open_disagreements
+    from store.teams.handout import sample_progress
 
     codes = project.codes(include_retired=False)
     assigned = project.assignment_progress()

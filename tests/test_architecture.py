@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
+from pathlib import Path
 
-from tests.conftest import REPO
+from tests.helpers import REPO
 
 
 def test_core_packages_never_load_textual() -> None:
@@ -46,3 +48,18 @@ def test_ci_runs_the_readme_test_command() -> None:
     ci_lines = (REPO / ".ci" / "run").read_text().splitlines()
     command = next(line for line in ci_lines if "pytest" in line)
     assert f"```sh\n{command}\n```" in readme
+
+
+def test_tests_read_nothing_beside_the_clone() -> None:
+    """README's test command passes in a plain clone: every file a test reads is under tests/data,
+    none in the team's folder beside the repository (which only CI has)."""
+    beside = re.compile(r"\.\./shared|\.parents?\b.*[\"']shared[\"']")
+    mentions = [
+        f"{path.relative_to(REPO)}:{n}"
+        for path in sorted((REPO / "tests").rglob("*"))
+        if path.is_file() and path.suffix in (".py", ".md", ".toml", ".cfg", ".txt", ".json")
+        and path != Path(__file__)  # the pattern above names what it looks for
+        for n, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), start=1)
+        if beside.search(line)
+    ]
+    assert mentions == []

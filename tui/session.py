@@ -11,8 +11,8 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from store import CONSENSUS, Code, Codebook, Project
-from store.errors import AccordError
-from store.models import Document, Event, Paragraph, Progress, Status
+from store import AccordError
+from store import Document, Event, Paragraph, Progress, Status
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ import html.parser
 
 from exports.codebook_doc import Usage, codebook_html, codebook_markdown
 from store import Code, Codebook, Level, Project
-from tests.exports.helpers import code_two_coders
+from tests.helpers import code_two_coders
 
 RICH = Codebook(
     title="Appendix test",

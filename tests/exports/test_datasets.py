@@ -7,8 +7,7 @@ import pytest
 
 from exports.datasets import DatasetSpec, build_dataset
 from store import AccordError, Codebook, Project
-from tests.conftest import small_codebook
-from tests.exports.helpers import code_two_coders
+from tests.helpers import code_two_coders, small_codebook
 
 
 def frame(project: Project, chunk_size: int = 50_000, **spec: object) -> pd.DataFrame:
@@ -68,7 +67,7 @@ def test_majority_needs_more_than_half(project: Project) -> None:
 
 def _fresh(project: Project) -> Project:
     fresh = Project.create(project.path.with_name("fresh.db"), small_codebook())
-    from tests.conftest import documents
+    from tests.helpers import documents
 
     fresh.import_documents(documents(3, 2))
     return fresh
@@ -135,7 +134,7 @@ def test_retired_codes_are_still_exported(project: Project) -> None:
 
 
 def test_metadata_columns_keep_types_and_avoid_clashes(project: Project) -> None:
-    from store.records import SourceDocument
+    from store.intake.source import SourceDocument
 
     project.import_documents([SourceDocument("doc3", ["Text."], meta={"year": 2001, "wmd": "clash", "tags": ["a"]})])
     project.set_status("doc3:1", "alice", "done")

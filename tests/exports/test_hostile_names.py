@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from exports.varnames import MAX_LENGTH, RESERVED, valid_names
 from store import Code, Codebook, Project
-from tests.conftest import REPO, documents
+from tests.helpers import REPO, documents
 
 LONG = "a" * 40
 IDS = ["in", "byte", "str5", "flagged", "using", f"{LONG}_x", f"{LONG}_y", f"{LONG}_x_2"]
@@ -31,7 +31,7 @@ def test_valid_names_are_valid_and_distinct(names: list[str]) -> None:
         assert re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", name) and len(name) <= MAX_LENGTH
         assert name.lower() not in RESERVED
     if len(set(names)) == len(names):  # the renames map is keyed by the original name
-        assert all(renames[old] == new for old, new in zip(names, out) if old != new)
+        assert all(renames[old] == new for old, new in zip(names, out, strict=True) if old != new)
 
 
 def coded_project(path: Path, ids: list[str]) -> Path:
@@ -56,7 +56,7 @@ def test_colliding_code_ids_each_keep_a_column(tmp_path: Path, fmt: str) -> None
     done = export(coded_project(tmp_path / "p.db", IDS), out, fmt)
     assert done.returncode == 0, done.stderr
     frame, meta = (pyreadstat.read_dta if fmt == "dta" else pyreadstat.read_sav)(str(out))
-    assert len(set(c.lower() for c in frame.columns)) == len(frame.columns)
+    assert len({c.lower() for c in frame.columns}) == len(frame.columns)
     by_label = {label: column for column, label in meta.column_names_to_labels.items()}
     for n, code in enumerate(IDS, start=1):
         column = by_label[f"Label of {code}"]

@@ -14,27 +14,16 @@ from lxml import etree
 from exports.datasets import DatasetSpec, build_dataset
 from exports.refi import qdc_bytes, write_qdc, write_qdpx
 from store import Project
-from store.refi import PROJECT_NS, RefiError, read_qdc, read_qdpx
+from store.intake.refi import PROJECT_NS, RefiError, read_qdc, read_qdpx
 from store.refi_import import codebook_from_qdc, import_qdpx, paragraph_spans
-from tests.conftest import SHARED, documents, small_codebook
-from tests.exports.helpers import code_two_coders
+from tests.helpers import REFI_SCHEMAS, code_two_coders, documents, small_codebook
 
 NS = {"q": PROJECT_NS}
-# ../shared beside the clone (CI); a worktree under /work/wt/NAME finds it one level further up.
-SCHEMAS = next((p / "refi-qda" for p in (SHARED, SHARED.parent.parent / "shared") if (p / "refi-qda").is_dir()),
-               SHARED / "refi-qda")
 
 
 def schema(name: str) -> etree.XMLSchema:
-    """A schema of ../shared/refi-qda. The published Codebook.xsd was copied out of a PDF: spaces
-    between names and attributes are lost and hyphens are U+2010. Repair exactly that, nothing else."""
-    text = (SCHEMAS / name).read_text(encoding="utf-8")
-    if name == "Codebook.xsd":
-        text = text.replace("\u2010", "-")
-        text = re.sub(r"<xsd:(element|complexType|attribute|simpleType|restriction|pattern)(name|type|base|value)=",
-                      r"<xsd:\1 \2=", text)
-        text = re.sub(r'(="[^"]*")(?=[A-Za-z])', r"\1 ", text)
-    return etree.XMLSchema(etree.fromstring(text.encode("utf-8")))
+    """A published REFI-QDA schema, from tests/data/refi-qda."""
+    return etree.XMLSchema(etree.parse(str(REFI_SCHEMAS / name)))
 
 
 def qde(path: Path) -> etree._Element:
@@ -65,7 +54,7 @@ def test_qdpx_validates_and_selections_cover_the_paragraphs(project: Project, tm
 
 
 def test_offsets_count_characters_not_bytes(tmp_path: Path) -> None:
-    from store.records import SourceDocument
+    from store.intake.source import SourceDocument
 
     project = Project.create(tmp_path / "p.db", small_codebook())
     project.import_documents([SourceDocument("d", ["Ça va — déjà vu.", "Второй абзац 🙂.", "Third."])])
@@ -207,7 +196,7 @@ def test_not_a_zip_and_no_project_are_clear_errors(tmp_path: Path) -> None:
     (tmp_path / "x.qdpx").write_text("hello")
     with pytest.raises(RefiError, match="is not a REFI-QDA project"):
         read_qdpx(tmp_path / "x.qdpx")
-    with pytest.raises(RefiError, match="no project.qde"):
+    with pytest.raises(RefiError, match=r"no project\.qde"):
         read_qdpx(make_qdpx(tmp_path / "y.qdpx", {"other.txt": "x"}))
 
 
@@ -248,7 +237,7 @@ def test_large_corpus_streams_through_chunks(tmp_path: Path, monkeypatch: pytest
 def test_guids_are_uuid5_of_the_project() -> None:
     import uuid
 
-    from store.refi import guid
+    from store.intake.refi import guid
 
     project_id = str(uuid.uuid4())
     assert guid(project_id, "code", "wmd") == str(uuid.uuid5(uuid.UUID(project_id), "code\x1fwmd"))
@@ -256,7 +245,7 @@ def test_guids_are_uuid5_of_the_project() -> None:
 
 
 def test_documents_whose_text_differs_keep_their_codings_out(project: Project, tmp_path: Path) -> None:
-    from store.records import SourceDocument
+    from store.intake.source import SourceDocument
 
     code_two_coders(project)
     write_qdpx(project, tmp_path / "p.qdpx")
@@ -270,7 +259,7 @@ def test_documents_whose_text_differs_keep_their_codings_out(project: Project, t
 
 
 def test_document_metadata_travels_with_its_types(tmp_path: Path) -> None:
-    from store.records import SourceDocument
+    from store.intake.source import SourceDocument
 
     project = Project.create(tmp_path / "p.db", small_codebook())
     project.import_documents([

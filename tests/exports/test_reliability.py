@@ -13,7 +13,7 @@ from exports.agreement_report import report_dict, to_json
 from exports.ratings import Coefficient
 from exports.reliability import reliability_report, verdict
 from store import AccordError, Project
-from tests.conftest import code_paragraphs
+from tests.helpers import code_paragraphs
 
 nan = np.nan
 

@@ -22,8 +22,8 @@ grid = st.lists(st.lists(cell, min_size=len(PARAGRAPHS), max_size=len(PARAGRAPHS
 def chunk_of(cells: list[list[tuple[bool, int, str | None]]], adjudicated: dict[str, int]) -> Chunk:
     statuses, codings = [], []
     seq = {pid: i for i, pid in enumerate(PARAGRAPHS, 1)}
-    for coder, row in zip(CODERS, cells):
-        for pid, (done, applied, level) in zip(PARAGRAPHS, row):
+    for coder, row in zip(CODERS, cells, strict=True):
+        for pid, (done, applied, level) in zip(PARAGRAPHS, row, strict=True):
             statuses.append((seq[pid], coder, "done" if done else None, 0, None))
             if applied:
                 codings.append((seq[pid], coder, "a", 1))

@@ -15,8 +15,7 @@ from exports.datasets import DatasetSpec, build_dataset
 from exports.varnames import valid_names
 from exports.writers import write_dataset
 from store import AccordError, Codebook, Project
-from tests.conftest import small_codebook
-from tests.exports.helpers import code_two_coders
+from tests.helpers import code_two_coders, small_codebook
 
 GOLDEN_CSV = (
     "paragraph_id,document_id,position,title,speaker,country,date,border_control,wmd,nuclear,stance,"
@@ -111,7 +110,7 @@ def test_long_code_ids_are_renamed_for_stata(tmp_path: Path) -> None:
     long_b = "a_very_long_code_identifier_for_border_control_two"
     codebook = Codebook(title="t", codes=(Code(long_a, "One"), Code(long_b, "Two"), Code("in", "In")), source="x")
     project = Project.create(tmp_path / "p.db", codebook)
-    from tests.conftest import documents
+    from tests.helpers import documents
 
     project.import_documents(documents(1))
     project.set_coding("doc1:1", "alice", long_b, 1)
@@ -128,7 +127,7 @@ def test_long_code_ids_are_renamed_for_stata(tmp_path: Path) -> None:
 def test_valid_names_rules() -> None:
     names, renames = valid_names(["1st", "_x", "with", "Ünïcode col", "A", "a", "str12"])
     assert names == ["v1st", "v_x", "with_", "Unicode_col", "A", "a_2", "str12_"]
-    assert names[3][0].isalpha() and len(set(n.lower() for n in names)) == len(names)
+    assert names[3][0].isalpha() and len({n.lower() for n in names}) == len(names)
     assert "A" not in renames and renames["a"] == "a_2"
 
 
@@ -162,10 +161,10 @@ def test_binary_format_needs_a_file(project: Project) -> None:
 @pytest.mark.parametrize("fmt", ["dta", "sav"])
 def test_many_labelled_columns_with_long_names_still_write(tmp_path: Path, fmt: str) -> None:
     from store import Code
-    from tests.conftest import documents
+    from tests.helpers import documents
 
     longest = "c" * 32
-    codes = tuple(Code(f"code_{i}", f"Code {i}") for i in range(11)) + (Code(longest, "Longest"),)
+    codes = (*tuple(Code(f"code_{i}", f"Code {i}") for i in range(11)), Code(longest, "Longest"))
     project = Project.create(tmp_path / "p.db", Codebook(title="t", codes=codes, source="x"))
     project.import_documents(documents(1))
     project.set_coding("doc1:1", "alice", longest, 1)

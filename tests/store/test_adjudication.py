@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from store import CONSENSUS, AccordError, Project
-from store.adjudication import (
+from store.teams.adjudication import (
     Disagreement,
     accept_unanimous,
     decide,
@@ -86,7 +86,7 @@ def test_decisions_complete_the_paragraph_and_undo_takes_them_back(coded: Projec
 
 
 def test_undo_of_a_session_stops_at_its_start(coded: Project) -> None:
-    from store.coding import now
+    from store.clock import now
 
     accept_unanimous(coded)
     started = now()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from store import Project
-from tests.conftest import code_paragraphs
+from tests.helpers import code_paragraphs
 
 
 def test_range_reads_keep_the_chosen_coders_only(project: Project) -> None:

@@ -14,9 +14,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from store import Code, CodebookError, Level, Project
-from store.codebook import default_codebook_path, load_codebook, parse_codebook
-from store.codebook_yaml import dump_codebook
-from tests.conftest import REPO, SMALL_YAML, small_codebook
+from store.codebook.parser import default_codebook_path, load_codebook, parse_codebook
+from store.codebook.yaml_dump import dump_codebook
+from tests.helpers import REPO, SMALL_YAML, documents, small_codebook
 
 
 RESERVED_KEYS = frozenset("123456789") | {"u", "f", "e", "g", "q", "/", "?", "C"}
@@ -130,7 +130,8 @@ def test_bad_kind() -> None:
     text = "codebook: T\nvariables:\n  - {id: v, label: V, kind: nominal, levels: [{value: x, label: X}]}\n"
     assert one_problem(text) == "cb.yaml:3:29: bad kind 'nominal' for variable 'v': variables are 'single' or 'ordinal'"
     text = HEAD + "  - {id: a, label: A, kind: single}\n"
-    assert one_problem(text).startswith("cb.yaml:3:29: bad kind 'single' for code 'a': codes have kind 'code'; variables go under variables:")
+    assert one_problem(text).startswith(
+        "cb.yaml:3:29: bad kind 'single' for code 'a': codes have kind 'code'; variables go under variables:")
 
 
 def test_variable_without_kind() -> None:
@@ -170,7 +171,8 @@ def test_too_many_levels_for_the_digit_keys() -> None:
 
 
 def test_children_on_a_variable() -> None:
-    text = "codebook: T\nvariables:\n  - id: v\n    label: V\n    kind: single\n    levels: [{value: x, label: X}]\n    children: []\n"
+    text = ("codebook: T\nvariables:\n  - id: v\n    label: V\n    kind: single\n"
+            "    levels: [{value: x, label: X}]\n    children: []\n")
     assert one_problem(text) == "cb.yaml:7:15: variable 'v' cannot have children; only codes have sub-codes"
 
 
@@ -257,10 +259,11 @@ def test_real_codebook_round_trips_through_a_project(tmp_path: Path) -> None:
 
 def test_project_codebook_keeps_retired_codes_marked(tmp_path: Path) -> None:
     with Project.create(tmp_path / "p.db", small_codebook()) as project:
-        project.import_documents(__import__("tests.conftest", fromlist=["documents"]).documents(1))
+        project.import_documents(documents(1))
         paragraph = project.paragraphs()[0]
         project.set_coding(paragraph.id, "ann", "nuclear", 1)
-        smaller = parse_codebook(SMALL_YAML.replace("    children:\n      - id: nuclear\n        label: Nuclear\n        key: n\n", ""), "v2.yaml")
+        nuclear = "    children:\n      - id: nuclear\n        label: Nuclear\n        key: n\n"
+        smaller = parse_codebook(SMALL_YAML.replace(nuclear, ""), "v2.yaml")
         project.apply_codebook(smaller, retire=True)
         current = project.codebook()
         nuclear = current.by_id()["nuclear"]
@@ -311,7 +314,8 @@ def test_non_text_values_are_named() -> None:
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.sampled_from(list("abc:-{}[] \n\t'\"&*!#|>?,19_") + [
+@given(st.lists(st.sampled_from([
+    *"abc:-{}[] \n\t'\"&*!#|>?,19_",
     "  - ", "id: ", "label: ", "codes:", "children:", "levels:", "kind: ", "key: ", "parent: ", "value: ",
     "    ", "\n  ", "&x ", "*x", "single", "ordinal",
 ]), max_size=60).map("".join))

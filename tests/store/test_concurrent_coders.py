@@ -6,7 +6,7 @@ import threading
 from pathlib import Path
 
 from store import Project
-from tests.conftest import documents, small_codebook
+from tests.helpers import documents, small_codebook
 
 
 def test_two_connections_writing_at_once_never_see_database_is_locked(tmp_path: Path) -> None:
@@ -18,11 +18,11 @@ def test_two_connections_writing_at_once_never_see_database_is_locked(tmp_path: 
     def code(coder: str) -> None:
         try:
             with Project.open(path) as project:
-                for round_ in range(3):
+                for _ in range(3):
                     for p in range(1, 21):
                         project.toggle(f"doc1:{p}", coder, "border_control")
                         project.set_status(f"doc1:{p}", coder, "done")
-        except BaseException as error:  # noqa: BLE001 - the test reports any failure
+        except BaseException as error:  # the test reports any failure
             errors.append(error)
 
     threads = [threading.Thread(target=code, args=(name,)) for name in ("alice", "bob")]

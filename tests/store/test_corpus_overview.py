@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from store import Project
-from tests.conftest import documents
+from tests.helpers import documents
 
 
 def test_document_overview_counts_paragraphs_in_corpus_order(project: Project) -> None:
@@ -14,7 +14,7 @@ def test_document_overview_counts_paragraphs_in_corpus_order(project: Project) -
 
 def test_speakers_with_documents_and_paragraphs_most_documents_first(project: Project) -> None:
     extra = documents(4, 1, 1, prefix="other")
-    for document, speaker in zip(extra, ["Ms. A", "Ms. B", "Ms. B"]):
+    for document, speaker in zip(extra, ["Ms. A", "Ms. B", "Ms. B"], strict=True):
         document.speaker, document.country = speaker, "Elsewhere"
     project.import_documents(extra)
     assert project.speakers() == [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from store.codebook import default_codebook_path, load_codebook
+from store.codebook.parser import default_codebook_path, load_codebook
 from store.demo import demo_texts
 
 SPEAKER = re.compile(r"^(Mr|Mrs|Ms)\. [A-Z][\w'-]+ \([A-Z][^)]+\): \S")

@@ -10,10 +10,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from store import CONSENSUS, Project
-from store.adjudication import _DECIDED_ROW, disagreements, open_disagreements
-from store.disagreement_count import NotCountable, count_open
-from store.records import SourceDocument
-from tests.conftest import documents, small_codebook
+import store.teams.adjudication
+from store.teams.adjudication import _DECIDED_ROW, disagreements, open_disagreements
+from store.teams.open_disagreements import NotCountable, count_open
+from store.intake.source import SourceDocument
+from tests.helpers import documents, small_codebook
 
 CODERS = ("ann", "ben", "cal", CONSENSUS)
 CODES = ("border_control", "wmd", "nuclear", "stance")
@@ -47,17 +48,17 @@ def write(project: Project, statuses: list[str | None], values: list[object], de
     event for the consensus rows, which makes a NULL row an explicit "no level" decision."""
     paragraphs = [row[0] for row in project.db.execute("select id from paragraphs order by seq")]
     db = project.db
-    with db.atomic():
+    with project.transaction():
         for table in ("codings", "paragraph_status", "events"):
             db.execute(f"delete from {table}")
         db.execute("update codes set retired = ? where id = 'nuclear'", [int(retired)])
         pairs = [(p, c) for p in paragraphs for c in CODERS]
-        for (paragraph, coder), status in zip(pairs, statuses):
+        for (paragraph, coder), status in zip(pairs, statuses, strict=True):
             if status is not None:
                 db.execute("insert into paragraph_status (paragraph_id, coder_id, status, updated_at) "
                            "values (?, ?, ?, 't')", [paragraph, coder, status])
         triples = [(p, c, code) for p, c in pairs for code in CODES]
-        for n, ((paragraph, coder, code), value) in enumerate(zip(triples, values)):
+        for n, ((paragraph, coder, code), value) in enumerate(zip(triples, values, strict=True)):
             if value == ABSENT:
                 continue
             at = f"t{n}"
@@ -79,8 +80,9 @@ def test_the_count_is_the_number_of_undecided_disagreements_listed(
     assert count_open(shared, adjudicator, _DECIDED_ROW) == listed(shared, adjudicator)
 
 
-def test_a_value_stored_as_a_real_number_is_counted_by_the_listing(project: Project) -> None:
+def test_a_value_stored_as_a_real_number_is_counted_by_the_listing(project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
     """ann's 1 and ben's 1.0 are two values to the adjudication rules; SQLite would group them."""
+    monkeypatch.setattr(store.teams.adjudication, "LISTED_UP_TO", 0)  # count in bulk, as on a large project
     for coder in ("ann", "ben"):
         project.set_coding("doc1:1", coder, "wmd", 1)
         project.set_status("doc1:1", coder, "done")
@@ -91,7 +93,8 @@ def test_a_value_stored_as_a_real_number_is_counted_by_the_listing(project: Proj
     assert open_disagreements(project) == listed(project) == 1
 
 
-def test_a_paragraph_id_holding_the_separator_is_counted_by_the_listing(tmp_path: Path) -> None:
+def test_a_paragraph_id_holding_the_separator_is_counted_by_the_listing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(store.teams.adjudication, "LISTED_UP_TO", 0)
     with Project.create(tmp_path / "accord.db", small_codebook()) as project:
         project.import_documents([SourceDocument(id="odd\x1fname", paragraphs=["One.", "Two."])])
         first = project.paragraph_at(1)

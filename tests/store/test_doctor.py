@@ -10,7 +10,7 @@ import pytest
 
 from store import Project
 from store.doctor import diagnose, repair
-from tests.conftest import documents, small_codebook
+from tests.helpers import documents, small_codebook
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from store import Project
-from tests.conftest import code_paragraphs
+from tests.helpers import code_paragraphs
 
 
 def test_only_done_paragraphs_of_two_coders_count_in_corpus_order(project: Project) -> None:

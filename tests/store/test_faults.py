@@ -17,7 +17,7 @@ import pytest
 
 from store import Project
 from store.doctor import diagnose
-from tests.conftest import REPO, documents, small_codebook
+from tests.helpers import REPO, documents, small_codebook
 
 CODER = """
 import sys
@@ -38,7 +38,7 @@ with Project.open(path) as project:
 IMPORTER = """
 import sys
 from store import Project
-from store.records import SourceDocument
+from store.intake.source import SourceDocument
 def corpus():
     for d in range(int(sys.argv[2])):
         yield SourceDocument(id=f"new{d}", paragraphs=[f"Zanzibar paragraph {p} of new{d}." for p in range(10)])
@@ -114,7 +114,7 @@ def test_two_processes_coding_at_once_both_keep_everything(tmp_path: Path) -> No
     for child in children:
         go(child)
     outputs = [child.communicate(timeout=120) for child in children]
-    for child, (stdout, stderr) in zip(children, outputs):
+    for child, (stdout, stderr) in zip(children, outputs, strict=True):
         assert child.returncode == 0, stderr
         assert "locked" not in stderr
         assert stdout.count("saved coding") == 60
@@ -185,7 +185,7 @@ def test_read_only_file_is_a_one_line_error(read_only_folder: Path) -> None:
 
 
 def test_init_in_a_read_only_folder_is_a_one_line_error(read_only_folder: Path) -> None:
-    pytest.importorskip("store.codebook")  # `accord init` loads the shipped codebook
+    pytest.importorskip("store.codebook.parser")  # `accord init` loads the shipped codebook
     read_only_folder.chmod(0o555)
     result = accord("--project", read_only_folder / "accord.db", "init", privileged=False)
     assert result.returncode == 1
@@ -210,7 +210,7 @@ MERGER = """
 import sys, time
 from pathlib import Path
 from store import Project
-from store.merge import merge_files
+from store.teams.merge import merge_files
 merged = []
 def on_file(path):
     merged.append(path)
@@ -224,7 +224,7 @@ print("finished", flush=True)
 
 
 def test_merge_killed_midway_leaves_the_project_as_before(tmp_path: Path) -> None:
-    from store.handout import hand_out
+    from store.teams.handout import hand_out
 
     lead = new_project(tmp_path / "lead.db", 20, 20)
     with Project.open(lead) as project:
@@ -248,7 +248,7 @@ def test_merge_killed_midway_leaves_the_project_as_before(tmp_path: Path) -> Non
             assert project.db.execute(f"select * from {table} order by 1, 2").fetchall() == rows, table
     assert diagnose(lead) == []
     # The merge, run again to the end, brings everything in.
-    from store.merge import merge_files
+    from store.teams.merge import merge_files
 
     with Project.open(lead) as project:
         merge_files(project, list(files.values()))

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from store import AccordError, Project
-from store.handout import hand_out
-from store.models import Progress
-from tests.conftest import documents, small_codebook
+from store.teams.handout import hand_out
+from store.rows import Progress
+from tests.helpers import documents, small_codebook
 
 
 @pytest.fixture
@@ -100,7 +100,7 @@ def test_refusals_write_nothing(lead: Project, tmp_path: Path) -> None:
     out = tmp_path / "out"
     out.mkdir()
     (out / "study-bob.db").write_text("mine")
-    with pytest.raises(AccordError, match="study-bob.db already exists"):
+    with pytest.raises(AccordError, match=r"study-bob\.db already exists"):
         hand_out(lead, ["alice", "bob"], out, overlap=0.2)
     assert sorted(p.name for p in out.iterdir()) == ["study-bob.db"]
     assert plan(lead.path) == {}

@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 
 from store import AccordError, Code, Codebook, Project
 from store.doctor import diagnose
-from store.records import SourceDocument, sha256_text
-from tests.conftest import documents, small_codebook
+from store.intake.source import SourceDocument, sha256_text
+from tests.helpers import documents, small_codebook
 
 NASTY = [
     "'; drop table codings; --",
@@ -108,7 +108,7 @@ def test_bad_write_leaves_nothing_behind(project: Project) -> None:
 def search_project() -> Project:
     folder = tempfile.mkdtemp()
     project = Project.create(Path(folder) / "p.db", small_codebook())
-    project.import_documents(documents(20, 20) + [SourceDocument(id="odd", paragraphs=CONTROL_AND_RTL)])
+    project.import_documents([*documents(20, 20), SourceDocument(id="odd", paragraphs=CONTROL_AND_RTL)])
     yield project
     project.close()
 
@@ -124,12 +124,11 @@ def test_search_takes_any_query(search_project: Project, query: str) -> None:
 @settings(max_examples=60, deadline=None)
 @given(paragraphs=st.lists(st.text(min_size=1, max_size=300), min_size=1, max_size=8))
 def test_any_text_round_trips(paragraphs: list[str]) -> None:
-    with tempfile.TemporaryDirectory() as folder:
-        with Project.create(Path(folder) / "p.db", small_codebook()) as project:
-            project.import_documents([SourceDocument(id="any", paragraphs=paragraphs)])
-            assert [p.text for p in project.paragraphs("any")] == paragraphs
-            again = project.import_documents([SourceDocument(id="any", paragraphs=paragraphs)])
-            assert again.unchanged == ["any"]
+    with tempfile.TemporaryDirectory() as folder, Project.create(Path(folder) / "p.db", small_codebook()) as project:
+        project.import_documents([SourceDocument(id="any", paragraphs=paragraphs)])
+        assert [p.text for p in project.paragraphs("any")] == paragraphs
+        again = project.import_documents([SourceDocument(id="any", paragraphs=paragraphs)])
+        assert again.unchanged == ["any"]
 
 
 def test_search_index_stays_in_step_through_imports_and_replacements(project: Project) -> None:
@@ -172,13 +171,13 @@ def test_a_prefix_is_looked_up_once_for_the_count_and_the_hits(project: Project,
 
 
 def test_prefix_search_finds_the_same_paragraphs_expanded_or_not(project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
-    import store.corpus
+    import store.corpus.search
 
     project.import_documents([SourceDocument(id="p", paragraphs=[
         "Disarmament now.", "The disarming of groups.", "Disarm them.", "Armed disarray.", "Nothing here."])])
     expanded = {h.paragraph_id for h in project.search("disarm*")}
     assert expanded == {"p:1", "p:2", "p:3"}
     assert {h.paragraph_id for h in project.search("DISARM* groups")} == {"p:2"}
-    monkeypatch.setattr(store.corpus, "PREFIX_WORDS", 0)  # too many words: FTS5's own prefix query
+    monkeypatch.setattr(store.corpus.search, "PREFIX_WORDS", 0)  # too many words: FTS5's own prefix query
     assert {h.paragraph_id for h in project.search("disarm*")} == expanded
     assert {h.paragraph_id for h in project.search("dis*")} == {"p:1", "p:2", "p:3", "p:4"}

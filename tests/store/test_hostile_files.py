@@ -14,11 +14,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from store import CodebookError
-from store.codebook import parse_codebook
+from store.codebook.parser import parse_codebook
 from store.errors import Problem
-from store.readers import SourceFile, read_file
-from store.segment import speaker_label
-from store.tables import read_table
+from store.intake.readers import SourceFile, read_file
+from store.intake.segment import speaker_label
+from store.intake.table_files import read_table
 
 SUFFIXES = (".txt", ".md", ".csv", ".tsv", ".jsonl", ".docx")
 files_settings = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -62,7 +62,8 @@ def test_any_table_of_text_cells(tmp_path: Path, rows: list[list[str]], delimite
 @given(lines=st.lists(st.one_of(
     st.dictionaries(st.sampled_from(["id", "text", "speaker", "date", "x"]),
                     st.one_of(st.none(), st.integers(), st.floats(allow_nan=True), st.text(max_size=30),
-                              st.lists(st.integers(), max_size=3), st.dictionaries(st.text(max_size=3), st.integers(), max_size=2))),
+                              st.lists(st.integers(), max_size=3),
+                              st.dictionaries(st.text(max_size=3), st.integers(), max_size=2))),
     st.integers(), st.text(max_size=20), st.lists(st.none(), max_size=2)), max_size=10))
 def test_any_jsonl_values(tmp_path: Path, lines: list[object]) -> None:
     data = "\n".join(json.dumps(line) for line in lines).encode()

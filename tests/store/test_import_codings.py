@@ -8,7 +8,7 @@ import pytest
 
 from store import Project
 from store.import_codings import CodingsFileError
-from tests.conftest import code_paragraphs
+from tests.helpers import code_paragraphs
 
 
 def write(tmp_path: Path, text: str, name: str = "codings.csv") -> Path:

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from store import Project
-from store.corpus import paragraph_id
-from store.records import SourceDocument, sha256_text
-from tests.conftest import small_codebook
+from store.corpus.importing import paragraph_id
+from store.intake.source import SourceDocument, sha256_text
+from tests.helpers import small_codebook
 
 
 def test_paragraph_rows_numbered_by_sqlite_match_their_python_definitions(tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ import pytest
 
 from store import Project, ProjectError
 from store.errors import StorageError
-from tests.conftest import documents, small_codebook
+from tests.helpers import documents, small_codebook
 
 
 def closed_project(path: Path, *sizes: int) -> Path:
@@ -105,9 +105,8 @@ def test_read_only_connection_write_is_a_clear_error(tmp_path: Path) -> None:
 
     path = closed_project(tmp_path / "p.db", 3)
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    with pytest.raises(StorageError, match="read-only"):
-        with translated(path):
-            conn.execute("insert into coders (id, name) values ('x', 'x')")
+    with pytest.raises(StorageError, match="read-only"), translated(path):
+        conn.execute("insert into coders (id, name) values ('x', 'x')")
     conn.close()
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-import shutil
 import sqlite3
 import tempfile
 from pathlib import Path
@@ -14,9 +13,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from store import Project, ProjectError
-from store.merge import merge_files
-from store.models import Status
-from tests.conftest import documents, small_codebook
+from store.teams.merge import merge_files
+from store.rows import Status
+from tests.helpers import documents, small_codebook
 
 PARAGRAPHS = ["doc1:1", "doc1:2", "doc1:3", "doc2:1", "doc2:2"]
 TABLES = {
@@ -164,7 +163,7 @@ def test_a_later_copy_of_the_same_history_is_no_conflict(tmp_path: Path) -> None
 def test_equal_timestamps_are_settled_by_event_id_in_any_order(tmp_path: Path) -> None:
     base = base_project(tmp_path)
     files = [copy(base, tmp_path / f"m{i}.db") for i in range(2)]
-    for path, value in zip(files, (1, 0)):
+    for path, value in zip(files, (1, 0), strict=True):
         with Project.open(path) as project:
             project.set_coding("doc1:1", "ann", "wmd", value)
         conn = sqlite3.connect(path)
@@ -172,7 +171,7 @@ def test_equal_timestamps_are_settled_by_event_id_in_any_order(tmp_path: Path) -
         conn.execute("update events set at = '2026-01-01T00:00:00.000000+00:00'")
         conn.commit()
         conn.close()
-    winner = max((sqlite3.connect(p).execute("select id, value from events").fetchone() for p in files))[1]
+    winner = max(sqlite3.connect(p).execute("select id, value from events").fetchone() for p in files)[1]
     for order in (files, files[::-1]):
         lead = tmp_path / f"lead{hashlib.md5(str(order).encode()).hexdigest()}.db"
         with Project.open(copy(base, lead)) as project:

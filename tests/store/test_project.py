@@ -9,7 +9,7 @@ import pytest
 
 from store import AccordError, Project, ProjectError
 from store.schema import SCHEMA_VERSION
-from tests.conftest import REPO, documents, small_codebook
+from tests.helpers import REPO, documents, small_codebook
 
 
 def test_create_writes_schema_and_identity(tmp_path: Path) -> None:
@@ -26,7 +26,8 @@ def test_create_writes_schema_and_identity(tmp_path: Path) -> None:
     codes = conn.execute("select id, parent_id, kind, key, position from codes order by position").fetchall()
     assert codes == [("border_control", None, "code", "b", 1), ("wmd", None, "code", "w", 2),
                      ("nuclear", "wmd", "code", "n", 3), ("stance", None, "single", "s", 4)]
-    assert conn.execute("select value from code_levels where code_id='stance' order by position").fetchall() == [("support",), ("oppose",)]
+    levels = conn.execute("select value from code_levels where code_id='stance' order by position").fetchall()
+    assert levels == [("support",), ("oppose",)]
 
 
 def test_a_schema_2_project_drops_the_indexes_no_query_needs_and_keeps_its_work(tmp_path: Path) -> None:

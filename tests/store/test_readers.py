@@ -8,8 +8,8 @@ from pathlib import Path
 import docx
 import pytest
 
-from store.readers import read_paths
-from tests.conftest import KAZAKHSTAN
+from store.intake.readers import read_paths
+from tests.helpers import KAZAKHSTAN
 
 STATEMENT = (
     "Mr. Sadykov (Kazakhstan): Kazakhstan calls for closer collaboration, transparency, enhanced\n"
@@ -27,7 +27,7 @@ PARAGRAPHS = [
 ]
 
 
-def test_shared_corpus_folder(tmp_path: Path) -> None:
+def test_kazakhstan_corpus_folder(tmp_path: Path) -> None:
     documents, problems = read_paths([KAZAKHSTAN])
     assert problems == []
     assert [d.id for d in documents] == sorted(p.stem for p in KAZAKHSTAN.glob("*.txt"))
@@ -197,7 +197,8 @@ def test_jsonl_with_a_malformed_line(tmp_path: Path) -> None:
     assert (documents[2].paragraphs, documents[2].country) == (["One.", "Two, wrapped."], "Chile")
     assert documents[0].meta == {"year": 2017, "tags": ["salw"]}
     assert documents[0].speaker == "Mr. A"
-    assert [(p.line, p.message.split(":")[0]) for p in problems] == [(2, "not valid JSON"), (5, "a JSON list, not an object; line skipped")]
+    assert [(p.line, p.message.split(":")[0]) for p in problems] == [
+        (2, "not valid JSON"), (5, "a JSON list, not an object; line skipped")]
 
 
 def test_docx_written_with_python_docx(tmp_path: Path) -> None:
@@ -326,18 +327,18 @@ def test_split_speakers_leaves_single_statements_alone(tmp_path: Path) -> None:
 
 
 def test_a_subfolder_that_cannot_be_listed_is_passed_over(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import store.readers
+    import store.intake.readers
 
     for name in ("open/a.txt", "locked/b.txt"):
         (tmp_path / name).parent.mkdir(exist_ok=True)
         (tmp_path / name).write_text("Some text.\n")
-    scandir = store.readers.os.scandir
+    scandir = store.intake.readers.os.scandir
 
     def refusing(path):  # tests run as root, where chmod cannot lock a folder
         if Path(path).name == "locked":
             raise PermissionError(13, "Permission denied", str(path))
         return scandir(path)
 
-    monkeypatch.setattr(store.readers.os, "scandir", refusing)
+    monkeypatch.setattr(store.intake.readers.os, "scandir", refusing)
     documents, problems = read_paths([tmp_path])
     assert problems == [] and [d.id for d in documents] == ["open/a"]

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from store.segment import segment, speaker_label
-from tests.conftest import KAZAKHSTAN
+from store.intake.segment import segment, speaker_label
+from tests.helpers import KAZAKHSTAN
 
 EXPECTED_COUNTS = {
     "000_e1ec27461f4a9ba7.txt": {9},
@@ -20,31 +20,31 @@ EXPECTED_COUNTS = {
 }
 
 
-def shared(name: str) -> str:
+def statement(name: str) -> str:
     return (KAZAKHSTAN / name).read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED_COUNTS))
-def test_shared_statements_have_the_paragraphs_a_reader_counts(name: str) -> None:
-    result = segment(shared(name))
+def test_kazakhstan_statements_have_the_paragraphs_a_reader_counts(name: str) -> None:
+    result = segment(statement(name))
     assert len(result.paragraphs) in EXPECTED_COUNTS[name]
     assert result.country == "Kazakhstan"
     assert all("\n" not in p and p == p.strip() for p in result.paragraphs)
 
 
-def test_speakers_of_the_shared_statements() -> None:
-    speakers = [segment(shared(name)).speaker for name in sorted(EXPECTED_COUNTS)]
+def test_speakers_of_the_kazakhstan_statements() -> None:
+    speakers = [segment(statement(name)).speaker for name in sorted(EXPECTED_COUNTS)]
     assert speakers == ["Mr. Abdrakhmanov", "Mr. Sadykov", "Ms. Alzhanova", "Mr. Sadykov", "Mr. Kazykhanov"]
 
 
 def test_speaker_label_leaves_the_text_but_the_sentence_stays() -> None:
-    first = segment(shared("001_d4ea41a10ebcdbe5.txt")).paragraphs[0]
+    first = segment(statement("001_d4ea41a10ebcdbe5.txt")).paragraphs[0]
     assert first.startswith("I thank the Under-Secretary-General and High Representative for Disarmament Affairs")
     assert "Sadykov" not in first
 
 
 def test_paragraph_cut_by_a_page_break_is_healed_lowercase() -> None:
-    paragraphs = segment(shared("002_b0601d0a2056250e.txt")).paragraphs
+    paragraphs = segment(statement("002_b0601d0a2056250e.txt")).paragraphs
     assert paragraphs[0].startswith(
         "Let me start by expressing our gratitude to you, Sir, for convening this important debate "
         "on the problem of small arms. I would also like to commend Secretary-General Ban Ki-moon"
@@ -57,19 +57,19 @@ def test_paragraph_cut_by_a_page_break_is_healed_lowercase() -> None:
 
 
 def test_paragraph_cut_by_a_page_break_is_healed_even_before_a_capital() -> None:
-    paragraphs = segment(shared("003_b358dbdd33e14572.txt")).paragraphs
+    paragraphs = segment(statement("003_b358dbdd33e14572.txt")).paragraphs
     assert "Likewise, I offer our most sincere appreciation to the Chinese presidency for its very capable" in paragraphs[0]
     assert paragraphs[0].endswith("take the work of the Council forward.")
 
 
 def test_short_last_line_ends_a_paragraph_without_blank_line() -> None:
-    paragraphs = segment(shared("002_b0601d0a2056250e.txt")).paragraphs
+    paragraphs = segment(statement("002_b0601d0a2056250e.txt")).paragraphs
     assert paragraphs[4].endswith("in order to reach consensus among Member States.")
     assert paragraphs[5].startswith("We express our hope")
 
 
 def test_line_end_hyphen_is_kept_as_written() -> None:
-    joined = " ".join(" ".join(segment(shared(name)).paragraphs) for name in EXPECTED_COUNTS)
+    joined = " ".join(" ".join(segment(statement(name)).paragraphs) for name in EXPECTED_COUNTS)
     for word in ("post-conflict recovery", "Ban Ki-moon", "export-control programmes",
                  "well-coordinated law", "capacity-building between", "non-proliferation regime"):
         assert word in joined, word
@@ -140,7 +140,8 @@ def test_header_pieces_on_lines_of_their_own_are_dropped() -> None:
     result = segment(PDFTOTEXT_RAW)
     assert result.speaker == "The President"
     assert result.country is None
-    assert result.paragraphs[0].endswith("to non-State actors in the region and on the role of the Register of Conventional Arms.")
+    assert result.paragraphs[0].endswith(
+        "to non-State actors in the region and on the role of the Register of Conventional Arms.")
     assert set(result.dropped) == {"17-44953", "S/PV.8140", "Small arms", "18/12/2017", "9/31"}
     # A later speaker's label opens a paragraph of its own and stays in its text.
     assert result.paragraphs[1].startswith("Mr. Delattre (France) (spoke in French): France supports")

@@ -15,7 +15,7 @@ import re
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from store.segment import (
+from store.intake.segment import (
     _DIGIT,
     _SPACES,
     _STRONG,
@@ -110,7 +110,7 @@ def reference_drop_running_heads(lines: list[str]) -> tuple[list[str], list[str]
         if any(not lines[j] or j in heads or j in lone for j in beside) or len(beside) < 2:
             heads.add(i)
     filled = [i for i, line in enumerate(lines) if line]
-    for before, i, after in zip(filled, filled[1:], filled[2:]):
+    for before, i, after in zip(filled, filled[1:], filled[2:], strict=False):
         if before in heads and after in heads and i not in heads and _TITLE.fullmatch(lines[i]):
             titles.add(lines[i])
     for i, line in enumerate(lines):
@@ -150,7 +150,7 @@ def test_join_is_the_line_by_line_join(lines: list[str]) -> None:
 
 
 @settings(max_examples=150, deadline=None)
-@given(pieces(WORDS + ["\n", "\n\n", " \t "], max_size=80))
+@given(pieces([*WORDS, "\n", "\n\n", " \t "], max_size=80))
 def test_lines_are_cleaned_as_line_by_line(text: str) -> None:
     assert _lines(text) == reference_lines(text)
 

@@ -11,8 +11,7 @@ from rich.console import Console
 from textual.widgets import Static
 
 from store import CONSENSUS, Project
-from tests.conftest import documents, small_codebook
-from tests.tui.conftest import drawn
+from tests.helpers import documents, drawn, small_codebook
 from tui.adjudicate_app import AdjudicateApp
 from tui.screens.adjudicate import AdjudicateScreen, coder_labels
 

@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from store import Project
-from tests.conftest import code_paragraphs, documents, small_codebook
+from tests.helpers import code_paragraphs, documents, small_codebook
 from tui.cli import main
 
 

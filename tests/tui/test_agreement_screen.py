@@ -7,10 +7,8 @@ from pathlib import Path
 import pytest
 from textual.widgets import DataTable, OptionList, Static
 
-from store import Project
-from store.records import SourceDocument
-from tests.conftest import code_paragraphs, small_codebook
-from tests.tui.conftest import drawn, pilot_test, settle
+from store import Project, SourceDocument
+from tests.helpers import code_paragraphs, drawn, pilot_test, settle, small_codebook
 from tui.agreement_app import AgreementApp
 from tui.screens.agreement import AgreementScreen, SplitParagraph
 

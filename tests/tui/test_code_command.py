@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from store import Project
-from tests.conftest import small_codebook
+from tests.helpers import small_codebook
 from tui.app import AccordApp
 from tui.cli import main
 

@@ -7,10 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from store import Project
-from store.codebook import default_codebook_path, load_codebook
+from store import Project, default_codebook_path, load_codebook
 from store.demo import demo_documents
-from tests.tui.conftest import CODER, coding, drawn, pilot_test, stored
+from tests.helpers import CODER, coding, drawn, pilot_test, stored
 
 SMALL_TERMINAL = (80, 24)
 FIRST_CODES = ("1 a [", "2 i [", "3 m [")

@@ -12,8 +12,8 @@ import pytest
 from click.testing import CliRunner, Result
 
 from store import Project
-from store.codebook import load_codebook, parse_codebook
-from tests.conftest import REPO, SMALL_YAML, documents
+from store.codebook.parser import load_codebook, parse_codebook
+from tests.helpers import REPO, SMALL_YAML, documents
 from tui.cli import main
 
 NUCLEAR = "    children:\n      - id: nuclear\n        label: Nuclear\n        key: n\n"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from textual.widgets import OptionList, Static
 
-from tests.tui.conftest import CODER, coding, drawn, pilot_test, settle, stored
+from tests.helpers import CODER, coding, drawn, pilot_test, settle, stored
 from tui.screens.coding import CodingScreen
 from tui.widgets.codebook_list import CodebookList
 

@@ -11,9 +11,8 @@ from pathlib import Path
 from textual.widgets import OptionList, Static
 
 from store import Code, Codebook, Project
-from store.records import SourceDocument
-from tests.conftest import REPO, documents, small_codebook
-from tests.tui.conftest import CODER, coding, drawn, pilot_test, settle, stored
+from store.intake.source import SourceDocument
+from tests.helpers import CODER, REPO, coding, documents, drawn, pilot_test, settle, small_codebook, stored
 from tui.app import AccordApp
 from tui.codebook_view import CodebookView
 from tui.screens.coding import CodingScreen

@@ -7,8 +7,8 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from store import Project
-from store.codebook import default_codebook_path
-from tests.conftest import documents, small_codebook
+from store.codebook.parser import default_codebook_path
+from tests.helpers import documents, small_codebook
 from tui.cli import main
 
 

@@ -14,7 +14,7 @@ import pytest
 
 from store import Project
 from store.demo import DEMO_FILE
-from tests.conftest import REPO
+from tests.helpers import REPO
 
 pty = pytest.importorskip("pty", reason="needs a POSIX pseudo-terminal")
 

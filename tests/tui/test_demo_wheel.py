@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO
+from tests.helpers import REPO
 
 
 SOURCE = ("pyproject.toml", "README.md", "codebook.yaml", "store", "tui", "exports")

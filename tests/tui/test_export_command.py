@@ -9,7 +9,7 @@ import pyreadstat
 from click.testing import CliRunner
 
 from store import Project
-from tests.exports.helpers import code_two_coders
+from tests.helpers import code_two_coders
 from tui.cli import main
 
 
@@ -74,7 +74,7 @@ def test_export_never_loads_textual(project: Project) -> None:
     import subprocess
     import sys
 
-    from tests.conftest import REPO
+    from tests.helpers import REPO
 
     code_two_coders(project)
     project.close()
@@ -88,8 +88,8 @@ def test_export_never_loads_textual(project: Project) -> None:
 
 
 def test_document_dta_with_the_default_codebook_shortens_long_labels(tmp_path: Path) -> None:
-    from store.codebook import default_codebook_path, load_codebook
-    from tests.conftest import documents
+    from store.codebook.parser import default_codebook_path, load_codebook
+    from tests.helpers import documents
 
     with Project.create(tmp_path / "accord.db", load_codebook(default_codebook_path())) as project:
         project.import_documents(documents(2))

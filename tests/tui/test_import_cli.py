@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from store import Project
-from tests.conftest import KAZAKHSTAN, small_codebook
+from tests.helpers import KAZAKHSTAN, small_codebook
 from tui.cli import main
 
 COUNTS = [9, 8, 6, 8, 10]
@@ -27,7 +27,7 @@ def accord(db: Path, *args: str) -> Result:
     return CliRunner().invoke(main, ["--project", str(db), *args], catch_exceptions=False)
 
 
-def test_import_shared_corpus_then_status(db: Path) -> None:
+def test_import_kazakhstan_corpus_then_status(db: Path) -> None:
     result = accord(db, "import", str(KAZAKHSTAN))
     assert result.exit_code == 0, result.output
     assert "Added 5 documents (41 paragraphs)." in result.stderr
@@ -150,7 +150,7 @@ def test_import_without_a_project_is_a_one_line_error(tmp_path: Path) -> None:
 
 
 def test_init_import_status_as_in_the_readme(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    pytest.importorskip("store.codebook")
+    pytest.importorskip("store.codebook.parser")
     monkeypatch.chdir(tmp_path)
     runner = CliRunner()
     assert runner.invoke(main, ["init"]).exit_code == 0

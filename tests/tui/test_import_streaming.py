@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import store.readers
+import store.intake.readers
 from benchmarks.synthetic import write_corpus
 from store import Project
-from store.readers import read_paths
-from tests.conftest import small_codebook
+from store.intake.readers import read_paths
+from tests.helpers import small_codebook
 from tui.cli import main
 
 
@@ -47,10 +47,10 @@ def test_streamed_parallel_import_equals_a_sequential_import(tmp_path: Path, mon
         project.import_documents(documents)
 
     # Workers from 2 files, 3 files a task, one task ahead per worker: the readers wait for the writer.
-    monkeypatch.setattr(store.readers, "PARALLEL_FROM", 2)
-    monkeypatch.setattr(store.readers, "CHUNK", 3)
-    monkeypatch.setattr(store.readers, "AHEAD", 1)
-    monkeypatch.setattr(store.readers.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(store.intake.readers, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(store.intake.readers, "CHUNK", 3)
+    monkeypatch.setattr(store.intake.readers, "AHEAD", 1)
+    monkeypatch.setattr(store.intake.readers.os, "cpu_count", lambda: 2)
     result = CliRunner().invoke(main, ["--project", str(streamed), "import", str(corpus)], catch_exceptions=False)
     assert result.exit_code == 1  # the bad file is listed, the rest imported
     assert "bad.txt: binary file" in result.stderr

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from store import Project
-from tests.conftest import documents, small_codebook
+from tests.helpers import documents, small_codebook
 from tui.cli import main
 
 WITHOUT_PROJECT = {("demo",): "builds its own project in --dir", ("codebook", "check"): "checks a codebook FILE"}

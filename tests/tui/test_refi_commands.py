@@ -8,8 +8,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from store import Project
-from tests.conftest import small_codebook
-from tests.exports.helpers import code_two_coders
+from tests.helpers import code_two_coders, small_codebook
 from tui.cli import main
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from store.codebook import parse_codebook
+from store.codebook.parser import parse_codebook
 from store.errors import CodebookError
 from tui.keys import RESERVED_KEYS
 from tui.screens.coding import CodingScreen

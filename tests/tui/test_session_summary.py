@@ -11,8 +11,7 @@ from click.testing import CliRunner
 from textual.app import App
 
 from store import Project
-from tests.conftest import documents, small_codebook
-from tests.tui.conftest import settle
+from tests.helpers import documents, settle, small_codebook
 from tui.adjudicate_app import AdjudicateApp
 from tui.app import AccordApp
 from tui.cli import main

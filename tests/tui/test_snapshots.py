@@ -26,7 +26,7 @@ def test_document_list(snap_compare, project_path: Path) -> None:  # type: ignor
 def demo_project(tmp_path: Path) -> Path:
     """The shipped codebook and demo statements: real paragraphs and definitions to fill a big screen."""
     from store import Project
-    from store.codebook import default_codebook_path, load_codebook
+    from store.codebook.parser import default_codebook_path, load_codebook
     from store.demo import demo_documents
 
     path = tmp_path / "demo.db"

@@ -14,8 +14,8 @@ import pytest
 from click.testing import CliRunner
 
 from store import CONSENSUS, Project
-from store.adjudication import open_disagreements
-from tests.conftest import KAZAKHSTAN
+from store.teams.adjudication import open_disagreements
+from tests.helpers import KAZAKHSTAN
 from tui.adjudicate_app import AdjudicateApp
 from tui.cli import main
 

@@ -85,7 +85,7 @@ def agree(ctx: Context, fmt: str, output: Path | None, force: bool, codes: tuple
         click.echo(text, nl=False)
         return
     from exports.files import write_atomically
-    from store.words import plural
+    from store import plural
 
     write_atomically(output, text, force)
     err.print(f"Wrote {output} ({plural(len(report.codes), 'code')}, {plural(report.units, 'paragraph')}, "
@@ -111,7 +111,7 @@ def show_tables(report) -> None:  # type: ignore[no-untyped-def]
     from rich.table import Table
 
     from exports.agreement_report import fmt, interval_text
-    from store.words import plural
+    from store import plural
 
     if report.units == 0:
         err.print("No paragraph has been done by two coders yet: agreement needs double-coded paragraphs "

@@ -40,8 +40,8 @@ def codebook() -> None:
 def load_or_report(path: Path) -> Codebook:
     """The codebook at `path`; on problems, print each as file:line:col: message and exit 1."""
     from store import CodebookError
-    from store.codebook import load_codebook
-    from store.words import plural
+    from store import load_codebook
+    from store import plural
     from tui.keys import RESERVED_KEYS
 
     try:
@@ -56,7 +56,7 @@ def load_or_report(path: Path) -> Codebook:
 
 def summary(codebook: Codebook) -> str:
     """One line: how many codes, sub-codes and variables, and the version."""
-    from store.words import plural
+    from store import plural
 
     codes = [code for code in codebook.walk() if code.kind == "code"]
     subcodes = sum(1 for code in codes if code.parent_id)
@@ -150,7 +150,7 @@ def update(ctx: Context, file: Path, retire: bool) -> None:
     """
     with open_project(ctx) as project:
         if file.suffix.lower() == ".qdc":
-            from store.refi_import import codebook_from_qdc
+            from store import codebook_from_qdc
 
             new = codebook_from_qdc(file, project.codebook())
         else:

@@ -9,8 +9,7 @@ import click
 from tui.commands.common import Context, coder_for, project_option, require_terminal
 
 if TYPE_CHECKING:
-    from store import Project
-    from store.models import Progress
+    from store import Progress, Project
 
 
 @click.command()
@@ -50,7 +49,7 @@ def progress(project: Project, coder: str) -> Progress:
 
 def summary(before: Progress, after: Progress) -> str:
     """The line left on the terminal after the screen closes: this session's work, what is left."""
-    from store.words import plural
+    from store import plural
 
     done = max(0, after.done - before.done)  # undoing an earlier session's `done` is not negative work
     return (f"{after.coder}: {plural(done, 'paragraph')} done this session, "

@@ -65,7 +65,7 @@ def open_project(ctx: Context) -> Project:
 
 def default_codebook_file() -> Path:
     """./codebook.yaml when the researcher keeps one beside the project, else the shipped one."""
-    from store.codebook import default_codebook_path
+    from store import default_codebook_path
 
     local = Path("codebook.yaml")
     return local if local.is_file() else default_codebook_path()
@@ -102,7 +102,7 @@ def coder_name(explicit: str | None) -> str:
 def coder_for(project_path: Path, explicit: str | None) -> str:
     """Who codes: --coder, then $ACCORD_CODER, then the coder a handed-out file was written
     for (so that alice opening accord-alice.db codes as alice), then the login name."""
-    from store.handout import handout_coder
+    from store import handout_coder
 
     if explicit or os.environ.get("ACCORD_CODER"):
         return coder_name(explicit)

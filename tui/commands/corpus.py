@@ -15,8 +15,8 @@ if TYPE_CHECKING:
     from rich.progress import Progress
 
     from store import Problem, Project
-    from store.corpus import ImportReport
-    from store.records import SourceDocument
+    from store import ImportReport
+    from store import SourceDocument
 
 PROGRESS_FROM = 20
 """Fewer files than this read in a blink: no progress bar."""
@@ -74,7 +74,7 @@ def import_(ctx: Context, paths: tuple[Path, ...], text_column: str | None, id_c
     cannot be read are listed as "path: reason" and the rest is imported;
     the exit code is then 1.
     """
-    from store.readers import find_files, first_of_each_id, read_files
+    from store import find_files, first_of_each_id, read_files
 
     archives = [path for path in paths if path.suffix.lower() == ".qdpx"]
     paths = tuple(path for path in paths if path.suffix.lower() != ".qdpx")
@@ -118,8 +118,8 @@ def _changed_line(old_source: str, new_source: str, document_id: str) -> str:
 
 def _import_qdpx(project: Project, archive: Path) -> None:
     """A REFI-QDA project: documents, then codings of the paragraphs the selections cover."""
-    from store.refi_import import import_qdpx
-    from store.words import plural
+    from store import import_qdpx
+    from store import plural
 
     report = import_qdpx(project, archive)
     documents = report.documents
@@ -144,7 +144,7 @@ def _say(message: str, style: str | None = None) -> None:
 def _print_summary(report: ImportReport, problems: list[Problem], total: tuple[int, int], new_paragraphs: int,
                    files_read: int, changed: list[str]) -> None:
     """What happened, to stderr: counts first, then what needs the researcher's attention."""
-    from store.words import plural
+    from store import plural
 
     if report.added:
         _say(f"Added {plural(len(report.added), 'document')} ({plural(new_paragraphs, 'paragraph')}).")
@@ -163,7 +163,7 @@ def _print_summary(report: ImportReport, problems: list[Problem], total: tuple[i
     for problem in problems:
         _say(str(problem), "red")
     if not files_read and not problems:
-        from store.readers import SUPPORTED
+        from store import SUPPORTED
 
         _say(f"No files to import (Accord reads {', '.join(SUPPORTED)}).")
     if problems:

@@ -52,7 +52,7 @@ def demo(ctx: Context, directory: Path | None, fresh: bool, coder: str | None, n
     The first run builds it; later runs reopen it with everything you coded in it, until
     --fresh. Without a terminal, or with --no-open, it prints the project's status instead.
     """
-    from store.demo import DEMO_FILE, build_demo
+    from store import DEMO_FILE, build_demo
 
     directory = directory or user_data_dir()
     existed = (directory / DEMO_FILE).exists()

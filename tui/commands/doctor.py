@@ -23,8 +23,8 @@ def doctor(ctx: Context, repair: bool) -> None:
     Prints each problem with how to repair it; exits with 1 while problems remain.
     Back the file up before --repair.
     """
-    from store.doctor import CHECKS, diagnose
-    from store.doctor import repair as apply_repairs
+    from store import CHECKS, diagnose
+    from store import repair as apply_repairs
 
     path = ctx.project_path
     findings = diagnose(path)

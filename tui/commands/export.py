@@ -69,7 +69,7 @@ def export(ctx: Context, fmt: str, output: Path | None, coder: str | None, conse
         return
     from exports.datasets import DatasetSpec, build_dataset, resolve_whose
     from exports.writers import write_dataset
-    from store.words import plural
+    from store import plural
 
     spec = DatasetSpec(whose=whose or "coder", coder=coder, long=long_layout, unit=unit, text=not no_text)
     with open_project(ctx) as project, progress_bar("Exporting", project.paragraph_count()) as bar:

@@ -31,7 +31,7 @@ def import_codings(ctx: Context, file: Path) -> None:
     it: codes not applied there are absent. Unknown paragraphs, codes or levels are listed with
     their lines and nothing is imported.
     """
-    from store.words import plural
+    from store import plural
 
     with open_project(ctx) as project:
         result = project.import_codings(file)

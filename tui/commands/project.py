@@ -26,8 +26,8 @@ if TYPE_CHECKING:
 def init(ctx: Context, codebook_file: Path | None) -> None:
     """Create a new, empty project file (never overwrites one)."""
     from store import Project
-    from store.codebook import load_codebook
-    from store.words import plural
+    from store import load_codebook
+    from store import plural
     from tui.console import err
     from tui.keys import RESERVED_KEYS
 
@@ -91,7 +91,7 @@ def print_status(project: Project, status: ProjectStatus) -> None:
     """Show a project's status as Rich tables on stdout (shared with `accord demo`)."""
     from rich.table import Table
 
-    from store.words import plural
+    from store import plural
     from tui.console import out
 
     corpus = corpus_table(project, status.documents) if status.documents else None

@@ -51,8 +51,8 @@ def handout(ctx: Context, coders: str, overlap: float | None, per_unit: int | No
       (each coder:) accord --project accord-alice.db code
       accord merge accord-alice.db accord-bob.db accord-carol.db
     """
-    from store.handout import hand_out
-    from store.words import plural
+    from store import hand_out
+    from store import plural
 
     names = _names(coders) or []
     if per_unit is None and overlap is None:
@@ -88,8 +88,8 @@ def merge(ctx: Context, files: tuple[Path, ...], dry_run: bool) -> None:
     order of the files does not matter. A file of another project, one whose paragraph texts
     differ, or a damaged file is refused and nothing changes.
     """
-    from store.merge import merge_files
-    from store.words import plural
+    from store import merge_files
+    from store import plural
 
     with open_project(ctx) as project, progress_bar("Merging", len(files)) as bar:
         report = merge_files(project, list(files), dry_run=dry_run, on_file=lambda _: advance(bar))
@@ -138,8 +138,8 @@ def adjudicate(ctx: Context, codes: str | None, blind: bool, accept_unanimous: b
     Keys: 1-9 pick a value · r give a reason first · left/right move · n next undecided
           u or ctrl+z undo · q quit
     """
-    from store.adjudication import accept_unanimous as accept, disagreements
-    from store.words import plural
+    from store import accept_unanimous as accept, disagreements
+    from store import plural
 
     code_list = _names(codes)
     with open_project(ctx) as project:

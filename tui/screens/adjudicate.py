@@ -1,5 +1,5 @@
 """The adjudication screen: one disagreement at a time, each coder's value side by side, a key
-picks the consensus value. Finding disagreements and storing decisions is store/adjudication.py;
+picks the consensus value. Finding disagreements and storing decisions is store/teams/adjudication.py;
 this screen only shows and calls it."""
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Header, Input, Label, Static
 
 from store import CONSENSUS, AccordError, Project
-from store.adjudication import Disagreement, decide, disagreements, positions, undo_decision
-from store.coding import now
+from store import Disagreement, decide, disagreements, positions, undo_decision
+from store import now
 from tui.keys import bindings
 
 

@@ -23,7 +23,7 @@ from textual.widgets.option_list import Option
 
 from exports.agreement_report import fmt, interval_text
 from exports.reliability import SHOWN_SPLITS, CodeReliability, ReliabilityReport, Split
-from store.words import plural
+from store import plural
 from tui.keys import bindings
 
 VERDICT_STYLES = {"reliable": "green", "tentative": "yellow", "unreliable": "red", "undefined": "dim"}

@@ -13,7 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label
 
 from store import Project
-from store.models import DocumentProgress
+from store import DocumentProgress
 from tui.keys import bindings
 from tui.widgets.paged_list import PagedList
 

@@ -17,8 +17,7 @@ from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from store import Project
-from store.models import Hit
-from store.words import plural
+from store import Hit, plural
 from tui.keys import bindings
 
 LIMIT = 100

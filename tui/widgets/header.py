@@ -8,7 +8,7 @@ from rich.table import Table
 from rich.text import Text
 from textual.widget import Widget
 
-from store.models import Progress
+from store import Progress
 
 
 class CodingHeader(Widget):

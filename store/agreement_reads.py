@@ -1,0 +1,167 @@
+"""The codings of done paragraphs, read in bulk for agreement statistics.
+
+A few grouped queries, whatever the corpus size: each returns one row per coder (or per
+coder, code and value) with the paragraph ids joined by a separator, which NumPy and pandas
+turn into index arrays. No query per paragraph.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from store.base import ProjectBase
+
+if TYPE_CHECKING:  # NumPy and pandas load when agreement runs, not with every project (startup)
+    import numpy as np
+
+from store.coding import CONSENSUS
+
+_SEP = "\x1f"
+"""ASCII unit separator: cannot occur in a paragraph id taken from a file name or id column."""
+
+
+@dataclass(frozen=True)
+class CodedValues:
+    """Where one coder gave one value of one code: the paragraphs as indexes into `DoneCodings.paragraphs`."""
+
+    coder: int
+    """Index into `DoneCodings.coders`."""
+    value: object
+    """1 for an applied code; the level for a variable."""
+    paragraphs: np.ndarray[Any, Any]
+
+
+@dataclass(frozen=True)
+class DoneCodings:
+    """Paragraphs done by at least `min_coders` of the coders, with who did them and their values.
+
+    A paragraph a coder has not done is missing for that coder; on a done paragraph, a code
+    without a value-1 row is absent (DESIGN.md section 2).
+    """
+
+    coders: list[str]
+    paragraphs: list[str]
+    """Paragraph ids in corpus order."""
+    done: np.ndarray[Any, Any]
+    """bool, coders x paragraphs: which coder has done which paragraph."""
+    values: dict[str, list[CodedValues]] = field(default_factory=dict)
+    """code id -> the values coders gave on done paragraphs (value-0 and cleared rows left out)."""
+
+
+class AgreementReads(ProjectBase):
+    """Bulk reads for agreement: fast at 100,000 paragraphs and more."""
+
+    def done_codings(
+        self,
+        coders: Sequence[str] | None = None,
+        codes: Sequence[str] | None = None,
+        documents: Sequence[str] | None = None,
+        min_coders: int = 2,
+    ) -> DoneCodings:
+        """The codings on paragraphs that at least `min_coders` of `coders` have marked done.
+
+        Args:
+            coders: whose work counts (default every coder); `consensus` is never counted.
+            codes: which codes and variables (default all).
+            documents: restrict to these documents' paragraphs (default the whole corpus).
+            min_coders: how many of the coders must have done a paragraph for it to count.
+        """
+        import numpy as np
+        import pandas as pd
+        names = [c for c in (coders if coders is not None else self._all_coders()) if c != CONSENSUS]
+        if not names:
+            return DoneCodings([], [], np.zeros((0, 0), dtype=bool))
+        where, args = self._paragraph_filter(documents)
+        coder_marks = ",".join("?" * len(names))
+        done_rows = self.db.execute(
+            f"""select s.coder_id, group_concat(s.paragraph_id, char(31)) from paragraph_status s
+                where s.status = 'done' and s.coder_id in ({coder_marks}) {where.format(alias='s')}
+                group by s.coder_id""",
+            [*names, *args],
+        ).fetchall()
+        value_rows = self._value_rows(names, codes, where, args)
+        # One factorisation of every id string read: integers from here on.
+        chunks = [ids.split(_SEP) for _, ids in done_rows] + [ids.split(_SEP) for *_, ids in value_rows]
+        flat = np.empty(sum(map(len, chunks)), dtype=object)
+        bounds = np.cumsum([0, *map(len, chunks)])
+        for chunk, start, stop in zip(chunks, bounds[:-1], bounds[1:], strict=True):
+            flat[start:stop] = chunk
+        numbers, found = pd.factorize(flat)
+        uniques = pd.Index(found)
+        done_part = numbers[: bounds[len(done_rows)]]
+        counted = np.bincount(done_part, minlength=len(uniques))
+        paragraphs = self._in_corpus_order(uniques[counted >= min_coders].tolist())
+        place = np.full(len(uniques), -1, dtype=np.int64)
+        if paragraphs:
+            place[uniques.get_indexer(paragraphs)] = np.arange(len(paragraphs))
+        position = {name: i for i, name in enumerate(names)}
+        done = np.zeros((len(names), len(paragraphs)), dtype=bool)
+        for k, (coder, _) in enumerate(done_rows):
+            at = place[numbers[bounds[k]: bounds[k + 1]]]
+            done[position[coder], at[at >= 0]] = True
+        values: dict[str, list[CodedValues]] = {}
+        for k, (code_id, coder, value, _) in enumerate(value_rows, start=len(done_rows)):
+            at = place[numbers[bounds[k]: bounds[k + 1]]]
+            at = at[at >= 0]
+            at = at[done[position[coder], at]]  # a value on a paragraph not done does not count
+            if len(at):
+                values.setdefault(code_id, []).append(CodedValues(position[coder], value, at))
+        return DoneCodings(names, paragraphs, done, values)
+
+    def paragraph_texts(self, ids: Sequence[str]) -> dict[str, str]:
+        """The text of each listed paragraph, in one query (unknown ids left out)."""
+        if not ids:
+            return {}
+        import json
+
+        rows = self.db.execute(
+            "select p.id, p.text from paragraphs p join json_each(?) j on j.value = p.id",
+            [json.dumps(list(ids))],
+        ).fetchall()
+        return dict(rows)
+
+    def _all_coders(self) -> list[str]:
+        return [row[0] for row in self.db.execute("select id from coders order by id")]
+
+    @staticmethod
+    def _paragraph_filter(documents: Sequence[str] | None) -> tuple[str, list[str]]:
+        if documents is None:
+            return "", []
+        marks = ",".join("?" * len(documents))
+        return (
+            f"and {{alias}}.paragraph_id in (select id from paragraphs where document_id in ({marks}))",
+            list(documents),
+        )
+
+    def _in_corpus_order(self, ids: list[str]) -> list[str]:
+        """`ids` sorted by their place in the corpus (one query, ids passed as one JSON array)."""
+        if not ids:
+            return []
+        import json
+
+        rows = self.db.execute(
+            "select p.id from paragraphs p join json_each(?) j on j.value = p.id order by p.seq",
+            [json.dumps(ids)],
+        ).fetchall()
+        return [row[0] for row in rows]
+
+    def _value_rows(self, names: list[str], codes: Sequence[str] | None, where: str,
+                    args: list[str]) -> list[tuple[str, str, object, str]]:
+        """(code, coder, value, joined paragraph ids): off the covering index, in index order."""
+        coder_marks = ",".join("?" * len(names))
+        code_clause, code_args = "", []
+        if codes is not None:
+            code_clause = f"and c.code_id in ({','.join('?' * len(codes))})"
+            code_args = list(codes)
+        rows = self.db.execute(
+            f"""select c.code_id, c.coder_id, c.value, group_concat(c.paragraph_id, char(31))
+                from codings c
+                where c.value is not null and c.coder_id in ({coder_marks}) {code_clause} {where.format(alias='c')}
+                group by c.coder_id, c.code_id, c.value""",
+            [*names, *code_args, *args],
+        ).fetchall()
+        kinds = dict(self.db.execute("select id, kind from codes").fetchall())
+        # A code's 0 is a code removed again: the same as never applied.
+        return [row for row in rows if kinds.get(row[0]) != "code" or row[2] == 1]

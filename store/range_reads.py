@@ -1,0 +1,89 @@
+"""Bulk reads for exports: whole ranges of the corpus in a few queries, never one per paragraph."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from store.base import ProjectBase
+
+
+class RangeReads(ProjectBase):
+    """Range queries over `seq` (the corpus order) that an export of 1,000,000 paragraphs can afford."""
+
+    def paragraph_rows(self, first_seq: int, last_seq: int, with_text: bool = True) -> list[tuple[Any, ...]]:
+        """(id, document_id, position, seq[, text]) of the paragraphs with first_seq <= seq <= last_seq."""
+        text = ", text" if with_text else ""
+        return self.db.execute(
+            f"select id, document_id, position, seq{text} from paragraphs "
+            "where seq between ? and ? order by seq",
+            [first_seq, last_seq],
+        ).fetchall()
+
+    def status_rows(self, first_seq: int, last_seq: int, coders: Sequence[str] | None = None) -> list[tuple[Any, ...]]:
+        """(seq, coder_id, status, flagged, note) on the paragraphs in range, for `coders` (None:
+        every coder). The paragraph as its seq: a number costs less to make and to place than
+        its id, over millions of rows."""
+        among, parameters = _among("s", coders)
+        return self.db.execute(
+            f"""select p.seq, s.coder_id, s.status, s.flagged, s.note
+               from paragraphs p join paragraph_status s on s.paragraph_id = p.id
+               where p.seq between ? and ?{among}""",
+            [first_seq, last_seq, *parameters],
+        ).fetchall()
+
+    def coding_rows(self, first_seq: int, last_seq: int, coders: Sequence[str] | None = None) -> list[tuple[Any, ...]]:
+        """(seq, coder_id, code_id, value) of every value set on the paragraphs in range, by
+        `coders` (None: every coder)."""
+        among, parameters = _among("c", coders)
+        return self.db.execute(
+            f"""select p.seq, c.coder_id, c.code_id, c.value
+               from paragraphs p join codings c on c.paragraph_id = p.id
+               where p.seq between ? and ? and c.value is not null{among}""",
+            [first_seq, last_seq, *parameters],
+        ).fetchall()
+
+    def document_paragraph_counts(self) -> dict[str, int]:
+        """Number of paragraphs of each document."""
+        return dict(self.db.execute("select document_id, count(*) from paragraphs group by document_id").fetchall())
+
+    def code_usage(self) -> list[tuple[str, str, object, int]]:
+        """(code_id, coder_id, value, paragraphs) over paragraphs the coder marked done.
+
+        Codes count their value-1 rows, variables each level: what a methods appendix reports
+        as "how often applied".
+        """
+        return self.db.execute(
+            """select c.code_id, c.coder_id, c.value, count(*)
+               from codings c join paragraph_status s
+                 on s.paragraph_id = c.paragraph_id and s.coder_id = c.coder_id
+               where s.status = 'done' and c.value is not null and c.value != 0
+               group by c.code_id, c.coder_id, c.value"""
+        ).fetchall()
+
+    def done_counts(self) -> dict[str, int]:
+        """Paragraphs each coder has marked done."""
+        return dict(
+            self.db.execute(
+                "select coder_id, count(*) from paragraph_status where status = 'done' group by coder_id"
+            ).fetchall()
+        )
+
+    def codebook_text(self) -> str | None:
+        """The YAML of the codebook version applied last (exports keep it beside the data)."""
+        row = self.db.execute(
+            "select yaml from codebooks where sha256 = (select value from meta where key = 'codebook_sha256')"
+        ).fetchone()
+        return row[0] if row else None
+
+
+def _among(table: str, coders: Sequence[str] | None) -> tuple[str, list[str]]:
+    """The condition that keeps `coders`' rows of `table` (an export of one coder need not read
+    the others' rows), with its parameters.
+
+    The unary `+` keeps SQLite from answering it with the coder index: that reads all of a
+    coder's rows for every range instead of the range's rows by paragraph.
+    """
+    if coders is None:
+        return "", []
+    return f" and +{table}.coder_id in ({', '.join('?' * len(coders))})", list(coders)

@@ -1,0 +1,128 @@
+"""Merging coders' project files into the current project.
+
+The rules make merging safe to repeat and to do in any order (idempotent, commutative,
+associative): a (paragraph, coder, code) keeps its most recent value, ties broken by the id of
+the event that wrote it and then by the value itself; a status, flag or note keeps the value of
+its most recent event; events are unioned by id; nothing is ever deleted (the row rules are in
+store/teams/merge_rows.py, the report in store/teams/merge_report.py; rows and events are
+written through store/events.py).
+
+Every file is checked before anything is committed, and each run is one transaction. The work is
+set-based SQL over the ATTACHed file, so it scales with SQLite, not with Python loops. A
+function taking the lead's Project, not a method: it joins many coders' files.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from store import events as writes
+from store.errors import ProjectError, StorageError
+from store.teams.merge_checks import Checks, attached, unreadable
+from store.teams.merge_report import Conflict, FileReport, MergeReport
+from store.teams.merge_rows import merge_codings, resolve_statuses, stage_statuses
+
+if TYPE_CHECKING:
+
+    from store.project import Project
+
+MERGE_CACHE_KIB = -262_144
+"""Page cache while merging, in KiB (negative: SQLite's convention for a size, not pages)."""
+
+__all__ = ["Conflict", "FileReport", "MergeReport", "merge_files"]
+
+
+def merge_files(project: Project, paths: list[Path], dry_run: bool = False,
+                on_file: Callable[[Path], None] | None = None) -> MergeReport:
+    """Merge coder files into `project` (an open Project).
+
+    Args:
+        project: the lead's open Project, the one that receives the work.
+        paths: the coders' project files.
+        dry_run: compute the report, then roll everything back.
+        on_file: called with each path once it is merged (for a progress bar).
+
+    Raises ProjectError, naming the file and what differs, before anything is written, when a
+    file is not an Accord project, is damaged, belongs to another project, has a paragraph whose
+    text differs from this project's, or uses codes this project's codebook lacks.
+    """
+    from store.project import Project
+
+    conn = project.db
+    own = Path(project.path).resolve()
+    unique: list[Path] = []
+    for path in paths:
+        if Path(path).resolve() == own:
+            raise ProjectError(f"{path} is the current project itself; merge other coders' files into it")
+        if Path(path).resolve() not in {p.resolve() for p in unique}:
+            unique.append(Path(path))
+    for path in unique:
+        # Not SQLite, not Accord, newer, or unreadable: refused here. The page check runs with
+        # the other checks, on the tables merge reads without looking at every value.
+        Project.open(path, verify=False).close()
+    report = MergeReport(dry_run=dry_run)
+    # A larger page cache while merging: B-tree inserts of millions of rows stay in memory.
+    cache = conn.execute("pragma cache_size").fetchone()[0]
+    conn.execute(f"pragma cache_size = {MERGE_CACHE_KIB}")
+    try:
+        _merge_all(conn, unique, Path(project.path), project.project_id, report, dry_run, on_file)
+    finally:
+        conn.execute(f"pragma cache_size = {cache}")
+    return report
+
+
+def _merge_all(conn: sqlite3.Connection, unique: list[Path], project_path: Path, project_id: str,
+               report: MergeReport, dry_run: bool, on_file: Callable[[Path], None] | None) -> None:
+    # Every file is checked before anything is committed; each file's check is done before
+    # its rows are written, and the later files' checks run meanwhile (store/merge_checks.py).
+    with Checks(project_path, unique, project_id) as checks:
+        # SQLite attaches at most 10 files at once; more are merged ten at a time.
+        limit = conn.getlimit(sqlite3.SQLITE_LIMIT_ATTACHED)
+        for start in range(0, len(unique), limit):
+            batch = unique[start:start + limit]
+            checks.result(batch[0])
+            with attached(conn, batch) as aliases:
+                conn.execute("begin immediate")
+                try:
+                    for alias, path in zip(aliases, batch, strict=True):
+                        checks.result(path)
+                        report.files.append(_merge_one(conn, alias, path))
+                        if on_file:
+                            on_file(path)
+                    checks.all()
+                except (sqlite3.DatabaseError, StorageError) as error:
+                    conn.execute("rollback")
+                    raise unreadable(batch, error) from error
+                except BaseException:
+                    conn.execute("rollback")
+                    raise
+                conn.execute("rollback" if dry_run else "commit")
+
+
+def _merge_one(conn: sqlite3.Connection, s: str, path: Path) -> FileReport:
+    """Merge the attached file `s` into main (inside the caller's transaction)."""
+    report = FileReport(path)
+    handed = conn.execute(f"select value from {s}.meta where key = 'handout_coder'").fetchone()
+    report.handed_to = handed[0] if handed else None
+    report.coders = [row[0] for row in conn.execute(
+        f"""select coder_id from {s}.codings union select coder_id from {s}.paragraph_status
+            union select coder_id from {s}.events order by 1""")]
+    added = report.added
+    added["coders"] = conn.execute(
+        f"insert or ignore into main.coders (id, name, created_at) select id, name, created_at from {s}.coders"
+    ).rowcount
+    conn.execute(f"insert or ignore into main.codebooks (sha256, yaml, loaded_at) "
+                 f"select sha256, yaml, loaded_at from {s}.codebooks")
+    merge_codings(conn, s, report)
+    stage_statuses(conn, s, report)
+    # Events after codings and staging (ties and conflicts look at each side's own log), before
+    # statuses are resolved (which reads the union of both logs).
+    added["events"] = writes.merge_events(conn, s)
+    resolve_statuses(conn, report)
+    added["assignments"] = conn.execute(
+        f"insert or ignore into main.assignments (paragraph_id, coder_id) select paragraph_id, coder_id from {s}.assignments"
+    ).rowcount
+    return report
