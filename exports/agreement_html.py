@@ -17,6 +17,7 @@ from matplotlib.figure import Figure
 from exports.agreement_report import REFERENCES, methods_paragraph, pair_kappa_table
 from exports.reliability import RELIABLE, SHOWN_SPLITS, TENTATIVE, CodeReliability, ReliabilityReport
 from exports.report_columns import VERDICT_COEFFICIENT, ShownColumn, fmt, shown_columns
+from store import plural
 
 VERDICT_COLOURS = {"reliable": "#1a7f37", "tentative": "#9a6700", "unreliable": "#cf222e", "undefined": "#6e7781"}
 
@@ -108,8 +109,8 @@ def to_html(report: ReliabilityReport) -> str:
         f"<style>{CSS}</style></head><body>",
         "<h1>Inter-coder agreement</h1>",
         f'<p class="meta">Project <code>{e(report.project)}</code> · codebook <code>{e(report.codebook_sha256 or "none")}</code>'
-        f" · {e(report.created_at)}<br>{len(report.coders)} coders ({e(', '.join(report.coders))}) · "
-        f"{report.units:,} paragraphs done by two or more</p>",
+        f" · {e(report.created_at)}<br>{plural(len(report.coders), 'coder')} ({e(', '.join(report.coders))}) · "
+        f"{plural(report.units, 'paragraph')} done by two or more</p>",
         "<h2>Codes and variables</h2>",
         "<table><thead><tr><th>Code</th><th>Units</th><th>Coders</th><th>Prevalence</th>"
         + "".join(f"<th>{e(column.header)}</th>" for column in shown_columns())
@@ -147,7 +148,7 @@ def to_html(report: ReliabilityReport) -> str:
     for c in report.codes:
         if not len(c.splits):
             continue
-        parts.append(f"<h3>{e(c.label)} <code>{e(c.code)}</code>: {len(c.splits):,} paragraphs</h3>")
+        parts.append(f"<h3>{e(c.label)} <code>{e(c.code)}</code>: {plural(len(c.splits), 'paragraph')}</h3>")
         for split in c.splits.rows(SHOWN_SPLITS):
             values = ", ".join(f"{e(coder)} {e(str(value))}" for coder, value in split.values.items())
             text = report.texts.get(split.paragraph_id, "")

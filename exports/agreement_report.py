@@ -27,6 +27,7 @@ from json.encoder import encode_basestring  # the C string encoder json.dumps(en
 from exports.ratings import MISSING, Coefficient
 from exports.reliability import RELIABLE, SHOWN_SPLITS, TENTATIVE, CodeReliability, ReliabilityReport, Splits
 from exports.report_columns import csv_headers, csv_values, fmt, json_entries, reasons, shown_columns
+from store import plural
 
 FORMAT = "accord-agreement/1"
 CONFIDENCE = 0.95
@@ -147,8 +148,8 @@ def methods_paragraph(report: ReliabilityReport) -> str:
         else ""
     )
     return (
-        f"Inter-coder agreement was measured with Accord on {report.units:,} paragraphs that at least two "
-        f"of {len(report.coders)} coders ({names}) had marked done. A code counts as present or absent on a "
+        f"Inter-coder agreement was measured with Accord on {plural(report.units, 'paragraph')} that at least two "
+        f"of {plural(len(report.coders), 'coder')} ({names}) had marked done. A code counts as present or absent on a "
         "paragraph a coder marked done and as missing on one the coder did not do; a variable takes its "
         "level. For each code we report the share of agreeing coder pairs, Cohen's (1960) kappa for every "
         "pair of coders, Fleiss' (1971) kappa with Gwet's (2014) generalisation to unequal numbers of "
@@ -200,7 +201,7 @@ def to_markdown(report: ReliabilityReport) -> str:
     for c in report.codes:
         if not len(c.splits):
             continue
-        lines += [f"### {_md(c.label)} (`{c.code}`): {len(c.splits):,} paragraphs", ""]
+        lines += [f"### {_md(c.label)} (`{c.code}`): {plural(len(c.splits), 'paragraph')}", ""]
         for split in c.splits.rows(SHOWN_SPLITS):
             values = ", ".join(f"{coder} {value}" for coder, value in split.values.items())
             text = _md(report.texts.get(split.paragraph_id, ""))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass, field
 
-from store import CONSENSUS, Code, Codebook, Project
+from store import CONSENSUS, Code, Codebook, Project, plural
 
 
 @dataclass
@@ -38,7 +38,7 @@ class Usage:
             share = f" ({100 * counts[coder] / done:.0f}%)" if done else ""
             parts.append(f"{coder} {counts[coder]} of {done} done{share}")
         total = sum(counts[c] for c in coders if c != CONSENSUS)
-        return f"{total} time{'s' if total != 1 else ''} by the coders: " + ", ".join(parts)
+        return f"{plural(total, 'time')} by the coders: " + ", ".join(parts)
 
 
 @dataclass

@@ -22,7 +22,7 @@ from pathlib import Path
 from lxml import etree
 
 from exports.files import atomic_path
-from store import Project
+from store import Project, plural
 from store import Document
 from store import (
     CODEBOOK_NS,
@@ -216,8 +216,8 @@ def write_qdpx(project: Project, path: Path, force: bool = False,
         with archive.open("project.qde", "w") as entry:
             while block := qde.read(1 << 20):
                 entry.write(block)
-    return (f"{counts['documents']} documents, {counts['selections']} coded paragraphs, "
-            f"{counts['codings']} codings, {counts['notes']} notes, {len(users)} coders")
+    return (f"{plural(counts['documents'], 'document')}, {plural(counts['selections'], 'coded paragraph')}, "
+            f"{plural(counts['codings'], 'coding')}, {plural(counts['notes'], 'note')}, {plural(len(users), 'coder')}")
 
 
 def _document_values(document: Document) -> dict[str, object]:

@@ -20,6 +20,7 @@ from store.errors import ProjectError, StorageError
 from store.integrity import header_problem
 from store.intake.source import sha256_text
 from store.schema import SCHEMA_VERSION, migrate
+from store.words import plural
 
 SALVAGE = (
     "restore the file from a backup or a coder's copy; to salvage what is readable: "
@@ -113,8 +114,8 @@ def _integrity(db: sqlite3.Connection, path: Path) -> list[Finding]:
     if rows == ["ok"]:
         return []
     lines = [line for row in rows for line in str(row).splitlines() if not line.startswith("***")]
-    return [Finding("integrity", f"{len(lines)} damaged page(s) or record(s): {'; '.join(lines[:3])}",
-                    SALVAGE.format(path=path))]
+    damaged = plural(len(lines), "damaged page or record", "damaged pages or records")
+    return [Finding("integrity", f"{damaged}: {'; '.join(lines[:3])}", SALVAGE.format(path=path))]
 
 
 def _schema(db: sqlite3.Connection, path: Path) -> list[Finding]:
@@ -147,19 +148,19 @@ def _orphans(db: sqlite3.Connection, path: Path) -> list[Finding]:
     for (table, parent), count in sorted(counts.items()):
         if table == "codings" and parent == "codes":
             findings.append(Finding(
-                "unknown-codes", f"{count} coding(s) name codes the codebook does not have",
+                "unknown-codes", f"{plural(count, 'coding')} with codes the codebook does not have",
                 "add those codes back to codebook.yaml and run `accord codebook update FILE --retire`"))
         elif parent == "coders":
             findings.append(Finding(
-                "orphans", f"{count} row(s) of {table} belong to coders missing from `coders`",
+                "orphans", f"{plural(count, 'row')} of {table} by coders missing from `coders`",
                 "the doctor can re-create the coders", "add-coders"))
         elif table == "paragraphs":
             findings.append(Finding(
-                "orphans", f"{count} paragraph(s) belong to documents missing from `documents`",
+                "orphans", f"{plural(count, 'paragraph')} of documents missing from `documents`",
                 "re-import the documents' files (ids are stable), then run the doctor again"))
         else:
             findings.append(Finding(
-                "orphans", f"{count} row(s) of {table} point at {parent} that do not exist",
+                "orphans", f"{plural(count, 'row')} of {table} pointing at {parent} that do not exist",
                 "they can never be shown or exported; the doctor can delete them", "drop-orphans"))
     return findings
 
@@ -173,7 +174,7 @@ def _text_hashes(db: sqlite3.Connection, path: Path) -> list[Finding]:
     if not changed:
         return []
     shown = ", ".join(changed[:5]) + (" ..." if len(changed) > 5 else "")
-    return [Finding("text-hash", f"{len(changed)} paragraph(s) edited outside Accord: {shown}",
+    return [Finding("text-hash", f"{plural(len(changed), 'paragraph')} edited outside Accord: {shown}",
                     "codings were made on the old text: re-import the original files with "
                     "`accord import --replace`, or restore the project from a backup")]
 
@@ -186,7 +187,7 @@ def _text_digest(text: object) -> str | None:
 def _order(db: sqlite3.Connection, path: Path) -> list[Finding]:
     count, top, bottom = db.execute("select count(*), max(seq), min(seq) from paragraphs").fetchone()
     if count and (top != count or bottom != 1):
-        return [Finding("order", f"{count} paragraphs numbered {bottom}..{top}",
+        return [Finding("order", f"{plural(count, 'paragraph')} numbered {bottom}..{top}",
                         "the doctor can renumber them in corpus order", "renumber")]
     return []
 
@@ -224,7 +225,7 @@ def _add_coders(db: sqlite3.Connection) -> str:
         db.execute(f"insert or ignore into coders (id, name, created_at) "
                    f"select distinct coder_id, coder_id, datetime('now') from {table} "
                    f"where coder_id not in (select id from coders)")
-    return f"re-created {_coder_count(db) - before} coder(s)"
+    return f"re-created {plural(_coder_count(db) - before, 'coder')}"
 
 
 def _coder_count(db: sqlite3.Connection) -> int:
@@ -238,7 +239,7 @@ def _drop_orphans(db: sqlite3.Connection) -> str:
             doomed.setdefault(table, []).append(rowid)
     for table, rowids in doomed.items():
         db.executemany(f"delete from [{table}] where rowid = ?", [(r,) for r in rowids])
-    return f"deleted {sum(map(len, doomed.values()))} orphan row(s)"
+    return f"deleted {plural(sum(map(len, doomed.values())), 'orphan row')}"
 
 
 def _renumber(db: sqlite3.Connection) -> str:

@@ -28,6 +28,7 @@ from store.base import ProjectBase
 from store import events as writes
 from store.intake.decoding import NotText, decode
 from store.errors import AccordError, Problem
+from store.words import plural
 
 TRUE = {"1", "true", "yes", "y", "x"}
 FALSE = {"0", "false", "no", "n", ""}
@@ -41,7 +42,7 @@ class CodingsFileError(AccordError):
         self.problems = problems
         shown = "\n".join(f"  {p}" for p in problems[:SHOWN_PROBLEMS])
         more = f"\n  … and {len(problems) - SHOWN_PROBLEMS} more" if len(problems) > SHOWN_PROBLEMS else ""
-        super().__init__(f"{len(problems)} problem(s) in the codings file; nothing was imported:\n{shown}{more}")
+        super().__init__(f"{plural(len(problems), 'problem')} in the codings file; nothing was imported:\n{shown}{more}")
 
 
 @dataclass

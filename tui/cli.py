@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from tui.commands.common import DEFAULT_PROJECT, Context
+from tui.commands.common import PROJECT_HELP, Context
 from tui.commands.lazy import LazyGroup
 
 COMMANDS = {
@@ -46,7 +46,7 @@ class AccordGroup(LazyGroup):
 @click.option(
     "--project",
     metavar="PATH",
-    help=f"The project file (default: $ACCORD_PROJECT, then ./{DEFAULT_PROJECT}).",
+    help=f"{PROJECT_HELP} Before or after the command.",
 )
 @click.version_option(package_name="accord")
 @click.pass_context
@@ -60,5 +60,9 @@ def main(ctx: click.Context, project: str | None) -> None:
       accord import statements/        import .txt/.md/.csv/.tsv/.jsonl/.docx files
       accord code                      open the coding screen
       accord status                    see what is done
+
+    \b
+    Every command takes --project PATH, before or after the command's name:
+      accord --project season.db status   is   accord status --project season.db
     """
     ctx.obj = Context(project)

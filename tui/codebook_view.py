@@ -41,6 +41,10 @@ class CodebookView:
             if key is not None:
                 self.keys.setdefault(key, code.id)
             self.rows.append(Row(code, depth, digits.get(code.id), key))
+        self.code_rows = [row for row in self.rows if row.code.kind == "code"]
+        """The codes and sub-codes, in codebook order."""
+        self.variable_rows = [row for row in self.rows if row.code.kind != "code"]
+        """The variables, which have levels instead of a tick."""
         self.by_digit = {digit: code_id for code_id, digit in digits.items()}
         words = sorted({w.strip() for c in codebook.walk() for w in c.keywords if w.strip()}, key=len, reverse=True)
         self.keyword_pattern: re.Pattern[str] | None = (

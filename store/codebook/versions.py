@@ -9,6 +9,7 @@ from store.base import ProjectBase
 from store.codebook.model import Code, Codebook, Level
 from store.errors import AccordError
 from store.intake.source import sha256_text
+from store.words import plural
 
 
 @dataclass
@@ -101,7 +102,7 @@ class CodebookVersions(ProjectBase):
             used = self._codings_per_code()
             blocked = [row.id for row in dropped if used.get(row.id)]
             if blocked and not retire:
-                listing = ", ".join(f"{code} ({used[code]} coding{'s' if used[code] != 1 else ''})" for code in blocked)
+                listing = ", ".join(f"{code} ({plural(used[code], 'coding')})" for code in blocked)
                 raise AccordError(
                     f"the new codebook drops codes that have codings: {listing}; "
                     "keep them in the codebook, or pass --retire to retire them"
@@ -110,7 +111,7 @@ class CodebookVersions(ProjectBase):
                 if (row := old.get(code.id)) and row.kind != code.kind and used.get(code.id):
                     raise AccordError(
                         f"code {code.id!r} changes kind from {row.kind} to {code.kind} but has "
-                        f"{used[code.id]} codings; give the new kind a new id instead"
+                        f"{plural(used[code.id], 'coding')}; give the new kind a new id instead"
                     )
             self._check_levels_in_use(new)
             # Inserting or dropping codes shifts positions; only a change of relative order is news.

@@ -35,7 +35,7 @@ def test_qdpx_validates_and_selections_cover_the_paragraphs(project: Project, tm
     code_two_coders(project)
     target = tmp_path / "p.qdpx"
     summary = write_qdpx(project, target)
-    assert summary.startswith("2 documents, 7 coded paragraphs, 8 codings, 1 notes, 3 coders")
+    assert summary.startswith("2 documents, 7 coded paragraphs, 8 codings, 1 note, 3 coders")
     root = qde(target)
     project_schema = schema("Project.xsd")
     assert project_schema.validate(root), project_schema.error_log

@@ -96,7 +96,7 @@ def test_repair_drops_orphans_and_recreates_coders(path: Path) -> None:
            "insert into codings values ('ghost:3', 'dan', 'border_control', 1, 'now')",
            "delete from coders where id = 'bob'")
     done = repair(path, diagnose(path))
-    assert done == ["deleted 3 orphan row(s)", "re-created 1 coder(s)"]
+    assert done == ["deleted 3 orphan rows", "re-created 1 coder"]
     assert diagnose(path) == []
     with Project.open(path) as project:
         # bob's work survived: only the rows pointing at nothing went.

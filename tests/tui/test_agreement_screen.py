@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from textual.widgets import DataTable, OptionList, Static
 
-from store import Project
-from tests.helpers import code_paragraphs, drawn, pilot_test, settle
+from store import Project, SourceDocument
+from tests.helpers import code_paragraphs, drawn, pilot_test, settle, small_codebook
 from tui.agreement_app import AgreementApp
 from tui.screens.agreement import AgreementScreen, SplitParagraph
 
@@ -65,3 +65,25 @@ def test_an_unknown_filter_is_refused_before_the_screen_opens(project_path: Path
     # It used to pass silently into the screen and fail later, in the worker, as a traceback.
     with pytest.raises(TypeError):
         AgreementApp(project_path, code=["wmd"])  # type: ignore[call-arg]
+
+
+LONG = ("Export controls are an essential part of our response. Through the Australia Group and the "
+        "Nuclear Suppliers Group we keep sensitive goods out of the wrong hands.")
+"""Its 80th character falls inside "Group"."""
+
+
+@pilot_test
+async def test_a_long_split_paragraph_is_shown_in_whole_words(tmp_path: Path) -> None:
+    path = tmp_path / "long.db"
+    with Project.create(path, small_codebook()) as project:
+        project.import_documents([SourceDocument(id="fr", paragraphs=[LONG, "Short one."], source="fr.txt")])
+        code_paragraphs(project, "ann", {"fr:1": {"border_control": 1}, "fr:2": {}})
+        code_paragraphs(project, "bob", {"fr:1": {}, "fr:2": {}})
+    app = AgreementApp(path, replicates=10)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        splits = app.screen.query_one(OptionList)
+        shown = str(splits.get_option_at_index(0).prompt).split("bob: 0", 1)[1].strip()
+        words = shown.removesuffix("…").split()
+        assert words, shown
+        assert LONG.split()[: len(words)] == words  # every word whole, none cut in the middle

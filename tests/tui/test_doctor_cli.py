@@ -36,7 +36,7 @@ def test_doctor_reports_repairs_and_passes(tmp_path: Path) -> None:
     assert "accord doctor --repair" in result.stdout
     result = runner.invoke(main, ["--project", str(path), "doctor", "--repair"])
     assert result.exit_code == 0, result.output
-    assert "Repaired: deleted 1 orphan row(s)" in result.stderr
+    assert "Repaired: deleted 1 orphan row" in result.stderr
     assert "problem" not in result.stdout
     assert runner.invoke(main, ["--project", str(path), "doctor"]).exit_code == 0
 
@@ -71,5 +71,5 @@ def test_doctor_finds_a_paragraph_edited_with_sqlite(tmp_path: Path, statement: 
     result = CliRunner().invoke(main, ["--project", str(path), "doctor"])
     assert result.exit_code == 1, result.output
     assert "problem  text-hash" in result.stdout
-    assert "1 paragraph(s) edited outside Accord: doc2:3" in result.stdout
+    assert "1 paragraph edited outside Accord: doc2:3" in result.stdout
     assert "no problems found" not in result.output

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from tui.commands.common import Context, open_project, require_terminal
+from tui.commands.common import Context, open_project, project_option, require_terminal
 from tui.console import advance, err, out, progress_bar
 
 FORMATS = ("table", "md", "html", "json", "csv")
@@ -38,6 +38,7 @@ def _names(values: tuple[str, ...]) -> list[str] | None:
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed of the bootstrap (reproducible reports).")
 @click.option("--tui", "interactive", is_flag=True,
               help="Open the agreement screen: the table, and the split paragraphs to read.")
+@project_option
 @click.pass_obj
 def agree(ctx: Context, fmt: str, output: Path | None, force: bool, codes: tuple[str, ...],
           coders: tuple[str, ...], documents: tuple[str, ...], replicates: int, seed: int, interactive: bool) -> None:
@@ -84,9 +85,11 @@ def agree(ctx: Context, fmt: str, output: Path | None, force: bool, codes: tuple
         click.echo(text, nl=False)
         return
     from exports.files import write_atomically
+    from store import plural
 
     write_atomically(output, text, force)
-    err.print(f"Wrote {output} ({len(report.codes)} codes, {report.units:,} paragraphs, {len(report.coders)} coders).")
+    err.print(f"Wrote {output} ({plural(len(report.codes), 'code')}, {plural(report.units, 'paragraph')}, "
+              f"{plural(len(report.coders), 'coder')}).")
 
 
 def render(report: object, fmt: str) -> str:
@@ -108,12 +111,13 @@ def show_tables(report) -> None:  # type: ignore[no-untyped-def]
     from rich.table import Table
 
     from exports.report_columns import fmt, shown_columns
+    from store import plural
 
     if report.units == 0:
         err.print("No paragraph has been done by two coders yet: agreement needs double-coded paragraphs "
                   f"(coders: {', '.join(report.coders) or 'none'}).")
     console = out if out.is_terminal else Console(width=PIPED_WIDTH, soft_wrap=True)
-    table = Table(title=f"Agreement over {report.units:,} paragraphs, {len(report.coders)} coders",
+    table = Table(title=f"Agreement over {plural(report.units, 'paragraph')}, {plural(len(report.coders), 'coder')}",
                   title_justify="left", box=box.SIMPLE_HEAD)
     coefficients = shown_columns()
     for name, justify in (("Code", "left"), ("Units", "right"), ("Coders", "right"), ("Prev.", "right"),

@@ -13,7 +13,7 @@ import click
 from rich.text import Text
 from rich.tree import Tree
 
-from tui.commands.common import Context, default_codebook_file, open_project
+from tui.commands.common import Context, default_codebook_file, open_project, project_option
 from tui.commands.lazy import LazyGroup
 from tui.console import out
 
@@ -25,6 +25,7 @@ FILE = click.Path(dir_okay=False, path_type=Path)
 
 @click.group(cls=LazyGroup, lazy_commands={"export": "tui.commands.codebook_export:codebook_export"},
              short_help="Check, show and update the codebook.")
+@project_option
 def codebook() -> None:
     """Check a codebook file, show the project's codebook, apply a new version.
 
@@ -40,6 +41,7 @@ def load_or_report(path: Path) -> Codebook:
     """The codebook at `path`; on problems, print each as file:line:col: message and exit 1."""
     from store import CodebookError
     from store import load_codebook
+    from store import plural
     from tui.keys import RESERVED_KEYS
 
     try:
@@ -48,17 +50,19 @@ def load_or_report(path: Path) -> Codebook:
         for problem in error.problems:
             click.echo(str(problem), err=True)
         count = len(error.problems)
-        click.echo(f"{count} problem{'s' if count != 1 else ''} in {path}", err=True)
+        click.echo(f"{plural(count, 'problem')} in {path}", err=True)
         raise click.exceptions.Exit(1) from error
 
 
 def summary(codebook: Codebook) -> str:
     """One line: how many codes, sub-codes and variables, and the version."""
+    from store import plural
+
     codes = [code for code in codebook.walk() if code.kind == "code"]
     subcodes = sum(1 for code in codes if code.parent_id)
     version = f", version {codebook.version}" if codebook.version else ""
-    return (f"{len(codes)} codes ({subcodes} of them sub-codes), "
-            f"{len(codebook.variables)} variables{version}")
+    return (f"{plural(len(codes), 'code')} ({subcodes} of them sub-codes), "
+            f"{plural(len(codebook.variables), 'variable')}{version}")
 
 
 @codebook.command(short_help="List every problem in a codebook file.")
@@ -77,6 +81,7 @@ def check(file: Path | None) -> None:
 @codebook.command(short_help="The codebook as a tree.")
 @click.argument("file", required=False, type=FILE)
 @click.option("--brief", is_flag=True, help="Keys and labels only, without definitions.")
+@project_option
 @click.pass_obj
 def show(ctx: Context, file: Path | None, brief: bool) -> None:
     """Show the project's codebook as a tree: keys, labels, ids, kinds, levels and definitions.
@@ -134,6 +139,7 @@ def _add_code(branch: Tree, code: Code, digits: dict[str, str], brief: bool) -> 
 @click.option("--retire", is_flag=True,
               help="Retire codes that the new version drops but that have codings: they stay in the "
                    "project and its exports, hidden while coding. Without it such an update is refused.")
+@project_option
 @click.pass_obj
 def update(ctx: Context, file: Path, retire: bool) -> None:
     """Apply a new version of the codebook FILE (YAML, or a REFI-QDA .qdc) to the project.

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from tui.commands.common import Context, open_project
+from tui.commands.common import Context, open_project, project_option
 from tui.console import err
 
 
@@ -17,6 +17,7 @@ from tui.console import err
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="File to write (written whole or not at all); md and html go to stdout without it.")
 @click.option("--force", is_flag=True, help="Replace FILE if it exists.")
+@project_option
 @click.pass_obj
 def codebook_export(ctx: Context, fmt: str, output: Path | None, force: bool) -> None:
     """Export the project's codebook.

@@ -8,20 +8,52 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
+
+import click
 
 if TYPE_CHECKING:
     from store import Project
 
 DEFAULT_PROJECT = "accord.db"
+PROJECT_HELP = f"The project file (default: $ACCORD_PROJECT, then ./{DEFAULT_PROJECT})."
+
+Command = TypeVar("Command", bound=Callable[..., object])
 
 
 class Context:
     """What every command needs: where the project file is and who is coding."""
 
-    def __init__(self, project: str | None) -> None:
-        self.project_path = Path(project or os.environ.get("ACCORD_PROJECT") or DEFAULT_PROJECT)
+    def __init__(self, project: str | None = None) -> None:
+        self.project = project
+        """--project as given, before or after the command (None: not given)."""
+
+    def choose_project(self, project: str) -> None:
+        """Take --project given after the command; two different files are a usage error."""
+        if self.project is not None and Path(self.project) != Path(project):
+            raise click.UsageError(f"--project given twice, as {self.project} and as {project}: which one?")
+        self.project = project
+
+    @property
+    def project_path(self) -> Path:
+        """The project file: --project, then $ACCORD_PROJECT, then ./accord.db; never a folder."""
+        path = Path(self.project or os.environ.get("ACCORD_PROJECT") or DEFAULT_PROJECT)
+        if path.is_dir():
+            raise click.ClickException(f"{path} is a folder, not a project file")
+        return path
+
+
+def project_option(command: Command) -> Command:
+    """`--project PATH` after the command's name (`accord status --project X`), as before it."""
+
+    def take(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+        if value is not None:
+            ctx.ensure_object(Context).choose_project(value)
+
+    return click.option("--project", metavar="PATH", expose_value=False, callback=take,
+                        help=f"{PROJECT_HELP} Also accepted before the command.")(command)
 
 
 def open_project(ctx: Context) -> Project:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from tui.commands.common import Context, open_project
+from tui.commands.common import Context, open_project, project_option
 from tui.console import advance, err, progress_bar
 
 if TYPE_CHECKING:
@@ -37,6 +37,7 @@ LISTED = 10
 @click.option("--replace", is_flag=True,
               help="Replace documents whose file changed since they were imported; refused for a document "
                    "whose paragraphs have codings or statuses.")
+@project_option
 @click.pass_obj
 def import_(ctx: Context, paths: tuple[Path, ...], text_column: str | None, id_column: str | None,
             split_speakers: bool, replace: bool) -> None:
@@ -118,11 +119,12 @@ def _changed_line(old_source: str, new_source: str, document_id: str) -> str:
 def _import_qdpx(project: Project, archive: Path) -> None:
     """A REFI-QDA project: documents, then codings of the paragraphs the selections cover."""
     from store import import_qdpx
+    from store import plural
 
     report = import_qdpx(project, archive)
     documents = report.documents
-    _say(f"{archive}: {_n(len(documents.added), 'document')} added, {len(documents.unchanged):,} unchanged; "
-         f"{_n(report.codings, 'coding')} on {_n(report.paragraphs_coded, 'paragraph')} by "
+    _say(f"{archive}: {plural(len(documents.added), 'document')} added, {len(documents.unchanged):,} unchanged; "
+         f"{plural(report.codings, 'coding')} on {plural(report.paragraphs_coded, 'paragraph')} by "
          f"{', '.join(report.coders) or 'nobody'}.")
     if report.skipped_documents:
         _say(f"Codings not imported for documents whose text differs from the project's: "
@@ -142,14 +144,16 @@ def _say(message: str, style: str | None = None) -> None:
 def _print_summary(report: ImportReport, problems: list[Problem], total: tuple[int, int], new_paragraphs: int,
                    files_read: int, changed: list[str]) -> None:
     """What happened, to stderr: counts first, then what needs the researcher's attention."""
+    from store import plural
+
     if report.added:
-        _say(f"Added {_n(len(report.added), 'document')} ({_n(new_paragraphs, 'paragraph')}).")
+        _say(f"Added {plural(len(report.added), 'document')} ({plural(new_paragraphs, 'paragraph')}).")
     if report.replaced:
-        _say(f"Replaced {_n(len(report.replaced), 'document')}: {_ids(report.replaced)}")
+        _say(f"Replaced {plural(len(report.replaced), 'document')}: {_ids(report.replaced)}")
     if report.unchanged:
-        _say(f"{_n(len(report.unchanged), 'document')} already in the project, unchanged.")
+        _say(f"{plural(len(report.unchanged), 'document')} already in the project, unchanged.")
     if report.changed:
-        _say(f"{_n(len(report.changed), 'document')} left alone (--replace replaces them):", "yellow")
+        _say(f"{plural(len(report.changed), 'document')} left alone (--replace replaces them):", "yellow")
         for line in changed:
             _say(f"  {line}", "yellow")
         if len(report.changed) > len(changed):
@@ -163,12 +167,8 @@ def _print_summary(report: ImportReport, problems: list[Problem], total: tuple[i
 
         _say(f"No files to import (Accord reads {', '.join(SUPPORTED)}).")
     if problems:
-        _say(f"{_n(len(problems), 'problem')} above; whatever else could be read was imported.")
-    _say(f"The project now has {_n(total[0], 'document')} and {_n(total[1], 'paragraph')}.")
-
-
-def _n(count: int, noun: str) -> str:
-    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+        _say(f"{plural(len(problems), 'problem')} above; whatever else could be read was imported.")
+    _say(f"The project now has {plural(total[0], 'document')} and {plural(total[1], 'paragraph')}.")
 
 
 def _ids(ids: list[str]) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 from rich.text import Text
 
-from tui.commands.common import Context
+from tui.commands.common import Context, project_option
 from tui.console import err, out
 
 
@@ -14,6 +14,7 @@ from tui.console import err, out
               help="Apply the safe repairs (rebuild the search index, re-create missing coders, "
                    "drop rows that point at nothing, renumber paragraphs) in one transaction, "
                    "then check again.")
+@project_option
 @click.pass_obj
 def doctor(ctx: Context, repair: bool) -> None:
     """Check the project file: integrity, schema version, orphan rows, codings for unknown

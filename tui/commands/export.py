@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from tui.commands.common import Context, open_project
+from tui.commands.common import Context, open_project, project_option
 from tui.console import advance, err, progress_bar
 
 FORMATS = ("csv", "tsv", "jsonl", "parquet", "dta", "sav", "qdpx")
@@ -33,6 +33,7 @@ FORMATS = ("csv", "tsv", "jsonl", "parquet", "dta", "sav", "qdpx")
 @click.option("--force", is_flag=True, help="Replace FILE if it exists.")
 @click.option("--raw", is_flag=True, help="CSV/TSV: keep cells starting with = + - @ as they are "
                                           "(by default they get a leading ' so spreadsheets do not run them).")
+@project_option
 @click.pass_obj
 def export(ctx: Context, fmt: str, output: Path | None, coder: str | None, consensus: bool, majority: bool,
            all_coders: bool, long_layout: bool, unit: str, no_text: bool, force: bool, raw: bool) -> None:
@@ -68,6 +69,7 @@ def export(ctx: Context, fmt: str, output: Path | None, coder: str | None, conse
         return
     from exports.datasets import DatasetSpec, build_dataset, resolve_whose
     from exports.writers import write_dataset
+    from store import plural
 
     spec = DatasetSpec(whose=whose or "coder", coder=coder, long=long_layout, unit=unit, text=not no_text)
     with open_project(ctx) as project, progress_bar("Exporting", project.paragraph_count()) as bar:
@@ -86,7 +88,7 @@ def export(ctx: Context, fmt: str, output: Path | None, coder: str | None, conse
         err.print(f"Column {name!r} has the shorter label {label!r} in the {fmt} file (Stata allows 80 characters).",
                   markup=False)
     if output is not None:
-        err.print(f"Wrote {report.rows:,} rows to {output}.", markup=False)
+        err.print(f"Wrote {plural(report.rows, 'row')} to {output}.", markup=False)
     else:
         sys.stdout.flush()
 

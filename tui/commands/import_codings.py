@@ -6,12 +6,13 @@ from pathlib import Path
 
 import click
 
-from tui.commands.common import Context, open_project
+from tui.commands.common import Context, open_project, project_option
 from tui.console import err
 
 
 @click.command("import-codings")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@project_option
 @click.pass_obj
 def import_codings(ctx: Context, file: Path) -> None:
     """Import codings made elsewhere from a CSV FILE (or .tsv), so that they can be measured.
@@ -30,10 +31,12 @@ def import_codings(ctx: Context, file: Path) -> None:
     it: codes not applied there are absent. Unknown paragraphs, codes or levels are listed with
     their lines and nothing is imported.
     """
+    from store import plural
+
     with open_project(ctx) as project:
         result = project.import_codings(file)
     err.print(
-        f"Imported {file} ({result.layout} layout): {result.paragraphs:,} paragraphs done by "
-        f"{', '.join(result.coders) or 'nobody'}; {result.changes:,} codings written."
+        f"Imported {file} ({result.layout} layout): {plural(result.paragraphs, 'paragraph')} done by "
+        f"{', '.join(result.coders) or 'nobody'}; {plural(result.changes, 'coding')} written."
     )
     err.print("Next: accord agree")

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from tui.commands.common import Context, default_codebook_file, open_project
+from tui.commands.common import Context, default_codebook_file, open_project, project_option
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -21,11 +21,13 @@ if TYPE_CHECKING:
 @click.option("--codebook", "codebook_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Codebook to start with (default: ./codebook.yaml if present, else Accord's "
                    "codebook for UN Security Council statements on SALW and WMD).")
+@project_option
 @click.pass_obj
 def init(ctx: Context, codebook_file: Path | None) -> None:
     """Create a new, empty project file (never overwrites one)."""
     from store import Project
     from store import load_codebook
+    from store import plural
     from tui.console import err
     from tui.keys import RESERVED_KEYS
 
@@ -33,7 +35,8 @@ def init(ctx: Context, codebook_file: Path | None) -> None:
     codebook = load_codebook(codebook_file, reserved_keys=RESERVED_KEYS)
     Project.create(ctx.project_path, codebook).close()
     err.print(f"Created {ctx.project_path} with codebook {codebook_file} "
-              f"({sum(1 for c in codebook.walk() if c.kind == 'code')} codes, {len(codebook.variables)} variables).")
+              f"({plural(sum(1 for c in codebook.walk() if c.kind == 'code'), 'code')}, "
+              f"{plural(len(codebook.variables), 'variable')}).")
     err.print("Next: accord import PATH...")
 
 
@@ -70,6 +73,7 @@ def corpus_table(project: Project, documents: int) -> Table:
 
 @click.command()
 @click.option("--json", "as_json", is_flag=True, help="Print the status as JSON, for scripts.")
+@project_option
 @click.pass_obj
 def status(ctx: Context, as_json: bool) -> None:
     """Documents, paragraphs, codes, coders and each coder's progress."""
@@ -87,6 +91,7 @@ def print_status(project: Project, status: ProjectStatus) -> None:
     """Show a project's status as Rich tables on stdout (shared with `accord demo`)."""
     from rich.table import Table
 
+    from store import plural
     from tui.console import out
 
     corpus = corpus_table(project, status.documents) if status.documents else None
@@ -118,8 +123,8 @@ def print_status(project: Project, status: ProjectStatus) -> None:
         out.print(table)
         sample = status.reliability_sample
         if sample.paragraphs:
-            out.print(f"Reliability sample: {sample.done_by_all:,} of {sample.paragraphs:,} "
-                      "paragraphs done by all their coders")
+            out.print(f"Reliability sample: {sample.done_by_all:,} of {plural(sample.paragraphs, 'paragraph')} "
+                      "done by all their coders")
         out.print(f"Open disagreements: {status.open_disagreements:,}"
                   + (" (accord adjudicate)" if status.open_disagreements else ""))
     else:

@@ -8,7 +8,7 @@ import click
 from rich.table import Table
 
 from store import CONSENSUS
-from tui.commands.common import Context, open_project, require_terminal
+from tui.commands.common import Context, open_project, project_option, require_terminal
 from tui.console import advance, err, out, progress_bar
 
 
@@ -30,6 +30,7 @@ def _names(value: str | None) -> list[str] | None:
               help="Draw the shared sample as the same share of every document, or of the whole corpus.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Where to write the coders' files (default: beside the project).")
+@project_option
 @click.pass_obj
 def handout(ctx: Context, coders: str, overlap: float | None, per_unit: int | None, seed: int,
             stratify: str, out_dir: Path | None) -> None:
@@ -48,6 +49,7 @@ def handout(ctx: Context, coders: str, overlap: float | None, per_unit: int | No
       accord merge accord-alice.db accord-bob.db accord-carol.db
     """
     from store import hand_out
+    from store import plural
 
     names = _names(coders) or []
     if per_unit is None and overlap is None:
@@ -64,7 +66,7 @@ def handout(ctx: Context, coders: str, overlap: float | None, per_unit: int | No
     for coder, path in report.files.items():
         table.add_row(coder, str(path), f"{report.assigned[coder]:,}")
     out.print(table)
-    err.print(f"{report.new_paragraphs:,} paragraphs handed out, {report.sample:,} of them to more than one coder "
+    err.print(f"{plural(report.new_paragraphs, 'paragraph')} handed out, {report.sample:,} of them to more than one coder "
               f"(the reliability sample).")
     err.print("Next: each coder codes their file (accord --project FILE code: the file knows its coder); "
               "then: accord merge FILE...")
@@ -73,6 +75,7 @@ def handout(ctx: Context, coders: str, overlap: float | None, per_unit: int | No
 @click.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Report what the merge would do and change nothing.")
+@project_option
 @click.pass_obj
 def merge(ctx: Context, files: tuple[Path, ...], dry_run: bool) -> None:
     """Merge coders' project files into this project.
@@ -83,6 +86,7 @@ def merge(ctx: Context, files: tuple[Path, ...], dry_run: bool) -> None:
     differ, or a damaged file is refused and nothing changes.
     """
     from store import merge_files
+    from store import plural
 
     with open_project(ctx) as project, progress_bar("Merging", len(files)) as bar:
         report = merge_files(project, list(files), dry_run=dry_run, on_file=lambda _: advance(bar))
@@ -104,14 +108,14 @@ def merge(ctx: Context, files: tuple[Path, ...], dry_run: bool) -> None:
             listing.add_row(conflict.paragraph_id, conflict.coder_id, conflict.field, repr(conflict.kept), repr(conflict.lost))
         out.print(listing)
         if len(conflicts) > 20:
-            err.print(f"… and {len(conflicts) - 20:,} more conflicts.")
+            err.print(f"… and {plural(len(conflicts) - 20, 'more conflict')}.")
     for item in report.files:
         if item.strangers:
             err.print(f"[yellow]Note:[/] {item.path.name} was handed out to {item.handed_to} but holds work of "
                       f"{', '.join(item.strangers)}: was it coded under another name (--coder)?")
     verb = "would add" if dry_run else "added"
-    err.print(f"Coders seen: {', '.join(report.coders) or 'none'}; {verb} {report.rows_added:,} rows, "
-              f"{report.changed:,} values changed, {len(conflicts):,} conflicts.")
+    err.print(f"Coders seen: {', '.join(report.coders) or 'none'}; {verb} {plural(report.rows_added, 'row')}, "
+              f"{plural(report.changed, 'value')} changed, {plural(len(conflicts), 'conflict')}.")
 
 
 @click.command()
@@ -121,6 +125,7 @@ def merge(ctx: Context, files: tuple[Path, ...], dry_run: bool) -> None:
               help="Store every value all done coders agree on (a paragraph coded by one coder counts) "
                    "as the consensus, print how many, and exit.")
 @click.option("--coder", default=CONSENSUS, show_default=True, help="Whose decisions these are.")
+@project_option
 @click.pass_obj
 def adjudicate(ctx: Context, codes: str | None, blind: bool, accept_unanimous: bool, coder: str) -> None:
     """Settle disagreements: walk the paragraphs and codes on which done coders differ, see each
@@ -131,13 +136,14 @@ def adjudicate(ctx: Context, codes: str | None, blind: bool, accept_unanimous: b
           u or ctrl+z undo · q quit
     """
     from store import accept_unanimous as accept, disagreements
+    from store import plural
 
     code_list = _names(codes)
     with open_project(ctx) as project:
         if accept_unanimous:
             accepted = accept(project, coder, code_list)
-            out.print(f"Accepted {accepted.values:,} unanimous values; {accepted.paragraphs:,} paragraphs complete "
-                      f"for {coder}.")
+            out.print(f"Accepted {plural(accepted.values, 'unanimous value')}; "
+                      f"{plural(accepted.paragraphs, 'paragraph')} complete for {coder}.")
             return
         items = disagreements(project, coder, code_list)
         path = project.path
@@ -149,3 +155,8 @@ def adjudicate(ctx: Context, codes: str | None, blind: bool, accept_unanimous: b
     app = AdjudicateApp(path, coder=coder, codes=code_list, blind=blind)
     require_terminal("adjudicate")
     app.run()
+    with open_project(ctx) as project:
+        left = sum(not item.decided for item in disagreements(project, coder, code_list))
+    decided = max(0, sum(not item.decided for item in items) - left)
+    err.print(f"{coder}: {plural(decided, 'disagreement')} decided this session, {f'{left:,}' if left else 'none'} left",
+              markup=False)

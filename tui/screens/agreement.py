@@ -6,6 +6,7 @@ belong to their thread) and posts it back; the screen only draws.
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
@@ -22,9 +23,17 @@ from textual.widgets.option_list import Option
 
 from exports.reliability import SHOWN_SPLITS, CodeReliability, ReliabilityReport, Split
 from exports.report_columns import fmt, shown_columns
+from store import plural
 from tui.keys import bindings
 
 VERDICT_STYLES = {"reliable": "green", "tentative": "yellow", "unreliable": "red", "undefined": "dim"}
+PREVIEW_CHARACTERS = 160
+"""How much of a split paragraph its row shows (two lines at 100 columns), cut between words."""
+
+
+def preview(text: str) -> str:
+    """The start of a paragraph in whole words, wrapped by the list; enter shows all of it."""
+    return textwrap.shorten(text, PREVIEW_CHARACTERS, placeholder=" …")
 
 
 class SplitParagraph(ModalScreen[None]):
@@ -100,7 +109,7 @@ class AgreementScreen(Screen[None]):
             for c in report.codes
         ] or [columns]
         self.query_one("#agreement-title", Static).update(
-            f"Agreement over {report.units:,} paragraphs done by two or more of {len(report.coders)} coders "
+            f"Agreement over {plural(report.units, 'paragraph')} done by two or more of {plural(len(report.coders), 'coder')} "
             f"({', '.join(report.coders) or 'none'})"
         )
         table = self.query_one(DataTable)
@@ -131,13 +140,13 @@ class AgreementScreen(Screen[None]):
         listing.add_options([
             Option(Text.assemble((split.paragraph_id, "bold"), "  ",
                                  "  ".join(f"{k}: {v}" for k, v in split.values.items()), "  ",
-                                 (self.report.texts.get(split.paragraph_id, "")[:80], "dim")),
+                                 (preview(self.report.texts.get(split.paragraph_id, "")), "dim")),
                    id=split.paragraph_id)
             for split in rows
         ])
         more = f" (first {SHOWN_SPLITS}; all in accord agree --format json)" if len(code.splits) > SHOWN_SPLITS else ""
         self.query_one("#agreement-splits-title", Label).update(
-            f"{code.code}: coders split on {len(code.splits):,} paragraphs{more}" if len(code.splits)
+            f"{code.code}: coders split on {plural(len(code.splits), 'paragraph')}{more}" if len(code.splits)
             else f"{code.code}: coders never split"
         )
 

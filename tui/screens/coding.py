@@ -54,13 +54,15 @@ class CodingScreen(Screen[None]):
         with Horizontal(id="body"):
             yield ParagraphView(id="text")
             with Vertical(id="side"):
-                yield CodebookList(self.codebook, id="codebook")
+                yield CodebookList(self.codebook.code_rows, id="codebook")
+                if self.codebook.variable_rows:
+                    yield CodebookList(self.codebook.variable_rows, id="variables")
                 yield CodePanel(id="code-panel", markup=False)
                 yield Static(id="note", markup=False)
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.query_one(CodebookList).focus()
+        self.code_list.focus()
         self.refresh_view()
         self.call_after_refresh(self.app.painted)  # type: ignore[attr-defined]
         for code in self.codebook.clashes:
@@ -80,10 +82,16 @@ class CodingScreen(Screen[None]):
             self._shown_paragraph = (paragraph.id, self.context_shown)
             self.query_one(ParagraphView).show(paragraph.text, view.previous_text, view.next_text,
                                                self.codebook.keyword_pattern)
-        self.query_one(CodebookList).show(view.codings)
+        for listing in self.query(CodebookList):
+            listing.show(view.codings)
         note = self.query_one("#note", Static)
         note.display = bool(view.status.note)
         note.update(Text.assemble(("Note: ", "bold"), view.status.note or ""))
+
+    @property
+    def code_list(self) -> CodebookList:
+        """The list of codes (the variables have a list of their own below it)."""
+        return self.query_one("#codebook", CodebookList)
 
     def _save_place_soon(self) -> None:
         """Write the coder's place once they stop moving for a moment (and on quit)."""
@@ -112,7 +120,9 @@ class CodingScreen(Screen[None]):
     def apply(self, code_id: str) -> None:
         """Toggle a code, or open a variable's level chooser."""
         code = self.session.codes[code_id]
-        self.query_one(CodebookList).show_code(code_id)  # its definition comes up in the panel
+        self.query_one(CodePanel).show(code)
+        for listing in self.query(CodebookList):
+            listing.show_code(code_id)
         if code.kind == "code":
             self.session.toggle(code_id)
             self.refresh_view()
@@ -120,6 +130,8 @@ class CodingScreen(Screen[None]):
         current = self.current.codings.get(code_id) if self.current else None
 
         def chosen(value: str | None) -> None:
+            # Back to the first codes: a code key may have scrolled the list away from them.
+            self.code_list.scroll_home(animate=False)
             if value is not None:
                 self.session.set_level(code_id, None if value == CLEAR else value)
                 self.refresh_view()
@@ -132,7 +144,8 @@ class CodingScreen(Screen[None]):
             self.apply(code_id)
 
     def action_toggle_highlighted(self) -> None:
-        option = self.query_one(CodebookList).highlighted_option
+        listing = self.focused if isinstance(self.focused, CodebookList) else self.code_list
+        option = listing.highlighted_option
         if option is not None and option.id:
             self.apply(option.id)
 
@@ -144,14 +157,21 @@ class CodingScreen(Screen[None]):
             event.prevent_default()
             self.apply(code_id)
 
-    @on(OptionList.OptionSelected, "#codebook")
+    @on(OptionList.OptionSelected, "#codebook, #variables")
     def clicked(self, event: OptionList.OptionSelected) -> None:
         if event.option_id:
             self.apply(event.option_id)
 
-    @on(OptionList.OptionHighlighted, "#codebook")
+    @on(OptionList.OptionHighlighted, "#codebook, #variables")
     def highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        if not event.option_list.has_focus:  # the other list's first highlight, or a code key (apply shows it)
+            return
         self.query_one(CodePanel).show(self.session.codes.get(event.option_id or ""))
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """Tab into the other list: the panel follows to its highlighted code."""
+        if isinstance(event.widget, CodebookList) and event.widget.highlighted_option is not None:
+            self.query_one(CodePanel).show(self.session.codes.get(event.widget.highlighted_option.id or ""))
 
     # -- moving ------------------------------------------------------------------------------
 

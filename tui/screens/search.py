@@ -17,7 +17,7 @@ from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from store import Project
-from store import Hit
+from store import Hit, plural
 from tui.keys import bindings
 
 LIMIT = 100
@@ -88,9 +88,9 @@ class SearchScreen(ModalScreen[int | None]):
             results.highlighted = 0
         if total > len(hits):
             order = "the best" if total <= Project.RANK_LIMIT else "the first"
-            label = f"{total:,} paragraphs, {order} {len(hits)} shown: add words to narrow"
+            label = f"{plural(total, 'paragraph')}, {order} {len(hits)} shown: add words to narrow"
         else:
-            label = f"{total:,} paragraphs" if query.strip() else ""
+            label = plural(total, "paragraph") if query.strip() else ""
         self.query_one("#search-count", Label).update(label)
 
     @on(Input.Submitted)

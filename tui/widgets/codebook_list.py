@@ -1,4 +1,8 @@
-"""The codebook as a list: key, state on this paragraph, sub-codes indented, variables' levels."""
+"""The codebook as lists: key, state on this paragraph, sub-codes indented; variables' levels.
+
+The coding screen shows the codes and the variables in two lists, so that the variables stay in
+view at 80x24 without scrolling the first codes away (and picking a level scrolls nothing).
+"""
 
 from __future__ import annotations
 
@@ -9,34 +13,43 @@ from textual.binding import BindingType
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from tui.codebook_view import CodebookView, Row
+from tui.codebook_view import Row
 from tui.keys import bindings
 
+LEVEL_WIDTH = 12
+"""Columns kept for a variable's level before its label: the level must survive a narrow side
+panel, where the end of a long label is cut."""
 
-def prompt(row: Row, value: object, levels: dict[str, str]) -> Text:
-    """One line: `1 b [x] Label` for a code, `s  Label: level` for a variable."""
+
+def prompt(row: Row, value: object, levels: dict[str, str], level_width: int = LEVEL_WIDTH) -> Text:
+    """One line: `1 b [x] Label` for a code, `  s Supports  Label` for a variable."""
     keys = f"{row.digit or ' '} {row.key or ' '} "
     indent = "  " * row.depth
     if row.code.kind == "code":
         box = ("[x] ", "bold green") if value == 1 else ("[ ] ", "dim")
         return Text.assemble((keys, "bold"), indent, box, row.code.label)
     level = levels.get(str(value), "—") if value is not None else "—"
-    return Text.assemble((keys, "bold"), indent, "    ", row.code.label, ": ", (level, "bold"))
+    if len(level) > level_width:
+        level = level[: level_width - 1] + "…"
+    style = "bold" if value is not None else "dim"
+    return Text.assemble((keys, "bold"), indent, (level.ljust(level_width), style), " ", row.code.label)
 
 
 class CodebookList(OptionList, inherit_bindings=False):
-    """Codes and variables; only rows whose state changed are redrawn.
+    """Codes or variables; only rows whose state changed are redrawn.
 
     Only up/down/home/end are its own: enter, left/right and page keys belong to the screen.
     """
 
     BINDINGS: ClassVar[list[BindingType]] = bindings("codebook-list")
 
-    def __init__(self, view: CodebookView, id: str | None = None) -> None:
-        self.rows = view.rows
-        self.levels = {row.code.id: {level.value: level.label for level in row.code.levels} for row in view.rows}
+    def __init__(self, rows: list[Row], id: str | None = None) -> None:
+        self.rows = rows
+        self.levels = {row.code.id: {level.value: level.label for level in row.code.levels} for row in rows}
+        self.level_width = min(LEVEL_WIDTH, max((len(label) for levels in self.levels.values()
+                                                 for label in levels.values()), default=1))
         self.values: list[object] = [None] * len(self.rows)
-        options = [Option(prompt(row, None, self.levels[row.code.id]), id=row.code.id) for row in self.rows]
+        options = [Option(self._prompt(row, None), id=row.code.id) for row in self.rows]
         super().__init__(*options, id=id, markup=False)
 
     def show(self, codings: dict[str, object]) -> None:
@@ -45,10 +58,13 @@ class CodebookList(OptionList, inherit_bindings=False):
             value = codings.get(row.code.id)
             if value != self.values[index]:
                 self.values[index] = value
-                self.replace_option_prompt_at_index(index, prompt(row, value, self.levels[row.code.id]))
+                self.replace_option_prompt_at_index(index, self._prompt(row, value))
+
+    def _prompt(self, row: Row, value: object) -> Text:
+        return prompt(row, value, self.levels[row.code.id], self.level_width)
 
     def show_code(self, code_id: str) -> None:
-        """Highlight a code (scrolling it into view), as when its key was pressed."""
+        """Highlight a code of this list (scrolling it into view), as when its key was pressed."""
         index = next((i for i, row in enumerate(self.rows) if row.code.id == code_id), None)
         if index is not None and index != self.highlighted:
             self.highlighted = index
