@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 import pandas as pd
 
 from exports.coded import Chunk, CodeSpec, all_coder_rows, coder_values, combined_values, consensus_values
+from exports.required import GapTally
 from store import CONSENSUS, AccordError, Project
 
 WHOSE = ("coder", "consensus", "majority", "all")
@@ -62,6 +63,8 @@ class Dataset:
     """Paragraphs that producing the rows goes through (for a progress bar)."""
     metadata: dict[str, str] = field(default_factory=dict)
     """Project id and codebook YAML, for formats that keep metadata."""
+    gaps: GapTally = field(default_factory=lambda: GapTally({}))
+    """Done rows that miss a variable the codebook requires: final once the chunks are written."""
 
 
 def build_dataset(
@@ -87,12 +90,15 @@ def build_dataset(
     documents = document_frame(project, reserved={code.id for code in codes})
     meta_columns = [c for c in documents.columns if c not in ("document_id", *DOCUMENT_FIELDS)]
     total = project.paragraph_count()
+    gaps = GapTally(project.required_variables())
 
     def chunks() -> Iterator[tuple[Chunk, pd.DataFrame]]:
         for first in range(1, total + 1, chunk_size):
             chunk = read_chunk(project, first, min(first + chunk_size - 1, total), spec.text and not spec.long,
                                coders)
-            yield chunk, values(chunk, spec, coders, codes)
+            chosen = values(chunk, spec, coders, codes)
+            gaps.count(chosen, codes)
+            yield chunk, chosen
             if on_progress:
                 on_progress(len(chunk.paragraphs))
 
@@ -105,11 +111,12 @@ def build_dataset(
 
         columns = document_columns(codes, documents, meta_columns, spec.whose == "all")
         rows = document_rows(chunks(), codes, documents, spec.whose == "all", project.document_paragraph_counts())
-        return Dataset(columns, rows, total, metadata)
+        return Dataset(columns, rows, total, metadata, gaps)
     if spec.long:
-        return Dataset(_long_columns(spec), (_long_rows(c, v, codes, spec) for c, v in chunks()), total, metadata)
+        return Dataset(_long_columns(spec), (_long_rows(c, v, codes, spec) for c, v in chunks()), total, metadata,
+                       gaps)
     columns = _wide_columns(spec, codes, documents, meta_columns)
-    return Dataset(columns, (_wide_rows(c, v, documents, columns) for c, v in chunks()), total, metadata)
+    return Dataset(columns, (_wide_rows(c, v, documents, columns) for c, v in chunks()), total, metadata, gaps)
 
 
 def code_specs(project: Project) -> list[CodeSpec]:

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from store.clock import now
     from store.codebook.model import Code, Codebook, Level
     from store.codebook.parser import default_codebook_path, load_codebook, parse_codebook
+    from store.codebook.required import Gap, describe_gaps, required_gaps
     from store.codebook.versions import CodebookChange, CodeRow
     from store.codebook.yaml_dump import dump_codebook
     from store.coding import CONSENSUS
@@ -82,6 +83,8 @@ _PUBLIC: dict[str, str] = {
     "default_codebook_path": "store.codebook.parser", "load_codebook": "store.codebook.parser",
     "parse_codebook": "store.codebook.parser",
     "dump_codebook": "store.codebook.yaml_dump",
+    "Gap": "store.codebook.required", "describe_gaps": "store.codebook.required",
+    "required_gaps": "store.codebook.required",
     "CodebookChange": "store.codebook.versions", "CodeRow": "store.codebook.versions",
     # files in
     "SourceDocument": "store.intake.source", "sha256_text": "store.intake.source",
@@ -130,6 +133,7 @@ __all__ = [
     "DoneCodings",
     "Event",
     "Finding",
+    "Gap",
     "HandoutReport",
     "Hit",
     "ImportReport",
@@ -154,6 +158,7 @@ __all__ = [
     "codebook_from_qdc",
     "decide",
     "default_codebook_path",
+    "describe_gaps",
     "diagnose",
     "disagreements",
     "dump_codebook",
@@ -175,6 +180,7 @@ __all__ = [
     "read_files",
     "read_paths",
     "repair",
+    "required_gaps",
     "sample_progress",
     "selection_description",
     "sha256_text",

@@ -26,6 +26,7 @@ from pathlib import Path
 from store.base import ProjectBase
 
 from store import events as writes
+from store.codebook.required import Gap, required_gaps
 from store.intake.decoding import NotText, decode
 from store.errors import AccordError, Problem
 from store.words import plural
@@ -56,6 +57,9 @@ class CodingsImport:
     coders: list[str] = field(default_factory=list)
     changes: int = 0
     """Codings written (applied, removed, set or cleared)."""
+    gaps: list[Gap] = field(default_factory=list)
+    """Imported (paragraph, coder) pairs that miss a required variable: imported all the same
+    (the coder's data is not lost), reported so the lead can follow up."""
 
 
 @dataclass(frozen=True)
@@ -108,7 +112,9 @@ class CodingsFileImport(ProjectBase):
         self._check_paragraphs(name, table, problems)
         if problems:
             raise CodingsFileError(sorted(problems, key=lambda p: (p.line or 0, p.column or 0)))
-        return self._write(layout, table, codes)
+        result = self._write(layout, table, codes)
+        result.gaps = self._gaps(table)
+        return result
 
     # -- reading and checking -----------------------------------------------------------------
 
@@ -263,6 +269,14 @@ class CodingsFileImport(ProjectBase):
             writes.write_changes(self.db, events, codings, statuses)
         result.changes = len(codings)
         return result
+
+    def _gaps(self, table: dict[tuple[str, str], dict[str, tuple[object, int]]]) -> list[Gap]:
+        from store.codebook.versions import CodebookVersions
+
+        assert isinstance(self, CodebookVersions)  # a Project: the codebook is one of its parts
+        coders = sorted({coder for _, coder in table})
+        return [gap for gap in required_gaps(self.db, self.required_variables(), coders=coders)
+                if (gap.paragraph_id, gap.coder_id) in table]
 
     def _current(self, coder: str, paragraphs: list[str]) -> tuple[dict[str, dict[str, object]], dict[str, str]]:
         """This coder's codings and statuses on `paragraphs`, two queries in all."""

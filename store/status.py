@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from store.rows import Progress
 
 if TYPE_CHECKING:
+    from store.codebook.required import Gap
     from store.teams.handout import SampleProgress
     from store.project import Project
 
@@ -46,6 +47,8 @@ class ProjectStatus:
     open_disagreements: int
     speakers: list[dict[str, object]]
     """Every speaker with country, documents and paragraphs, most documents first."""
+    required_gaps: list[Gap]
+    """Done paragraphs (per coder, the consensus included) that miss a variable the codebook requires."""
 
 
 def project_status(project: Project) -> ProjectStatus:
@@ -53,6 +56,7 @@ def project_status(project: Project) -> ProjectStatus:
     # Imported here so that `import store` does not load the handout and merge machinery.
     from store.teams.adjudication import open_disagreements
     from store.teams.handout import sample_progress
+    from store.codebook.required import required_gaps
 
     codes = project.codes(include_retired=False)
     assigned = project.assignment_progress()
@@ -74,4 +78,5 @@ def project_status(project: Project) -> ProjectStatus:
         reliability_sample=sample_progress(project),
         open_disagreements=open_disagreements(project),
         speakers=project.speakers(),
+        required_gaps=required_gaps(project.db, project.required_variables()),
     )

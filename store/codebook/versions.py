@@ -61,6 +61,14 @@ class CodebookVersions(ProjectBase):
         retired = [r for r in self.codes() if r.retired]
         return with_retired(codebook, [self._retired_code(r) for r in retired]) if retired else codebook
 
+    def required_variables(self) -> dict[str, str]:
+        """Variable id -> its `required:` rule in the current codebook (`Codebook.required`)."""
+        row = self.db.execute("select yaml from codebooks where sha256 = ?", [self.meta("codebook_sha256")]).fetchone()
+        # Most codebooks require nothing: no need to parse them (status and export ask).
+        if row is None or "required" not in row[0]:
+            return {}
+        return self.codebook().required()
+
     def _retired_code(self, row: CodeRow) -> Code:
         return Code(
             id=row.id, label=row.label, kind=row.kind, key=row.key, definition=row.definition or "",

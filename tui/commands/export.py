@@ -91,6 +91,12 @@ def export(ctx: Context, fmt: str, output: Path | None, coder: str | None, conse
         err.print(f"Wrote {plural(report.rows, 'row')} to {output}.", markup=False)
     else:
         sys.stdout.flush()
+    if dataset.gaps.rows:
+        verb = "misses" if dataset.gaps.rows == 1 else "miss"
+        why = ("accord status lists them" if chosen.whose in ("coder", "all") else
+               "their coders disagree on it or left it unset: accord status, accord adjudicate")
+        err.print(f"Note: {plural(dataset.gaps.rows, 'exported done paragraph')} {verb} a variable the codebook "
+                  f"requires (required: in the codebook); {why}.", markup=False)
 
 
 def _whose(coder: str | None, **chosen: bool) -> str | None:

@@ -31,7 +31,7 @@ def import_codings(ctx: Context, file: Path) -> None:
     it: codes not applied there are absent. Unknown paragraphs, codes or levels are listed with
     their lines and nothing is imported.
     """
-    from store import plural
+    from store import describe_gaps, plural
 
     with open_project(ctx) as project:
         result = project.import_codings(file)
@@ -39,4 +39,7 @@ def import_codings(ctx: Context, file: Path) -> None:
         f"Imported {file} ({result.layout} layout): {plural(result.paragraphs, 'paragraph')} done by "
         f"{', '.join(result.coders) or 'nobody'}; {plural(result.changes, 'coding')} written."
     )
+    if result.gaps:  # imported all the same: the coder's work is not lost
+        err.print(f"Note: {describe_gaps(result.gaps)}; imported as done all the same: "
+                  "set them with accord code, or in the file and import it again.", markup=False)
     err.print("Next: accord agree")
