@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from store.codebook.yaml_dump import dump_codebook
     from store.coding import CONSENSUS
     from store.corpus.importing import ImportReport, paragraph_id
+    from store.corpus.metadata import MetadataJoin
     from store.demo import DEMO_FILE, build_demo
     from store.doctor import CHECKS, Finding, diagnose, repair
     from store.errors import AccordError, CodebookError, Problem, ProjectError, StorageError
@@ -74,6 +75,7 @@ _PUBLIC: dict[str, str] = {
     "Paragraph": "store.rows", "Progress": "store.rows", "Status": "store.rows",
     "CoderStatus": "store.status", "ProjectStatus": "store.status", "project_status": "store.status",
     "ImportReport": "store.corpus.importing", "paragraph_id": "store.corpus.importing",
+    "MetadataJoin": "store.corpus.metadata",
     "CodingsFileError": "store.import_codings", "CodingsImport": "store.import_codings",
     "DoneCodings": "store.agreement_reads", "CodedValues": "store.agreement_reads",
     "CHECKS": "store.doctor", "Finding": "store.doctor", "diagnose": "store.doctor", "repair": "store.doctor",
@@ -139,6 +141,7 @@ __all__ = [
     "ImportReport",
     "Level",
     "MergeReport",
+    "MetadataJoin",
     "Paragraph",
     "Positions",
     "Problem",
