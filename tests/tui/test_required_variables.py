@@ -149,3 +149,9 @@ def test_export_and_status_count_done_paragraphs_missing_a_required_variable(req
     assert "2 exported done paragraphs miss a variable the codebook requires" in result.stderr
     status = run("status", "--project", required_path)
     assert "2 done paragraphs miss a required variable (stance): doc1:1, doc1:3" in status.output
+
+
+def test_the_methods_appendix_states_the_rule(required_path: Path) -> None:
+    result = run("codebook", "export", "--format", "md", "--project", required_path)
+    assert result.exit_code == 0, result.output
+    assert "set on every paragraph with a code applied (`required: when_coded`)" in result.stdout
