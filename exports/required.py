@@ -7,11 +7,13 @@ an export reads the project once. Pure pandas over the frames of exports/coded.p
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
 from exports.coded import CodeSpec
+
+SHOWN = 5
 
 
 @dataclass
@@ -21,6 +23,8 @@ class GapTally:
     required: Mapping[str, str]
     """Variable id -> `always` or `when_coded` (Codebook.required)."""
     rows: int = 0
+    first: list[str] = field(default_factory=list)
+    """The paragraph ids of the first such rows (up to SHOWN), for the message."""
 
     def count(self, chosen: pd.DataFrame, codes: list[CodeSpec]) -> None:
         """Add the rows of `chosen` (coded.py's values: one per row of the export, `_coded`
@@ -37,3 +41,6 @@ class GapTally:
             unset = chosen[variable].isna().to_numpy()
             broken |= done & unset & (coded if rule == "when_coded" else True)
         self.rows += int(broken.sum())
+        if len(self.first) < SHOWN and broken.any():
+            ids = dict.fromkeys([*self.first, *map(str, chosen.index[broken][:SHOWN])])
+            self.first = list(ids)[:SHOWN]

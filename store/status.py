@@ -30,6 +30,12 @@ class CoderStatus:
     assigned_done: int
 
 
+REQUIRED_CHECK_LIMIT = 200_000
+"""Done paragraphs (all coders) up to which status checks the codebook's required variables:
+about half a second; a corpus coded at a million paragraphs would wait far longer, and
+`accord export` counts them anyway."""
+
+
 @dataclass(frozen=True)
 class ProjectStatus:
     """What `accord status` reports; the field order is the order of its JSON keys."""
@@ -47,8 +53,9 @@ class ProjectStatus:
     open_disagreements: int
     speakers: list[dict[str, object]]
     """Every speaker with country, documents and paragraphs, most documents first."""
-    required_gaps: list[Gap]
-    """Done paragraphs (per coder, the consensus included) that miss a variable the codebook requires."""
+    required_gaps: list[Gap] | None
+    """Done paragraphs (per coder, the consensus included) that miss a variable the codebook
+    requires; None when there are more than REQUIRED_CHECK_LIMIT done paragraphs (not counted)."""
 
 
 def project_status(project: Project) -> ProjectStatus:
@@ -78,5 +85,6 @@ def project_status(project: Project) -> ProjectStatus:
         reliability_sample=sample_progress(project),
         open_disagreements=open_disagreements(project),
         speakers=project.speakers(),
-        required_gaps=required_gaps(project.db, project.required_variables()),
+        required_gaps=required_gaps(project.db, project.required_variables())
+        if sum(coder.done for coder in coders) <= REQUIRED_CHECK_LIMIT else None,
     )

@@ -147,6 +147,7 @@ def test_export_and_status_count_done_paragraphs_missing_a_required_variable(req
     result = run("export", "-o", tmp_path / "ann.csv", "--project", required_path)
     assert result.exit_code == 0, result.output
     assert "2 exported done paragraphs miss a variable the codebook requires" in result.stderr
+    assert "first doc1:1, doc1:3;" in result.stderr
     status = run("status", "--project", required_path)
     assert "2 done paragraphs miss a required variable (stance): doc1:1, doc1:3" in status.output
 
@@ -155,3 +156,15 @@ def test_the_methods_appendix_states_the_rule(required_path: Path) -> None:
     result = run("codebook", "export", "--format", "md", "--project", required_path)
     assert result.exit_code == 0, result.output
     assert "set on every paragraph with a code applied (`required: when_coded`)" in result.stdout
+
+
+def test_status_says_when_a_large_project_is_not_checked(required_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    import store.status
+
+    with Project.open(required_path) as project:
+        project.set_coding("doc1:1", "ann", "wmd", 1)
+        project.set_status("doc1:1", "ann", "done")
+    monkeypatch.setattr(store.status, "REQUIRED_CHECK_LIMIT", 0)
+    result = run("status", "--project", required_path)
+    assert "Required variables: not checked at this size" in result.output

@@ -95,8 +95,9 @@ def export(ctx: Context, fmt: str, output: Path | None, coder: str | None, conse
         verb = "misses" if dataset.gaps.rows == 1 else "miss"
         why = ("accord status lists them" if chosen.whose in ("coder", "all") else
                "their coders disagree on it or left it unset: accord status, accord adjudicate")
+        first = ", ".join(dataset.gaps.first) + (" ..." if dataset.gaps.rows > len(dataset.gaps.first) else "")
         err.print(f"Note: {plural(dataset.gaps.rows, 'exported done paragraph')} {verb} a variable the codebook "
-                  f"requires (required: in the codebook); {why}.", markup=False)
+                  f"requires (required: in the codebook), first {first}; {why}.", markup=False)
 
 
 def _whose(coder: str | None, **chosen: bool) -> str | None:
