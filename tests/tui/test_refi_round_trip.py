@@ -79,3 +79,4 @@ def test_qdpx_round_trip_keeps_not_applied_decisions(tmp_path: Path) -> None:
     assert statuses(fresh) == statuses(source)
     with Project.open(source) as old, Project.open(fresh) as new:
         assert disagreements(new) == disagreements(old)  # each one decided, "No level" decisions too
+        assert old.cleared_rows(1, 10**6) and new.cleared_rows(1, 10**6) == old.cleared_rows(1, 10**6)
