@@ -22,7 +22,7 @@ from textual.widgets import DataTable, Footer, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from exports.reliability import SHOWN_SPLITS, CodeReliability, ReliabilityReport, Split
-from exports.report_columns import fmt, shown_columns, verdict_notes
+from exports.report_columns import fmt, shown_columns
 from store import plural
 from tui.keys import bindings
 
@@ -136,10 +136,10 @@ class AgreementScreen(Screen[None]):
     def show_splits(self, code: CodeReliability) -> None:
         assert self.report is not None
         self.shown = code
-        notes = verdict_notes(code)
-        self.query_one("#agreement-verdict", Static).update(
-            Text(f"{code.code}: {code.verdict}" + "".join(f" · {note}" for note in notes),
-                 style=VERDICT_STYLES[code.verdict]))
+        why = code.verdict_reason or code.alpha.reason  # the same words as the reports' notes
+        self.query_one("#agreement-verdict", Static).update(Text.assemble(
+            (f"{code.code}: {code.verdict}", VERDICT_STYLES[code.verdict]), f": {why}" if why else "",
+            (f" · {code.warning}", "yellow") if code.warning else ""))
         listing = self.query_one(OptionList)
         listing.clear_options()
         rows = code.splits.rows(SHOWN_SPLITS)
