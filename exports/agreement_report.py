@@ -181,7 +181,7 @@ def verdict_rule(report: ReliabilityReport) -> str:
     listed = ", ".join(f"{n} paragraphs for {'a code' if k == 2 else f'a variable of {k} levels'}"
                        for k, n in sorted(minimums.items()))
     return (
-        f" Following Krippendorff (2004), a code is read as reliable when the lower end of alpha's 95 % bootstrap "
+        f"Following Krippendorff (2004), a code is read as reliable when the lower end of alpha's 95 % bootstrap "
         f"interval is at least {RELIABLE:.3f}, and as sufficient for tentative conclusions only when it is at least "
         f"{TENTATIVE:.3f}: the bar is applied to the interval rather than to the estimate, so that the data make it "
         "unlikely that alpha falls short of it (Hayes & Krippendorff, 2007). A code whose alpha is below "
