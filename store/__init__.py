@@ -28,7 +28,8 @@ if TYPE_CHECKING:
     from store.coding import CONSENSUS
     from store.corpus.importing import ImportReport, paragraph_id
     from store.demo import DEMO_FILE, build_demo
-    from store.doctor import CHECKS, Finding, diagnose, repair
+    from store.doctor import CHECKS, Diagnosis, Finding, diagnose, examine, repair
+    from store.salvage import Salvage, salvage_project, salvage_target
     from store.errors import AccordError, CodebookError, Problem, ProjectError, StorageError
     from store.import_codings import CodingsFileError, CodingsImport
     from store.intake.readers import SUPPORTED, find_files, first_of_each_id, read_files, read_paths
@@ -76,6 +77,8 @@ _PUBLIC: dict[str, str] = {
     "CodingsFileError": "store.import_codings", "CodingsImport": "store.import_codings",
     "DoneCodings": "store.agreement_reads", "CodedValues": "store.agreement_reads",
     "CHECKS": "store.doctor", "Finding": "store.doctor", "diagnose": "store.doctor", "repair": "store.doctor",
+    "Diagnosis": "store.doctor", "examine": "store.doctor",
+    "Salvage": "store.salvage", "salvage_project": "store.salvage", "salvage_target": "store.salvage",
     "DEMO_FILE": "store.demo", "build_demo": "store.demo",
     # the codebook
     "Code": "store.codebook.model", "Codebook": "store.codebook.model", "Level": "store.codebook.model",
@@ -124,6 +127,7 @@ __all__ = [
     "CoderStatus",
     "CodingsFileError",
     "CodingsImport",
+    "Diagnosis",
     "Disagreement",
     "Document",
     "DocumentProgress",
@@ -144,6 +148,7 @@ __all__ = [
     "ProjectStatus",
     "RefiError",
     "RefiImportReport",
+    "Salvage",
     "SourceDocument",
     "SourceFile",
     "Status",
@@ -157,6 +162,7 @@ __all__ = [
     "diagnose",
     "disagreements",
     "dump_codebook",
+    "examine",
     "find_files",
     "first_of_each_id",
     "guid",
@@ -175,6 +181,8 @@ __all__ = [
     "read_files",
     "read_paths",
     "repair",
+    "salvage_project",
+    "salvage_target",
     "sample_progress",
     "selection_description",
     "sha256_text",

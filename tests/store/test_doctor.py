@@ -51,7 +51,7 @@ def test_damaged_pages_are_found(path: Path) -> None:
             handle.write(b"\xff" * 64)
     findings = diagnose(path)
     assert findings[0].check == "integrity"
-    assert ".recover" in findings[0].advice and findings[0].repair is None
+    assert "--salvage" in findings[0].advice and findings[0].repair is None
 
 
 def test_truncated_file_is_found(path: Path) -> None:
