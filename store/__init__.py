@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from store.corpus.importing import ImportReport, paragraph_id
     from store.demo import DEMO_FILE, build_demo
     from store.doctor import CHECKS, Diagnosis, Finding, diagnose, examine, repair
-    from store.salvage import Salvage, salvage_project, salvage_target
+    from store.salvage import Salvage, reimport_commands, salvage_project, salvage_target
     from store.errors import AccordError, CodebookError, Problem, ProjectError, StorageError
     from store.import_codings import CodingsFileError, CodingsImport
     from store.intake.readers import SUPPORTED, find_files, first_of_each_id, read_files, read_paths
@@ -78,7 +78,8 @@ _PUBLIC: dict[str, str] = {
     "DoneCodings": "store.agreement_reads", "CodedValues": "store.agreement_reads",
     "CHECKS": "store.doctor", "Finding": "store.doctor", "diagnose": "store.doctor", "repair": "store.doctor",
     "Diagnosis": "store.doctor", "examine": "store.doctor",
-    "Salvage": "store.salvage", "salvage_project": "store.salvage", "salvage_target": "store.salvage",
+    "Salvage": "store.salvage", "reimport_commands": "store.salvage", "salvage_project": "store.salvage",
+    "salvage_target": "store.salvage",
     "DEMO_FILE": "store.demo", "build_demo": "store.demo",
     # the codebook
     "Code": "store.codebook.model", "Codebook": "store.codebook.model", "Level": "store.codebook.model",
@@ -180,6 +181,7 @@ __all__ = [
     "project_status",
     "read_files",
     "read_paths",
+    "reimport_commands",
     "repair",
     "salvage_project",
     "salvage_target",

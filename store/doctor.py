@@ -205,7 +205,9 @@ def _orphans(db: sqlite3.Connection, path: Path) -> list[Finding]:
         else:
             findings.append(Finding(
                 "orphans", f"{plural(count, 'row')} of {table} pointing at {parent} that do not exist",
-                "they can never be shown or exported; the doctor can delete them", "drop-orphans"))
+                "they can never be shown or exported; if their paragraphs' documents were lost, import "
+                "those files again first (ids are stable: the rows find them again); the doctor can "
+                "delete the rest", "drop-orphans"))
     return findings
 
 

@@ -13,6 +13,8 @@ A function over two paths, not a Project method: Project.open refuses the file i
 
 from __future__ import annotations
 
+import re
+import shlex
 import shutil
 import sqlite3
 import tempfile
@@ -22,6 +24,10 @@ from pathlib import Path
 
 from store.connection import connect
 from store.errors import ProjectError
+from store.intake.source import sha256_text
+
+TABLES = (".csv", ".tsv", ".tab", ".jsonl", ".ndjson")
+"""Table files: their rows' ids come from the file, not from a folder or --split-speakers."""
 
 FARTHEST_SKIP = 2**40
 """How far past an unreadable row a table is searched for readable ones (rowids)."""
@@ -35,6 +41,9 @@ class Salvage:
     """Rows copied, by table."""
     damaged: list[str] = field(default_factory=list)
     """Tables in which some rows could not be read."""
+    incomplete: dict[str, str] = field(default_factory=dict)
+    """Documents that lost paragraphs, id -> source: left out of the copy, so that importing
+    their files again brings them back whole under the same ids (codings find them again)."""
 
 
 def salvage_target(path: Path) -> Path:
@@ -115,6 +124,8 @@ def _copy(source: sqlite3.Connection, schema: list[tuple[str, str, str]], target
                       f"values ({', '.join('?' * len(columns))})")
             rows = _readable_rows(source, table, report)
             report.rows[table] = db.executemany(insert, rows).rowcount
+        if "paragraphs" in report.damaged or "documents" in report.damaged:
+            report.incomplete = _drop_incomplete_documents(db)
         for kind, _, sql in schema:
             if kind in ("trigger", "view"):
                 db.execute(sql)
@@ -128,6 +139,47 @@ def _copy(source: sqlite3.Connection, schema: list[tuple[str, str, str]], target
         raise
     db.close()
     return report
+
+
+def _drop_incomplete_documents(db: sqlite3.Connection) -> dict[str, str]:
+    """Delete the documents whose paragraphs no longer hash to the document's hash (some were
+    lost), and their paragraphs: an import of the same file then adds the document again, where
+    it would call a document it already has unchanged. Codings and statuses stay."""
+    db.create_function("accord_sha256", 1, lambda text: sha256_text(text) if isinstance(text, str) else None)
+    lost = dict(db.execute(
+        """select d.id, coalesce(d.source, '') from documents d
+           where d.sha256 is not (select accord_sha256(group_concat(text, char(10, 10)))
+                                  from (select text from paragraphs p where p.document_id = d.id order by position))
+           order by d.position""").fetchall())
+    for document_id in lost:
+        db.execute("delete from paragraphs where document_id = ?", [document_id])
+        db.execute("delete from documents where id = ?", [document_id])
+    return lost
+
+
+def reimport_commands(incomplete: dict[str, str], target: Path) -> tuple[list[str], list[str]]:
+    """The `accord import` commands that bring the incomplete documents back into `target` under
+    their ids, and the sources that cannot be found where they were imported from."""
+    plain: set[str] = set()
+    split: set[str] = set()
+    missing: list[str] = []
+    for document_id, source in incomplete.items():
+        file = Path(re.sub(r":\d+$", "", source))  # a table's row: `speeches.csv:12`
+        if not source or not file.exists():
+            missing.append(source or document_id)
+            continue
+        stem = str(file.with_suffix(""))
+        if "/" in document_id and stem.endswith(document_id):
+            # Found in a folder named on the command line: its id is its path inside that folder.
+            plain.add(stem[: len(stem) - len(document_id)].rstrip("/") or ".")
+        elif re.fullmatch(rf"{re.escape(file.stem)}-\d{{3}}", document_id) and file.suffix not in TABLES:
+            split.add(str(file))
+        else:
+            plain.add(str(file))
+    project = f"--project {shlex.quote(str(target))}"
+    commands = [f"accord import {' '.join(map(shlex.quote, sorted(files)))}{flag} {project}"
+                for files, flag in ((plain, ""), (split, " --split-speakers")) if files]
+    return commands, missing
 
 
 def _readable_rows(source: sqlite3.Connection, table: str, report: Salvage) -> Iterator[tuple[object, ...]]:

@@ -60,12 +60,24 @@ def doctor(ctx: Context, repair: bool, salvage_into: Path | None) -> None:
 
 def _salvage(path: Path, target: Path) -> None:
     """`--salvage NEW`: the readable rows of `path` into the new file `target`."""
-    from store import plural, salvage_project
+    from store import plural, reimport_commands, salvage_project
 
     report = salvage_project(path, target)
-    err.print(f"Copied {plural(sum(report.rows.values()), 'readable row')} of {path} into {target} "
-              f"({plural(report.rows.get('paragraphs', 0), 'paragraph')}, "
-              f"{plural(report.rows.get('codings', 0), 'coding')}).", markup=False, highlight=False)
+    say(f"Copied {plural(sum(report.rows.values()), 'readable row')} of {path} into {target} "
+        f"({plural(report.rows.get('paragraphs', 0), 'paragraph')}, {plural(report.rows.get('codings', 0), 'coding')}).")
     if report.damaged:
-        err.print(f"Rows were lost in: {', '.join(report.damaged)}.", markup=False, highlight=False)
-    err.print(f"Next: `accord doctor --project {shlex.quote(str(target))}`", markup=False, highlight=False)
+        say(f"Rows were lost in: {', '.join(report.damaged)}.")
+    if report.incomplete:
+        commands, missing = reimport_commands(report.incomplete, target)
+        say(f"{plural(len(report.incomplete), 'document')} lost paragraphs and were left out: import their "
+            f"files again (same ids: their codings find them again) before any --repair:")
+        for command in commands:
+            say(f"  `{command}`")
+        if missing:
+            say(f"  not found where they were imported from: {', '.join(missing)}")
+    say(f"Next: `accord doctor --project {shlex.quote(str(target))}`")
+
+
+def say(message: str) -> None:
+    """One line to stderr as written: paths and commands are not styled or wrapped."""
+    err.print(message, markup=False, highlight=False, soft_wrap=True)
