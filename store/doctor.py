@@ -104,9 +104,9 @@ def examine(path: Path) -> Diagnosis:
             except StorageError as error:
                 if not error.damaged:
                     raise  # read-only, full or locked: the one-line error says what to do
-                not_run.update(dict.fromkeys(names, f"SQLite stopped on damage ({error.__cause__})"))
+                not_run.update(dict.fromkeys(names, f"SQLite stopped reading it ({error.__cause__})"))
             except sqlite3.DatabaseError as error:
-                not_run.update(dict.fromkeys(names, f"SQLite stopped on damage ({error})"))
+                not_run.update(dict.fromkeys(names, f"SQLite stopped reading it ({error})"))
             stop = next((f.check for f in findings if f.check in ("integrity", "schema") and f.repair is None),
                         None if not not_run else names[0])
             if stop:
@@ -117,7 +117,7 @@ def examine(path: Path) -> Diagnosis:
     finally:
         db.close()
     if not_run and not any(f.advice == salvage for f in findings):
-        findings.append(Finding("integrity", "the file is damaged where the checks read it", salvage))
+        findings.append(Finding("integrity", f"the file is damaged: {next(iter(not_run.values()))}", salvage))
     return Diagnosis(findings, not_run)
 
 
