@@ -12,7 +12,7 @@ import shlex
 import sqlite3
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from store.connection import connect, transaction
@@ -30,6 +30,8 @@ SALVAGE = (
     BACKUP + "; or copy what is still readable into a new file: `accord doctor --project {path} "
     "--salvage {target}`, then check the copy with `accord doctor --project {target}`"
 )
+SALVAGE_LATER = "salvage"
+"""Advice to restore or salvage, worded once the checks are done (see `examine`)."""
 TABLES = ("meta", "codebooks", "codes", "code_levels", "documents", "paragraphs", "coders",
           "paragraph_status", "codings", "events", "assignments", "paragraphs_fts")
 FTS_TRIGGERS = ("paragraphs_ai", "paragraphs_ad", "paragraphs_au")
@@ -83,19 +85,18 @@ def examine(path: Path) -> Diagnosis:
         raise ProjectError(f"no project at {path}")
     if path.is_dir():
         raise ProjectError(f"{path} is a folder, not a project file")
-    salvage = _salvage_advice(path)
     problem = header_problem(path)
     if problem == "not a SQLite file" or (problem and problem.startswith("cannot be read")):
         advice = WRONG_FILE if problem == "not a SQLite file" else f"check that you may read it; or {BACKUP}"
         return Diagnosis([Finding("integrity", f"{path} is {problem}", advice)],
                          _skipped(f"{path} is {problem}"))
-    findings = [Finding("integrity", f"the file is {problem}", salvage)] if problem else []
+    findings = [Finding("integrity", f"the file is {problem}", SALVAGE_LATER)] if problem else []
     try:
         db = connect(path)
     except ProjectError as error:
         cause = error.__cause__ or error
         findings = findings or [Finding("integrity", f"the file cannot be opened ({cause})", BACKUP)]
-        return Diagnosis(findings, _skipped(f"SQLite cannot open the file ({cause})"))
+        return _worded(path, Diagnosis(findings, _skipped(f"SQLite cannot open the file ({cause})")))
     not_run: dict[str, str] = {}
     try:
         for position, (check, names) in enumerate(_RUNS):
@@ -108,7 +109,7 @@ def examine(path: Path) -> Diagnosis:
             except sqlite3.DatabaseError as error:
                 not_run.update(dict.fromkeys(names, f"SQLite stopped reading it ({error})"))
             stop = next((f.check for f in findings if f.check in ("integrity", "schema") and f.repair is None),
-                        None if not not_run else names[0])
+                        "the damage SQLite stopped on" if not_run else None)
             if stop:
                 # The later checks would only repeat the damage in other words, or fail on it.
                 later = [name for _, later_names in _RUNS[position + 1:] for name in later_names]
@@ -116,9 +117,19 @@ def examine(path: Path) -> Diagnosis:
                 break
     finally:
         db.close()
-    if not_run and not any(f.advice == salvage for f in findings):
-        findings.append(Finding("integrity", f"the file is damaged: {next(iter(not_run.values()))}", salvage))
-    return Diagnosis(findings, not_run)
+    if not_run and not any(f.advice == SALVAGE_LATER for f in findings):
+        findings.append(Finding("integrity", f"the file is damaged: {next(iter(not_run.values()))}", SALVAGE_LATER))
+    return _worded(path, Diagnosis(findings, not_run))
+
+
+def _worded(path: Path, diagnosis: Diagnosis) -> Diagnosis:
+    """The salvage advice worded for this file, once the checks' connection is closed: a second
+    connection, closed while the first is open, would drop the first one's locks on the file."""
+    if not any(f.advice == SALVAGE_LATER for f in diagnosis.findings):
+        return diagnosis
+    advice = _salvage_advice(path)
+    findings = [replace(f, advice=advice) if f.advice == SALVAGE_LATER else f for f in diagnosis.findings]
+    return Diagnosis(findings, diagnosis.not_run)
 
 
 def _skipped(reason: str) -> dict[str, str]:
@@ -157,7 +168,7 @@ def _integrity(db: sqlite3.Connection, path: Path) -> list[Finding]:
         return []
     lines = [line for row in rows for line in str(row).splitlines() if not line.startswith("***")]
     damaged = plural(len(lines), "damaged page or record", "damaged pages or records")
-    return [Finding("integrity", f"{damaged}: {'; '.join(lines[:3])}", _salvage_advice(path))]
+    return [Finding("integrity", f"{damaged}: {'; '.join(lines[:3])}", SALVAGE_LATER)]
 
 
 def _schema(db: sqlite3.Connection, path: Path) -> list[Finding]:
@@ -166,11 +177,11 @@ def _schema(db: sqlite3.Connection, path: Path) -> list[Finding]:
     if "meta" in missing:
         return [Finding("schema", "not an Accord project (no meta table)", WRONG_FILE)]
     if missing:
-        return [Finding("schema", f"tables missing: {', '.join(missing)}", _salvage_advice(path))]
+        return [Finding("schema", f"tables missing: {', '.join(missing)}", SALVAGE_LATER)]
     row = db.execute("select value from meta where key = 'schema_version'").fetchone()
     version = int(row[0]) if row and str(row[0]).isdigit() else None
     if version is None:
-        return [Finding("schema", "no schema version recorded in meta", _salvage_advice(path))]
+        return [Finding("schema", "no schema version recorded in meta", SALVAGE_LATER)]
     if version > SCHEMA_VERSION:
         return [Finding("schema", f"schema {version} is newer than this Accord reads ({SCHEMA_VERSION})",
                         "upgrade Accord")]
