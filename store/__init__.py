@@ -30,7 +30,8 @@ if TYPE_CHECKING:
     from store.corpus.importing import ImportReport, paragraph_id
     from store.corpus.metadata import MetadataJoin
     from store.demo import DEMO_FILE, build_demo
-    from store.doctor import CHECKS, Finding, diagnose, repair
+    from store.doctor import CHECKS, Diagnosis, Finding, diagnose, examine, repair
+    from store.salvage import Salvage, reimport_commands, salvage_project, salvage_target
     from store.errors import AccordError, CodebookError, Problem, ProjectError, StorageError
     from store.import_codings import CodingsFileError, CodingsImport
     from store.intake.readers import SUPPORTED, find_files, first_of_each_id, read_files, read_paths
@@ -79,6 +80,9 @@ _PUBLIC: dict[str, str] = {
     "CodingsFileError": "store.import_codings", "CodingsImport": "store.import_codings",
     "DoneCodings": "store.agreement_reads", "CodedValues": "store.agreement_reads",
     "CHECKS": "store.doctor", "Finding": "store.doctor", "diagnose": "store.doctor", "repair": "store.doctor",
+    "Diagnosis": "store.doctor", "examine": "store.doctor",
+    "Salvage": "store.salvage", "reimport_commands": "store.salvage", "salvage_project": "store.salvage",
+    "salvage_target": "store.salvage",
     "DEMO_FILE": "store.demo", "build_demo": "store.demo",
     # the codebook
     "Code": "store.codebook.model", "Codebook": "store.codebook.model", "Level": "store.codebook.model",
@@ -129,6 +133,7 @@ __all__ = [
     "CoderStatus",
     "CodingsFileError",
     "CodingsImport",
+    "Diagnosis",
     "Disagreement",
     "Document",
     "DocumentProgress",
@@ -151,6 +156,7 @@ __all__ = [
     "ProjectStatus",
     "RefiError",
     "RefiImportReport",
+    "Salvage",
     "SourceDocument",
     "SourceFile",
     "Status",
@@ -165,6 +171,7 @@ __all__ = [
     "diagnose",
     "disagreements",
     "dump_codebook",
+    "examine",
     "find_files",
     "first_of_each_id",
     "guid",
@@ -182,8 +189,11 @@ __all__ = [
     "project_status",
     "read_files",
     "read_paths",
+    "reimport_commands",
     "repair",
     "required_gaps",
+    "salvage_project",
+    "salvage_target",
     "sample_progress",
     "selection_description",
     "sha256_text",

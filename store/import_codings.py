@@ -18,6 +18,7 @@ change in the audit log like a coder's own.
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 import json
 from dataclasses import dataclass, field
@@ -109,6 +110,8 @@ class CodingsFileImport(ProjectBase):
                 "the header needs paragraph_id, coder, code[, value] (long) or paragraph_id, coder and "
                 f"one column per code (wide); found: {', '.join(header) or 'nothing'}",
             )])
+        if not table and not problems:
+            problems.append(Problem(name, 1, None, "a header and no rows: nothing to import"))
         self._check_paragraphs(name, table, problems)
         if problems:
             raise CodingsFileError(sorted(problems, key=lambda p: (p.line or 0, p.column or 0)))
@@ -144,8 +147,9 @@ class CodingsFileImport(ProjectBase):
         if cell == "":
             return None
         if cell not in info.levels:
-            allowed = ", ".join(sorted(set(info.levels.values())))
-            problems.append(Problem(name, line, column, f"{code_id} has no level {cell!r} (levels: {allowed})"))
+            allowed = sorted(set(info.levels.values()))
+            problems.append(Problem(name, line, column, f"{code_id} has no level {cell!r}"
+                                                        f"{_did_you_mean(cell, info.levels)} (levels: {', '.join(allowed)})"))
             return None
         return info.levels[cell]
 
@@ -166,7 +170,7 @@ class CodingsFileImport(ProjectBase):
                 continue  # done with nothing applied
             info = codes.get(code_id)
             if info is None or info.retired:
-                problems.append(Problem(name, line, at["code"] + 1, _unknown_code(code_id, info)))
+                problems.append(Problem(name, line, at["code"] + 1, _unknown_code(code_id, info, codes)))
                 continue
             raw = cells[value_at] if value_at is not None else ""
             value = self._value(name, line, (value_at or 0) + 1, code_id, raw, info, problems, empty_means=1)
@@ -187,7 +191,7 @@ class CodingsFileImport(ProjectBase):
         for i, code_id in columns:
             info = codes.get(code_id)
             if info is None or info.retired:
-                problems.append(Problem(name, 1, i + 1, _unknown_code(code_id, info)))
+                problems.append(Problem(name, 1, i + 1, _unknown_code(code_id, info, codes)))
         columns = [(i, code_id) for i, code_id in columns if code_id in codes and not codes[code_id].retired]
         table: dict[tuple[str, str], dict[str, tuple[object, int]]] = {}
         first_line: dict[tuple[str, str], int] = {}
@@ -302,7 +306,16 @@ def _delimiter(path: Path, text: str) -> str:
     return ";" if ";" in header and "," not in header else ","
 
 
-def _unknown_code(code_id: str, info: _CodeInfo | None) -> str:
+def _unknown_code(code_id: str, info: _CodeInfo | None, codes: dict[str, _CodeInfo]) -> str:
     if info is not None:
         return f"code {code_id!r} is retired and can no longer be applied"
-    return f"the codebook has no code or variable {code_id!r}"
+    current = {code: code for code, known in codes.items() if not known.retired}
+    return f"the codebook has no code or variable {code_id!r}{_did_you_mean(code_id, current)}"
+
+
+def _did_you_mean(given: str, known: dict[str, str]) -> str:
+    """`; did you mean X?` for the known name closest to `given` (a typo, another case, the
+    label of a level), or nothing. `known` maps what may be written to what it stands for."""
+    by_case = {name.lower(): meant for name, meant in known.items()}
+    close = difflib.get_close_matches(given.lower(), list(by_case), n=1, cutoff=0.6)
+    return f"; did you mean {by_case[close[0]]}?" if close else ""

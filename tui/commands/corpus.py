@@ -59,8 +59,9 @@ def import_(ctx: Context, paths: tuple[Path, ...], text_column: str | None, id_c
                    its paragraphs (so one-row-per-paragraph tables work too);
                    speaker, country, date and title columns fill those fields,
                    other columns become metadata (from the document's first row);
-                   rows with an empty text are skipped; a JSON list of strings
-                   is a list of paragraphs
+                   rows with an empty text are skipped (a table with no text in
+                   any row is a bad file); a JSON list of strings is a list of
+                   paragraphs
     .docx          the document's non-empty paragraphs; a leading heading is the title
     .qdpx          a REFI-QDA project (NVivo, ATLAS.ti, MAXQDA, QualCoder, Accord):
                    each text source is a document split at blank lines; each
