@@ -12,19 +12,45 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
-import pandas as pd
-
-from exports.datasets import Column, Dataset
-from exports.delimited import FORMULA_STARTS, delimited_parts, header_line  # noqa: F401 (FORMULA_STARTS: public)
 from exports.files import atomic_path
 from exports.varnames import MAX_LENGTH, valid_names
 from store import AccordError
 
-TEXT_FORMATS = ("csv", "tsv", "jsonl")
-BINARY_FORMATS = ("parquet", "dta", "sav")
+if TYPE_CHECKING:  # pandas and the dataset load when a file is written: `accord --help` reads FORMATS
+    import pandas as pd
+
+    from exports.datasets import Column, Dataset
+
+
+@dataclass(frozen=True)
+class FileFormat:
+    """A format `accord export` writes, and the file extensions that name it."""
+
+    name: str
+    extensions: tuple[str, ...]
+    binary: bool
+
+
+FILE_FORMATS = (
+    FileFormat("csv", (".csv",), binary=False),
+    FileFormat("tsv", (".tsv",), binary=False),
+    FileFormat("jsonl", (".jsonl",), binary=False),
+    FileFormat("parquet", (".parquet",), binary=True),
+    FileFormat("dta", (".dta",), binary=True),
+    FileFormat("sav", (".sav",), binary=True),
+    FileFormat("qdpx", (".qdpx",), binary=True),
+)
+"""Every export format, in the order help lists them. qdpx is a project, not a dataset:
+exports/refi.py writes it."""
+
+EXTENSIONS = {f.name: f.extensions for f in FILE_FORMATS}
+"""Format -> its file extensions: `-o FILE` chooses the format by these (exports.files.format_of)."""
+TEXT_FORMATS = tuple(f.name for f in FILE_FORMATS if not f.binary)
+BINARY_FORMATS = tuple(f.name for f in FILE_FORMATS if f.binary and f.name != "qdpx")
 FORMATS = TEXT_FORMATS + BINARY_FORMATS
+"""The dataset formats (write_dataset)."""
 
 CODE_LABELS = {0: "absent", 1: "present"}
 
@@ -64,6 +90,8 @@ def write_dataset(dataset: Dataset, fmt: str, path: Path | None, force: bool = F
 
 def _delimited(separator: str) -> Callable[[Dataset, IO[str], bool], WriteReport]:
     def write(dataset: Dataset, handle: IO[str], raw: bool) -> WriteReport:
+        from exports.delimited import delimited_parts, header_line
+
         report = WriteReport()
         types = {column.name: column.type for column in dataset.columns}
         header = True
@@ -161,6 +189,8 @@ def labelled_frame(dataset: Dataset, label_limit: int | None = None
     """All rows as numbers and strings Stata and SPSS accept, with labels and valid names.
 
     Variable labels longer than `label_limit` are shortened (see short_label) and reported."""
+    import pandas as pd
+
     frames = list(dataset.chunks)
     frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=[c.name for c in dataset.columns])
     # pyreadstat names the value-label set of the n-th labelled column NAME + str(n), and ReadStat
