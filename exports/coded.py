@@ -266,6 +266,7 @@ def _joined_notes(coders: list[str], notes: NDArray[np.object_]) -> NDArray[np.o
 def consensus_values(chunk: Chunk, coders: list[str], codes: list[CodeSpec]) -> pd.DataFrame:
     """Adjudicated values (coder `consensus`, done), falling back to unanimous values of the others.
 
+    `note` joins the adjudicator's note (its reasons) and every coder's note, in that order.
     `basis` says which: `adjudicated`, `unanimous`, or missing when neither applies. Chosen
     array by array: a frame for each side, merged column by column, took twice as long.
     """
@@ -282,9 +283,9 @@ def consensus_values(chunk: Chunk, coders: list[str], codes: list[CodeSpec]) -> 
     out["coders_done"] = pd.array(count, dtype=pd.Int64Dtype())
     flagged = (voters.flagged.sum(axis=0) + adjudicated.flagged[0]) > 0
     out["flag"] = pd.array(flagged.astype(np.int8), dtype=pd.Int8Dtype())
-    mine = adjudicated.note[0]
-    adjudicated_notes = np.array([f"{CONSENSUS}: {n}" if n else None for n in mine], dtype=object)
-    out["note"] = _text(out, np.where(mine != None, adjudicated_notes, _joined_notes(others, voters.note)))  # noqa: E711
+    # The adjudicator's reasons first, then every coder's note: a reason answers the notes.
+    notes = np.concatenate([adjudicated.note, voters.note])
+    out["note"] = _text(out, _joined_notes([CONSENSUS, *others], notes))
     enough = count >= MIN_CODERS
     basis = np.full(len(use), None, dtype=object)
     basis[enough] = "unanimous"

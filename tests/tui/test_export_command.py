@@ -150,3 +150,17 @@ def test_a_format_contradicting_the_extension_is_refused(project: Project, tmp_p
     assert (tmp_path / "x.txt").read_text().startswith("paragraph_id,")
     # No -o: CSV on stdout, as before.
     assert run(project, "--consensus", "--no-text").stdout.startswith("paragraph_id,document_id")
+
+
+def test_consensus_keeps_the_coders_notes_beside_the_adjudicators_reason(project: Project, tmp_path: Path) -> None:
+    from store import decide
+
+    code_two_coders(project)
+    project.set_note("doc1:2", "alice", "the border is mentioned in passing")
+    project.set_note("doc1:2", "bob", "not about control")
+    decide(project, "doc1:2", "border_control", 0, reason="only a passing mention")
+    target = tmp_path / "consensus.csv"
+    assert run(project, "--consensus", "-o", str(target)).exit_code == 0
+    notes = pd.read_csv(target).set_index("paragraph_id")["note"]
+    assert notes["doc1:2"] == ("consensus: border_control: only a passing mention | "
+                               "alice: the border is mentioned in passing | bob: not about control")
