@@ -223,7 +223,7 @@ def _extra_columns(spec: DatasetSpec) -> list[Column]:
         return [Column("status", "Coder's status (done, skipped)", "str")]
     extra = [Column("coders_done", "Coders who marked the paragraph done", "int")]
     if spec.whose == "consensus":
-        extra.append(Column("basis", "Where the values come from (adjudicated, unanimous)", "str"))
+        extra.append(Column("basis", "Where the values come from (adjudicated, unanimous, single coder)", "str"))
     return extra
 
 

@@ -164,3 +164,18 @@ def test_consensus_keeps_the_coders_notes_beside_the_adjudicators_reason(project
     notes = pd.read_csv(target).set_index("paragraph_id")["note"]
     assert notes["doc1:2"] == ("consensus: border_control: only a passing mention | "
                                "alice: the border is mentioned in passing | bob: not about control")
+
+
+def test_basis_tells_adjudicated_unanimous_and_single_coder_apart(project: Project, tmp_path: Path) -> None:
+    code_two_coders(project)
+    project.close()
+    accepted = CliRunner().invoke(main, ["--project", str(project.path), "adjudicate", "--accept-unanimous"])
+    assert accepted.exit_code == 0, accepted.output
+    target = tmp_path / "consensus.csv"
+    assert run(project, "--consensus", "-o", str(target)).exit_code == 0
+    rows = pd.read_csv(target).set_index("paragraph_id")
+    assert rows.loc["doc1:1", "basis"] == "unanimous"  # alice and bob agree
+    assert rows.loc["doc1:2", "basis"] == "adjudicated"  # they disagreed; consensus decided
+    assert rows.loc["doc2:1", "basis"] == "single coder"  # alice alone, accepted as she coded it
+    assert rows.loc["doc2:1", ["wmd", "nuclear"]].tolist() == [1, 1]
+    assert rows.loc[["doc1:3", "doc2:2"], "basis"].isna().all()
