@@ -38,7 +38,7 @@ def format_of(path: Path | None, asked: str | None, extensions: Mapping[str, tup
                               f"{known}, or give --format")
         return named
     if named is not None and named != asked:
-        raise AccordError(f"--format {asked} contradicts the name {path} (a {named} file): name the file "
+        raise AccordError(f"--format {asked} contradicts the name {path} ({suffix} is {named}): name the file "
                           f"{extensions[asked][0] if extensions.get(asked) else 'otherwise'} or drop --format")
     return asked
 

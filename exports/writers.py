@@ -300,6 +300,8 @@ def _sav(dataset: Dataset, path: Path) -> WriteReport:
             formats[name] = "F1.0"
         elif column.type in ("int", "float"):
             measures[name] = "scale"
+            if column.type == "int":
+                formats[name] = "F8.0"  # a count, not SPSS's default F8.2
         elif column.type == "date":
             # pyreadstat writes date objects as SPSS dates (DATE11); datetime64 would be a DATETIME.
             frame[name] = frame[name].map(lambda t: t.date(), na_action="ignore").astype(object)
