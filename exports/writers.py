@@ -201,7 +201,7 @@ def labelled_frame(dataset: Dataset, label_limit: int | None = None
     """All rows as numbers, dates and strings Stata and SPSS accept, with labels and valid names.
 
     Codes are 0/1 and a variable's levels 1, 2, ... as nullable small integers (Stata stores
-    them as bytes), dates as datetime64, missing text as the empty string.
+    them as bytes), dates as date objects, missing text as the empty string.
 
     Variable labels longer than `label_limit` are shortened (see short_label) and reported."""
     import pandas as pd
@@ -236,7 +236,9 @@ def labelled_frame(dataset: Dataset, label_limit: int | None = None
             out[name] = values.astype("Int8")
             value_labels[name] = dict(CODE_LABELS)
         elif column.type == "date":
-            out[name] = as_dates(values)
+            # Date objects: pyreadstat writes them as dates (%td, DATE11), datetime64 as date-times.
+            out[name] = pd.Series([t.date() if pd.notna(t) else None for t in as_dates(values)], index=out.index,
+                                  dtype=object)
         elif column.type in ("int", "float"):
             out[name] = values.astype("Float64").astype(float)
         else:
@@ -281,8 +283,9 @@ def _dta(dataset: Dataset, path: Path) -> WriteReport:
 
     frame, labels, value_labels, report = labelled_frame(dataset, label_limit=STATA_LABEL_LENGTH)
     names = dict(zip((c.name for c in dataset.columns), frame.columns, strict=True))
-    write_dta(frame, path, labels, value_labels, codes=[names[c.name] for c in dataset.columns if c.type == "code"],
-              dates=[names[c.name] for c in dataset.columns if c.type == "date"])
+    write_dta(frame, path, labels, value_labels,
+              narrow=[names[c.name] for c in dataset.columns if str(frame[names[c.name]].dtype) == "Int8"],
+              codes=[names[c.name] for c in dataset.columns if c.type == "code"])
     return report
 
 
@@ -302,10 +305,6 @@ def _sav(dataset: Dataset, path: Path) -> WriteReport:
             measures[name] = "scale"
             if column.type == "int":
                 formats[name] = "F8.0"  # a count, not SPSS's default F8.2
-        elif column.type == "date":
-            # pyreadstat writes date objects as SPSS dates (DATE11); datetime64 would be a DATETIME.
-            frame[name] = frame[name].map(lambda t: t.date(), na_action="ignore").astype(object)
-            frame[name] = frame[name].where(frame[name].notna(), None)
     _write_labelled(pyreadstat.write_sav, "sav", frame, path, labels, value_labels,
                     variable_measure=measures, variable_format=formats, file_label="Accord export")
     return report

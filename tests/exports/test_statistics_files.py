@@ -109,3 +109,27 @@ def test_many_levels_and_no_codes_still_write(tmp_path: Path) -> None:
     export(tmp_path / "p.db", tmp_path / "coded.dta")
     frame, meta = pyreadstat.read_dta(str(tmp_path / "coded.dta"))
     assert frame["many"].tolist()[0] == 130 and meta.variable_value_labels["many"][130] == "Level 130"
+
+
+def test_long_paragraphs_and_many_rows_survive_the_narrowing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from store.intake.source import SourceDocument
+
+    long = "word " * 1200  # past the 2,045 bytes of a fixed-width Stata string: a strL
+    paragraphs = [f"{i} {long if i % 7 == 0 else 'short'}".strip() for i in range(300)]
+    with Project.create(tmp_path / "p.db", small_codebook()) as project:
+        project.import_documents([SourceDocument(id="d", paragraphs=paragraphs, date="2020-05-06")])
+        for i in range(1, 301, 3):
+            project.set_coding(f"d:{i}", "alice", "wmd", 1)
+            project.set_coding(f"d:{i}", "alice", "stance", "oppose")
+            project.set_status(f"d:{i}", "alice", "done")
+        project.set_status("d:2", "alice", "done")
+    import exports.stata
+
+    monkeypatch.setattr(exports.stata, "BLOCK_BYTES", 1)  # one record at a time: the seams are tested too
+    export(tmp_path / "p.db", tmp_path / "coded.dta")
+    frame, meta = pyreadstat.read_dta(str(tmp_path / "coded.dta"))
+    assert frame["text"].tolist() == [p.strip() for p in paragraphs]
+    assert frame["wmd"].isna().tolist()[:3] == [False, False, True] and frame["wmd"].tolist()[:2] == [1, 0]
+    assert frame["wmd"].sum() == 100 and frame["wmd"].notna().sum() == 101
+    assert meta.variable_to_label["wmd"] == "absent_present" and frame["stance"].tolist()[0] == 2
+    assert pd.read_stata(tmp_path / "coded.dta")["text"].tolist()[7] == paragraphs[7].strip()
