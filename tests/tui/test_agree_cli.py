@@ -54,7 +54,7 @@ def test_json_is_complete_and_matches_the_krippendorff_package(project_path: Pat
     result = run(project_path, "--format", "json", "--bootstrap", "300", "--seed", "5")
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
-    assert report["format"] == "accord-agreement/1"
+    assert report["format"] == "accord-agreement/2"
     assert report["coders"] == ["ann", "bob"] and report["units"] == 5
     assert report["bootstrap"] == {"replicates": 300, "seed": 5, "confidence": 0.95}
     codes = {c["code"]: c for c in report["codes"]}
@@ -191,7 +191,8 @@ def test_json_shape_is_the_documented_one(project_path: Path) -> None:
                             "codes", "pairs"]
     code = report["codes"][0]
     assert list(code) == ["code", "label", "kind", "level", "units", "coders", "prevalence", "percent_agreement",
-                          "fleiss_kappa", "krippendorff_alpha", "gwet_ac1", "verdict", "pairs", "splits"]
+                          "fleiss_kappa", "krippendorff_alpha", "gwet_ac1", "verdict", "verdict_reason", "minimum_units",
+                          "warning", "pairs", "splits"]
     assert list(code["krippendorff_alpha"]) == ["value", "reason", "low", "high", "interval_reason"]
     assert list(code["pairs"][0]) == ["coders", "units", "percent_agreement", "cohen_kappa"]
     assert list(report["pairs"][0]) == ["coders", "units", "percent_agreement", "mean_kappa"]

@@ -12,7 +12,8 @@ from tui.console import advance, err, out, progress_bar
 FORMATS = ("table", "md", "html", "json", "csv")
 EXTENSIONS = {"md": (".md",), "html": (".html",), "json": (".json",), "csv": (".csv",)}
 """Report format -> the file extensions that name it: `-o FILE` chooses the format by these."""
-VERDICT_STYLES = {"reliable": "green", "tentative": "yellow", "unreliable": "red", "undefined": "dim"}
+VERDICT_STYLES = {"reliable": "green", "tentative": "yellow", "inconclusive": "magenta", "unreliable": "red",
+                  "undefined": "dim"}
 TERMINAL_SPLITS = 5
 TERMINAL_PAIR_COLUMNS = 6
 """Up to this many coder pairs (4 coders) the terminal shows kappa per code and pair; md/html always."""
@@ -49,7 +50,9 @@ def agree(ctx: Context, fmt: str | None, output: Path | None, force: bool, codes
 
     Over the paragraphs that at least two coders have marked done: percent agreement, Cohen's
     kappa for each pair of coders, Fleiss' kappa, Gwet's AC1 and Krippendorff's alpha with a
-    95 % bootstrap interval, and a verdict (alpha >= 0.800 reliable, >= 0.667 tentative).
+    95 % bootstrap interval, and a verdict on the interval's lower end (>= 0.800 reliable,
+    >= 0.667 tentative; inconclusive when the sample is too small to tell), with a warning
+    below Krippendorff's minimum sample.
     A code is absent on a paragraph a coder has done without applying it, and missing on one
     the coder has not done. Also lists the paragraphs on which coders split.
 
@@ -114,7 +117,7 @@ def show_tables(report) -> None:  # type: ignore[no-untyped-def]
     from rich.console import Console
     from rich.table import Table
 
-    from exports.report_columns import fmt, shown_columns
+    from exports.report_columns import fmt, report_notes, shown_columns
     from store import plural
 
     if report.units == 0:
@@ -136,6 +139,8 @@ def show_tables(report) -> None:  # type: ignore[no-untyped-def]
     for c in report.codes:
         if c.alpha.reason and report.units:
             console.print(f"[dim]α undefined for {c.code}: {c.alpha.reason}[/]", highlight=False)
+    for note in report_notes(report.codes) if report.units else []:
+        console.print(note, markup=False, highlight=False, style="yellow")
     if report.pairs:
         pairs = Table(title="Coder pairs (over all codes)", title_justify="left", box=box.SIMPLE_HEAD)
         for name in ("Coders", "Paragraphs", "% agree", "Mean Cohen's κ"):
