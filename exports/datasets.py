@@ -7,7 +7,9 @@ one coder, the consensus, the majority, or all coders. Not coded is missing, nev
 
 from __future__ import annotations
 
+import datetime
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
@@ -31,7 +33,8 @@ class Column:
     name: str
     label: str
     type: str
-    """`str`, `int`, `float`, `code` (0/1, labelled absent/present) or `level` (a variable)."""
+    """`str`, `int`, `float`, `code` (0/1, labelled absent/present), `level` (a variable) or
+    `date` (ISO 8601 text, YYYY-MM-DD: a date where the format has one)."""
     levels: tuple[tuple[str, str], ...] = ()
     """(value, label) for `level` columns."""
     ordered: bool = False
@@ -193,6 +196,33 @@ def _typed(column: pd.Series) -> pd.Series:
                       na_action="ignore").astype(object)
 
 
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def is_date(series: pd.Series) -> bool:
+    """Whether every non-empty value is a calendar date written YYYY-MM-DD (and there is one):
+    then the column is a date in Parquet, Stata and SPSS. One value that is not ("March 2021",
+    "2021-02-30") keeps the whole column text, so that no value is lost on the way."""
+    present = [v for v in series if not (v is None or (isinstance(v, str) and not v.strip()) or v is pd.NA
+                                         or (isinstance(v, float) and v != v))]
+    if not present:
+        return False
+    for value in present:
+        if not isinstance(value, str) or not ISO_DATE.fullmatch(value.strip()):
+            return False
+        try:
+            datetime.date.fromisoformat(value.strip())
+        except ValueError:
+            return False
+    return True
+
+
+def document_field_columns(documents: pd.DataFrame) -> list[Column]:
+    """The document fields' columns: text, but `date` a date where every value is one."""
+    return [Column(f, f"Document {f}", "date" if f == "date" and is_date(documents[f]) else "str")
+            for f in DOCUMENT_FIELDS]
+
+
 def column_type(series: pd.Series) -> str:
     """`int`, `float` or `str` for a plain column."""
     if pd.api.types.is_integer_dtype(series.dtype):
@@ -230,7 +260,7 @@ def _extra_columns(spec: DatasetSpec) -> list[Column]:
         return [Column("status", "Coder's status (done, skipped)", "str")]
     extra = [Column("coders_done", "Coders who marked the paragraph done", "int")]
     if spec.whose == "consensus":
-        extra.append(Column("basis", "Where the values come from (adjudicated, unanimous)", "str"))
+        extra.append(Column("basis", "Where the values come from (adjudicated, unanimous, single coder)", "str"))
     return extra
 
 
@@ -246,7 +276,7 @@ def _key_columns(spec: DatasetSpec) -> list[Column]:
 
 def _wide_columns(spec: DatasetSpec, codes: list[CodeSpec], documents: pd.DataFrame, meta_columns: list[str]) -> list[Column]:
     columns = _key_columns(spec)
-    columns += [Column(f, f"Document {f}", "str") for f in DOCUMENT_FIELDS]
+    columns += document_field_columns(documents)
     columns += [Column(m, f"Document metadata: {m}", column_type(documents[m])) for m in meta_columns]
     for code in codes:
         label = code.label + (" (retired)" if code.retired else "")

@@ -210,3 +210,17 @@ def test_agree_never_loads_textual(project_path: Path) -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
+
+
+def test_the_report_format_follows_the_extension_of_the_output(project_path: Path, tmp_path: Path) -> None:
+    target = tmp_path / "agreement.html"
+    result = run(project_path, "--bootstrap", "0", "-o", str(target))
+    assert result.exit_code == 0, result.output
+    assert target.read_text().lstrip().lower().startswith("<!doctype html")
+    target = tmp_path / "agreement.json"
+    assert run(project_path, "--bootstrap", "0", "-o", str(target)).exit_code == 0
+    assert json.loads(target.read_text())["units"] == 5
+    result = run(project_path, "--bootstrap", "0", "--format", "md", "-o", str(tmp_path / "a.html"))
+    assert result.exit_code == 2 and "a.html" in result.stderr and not (tmp_path / "a.html").exists()
+    result = run(project_path, "--bootstrap", "0", "-o", str(tmp_path / "a.pdf"))
+    assert result.exit_code == 2 and ".md, .html, .json, .csv" in result.stderr

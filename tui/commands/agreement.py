@@ -6,10 +6,12 @@ from pathlib import Path
 
 import click
 
-from tui.commands.common import Context, open_project, project_option, require_terminal
+from tui.commands.common import Context, open_project, output_format, project_option, require_terminal
 from tui.console import advance, err, out, progress_bar
 
 FORMATS = ("table", "md", "html", "json", "csv")
+EXTENSIONS = {"md": (".md",), "html": (".html",), "json": (".json",), "csv": (".csv",)}
+"""Report format -> the file extensions that name it: `-o FILE` chooses the format by these."""
 VERDICT_STYLES = {"reliable": "green", "tentative": "yellow", "inconclusive": "magenta", "unreliable": "red",
                   "undefined": "dim"}
 TERMINAL_SPLITS = 5
@@ -26,10 +28,11 @@ def _names(values: tuple[str, ...]) -> list[str] | None:
 
 
 @click.command()
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
-              help="table: coloured tables in the terminal; md, html, json, csv: a report.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS),
+              help="table: coloured tables in the terminal (the default without -o); md, html, json, csv: "
+                   "a report. With -o FILE the default is the format its extension names.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write the report to FILE (refuses to overwrite without --force).")
+              help="Write the report to FILE (.md .html .json .csv; refuses to overwrite without --force).")
 @click.option("--force", is_flag=True, help="Overwrite the --output file if it exists.")
 @click.option("--codes", multiple=True, metavar="IDS", help="Only these codes or variables (comma-separated).")
 @click.option("--coders", multiple=True, metavar="NAMES", help="Only these coders (comma-separated; 'consensus' never counts).")
@@ -41,7 +44,7 @@ def _names(values: tuple[str, ...]) -> list[str] | None:
               help="Open the agreement screen: the table, and the split paragraphs to read.")
 @project_option
 @click.pass_obj
-def agree(ctx: Context, fmt: str, output: Path | None, force: bool, codes: tuple[str, ...],
+def agree(ctx: Context, fmt: str | None, output: Path | None, force: bool, codes: tuple[str, ...],
           coders: tuple[str, ...], documents: tuple[str, ...], replicates: int, seed: int, interactive: bool) -> None:
     """Inter-coder agreement for every code and variable.
 
@@ -56,7 +59,7 @@ def agree(ctx: Context, fmt: str, output: Path | None, force: bool, codes: tuple
     \b
     Examples:
       accord agree
-      accord agree --format html -o agreement.html
+      accord agree -o agreement.html
       accord agree --codes border_control,stance --coders ann,bob --format json
       accord agree --tui
     """
@@ -64,6 +67,7 @@ def agree(ctx: Context, fmt: str, output: Path | None, force: bool, codes: tuple
 
     if output is not None and fmt == "table":
         raise click.UsageError("--output needs a file format: --format md, html, json or csv")
+    fmt = output_format(output, fmt, EXTENSIONS, "table")
     if interactive:
         from tui.agreement_app import AgreementApp  # Textual loads only for the screen
 
