@@ -8,12 +8,18 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
-from store import AccordError
+from store import AccordError, project_file_under
 
 
 def check_target(path: Path, force: bool) -> None:
-    """Refuse an existing file without `force`, and a folder or a missing parent folder always."""
+    """Refuse an existing file without `force`, a folder or a missing parent folder always, and
+    always a project this process opened or its -wal/-shm, under whatever name (--force must
+    never replace the project with a CSV). Every output file passes here (atomic_path)."""
     path = Path(path)
+    project = project_file_under(path)
+    if project is not None:
+        raise AccordError(f"{path} is the project {project} (or its -wal/-shm companion); "
+                          "choose another name for the output. Nothing was written")
     if path.is_dir():
         raise AccordError(f"{path} is a folder; give a file name to write to")
     if path.exists() and not force:

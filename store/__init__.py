@@ -64,6 +64,7 @@ if TYPE_CHECKING:
     from store.teams.merge import merge_files
     from store.teams.merge_report import MergeReport
     from store.words import plural
+    from store.connection import project_file_under
 
 _PUBLIC: dict[str, str] = {
     # the project file
@@ -111,6 +112,8 @@ _PUBLIC: dict[str, str] = {
     "undo_decision": "store.teams.adjudication",
     # words
     "plural": "store.words",
+    # outputs
+    "project_file_under": "store.connection",
 }
 """Public name -> the module that defines it."""
 
@@ -186,6 +189,7 @@ __all__ = [
     "parse_codebook",
     "plural",
     "positions",
+    "project_file_under",
     "project_status",
     "read_files",
     "read_paths",

@@ -152,6 +152,34 @@ _OPEN_HERE_LOCK = threading.Lock()
 """Merge checks files in a thread beside the main one: counting is guarded."""
 
 
+_OPENED_HERE: set[Path] = set()
+"""Project files (absolute paths) this process has opened, closed since or not: no output may
+be written over them (`project_file_under`)."""
+
+COMPANIONS = ("", "-wal", "-shm", "-journal")
+"""A project file's name, then the suffixes of the files SQLite keeps beside it."""
+
+
+def project_file_under(path: Path) -> Path | None:
+    """The project file of this process that `path` is, under any name (a hard link, `sub/..`,
+    a symlink), or whose -wal/-shm/-journal it is; None for any other file, or one that does
+    not exist yet. Compared by device and inode, not by name."""
+    try:
+        key = _file_key(path)
+    except OSError:
+        return None
+    with _OPEN_HERE_LOCK:
+        opened = sorted(_OPENED_HERE)
+    for project in opened:
+        for suffix in COMPANIONS:
+            try:
+                if _file_key(Path(f"{project}{suffix}")) == key:
+                    return project
+            except OSError:
+                continue
+    return None
+
+
 def _file_key(path: Path) -> tuple[int, int]:
     """A file's identity, the same under any name (relative path, symlink)."""
     stat = Path(path).stat()
@@ -214,6 +242,7 @@ def connect(path: Path) -> sqlite3.Connection:
     conn.file_key = _file_key(path)
     with _OPEN_HERE_LOCK:
         _OPEN_HERE[conn.file_key] += 1
+        _OPENED_HERE.add(path.resolve())
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA foreign_keys = ON")
     # As sqlite-utils set it when it opened every project: a REPLACE that deletes a row fires
