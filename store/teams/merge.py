@@ -37,7 +37,7 @@ __all__ = ["Conflict", "FileReport", "MergeReport", "merge_files"]
 
 
 def merge_files(project: Project, paths: list[Path], dry_run: bool = False,
-                on_file: Callable[[Path], None] | None = None) -> MergeReport:
+                on_file: Callable[[Path], None] | None = None, include_consensus: bool = False) -> MergeReport:
     """Merge coder files into `project` (an open Project).
 
     Args:
@@ -45,10 +45,14 @@ def merge_files(project: Project, paths: list[Path], dry_run: bool = False,
         paths: the coders' project files.
         dry_run: compute the report, then roll everything back.
         on_file: called with each path once it is merged (for a progress bar).
+        include_consensus: take the files' consensus values too (another lead's adjudicated
+            project, merged on purpose); otherwise a file carrying any is refused.
 
     Raises ProjectError, naming the file and what differs, before anything is written, when a
     file is not an Accord project, is damaged, belongs to another project, has a paragraph whose
-    text differs from this project's, or uses codes this project's codebook lacks.
+    text differs from this project's, or uses codes this project's codebook lacks; or that
+    carries consensus values, another coder's work (a handed-out file), or work dated more than
+    a day in the future or before the project was created (store/teams/merge_trust.py).
     """
     from store.project import Project
 
@@ -70,7 +74,7 @@ def merge_files(project: Project, paths: list[Path], dry_run: bool = False,
     conn.execute(f"pragma cache_size = {MERGE_CACHE_KIB}")
     try:
         _merge_all(conn, unique, Path(project.path), project.project_id, report, dry_run, on_file,
-                   project.required_variables())
+                   project.required_variables(), include_consensus)
     finally:
         conn.execute(f"pragma cache_size = {cache}")
     return report
@@ -78,10 +82,10 @@ def merge_files(project: Project, paths: list[Path], dry_run: bool = False,
 
 def _merge_all(conn: sqlite3.Connection, unique: list[Path], project_path: Path, project_id: str,
                report: MergeReport, dry_run: bool, on_file: Callable[[Path], None] | None,
-               required: Mapping[str, str]) -> None:
+               required: Mapping[str, str], include_consensus: bool) -> None:
     # Every file is checked before anything is committed; each file's check is done before
     # its rows are written, and the later files' checks run meanwhile (store/merge_checks.py).
-    with Checks(project_path, unique, project_id) as checks:
+    with Checks(project_path, unique, project_id, include_consensus) as checks:
         # SQLite attaches at most 10 files at once; more are merged ten at a time.
         limit = conn.getlimit(sqlite3.SQLITE_LIMIT_ATTACHED)
         for start in range(0, len(unique), limit):

@@ -16,6 +16,7 @@ from pathlib import Path
 from store.connection import connect
 from store.errors import ProjectError, StorageError
 from store.integrity import quick_check
+from store.teams.merge_trust import check_when, check_whose
 
 SHOWN = 5
 """How many examples a refusal names."""
@@ -50,10 +51,10 @@ class Checks:
     """The checks of `paths` against the project at `project_path`, started at once in a
     background thread, file after file; `result(path)` waits for one file's verdict."""
 
-    def __init__(self, project_path: Path, paths: list[Path], project_id: str) -> None:
+    def __init__(self, project_path: Path, paths: list[Path], project_id: str, include_consensus: bool = False) -> None:
         self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="merge-check")
         self.futures: dict[Path, Future[None]] = {
-            path: self.pool.submit(check_file, project_path, path, project_id) for path in paths
+            path: self.pool.submit(check_file, project_path, path, project_id, include_consensus) for path in paths
         }
 
     def result(self, path: Path) -> None:
@@ -72,18 +73,19 @@ class Checks:
         self.pool.shutdown(wait=True, cancel_futures=True)
 
 
-def check_file(project_path: Path, path: Path, project_id: str) -> None:
+def check_file(project_path: Path, path: Path, project_id: str, include_consensus: bool = False) -> None:
     """Check one file on a connection of its own to the project (thread-safe)."""
     conn = connect(project_path)
     try:
         with attached(conn, [path]) as aliases:
-            check(conn, aliases[0], path, project_id)
+            check(conn, aliases[0], path, project_id, include_consensus)
     finally:
         conn.close()
 
 
-def check(conn: sqlite3.Connection, s: str, path: Path, project_id: str) -> None:
-    """Refuse the attached file `s` if it cannot be merged, naming what differs."""
+def check(conn: sqlite3.Connection, s: str, path: Path, project_id: str, include_consensus: bool = False) -> None:
+    """Refuse the attached file `s` if it cannot be merged, naming what differs; a forged
+    consensus, another coder's work or impossible dates too (store/teams/merge_trust.py)."""
     try:
         row = conn.execute(f"select value from {s}.meta where key = 'project_id'").fetchone()
         if row is None or row[0] != project_id:
@@ -97,6 +99,8 @@ def check(conn: sqlite3.Connection, s: str, path: Path, project_id: str) -> None
         if not same_paragraphs(conn, s):
             _check_paragraphs(conn, s, path)
         _check_codes(conn, s, path)
+        check_whose(conn, s, path, include_consensus)
+        check_when(conn, s, path)
     except (sqlite3.DatabaseError, StorageError) as error:
         raise unreadable([path], error) from error
 

@@ -41,12 +41,6 @@ class FileReport:
     def rows_added(self) -> int:
         return sum(self.added.values())
 
-    @property
-    def strangers(self) -> list[str]:
-        """Coders with work in a handed-out file who are not its coder: usually a coder who
-        coded under another name (their login name instead of --coder)."""
-        return [coder for coder in self.coders if self.handed_to and coder != self.handed_to]
-
 
 @dataclass
 class MergeReport:

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from store import Project, ProjectError
+from store import Project, ProjectError, now
 from store.teams.merge import merge_files
 from store.rows import Status
 from tests.helpers import documents, small_codebook
@@ -163,12 +163,13 @@ def test_a_later_copy_of_the_same_history_is_no_conflict(tmp_path: Path) -> None
 def test_equal_timestamps_are_settled_by_event_id_in_any_order(tmp_path: Path) -> None:
     base = base_project(tmp_path)
     files = [copy(base, tmp_path / f"m{i}.db") for i in range(2)]
+    stamp = now()  # after the project was created: merge refuses work dated before it
     for path, value in zip(files, (1, 0), strict=True):
         with Project.open(path) as project:
             project.set_coding("doc1:1", "ann", "wmd", value)
         conn = sqlite3.connect(path)
-        conn.execute("update codings set updated_at = '2026-01-01T00:00:00.000000+00:00'")
-        conn.execute("update events set at = '2026-01-01T00:00:00.000000+00:00'")
+        conn.execute("update codings set updated_at = ?", [stamp])
+        conn.execute("update events set at = ?", [stamp])
         conn.commit()
         conn.close()
     winner = max(sqlite3.connect(p).execute("select id, value from events").fetchone() for p in files)[1]

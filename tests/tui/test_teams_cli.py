@@ -83,13 +83,14 @@ def test_user_mistakes_are_one_line_errors(lead: Path, tmp_path: Path) -> None:
     assert result.exit_code == 0 and "nothing to adjudicate" in result.stderr
 
 
-def test_merge_notes_work_under_a_name_the_file_was_not_handed_to(lead: Path, tmp_path: Path) -> None:
+def test_merge_refuses_work_under_a_name_the_file_was_not_handed_to(lead: Path, tmp_path: Path) -> None:
     run("--project", str(lead), "handout", "--coders", "ann,ben", "--out", str(tmp_path / "out"))
     with Project.open(tmp_path / "out" / "study-ann.db") as copy:
         copy.set_status("doc1:1", "annsmith", "done")  # ann forgot --coder: her login name
     code, _, stderr = run("--project", str(lead), "merge", str(tmp_path / "out" / "study-ann.db"))
-    assert code == 0
-    assert "study-ann.db was handed out to ann but holds work of annsmith" in " ".join(stderr.split())
+    assert code == 1
+    assert ("study-ann.db was handed out to ann but carries the work of annsmith (1 status, 1 event)"
+            in " ".join(stderr.split()))
 
 
 def test_a_handed_out_file_knows_its_coder(lead: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

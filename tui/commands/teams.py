@@ -75,21 +75,28 @@ def handout(ctx: Context, coders: str, overlap: float | None, per_unit: int | No
 @click.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Report what the merge would do and change nothing.")
+@click.option("--include-consensus", is_flag=True,
+              help="Take the files' consensus values too: for another lead's adjudicated project, "
+                   "merged on purpose. Without it a file carrying any is refused.")
 @project_option
 @click.pass_obj
-def merge(ctx: Context, files: tuple[Path, ...], dry_run: bool) -> None:
+def merge(ctx: Context, files: tuple[Path, ...], dry_run: bool, include_consensus: bool) -> None:
     """Merge coders' project files into this project.
 
     Codings, statuses, flags, notes and the event log of every coder come in. A value keeps its
     most recent version; nothing is ever deleted; merging a file twice changes nothing, and the
     order of the files does not matter. A file of another project, one whose paragraph texts
-    differ, or a damaged file is refused and nothing changes.
+    differ, or a damaged file is refused and nothing changes. So is a file that carries
+    consensus values (only adjudication writes them; --include-consensus for another lead's
+    project), a handed-out file with another coder's work, and work dated more than a day in
+    the future or before the project was created.
     """
     from store import describe_gaps, merge_files
     from store import plural
 
     with open_project(ctx) as project, progress_bar("Merging", len(files)) as bar:
-        report = merge_files(project, list(files), dry_run=dry_run, on_file=lambda _: advance(bar))
+        report = merge_files(project, list(files), dry_run=dry_run, on_file=lambda _: advance(bar),
+                             include_consensus=include_consensus)
     table = Table(title="Merge (dry run: nothing changed)" if dry_run else "Merge", title_justify="left")
     for column in ("File", "Coders", "Codings added", "Statuses added", "Events added", "Values changed", "Conflicts"):
         table.add_column(column, justify="left" if column in ("File", "Coders") else "right")
@@ -110,9 +117,6 @@ def merge(ctx: Context, files: tuple[Path, ...], dry_run: bool) -> None:
         if len(conflicts) > 20:
             err.print(f"… and {plural(len(conflicts) - 20, 'more conflict')}.")
     for item in report.files:
-        if item.strangers:
-            err.print(f"[yellow]Note:[/] {item.path.name} was handed out to {item.handed_to} but holds work of "
-                      f"{', '.join(item.strangers)}: was it coded under another name (--coder)?")
         if item.gaps:
             err.print(f"Note: {item.path.name}: {describe_gaps(item.gaps)}; merged all the same "
                       "(the coder can set them in accord code and hand the file in again).", markup=False)

@@ -1,0 +1,146 @@
+"""A coder's file cannot forge the consensus, another coder's work or the time of its work."""
+
+from __future__ import annotations
+
+import io
+import sqlite3
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from store import CONSENSUS, Project, now
+from tests.helpers import documents, small_codebook
+from tui.cli import main
+
+
+def accord(project: Path, *args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, ["--project", str(project), *args])
+    assert "Traceback" not in result.output
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture
+def team(tmp_path: Path) -> tuple[Path, Path]:
+    """The lead's project, adjudicated on doc1:1 (border_control absent), and ann's handed-out
+    file in which ann coded doc1:1 and marked it done."""
+    lead = tmp_path / "study.db"
+    with Project.create(lead, small_codebook()) as project:
+        project.import_documents(documents(3, 2))
+    assert accord(lead, "handout", "--coders", "ann,ben", "--overlap", "1", "--out", str(tmp_path))[0] == 0
+    ann = tmp_path / "study-ann.db"
+    with Project.open(ann) as copy:
+        copy.set_coding("doc1:1", "ann", "border_control", 1)
+        copy.set_status("doc1:1", "ann", "done")
+    with Project.open(lead) as project:
+        project.set_coding("doc1:1", CONSENSUS, "border_control", 0)
+        project.set_status("doc1:1", CONSENSUS, "done")
+    return lead, ann
+
+
+def forge(path: Path, coder: str, at: str, value: object = 1, paragraph: str = "doc1:1") -> None:
+    """What a hostile coder does with sqlite3: a coding and its event, under any name and date."""
+    conn = sqlite3.connect(path)
+    with conn:
+        conn.execute("insert or ignore into coders (id, name, created_at) values (?, ?, ?)", [coder, coder, at])
+        conn.execute("insert or replace into codings values (?, ?, 'border_control', ?, ?)", [paragraph, coder, value, at])
+        conn.execute("insert into events (id, at, coder_id, paragraph_id, code_id, action, value) "
+                     "values (?, ?, ?, ?, 'border_control', 'code', ?)", [f"forged-{coder}-{at}", at, coder, paragraph, value])
+    conn.close()
+
+
+def consensus_border_control(lead: Path) -> object:
+    code, stdout, _ = accord(lead, "export", "--consensus", "--no-text")
+    assert code == 0
+    frame = pd.read_csv(io.StringIO(stdout))
+    return frame.set_index("paragraph_id").loc["doc1:1", "border_control"]
+
+
+def unchanged(lead: Path, before: dict[str, list[tuple[object, ...]]]) -> bool:
+    return rows(lead) == before
+
+
+def rows(path: Path) -> dict[str, list[tuple[object, ...]]]:
+    conn = sqlite3.connect(path)
+    try:
+        return {table: sorted(conn.execute(f"select * from {table}").fetchall(), key=repr)
+                for table in ("codings", "paragraph_status", "events", "coders")}
+    finally:
+        conn.close()
+
+
+def test_a_coder_file_with_a_forged_consensus_is_refused(team: tuple[Path, Path]) -> None:
+    lead, ann = team
+    forge(ann, CONSENSUS, now())
+    before = rows(lead)
+    code, _, stderr = accord(lead, "merge", str(ann))
+    assert code == 1
+    message = " ".join(stderr.split())
+    assert str(ann) in message and "carries consensus values (1 coding, 1 event)" in message
+    assert "--include-consensus" in message and "Nothing was merged" in message
+    assert unchanged(lead, before)
+    assert consensus_border_control(lead) == 0
+
+
+def test_another_leads_project_merges_its_consensus_on_purpose(team: tuple[Path, Path], tmp_path: Path) -> None:
+    lead, _ = team
+    second = tmp_path / "second-lead.db"
+    conn = sqlite3.connect(lead)
+    conn.execute("vacuum into ?", [str(second)])
+    conn.close()
+    with Project.open(second) as other:
+        other.set_coding("doc1:1", CONSENSUS, "border_control", 1)  # the second lead decided later
+    assert accord(lead, "merge", str(second))[0] == 1
+    code, _, stderr = accord(lead, "merge", "--include-consensus", str(second))
+    assert code == 0, stderr
+    assert consensus_border_control(lead) == 1
+
+
+def test_a_handed_out_file_carries_only_its_coders_work(team: tuple[Path, Path]) -> None:
+    lead, ann = team
+    forge(ann, "ben", now())
+    before = rows(lead)
+    code, _, stderr = accord(lead, "merge", str(ann))
+    assert code == 1
+    message = " ".join(stderr.split())
+    assert "was handed out to ann but carries the work of ben (1 coding, 1 event)" in message
+    assert "Nothing was merged" in message
+    assert unchanged(lead, before)
+
+
+@pytest.mark.parametrize(("at", "said"), [("9999-01-01T00:00:00.000000+00:00", "more than a day in the future"),
+                                          ("2001-01-01T00:00:00.000000+00:00", "before this project was created")])
+def test_impossible_dates_are_refused(team: tuple[Path, Path], at: str, said: str) -> None:
+    lead, ann = team
+    forge(ann, "ann", at, value=1)
+    before = rows(lead)
+    code, _, stderr = accord(lead, "merge", str(ann))
+    assert code == 1
+    message = " ".join(stderr.split())
+    assert f"{ann} has 1 coding, 1 event dated" in message and said in message
+    assert "Nothing was merged" in message
+    assert unchanged(lead, before)
+
+
+def test_a_future_dated_file_cannot_revert_the_leads_later_corrections(team: tuple[Path, Path]) -> None:
+    """The lead merges ann's work, then corrects ann's value; a file of 9999 would win again on
+    every merge. Refused: the correction stays."""
+    lead, ann = team
+    assert accord(lead, "merge", str(ann))[0] == 0
+    with Project.open(lead) as project:
+        project.set_coding("doc1:1", "ann", "border_control", 0)
+    forge(ann, "ann", "9999-12-31T23:59:59.999999+00:00", value=1)
+    assert accord(lead, "merge", str(ann))[0] == 1
+    with Project.open(lead) as project:
+        assert project.codings("doc1:1", "ann")["border_control"] == 0
+
+
+def test_a_clock_a_few_hours_ahead_is_fine(team: tuple[Path, Path]) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    lead, ann = team
+    forge(ann, "ann", (datetime.now(UTC) + timedelta(hours=5)).isoformat(timespec="microseconds"), value=1,
+          paragraph="doc1:2")
+    code, _, stderr = accord(lead, "merge", str(ann))
+    assert code == 0, stderr
