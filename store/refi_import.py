@@ -19,10 +19,12 @@ from store.codebook.parser import MAX_ID_LENGTH, RESERVED_IDS, parse_codebook
 from store.codebook.model import Code, Codebook, Level
 from store.codebook.yaml_dump import dump_codebook
 from store.corpus.importing import ImportReport, paragraph_id
+from store.coding import CONSENSUS
 from store.errors import AccordError
 from store.project import Project
+from store.words import plural
 from store.intake.source import SourceDocument
-from store.intake.refi import RefiCode, RefiProject, RefiSource, read_qdc, read_qdpx
+from store.intake.refi import RefiCode, RefiProject, RefiSelection, RefiSource, read_qdc, read_qdpx
 
 DOCUMENT_FIELDS = ("title", "speaker", "country", "date")
 _BLOCK = re.compile(r"(?:(?!\n[ \t]*\n)[\s\S])+")
@@ -120,9 +122,21 @@ def _match(code: RefiCode, rows: dict[str, Any], by_label: dict[str, str]) -> st
     return code.name if code.name in rows else by_label.get(code.name.casefold())
 
 
-def import_qdpx(project: Project, path: Path, on_document: Callable[[SourceDocument], None] | None = None) -> RefiImportReport:
-    """Import a `.qdpx`: its sources as documents, then its codings, all in one transaction."""
+def import_qdpx(project: Project, path: Path, on_document: Callable[[SourceDocument], None] | None = None,
+                include_consensus: bool = False) -> RefiImportReport:
+    """Import a `.qdpx`: its sources as documents, then its codings, all in one transaction.
+
+    A user named `consensus` is refused (only adjudication writes the consensus) unless
+    `include_consensus`: the lead imports another lead's adjudicated project on purpose."""
     refi = read_qdpx(path)
+    if not include_consensus:
+        forged = sum(_coder(refi, selection) == CONSENSUS for source in refi.sources for selection in source.selections)
+        if forged:
+            raise AccordError(
+                f"{path} has {plural(forged, 'selection')} by the user {CONSENSUS!r}: only adjudication in this "
+                f"project writes the consensus. Nothing was imported. To import another lead's adjudicated "
+                f"project on purpose: accord import --include-consensus FILE"
+            )
     pairs = [source_document(source) for source in refi.sources]
     with project.transaction():
         report = RefiImportReport(project.import_documents([doc for doc, _ in pairs], on_document=on_document),
@@ -144,7 +158,7 @@ def _apply(project: Project, refi: RefiProject, source: RefiSource, document: So
     """Each selection's codings, status, flag and note onto every paragraph it covers; the values
     Accord listed as set to absent on purpose (see selection_description) are written too."""
     for selection in source.selections:
-        coder = refi.users.get(selection.user or refi.creator or "", None) or "refi"
+        coder = _coder(refi, selection)
         if coder not in report.coders:
             report.coders.append(coder)
         covered = [i for i, (start, end) in enumerate(spans, start=1) if start < selection.end and selection.start < end]
@@ -169,6 +183,11 @@ def _apply(project: Project, refi: RefiProject, source: RefiSource, document: So
             if note:
                 project.set_note(pid, coder, note)
             report.paragraphs_coded += 1
+
+
+def _coder(refi: RefiProject, selection: RefiSelection) -> str:
+    """The coder a selection's work is stored under: its user's name (`refi` for none)."""
+    return refi.users.get(selection.user or refi.creator or "", None) or "refi"
 
 
 def codebook_from_qdc(path: Path, current: Codebook | None) -> Codebook:

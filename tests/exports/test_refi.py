@@ -83,7 +83,7 @@ def test_round_trip_keeps_every_coding(project: Project, tmp_path: Path) -> None
     code_two_coders(project)
     write_qdpx(project, tmp_path / "p.qdpx")
     fresh = Project.create(tmp_path / "fresh.db", small_codebook())
-    report = import_qdpx(fresh, tmp_path / "p.qdpx")
+    report = import_qdpx(fresh, tmp_path / "p.qdpx", include_consensus=True)
     assert report.documents.added == ["doc1", "doc2"] and report.unknown_codes == []
     assert sorted(report.coders) == ["alice", "bob", "consensus"]
     for whose in ("all", "consensus"):
@@ -91,7 +91,7 @@ def test_round_trip_keeps_every_coding(project: Project, tmp_path: Path) -> None
         after = pd.concat(build_dataset(fresh, DatasetSpec(whose=whose)).chunks, ignore_index=True)
         pd.testing.assert_frame_equal(before, after)
     # Importing the same file again changes nothing.
-    again = import_qdpx(fresh, tmp_path / "p.qdpx")
+    again = import_qdpx(fresh, tmp_path / "p.qdpx", include_consensus=True)
     assert again.documents.unchanged == ["doc1", "doc2"]
     fresh.close()
 
@@ -228,7 +228,7 @@ def test_large_corpus_streams_through_chunks(tmp_path: Path, monkeypatch: pytest
         project.set_status(pid, "ana", "done")
     write_qdpx(project, tmp_path / "p.qdpx")
     fresh = Project.create(tmp_path / "fresh.db", small_codebook())
-    import_qdpx(fresh, tmp_path / "p.qdpx")
+    import_qdpx(fresh, tmp_path / "p.qdpx", include_consensus=True)
     for pid in ("doc1:4", "doc2:1", "doc2:5", "doc3:1"):
         assert fresh.codings(pid, "ana") == {"border_control": 1}
     assert fresh.progress("ana").done == 4
@@ -251,7 +251,7 @@ def test_documents_whose_text_differs_keep_their_codings_out(project: Project, t
     write_qdpx(project, tmp_path / "p.qdpx")
     other = Project.create(tmp_path / "other.db", small_codebook())
     other.import_documents([SourceDocument("doc1", ["A different first paragraph.", "And a second."])])
-    report = import_qdpx(other, tmp_path / "p.qdpx")
+    report = import_qdpx(other, tmp_path / "p.qdpx", include_consensus=True)
     assert report.documents.changed == ["doc1"] and report.skipped_documents == ["doc1"]
     assert other.codings("doc1:1", "alice") == {}  # not mapped onto text it was not made for
     assert other.codings("doc2:1", "alice") == {"wmd": 1, "nuclear": 1}
@@ -275,7 +275,7 @@ def test_document_metadata_travels_with_its_types(tmp_path: Path) -> None:
     assert kinds == {"title": "Text", "speaker": "Text", "country": "Text", "date": "Text", "meeting": "Text",
                      "year": "Integer", "share": "Float", "vetoed": "Boolean"}
     fresh = Project.create(tmp_path / "fresh.db", small_codebook())
-    import_qdpx(fresh, tmp_path / "p.qdpx")
+    import_qdpx(fresh, tmp_path / "p.qdpx", include_consensus=True)
     a = fresh.document("a")
     assert (a.speaker, a.country, a.date) == ("Ms. A", "Chile", "2024-01-02")
     import json

@@ -144,3 +144,27 @@ def test_a_clock_a_few_hours_ahead_is_fine(team: tuple[Path, Path]) -> None:
           paragraph="doc1:2")
     code, _, stderr = accord(lead, "merge", str(ann))
     assert code == 0, stderr
+
+
+def test_a_qdpx_user_named_consensus_is_refused(tmp_path: Path) -> None:
+    """A coder's REFI-QDA project whose selections are made by a user named `consensus`."""
+    source = tmp_path / "elsewhere.db"
+    with Project.create(source, small_codebook()) as project:
+        project.import_documents(documents(3, 2))
+        project.set_coding("doc1:1", CONSENSUS, "border_control", 1)
+        project.set_status("doc1:1", CONSENSUS, "done")
+    archive = tmp_path / "forged.qdpx"
+    assert accord(source, "export", "-o", str(archive))[0] == 0
+    lead = tmp_path / "study.db"
+    with Project.create(lead, small_codebook()) as project:
+        project.import_documents(documents(3, 2))
+    before = rows(lead)
+    code, _, stderr = accord(lead, "import", str(archive))
+    assert code == 1
+    message = " ".join(stderr.split())
+    assert f"{archive} has 1 selection by the user 'consensus'" in message
+    assert "--include-consensus" in message and "Nothing was imported" in message
+    assert unchanged(lead, before)
+    code, _, stderr = accord(lead, "import", "--include-consensus", str(archive))
+    assert code == 0, stderr
+    assert consensus_border_control(lead) == 1

@@ -27,7 +27,7 @@ def test_qdpx_export_then_import_into_a_new_project(project: Project, tmp_path: 
     assert run(project.path, "export", "--format", "qdpx", "--coder", "alice", "-o", "x.qdpx").exit_code == 2
     fresh = Project.create(tmp_path / "fresh.db", small_codebook())
     fresh.close()
-    result = run(fresh.path, "import", str(archive))
+    result = run(fresh.path, "import", "--include-consensus", str(archive))  # a lead's own project
     assert result.exit_code == 0, result.output
     assert "2 documents added" in result.stderr and "8 codings on 7 paragraphs by alice, bob, consensus" in result.stderr
     with Project.open(fresh.path) as reopened:

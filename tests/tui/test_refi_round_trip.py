@@ -71,7 +71,7 @@ def test_qdpx_round_trip_keeps_not_applied_decisions(tmp_path: Path) -> None:
 
     fresh = tmp_path / "fresh.db"
     run(fresh, "init")
-    run(fresh, "import", str(archive))
+    run(fresh, "import", "--include-consensus", str(archive))  # a lead's own project, on purpose
     after = json.loads(run(fresh, "status", "--json").stdout)
     assert after["open_disagreements"] == 0
     assert after["coders"] == before["coders"]

@@ -40,10 +40,13 @@ LISTED = 10
 @click.option("--metadata", metavar="TABLE", type=click.Path(dir_okay=False, path_type=Path),
               help="Join a table of document metadata (.csv, .tsv, .jsonl; one row per document id) onto "
                    "documents already imported, after importing PATH... if given. Codings are not touched.")
+@click.option("--include-consensus", is_flag=True,
+              help=".qdpx: take the selections of the user 'consensus' too (another lead's adjudicated "
+                   "project, imported on purpose); without it such a file is refused.")
 @project_option
 @click.pass_obj
 def import_(ctx: Context, paths: tuple[Path, ...], text_column: str | None, id_column: str | None,
-            split_speakers: bool, replace: bool, metadata: Path | None) -> None:
+            split_speakers: bool, replace: bool, metadata: Path | None, include_consensus: bool) -> None:
     """Import the files PATH... (folders are searched recursively) into the project.
 
     \b
@@ -66,7 +69,9 @@ def import_(ctx: Context, paths: tuple[Path, ...], text_column: str | None, id_c
     .qdpx          a REFI-QDA project (NVivo, ATLAS.ti, MAXQDA, QualCoder, Accord):
                    each text source is a document split at blank lines; each
                    coded selection codes the paragraphs it covers, for the user
-                   who made it; codes match the codebook by id or label
+                   who made it; codes match the codebook by id or label; a
+                   user named consensus is refused (only adjudication writes
+                   it) unless --include-consensus
 
     A document's id is the file name without extension (for files found in a
     folder, the path inside that folder), or the table's id column: the same
@@ -96,7 +101,7 @@ def import_(ctx: Context, paths: tuple[Path, ...], text_column: str | None, id_c
     paths = tuple(path for path in paths if path.suffix.lower() != ".qdpx")
     with open_project(ctx) as project:
         for archive in archives:
-            _import_qdpx(project, archive)
+            _import_qdpx(project, archive, include_consensus)
         if not paths:
             if metadata is not None:
                 _join_metadata(project, metadata, id_column)
@@ -136,12 +141,12 @@ def _changed_line(old_source: str, new_source: str, document_id: str) -> str:
     return f"{new_source}: changed since it was imported as document {document_id}"
 
 
-def _import_qdpx(project: Project, archive: Path) -> None:
+def _import_qdpx(project: Project, archive: Path, include_consensus: bool) -> None:
     """A REFI-QDA project: documents, then codings of the paragraphs the selections cover."""
     from store import import_qdpx
     from store import plural
 
-    report = import_qdpx(project, archive)
+    report = import_qdpx(project, archive, include_consensus=include_consensus)
     documents = report.documents
     _say(f"{archive}: {plural(len(documents.added), 'document')} added, {len(documents.unchanged):,} unchanged; "
          f"{plural(report.codings, 'coding')} on {plural(report.paragraphs_coded, 'paragraph')} by "
