@@ -28,6 +28,7 @@ from store.base import ProjectBase
 
 from store import events as writes
 from store.codebook.required import Gap, required_gaps
+from store.coding import CONSENSUS
 from store.intake.decoding import NotText, decode
 from store.errors import AccordError, Problem
 from store.words import plural
@@ -71,12 +72,27 @@ class _CodeInfo:
     """level value or label -> value."""
 
 
+def _consensus_rows(name: str, coder_at: int, rows: list[list[str]]) -> list[Problem]:
+    """One problem at the first row of the coder `consensus`, counting the others."""
+    lines = [line for line, cells in enumerate(rows[1:], start=2)
+             if coder_at < len(cells) and cells[coder_at].strip() == CONSENSUS]
+    if not lines:
+        return []
+    more = f" (and {plural(len(lines) - 1, 'more row')})" if len(lines) > 1 else ""
+    return [Problem(name, lines[0], None,
+                    f"the coder {CONSENSUS!r} is reserved for adjudicated values (accord adjudicate){more}; "
+                    f"to import another lead's decisions on purpose: accord import-codings --include-consensus FILE")]
+
+
 class CodingsFileImport(ProjectBase):
     """`import_codings`: all of a file, or nothing (a Project method: one project takes in a
     file, whatever coders it names)."""
 
-    def import_codings(self, path: Path) -> CodingsImport:
+    def import_codings(self, path: Path, include_consensus: bool = False) -> CodingsImport:
         """Read and check `path`, then write its codings in one transaction.
+
+        Rows of the coder `consensus` are refused (only adjudication writes the consensus)
+        unless `include_consensus`: the lead imports another lead's decisions on purpose.
 
         Raises:
             CodingsFileError: the file's problems, each with its line; the project is unchanged.
@@ -112,6 +128,8 @@ class CodingsFileImport(ProjectBase):
             )])
         if not table and not problems:
             problems.append(Problem(name, 1, None, "a header and no rows: nothing to import"))
+        if not include_consensus:
+            problems.extend(_consensus_rows(name, lowered.index("coder"), rows))
         self._check_paragraphs(name, table, problems)
         if problems:
             raise CodingsFileError(sorted(problems, key=lambda p: (p.line or 0, p.column or 0)))

@@ -168,3 +168,24 @@ def test_a_qdpx_user_named_consensus_is_refused(tmp_path: Path) -> None:
     code, _, stderr = accord(lead, "import", "--include-consensus", str(archive))
     assert code == 0, stderr
     assert consensus_border_control(lead) == 1
+
+
+@pytest.mark.parametrize("layout", ["long", "wide"])
+def test_an_import_codings_file_with_the_coder_consensus_is_refused(team: tuple[Path, Path], tmp_path: Path,
+                                                                    layout: str) -> None:
+    lead, _ = team
+    table = tmp_path / "codings.csv"
+    table.write_text("paragraph_id,coder,code,value\ndoc1:2,ann,border_control,1\ndoc1:1,consensus,border_control,1\n"
+                     if layout == "long" else
+                     "paragraph_id,coder,border_control\ndoc1:2,ann,1\ndoc1:1,consensus,1\ndoc1:3,consensus,1\n")
+    before = rows(lead)
+    code, _, stderr = accord(lead, "import-codings", str(table))
+    assert code == 1
+    message = " ".join(stderr.split())
+    assert f"{table}:3" in message and "'consensus' is reserved" in message
+    assert "--include-consensus" in message
+    assert unchanged(lead, before)
+    assert consensus_border_control(lead) == 0
+    code, _, stderr = accord(lead, "import-codings", "--include-consensus", str(table))
+    assert code == 0, stderr
+    assert consensus_border_control(lead) == 1

@@ -12,9 +12,12 @@ from tui.console import err
 
 @click.command("import-codings")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--include-consensus", is_flag=True,
+              help="Take rows of the coder 'consensus' too (another lead's decisions, imported on "
+                   "purpose); without it such a file is refused.")
 @project_option
 @click.pass_obj
-def import_codings(ctx: Context, file: Path) -> None:
+def import_codings(ctx: Context, file: Path, include_consensus: bool) -> None:
     """Import codings made elsewhere from a CSV FILE (or .tsv), so that they can be measured.
 
     \b
@@ -30,11 +33,13 @@ def import_codings(ctx: Context, file: Path) -> None:
     Every paragraph in the file becomes done by its coder, and the file is the whole truth for
     it: codes not applied there are absent. Unknown paragraphs, codes or levels are listed with
     their lines and nothing is imported, with the nearest code or level when one is close.
+    The coder consensus is reserved for adjudication: its rows are refused unless
+    --include-consensus.
     """
     from store import describe_gaps, handout_coder, plural
 
     with open_project(ctx) as project:
-        result = project.import_codings(file)
+        result = project.import_codings(file, include_consensus=include_consensus)
     err.print(
         f"Imported {file} ({result.layout} layout): {plural(result.paragraphs, 'paragraph')} done by "
         f"{', '.join(result.coders) or 'nobody'}; {plural(result.changes, 'coding')} written."
