@@ -12,6 +12,7 @@ import hashlib
 import math
 import os
 import re
+import secrets
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ from store.coding import CONSENSUS
 from store.connection import transaction
 from store.errors import AccordError
 from store.teams.merge import MERGE_CACHE_KIB
+from store.teams.merge_trust import HANDOUT_TOKEN
 
 if TYPE_CHECKING:
 
@@ -137,16 +139,21 @@ def hand_out(
 def _write_files(conn: sqlite3.Connection, targets: dict[str, Path], on_file: Callable[[str], None] | None) -> None:
     """Build every coder's copy beside its target, record the plan, then rename them into place."""
     written: list[Path] = []
+    tokens: dict[str, str] = {}
     try:
         for coder, target in targets.items():
             temporary = _temporary(target)
             temporary.unlink(missing_ok=True)
             written.append(temporary)
-            _write_copy(conn, temporary, coder)
+            tokens[coder] = _write_copy(conn, temporary, coder)
             if on_file:
                 on_file(coder)
         with transaction(conn):
             stamp = now()
+            # Whose file it is, as the lead's project knows it: merge takes a coder's work only
+            # from the file handed out to that coder (store/teams/merge_trust.py).
+            conn.executemany("insert into meta (key, value) values (?, ?)",
+                             [(f"{HANDOUT_TOKEN}:{token}", coder) for coder, token in tokens.items()])
             conn.executemany(
                 "insert or ignore into coders (id, name, created_at) values (?, ?, ?)",
                 [(coder, coder, stamp) for coder in targets],
@@ -252,12 +259,14 @@ def _mark_sample(conn: sqlite3.Connection, overlap: float, seed: int, stratify: 
     conn.execute("drop table temp.handout_quotas")
 
 
-def _write_copy(conn: sqlite3.Connection, target: Path, coder: str) -> None:
-    """Copy the project to `target` and keep only `coder`'s work and assignments in it.
+def _write_copy(conn: sqlite3.Connection, target: Path, coder: str) -> str:
+    """Copy the project to `target` and keep only `coder`'s work and assignments in it; return
+    the file's handout token (a random secret the lead's project records beside the coder).
 
     VACUUM INTO copies the whole file at SQLite's speed; other coders' rows are then deleted
     with secure_delete on, so that their codings cannot be read back from free pages either.
     """
+    token = secrets.token_hex(16)
     conn.execute("vacuum main into ?", [str(target)])
     conn.execute("attach database ? as handout", [str(target)])
     try:
@@ -276,12 +285,15 @@ def _write_copy(conn: sqlite3.Connection, target: Path, coder: str) -> None:
                          "order by paragraph_id", [coder])
             conn.execute("insert into handout.meta (key, value) values ('handout_coder', ?) "
                          "on conflict (key) do update set value = excluded.value", [coder])
+            conn.execute(f"delete from handout.meta where key like '{HANDOUT_TOKEN}%'")
+            conn.execute(f"insert into handout.meta (key, value) values ('{HANDOUT_TOKEN}', ?)", [token])
             conn.execute("commit")
         except BaseException:
             conn.execute("rollback")
             raise
     finally:
         conn.execute("detach database handout")
+    return token
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,10 @@ CLOCK_SKEW = timedelta(days=1)
 """How far in the future a file's timestamps may be: a coder's clock may be a day ahead (time
 zones set by hand, a laptop off the network); anything beyond is forged or broken."""
 
+HANDOUT_TOKEN = "handout_token"
+"""Meta key of a handed-out file's random token (store/teams/handout.py); in the lead's project
+`handout_token:TOKEN` holds the coder the file was written for."""
+
 _WORK = (("codings", "updated_at", "coding"), ("paragraph_status", "updated_at", "status"),
          ("events", "at", "event"))
 """The tables a merge takes work from: table, its timestamp column, the noun for a count."""
@@ -35,9 +39,15 @@ def _counts(rows: list[int]) -> str:
 
 
 def check_whose(conn: sqlite3.Connection, s: str, path: Path, include_consensus: bool) -> None:
-    """Refuse the attached file `s` if it carries consensus values (unless `include_consensus`:
-    the lead merges another lead's adjudicated project on purpose), or, when it was handed out
-    to one coder, any other coder's work."""
+    """Refuse the attached file `s` if it carries consensus values, or work of a coder that is
+    not the file's own.
+
+    A file `handout` wrote for one coder carries that coder's work only, and only if this
+    project recorded handing it out (the file's token; files handed out before tokens pass on
+    their `handout_coder`). Any other file may not carry the work of a coder this project handed
+    a file to: that work comes from their own file. `include_consensus` is the lead merging
+    another lead's project on purpose: its consensus, and its coders' work, are taken.
+    """
     if not include_consensus:
         found = [conn.execute(f"select count(*) from {s}.{table} where coder_id = ?", [CONSENSUS]).fetchone()[0]
                  for table, _, _ in _WORK]
@@ -47,24 +57,43 @@ def check_whose(conn: sqlite3.Connection, s: str, path: Path, include_consensus:
                 f"writes the consensus, a coder's file never holds it. Nothing was merged. To merge "
                 f"another lead's adjudicated project on purpose: accord merge --include-consensus FILE"
             )
-    handed = conn.execute(f"select value from {s}.meta where key = 'handout_coder'").fetchone()
-    if handed is None:
+    meta = dict(conn.execute(f"select key, value from {s}.meta where key in ('handout_coder', '{HANDOUT_TOKEN}')"))
+    handed = meta.get("handout_coder")
+    recorded = dict(conn.execute(
+        f"select substr(key, {len(HANDOUT_TOKEN) + 2}), value from main.meta where key like '{HANDOUT_TOKEN}:%'"))
+    if handed is not None:
+        token = meta.get(HANDOUT_TOKEN)
+        if (recorded.get(token) != handed) if token is not None else handed in recorded.values():
+            raise ProjectError(
+                f"{path} says it was handed out to {handed}, but this project did not hand that file out "
+                f"to {handed}: its handout record was altered or comes from another file. Nothing was merged"
+            )
+        own = [handed, CONSENSUS] if include_consensus else [handed]
+    elif include_consensus:
         return
-    others = [CONSENSUS] if include_consensus else []
+    else:
+        own = sorted(set(recorded.values()))
     strangers = conn.execute(
         f"""select coder_id, sum(t = 0), sum(t = 1), sum(t = 2) from (
                 select coder_id, 0 as t from {s}.codings union all select coder_id, 1 from {s}.paragraph_status
                 union all select coder_id, 2 from {s}.events)
-            where coder_id is not ? and coder_id not in (select value from json_each(?))
-            group by coder_id order by coder_id""", [handed[0], json.dumps(others)]
+            where coder_id {'not in' if handed is not None else 'in'} (select value from json_each(?))
+            group by coder_id order by coder_id""", [json.dumps(own)]
     ).fetchall()
-    if strangers:
-        listing = "; ".join(f"{coder} ({_counts(list(counts))})" for coder, *counts in strangers[:5])
+    if not strangers:
+        return
+    listing = "; ".join(f"{coder} ({_counts(list(counts))})" for coder, *counts in strangers[:5])
+    if handed is not None:
         raise ProjectError(
-            f"{path} was handed out to {handed[0]} but carries the work of {listing}: a coder's file "
+            f"{path} was handed out to {handed} but carries the work of {listing}: a coder's file "
             f"may carry only its own coder's work. Nothing was merged. Was it coded under another "
-            f"name (--coder)? Then code it again as {handed[0]}"
+            f"name (--coder)? Then code it again as {handed}"
         )
+    raise ProjectError(
+        f"{path} is not a handed-out file but carries the work of {listing}, who were handed files "
+        f"of their own: their work is merged from those files only. Nothing was merged. To merge "
+        f"another lead's project on purpose: accord merge --include-consensus FILE"
+    )
 
 
 def check_when(conn: sqlite3.Connection, s: str, path: Path) -> None:

@@ -189,3 +189,48 @@ def test_an_import_codings_file_with_the_coder_consensus_is_refused(team: tuple[
     code, _, stderr = accord(lead, "import-codings", "--include-consensus", str(table))
     assert code == 0, stderr
     assert consensus_border_control(lead) == 1
+
+
+def set_meta(path: Path, sql: str) -> None:
+    conn = sqlite3.connect(path)
+    with conn:
+        conn.execute(sql)
+    conn.close()
+
+
+def test_a_file_renamed_to_another_coder_is_refused(team: tuple[Path, Path]) -> None:
+    """ann's file says it was handed out to ben and carries ben's forged work."""
+    lead, ann = team
+    set_meta(ann, "update meta set value = 'ben' where key = 'handout_coder'")
+    set_meta(ann, "update codings set coder_id = 'ben'")
+    forge(ann, "ben", now())
+    before = rows(lead)
+    code, _, stderr = accord(lead, "merge", str(ann))
+    assert code == 1
+    assert "did not hand that file out to ben" in " ".join(stderr.split())
+    assert unchanged(lead, before)
+
+
+def test_a_file_stripped_of_its_handout_record_cannot_carry_other_coders_work(team: tuple[Path, Path]) -> None:
+    lead, ann = team
+    set_meta(ann, "delete from meta where key like 'handout%'")
+    forge(ann, "ben", now())
+    before = rows(lead)
+    code, _, stderr = accord(lead, "merge", str(ann))
+    assert code == 1
+    message = " ".join(stderr.split())
+    assert ("is not a handed-out file but carries the work of ann (1 coding, 1 status, 2 events); "
+            "ben (1 coding, 1 event)") in message
+    assert unchanged(lead, before)
+
+
+def test_the_handout_token_of_one_file_is_not_in_the_next(team: tuple[Path, Path], tmp_path: Path) -> None:
+    """A later handout's files do not carry the tokens of earlier ones (a coder could borrow them)."""
+    lead, _ = team
+    with Project.open(lead) as project:
+        project.import_documents(documents(2, prefix="new"))
+    assert accord(lead, "handout", "--coders", "cat", "--overlap", "0", "--out", str(tmp_path / "later"))[0] == 0
+    conn = sqlite3.connect(tmp_path / "later" / "study-cat.db")
+    keys = [key for key, in conn.execute("select key from meta where key like 'handout%'")]
+    conn.close()
+    assert sorted(keys) == ["handout_coder", "handout_token"]
