@@ -58,8 +58,22 @@ class Checks:
         }
 
     def result(self, path: Path) -> None:
-        """Raise what the check of `path` found (ProjectError), or return once it passed."""
-        self.futures[path].result()
+        """Raise what the check of `path` found (ProjectError), or return once it passed. A
+        refusal waits for the other files' checks and names every refused file, one a line:
+        the lead learns at once everything that kept the merge from happening."""
+        try:
+            self.futures[path].result()
+        except ProjectError as first:
+            refused = [first]
+            for other, future in self.futures.items():
+                try:
+                    if other != path:
+                        future.result()
+                except ProjectError as error:
+                    refused.append(error)
+            if len(refused) == 1:
+                raise
+            raise ProjectError("\n".join(str(error) for error in refused)) from first
 
     def all(self) -> None:
         """Raise the first refusal, in the order the files were given."""

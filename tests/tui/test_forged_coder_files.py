@@ -234,3 +234,17 @@ def test_the_handout_token_of_one_file_is_not_in_the_next(team: tuple[Path, Path
     keys = [key for key, in conn.execute("select key from meta where key like 'handout%'")]
     conn.close()
     assert sorted(keys) == ["handout_coder", "handout_token"]
+
+
+def test_every_refused_file_is_named(team: tuple[Path, Path], tmp_path: Path) -> None:
+    lead, ann = team
+    ben = tmp_path / "study-ben.db"
+    forge(ann, CONSENSUS, now())
+    forge(ben, "ben", "9999-01-01T00:00:00.000000+00:00")
+    before = rows(lead)
+    code, _, stderr = accord(lead, "merge", str(ann), str(ben))
+    assert code == 1
+    message = " ".join(stderr.split())
+    assert f"{ann} carries consensus values (1 coding, 1 event)" in message
+    assert f"{ben} has 1 coding, 1 event dated after" in message
+    assert unchanged(lead, before)
