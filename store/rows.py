@@ -91,3 +91,7 @@ class DocumentProgress:
     """`seq` of its first paragraph (None for a document without paragraphs)."""
     paragraphs: int
     done: int
+    assigned: int = 0
+    """Of its paragraphs, those a handout assigned to the coder (0 when none were)."""
+    assigned_done: int = 0
+    """Of those, the ones the coder has done."""
