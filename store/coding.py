@@ -9,7 +9,7 @@ from __future__ import annotations
 from store import events as writes
 from store.base import ProjectBase
 from store.errors import AccordError
-from store.rows import DocumentProgress, Event, Progress, Status
+from store.rows import DocumentProgress, Event, NoteRow, Progress, Status
 
 CONSENSUS = "consensus"
 """The reserved coder under whom adjudicated values are stored."""
@@ -109,6 +109,31 @@ class Coding(ProjectBase):
 
     def _set_status_field(self, paragraph_id: str, coder: str, column: str, value: object) -> Event:
         return writes.set_status_field(self.db, paragraph_id, coder, column, value)
+
+    def notes(self, coder: str | None = None, flagged_only: bool = False) -> list[NoteRow]:
+        """Every note and flag in corpus order (then by coder): of one coder, or only flagged
+        paragraphs, when asked. An adjudicator's reasons are notes too."""
+        where = ["(s.flagged or coalesce(s.note, '') != '')"]
+        args: list[object] = []
+        if coder is not None:
+            where.append("s.coder_id = ?")
+            args.append(coder)
+        if flagged_only:
+            where.append("s.flagged")
+        rows = self.db.execute(
+            f"""select s.paragraph_id, p.document_id, s.coder_id, s.flagged, nullif(s.note, '')
+                from paragraph_status s join paragraphs p on p.id = s.paragraph_id
+                where {' and '.join(where)} order by p.seq, s.coder_id""",
+            args,
+        )
+        return [NoteRow(pid, document, who, bool(flagged), note) for pid, document, who, flagged, note in rows]
+
+    def flag_counts(self) -> dict[str, int]:
+        """Coder -> paragraphs they have flagged (coders without flags left out)."""
+        rows = self.db.execute(
+            "select coder_id, count(*) from paragraph_status where flagged group by coder_id"
+        )
+        return {coder: int(count) for coder, count in rows}
 
     # -- events and undo ---------------------------------------------------------------------
 

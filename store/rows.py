@@ -44,6 +44,17 @@ class Status:
 
 
 @dataclass(frozen=True)
+class NoteRow:
+    """A coder's note or flag on one paragraph (`accord notes`)."""
+
+    paragraph_id: str
+    document_id: str
+    coder: str
+    flagged: bool
+    note: str | None
+
+
+@dataclass(frozen=True)
 class Progress:
     """How far one coder is."""
 

@@ -212,11 +212,13 @@ class AdjudicateScreen(Screen[None]):
         table = Table(expand=True, show_edge=False)
         table.add_column("Coder", no_wrap=True)
         table.add_column("Value")
+        table.add_column("Flag", no_wrap=True)
         table.add_column("Note", ratio=1)
         for coder in sorted(stand.values, key=lambda c: self.labels.get(c, c)):
             value = stand.values[coder]
+            flag = Text("⚑ flagged", style="bold yellow") if coder in stand.flagged else Text("")
             table.add_row(Text(self.labels.get(coder, coder)), Text(label_of.get(repr(value), str(value))),
-                          Text(stand.notes.get(coder) or ""))
+                          flag, Text(stand.notes.get(coder) or ""))
         self.query_one("#adjudicate-positions", Static).update(table)
         choice = Text()
         for option in options:
