@@ -15,11 +15,13 @@ from matplotlib import rc_context
 from matplotlib.figure import Figure
 
 from exports.agreement_report import REFERENCES, methods_paragraph, pair_kappa_table
-from exports.reliability import RELIABLE, SHOWN_SPLITS, TENTATIVE, CodeReliability, ReliabilityReport
-from exports.report_columns import VERDICT_COEFFICIENT, ShownColumn, fmt, shown_columns
+from exports.reliability import SHOWN_SPLITS, CodeReliability, ReliabilityReport
+from exports.report_columns import VERDICT_COEFFICIENT, ShownColumn, fmt, report_notes, shown_columns
+from exports.verdict import RELIABLE, TENTATIVE
 from store import plural
 
-VERDICT_COLOURS = {"reliable": "#1a7f37", "tentative": "#9a6700", "unreliable": "#cf222e", "undefined": "#6e7781"}
+VERDICT_COLOURS = {"reliable": "#1a7f37", "tentative": "#9a6700", "inconclusive": "#8250df", "unreliable": "#cf222e",
+                   "undefined": "#6e7781"}
 
 CSS = """
 body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 2rem auto; max-width: 64rem;
@@ -124,6 +126,7 @@ def to_html(report: ReliabilityReport) -> str:
         )
     parts.append("</tbody></table>")
     notes = [f"<li>α undefined for <code>{e(c.code)}</code>: {e(c.alpha.reason)}</li>" for c in report.codes if c.alpha.reason]
+    notes += [f"<li>{e(note)}</li>" for note in report_notes(report.codes)]
     if notes:
         parts.append(f"<ul>{''.join(notes)}</ul>")
     if chart := alpha_chart(report):

@@ -2,18 +2,23 @@
 
 The JSON shape is a promise to scripts (`format` is bumped on any incompatible change):
 
-    {"format": "accord-agreement/1", "project", "codebook_sha256", "created_at",
+    {"format": "accord-agreement/2", "project", "codebook_sha256", "created_at",
      "coders": [names], "units": paragraphs done by two or more coders,
      "bootstrap": {"replicates", "seed", "confidence"},
      "codes": [{"code", "label", "kind", "level", "units", "coders", "prevalence",
                 "percent_agreement", "fleiss_kappa", "gwet_ac1": {"value", "reason"},
                 "krippendorff_alpha": {"value", "reason", "low", "high", "interval_reason"},
-                "verdict": "reliable" | "tentative" | "unreliable" | "undefined",
+                "verdict": "reliable" | "tentative" | "inconclusive" | "unreliable" | "undefined",
+                "verdict_reason": why, when alpha alone would say otherwise, or null,
+                "minimum_units": Krippendorff's minimum sample for the code,
+                "warning": "too few units: ..." below that minimum, or null,
                 "pairs": [{"coders": [a, b], "units", "percent_agreement", "cohen_kappa": {"value", "reason"}}],
                 "splits": [{"paragraph_id", "values": {coder: value}}]}],
      "pairs": [{"coders": [a, b], "units", "percent_agreement", "mean_kappa"}]}
 
 A `value` of null always comes with a `reason`; null `low`/`high` with an `interval_reason`.
+Format 2 (from 1): the verdict reads the lower end of alpha's interval, and `inconclusive`,
+`verdict_reason`, `minimum_units` and `warning` are new.
 The file is indented, except that each split paragraph is one compact line (fast to write, grep-able).
 """
 
@@ -25,18 +30,24 @@ import json
 from json.encoder import encode_basestring  # the C string encoder json.dumps(ensure_ascii=False) uses
 
 from exports.ratings import MISSING, Coefficient
-from exports.reliability import RELIABLE, SHOWN_SPLITS, TENTATIVE, CodeReliability, ReliabilityReport, Splits
-from exports.report_columns import csv_headers, csv_values, fmt, json_entries, reasons, shown_columns
+from exports.reliability import SHOWN_SPLITS, CodeReliability, ReliabilityReport, Splits
+from exports.report_columns import (csv_headers, csv_values, fmt, json_entries, reasons, report_notes, shown_columns,
+                                    verdict_notes)
+from exports.verdict import RELIABLE, TENTATIVE, minimum_units
 from store import plural
 
-FORMAT = "accord-agreement/1"
+FORMAT = "accord-agreement/2"
 CONFIDENCE = 0.95
 REFERENCES = (
+    "Bloch, D. A., & Kraemer, H. C. (1989). 2 x 2 kappa coefficients: Measures of agreement or association. "
+    "Biometrics, 45, 269-287.",
     "Cohen, J. (1960). A coefficient of agreement for nominal scales. Educational and Psychological Measurement, 20, 37-46.",
     "Fleiss, J. L. (1971). Measuring nominal scale agreement among many raters. Psychological Bulletin, 76, 378-382.",
     "Gwet, K. L. (2008). Computing inter-rater reliability and its variance in the presence of high agreement. "
     "British Journal of Mathematical and Statistical Psychology, 61, 29-48.",
     "Gwet, K. L. (2014). Handbook of Inter-Rater Reliability (4th ed.). Advanced Analytics.",
+    "Hayes, A. F., & Krippendorff, K. (2007). Answering the call for a standard reliability measure for coding "
+    "data. Communication Methods and Measures, 1, 77-89.",
     "Krippendorff, K. (2004). Content Analysis: An Introduction to Its Methodology (2nd ed.). Sage.",
     "Krippendorff, K. (2011). Computing Krippendorff's Alpha-Reliability. Annenberg School for Communication.",
 )
@@ -58,6 +69,9 @@ def code_dict(code: CodeReliability, splits: object = None) -> dict[str, object]
         "prevalence": code.prevalence,
         **json_entries(code),
         "verdict": code.verdict,
+        "verdict_reason": code.verdict_reason,
+        "minimum_units": code.minimum_units,
+        "warning": code.warning,
         "pairs": [
             {"coders": [p.first, p.second], "units": p.units, "percent_agreement": p.percent_agreement.value,
              "cohen_kappa": coefficient(p.cohen_kappa)}
@@ -125,11 +139,13 @@ def to_csv(report: ReliabilityReport) -> str:
     """One row per code and variable; undefined figures are empty cells, explained in `note`."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["code", "label", "kind", "level", "units", "coders", "prevalence", *csv_headers(), "verdict", "note"])
+    writer.writerow(["code", "label", "kind", "level", "units", "coders", "prevalence", *csv_headers(), "verdict",
+                     "minimum_units", "note"])
     for code in report.codes:
         writer.writerow([
             code.code, code.label, code.kind, code.level, code.units, code.coders, _num(code.prevalence),
-            *csv_values(code, _num), code.verdict, "; ".join(reasons(code.coefficients)),
+            *csv_values(code, _num), code.verdict, code.minimum_units,
+            "; ".join([*reasons(code.coefficients), *verdict_notes(code)]),
         ])
     return buffer.getvalue()
 
@@ -155,8 +171,24 @@ def methods_paragraph(report: ReliabilityReport) -> str:
         "pair of coders, Fleiss' (1971) kappa with Gwet's (2014) generalisation to unequal numbers of "
         f"coders per paragraph, Gwet's (2008) AC1, and Krippendorff's (2011) alpha{bootstrap}, at the "
         "nominal level for codes and unordered variables and at the ordinal level for ordered ones. "
-        f"Following Krippendorff (2004), alpha ≥ {RELIABLE:.3f} is read as reliable and "
-        f"alpha ≥ {TENTATIVE:.3f} as sufficient for tentative conclusions only."
+        + verdict_rule(report)
+    )
+
+
+def verdict_rule(report: ReliabilityReport) -> str:
+    """The methods paragraph's account of the verdicts and of the minimum sample."""
+    minimums = {code.categories: code.minimum_units for code in report.codes} or {2: minimum_units(2)}
+    listed = ", ".join(f"{n} paragraphs for {'a code' if k == 2 else f'a variable of {k} levels'}"
+                       for k, n in sorted(minimums.items()))
+    return (
+        f"Following Krippendorff (2004), a code is read as reliable when the lower end of alpha's 95 % bootstrap "
+        f"interval is at least {RELIABLE:.3f}, and as sufficient for tentative conclusions only when it is at least "
+        f"{TENTATIVE:.3f}: the bar is applied to the interval rather than to the estimate, so that the data make it "
+        "unlikely that alpha falls short of it (Hayes & Krippendorff, 2007). A code whose alpha is below "
+        f"{TENTATIVE:.3f} is read as unreliable; one whose alpha reaches {TENTATIVE:.3f} while its interval reaches "
+        "below it, or has no interval, as inconclusive: the sample is too small to tell. Codes with fewer paragraphs "
+        f"than the minimum sample that Krippendorff (2004) derives from Bloch and Kraemer (1989) to show alpha ≥ "
+        f"{RELIABLE:.3f} at p = .05 when values are equally frequent ({listed}) are flagged as having too few units."
     )
 
 
@@ -187,6 +219,9 @@ def to_markdown(report: ReliabilityReport) -> str:
     undefined = [(c.code, c.alpha.reason) for c in report.codes if c.alpha.reason]
     if undefined:
         lines += ["", *[f"- α undefined for `{code}`: {reason}" for code, reason in undefined]]
+    notes = report_notes(report.codes)
+    if notes:
+        lines += ["", *[f"- {_md(note)}" for note in notes]]
     if report.pairs:
         lines += ["", "## Coder pairs", "", "| Coders | Paragraphs | % agree | Mean Cohen's κ |", "|---|---:|---:|---:|"]
         lines += [

@@ -70,6 +70,9 @@ def _fields(code: Code, usage: Usage) -> list[tuple[str, str | list[str]]]:
     fields: list[tuple[str, str | list[str]]] = []
     kind = {"code": "code (present/absent)", "single": "variable (one level)", "ordinal": "variable (ordered levels)"}
     fields.append(("Kind", kind.get(code.kind, code.kind) + (f", key `{code.key}`" if code.key else "")))
+    if code.required:
+        rule = "on every paragraph with a code applied" if code.required == "when_coded" else "on every paragraph marked done"
+        fields.append(("Required", f"set {rule} (`required: {code.required}`)"))
     if code.definition:
         fields.append(("Definition", code.definition.strip()))
     for name, values in (("Include", code.include), ("Exclude", code.exclude), ("Examples", code.examples)):

@@ -266,8 +266,9 @@ def _joined_notes(coders: list[str], notes: NDArray[np.object_]) -> NDArray[np.o
 def consensus_values(chunk: Chunk, coders: list[str], codes: list[CodeSpec]) -> pd.DataFrame:
     """Adjudicated values (coder `consensus`, done), falling back to unanimous values of the others.
 
-    `basis` says which: `adjudicated`, `unanimous`, or missing when neither applies. Chosen
-    array by array: a frame for each side, merged column by column, took twice as long.
+    `note` joins the adjudicator's note (its reasons) and every coder's note, in that order;
+    `basis` says where the values come from (see _basis). Chosen array by array: a frame for
+    each side, merged column by column, took twice as long.
     """
     ids = chunk.ids
     others = [coder for coder in coders if coder != CONSENSUS]
@@ -282,14 +283,35 @@ def consensus_values(chunk: Chunk, coders: list[str], codes: list[CodeSpec]) -> 
     out["coders_done"] = pd.array(count, dtype=pd.Int64Dtype())
     flagged = (voters.flagged.sum(axis=0) + adjudicated.flagged[0]) > 0
     out["flag"] = pd.array(flagged.astype(np.int8), dtype=pd.Int8Dtype())
-    mine = adjudicated.note[0]
-    adjudicated_notes = np.array([f"{CONSENSUS}: {n}" if n else None for n in mine], dtype=object)
-    out["note"] = _text(out, np.where(mine != None, adjudicated_notes, _joined_notes(others, voters.note)))  # noqa: E711
+    # The adjudicator's reasons first, then every coder's note: a reason answers the notes.
+    notes = np.concatenate([adjudicated.note, voters.note])
+    out["note"] = _text(out, _joined_notes([CONSENSUS, *others], notes))
     enough = count >= MIN_CODERS
-    basis = np.full(len(use), None, dtype=object)
-    basis[enough] = "unanimous"
-    basis[use] = "adjudicated"
-    out["basis"] = _text(out, basis)
+    out["basis"] = _text(out, _basis(use, adjudicated.values[0], voters, winner, agreed, count))
     out["_coded"] = use | enough
     out["_place"] = np.arange(len(ids))
     return out
+
+
+def _basis(use: NDArray[np.bool_], decided: NDArray[np.int16], voters: Grid, winner: NDArray[np.int64],
+           agreed: NDArray[np.bool_], count: NDArray[np.intp]) -> NDArray[np.object_]:
+    """Where each paragraph's consensus values come from, told by the values themselves.
+
+    The store keeps the adjudicator's values, not how each was reached (a bulk accept and a
+    keypress write the same coding), so the adjudicator's values (`decided`, on the paragraphs
+    in `use`) are set against the coders': `unanimous` when two or more coders did the paragraph,
+    agree on every code and the adjudicator kept their values; `single coder` when one coder did
+    it and the adjudicator kept that coder's values (`--accept-unanimous`); `adjudicated` for
+    the rest, where the adjudicator settled a disagreement or set values of their own. Without
+    the adjudicator: `unanimous` where two or more coders did the paragraph (values they split
+    on are missing), missing where fewer did.
+    """
+    single = np.where(voters.done[:, :, None], voters.values, 0).sum(axis=0)  # the one coder's values, where count is 1
+    kept_unanimous = (count >= MIN_CODERS) & agreed.all(axis=1) & (decided == winner).all(axis=1)
+    kept_single = (count == 1) & (decided == single).all(axis=1)
+    basis = np.full(len(use), None, dtype=object)
+    basis[count >= MIN_CODERS] = "unanimous"
+    basis[use] = "adjudicated"
+    basis[use & kept_unanimous] = "unanimous"
+    basis[use & kept_single] = "single coder"
+    return basis

@@ -7,13 +7,16 @@ one coder, the consensus, the majority, or all coders. Not coded is missing, nev
 
 from __future__ import annotations
 
+import datetime
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
 from exports.coded import Chunk, CodeSpec, all_coder_rows, coder_values, combined_values, consensus_values
+from exports.required import GapTally
 from store import CONSENSUS, AccordError, Project
 
 WHOSE = ("coder", "consensus", "majority", "all")
@@ -30,7 +33,8 @@ class Column:
     name: str
     label: str
     type: str
-    """`str`, `int`, `float`, `code` (0/1, labelled absent/present) or `level` (a variable)."""
+    """`str`, `int`, `float`, `code` (0/1, labelled absent/present), `level` (a variable) or
+    `date` (ISO 8601 text, YYYY-MM-DD: a date where the format has one)."""
     levels: tuple[tuple[str, str], ...] = ()
     """(value, label) for `level` columns."""
     ordered: bool = False
@@ -62,6 +66,8 @@ class Dataset:
     """Paragraphs that producing the rows goes through (for a progress bar)."""
     metadata: dict[str, str] = field(default_factory=dict)
     """Project id and codebook YAML, for formats that keep metadata."""
+    gaps: GapTally = field(default_factory=lambda: GapTally({}))
+    """Done rows that miss a variable the codebook requires: final once the chunks are written."""
 
 
 def build_dataset(
@@ -87,12 +93,15 @@ def build_dataset(
     documents = document_frame(project, reserved={code.id for code in codes})
     meta_columns = [c for c in documents.columns if c not in ("document_id", *DOCUMENT_FIELDS)]
     total = project.paragraph_count()
+    gaps = GapTally(project.required_variables())
 
     def chunks() -> Iterator[tuple[Chunk, pd.DataFrame]]:
         for first in range(1, total + 1, chunk_size):
             chunk = read_chunk(project, first, min(first + chunk_size - 1, total), spec.text and not spec.long,
                                coders)
-            yield chunk, values(chunk, spec, coders, codes)
+            chosen = values(chunk, spec, coders, codes)
+            gaps.count(chosen, codes)
+            yield chunk, chosen
             if on_progress:
                 on_progress(len(chunk.paragraphs))
 
@@ -105,11 +114,12 @@ def build_dataset(
 
         columns = document_columns(codes, documents, meta_columns, spec.whose == "all")
         rows = document_rows(chunks(), codes, documents, spec.whose == "all", project.document_paragraph_counts())
-        return Dataset(columns, rows, total, metadata)
+        return Dataset(columns, rows, total, metadata, gaps)
     if spec.long:
-        return Dataset(_long_columns(spec), (_long_rows(c, v, codes, spec) for c, v in chunks()), total, metadata)
+        return Dataset(_long_columns(spec), (_long_rows(c, v, codes, spec) for c, v in chunks()), total, metadata,
+                       gaps)
     columns = _wide_columns(spec, codes, documents, meta_columns)
-    return Dataset(columns, (_wide_rows(c, v, documents, columns) for c, v in chunks()), total, metadata)
+    return Dataset(columns, (_wide_rows(c, v, documents, columns) for c, v in chunks()), total, metadata, gaps)
 
 
 def code_specs(project: Project) -> list[CodeSpec]:
@@ -186,6 +196,33 @@ def _typed(column: pd.Series) -> pd.Series:
                       na_action="ignore").astype(object)
 
 
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def is_date(series: pd.Series) -> bool:
+    """Whether every non-empty value is a calendar date written YYYY-MM-DD (and there is one):
+    then the column is a date in Parquet, Stata and SPSS. One value that is not ("March 2021",
+    "2021-02-30") keeps the whole column text, so that no value is lost on the way."""
+    present = [v for v in series if not (v is None or (isinstance(v, str) and not v.strip()) or v is pd.NA
+                                         or (isinstance(v, float) and v != v))]
+    if not present:
+        return False
+    for value in present:
+        if not isinstance(value, str) or not ISO_DATE.fullmatch(value.strip()):
+            return False
+        try:
+            datetime.date.fromisoformat(value.strip())
+        except ValueError:
+            return False
+    return True
+
+
+def document_field_columns(documents: pd.DataFrame) -> list[Column]:
+    """The document fields' columns: text, but `date` a date where every value is one."""
+    return [Column(f, f"Document {f}", "date" if f == "date" and is_date(documents[f]) else "str")
+            for f in DOCUMENT_FIELDS]
+
+
 def column_type(series: pd.Series) -> str:
     """`int`, `float` or `str` for a plain column."""
     if pd.api.types.is_integer_dtype(series.dtype):
@@ -223,7 +260,7 @@ def _extra_columns(spec: DatasetSpec) -> list[Column]:
         return [Column("status", "Coder's status (done, skipped)", "str")]
     extra = [Column("coders_done", "Coders who marked the paragraph done", "int")]
     if spec.whose == "consensus":
-        extra.append(Column("basis", "Where the values come from (adjudicated, unanimous)", "str"))
+        extra.append(Column("basis", "Where the values come from (adjudicated, unanimous, single coder)", "str"))
     return extra
 
 
@@ -239,7 +276,7 @@ def _key_columns(spec: DatasetSpec) -> list[Column]:
 
 def _wide_columns(spec: DatasetSpec, codes: list[CodeSpec], documents: pd.DataFrame, meta_columns: list[str]) -> list[Column]:
     columns = _key_columns(spec)
-    columns += [Column(f, f"Document {f}", "str") for f in DOCUMENT_FIELDS]
+    columns += document_field_columns(documents)
     columns += [Column(m, f"Document metadata: {m}", column_type(documents[m])) for m in meta_columns]
     for code in codes:
         label = code.label + (" (retired)" if code.retired else "")

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 import pandas as pd
 
 from exports.coded import Chunk, CodeSpec
-from exports.datasets import DOCUMENT_FIELDS, Column, column_type
+from exports.datasets import DOCUMENT_FIELDS, Column, column_type, document_field_columns
 
 
 def count_name(code: CodeSpec, level: str | None = None) -> str:
@@ -43,7 +43,7 @@ def _measures(codes: list[CodeSpec]) -> list[tuple[CodeSpec, str | None, str]]:
 def document_columns(codes: list[CodeSpec], documents: pd.DataFrame, meta_columns: list[str], per_coder: bool) -> list[Column]:
     """Columns of the document unit, in order."""
     columns = [Column("document_id", "Document id", "str")]
-    columns += [Column(f, f"Document {f}", "str") for f in DOCUMENT_FIELDS]
+    columns += document_field_columns(documents)
     columns += [Column(m, f"Document metadata: {m}", column_type(documents[m])) for m in meta_columns]
     if per_coder:
         columns.append(Column("coder", "Coder", "str"))

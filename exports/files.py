@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -20,6 +20,27 @@ def check_target(path: Path, force: bool) -> None:
         raise AccordError(f"{path} already exists; pass --force to overwrite it")
     if not path.parent.is_dir():
         raise AccordError(f"cannot write {path}: the folder {path.parent} does not exist")
+
+
+def format_of(path: Path | None, asked: str | None, extensions: Mapping[str, tuple[str, ...]], default: str) -> str:
+    """The format to write `path` in: the one `asked` (--format), else the one its extension
+    names; `default` without a file. A format that contradicts the extension, or an extension
+    that names no format when none was asked, is refused: a `.dta` file holding CSV text opens
+    nowhere, and the researcher learns it only when Stata refuses it."""
+    if path is None:
+        return asked or default
+    suffix = Path(path).suffix.lower()
+    named = next((fmt for fmt, known in extensions.items() if suffix in known), None)
+    if asked is None:
+        if named is None:
+            known = ", ".join(e for exts in extensions.values() for e in exts)
+            raise AccordError(f"cannot tell the format of {path} from its extension: name the file "
+                              f"{known}, or give --format")
+        return named
+    if named is not None and named != asked:
+        raise AccordError(f"--format {asked} contradicts the name {path} ({suffix} is {named}): name the file "
+                          f"{extensions[asked][0] if extensions.get(asked) else 'otherwise'} or drop --format")
+    return asked
 
 
 @contextmanager

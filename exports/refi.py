@@ -3,7 +3,9 @@
 A `.qdpx` is a zip with `project.qde` (XML) and one plain-text file per document under
 `sources/`. Each document's text is its paragraphs joined by a blank line; every paragraph a
 coder marked done (or noted, flagged, coded) becomes a PlainTextSelection over exactly that
-paragraph's characters, created by the coder's User, with one Coding per applied code. A
+paragraph's characters, created by the coder's User, with one Coding per applied code; codes
+set to 0 on purpose and variables cleared on purpose (an adjudicator's "Not applied" and "No
+level") are listed by id in the selection's Description, which the importer reads back. A
 variable becomes a non-codable code whose levels are codable sub-codes. GUIDs derive from the
 project id, so exporting twice gives the same GUIDs.
 """
@@ -115,6 +117,8 @@ class _Document:
     paragraphs: list[ParagraphRow]
     statuses: list[StatusRow] = field(default_factory=list)
     codings: list[CodingRow] = field(default_factory=list)
+    cleared: list[tuple[str, str, str]] = field(default_factory=list)
+    """(paragraph_id, coder, variable) cleared on purpose ("No level")."""
 
 
 @dataclass
@@ -126,6 +130,10 @@ class _Selection:
     status: str | None = None
     flagged: bool = False
     note: str | None = None
+    absent: list[str] = field(default_factory=list)
+    """Codes the coder set to 0 on purpose ("Not applied"): REFI-QDA has no Coding for them."""
+    cleared: list[str] = field(default_factory=list)
+    """Variables the coder cleared on purpose ("No level")."""
 
 
 def _documents(project: Project, on_progress: Callable[[int], None] | None) -> Iterator[_Document]:
@@ -138,10 +146,13 @@ def _documents(project: Project, on_progress: Callable[[int], None] | None) -> I
         paragraphs = project.paragraph_rows(first, last)
         statuses: dict[int, list[tuple[int, str, str, int, str | None]]] = {}  # by seq, rows as (seq, ...)
         codings: dict[int, list[tuple[int, str, str, object]]] = {}
+        cleared: dict[int, list[tuple[int, str, str]]] = {}
         for row in project.status_rows(first, last):
             statuses.setdefault(row[0], []).append(row)
         for row in project.coding_rows(first, last):
             codings.setdefault(row[0], []).append(row)
+        for row in project.cleared_rows(first, last):
+            cleared.setdefault(row[0], []).append(row)
         for row in paragraphs:
             if current is None or current.id != row[1]:
                 if current is not None:
@@ -151,6 +162,7 @@ def _documents(project: Project, on_progress: Callable[[int], None] | None) -> I
             paragraph_id, seq = row[0], row[3]
             current.statuses += [(paragraph_id, *row[1:]) for row in statuses.get(seq, [])]
             current.codings += [(paragraph_id, *row[1:]) for row in codings.get(seq, [])]
+            current.cleared += [(paragraph_id, *row[1:]) for row in cleared.get(seq, [])]
         if on_progress:
             on_progress(len(paragraphs))
     if current is not None:
@@ -271,11 +283,16 @@ def _source(document: _Document, values: dict[str, object], kinds: dict[str, str
         selection = work.setdefault((paragraph, coder), _Selection())
         selection.status, selection.flagged, selection.note = status, bool(flagged), note
     for paragraph, coder, code, value in document.codings:
-        if value in (0, None):
+        if value == 0 and not isinstance(value, str):
+            if (code, None) in code_guids:
+                work.setdefault((paragraph, coder), _Selection()).absent.append(code)
             continue
         key = (code, None) if value == 1 and not isinstance(value, str) else (code, str(value))
         if key in code_guids:
             work.setdefault((paragraph, coder), _Selection()).codes.append(code_guids[key])
+    for paragraph, coder, code in document.cleared:
+        if (code, None) in code_guids:
+            work.setdefault((paragraph, coder), _Selection()).cleared.append(code)
     order = {row[0]: row[3] for row in document.paragraphs}
     for (paragraph, coder), item in sorted(work.items(), key=lambda kv: (order[kv[0][0]], kv[0][1])):
         start, end = spans[paragraph]
@@ -284,7 +301,7 @@ def _source(document: _Document, values: dict[str, object], kinds: dict[str, str
             name=f"{paragraph} ({coder})", startPosition=str(start), endPosition=str(end),
             creatingUser=users[coder], creationDateTime=stamp)
         etree.SubElement(element, f"{{{PROJECT_NS}}}Description").text = selection_description(
-            paragraph, item.status, item.flagged)
+            paragraph, item.status, item.flagged, sorted(item.absent), sorted(item.cleared))
         for code_guid in item.codes:
             coding = etree.SubElement(element, f"{{{PROJECT_NS}}}Coding",
                                       guid=guid(pid, "coding", paragraph, coder, code_guid), creatingUser=users[coder])

@@ -3,8 +3,9 @@
 A code is present (1) or absent (0) on each paragraph a coder has done and missing where the
 coder has not done it (DESIGN.md section 2); a variable takes its level, missing when not
 given. Units are the paragraphs that at least two of the chosen coders have done; the
-`consensus` coder is never counted. Verdicts follow Krippendorff's (2004, p. 241) thresholds
-on alpha: 0.800 and over reliable, 0.667 and over tentative, below unreliable.
+`consensus` coder is never counted. Verdicts apply Krippendorff's (2004, p. 241) thresholds on
+alpha, 0.800 reliable and 0.667 tentative, to the lower end of its bootstrap interval, and warn
+below Krippendorff's minimum sample (exports/verdict.py).
 """
 
 from __future__ import annotations
@@ -22,23 +23,19 @@ from exports.alpha import Interval
 from exports.ratings import MISSING, Coefficient, Ratings
 from exports import report_columns  # the table is read per report, so that a test can add a column
 from exports.report_columns import VERDICT_COEFFICIENT
+from exports.verdict import NO_BOOTSTRAP, Verdict, judge, minimum_units, sample_warning
 from store import AccordError, Project
 from store import DoneCodings
 
-RELIABLE = 0.800
-TENTATIVE = 0.667
 SHOWN_SPLITS = 50
 """Split paragraphs listed per code in the terminal, Markdown and HTML (JSON lists them all)."""
 LEVEL_OF_KIND = {"code": "nominal", "single": "nominal", "ordinal": "ordinal"}
 
 
-def verdict(alpha: Coefficient) -> str:
-    """`reliable`, `tentative`, `unreliable`, or `undefined` (Krippendorff's thresholds on alpha)."""
-    if alpha.value is None:
-        return "undefined"
-    if alpha.value >= RELIABLE:
-        return "reliable"
-    return "tentative" if alpha.value >= TENTATIVE else "unreliable"
+def verdict(alpha: Coefficient, interval: Interval) -> str:
+    """`reliable`, `tentative`, `inconclusive`, `unreliable` or `undefined`: Krippendorff's
+    thresholds on the lower end of alpha's interval (exports/verdict.py)."""
+    return judge(alpha, interval).word
 
 
 @dataclass(frozen=True)
@@ -94,6 +91,8 @@ class CodeReliability:
     level: str
     units: int
     """Paragraphs with values from at least two coders."""
+    categories: int
+    """Values the code can take: 2 for a code, the levels of a variable."""
     coders: int
     prevalence: float | None
     """Share of values that apply the code (codes only)."""
@@ -114,8 +113,28 @@ class CodeReliability:
         return self.intervals[VERDICT_COEFFICIENT]
 
     @property
+    def judged(self) -> Verdict:
+        """The verdict and, when the estimate alone would say otherwise, why."""
+        return judge(self.alpha, self.alpha_interval)
+
+    @property
     def verdict(self) -> str:
-        return verdict(self.alpha)
+        return self.judged.word
+
+    @property
+    def verdict_reason(self) -> str | None:
+        """Why the verdict is not what alpha alone would say (None for undefined: alpha's reason says it)."""
+        return self.judged.reason if self.alpha.value is not None else None
+
+    @property
+    def minimum_units(self) -> int:
+        """Krippendorff's minimum sample for this code (exports/verdict.py)."""
+        return minimum_units(self.categories)
+
+    @property
+    def warning(self) -> str | None:
+        """Set when the code has fewer units than the minimum sample."""
+        return sample_warning(self.units, self.categories)
 
 
 @dataclass(frozen=True)
@@ -235,7 +254,7 @@ def _code_reliability(data: DoneCodings, ratings: Ratings, code: str, label: str
     intervals = {
         column.id: column.interval.compute(kept, level, replicates, seed)
         if replicates > 0
-        else Interval(None, None, "no bootstrap asked for")
+        else Interval(None, None, NO_BOOTSTRAP)
         for column in report_columns.COEFFICIENTS
         if column.interval
     }
@@ -245,6 +264,7 @@ def _code_reliability(data: DoneCodings, ratings: Ratings, code: str, label: str
         kind=kind,
         level=level,
         units=units,
+        categories=len(ratings.categories),
         coders=coders_with_values,
         prevalence=prevalence,
         coefficients={column.id: column.compute(kept, level) for column in report_columns.COEFFICIENTS},

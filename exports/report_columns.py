@@ -9,7 +9,7 @@ the entry's `id`; the other formats show its `header` and the value with three d
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -143,3 +143,21 @@ def reasons(coefficients: Mapping[str, Coefficient]) -> list[str]:
     """Why coefficients are undefined, each reason once: the verdict's first, as it explains the verdict."""
     order = [VERDICT_COEFFICIENT, *(column.id for column in COEFFICIENTS if column.id != VERDICT_COEFFICIENT)]
     return list(dict.fromkeys(reason for column_id in order if (reason := coefficients[column_id].reason)))
+
+
+def verdict_notes(code: CodeReliability) -> list[str]:
+    """What every format prints under its table about a code's verdict, prefixed by the code id
+    there: why the verdict is not what alpha alone would say, and the small-sample warning."""
+    notes = [f"{code.verdict}: {code.verdict_reason}"] if code.verdict_reason else []
+    return notes + ([code.warning] if code.warning else [])
+
+
+def report_notes(codes: Sequence[CodeReliability]) -> list[str]:
+    """The lines under a report's table about its verdicts: each code's reason, then each
+    small-sample warning once, with the codes it concerns (most share it)."""
+    lines = [f"{code.code}: {code.verdict}: {code.verdict_reason}" for code in codes if code.verdict_reason]
+    warned: dict[str, list[str]] = {}
+    for code in codes:
+        if code.warning:
+            warned.setdefault(code.warning, []).append(code.code)
+    return lines + [f"{', '.join(names)}: {warning}" for warning, names in warned.items()]

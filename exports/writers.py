@@ -12,24 +12,52 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
-import pandas as pd
-
-from exports.datasets import Column, Dataset
-from exports.delimited import FORMULA_STARTS, delimited_parts, header_line  # noqa: F401 (FORMULA_STARTS: public)
 from exports.files import atomic_path
 from exports.varnames import MAX_LENGTH, valid_names
 from store import AccordError
 
-TEXT_FORMATS = ("csv", "tsv", "jsonl")
-BINARY_FORMATS = ("parquet", "dta", "sav")
+if TYPE_CHECKING:  # pandas and the dataset load when a file is written: `accord --help` reads FORMATS
+    import pandas as pd
+
+    from exports.datasets import Column, Dataset
+
+
+@dataclass(frozen=True)
+class FileFormat:
+    """A format `accord export` writes, and the file extensions that name it."""
+
+    name: str
+    extensions: tuple[str, ...]
+    binary: bool
+
+
+FILE_FORMATS = (
+    FileFormat("csv", (".csv",), binary=False),
+    FileFormat("tsv", (".tsv",), binary=False),
+    FileFormat("jsonl", (".jsonl",), binary=False),
+    FileFormat("parquet", (".parquet",), binary=True),
+    FileFormat("dta", (".dta",), binary=True),
+    FileFormat("sav", (".sav",), binary=True),
+    FileFormat("qdpx", (".qdpx",), binary=True),
+)
+"""Every export format, in the order help lists them. qdpx is a project, not a dataset:
+exports/refi.py writes it."""
+
+EXTENSIONS = {f.name: f.extensions for f in FILE_FORMATS}
+"""Format -> its file extensions: `-o FILE` chooses the format by these (exports.files.format_of)."""
+TEXT_FORMATS = tuple(f.name for f in FILE_FORMATS if not f.binary)
+BINARY_FORMATS = tuple(f.name for f in FILE_FORMATS if f.binary and f.name != "qdpx")
 FORMATS = TEXT_FORMATS + BINARY_FORMATS
+"""The dataset formats (write_dataset)."""
 
 CODE_LABELS = {0: "absent", 1: "present"}
 
 STATA_LABEL_LENGTH = 80
 """Stata refuses longer variable labels (SPSS takes 256 and more)."""
+STATA_BYTE_MAX = 100
+"""Largest value a Stata byte holds: a variable with more levels is stored as an int."""
 
 _SPELLED_OUT = re.compile(r"^.*\(([A-Z][A-Z0-9&]+)\)$")
 """A label part like "Disarmament, demobilization and reintegration (DDR)": its acronym says it."""
@@ -64,6 +92,8 @@ def write_dataset(dataset: Dataset, fmt: str, path: Path | None, force: bool = F
 
 def _delimited(separator: str) -> Callable[[Dataset, IO[str], bool], WriteReport]:
     def write(dataset: Dataset, handle: IO[str], raw: bool) -> WriteReport:
+        from exports.delimited import delimited_parts, header_line
+
         report = WriteReport()
         types = {column.name: column.type for column in dataset.columns}
         header = True
@@ -94,7 +124,7 @@ def _jsonl(dataset: Dataset, handle: IO[str], raw: bool) -> WriteReport:
 def _arrow_schema(columns: list[Column], metadata: dict[str, str]):  # type: ignore[no-untyped-def]
     import pyarrow as pa
 
-    types = {"str": pa.string(), "int": pa.int64(), "float": pa.float64(), "code": pa.int8()}
+    types = {"str": pa.string(), "int": pa.int64(), "float": pa.float64(), "code": pa.int8(), "date": pa.date32()}
     fields = []
     for column in columns:
         kind = pa.dictionary(pa.int16(), pa.string(), ordered=column.ordered) if column.type == "level" else types[column.type]
@@ -109,9 +139,12 @@ def _parquet(dataset: Dataset, path: Path) -> WriteReport:
 
     report = WriteReport()
     schema = _arrow_schema(dataset.columns, dataset.metadata)
+    dates = [column.name for column in dataset.columns if column.type == "date"]
     writer = None
     try:
         for frame in dataset.chunks:
+            if dates:
+                frame = frame.assign(**{name: as_dates(frame[name]) for name in dates})
             # One thread: on a chunk this size pyarrow's threads cost more than they share out
             # (2.8 against 2.3 s of wall time for 3,000,000 rows, measured on 2 cores).
             table = pa.Table.from_pandas(frame, schema=schema, preserve_index=False, nthreads=1)
@@ -127,6 +160,13 @@ def _parquet(dataset: Dataset, path: Path) -> WriteReport:
         if writer is not None:
             writer.close()
     return report
+
+
+def as_dates(values: pd.Series) -> pd.Series:
+    """A `date` column's YYYY-MM-DD text as dates (missing where empty)."""
+    import pandas as pd
+
+    return pd.to_datetime(values.astype(object).where(values.notna(), None), format="%Y-%m-%d", errors="coerce")
 
 
 def short_label(label: str, limit: int) -> str:
@@ -157,10 +197,15 @@ def _cut(text: str, limit: int) -> str:
 
 
 def labelled_frame(dataset: Dataset, label_limit: int | None = None
-                   ) -> tuple[pd.DataFrame, dict[str, str | None], dict[str, dict[float, str]], WriteReport]:
-    """All rows as numbers and strings Stata and SPSS accept, with labels and valid names.
+                   ) -> tuple[pd.DataFrame, dict[str, str | None], dict[str, dict[int, str]], WriteReport]:
+    """All rows as numbers, dates and strings Stata and SPSS accept, with labels and valid names.
+
+    Codes are 0/1 and a variable's levels 1, 2, ... as nullable small integers (Stata stores
+    them as bytes), dates as date objects, missing text as the empty string.
 
     Variable labels longer than `label_limit` are shortened (see short_label) and reported."""
+    import pandas as pd
+
     frames = list(dataset.chunks)
     frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=[c.name for c in dataset.columns])
     # pyreadstat names the value-label set of the n-th labelled column NAME + str(n), and ReadStat
@@ -175,7 +220,7 @@ def labelled_frame(dataset: Dataset, label_limit: int | None = None
     names, renames = valid_names([c.name for c in dataset.columns], limits)
     out = pd.DataFrame(index=frame.index)
     labels: dict[str, str | None] = {}
-    value_labels: dict[str, dict[float, str]] = {}
+    value_labels: dict[str, dict[int, str]] = {}
     shortened: dict[str, str] = {}
     for column, name in zip(dataset.columns, names, strict=True):
         values = frame[column.name]
@@ -183,12 +228,17 @@ def labelled_frame(dataset: Dataset, label_limit: int | None = None
         if label_limit is not None and len(column.label) > label_limit:
             labels[name] = shortened[column.name] = short_label(column.label, label_limit)
         if column.type == "level":
-            codes = {value: float(i) for i, (value, _) in enumerate(column.levels, start=1)}
-            out[name] = values.astype(object).map(codes).astype(float)
-            value_labels[name] = {float(i): label for i, (_, label) in enumerate(column.levels, start=1)}
+            codes = {value: i for i, (value, _) in enumerate(column.levels, start=1)}
+            small = "Int8" if len(column.levels) <= STATA_BYTE_MAX else "Int16"
+            out[name] = values.astype(object).map(codes).astype(small)
+            value_labels[name] = {i: label for i, (_, label) in enumerate(column.levels, start=1)}
         elif column.type == "code":
-            out[name] = values.astype("Float64").astype(float)
-            value_labels[name] = {float(k): v for k, v in CODE_LABELS.items()}
+            out[name] = values.astype("Int8")
+            value_labels[name] = dict(CODE_LABELS)
+        elif column.type == "date":
+            # Date objects: pyreadstat writes them as dates (%td, DATE11), datetime64 as date-times.
+            out[name] = pd.Series([t.date() if pd.notna(t) else None for t in as_dates(values)], index=out.index,
+                                  dtype=object)
         elif column.type in ("int", "float"):
             out[name] = values.astype("Float64").astype(float)
         else:
@@ -198,7 +248,7 @@ def labelled_frame(dataset: Dataset, label_limit: int | None = None
 
 
 def _write_labelled(write: Callable[..., None], fmt: str, frame: pd.DataFrame, path: Path,
-                    labels: dict[str, str | None], value_labels: dict[str, dict[float, str]], **options: object) -> None:
+                    labels: dict[str, str | None], value_labels: dict[str, dict[int, str]], **options: object) -> None:
     """Run a pyreadstat writer; its refusals become an AccordError naming the file and column."""
     import pyreadstat
 
@@ -211,7 +261,7 @@ def _write_labelled(write: Callable[..., None], fmt: str, frame: pd.DataFrame, p
 
 
 def _failing_column(write: Callable[..., None], frame: pd.DataFrame, path: Path,
-                    labels: dict[str, str | None], value_labels: dict[str, dict[float, str]]) -> str | None:
+                    labels: dict[str, str | None], value_labels: dict[str, dict[int, str]]) -> str | None:
     """The first column the writer refuses on its own (ReadStat's messages do not name it)."""
     import pyreadstat
 
@@ -229,10 +279,13 @@ def _failing_column(write: Callable[..., None], frame: pd.DataFrame, path: Path,
 
 
 def _dta(dataset: Dataset, path: Path) -> WriteReport:
-    import pyreadstat
+    from exports.stata import write_dta
 
     frame, labels, value_labels, report = labelled_frame(dataset, label_limit=STATA_LABEL_LENGTH)
-    _write_labelled(pyreadstat.write_dta, "dta", frame, path, labels, value_labels, file_label="Accord export")
+    names = dict(zip((c.name for c in dataset.columns), frame.columns, strict=True))
+    write_dta(frame, path, labels, value_labels,
+              narrow=[names[c.name] for c in dataset.columns if str(frame[names[c.name]].dtype) == "Int8"],
+              codes=[names[c.name] for c in dataset.columns if c.type == "code"])
     return report
 
 
@@ -240,16 +293,20 @@ def _sav(dataset: Dataset, path: Path) -> WriteReport:
     import pyreadstat
 
     frame, labels, value_labels, report = labelled_frame(dataset)
-    measures = {}
+    measures, formats = {}, {}
     for column, name in zip(dataset.columns, frame.columns, strict=True):
         if column.type == "level":
             measures[name] = "ordinal" if column.ordered else "nominal"
+            formats[name] = f"F{len(str(len(column.levels)))}.0"
         elif column.type == "code":
             measures[name] = "nominal"
+            formats[name] = "F1.0"
         elif column.type in ("int", "float"):
             measures[name] = "scale"
+            if column.type == "int":
+                formats[name] = "F8.0"  # a count, not SPSS's default F8.2
     _write_labelled(pyreadstat.write_sav, "sav", frame, path, labels, value_labels,
-                    variable_measure=measures, file_label="Accord export")
+                    variable_measure=measures, variable_format=formats, file_label="Accord export")
     return report
 
 

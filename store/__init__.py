@@ -23,12 +23,15 @@ if TYPE_CHECKING:
     from store.clock import now
     from store.codebook.model import Code, Codebook, Level
     from store.codebook.parser import default_codebook_path, load_codebook, parse_codebook
+    from store.codebook.required import Gap, describe_gaps, required_gaps
     from store.codebook.versions import CodebookChange, CodeRow
     from store.codebook.yaml_dump import dump_codebook
     from store.coding import CONSENSUS
     from store.corpus.importing import ImportReport, paragraph_id
+    from store.corpus.metadata import MetadataJoin
     from store.demo import DEMO_FILE, build_demo
-    from store.doctor import CHECKS, Finding, diagnose, repair
+    from store.doctor import CHECKS, Diagnosis, Finding, diagnose, examine, repair
+    from store.salvage import Salvage, reimport_commands, salvage_project, salvage_target
     from store.errors import AccordError, CodebookError, Problem, ProjectError, StorageError
     from store.import_codings import CodingsFileError, CodingsImport
     from store.intake.readers import SUPPORTED, find_files, first_of_each_id, read_files, read_paths
@@ -73,15 +76,21 @@ _PUBLIC: dict[str, str] = {
     "NoteRow": "store.rows", "Paragraph": "store.rows", "Progress": "store.rows", "Status": "store.rows",
     "CoderStatus": "store.status", "ProjectStatus": "store.status", "project_status": "store.status",
     "ImportReport": "store.corpus.importing", "paragraph_id": "store.corpus.importing",
+    "MetadataJoin": "store.corpus.metadata",
     "CodingsFileError": "store.import_codings", "CodingsImport": "store.import_codings",
     "DoneCodings": "store.agreement_reads", "CodedValues": "store.agreement_reads",
     "CHECKS": "store.doctor", "Finding": "store.doctor", "diagnose": "store.doctor", "repair": "store.doctor",
+    "Diagnosis": "store.doctor", "examine": "store.doctor",
+    "Salvage": "store.salvage", "reimport_commands": "store.salvage", "salvage_project": "store.salvage",
+    "salvage_target": "store.salvage",
     "DEMO_FILE": "store.demo", "build_demo": "store.demo",
     # the codebook
     "Code": "store.codebook.model", "Codebook": "store.codebook.model", "Level": "store.codebook.model",
     "default_codebook_path": "store.codebook.parser", "load_codebook": "store.codebook.parser",
     "parse_codebook": "store.codebook.parser",
     "dump_codebook": "store.codebook.yaml_dump",
+    "Gap": "store.codebook.required", "describe_gaps": "store.codebook.required",
+    "required_gaps": "store.codebook.required",
     "CodebookChange": "store.codebook.versions", "CodeRow": "store.codebook.versions",
     # files in
     "SourceDocument": "store.intake.source", "sha256_text": "store.intake.source",
@@ -124,17 +133,20 @@ __all__ = [
     "CoderStatus",
     "CodingsFileError",
     "CodingsImport",
+    "Diagnosis",
     "Disagreement",
     "Document",
     "DocumentProgress",
     "DoneCodings",
     "Event",
     "Finding",
+    "Gap",
     "HandoutReport",
     "Hit",
     "ImportReport",
     "Level",
     "MergeReport",
+    "MetadataJoin",
     "NoteRow",
     "Paragraph",
     "Positions",
@@ -145,6 +157,7 @@ __all__ = [
     "ProjectStatus",
     "RefiError",
     "RefiImportReport",
+    "Salvage",
     "SourceDocument",
     "SourceFile",
     "Status",
@@ -155,9 +168,11 @@ __all__ = [
     "codebook_from_qdc",
     "decide",
     "default_codebook_path",
+    "describe_gaps",
     "diagnose",
     "disagreements",
     "dump_codebook",
+    "examine",
     "find_files",
     "first_of_each_id",
     "guid",
@@ -175,7 +190,11 @@ __all__ = [
     "project_status",
     "read_files",
     "read_paths",
+    "reimport_commands",
     "repair",
+    "required_gaps",
+    "salvage_project",
+    "salvage_target",
     "sample_progress",
     "selection_description",
     "sha256_text",

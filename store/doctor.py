@@ -8,10 +8,11 @@ connection, not Project methods.
 
 from __future__ import annotations
 
+import shlex
 import sqlite3
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from store.connection import connect, transaction
@@ -19,13 +20,18 @@ from store.corpus.importing import resequence
 from store.errors import ProjectError, StorageError
 from store.integrity import header_problem
 from store.intake.source import sha256_text
+from store.salvage import can_salvage, salvage_target
 from store.schema import SCHEMA_VERSION, migrate
 from store.words import plural
 
+BACKUP = "restore the file from a backup or a coder's copy"
+WRONG_FILE = "check that --project names your project file; if it does, " + BACKUP
 SALVAGE = (
-    "restore the file from a backup or a coder's copy; to salvage what is readable: "
-    "sqlite3 {path} .recover | sqlite3 recovered.db, then `accord doctor --project recovered.db`"
+    BACKUP + "; or copy what is still readable into a new file: `accord doctor --project {path} "
+    "--salvage {target}`, then check the copy with `accord doctor --project {target}`"
 )
+SALVAGE_LATER = "salvage"
+"""Advice to restore or salvage, worded once the checks are done (see `examine`)."""
 TABLES = ("meta", "codebooks", "codes", "code_levels", "documents", "paragraphs", "coders",
           "paragraph_status", "codings", "events", "assignments", "paragraphs_fts")
 FTS_TRIGGERS = ("paragraphs_ai", "paragraphs_ad", "paragraphs_au")
@@ -58,37 +64,84 @@ CHECKS: list[tuple[str, str]] = [
 """(name, what it verifies) of every check, in the order they run."""
 
 
+@dataclass(frozen=True)
+class Diagnosis:
+    """What the doctor found, and which checks it could not run and why."""
+
+    findings: list[Finding]
+    not_run: dict[str, str] = field(default_factory=dict)
+    """Check name -> why it could not run. Such a check is never reported as passed."""
+
+
 def diagnose(path: Path) -> list[Finding]:
     """Every problem found in the project file at `path` (an empty list: healthy)."""
+    return examine(path).findings
+
+
+def examine(path: Path) -> Diagnosis:
+    """Run every check that can run on the file at `path`: the problems, and the checks not run."""
     path = Path(path)
     if not path.exists():
         raise ProjectError(f"no project at {path}")
+    if path.is_dir():
+        raise ProjectError(f"{path} is a folder, not a project file")
     problem = header_problem(path)
     if problem == "not a SQLite file" or (problem and problem.startswith("cannot be read")):
-        return [Finding("integrity", f"{path} is {problem}", SALVAGE.format(path=path))]
-    findings = [Finding("integrity", f"the file is {problem}", SALVAGE.format(path=path))] if problem else []
+        advice = WRONG_FILE if problem == "not a SQLite file" else f"check that you may read it; or {BACKUP}"
+        return Diagnosis([Finding("integrity", f"{path} is {problem}", advice)],
+                         _skipped(f"{path} is {problem}"))
+    findings = [Finding("integrity", f"the file is {problem}", SALVAGE_LATER)] if problem else []
     try:
         db = connect(path)
     except ProjectError as error:
         cause = error.__cause__ or error
-        return findings or [Finding("integrity", f"the file cannot be opened ({cause})", SALVAGE.format(path=path))]
+        findings = findings or [Finding("integrity", f"the file cannot be opened ({cause})", BACKUP)]
+        return _worded(path, Diagnosis(findings, _skipped(f"SQLite cannot open the file ({cause})")))
+    not_run: dict[str, str] = {}
     try:
-        for check in (_integrity, _schema, _orphans, _text_hashes, _order, _search_index):
+        for position, (check, names) in enumerate(_RUNS):
             try:
                 findings += check(db, path)
             except StorageError as error:
                 if not error.damaged:
                     raise  # read-only, full or locked: the one-line error says what to do
-                findings.append(Finding(check.__name__.strip("_").replace("_", "-"),
-                                        f"the check could not run ({error.__cause__})", SALVAGE.format(path=path)))
+                not_run.update(dict.fromkeys(names, f"SQLite stopped reading it ({error.__cause__})"))
             except sqlite3.DatabaseError as error:
-                findings.append(Finding(check.__name__.strip("_").replace("_", "-"),
-                                        f"the check could not run ({error})", SALVAGE.format(path=path)))
-            if findings and findings[-1].check in ("integrity", "schema") and findings[-1].repair is None:
-                break  # the later checks would only repeat the damage in other words
+                not_run.update(dict.fromkeys(names, f"SQLite stopped reading it ({error})"))
+            stop = next((f.check for f in findings if f.check in ("integrity", "schema") and f.repair is None),
+                        "the damage SQLite stopped on" if not_run else None)
+            if stop:
+                # The later checks would only repeat the damage in other words, or fail on it.
+                later = [name for _, later_names in _RUNS[position + 1:] for name in later_names]
+                not_run.update(dict.fromkeys(later, f"{stop} must be put right first"))
+                break
     finally:
         db.close()
-    return findings
+    if not_run and not any(f.advice == SALVAGE_LATER for f in findings):
+        findings.append(Finding("integrity", f"the file is damaged: {next(iter(not_run.values()))}", SALVAGE_LATER))
+    return _worded(path, Diagnosis(findings, not_run))
+
+
+def _worded(path: Path, diagnosis: Diagnosis) -> Diagnosis:
+    """The salvage advice worded for this file, once the checks' connection is closed: a second
+    connection, closed while the first is open, would drop the first one's locks on the file."""
+    if not any(f.advice == SALVAGE_LATER for f in diagnosis.findings):
+        return diagnosis
+    advice = _salvage_advice(path)
+    findings = [replace(f, advice=advice) if f.advice == SALVAGE_LATER else f for f in diagnosis.findings]
+    return Diagnosis(findings, diagnosis.not_run)
+
+
+def _skipped(reason: str) -> dict[str, str]:
+    """Every check but the header's integrity check, not run for `reason`."""
+    return {name: reason for name, _ in CHECKS if name != "integrity"}
+
+
+def _salvage_advice(path: Path) -> str:
+    """Restore from a backup, or salvage into a new file where anything can be salvaged."""
+    if not can_salvage(path):
+        return f"{BACKUP} (its list of tables is lost: nothing can be salvaged from it)"
+    return SALVAGE.format(path=shlex.quote(str(path)), target=shlex.quote(str(salvage_target(path))))
 
 
 def repair(path: Path, findings: list[Finding]) -> list[str]:
@@ -115,21 +168,20 @@ def _integrity(db: sqlite3.Connection, path: Path) -> list[Finding]:
         return []
     lines = [line for row in rows for line in str(row).splitlines() if not line.startswith("***")]
     damaged = plural(len(lines), "damaged page or record", "damaged pages or records")
-    return [Finding("integrity", f"{damaged}: {'; '.join(lines[:3])}", SALVAGE.format(path=path))]
+    return [Finding("integrity", f"{damaged}: {'; '.join(lines[:3])}", SALVAGE_LATER)]
 
 
 def _schema(db: sqlite3.Connection, path: Path) -> list[Finding]:
     present = {row[0] for row in db.execute("select name from sqlite_master where type = 'table'")}
     missing = [table for table in TABLES if table not in present]
     if "meta" in missing:
-        return [Finding("schema", "not an Accord project (no meta table)",
-                        "check that --project names the right file")]
+        return [Finding("schema", "not an Accord project (no meta table)", WRONG_FILE)]
     if missing:
-        return [Finding("schema", f"tables missing: {', '.join(missing)}", SALVAGE.format(path=path))]
+        return [Finding("schema", f"tables missing: {', '.join(missing)}", SALVAGE_LATER)]
     row = db.execute("select value from meta where key = 'schema_version'").fetchone()
     version = int(row[0]) if row and str(row[0]).isdigit() else None
     if version is None:
-        return [Finding("schema", "no schema version recorded in meta", SALVAGE.format(path=path))]
+        return [Finding("schema", "no schema version recorded in meta", SALVAGE_LATER)]
     if version > SCHEMA_VERSION:
         return [Finding("schema", f"schema {version} is newer than this Accord reads ({SCHEMA_VERSION})",
                         "upgrade Accord")]
@@ -147,9 +199,12 @@ def _orphans(db: sqlite3.Connection, path: Path) -> list[Finding]:
     findings = []
     for (table, parent), count in sorted(counts.items()):
         if table == "codings" and parent == "codes":
+            codes = ", ".join(row[0] for row in db.execute(
+                "select distinct code_id from codings where code_id not in (select id from codes) order by 1"))
             findings.append(Finding(
-                "unknown-codes", f"{plural(count, 'coding')} with codes the codebook does not have",
-                "add those codes back to codebook.yaml and run `accord codebook update FILE --retire`"))
+                "unknown-codes", f"{plural(count, 'coding')} with codes the codebook does not have: {codes}",
+                f"add those codes back to your codebook file, then run "
+                f"`accord codebook update FILE --project {shlex.quote(str(path))}`"))
         elif parent == "coders":
             findings.append(Finding(
                 "orphans", f"{plural(count, 'row')} of {table} by coders missing from `coders`",
@@ -161,7 +216,9 @@ def _orphans(db: sqlite3.Connection, path: Path) -> list[Finding]:
         else:
             findings.append(Finding(
                 "orphans", f"{plural(count, 'row')} of {table} pointing at {parent} that do not exist",
-                "they can never be shown or exported; the doctor can delete them", "drop-orphans"))
+                "they can never be shown or exported; if their paragraphs' documents were lost, import "
+                "those files again first (ids are stable: the rows find them again); the doctor can "
+                "delete the rest", "drop-orphans"))
     return findings
 
 
@@ -209,6 +266,17 @@ def _search_index(db: sqlite3.Connection, path: Path) -> list[Finding]:
         what += f" (triggers missing: {', '.join(missing)})"
     return [Finding("search-index", f"the full-text index is {what}: search misses or invents hits",
                     "the doctor can rebuild it", "rebuild-search")]
+
+
+_RUNS: list[tuple[Callable[[sqlite3.Connection, Path], list[Finding]], tuple[str, ...]]] = [
+    (_integrity, ("integrity",)),
+    (_schema, ("schema",)),
+    (_orphans, ("orphans", "unknown-codes")),
+    (_text_hashes, ("text-hash",)),
+    (_order, ("order",)),
+    (_search_index, ("search-index",)),
+]
+"""Each check function and the CHECKS it answers for, in the order they run."""
 
 
 # -- repairs -----------------------------------------------------------------------------------

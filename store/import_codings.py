@@ -18,6 +18,7 @@ change in the audit log like a coder's own.
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 import json
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ from pathlib import Path
 from store.base import ProjectBase
 
 from store import events as writes
+from store.codebook.required import Gap, required_gaps
 from store.intake.decoding import NotText, decode
 from store.errors import AccordError, Problem
 from store.words import plural
@@ -56,6 +58,9 @@ class CodingsImport:
     coders: list[str] = field(default_factory=list)
     changes: int = 0
     """Codings written (applied, removed, set or cleared)."""
+    gaps: list[Gap] = field(default_factory=list)
+    """Imported (paragraph, coder) pairs that miss a required variable: imported all the same
+    (the coder's data is not lost), reported so the lead can follow up."""
 
 
 @dataclass(frozen=True)
@@ -105,10 +110,14 @@ class CodingsFileImport(ProjectBase):
                 "the header needs paragraph_id, coder, code[, value] (long) or paragraph_id, coder and "
                 f"one column per code (wide); found: {', '.join(header) or 'nothing'}",
             )])
+        if not table and not problems:
+            problems.append(Problem(name, 1, None, "a header and no rows: nothing to import"))
         self._check_paragraphs(name, table, problems)
         if problems:
             raise CodingsFileError(sorted(problems, key=lambda p: (p.line or 0, p.column or 0)))
-        return self._write(layout, table, codes)
+        result = self._write(layout, table, codes)
+        result.gaps = self._gaps(table)
+        return result
 
     # -- reading and checking -----------------------------------------------------------------
 
@@ -138,8 +147,9 @@ class CodingsFileImport(ProjectBase):
         if cell == "":
             return None
         if cell not in info.levels:
-            allowed = ", ".join(sorted(set(info.levels.values())))
-            problems.append(Problem(name, line, column, f"{code_id} has no level {cell!r} (levels: {allowed})"))
+            allowed = sorted(set(info.levels.values()))
+            problems.append(Problem(name, line, column, f"{code_id} has no level {cell!r}"
+                                                        f"{_did_you_mean(cell, info.levels)} (levels: {', '.join(allowed)})"))
             return None
         return info.levels[cell]
 
@@ -160,7 +170,7 @@ class CodingsFileImport(ProjectBase):
                 continue  # done with nothing applied
             info = codes.get(code_id)
             if info is None or info.retired:
-                problems.append(Problem(name, line, at["code"] + 1, _unknown_code(code_id, info)))
+                problems.append(Problem(name, line, at["code"] + 1, _unknown_code(code_id, info, codes)))
                 continue
             raw = cells[value_at] if value_at is not None else ""
             value = self._value(name, line, (value_at or 0) + 1, code_id, raw, info, problems, empty_means=1)
@@ -181,7 +191,7 @@ class CodingsFileImport(ProjectBase):
         for i, code_id in columns:
             info = codes.get(code_id)
             if info is None or info.retired:
-                problems.append(Problem(name, 1, i + 1, _unknown_code(code_id, info)))
+                problems.append(Problem(name, 1, i + 1, _unknown_code(code_id, info, codes)))
         columns = [(i, code_id) for i, code_id in columns if code_id in codes and not codes[code_id].retired]
         table: dict[tuple[str, str], dict[str, tuple[object, int]]] = {}
         first_line: dict[tuple[str, str], int] = {}
@@ -264,6 +274,14 @@ class CodingsFileImport(ProjectBase):
         result.changes = len(codings)
         return result
 
+    def _gaps(self, table: dict[tuple[str, str], dict[str, tuple[object, int]]]) -> list[Gap]:
+        from store.codebook.versions import CodebookVersions
+
+        assert isinstance(self, CodebookVersions)  # a Project: the codebook is one of its parts
+        coders = sorted({coder for _, coder in table})
+        return [gap for gap in required_gaps(self.db, self.required_variables(), coders=coders)
+                if (gap.paragraph_id, gap.coder_id) in table]
+
     def _current(self, coder: str, paragraphs: list[str]) -> tuple[dict[str, dict[str, object]], dict[str, str]]:
         """This coder's codings and statuses on `paragraphs`, two queries in all."""
         ids = json.dumps(paragraphs)
@@ -288,7 +306,16 @@ def _delimiter(path: Path, text: str) -> str:
     return ";" if ";" in header and "," not in header else ","
 
 
-def _unknown_code(code_id: str, info: _CodeInfo | None) -> str:
+def _unknown_code(code_id: str, info: _CodeInfo | None, codes: dict[str, _CodeInfo]) -> str:
     if info is not None:
         return f"code {code_id!r} is retired and can no longer be applied"
-    return f"the codebook has no code or variable {code_id!r}"
+    current = {code: code for code, known in codes.items() if not known.retired}
+    return f"the codebook has no code or variable {code_id!r}{_did_you_mean(code_id, current)}"
+
+
+def _did_you_mean(given: str, known: dict[str, str]) -> str:
+    """`; did you mean X?` for the known name closest to `given` (a typo, another case, the
+    label of a level), or nothing. `known` maps what may be written to what it stands for."""
+    by_case = {name.lower(): meant for name, meant in known.items()}
+    close = difflib.get_close_matches(given.lower(), list(by_case), n=1, cutoff=0.6)
+    return f"; did you mean {by_case[close[0]]}?" if close else ""

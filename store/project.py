@@ -2,7 +2,7 @@
 
 `Project` is the spine (`ProjectBase`, store/base.py: connection, path, meta, transaction,
 clock) plus its parts, each a class of its own module that inherits the spine: reading the
-corpus, searching it, importing it, a coder's work, the codebook's versions, bulk reads for
+corpus, searching it, importing it, joining metadata onto it, a coder's work, the codebook's versions, bulk reads for
 exports and for agreement, importing a codings file. Those are Project methods because they are
 what one coder does to one project. Jobs across files or coders are functions: store/teams/
 (handout, merge, adjudication) and store/doctor.py.
@@ -21,6 +21,7 @@ from store.coding import Coding
 from store.connection import RESTORE_ADVICE
 from store.connection import connect as connect_file
 from store.corpus.importing import CorpusImport
+from store.corpus.metadata import CorpusMetadata
 from store.corpus.reads import CorpusReads
 from store.corpus.search import CorpusSearch
 from store.errors import ProjectError, StorageError
@@ -31,8 +32,8 @@ from store.schema import SCHEMA_VERSION, create_schema, migrate, schema_version
 
 
 
-class Project(CorpusReads, CorpusSearch, CorpusImport, Coding, CodebookVersions, AgreementReads, RangeReads,
-              CodingsFileImport):
+class Project(CorpusReads, CorpusSearch, CorpusImport, CorpusMetadata, Coding, CodebookVersions, AgreementReads,
+              RangeReads, CodingsFileImport):
     """An open Accord project file. Every write is committed before the method returns."""
 
     @classmethod

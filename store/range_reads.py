@@ -43,6 +43,18 @@ class RangeReads(ProjectBase):
             [first_seq, last_seq, *parameters],
         ).fetchall()
 
+    def cleared_rows(self, first_seq: int, last_seq: int) -> list[tuple[Any, ...]]:
+        """(seq, coder_id, code_id) of the variables cleared on purpose on the paragraphs in range:
+        a NULL written by a coding (an adjudicator's "No level"), not one left behind by undo."""
+        from store.teams.adjudication import _DECIDED_ROW  # the one definition of a decided NULL
+
+        return self.db.execute(
+            f"""select p.seq, a.coder_id, a.code_id
+               from paragraphs p join codings a on a.paragraph_id = p.id
+               where p.seq between ? and ? and a.value is null and {_DECIDED_ROW}""",
+            [first_seq, last_seq],
+        ).fetchall()
+
     def document_paragraph_counts(self) -> dict[str, int]:
         """Number of paragraphs of each document."""
         return dict(self.db.execute("select document_id, count(*) from paragraphs group by document_id").fetchall())

@@ -1,5 +1,6 @@
 """A REFI-QDA project into an Accord project: sources become documents split into paragraphs,
-selections become codings of the paragraphs they cover, users become coders; and a REFI-QDA
+selections become codings of the paragraphs they cover (with the values Accord's own files list
+as set to absent on purpose), users become coders; and a REFI-QDA
 codebook into an Accord codebook.
 
 `import_qdpx` is a function, not a Project method: it brings in several coders' work at once
@@ -127,23 +128,30 @@ def import_qdpx(project: Project, path: Path, on_document: Callable[[SourceDocum
         report = RefiImportReport(project.import_documents([doc for doc, _ in pairs], on_document=on_document),
                                   other_sources=refi.other_sources)
         mapping, report.unknown_codes = code_map(refi, project)
+        kinds = {row.id: row.kind for row in project.codes() if not row.retired}
         refused = set(report.documents.changed) | {doc for doc, _ in report.documents.refused}
         for source, (document, spans) in zip(refi.sources, pairs, strict=True):
             if document.id in refused:
                 report.skipped_documents.append(document.id)
                 continue
-            _apply(project, refi, source, document, spans, mapping, report)
+            _apply(project, refi, source, document, spans, mapping, kinds, report)
     return report
 
 
 def _apply(project: Project, refi: RefiProject, source: RefiSource, document: SourceDocument,
-           spans: list[tuple[int, int]], mapping: dict[str, tuple[str, object]], report: RefiImportReport) -> None:
+           spans: list[tuple[int, int]], mapping: dict[str, tuple[str, object]], kinds: dict[str, str],
+           report: RefiImportReport) -> None:
+    """Each selection's codings, status, flag and note onto every paragraph it covers; the values
+    Accord listed as set to absent on purpose (see selection_description) are written too."""
     for selection in source.selections:
         coder = refi.users.get(selection.user or refi.creator or "", None) or "refi"
         if coder not in report.coders:
             report.coders.append(coder)
         covered = [i for i, (start, end) in enumerate(spans, start=1) if start < selection.end and selection.start < end]
         targets = [mapping[g] for g in selection.codes if g in mapping]
+        absent, cleared = selection.accord_absent
+        explicit: list[tuple[str, object]] = [(code, 0) for code in absent if kinds.get(code) == "code"]
+        explicit += [(code, None) for code in cleared if kinds.get(code, "code") != "code"]
         accord = selection.accord_status
         status, flagged = accord if accord else ("done" if targets else None, False)
         note = "\n".join(refi.notes[g] for g in selection.notes if refi.notes.get(g)) or None
@@ -152,6 +160,8 @@ def _apply(project: Project, refi: RefiProject, source: RefiSource, document: So
             for code_id, value in targets:
                 project.set_coding(pid, coder, code_id, value)
                 report.codings += 1
+            for code_id, value in explicit:
+                project.set_coding(pid, coder, code_id, value)
             if status:
                 project.set_status(pid, coder, status)
             if flagged:

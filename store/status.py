@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from store.rows import Progress
 
 if TYPE_CHECKING:
+    from store.codebook.required import Gap
     from store.teams.handout import SampleProgress
     from store.project import Project
 
@@ -31,6 +32,12 @@ class CoderStatus:
     """Paragraphs this coder has flagged for discussion (`accord notes --flagged` lists them)."""
 
 
+REQUIRED_CHECK_LIMIT = 200_000
+"""Done paragraphs (all coders) up to which status checks the codebook's required variables:
+about half a second; a corpus coded at a million paragraphs would wait far longer, and
+`accord export` counts them anyway."""
+
+
 @dataclass(frozen=True)
 class ProjectStatus:
     """What `accord status` reports; the field order is the order of its JSON keys."""
@@ -48,6 +55,9 @@ class ProjectStatus:
     open_disagreements: int
     speakers: list[dict[str, object]]
     """Every speaker with country, documents and paragraphs, most documents first."""
+    required_gaps: list[Gap] | None
+    """Done paragraphs (per coder, the consensus included) that miss a variable the codebook
+    requires; None when there are more than REQUIRED_CHECK_LIMIT done paragraphs (not counted)."""
 
 
 def project_status(project: Project) -> ProjectStatus:
@@ -55,6 +65,7 @@ def project_status(project: Project) -> ProjectStatus:
     # Imported here so that `import store` does not load the handout and merge machinery.
     from store.teams.adjudication import open_disagreements
     from store.teams.handout import sample_progress
+    from store.codebook.required import required_gaps
 
     codes = project.codes(include_retired=False)
     assigned = project.assignment_progress()
@@ -78,4 +89,6 @@ def project_status(project: Project) -> ProjectStatus:
         reliability_sample=sample_progress(project),
         open_disagreements=open_disagreements(project),
         speakers=project.speakers(),
+        required_gaps=required_gaps(project.db, project.required_variables())
+        if sum(coder.done for coder in coders) <= REQUIRED_CHECK_LIMIT else None,
     )

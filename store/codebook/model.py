@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 KINDS = ("code", "single", "ordinal")
 """`code` is present/absent; `single` takes one level; `ordinal` takes one of ordered levels."""
+REQUIRED = ("always", "when_coded")
+"""When a variable must be set on a done paragraph: on every one, or on every one with a code
+applied. A variable without `required` is optional."""
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,8 @@ class Code:
     """Id of the parent code, None at the top level."""
     retired: bool = False
     """Kept for its codings and exports, hidden while coding."""
+    required: str | None = None
+    """For a variable: one of REQUIRED, or None (optional)."""
 
 
 @dataclass(frozen=True)
@@ -85,3 +90,18 @@ class Codebook:
     def by_id(self) -> dict[str, Code]:
         """All codes and variables by id."""
         return {code.id: code for code in self.walk()}
+
+    def required(self) -> dict[str, str]:
+        """Variable id -> its rule (one of REQUIRED), for the variables in use that have one."""
+        return {v.id: v.required for v in self.variables if v.required and not v.retired}
+
+    def missing_required(self, values: Mapping[str, object]) -> list[Code]:
+        """The required variables that a paragraph with these values (code id -> value, as
+        `Project.codings` gives them) leaves unset; empty when it may be marked done."""
+        coded = any(values.get(code.id) == 1 for code in self.walk() if code.kind == "code")
+        return [
+            variable for variable in self.variables
+            if variable.required and not variable.retired
+            and (variable.required == "always" or coded)
+            and values.get(variable.id) in (None, "")
+        ]

@@ -12,14 +12,14 @@ from pathlib import Path
 
 from yaml.nodes import MappingNode, Node
 
-from store.codebook.model import KINDS, Code, Codebook, Level
+from store.codebook.model import KINDS, REQUIRED, Code, Codebook, Level
 from store.errors import CodebookError, Problem
 from store.codebook.yaml_nodes import NodeReader
 
 TOP_FIELDS = ("codebook", "version", "unit", "instructions", "codes", "variables")
 CODE_FIELDS = (
     "id", "label", "kind", "key", "definition", "include", "exclude", "examples", "keywords",
-    "children", "levels", "parent",
+    "children", "levels", "parent", "required",
 )
 LEVEL_FIELDS = ("value", "label")
 TEXT_LISTS = ("include", "exclude", "examples", "keywords")
@@ -93,6 +93,7 @@ class _Draft:
     nested_in: _Draft | None = None
     parent: str | None = None
     parent_node: Node | None = None
+    required: str | None = None
 
     def describe(self) -> str:
         noun = "variable" if self.section == "variables" else "code"
@@ -166,6 +167,7 @@ class _Reader(NodeReader):
         draft.texts = {name: self.texts(fields.get(name), name) for name in TEXT_LISTS}
         self.read_kind(draft, fields)
         self.read_key(draft, fields.get("key"))
+        self.read_required(draft, fields.get("required"))
         if "levels" in fields:
             if draft.kind == "code":
                 self.problem(fields["levels"], f"{draft.describe()} is a present/absent code and takes no levels; "
@@ -230,6 +232,23 @@ class _Reader(NodeReader):
             self.problem(node, f"key {key!r} of {draft.describe()} must be one letter, a-z or A-Z (with shift)")
         else:
             draft.key, draft.key_node = key, node
+
+    def read_required(self, draft: _Draft, node: Node | None) -> None:
+        if node is None:
+            return
+        reported = len(self.problems)
+        rule = self.text(node, "required")
+        if len(self.problems) > reported:
+            return  # not text: already reported
+        if draft.section == "codes":
+            self.problem(node, f"{draft.describe()} is a code: only variables take required: "
+                         "(a code is applied or not, never missing on a done paragraph)")
+        elif rule not in REQUIRED:
+            self.problem(node, f"required: {rule!r} of {draft.describe()} is not a rule; use 'always' "
+                         "(every done paragraph) or 'when_coded' (every done paragraph with a code), "
+                         "or leave it out (optional)")
+        else:
+            draft.required = rule
 
     def levels(self, node: Node, draft: _Draft) -> tuple[Level, ...]:
         entries = self.sequence(node, "levels")
@@ -334,4 +353,5 @@ class _Reader(NodeReader):
             children=tuple(self.build(child, draft.id) for child in draft.children),
             levels=draft.levels,
             parent_id=parent_id,
+            required=draft.required,
         )

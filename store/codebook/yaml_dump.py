@@ -45,6 +45,8 @@ def _code(code: Code) -> dict[str, Any]:
         entry["kind"] = code.kind
     if code.key:
         entry["key"] = code.key
+    if code.required:
+        entry["required"] = code.required
     if code.definition:
         entry["definition"] = code.definition
     for name in ("include", "exclude", "examples", "keywords"):

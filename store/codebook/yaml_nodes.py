@@ -10,6 +10,7 @@ import difflib
 from typing import NoReturn
 
 import yaml
+from yaml.error import Mark
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from store.errors import CodebookError, Problem
@@ -48,12 +49,14 @@ class NodeReader:
         try:
             return yaml.compose(text, Loader=yaml.SafeLoader)
         except yaml.MarkedYAMLError as error:
-            mark = error.problem_mark or error.context_mark
-            what = " ".join(part for part in (error.context, error.problem) if part)
-            if "'\\t'" in what:
-                what += " (a tab: YAML indents with spaces only)"
-            line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
-            raise CodebookError([Problem(self.filename, line, column, f"YAML syntax: {what}")]) from error
+            mark, what = syntax_error(error, text)
+            if mark is None:
+                raise CodebookError([Problem(self.filename, None, None, f"YAML syntax: {what}")]) from error
+            shown = text.splitlines()[mark.line] if mark.line < len(text.splitlines()) else ""
+            # The line itself and a caret under the place, as compilers show them.
+            where = f"\n    {shown.replace(chr(9), chr(0x2192))}\n    {' ' * mark.column}^"
+            raise CodebookError([Problem(self.filename, mark.line + 1, mark.column + 1,
+                                         f"YAML syntax: {what}{where}")]) from error
         except yaml.YAMLError as error:
             raise CodebookError([Problem(self.filename, None, None, f"YAML syntax: {error}")]) from error
 
@@ -125,6 +128,33 @@ class NodeReader:
         """Whether a problem was already reported on the node's line."""
         line = node.start_mark.line + 1
         return any(p.line == line for p in self.problems)
+
+
+def syntax_error(error: yaml.MarkedYAMLError, text: str) -> tuple[Mark | None, str]:
+    """Where a YAML syntax error starts, and what it is in a coder's words.
+
+    PyYAML reports where it gave up: for an unclosed quote or bracket that is the end of the
+    file or a later line; the place where the quote or bracket opened (its context mark) is
+    where the author must look.
+    """
+    context, problem = error.context or "", error.problem or ""
+    opened = error.context_mark
+    if opened is not None and "quoted scalar" in context:
+        quote = text.splitlines()[opened.line][opened.column:opened.column + 1] or '"'
+        return opened, f"a quoted text opens here and is never closed: add the closing {quote}"
+    if opened is not None and context.startswith("while parsing a flow"):
+        bracket = "[" if "sequence" in context else "{"
+        return opened, f"the {bracket!r} opened here is never closed: add {']' if bracket == '[' else '}'!r}"
+    if opened is not None and "simple key" in context:
+        return opened, "a line without ':' (fields are written `name: value`)"
+    mark = error.problem_mark or opened
+    if "'\\t'" in problem:
+        return mark, "a tab (YAML indents with spaces only)"
+    if "mapping values are not allowed" in problem:
+        return mark, "a ':' where no field can start: indent this line like the field above, or quote the value"
+    if context.startswith("while parsing a block") and "expected <block end>" in problem:
+        return mark, "this line is indented differently from the lines above it"
+    return mark, " ".join(part for part in (context, problem) if part)
 
 
 def shape(node: Node) -> str:

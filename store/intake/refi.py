@@ -12,7 +12,7 @@ import posixpath
 import re
 import uuid
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -31,7 +31,8 @@ MAX_UNPACKED_BYTES = 4 << 30
 _CODE_MARK = re.compile(r"^Accord code: (\S+)$", re.M)
 _VARIABLE_MARK = re.compile(r"^Accord variable \((single|ordinal)\): (\S+)$", re.M)
 _LEVEL_MARK = re.compile(r"^Accord level: (\S+) of (\S+)$", re.M)
-_SELECTION_MARK = re.compile(r"^Accord paragraph (\S+)(?:; status (\w+))?(; flagged)?$")
+_SELECTION_MARK = re.compile(r"^Accord paragraph (\S+)(?:; status (\w+))?(; flagged)?"
+                             r"(?:; not applied: ([\w, ]+?))?(?:; no level: ([\w, ]+?))?$")
 
 
 class RefiError(AccordError):
@@ -67,9 +68,18 @@ def accord_description(definition: str | None, code_id: str, kind: str, level: s
     return f"{definition.strip()}\n\n{mark}" if definition and definition.strip() else mark
 
 
-def selection_description(paragraph_id: str, status: str | None, flagged: bool) -> str:
-    """A selection's Description: which paragraph, the coder's status and flag."""
-    return f"Accord paragraph {paragraph_id}" + (f"; status {status}" if status else "") + ("; flagged" if flagged else "")
+def selection_description(paragraph_id: str, status: str | None, flagged: bool,
+                          absent: Sequence[str] = (), cleared: Sequence[str] = ()) -> str:
+    """A selection's Description: which paragraph, the coder's status and flag, and the values
+    the coder set to absent on purpose.
+
+    REFI-QDA codes only what is applied, so an explicit 0 ("Not applied", an adjudicator's
+    decision) and a variable cleared on purpose ("No level") are listed here by code id; other
+    tools show or ignore the Description as text, and the file stays valid against Project.xsd.
+    """
+    return (f"Accord paragraph {paragraph_id}" + (f"; status {status}" if status else "")
+            + ("; flagged" if flagged else "") + (f"; not applied: {', '.join(absent)}" if absent else "")
+            + (f"; no level: {', '.join(cleared)}" if cleared else ""))
 
 
 @dataclass
@@ -123,6 +133,18 @@ class RefiSelection:
         """(status, flagged) when Accord wrote the selection, else None."""
         match = _SELECTION_MARK.match(self.description.strip())
         return (match.group(2), bool(match.group(3))) if match else None
+
+    @property
+    def accord_absent(self) -> tuple[list[str], list[str]]:
+        """(codes set to 0, variables cleared) on purpose, when Accord wrote the selection."""
+        match = _SELECTION_MARK.match(self.description.strip())
+        if not match:
+            return [], []
+        return _ids(match.group(4)), _ids(match.group(5))
+
+
+def _ids(listed: str | None) -> list[str]:
+    return [part.strip() for part in (listed or "").split(",") if part.strip()]
 
 
 @dataclass

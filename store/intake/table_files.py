@@ -72,7 +72,20 @@ def read_table(
     id_key = _column(columns, id_column, ID_COLUMNS)
     if id_column and id_key is None:
         return [], [*problems, Problem(file, None, None, f"no column {id_column!r} (columns: {', '.join(columns)})")]
-    return _documents(rows, file, base_id, text_key, id_key), problems
+    documents = _documents(rows, file, base_id, text_key, id_key)
+    if not documents:
+        # Reported as an empty .txt is: the file named, the import's exit code 1.
+        problems.append(Problem(file, None, None, _nothing_to_import(rows, text_key, kind)))
+    return documents, problems
+
+
+def _nothing_to_import(rows: list[Row], text_key: str, kind: str) -> str:
+    """Why a table gave no document: no rows at all, or no text in any."""
+    if not rows:
+        return "a header and no rows: nothing to import"
+    if kind == "jsonl":
+        return f"no text to import: {text_key!r} is empty in every record"
+    return f"no text to import: column {text_key!r} is empty in every row"
 
 
 def _documents(rows: list[Row], file: str, base_id: str, text_key: str, id_key: str | None) -> list[SourceDocument]:

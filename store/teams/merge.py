@@ -15,11 +15,12 @@ function taking the lead's Project, not a method: it joins many coders' files.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from store import events as writes
+from store.codebook.required import required_gaps
 from store.errors import ProjectError, StorageError
 from store.teams.merge_checks import Checks, attached, unreadable
 from store.teams.merge_report import Conflict, FileReport, MergeReport
@@ -68,14 +69,16 @@ def merge_files(project: Project, paths: list[Path], dry_run: bool = False,
     cache = conn.execute("pragma cache_size").fetchone()[0]
     conn.execute(f"pragma cache_size = {MERGE_CACHE_KIB}")
     try:
-        _merge_all(conn, unique, Path(project.path), project.project_id, report, dry_run, on_file)
+        _merge_all(conn, unique, Path(project.path), project.project_id, report, dry_run, on_file,
+                   project.required_variables())
     finally:
         conn.execute(f"pragma cache_size = {cache}")
     return report
 
 
 def _merge_all(conn: sqlite3.Connection, unique: list[Path], project_path: Path, project_id: str,
-               report: MergeReport, dry_run: bool, on_file: Callable[[Path], None] | None) -> None:
+               report: MergeReport, dry_run: bool, on_file: Callable[[Path], None] | None,
+               required: Mapping[str, str]) -> None:
     # Every file is checked before anything is committed; each file's check is done before
     # its rows are written, and the later files' checks run meanwhile (store/merge_checks.py).
     with Checks(project_path, unique, project_id) as checks:
@@ -89,7 +92,7 @@ def _merge_all(conn: sqlite3.Connection, unique: list[Path], project_path: Path,
                 try:
                     for alias, path in zip(aliases, batch, strict=True):
                         checks.result(path)
-                        report.files.append(_merge_one(conn, alias, path))
+                        report.files.append(_merge_one(conn, alias, path, required))
                         if on_file:
                             on_file(path)
                     checks.all()
@@ -102,7 +105,7 @@ def _merge_all(conn: sqlite3.Connection, unique: list[Path], project_path: Path,
                 conn.execute("rollback" if dry_run else "commit")
 
 
-def _merge_one(conn: sqlite3.Connection, s: str, path: Path) -> FileReport:
+def _merge_one(conn: sqlite3.Connection, s: str, path: Path, required: Mapping[str, str]) -> FileReport:
     """Merge the attached file `s` into main (inside the caller's transaction)."""
     report = FileReport(path)
     handed = conn.execute(f"select value from {s}.meta where key = 'handout_coder'").fetchone()
@@ -122,6 +125,8 @@ def _merge_one(conn: sqlite3.Connection, s: str, path: Path) -> FileReport:
     # statuses are resolved (which reads the union of both logs).
     added["events"] = writes.merge_events(conn, s)
     resolve_statuses(conn, report)
+    # Merged all the same (the coder's work is not lost); the report names them.
+    report.gaps = required_gaps(conn, required, schema=s, coders=report.coders)
     added["assignments"] = conn.execute(
         f"insert or ignore into main.assignments (paragraph_id, coder_id) select paragraph_id, coder_id from {s}.assignments"
     ).rowcount

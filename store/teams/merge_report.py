@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from store.codebook.required import Gap
+
 
 @dataclass(frozen=True)
 class Conflict:
@@ -32,6 +34,8 @@ class FileReport:
     conflicts: list[Conflict] = field(default_factory=list)
     handed_to: str | None = None
     """The coder the file was handed out to (`accord handout`), None for other files."""
+    gaps: list[Gap] = field(default_factory=list)
+    """The file's done paragraphs that miss a variable the codebook requires (merged all the same)."""
 
     @property
     def rows_added(self) -> int:

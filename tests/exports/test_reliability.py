@@ -10,7 +10,9 @@ import pytest
 from sklearn.metrics import cohen_kappa_score
 
 from exports.agreement_report import report_dict, to_json
+from exports.alpha import Interval
 from exports.ratings import Coefficient
+from exports.verdict import minimum_units
 from exports.reliability import reliability_report, verdict
 from store import AccordError, Project
 from tests.helpers import code_paragraphs
@@ -116,11 +118,24 @@ def test_coder_pair_matrix(coded: Project) -> None:
 
 
 @pytest.mark.parametrize(
-    ("value", "expected"),
-    [(0.8, "reliable"), (0.7999, "tentative"), (0.667, "tentative"), (0.6669, "unreliable"), (None, "undefined")],
+    ("value", "low", "expected"),
+    [
+        # The thresholds read the lower end of the interval (0.800 and 0.667 as before).
+        (0.9, 0.8, "reliable"), (0.9, 0.7999, "tentative"), (0.8, 0.667, "tentative"),
+        # Alpha clears a bar that its interval does not: too small a sample to tell.
+        (0.85, 0.6669, "inconclusive"), (0.7, 0.3, "inconclusive"), (0.9, None, "inconclusive"),
+        (0.6669, 0.3, "unreliable"), (0.5, None, "unreliable"), (None, None, "undefined"),
+    ],
 )
-def test_verdict_thresholds(value, expected) -> None:
-    assert verdict(Coefficient(value, None if value is not None else "why")) == expected
+def test_verdict_thresholds(value, low, expected) -> None:
+    interval = Interval(low, None if low is None else 1.0, None if low is not None else "no interval")
+    assert verdict(Coefficient(value, None if value is not None else "why"), interval) == expected
+
+
+def test_minimum_sample_is_krippendorffs_table() -> None:
+    # Bloch and Kraemer's formula as Krippendorff tabulates it (alpha_min .800 and .667, p = .05).
+    assert [minimum_units(k) for k in (2, 3, 4)] == [103, 117, 139]
+    assert minimum_units(4, alpha_min=0.667) == 81
 
 
 def test_json_report_holds_every_split_one_per_line(coded: Project) -> None:

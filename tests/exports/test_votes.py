@@ -67,8 +67,21 @@ def test_adjudication_wins_over_the_coders(cells: list, adjudicated: dict[str, i
         got = out.loc[pid, "a"]
         expected = adjudicated[pid] if pid in adjudicated else reference(cells, p, 1, "unanimous")
         assert (None if pd.isna(got) else got) == expected
-        assert out.loc[pid, "basis"] == ("adjudicated" if pid in adjudicated else
-                                         "unanimous" if sum(row[p][0] for row in cells) >= 2 else None)
+        assert out.loc[pid, "basis"] == expected_basis(cells, p, adjudicated.get(pid))
+
+
+def expected_basis(cells: list[list[tuple[bool, int, str | None]]], p: int, decided: int | None) -> str | None:
+    """`unanimous` or `single coder` when the adjudicator kept what the coders gave (the
+    adjudicator here sets `a` only, so `s` must be unset by all), else `adjudicated`."""
+    done = [row[p] for row in cells if row[p][0]]
+    if decided is None:
+        return "unanimous" if len(done) >= 2 else None
+    kept = all(a == decided and s is None for _, a, s in done)
+    if kept and len(done) >= 2:
+        return "unanimous"
+    if kept and len(done) == 1:
+        return "single coder"
+    return "adjudicated"
 
 
 def test_combined_notes_are_only_real_notes() -> None:

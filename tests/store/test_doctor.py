@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from store import Project
+from store import reimport_commands
 from store.doctor import diagnose, repair
 from tests.helpers import documents, small_codebook
 
@@ -51,7 +52,7 @@ def test_damaged_pages_are_found(path: Path) -> None:
             handle.write(b"\xff" * 64)
     findings = diagnose(path)
     assert findings[0].check == "integrity"
-    assert ".recover" in findings[0].advice and findings[0].repair is None
+    assert "--salvage" in findings[0].advice and findings[0].repair is None
 
 
 def test_truncated_file_is_found(path: Path) -> None:
@@ -154,3 +155,23 @@ def test_a_file_that_is_not_sqlite(tmp_path: Path) -> None:
     notes = tmp_path / "notes.txt"
     notes.write_text("hello, world")
     assert "not a SQLite file" in diagnose(notes)[0].problem
+
+
+def test_reimport_commands_give_back_the_same_ids(tmp_path: Path) -> None:
+    """A document's id comes from how its file was imported: the command names it the same way."""
+    (tmp_path / "corpus" / "2017").mkdir(parents=True)
+    for name in ("corpus/2017/S-PV-8140.txt", "record.txt", "speeches.csv", "kaz.txt"):
+        (tmp_path / name).write_text("x")
+    incomplete = {
+        "2017/S-PV-8140": str(tmp_path / "corpus/2017/S-PV-8140.txt"),
+        "record-002": str(tmp_path / "record.txt"),
+        "8140": f"{tmp_path / 'speeches.csv'}:3",
+        "kaz": str(tmp_path / "kaz.txt"),
+        "gone": str(tmp_path / "gone.txt"),
+    }
+    commands, missing = reimport_commands(incomplete, tmp_path / "new.db")
+    assert commands == [
+        f"accord import {tmp_path / 'corpus'} {tmp_path / 'kaz.txt'} {tmp_path / 'speeches.csv'} --project {tmp_path / 'new.db'}",
+        f"accord import {tmp_path / 'record.txt'} --split-speakers --project {tmp_path / 'new.db'}",
+    ]
+    assert missing == [str(tmp_path / "gone.txt")]

@@ -54,7 +54,7 @@ def test_json_is_complete_and_matches_the_krippendorff_package(project_path: Pat
     result = run(project_path, "--format", "json", "--bootstrap", "300", "--seed", "5")
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
-    assert report["format"] == "accord-agreement/1"
+    assert report["format"] == "accord-agreement/2"
     assert report["coders"] == ["ann", "bob"] and report["units"] == 5
     assert report["bootstrap"] == {"replicates": 300, "seed": 5, "confidence": 0.95}
     codes = {c["code"]: c for c in report["codes"]}
@@ -191,7 +191,8 @@ def test_json_shape_is_the_documented_one(project_path: Path) -> None:
                             "codes", "pairs"]
     code = report["codes"][0]
     assert list(code) == ["code", "label", "kind", "level", "units", "coders", "prevalence", "percent_agreement",
-                          "fleiss_kappa", "krippendorff_alpha", "gwet_ac1", "verdict", "pairs", "splits"]
+                          "fleiss_kappa", "krippendorff_alpha", "gwet_ac1", "verdict", "verdict_reason", "minimum_units",
+                          "warning", "pairs", "splits"]
     assert list(code["krippendorff_alpha"]) == ["value", "reason", "low", "high", "interval_reason"]
     assert list(code["pairs"][0]) == ["coders", "units", "percent_agreement", "cohen_kappa"]
     assert list(report["pairs"][0]) == ["coders", "units", "percent_agreement", "mean_kappa"]
@@ -209,3 +210,17 @@ def test_agree_never_loads_textual(project_path: Path) -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
+
+
+def test_the_report_format_follows_the_extension_of_the_output(project_path: Path, tmp_path: Path) -> None:
+    target = tmp_path / "agreement.html"
+    result = run(project_path, "--bootstrap", "0", "-o", str(target))
+    assert result.exit_code == 0, result.output
+    assert target.read_text().lstrip().lower().startswith("<!doctype html")
+    target = tmp_path / "agreement.json"
+    assert run(project_path, "--bootstrap", "0", "-o", str(target)).exit_code == 0
+    assert json.loads(target.read_text())["units"] == 5
+    result = run(project_path, "--bootstrap", "0", "--format", "md", "-o", str(tmp_path / "a.html"))
+    assert result.exit_code == 2 and "a.html" in result.stderr and not (tmp_path / "a.html").exists()
+    result = run(project_path, "--bootstrap", "0", "-o", str(tmp_path / "a.pdf"))
+    assert result.exit_code == 2 and ".md, .html, .json, .csv" in result.stderr

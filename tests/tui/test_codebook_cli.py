@@ -79,7 +79,7 @@ def test_check_reports_yaml_syntax_without_a_traceback(tmp_path: Path) -> None:
     path = write(tmp_path, "cb.yaml", "codebook: T\ncodes:\n  - id: a\n    label: 'unclosed\n")
     result = run("codebook", "check", path)
     assert result.exit_code == 1
-    assert result.stderr.startswith(f"{path}:5:1: YAML syntax:")
+    assert result.stderr.startswith(f"{path}:4:12: YAML syntax: a quoted text opens here and is never closed")
     assert "Traceback" not in result.output
 
 
@@ -252,3 +252,49 @@ def test_init_prefers_a_codebook_beside_the_project(tmp_path: Path, monkeypatch:
     assert "with codebook codebook.yaml" in " ".join(result.stderr.split())
     with Project.open(tmp_path / "accord.db") as project:
         assert [row.id for row in project.codes()] == ["border_control", "wmd", "nuclear", "stance"]
+
+
+SIXTEEN_LINES = """\
+codebook: Test
+version: "1"
+codes:
+  - id: border_control
+    label: Border control
+    key: b
+  - id: wmd
+    label: WMD
+    key: w
+    keywords: [nuclear, chemical]
+  - id: terror
+    label: Terrorism
+    key: t
+  - id: arms
+    label: Arms
+    key: a
+"""
+
+
+@pytest.mark.parametrize(("line", "written", "column", "message"), [
+    (5, '    label: "Border control', 12, 'a quoted text opens here and is never closed: add the closing "'),
+    (5, "    label: 'Border control", 12, "a quoted text opens here and is never closed: add the closing '"),
+    (6, "   key: b", 4, "this line is indented differently from the lines above it"),
+    (6, "     key: b", 9, "a ':' where no field can start: indent this line like the field above, or quote the value"),
+    (6, "\tkey: b", 1, "a tab (YAML indents with spaces only)"),
+    (10, "    keywords: [nuclear, chemical", 15, "the '[' opened here is never closed: add ']'"),
+    (10, "    keywords: {nuclear: 1", 15, "the '{' opened here is never closed: add '}'"),
+    (6, "    key b", 5, "a line without ':' (fields are written `name: value`)"),
+], ids=["double quote", "single quote", "indented less", "indented more", "tab", "bracket", "brace", "no colon"])
+def test_a_yaml_syntax_error_points_at_the_line_where_it_starts(
+    tmp_path: Path, line: int, written: str, column: int, message: str
+) -> None:
+    lines = SIXTEEN_LINES.splitlines()
+    lines[line - 1] = written
+    path = write(tmp_path, "cb.yaml", "\n".join(lines) + "\n")
+    result = run("codebook", "check", path)
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    first, shown, caret, *_ = result.stderr.splitlines()
+    assert first == f"{path}:{line}:{column}: YAML syntax: {message}"
+    # Then the line itself (a tab shown as an arrow), and a caret under the place.
+    assert shown == "    " + written.replace("\t", "\u2192")
+    assert caret == "    " + " " * (column - 1) + "^"

@@ -52,7 +52,8 @@ def test_accord_demo_opens_the_coding_screen_and_saves_the_first_keys(tmp_path: 
     seen = bytearray()
     try:
         assert read_until(leader, READY, seen, timeout=60), seen[-2000:].decode(errors="replace")
-        for key in (b"1", b"\r", b"q"):
+        # A code, then the two variables the codebook requires on a coded paragraph (first levels).
+        for key in (b"1", b"S", b"1", b"L", b"1", b"\r", b"q"):
             os.write(leader, key)
             read_until(leader, b"\x00never", seen, timeout=1.0)  # let the screen catch up
         process.wait(timeout=30)
@@ -68,7 +69,7 @@ def test_accord_demo_opens_the_coding_screen_and_saves_the_first_keys(tmp_path: 
         assert first is not None
         assert project.status(first.id, "newcomer").status == "done"
         first_code = next(c.id for c in project.codes() if c.kind == "code" and c.parent_id is None)
-        assert project.codings(first.id, "newcomer") == {first_code: 1}
+        assert project.codings(first.id, "newcomer") == {first_code: 1, "stance": "supports", "salience": "low"}
         assert project.progress("newcomer").done == 1
         # The demo coders' work is still there beside the newcomer's.
         assert project.progress("amina").done > 40

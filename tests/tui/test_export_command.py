@@ -116,3 +116,66 @@ def test_whose_codings_options_exclude_each_other(project: Project) -> None:
     result = run(project, "--coder", "alice", "--majority")
     assert result.exit_code == 2 and "--coder and --majority exclude each other" in result.stderr
     assert run(project, "--majority", "--no-text").stdout.splitlines()[0].endswith("coders_done,flag,note")
+
+
+def test_the_format_follows_the_extension_of_the_output(project: Project, tmp_path: Path) -> None:
+    code_two_coders(project)
+    target = tmp_path / "x.dta"
+    result = run(project, "--consensus", "-o", str(target))
+    assert result.exit_code == 0, result.output
+    frame, meta = pyreadstat.read_dta(str(target))
+    assert len(frame) == 5 and meta.variable_value_labels
+    for extension, read in ((".sav", lambda p: pyreadstat.read_sav(str(p))[0]), (".parquet", pd.read_parquet),
+                            (".tsv", lambda p: pd.read_csv(p, sep="\t")), (".jsonl", lambda p: pd.read_json(p, lines=True))):
+        target = tmp_path / f"x{extension}"
+        assert run(project, "--consensus", "-o", str(target)).exit_code == 0
+        assert list(read(target)["paragraph_id"]) == ["doc1:1", "doc1:2", "doc1:3", "doc2:1", "doc2:2"]
+    target = tmp_path / "x.QDPX"
+    result = run(project, "-o", str(target))
+    assert result.exit_code == 0, result.output
+    assert target.read_bytes()[:2] == b"PK"
+
+
+def test_a_format_contradicting_the_extension_is_refused(project: Project, tmp_path: Path) -> None:
+    code_two_coders(project)
+    target = tmp_path / "x.dta"
+    result = run(project, "--consensus", "--format", "csv", "-o", str(target))
+    assert result.exit_code == 2 and not target.exists()
+    assert "x.dta" in result.stderr and "--format csv" in result.stderr and "dta" in result.stderr
+    result = run(project, "--consensus", "-o", str(tmp_path / "x.txt"))
+    assert result.exit_code == 2 and not (tmp_path / "x.txt").exists()
+    assert "x.txt" in result.stderr and ".csv, .tsv, .jsonl, .parquet, .dta, .sav, .qdpx" in result.stderr
+    # An unknown extension with --format says what it is: written as asked.
+    assert run(project, "--consensus", "--format", "csv", "-o", str(tmp_path / "x.txt")).exit_code == 0
+    assert (tmp_path / "x.txt").read_text().startswith("paragraph_id,")
+    # No -o: CSV on stdout, as before.
+    assert run(project, "--consensus", "--no-text").stdout.startswith("paragraph_id,document_id")
+
+
+def test_consensus_keeps_the_coders_notes_beside_the_adjudicators_reason(project: Project, tmp_path: Path) -> None:
+    from store import decide
+
+    code_two_coders(project)
+    project.set_note("doc1:2", "alice", "the border is mentioned in passing")
+    project.set_note("doc1:2", "bob", "not about control")
+    decide(project, "doc1:2", "border_control", 0, reason="only a passing mention")
+    target = tmp_path / "consensus.csv"
+    assert run(project, "--consensus", "-o", str(target)).exit_code == 0
+    notes = pd.read_csv(target).set_index("paragraph_id")["note"]
+    assert notes["doc1:2"] == ("consensus: border_control: only a passing mention | "
+                               "alice: the border is mentioned in passing | bob: not about control")
+
+
+def test_basis_tells_adjudicated_unanimous_and_single_coder_apart(project: Project, tmp_path: Path) -> None:
+    code_two_coders(project)
+    project.close()
+    accepted = CliRunner().invoke(main, ["--project", str(project.path), "adjudicate", "--accept-unanimous"])
+    assert accepted.exit_code == 0, accepted.output
+    target = tmp_path / "consensus.csv"
+    assert run(project, "--consensus", "-o", str(target)).exit_code == 0
+    rows = pd.read_csv(target).set_index("paragraph_id")
+    assert rows.loc["doc1:1", "basis"] == "unanimous"  # alice and bob agree
+    assert rows.loc["doc1:2", "basis"] == "adjudicated"  # they disagreed; consensus decided
+    assert rows.loc["doc2:1", "basis"] == "single coder"  # alice alone, accepted as she coded it
+    assert rows.loc["doc2:1", ["wmd", "nuclear"]].tolist() == [1, 1]
+    assert rows.loc[["doc1:3", "doc2:2"], "basis"].isna().all()

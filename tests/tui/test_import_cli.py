@@ -169,3 +169,30 @@ def test_split_speakers_option(db: Path, tmp_path: Path) -> None:
         assert [(d.id, d.speaker, d.country) for d in project.documents()] == [
             ("S-PV-5390-001", "The President", None), ("S-PV-5390-002", "Ms. Alzhanova", "Kazakhstan")]
         assert len(project.paragraphs("S-PV-5390-002")) == 2
+
+
+@pytest.mark.parametrize(("name", "content", "reason"), [
+    ("speeches.csv", "id,speaker,text\n", "a header and no rows: nothing to import"),
+    ("speeches.csv", "id,speaker,text\r\n\r\n\r\n", "a header and no rows: nothing to import"),
+    ("speeches.tsv", "id\tspeaker\ttext\n", "a header and no rows: nothing to import"),
+    ("speeches.csv", "id,text\n1,\n2,   \n", "no text to import: column 'text' is empty in every row"),
+    ("speeches.jsonl", '{"id": "a", "text": ""}\n{"id": "b", "text": []}\n',
+     "no text to import: 'text' is empty in every record"),
+])
+def test_a_table_with_nothing_to_import_is_a_problem_like_an_empty_text_file(
+    db: Path, tmp_path: Path, name: str, content: str, reason: str
+) -> None:
+    table = tmp_path / name
+    table.write_text(content, encoding="utf-8")
+    result = accord(db, "import", str(table))
+    assert result.exit_code == 1, result.stderr
+    assert f"{table}: {reason}" in result.stderr
+    assert "1 problem above" in result.stderr
+    with Project.open(db) as project:
+        assert project.document_count() == 0
+    # As an empty .txt is reported, through the same path.
+    (tmp_path / "empty.txt").write_bytes(b"")
+    both = accord(db, "import", str(table), str(tmp_path / "empty.txt"))
+    assert both.exit_code == 1
+    assert f"{table}: {reason}" in both.stderr and f"{tmp_path / 'empty.txt'}: empty file" in both.stderr
+    assert "2 problems above" in both.stderr

@@ -31,8 +31,10 @@ def test_qdpx_export_then_import_into_a_new_project(project: Project, tmp_path: 
     assert result.exit_code == 0, result.output
     assert "2 documents added" in result.stderr and "8 codings on 7 paragraphs by alice, bob, consensus" in result.stderr
     with Project.open(fresh.path) as reopened:
-        # bob removed border_control on doc1:2 (a 0): done with no code applied is absent, as before.
-        assert reopened.codings("doc1:2", "bob") == {} and reopened.status("doc1:2", "bob").status == "done"
+        # bob removed border_control on doc1:2 and consensus decided "Not applied": both 0s travel.
+        assert reopened.codings("doc1:2", "bob") == {"border_control": 0}
+        assert reopened.status("doc1:2", "bob").status == "done"
+        assert reopened.codings("doc1:2", "consensus") == {"border_control": 0}
         assert reopened.codings("doc1:1", "alice") == {"border_control": 1, "stance": "support"}
         assert reopened.status("doc1:2", "consensus").status == "done"
 

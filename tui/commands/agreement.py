@@ -6,11 +6,14 @@ from pathlib import Path
 
 import click
 
-from tui.commands.common import Context, open_project, project_option, require_terminal
+from tui.commands.common import Context, open_project, output_format, project_option, require_terminal
 from tui.console import advance, err, out, progress_bar
 
 FORMATS = ("table", "md", "html", "json", "csv")
-VERDICT_STYLES = {"reliable": "green", "tentative": "yellow", "unreliable": "red", "undefined": "dim"}
+EXTENSIONS = {"md": (".md",), "html": (".html",), "json": (".json",), "csv": (".csv",)}
+"""Report format -> the file extensions that name it: `-o FILE` chooses the format by these."""
+VERDICT_STYLES = {"reliable": "green", "tentative": "yellow", "inconclusive": "magenta", "unreliable": "red",
+                  "undefined": "dim"}
 TERMINAL_SPLITS = 5
 TERMINAL_PAIR_COLUMNS = 6
 """Up to this many coder pairs (4 coders) the terminal shows kappa per code and pair; md/html always."""
@@ -25,10 +28,11 @@ def _names(values: tuple[str, ...]) -> list[str] | None:
 
 
 @click.command()
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
-              help="table: coloured tables in the terminal; md, html, json, csv: a report.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS),
+              help="table: coloured tables in the terminal (the default without -o); md, html, json, csv: "
+                   "a report. With -o FILE the default is the format its extension names.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write the report to FILE (refuses to overwrite without --force).")
+              help="Write the report to FILE (.md .html .json .csv; refuses to overwrite without --force).")
 @click.option("--force", is_flag=True, help="Overwrite the --output file if it exists.")
 @click.option("--codes", multiple=True, metavar="IDS", help="Only these codes or variables (comma-separated).")
 @click.option("--coders", multiple=True, metavar="NAMES", help="Only these coders (comma-separated; 'consensus' never counts).")
@@ -40,20 +44,22 @@ def _names(values: tuple[str, ...]) -> list[str] | None:
               help="Open the agreement screen: the table, and the split paragraphs to read.")
 @project_option
 @click.pass_obj
-def agree(ctx: Context, fmt: str, output: Path | None, force: bool, codes: tuple[str, ...],
+def agree(ctx: Context, fmt: str | None, output: Path | None, force: bool, codes: tuple[str, ...],
           coders: tuple[str, ...], documents: tuple[str, ...], replicates: int, seed: int, interactive: bool) -> None:
     """Inter-coder agreement for every code and variable.
 
     Over the paragraphs that at least two coders have marked done: percent agreement, Cohen's
     kappa for each pair of coders, Fleiss' kappa, Gwet's AC1 and Krippendorff's alpha with a
-    95 % bootstrap interval, and a verdict (alpha >= 0.800 reliable, >= 0.667 tentative).
+    95 % bootstrap interval, and a verdict on the interval's lower end (>= 0.800 reliable,
+    >= 0.667 tentative; inconclusive when the sample is too small to tell), with a warning
+    below Krippendorff's minimum sample.
     A code is absent on a paragraph a coder has done without applying it, and missing on one
     the coder has not done. Also lists the paragraphs on which coders split.
 
     \b
     Examples:
       accord agree
-      accord agree --format html -o agreement.html
+      accord agree -o agreement.html
       accord agree --codes border_control,stance --coders ann,bob --format json
       accord agree --tui
     """
@@ -61,6 +67,7 @@ def agree(ctx: Context, fmt: str, output: Path | None, force: bool, codes: tuple
 
     if output is not None and fmt == "table":
         raise click.UsageError("--output needs a file format: --format md, html, json or csv")
+    fmt = output_format(output, fmt, EXTENSIONS, "table")
     if interactive:
         from tui.agreement_app import AgreementApp  # Textual loads only for the screen
 
@@ -110,7 +117,7 @@ def show_tables(report) -> None:  # type: ignore[no-untyped-def]
     from rich.console import Console
     from rich.table import Table
 
-    from exports.report_columns import fmt, shown_columns
+    from exports.report_columns import fmt, report_notes, shown_columns
     from store import plural
 
     if report.units == 0:
@@ -132,6 +139,8 @@ def show_tables(report) -> None:  # type: ignore[no-untyped-def]
     for c in report.codes:
         if c.alpha.reason and report.units:
             console.print(f"[dim]α undefined for {c.code}: {c.alpha.reason}[/]", highlight=False)
+    for note in report_notes(report.codes) if report.units else []:
+        console.print(note, markup=False, highlight=False, style="yellow")
     if report.pairs:
         pairs = Table(title="Coder pairs (over all codes)", title_justify="left", box=box.SIMPLE_HEAD)
         for name in ("Coders", "Paragraphs", "% agree", "Mean Cohen's κ"):

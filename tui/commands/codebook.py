@@ -167,7 +167,7 @@ def update(ctx: Context, file: Path, retire: bool) -> None:
     if change.changed:
         click.echo(f"{ctx.project_path} now uses {file}: {summary(new)}.", err=True)
     elif before != after:
-        click.echo(f"Codebook text updated from {file} (instructions, rules, examples or keywords); "
+        click.echo(f"Codebook text updated from {file} (instructions, rules, examples, keywords or required:); "
                    "no code changed.", err=True)
     else:
         click.echo(f"{file} is already the project's codebook; nothing changed.", err=True)

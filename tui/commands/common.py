@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
@@ -61,6 +61,18 @@ def open_project(ctx: Context) -> Project:
     from store import Project
 
     return Project.open(ctx.project_path)
+
+
+def output_format(output: Path | None, asked: str | None, extensions: Mapping[str, tuple[str, ...]], default: str) -> str:
+    """The format of `-o FILE`: `--format` if given, else the one its extension names (a
+    contradiction or an unknown extension is a usage error, exit 2); `default` without a file."""
+    from exports.files import format_of
+    from store import AccordError
+
+    try:
+        return format_of(output, asked, extensions, default)
+    except AccordError as error:
+        raise click.UsageError(str(error)) from None
 
 
 def default_codebook_file() -> Path:

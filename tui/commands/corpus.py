@@ -25,7 +25,7 @@ LISTED = 10
 
 
 @click.command("import")
-@click.argument("paths", metavar="PATH...", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("paths", metavar="[PATH...]", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--text-column", metavar="C",
               help="Tables: the column holding the text (default: text, speech, content, body or paragraph).")
 @click.option("--id-column", metavar="C",
@@ -37,10 +37,13 @@ LISTED = 10
 @click.option("--replace", is_flag=True,
               help="Replace documents whose file changed since they were imported; refused for a document "
                    "whose paragraphs have codings or statuses.")
+@click.option("--metadata", metavar="TABLE", type=click.Path(dir_okay=False, path_type=Path),
+              help="Join a table of document metadata (.csv, .tsv, .jsonl; one row per document id) onto "
+                   "documents already imported, after importing PATH... if given. Codings are not touched.")
 @project_option
 @click.pass_obj
 def import_(ctx: Context, paths: tuple[Path, ...], text_column: str | None, id_column: str | None,
-            split_speakers: bool, replace: bool) -> None:
+            split_speakers: bool, replace: bool, metadata: Path | None) -> None:
     """Import the files PATH... (folders are searched recursively) into the project.
 
     \b
@@ -56,8 +59,9 @@ def import_(ctx: Context, paths: tuple[Path, ...], text_column: str | None, id_c
                    its paragraphs (so one-row-per-paragraph tables work too);
                    speaker, country, date and title columns fill those fields,
                    other columns become metadata (from the document's first row);
-                   rows with an empty text are skipped; a JSON list of strings
-                   is a list of paragraphs
+                   rows with an empty text are skipped (a table with no text in
+                   any row is a bad file); a JSON list of strings is a list of
+                   paragraphs
     .docx          the document's non-empty paragraphs; a leading heading is the title
     .qdpx          a REFI-QDA project (NVivo, ATLAS.ti, MAXQDA, QualCoder, Accord):
                    each text source is a document split at blank lines; each
@@ -73,8 +77,20 @@ def import_(ctx: Context, paths: tuple[Path, ...], text_column: str | None, id_c
     it was imported is reported and left alone unless --replace. Files that
     cannot be read are listed as "path: reason" and the rest is imported;
     the exit code is then 1.
+
+    \b
+    --metadata TABLE joins document metadata afterwards, by document id (the
+    id, doc_id or document_id column, or --id-column): title, speaker,
+    country and date fill those fields, other columns become metadata, as in
+    a corpus table. Ids that match no document are listed; codings, statuses
+    and paragraphs do not change. Example:
+      accord import statements/ --metadata statements.csv
+      accord import --metadata more-columns.tsv
     """
     from store import find_files, first_of_each_id, read_files
+
+    if not paths and metadata is None:
+        raise click.UsageError("give the files to import (PATH...), or --metadata TABLE to join onto documents")
 
     archives = [path for path in paths if path.suffix.lower() == ".qdpx"]
     paths = tuple(path for path in paths if path.suffix.lower() != ".qdpx")
@@ -82,6 +98,8 @@ def import_(ctx: Context, paths: tuple[Path, ...], text_column: str | None, id_c
         for archive in archives:
             _import_qdpx(project, archive)
         if not paths:
+            if metadata is not None:
+                _join_metadata(project, metadata, id_column)
             return
         files, problems = find_files(paths)
         sources: dict[str, str] = {}
@@ -103,8 +121,10 @@ def import_(ctx: Context, paths: tuple[Path, ...], text_column: str | None, id_c
         problems.extend(duplicates)
         total = (project.document_count(), project.paragraph_count())
         changed = [_changed_line(project.document(i).source or "", sources[i], i) for i in report.changed[:LISTED]]
-    new_paragraphs = sum(sizes[i] for i in report.added)
-    _print_summary(report, problems, total, new_paragraphs, files_read=len(files), changed=changed)
+        new_paragraphs = sum(sizes[i] for i in report.added)
+        _print_summary(report, problems, total, new_paragraphs, files_read=len(files), changed=changed)
+        if metadata is not None:
+            _join_metadata(project, metadata, id_column)
     if problems or report.refused:
         raise click.exceptions.Exit(1)
 
@@ -134,6 +154,22 @@ def _import_qdpx(project: Project, archive: Path) -> None:
     if report.unknown_codes:
         _say(f"Codes not in the codebook, their codings left out: {_ids(report.unknown_codes)} "
              f"(add them with `accord codebook update FILE.qdc`, then import again)", "yellow")
+
+
+def _join_metadata(project: Project, table: Path, id_column: str | None) -> None:
+    """Join a metadata table onto the documents and say what matched."""
+    from store import plural
+
+    report = project.join_metadata(table, id_column)
+    _say(f"Joined {table} onto {plural(len(report.matched), 'document')}"
+         + (f" ({', '.join(report.columns)})." if report.columns else "."))
+    if report.unmatched:
+        verb = "matches" if len(report.unmatched) == 1 else "match"
+        _say(f"{plural(len(report.unmatched), 'id')} in {table} {verb} no document of the project: "
+             f"{_ids(report.unmatched)}", "yellow")
+    if report.without_row:
+        verb = "has" if report.without_row == 1 else "have"
+        _say(f"{plural(report.without_row, 'document')} of the project {verb} no row in {table}.")
 
 
 def _say(message: str, style: str | None = None) -> None:

@@ -7,19 +7,19 @@ from pathlib import Path
 
 import click
 
-from tui.commands.common import Context, open_project, project_option
+from exports.writers import EXTENSIONS
+from tui.commands.common import Context, open_project, output_format, project_option
 from tui.console import advance, err, progress_bar
-
-FORMATS = ("csv", "tsv", "jsonl", "parquet", "dta", "sav", "qdpx")
 
 
 @click.command(name="export")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="csv", show_default=True,
+@click.option("--format", "fmt", type=click.Choice(list(EXTENSIONS)),
               help="csv/tsv/jsonl (text), parquet (typed, codebook in the metadata), dta (Stata) and "
                    "sav (SPSS) with variable and value labels, qdpx (REFI-QDA project for NVivo, "
-                   "ATLAS.ti, MAXQDA, QualCoder).")
+                   "ATLAS.ti, MAXQDA, QualCoder). Default: the extension of -o FILE; csv on stdout.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="File to write (written whole or not at all). Text formats go to stdout without it.")
+              help="File to write (written whole or not at all), in the format its extension names "
+                   "(.csv .tsv .jsonl .parquet .dta .sav .qdpx). Text formats go to stdout without it.")
 @click.option("--coder", metavar="NAME", help="Export this coder's codings.")
 @click.option("--consensus", is_flag=True,
               help="Adjudicated values, falling back to values all coders agree on (two or more).")
@@ -35,7 +35,7 @@ FORMATS = ("csv", "tsv", "jsonl", "parquet", "dta", "sav", "qdpx")
                                           "(by default they get a leading ' so spreadsheets do not run them).")
 @project_option
 @click.pass_obj
-def export(ctx: Context, fmt: str, output: Path | None, coder: str | None, consensus: bool, majority: bool,
+def export(ctx: Context, fmt: str | None, output: Path | None, coder: str | None, consensus: bool, majority: bool,
            all_coders: bool, long_layout: bool, unit: str, no_text: bool, force: bool, raw: bool) -> None:
     """Export the coded dataset.
 
@@ -48,15 +48,16 @@ def export(ctx: Context, fmt: str, output: Path | None, coder: str | None, conse
     \b
     Examples:
       accord export --coder alice -o alice.csv
-      accord export --consensus --format dta -o consensus.dta
-      accord export --all --no-text --format parquet -o reliability.parquet
-      accord export --consensus --unit document --format csv > documents.csv
-      accord export --format qdpx -o project.qdpx
+      accord export --consensus -o consensus.dta
+      accord export --all --no-text -o reliability.parquet
+      accord export --consensus --unit document > documents.csv
+      accord export -o project.qdpx
     """
     from exports.files import check_target
     from store import AccordError
 
     whose = _whose(coder, consensus=consensus, majority=majority, all=all_coders)
+    fmt = output_format(output, fmt, EXTENSIONS, "csv")
     if output is not None:
         check_target(output, force)
     if fmt == "qdpx":
@@ -91,6 +92,13 @@ def export(ctx: Context, fmt: str, output: Path | None, coder: str | None, conse
         err.print(f"Wrote {plural(report.rows, 'row')} to {output}.", markup=False)
     else:
         sys.stdout.flush()
+    if dataset.gaps.rows:
+        verb = "misses" if dataset.gaps.rows == 1 else "miss"
+        why = ("accord status lists them" if chosen.whose in ("coder", "all") else
+               "their coders disagree on it or left it unset: accord status, accord adjudicate")
+        first = ", ".join(dataset.gaps.first) + (" ..." if dataset.gaps.rows > len(dataset.gaps.first) else "")
+        err.print(f"Note: {plural(dataset.gaps.rows, 'exported done paragraph')} {verb} a variable the codebook "
+                  f"requires (required: in the codebook), first {first}; {why}.", markup=False)
 
 
 def _whose(coder: str | None, **chosen: bool) -> str | None:

@@ -21,17 +21,17 @@ def import_codings(ctx: Context, file: Path) -> None:
     Long layout, one row per applied code or set variable:
       paragraph_id,coder,code,value
       doc1:1,ann,border_control,1
-      doc1:1,ann,stance,support
+      doc1:1,ann,stance,supports
       doc1:2,ann,,              (done, nothing applied)
     Wide layout, one row per paragraph and coder, one column per code or variable:
       paragraph_id,coder,border_control,wmd,stance
-      doc1:1,ann,1,0,support
+      doc1:1,ann,1,0,supports
 
     Every paragraph in the file becomes done by its coder, and the file is the whole truth for
     it: codes not applied there are absent. Unknown paragraphs, codes or levels are listed with
-    their lines and nothing is imported.
+    their lines and nothing is imported, with the nearest code or level when one is close.
     """
-    from store import plural
+    from store import describe_gaps, handout_coder, plural
 
     with open_project(ctx) as project:
         result = project.import_codings(file)
@@ -39,4 +39,13 @@ def import_codings(ctx: Context, file: Path) -> None:
         f"Imported {file} ({result.layout} layout): {plural(result.paragraphs, 'paragraph')} done by "
         f"{', '.join(result.coders) or 'nobody'}; {plural(result.changes, 'coding')} written."
     )
-    err.print("Next: accord agree")
+    if result.gaps:  # imported all the same: the coder's work is not lost
+        err.print(f"Note: {describe_gaps(result.gaps)}; imported as done all the same: "
+                  "set them with accord code, or in the file and import it again.", markup=False)
+    coder = handout_coder(ctx.project_path)
+    if coder:
+        # A coder's handed-out file: agreement is measured on the lead's project, after merging.
+        err.print(f"Next: hand {ctx.project_path} back to your lead, who merges it "
+                  f"(accord merge {ctx.project_path}).", markup=False, highlight=False)
+    else:
+        err.print("Next: accord agree")

@@ -131,5 +131,12 @@ def print_status(project: Project, status: ProjectStatus) -> None:
                       "done by all their coders")
         out.print(f"Open disagreements: {status.open_disagreements:,}"
                   + (" (accord adjudicate)" if status.open_disagreements else ""))
+        if status.required_gaps:
+            from store import describe_gaps
+
+            out.print(f"Required variables: {describe_gaps(status.required_gaps)}", markup=False)
+        elif status.required_gaps is None and project.required_variables():
+            out.print("Required variables: not checked at this size (accord export counts the done paragraphs "
+                      "that miss one)", markup=False)
     else:
         out.print("No coder has started yet: accord code --coder NAME")

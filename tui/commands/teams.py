@@ -85,7 +85,7 @@ def merge(ctx: Context, files: tuple[Path, ...], dry_run: bool) -> None:
     order of the files does not matter. A file of another project, one whose paragraph texts
     differ, or a damaged file is refused and nothing changes.
     """
-    from store import merge_files
+    from store import describe_gaps, merge_files
     from store import plural
 
     with open_project(ctx) as project, progress_bar("Merging", len(files)) as bar:
@@ -113,6 +113,9 @@ def merge(ctx: Context, files: tuple[Path, ...], dry_run: bool) -> None:
         if item.strangers:
             err.print(f"[yellow]Note:[/] {item.path.name} was handed out to {item.handed_to} but holds work of "
                       f"{', '.join(item.strangers)}: was it coded under another name (--coder)?")
+        if item.gaps:
+            err.print(f"Note: {item.path.name}: {describe_gaps(item.gaps)}; merged all the same "
+                      "(the coder can set them in accord code and hand the file in again).", markup=False)
     verb = "would add" if dry_run else "added"
     err.print(f"Coders seen: {', '.join(report.coders) or 'none'}; {verb} {plural(report.rows_added, 'row')}, "
               f"{plural(report.changed, 'value')} changed, {plural(len(conflicts), 'conflict')}.")

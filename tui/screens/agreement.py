@@ -26,7 +26,8 @@ from exports.report_columns import fmt, shown_columns
 from store import plural
 from tui.keys import bindings
 
-VERDICT_STYLES = {"reliable": "green", "tentative": "yellow", "unreliable": "red", "undefined": "dim"}
+VERDICT_STYLES = {"reliable": "green", "tentative": "yellow", "inconclusive": "magenta", "unreliable": "red",
+                  "undefined": "dim"}
 PREVIEW_CHARACTERS = 160
 """How much of a split paragraph its row shows (two lines at 100 columns), cut between words."""
 
@@ -82,6 +83,7 @@ class AgreementScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static("Measuring agreement…", id="agreement-title", markup=False)
         yield DataTable(id="agreement-codes", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="agreement-verdict", markup=False)
         yield Label("Paragraphs on which coders split", id="agreement-splits-title")
         yield OptionList(id="agreement-splits")
         yield Footer(compact=True)
@@ -134,6 +136,10 @@ class AgreementScreen(Screen[None]):
     def show_splits(self, code: CodeReliability) -> None:
         assert self.report is not None
         self.shown = code
+        why = code.verdict_reason or code.alpha.reason  # the same words as the reports' notes
+        self.query_one("#agreement-verdict", Static).update(Text.assemble(
+            (f"{code.code}: {code.verdict}", VERDICT_STYLES[code.verdict]), f": {why}" if why else "",
+            (f" · {code.warning}", "yellow") if code.warning else ""))
         listing = self.query_one(OptionList)
         listing.clear_options()
         rows = code.splits.rows(SHOWN_SPLITS)

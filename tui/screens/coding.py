@@ -178,6 +178,12 @@ class CodingScreen(Screen[None]):
     # -- moving ------------------------------------------------------------------------------
 
     def action_done(self) -> None:
+        session = self.session
+        missing = session.codebook.missing_required(session.project.codings(session.paragraph.id, session.coder))
+        if missing:  # the codebook's required: rule; the paragraph stays as it is
+            names = ", ".join(f"{v.label} ({v.key})" if v.key else v.label for v in missing)
+            self.notify(f"Not done yet: set {names} first (required by the codebook).", severity="warning")
+            return
         if not self.session.done_and_next():
             every = "Every assigned paragraph" if self.session.has_assignments else "Every paragraph"
             self.notify(f"{every} is done. Well coded!", title="Finished")
