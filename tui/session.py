@@ -53,7 +53,7 @@ class CodingSession:
         self.coder = project.coder(coder)
         self.codebook = project_codebook(project)
         self.codes: dict[str, Code] = self.codebook.by_id()
-        self.has_assignments = project.assigned(self.coder) > 0
+        self.has_assignments = project.has_assignments(self.coder)
         """A handout assigned paragraphs to this coder: progress and `enter` follow the assignment."""
         self.seq = self._resume_seq()
         self.place_saved = True
