@@ -30,6 +30,8 @@ COMMANDS = {
     "agree csv": ["agree", "--format", "csv", "--force", "-o"],
     "codebook export md": ["codebook", "export", "--force", "-o"],
     "codebook export qdc": ["codebook", "export", "--format", "qdc", "--force", "-o"],
+    "notes csv": ["notes", "--format", "csv", "--force", "-o"],
+    "notes md": ["notes", "--format", "md", "--force", "-o"],
 }
 
 
