@@ -16,7 +16,7 @@ from pathlib import Path
 from store.connection import connect
 from store.errors import ProjectError, StorageError
 from store.integrity import quick_check
-from store.teams.merge_trust import check_when, check_whose
+from store.teams.merge_trust import check_trust
 
 SHOWN = 5
 """How many examples a refusal names."""
@@ -113,8 +113,7 @@ def check(conn: sqlite3.Connection, s: str, path: Path, project_id: str, include
         if not same_paragraphs(conn, s):
             _check_paragraphs(conn, s, path)
         _check_codes(conn, s, path)
-        check_whose(conn, s, path, include_consensus)
-        check_when(conn, s, path)
+        check_trust(conn, s, path, include_consensus)
     except (sqlite3.DatabaseError, StorageError) as error:
         raise unreadable([path], error) from error
 

@@ -31,6 +31,16 @@ _WORK = (("codings", "updated_at", "coding"), ("paragraph_status", "updated_at",
          ("events", "at", "event"))
 """The tables a merge takes work from: table, its timestamp column, the noun for a count."""
 
+ANOTHER_LEAD = "to merge another lead's project on purpose: accord merge --include-consensus FILE"
+
+
+def check_trust(conn: sqlite3.Connection, s: str, path: Path, include_consensus: bool) -> None:
+    """Refuse the attached file `s`, naming every problem with its counts, if it carries work
+    that is not its own (`whose`) or dated where no real work can be (`when`)."""
+    problems = whose(conn, s, include_consensus) + when(conn, s)
+    if problems:
+        raise ProjectError(f"{path} {'; it '.join(problems)}. Nothing was merged")
+
 
 def _counts(rows: list[int]) -> str:
     """'3 codings, 1 status, 4 events' (the non-zero ones)."""
@@ -38,9 +48,9 @@ def _counts(rows: list[int]) -> str:
                      for n, (_, _, noun) in zip(rows, _WORK, strict=True) if n)
 
 
-def check_whose(conn: sqlite3.Connection, s: str, path: Path, include_consensus: bool) -> None:
-    """Refuse the attached file `s` if it carries consensus values, or work of a coder that is
-    not the file's own.
+def whose(conn: sqlite3.Connection, s: str, include_consensus: bool) -> list[str]:
+    """What the attached file `s` carries that it may not: consensus values, or work of a coder
+    that is not the file's own.
 
     A file `handout` wrote for one coder carries that coder's work only, and only if this
     project recorded handing it out (the file's token; files handed out before tokens pass on
@@ -48,15 +58,13 @@ def check_whose(conn: sqlite3.Connection, s: str, path: Path, include_consensus:
     a file to: that work comes from their own file. `include_consensus` is the lead merging
     another lead's project on purpose: its consensus, and its coders' work, are taken.
     """
+    problems = []
     if not include_consensus:
         found = [conn.execute(f"select count(*) from {s}.{table} where coder_id = ?", [CONSENSUS]).fetchone()[0]
                  for table, _, _ in _WORK]
         if any(found):
-            raise ProjectError(
-                f"{path} carries consensus values ({_counts(found)}): only adjudication in this project "
-                f"writes the consensus, a coder's file never holds it. Nothing was merged. To merge "
-                f"another lead's adjudicated project on purpose: accord merge --include-consensus FILE"
-            )
+            problems.append(f"carries consensus values ({_counts(found)}), which only adjudication in this "
+                            f"project writes ({ANOTHER_LEAD})")
     meta = dict(conn.execute(f"select key, value from {s}.meta where key in ('handout_coder', '{HANDOUT_TOKEN}')"))
     handed = meta.get("handout_coder")
     recorded = dict(conn.execute(
@@ -64,13 +72,11 @@ def check_whose(conn: sqlite3.Connection, s: str, path: Path, include_consensus:
     if handed is not None:
         token = meta.get(HANDOUT_TOKEN)
         if (recorded.get(token) != handed) if token is not None else handed in recorded.values():
-            raise ProjectError(
-                f"{path} says it was handed out to {handed}, but this project did not hand that file out "
-                f"to {handed}: its handout record was altered or comes from another file. Nothing was merged"
-            )
-        own = [handed, CONSENSUS] if include_consensus else [handed]
+            problems.append(f"says it was handed out to {handed}, but this project did not hand that file out "
+                            f"to {handed} (its handout record was altered or comes from another file)")
+        own = [handed, CONSENSUS]
     elif include_consensus:
-        return
+        return problems
     else:
         own = sorted(set(recorded.values()))
     strangers = conn.execute(
@@ -80,25 +86,20 @@ def check_whose(conn: sqlite3.Connection, s: str, path: Path, include_consensus:
             where coder_id {'not in' if handed is not None else 'in'} (select value from json_each(?))
             group by coder_id order by coder_id""", [json.dumps(own)]
     ).fetchall()
-    if not strangers:
-        return
     listing = "; ".join(f"{coder} ({_counts(list(counts))})" for coder, *counts in strangers[:5])
-    if handed is not None:
-        raise ProjectError(
-            f"{path} was handed out to {handed} but carries the work of {listing}: a coder's file "
-            f"may carry only its own coder's work. Nothing was merged. Was it coded under another "
-            f"name (--coder)? Then code it again as {handed}"
-        )
-    raise ProjectError(
-        f"{path} is not a handed-out file but carries the work of {listing}, who were handed files "
-        f"of their own: their work is merged from those files only. Nothing was merged. To merge "
-        f"another lead's project on purpose: accord merge --include-consensus FILE"
-    )
+    if strangers and handed is not None:
+        problems.append(f"was handed out to {handed} but carries the work of {listing}: a coder's file carries "
+                        f"only its own coder's work (coded under another name? code it again as {handed})")
+    elif strangers:
+        problems.append(f"is not a handed-out file but carries the work of {listing}, who were handed files of "
+                        f"their own: their work is merged from those files only ({ANOTHER_LEAD})")
+    return problems
 
 
-def check_when(conn: sqlite3.Connection, s: str, path: Path) -> None:
-    """Refuse the attached file `s` if any of its work is dated later than now plus CLOCK_SKEW
-    or earlier than this project was created: such a date would win every conflict."""
+def when(conn: sqlite3.Connection, s: str) -> list[str]:
+    """The attached file `s`'s work dated later than now plus CLOCK_SKEW or earlier than this
+    project was created: merge keeps the most recent value, so such a date would win every
+    conflict, over newer work and the lead's corrections."""
     latest = (datetime.now(UTC) + CLOCK_SKEW).isoformat(timespec="microseconds")
     row = conn.execute("select value from main.meta where key = 'created_at'").fetchone()
     earliest = row[0] if row else ""
@@ -113,13 +114,9 @@ def check_when(conn: sqlite3.Connection, s: str, path: Path) -> None:
         late.append(counts[0])
         early.append(counts[1])
     problems = []
+    clock = "; merge keeps the most recent value: check the clock of the computer that coded it"
     if any(late):
-        problems.append(f"{_counts(late)} dated after {latest[:10]} (more than a day in the future)")
+        problems.append(f"has {_counts(late)} dated after {latest[:10]} (more than a day in the future){clock}")
     if any(early):
-        problems.append(f"{_counts(early)} dated before this project was created ({earliest[:10]})")
-    if problems:
-        raise ProjectError(
-            f"{path} has {' and '.join(problems)}: merge keeps the most recent value, so such dates "
-            f"would overwrite newer work. Nothing was merged; check the clock of the computer that "
-            f"coded it"
-        )
+        problems.append(f"has {_counts(early)} dated before this project was created ({earliest[:10]}){clock}")
+    return problems

@@ -77,7 +77,7 @@ def test_a_coder_file_with_a_forged_consensus_is_refused(team: tuple[Path, Path]
     code, _, stderr = accord(lead, "merge", str(ann))
     assert code == 1
     message = " ".join(stderr.split())
-    assert str(ann) in message and "carries consensus values (1 coding, 1 event)" in message
+    assert f"{ann} carries consensus values (1 coding, 1 event)" in message
     assert "--include-consensus" in message and "Nothing was merged" in message
     assert unchanged(lead, before)
     assert consensus_border_control(lead) == 0
@@ -119,6 +119,7 @@ def test_impossible_dates_are_refused(team: tuple[Path, Path], at: str, said: st
     assert code == 1
     message = " ".join(stderr.split())
     assert f"{ann} has 1 coding, 1 event dated" in message and said in message
+    assert "check the clock of the computer that coded it" in message
     assert "Nothing was merged" in message
     assert unchanged(lead, before)
 
@@ -248,3 +249,15 @@ def test_every_refused_file_is_named(team: tuple[Path, Path], tmp_path: Path) ->
     assert f"{ann} carries consensus values (1 coding, 1 event)" in message
     assert f"{ben} has 1 coding, 1 event dated after" in message
     assert unchanged(lead, before)
+
+
+def test_every_problem_of_a_file_is_counted(team: tuple[Path, Path]) -> None:
+    lead, ann = team
+    forge(ann, CONSENSUS, now())
+    forge(ann, "ben", "9999-01-01T00:00:00.000000+00:00")
+    code, _, stderr = accord(lead, "merge", str(ann))
+    assert code == 1
+    message = " ".join(stderr.split())
+    assert f"{ann} carries consensus values (1 coding, 1 event)" in message
+    assert "was handed out to ann but carries the work of ben (1 coding, 1 event)" in message
+    assert "it has 1 coding, 1 event dated after" in message and message.endswith("Nothing was merged")
