@@ -21,7 +21,7 @@ from store.errors import ProjectError, StorageError
 from store.integrity import header_problem
 from store.intake.source import sha256_text
 from store.salvage import can_salvage, salvage_target
-from store.schema import SCHEMA_VERSION, migrate
+from store.schema import SCHEMA_VERSION, bad_version, migrate, parse_version
 from store.words import plural
 
 BACKUP = "restore the file from a backup or a coder's copy"
@@ -179,9 +179,11 @@ def _schema(db: sqlite3.Connection, path: Path) -> list[Finding]:
     if missing:
         return [Finding("schema", f"tables missing: {', '.join(missing)}", SALVAGE_LATER)]
     row = db.execute("select value from meta where key = 'schema_version'").fetchone()
-    version = int(row[0]) if row and str(row[0]).isdigit() else None
-    if version is None:
+    if row is None:
         return [Finding("schema", "no schema version recorded in meta", SALVAGE_LATER)]
+    version = parse_version(row[0])
+    if version is None:
+        return [Finding("schema", bad_version(row[0]), SALVAGE_LATER)]
     if version > SCHEMA_VERSION:
         return [Finding("schema", f"schema {version} is newer than this Accord reads ({SCHEMA_VERSION})",
                         "upgrade Accord")]
