@@ -238,11 +238,15 @@ def read_qdpx(path: Path) -> RefiProject:
                 raise RefiError(f"{where}: source file {normal} is missing from the archive")
             data = _member(archive, members[normal], path)
             try:
-                return data.decode("utf-8-sig")
+                text = data.decode("utf-8-sig")
             except UnicodeDecodeError as error:
                 line = data.count(b"\n", 0, error.start) + 1
                 raise RefiError(f"{where}: source file {normal} is not UTF-8 text (byte 0x{data[error.start]:02x} "
                                 f"on line {line}); REFI-QDA sources are UTF-8") from error
+            if (at := text.find("\x00")) >= 0:  # as every text file Accord reads (intake/decoding.py)
+                raise RefiError(f"{where}: source file {normal} line {text.count(chr(10), 0, at) + 1} "
+                                "contains a NUL byte; refused")
+            return text
 
         return _project(root, str(path), internal_text)
 
