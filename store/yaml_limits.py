@@ -46,21 +46,19 @@ def check_yaml(text: str, cycles: bool = False) -> None:
     Raises:
         YamlLimit: the first place past a limit.
     """
-    sizes: dict[str, int] = {}
-    """Anchor -> entries it stands for, once its list or mapping is closed."""
-    open_collections: list[_Open] = []
+    anchors: dict[str, _Node] = {}
+    """Each anchor's list, mapping or scalar (a list or mapping still open while it is read)."""
+    open_collections: list[_Node] = []
     """Each list or mapping being read, outermost first."""
     added = 0
     for event in yaml.parse(text, Loader=yaml.SafeLoader):
         if isinstance(event, yaml.AliasEvent):
             anchor = event.anchor or ""
-            if any(collection.anchor == anchor for collection in open_collections):
-                if not cycles:
-                    raise _limit(event, f"alias *{anchor} names a list or mapping that contains it "
-                                        "(a cycle): write the value out")
-                size = 1
-            else:
-                size = sizes.get(anchor, 1)  # an unknown anchor is reported by the reader
+            target = anchors.get(anchor)  # an unknown anchor is reported by the reader
+            if target is not None and not target.closed and not cycles:
+                raise _limit(event, f"alias *{anchor} names a list or mapping that contains it "
+                                    "(a cycle): write the value out")
+            size = target.size if target is not None and target.closed else 1
             added += size - 1
             if added > ALIAS_BUDGET:
                 raise _limit(event, f"YAML aliases expand past {ALIAS_BUDGET:,} entries at alias *{anchor} "
@@ -69,28 +67,30 @@ def check_yaml(text: str, cycles: bool = False) -> None:
             _count(open_collections, size)
         elif isinstance(event, yaml.ScalarEvent):
             if event.anchor:
-                sizes[event.anchor] = 1
+                anchors[event.anchor] = _Node(closed=True)
             _count(open_collections, 1)
         elif isinstance(event, yaml.CollectionStartEvent):
-            open_collections.append(_Open(event.anchor))
+            opened = _Node()
+            if event.anchor:
+                anchors[event.anchor] = opened
+            open_collections.append(opened)
             if len(open_collections) > MAX_DEPTH:
                 raise _limit(event, f"lists and mappings nested more than {MAX_DEPTH} deep")
         elif isinstance(event, yaml.CollectionEndEvent):
             closed = open_collections.pop()
-            if closed.anchor:
-                sizes[closed.anchor] = closed.size
+            closed.closed = True
             _count(open_collections, closed.size)
 
 
 @dataclass
-class _Open:
-    """A list or mapping being read: its anchor and the entries it stands for so far."""
+class _Node:
+    """A scalar, list or mapping: the entries it stands for (so far, while it is open)."""
 
-    anchor: str | None
     size: int = 1
+    closed: bool = False
 
 
-def _count(open_collections: list[_Open], size: int) -> None:
+def _count(open_collections: list[_Node], size: int) -> None:
     if open_collections:
         open_collections[-1].size += size
 

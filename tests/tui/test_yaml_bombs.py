@@ -105,3 +105,13 @@ def test_front_matter_bomb_and_cycle_are_refused_and_the_other_files_imported(tm
     assert f"{corpus / 'b_cycle.md'}:3:" in result.stderr and "cycle" in result.stderr
     with Project.open(db) as project:
         assert [row["id"] for row in project.document_overview()] == ["c_good"]
+
+
+def test_front_matter_with_a_small_alias_is_read(tmp_path: Path) -> None:
+    from store.intake.readers import SourceFile, read_file
+
+    path = tmp_path / "ok.md"
+    path.write_text("---\ntitle: T\nparties: &p [A, B]\nsupporters: *p\n---\n\nThe text.\n")
+    documents, problems = read_file(SourceFile(path, "ok"))
+    assert problems == []
+    assert documents[0].meta == {"parties": ["A", "B"], "supporters": ["A", "B"]}
