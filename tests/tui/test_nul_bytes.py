@@ -119,3 +119,20 @@ def test_doctor_notices_a_nul_stored_in_paragraph_text(db: Path, tmp_path: Path)
     assert result.exit_code == 1, result.output
     assert "problem  nul" in result.stdout
     assert "1 paragraph holds a NUL byte: good:2" in result.stdout
+
+
+def test_metadata_tables_and_codings_files_name_the_line_of_a_nul(db: Path, tmp_path: Path) -> None:
+    good = tmp_path / "good.txt"
+    good.write_text("A good statement.\n")
+    assert accord("--project", db, "import", good).exit_code == 0
+    meta = tmp_path / "meta.csv"
+    meta.write_bytes(b"id,party\ngood,A\nother,B\x00C\n")
+    result = accord("--project", db, "import", "--metadata", meta)
+    assert result.exit_code == 1 and f"{meta}:3: " in result.stderr and "contains a NUL byte" in result.stderr
+    codings = tmp_path / "codings.csv"
+    codings.write_bytes(b"paragraph_id,coder,border_control\ngood:1,ann,1\ngood:1,b\x00b,1\n")
+    result = accord("--project", db, "import-codings", codings)
+    assert result.exit_code == 1 and f"{codings}:3: " in result.stderr and "contains a NUL byte" in result.stderr
+    with Project.open(db) as project:
+        assert not project.document("good").meta
+        assert project.codings("good:1", "ann") == {}
