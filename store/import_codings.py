@@ -105,7 +105,7 @@ class CodingsFileImport(ProjectBase):
         except OSError as error:
             raise AccordError(f"cannot read {name}: {error.strerror}") from error
         except NotText as error:
-            raise AccordError(f"{name}: {error}") from error
+            raise AccordError(str(Problem(name, error.line, None, str(error)))) from error
         delimiter = _delimiter(path, text)
         rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
         if not rows:

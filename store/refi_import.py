@@ -24,7 +24,7 @@ from store.errors import AccordError
 from store.project import Project
 from store.words import plural
 from store.intake.source import SourceDocument
-from store.intake.refi import RefiCode, RefiProject, RefiSelection, RefiSource, read_qdc, read_qdpx
+from store.intake.refi import RefiCode, RefiError, RefiProject, RefiSelection, RefiSource, read_qdc, read_qdpx
 
 DOCUMENT_FIELDS = ("title", "speaker", "country", "date")
 _BLOCK = re.compile(r"(?:(?!\n[ \t]*\n)[\s\S])+")
@@ -132,7 +132,7 @@ def import_qdpx(project: Project, path: Path, on_document: Callable[[SourceDocum
     if not include_consensus:
         forged = sum(_coder(refi, selection) == CONSENSUS for source in refi.sources for selection in source.selections)
         if forged:
-            raise AccordError(
+            raise RefiError(
                 f"{path} has {plural(forged, 'selection')} by the user {CONSENSUS!r}: only adjudication in this "
                 f"project writes the consensus. Nothing was imported. To import another lead's adjudicated "
                 f"project on purpose: accord import --include-consensus FILE"

@@ -261,3 +261,20 @@ def test_every_problem_of_a_file_is_counted(team: tuple[Path, Path]) -> None:
     assert f"{ann} carries consensus values (1 coding, 1 event)" in message
     assert "was handed out to ann but carries the work of ben (1 coding, 1 event)" in message
     assert "it has 1 coding, 1 event dated after" in message and message.endswith("Nothing was merged")
+
+
+def test_a_refused_qdpx_does_not_stop_the_other_files_of_the_import(tmp_path: Path) -> None:
+    source = tmp_path / "elsewhere.db"
+    with Project.create(source, small_codebook()) as project:
+        project.import_documents(documents(1))
+        project.set_coding("doc1:1", CONSENSUS, "border_control", 1)
+    archive = tmp_path / "forged.qdpx"
+    assert accord(source, "export", "-o", str(archive))[0] == 0
+    text = tmp_path / "speech.txt"
+    text.write_text("A statement on arms.\n")
+    lead = tmp_path / "study.db"
+    Project.create(lead, small_codebook()).close()
+    code, _, stderr = accord(lead, "import", str(archive), str(text))
+    assert code == 1 and "by the user 'consensus'" in " ".join(stderr.split())
+    with Project.open(lead) as project:
+        assert [d.id for d in project.documents()] == ["speech"]
