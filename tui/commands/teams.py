@@ -76,8 +76,8 @@ def handout(ctx: Context, coders: str, overlap: float | None, per_unit: int | No
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Report what the merge would do and change nothing.")
 @click.option("--include-consensus", is_flag=True,
-              help="Take the files' consensus values too: for another lead's adjudicated project, "
-                   "merged on purpose. Without it a file carrying any is refused.")
+              help="The files are another lead's project, merged on purpose: their consensus values "
+                   "and their coders' work come in. Without it a file carrying consensus values is refused.")
 @project_option
 @click.pass_obj
 def merge(ctx: Context, files: tuple[Path, ...], dry_run: bool, include_consensus: bool) -> None:
