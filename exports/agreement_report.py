@@ -24,8 +24,6 @@ The file is indented, except that each split paragraph is one compact line (fast
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from json.encoder import encode_basestring  # the C string encoder json.dumps(ensure_ascii=False) uses
 
@@ -136,18 +134,24 @@ def _splits_json(splits: Splits) -> str:
 
 
 def to_csv(report: ReliabilityReport) -> str:
-    """One row per code and variable; undefined figures are empty cells, explained in `note`."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["code", "label", "kind", "level", "units", "coders", "prevalence", *csv_headers(), "verdict",
-                     "minimum_units", "note"])
+    """One row per code and variable; undefined figures are empty cells, explained in `note`.
+
+    Every text cell (headers, ids, labels, levels, notes) goes through the writers' one formula
+    neutraliser; the figures do not ("-0.12" is a kappa, not a formula)."""
+    from exports.cells import neutralised, quoted
+
+    def line(texts: list[str], figures: list[str], more: list[str]) -> str:
+        cells = [neutralised(t) for t in texts] + figures + [neutralised(t) for t in more]
+        return ",".join(quoted(cell, ",") for cell in cells) + "\n"
+
+    lines = [line(["code", "label", "kind", "level", "units", "coders", "prevalence", *csv_headers(), "verdict",
+                   "minimum_units", "note"], [], [])]
     for code in report.codes:
-        writer.writerow([
-            code.code, code.label, code.kind, code.level, code.units, code.coders, _num(code.prevalence),
-            *csv_values(code, _num), code.verdict, code.minimum_units,
-            "; ".join([*reasons(code.coefficients), *verdict_notes(code)]),
-        ])
-    return buffer.getvalue()
+        lines.append(line([code.code, code.label, code.kind, code.level or ""],
+                          [str(code.units), str(code.coders), _num(code.prevalence), *csv_values(code, _num)],
+                          [code.verdict, "" if code.minimum_units is None else str(code.minimum_units),
+                           "; ".join([*reasons(code.coefficients), *verdict_notes(code)])]))
+    return "".join(lines)
 
 
 def _num(value: float | None) -> str:

@@ -1,0 +1,87 @@
+"""Hostile cell values in every CSV/TSV Accord writes: a carriage return never splits a row, and
+no cell (headers and labels included) reaches a spreadsheet as a formula."""
+
+from __future__ import annotations
+
+import io
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from exports.cells import neutralised
+from store import Code, Codebook, Project, SourceDocument
+from tests.helpers import REPO
+
+FORMULAS = ["=1+2", "+1", "-1", "@SUM(A1)", "\t=1", "\r=1", " =1+2", "  @x", "\t+1", "＝1+2", "＋1", "－1",
+            "＠SUM(A1)", "\u3000＝1"]
+"""Cells a spreadsheet runs as a formula, the full-width and leading-space variants included."""
+
+
+def accord(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """The CLI's run, its output decoded as written (text=True would turn each "\\r" into "\\n")."""
+    done = subprocess.run([sys.executable, "-m", "tui", "--project", str(project), *args], cwd=REPO,
+                          capture_output=True)
+    return subprocess.CompletedProcess(done.args, done.returncode, done.stdout.decode(), done.stderr.decode())
+
+
+@pytest.mark.parametrize("cell", FORMULAS)
+def test_every_formula_form_is_neutralised(cell: str) -> None:
+    assert neutralised(cell).startswith("'")
+    assert neutralised("plain") == "plain" and neutralised("a=b") == "a=b"
+
+
+def hostile_project(path: Path) -> Path:
+    """One document whose id, metadata (values and a column name), text, coder, note and a code label
+    each carry a bare carriage return or a formula."""
+    codebook = Codebook(title="T", codes=(Code(id="wmd", label="=HYPERLINK(\"x\")\rWMD"),), source="x")
+    with Project.create(path, codebook) as project:
+        project.import_documents([SourceDocument(
+            id="doc\r1", paragraphs=["first\rparagraph", "second"], source="a.txt", speaker="Mr.\rCR",
+            country="=cmd|' /C calc'!A0", meta={"=region\r": "＝1+2\rEurope", "party": "\rleft"})])
+        for n in (1, 2):
+            for coder in ("al\rice", "bob"):
+                project.set_coding(f"doc\r1:{n}", coder, "wmd", 1 if coder == "bob" or n == 1 else 0)
+                project.set_status(f"doc\r1:{n}", coder, "done")
+    # Notes typed before line ends were normalised on the way in.
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE paragraph_status SET note = 'a\rnote -1' WHERE coder_id = 'bob'")
+    return path
+
+
+@pytest.mark.parametrize("fmt, separator", [("csv", ","), ("tsv", "\t")])
+def test_carriage_returns_never_split_a_row(tmp_path: Path, fmt: str, separator: str) -> None:
+    project = hostile_project(tmp_path / "p.db")
+    out = tmp_path / f"out.{fmt}"
+    done = accord(project, "export", "--all", "-o", str(out))
+    assert done.returncode == 0, done.stderr
+    assert "Wrote 4 rows" in done.stderr
+    back = pd.read_csv(out, sep=separator, dtype=str, keep_default_na=False)
+    assert len(back) == 4
+    assert set(back["paragraph_id"]) == {"doc\r1:1", "doc\r1:2"}
+    assert set(back["speaker"]) == {"Mr.\rCR"}
+    assert "'=region\r" in back.columns
+    assert set(back["'=region\r"]) == {"'＝1+2\rEurope"}
+    assert set(back["country"]) == {"'=cmd|' /C calc'!A0"}
+    assert set(back["coder"]) == {"al\rice", "bob"}
+    assert "a\rnote -1" in set(back["note"])
+
+
+def test_raw_keeps_headers_and_cells_as_they_are(tmp_path: Path) -> None:
+    project = hostile_project(tmp_path / "p.db")
+    done = accord(project, "export", "--all", "--raw", "--format", "csv")
+    back = pd.read_csv(io.StringIO(done.stdout), dtype=str, keep_default_na=False)
+    assert len(back) == 4 and "=region\r" in back.columns and set(back["country"]) == {"=cmd|' /C calc'!A0"}
+
+
+def test_agreement_csv_neutralises_labels_and_keeps_its_rows(tmp_path: Path) -> None:
+    project = hostile_project(tmp_path / "p.db")
+    out = tmp_path / "agree.csv"
+    done = accord(project, "agree", "--format", "csv", "-o", str(out))
+    assert done.returncode == 0, done.stderr
+    back = pd.read_csv(out, dtype=str, keep_default_na=False)
+    assert len(back) == 1
+    assert back["label"].tolist() == ["'=HYPERLINK(\"x\")\rWMD"]
