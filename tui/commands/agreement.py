@@ -89,7 +89,9 @@ def agree(ctx: Context, fmt: str | None, output: Path | None, force: bool, codes
         return
     text = render(report, fmt)
     if output is None:
-        click.echo(text, nl=False)
+        from tui.safe_text import for_stdout
+
+        click.echo(for_stdout(text), nl=False)
         return
     from exports.files import write_atomically
     from store import plural

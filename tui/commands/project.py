@@ -89,6 +89,7 @@ def status(ctx: Context, as_json: bool) -> None:
 
 def print_status(project: Project, status: ProjectStatus) -> None:
     """Show a project's status as Rich tables on stdout (shared with `accord demo`)."""
+    from rich.markup import escape
     from rich.table import Table
 
     from store import plural
@@ -96,7 +97,7 @@ def print_status(project: Project, status: ProjectStatus) -> None:
 
     corpus = corpus_table(project, status.documents) if status.documents else None
     summary = Table.grid(padding=(0, 2))
-    summary.add_row("Project", status.project)
+    summary.add_row("Project", escape(status.project))
     for label, count in (("Documents", status.documents), ("Paragraphs", status.paragraphs),
                          ("Codes", status.codes), ("Variables", status.variables)):
         summary.add_row(label, f"{count:,}")
@@ -116,7 +117,7 @@ def print_status(project: Project, status: ProjectStatus) -> None:
             table.add_column("Assigned", justify="right")
         for row in coders:
             share = 100 * row.done / row.total if row.total else 0.0
-            cells = [row.coder, f"{row.done:,}", f"{row.total:,}", f"{share:.0f}"]
+            cells = [escape(row.coder), f"{row.done:,}", f"{row.total:,}", f"{share:.0f}"]
             if assigned:
                 cells += [f"{row.assigned_done:,}", f"{row.assigned:,}"]
             table.add_row(*cells)

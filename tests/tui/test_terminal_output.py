@@ -1,0 +1,62 @@
+"""Data never reaches the terminal as control sequences: an id, speaker, country or coder name
+holding ESC/CSI/OSC bytes is printed escaped, by the CLI and the TUI alike."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from store import Project, SourceDocument
+from tests.helpers import small_codebook
+from tui.cli import main
+from tui.safe_text import printable
+
+CLEAR = "\x1b[2J\x1b[H"
+TITLE = "\x1b]0;owned\x07"
+CSI_8BIT = "\x9b31m"
+HOSTILE = f"x{CLEAR}{TITLE}{CSI_8BIT}\x08y"
+RAW = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+"""What a terminal would act on (a newline and a tab are layout, not control)."""
+
+
+def hostile_project(path: Path) -> Path:
+    with Project.create(path, small_codebook()) as project:
+        project.import_documents([SourceDocument(id=f"doc{HOSTILE}", paragraphs=["One.", "Two."],
+                                                 speaker=f"Mr. {HOSTILE}", country=f"Land{HOSTILE}")])
+        project.set_coding(f"doc{HOSTILE}:1", f"eve{HOSTILE}", "border_control", 1)
+        project.set_status(f"doc{HOSTILE}:1", f"eve{HOSTILE}", "done")
+    return path
+
+
+def test_printable_escapes_what_a_terminal_acts_on() -> None:
+    assert printable(HOSTILE) == "x\\x1b[2J\\x1b[H\\x1b]0;owned\\x07\\x9b31m\\x08y"
+    assert printable("line\nand\ttab ünï 💥") == "line\nand\ttab ünï 💥"
+
+
+def test_status_prints_hostile_names_escaped(tmp_path: Path) -> None:
+    project = hostile_project(tmp_path / "p.db")
+    done = CliRunner().invoke(main, ["--project", str(project), "status"])
+    assert done.exit_code == 0, done.output
+    assert not RAW.search(done.stdout), repr(done.stdout)
+    assert "Mr. x\\x1b[2J" in done.stdout and "eve" in done.stdout
+
+
+def test_import_codings_prints_hostile_coder_escaped(tmp_path: Path) -> None:
+    project = hostile_project(tmp_path / "p.db")
+    codings = tmp_path / "codings.csv"
+    codings.write_text(f"paragraph_id,coder,code,value\ndoc{HOSTILE}:2,mal{CLEAR}[red]lory,border_control,1\n")
+    done = CliRunner().invoke(main, ["--project", str(project), "import-codings", str(codings)])
+    assert not RAW.search(done.output), repr(done.output)
+    assert done.exit_code == 0, done.output
+    assert "mal\\x1b[2J\\x1b[H[red]lory" in done.stderr
+
+
+@pytest.mark.parametrize("args", [["agree", "--coders", f"nobody{CLEAR}"], ["export", "--coder", f"nobody{TITLE}"]])
+def test_error_messages_print_data_escaped(tmp_path: Path, args: list[str]) -> None:
+    project = hostile_project(tmp_path / "p.db")
+    done = CliRunner().invoke(main, ["--project", str(project), *args])
+    assert done.exit_code == 1
+    assert not RAW.search(done.output), repr(done.output)
