@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from store import Project, SourceDocument
-from tests.helpers import small_codebook
+from tests.helpers import CODER, coding, drawn, pilot_test, small_codebook
 from tui.cli import main
 from tui.safe_text import printable
 
@@ -24,7 +24,7 @@ RAW = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 def hostile_project(path: Path) -> Path:
     with Project.create(path, small_codebook()) as project:
-        project.import_documents([SourceDocument(id=f"doc{HOSTILE}", paragraphs=["One.", "Two."],
+        project.import_documents([SourceDocument(id=f"doc{HOSTILE}", paragraphs=[f"One {HOSTILE}.", "Two."],
                                                  speaker=f"Mr. {HOSTILE}", country=f"Land{HOSTILE}")])
         project.set_coding(f"doc{HOSTILE}:1", f"eve{HOSTILE}", "border_control", 1)
         project.set_status(f"doc{HOSTILE}:1", f"eve{HOSTILE}", "done")
@@ -32,7 +32,7 @@ def hostile_project(path: Path) -> Path:
 
 
 def test_printable_escapes_what_a_terminal_acts_on() -> None:
-    assert printable(HOSTILE) == "x\\x1b[2J\\x1b[H\\x1b]0;owned\\x07\\x9b31m\\x08y"
+    assert printable(HOSTILE) == "x␛[2J␛[H␛]0;owned␇\ufffd31m␈y"
     assert printable("line\nand\ttab ünï 💥") == "line\nand\ttab ünï 💥"
 
 
@@ -41,7 +41,7 @@ def test_status_prints_hostile_names_escaped(tmp_path: Path) -> None:
     done = CliRunner().invoke(main, ["--project", str(project), "status"])
     assert done.exit_code == 0, done.output
     assert not RAW.search(done.stdout), repr(done.stdout)
-    assert "Mr. x\\x1b[2J" in done.stdout and "eve" in done.stdout
+    assert "Mr. x␛[2J" in done.stdout and "eve" in done.stdout
 
 
 def test_import_codings_prints_hostile_coder_escaped(tmp_path: Path) -> None:
@@ -51,7 +51,7 @@ def test_import_codings_prints_hostile_coder_escaped(tmp_path: Path) -> None:
     done = CliRunner().invoke(main, ["--project", str(project), "import-codings", str(codings)])
     assert not RAW.search(done.output), repr(done.output)
     assert done.exit_code == 0, done.output
-    assert "mal\\x1b[2J\\x1b[H[red]lory" in done.stderr
+    assert "mal␛[2J␛[H[red]lory" in done.stderr
 
 
 @pytest.mark.parametrize("args", [["agree", "--coders", f"nobody{CLEAR}"], ["export", "--coder", f"nobody{TITLE}"]])
@@ -60,3 +60,14 @@ def test_error_messages_print_data_escaped(tmp_path: Path, args: list[str]) -> N
     done = CliRunner().invoke(main, ["--project", str(project), *args])
     assert done.exit_code == 1
     assert not RAW.search(done.output), repr(done.output)
+
+
+@pilot_test
+async def test_coding_screen_shows_hostile_data_escaped(tmp_path: Path) -> None:
+    path = hostile_project(tmp_path / "p.db")
+    with Project.open(path) as project:
+        project.set_note(f"doc{HOSTILE}:1", CODER, f"note {HOSTILE}")
+    async with coding(path, size=(140, 40)) as pilot:
+        screen = drawn(pilot)
+        assert not RAW.search(screen), repr(screen)
+        assert "Mr. x␛[2J" in screen and "note x␛[2J" in screen

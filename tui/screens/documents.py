@@ -16,6 +16,7 @@ from store import Project
 from store import DocumentProgress
 from tui.keys import bindings
 from tui.widgets.paged_list import PagedList
+from tui.safe_text import printable
 
 
 def document_line(row: DocumentProgress) -> Text:
@@ -24,7 +25,7 @@ def document_line(row: DocumentProgress) -> Text:
     fields = [row.title or "", row.speaker or "", f"({row.country})" if row.country else "", row.date or ""]
     return Text.assemble(
         (f"{mark} {row.done:>4}/{row.paragraphs:<4} ", "bold green" if mark == "✓" else "bold"),
-        (row.document_id, "bold"), "  ", " ".join(f for f in fields if f),
+        (printable(row.document_id), "bold"), "  ", printable(" ".join(f for f in fields if f)),
     )
 
 
