@@ -10,7 +10,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from store import Project
+from store import Project, SourceDocument
 from tests.helpers import small_codebook
 from tui.cli import main
 
@@ -44,3 +44,15 @@ def test_carriage_returns_in_files_and_notes_become_newlines(tmp_path: Path) -> 
     assert not [t for t in texts if "\r" in t]
     assert "a\nb" in texts and "Mr.\nCR" in texts and "Land\nof CR" in texts and "typed\nnote\nhere" in texts
     assert "j\n1" in texts and any('"party\\n": "le\\nft"' in t for t in texts)
+
+
+def test_a_carriage_return_in_an_imported_coder_name_becomes_a_newline(tmp_path: Path) -> None:
+    project = tmp_path / "p.db"
+    with Project.create(project, small_codebook()) as opened:
+        opened.import_documents([SourceDocument(id="doc", paragraphs=["One."])])
+    codings = tmp_path / "codings.csv"
+    codings.write_bytes(b'paragraph_id,coder,code,value\r\ndoc:1,"ann\rbell",border_control,1\r\n')
+    done = CliRunner().invoke(main, ["--project", str(project), "import-codings", str(codings)])
+    assert done.exit_code == 0, done.output
+    with sqlite3.connect(project) as db:
+        assert [row[0] for row in db.execute("select id from coders")] == ["ann\nbell"]
