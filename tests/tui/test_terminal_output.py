@@ -71,3 +71,16 @@ async def test_coding_screen_shows_hostile_data_escaped(tmp_path: Path) -> None:
         screen = drawn(pilot)
         assert not RAW.search(screen), repr(screen)
         assert "Mr. x␛[2J" in screen and "note x␛[2J" in screen
+
+
+@pilot_test
+async def test_note_editor_shows_a_hostile_note_escaped(tmp_path: Path) -> None:
+    path = hostile_project(tmp_path / "p.db")
+    with Project.open(path) as project:
+        project.set_note(f"doc{HOSTILE}:1", CODER, f"note {HOSTILE}")
+    async with coding(path, size=(140, 40)) as pilot:
+        await pilot.press("e")
+        await pilot.pause()
+        screen = drawn(pilot)
+        assert "Note on this paragraph" in screen
+        assert not RAW.search(screen), repr(screen)

@@ -33,7 +33,8 @@ class NoteDialog(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label("Note on this paragraph", classes="dialog-title")
-            yield TextArea(self.note, id="note-text", soft_wrap=True, show_line_numbers=False)
+            # Shown, and so saved, as the coder sees it: a control character as its picture.
+            yield TextArea(printable(self.note), id="note-text", soft_wrap=True, show_line_numbers=False)
             yield Label("ctrl+s save · escape cancel · an empty note removes it", classes="dialog-hint")
 
     def on_mount(self) -> None:
