@@ -84,3 +84,24 @@ async def test_note_editor_shows_a_hostile_note_escaped(tmp_path: Path) -> None:
         screen = drawn(pilot)
         assert "Note on this paragraph" in screen
         assert not RAW.search(screen), repr(screen)
+
+
+@pilot_test
+async def test_adjudication_shows_hostile_coders_text_and_notes_escaped(tmp_path: Path) -> None:
+    from tui.adjudicate_app import AdjudicateApp
+
+    path = tmp_path / "lead.db"
+    with Project.create(path, small_codebook()) as project:
+        project.import_documents([SourceDocument(id="doc1", paragraphs=[f"Text {HOSTILE}."])])
+        for coder, value in ((f"ann{CLEAR}", 1), (f"ben{TITLE}", 0)):
+            project.set_coding("doc1:1", coder, "wmd", value)
+            project.set_status("doc1:1", coder, "done")
+            project.set_note("doc1:1", coder, f"unsure {HOSTILE}")
+    app = AdjudicateApp(path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = drawn(pilot)
+        assert "unsure x␛[2J" in screen and "ann␛[2J" in screen
+        assert not RAW.search(screen), repr(screen)
