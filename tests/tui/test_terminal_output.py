@@ -105,3 +105,35 @@ async def test_adjudication_shows_hostile_coders_text_and_notes_escaped(tmp_path
         screen = drawn(pilot)
         assert "unsure x␛[2J" in screen and "ann␛[2J" in screen
         assert not RAW.search(screen), repr(screen)
+
+
+@pytest.mark.parametrize("args", [["export", "--all", "--format", "csv"], ["export", "--all", "--format", "jsonl"]])
+def test_data_written_to_a_terminal_is_shown_escaped_and_to_a_pipe_as_it_is(tmp_path: Path, args: list[str]) -> None:
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    from tests.helpers import REPO
+
+    project = hostile_project(tmp_path / "p.db")
+    command = [sys.executable, "-m", "tui", "--project", str(project), *args]
+    piped = subprocess.run(command, cwd=REPO, capture_output=True, check=True)
+    assert b"\x1b[2J" in piped.stdout or b"\\u001b[2J" in piped.stdout  # the data, byte for byte
+    leader, follower = pty.openpty()
+    done = subprocess.run(command, cwd=REPO, stdout=follower, stderr=subprocess.PIPE, check=True)
+    os.close(follower)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(leader)
+    assert done.returncode == 0
+    text = shown.decode()
+    assert not RAW.search(text.replace("\r\n", "\n")), repr(text)  # the terminal's own line ends aside
+    assert "␛[2J" in text or "\\u001b[2J" in text  # JSON escapes C0 itself; the 8-bit CSI it leaves is shown
