@@ -15,12 +15,20 @@ PIPED_WIDTH = 10_000
 """Width when writing to a pipe or file: Rich would assume 80 columns and cut table cells."""
 
 
-class _Console(Console):
-    """A Console that never hard-wraps text, and that lays tables out at their natural width
-    when its stream is not a terminal (a pipe, a file, a log): nothing gets cut or folded there.
+class SafeConsole(Console):
+    """A Console that shows what it prints through `printable`: a project's ids, names and notes
+    are data, and an ESC in one must show, not act (clear the screen, set the title)."""
 
-    Everything it prints passes through `printable`: a project's ids, names and notes are data,
-    and an ESC in one must show, not act (clear the screen, set the title)."""
+    def render(self, renderable: RenderableType, options: ConsoleOptions | None = None) -> Iterable[Segment]:
+        # Every print, table and progress bar is rendered here, after markup and before the
+        # terminal: the text segments are data; control segments (cursor moves) are Rich's own.
+        for segment in super().render(renderable, options):
+            yield segment if segment.control else Segment(printable(segment.text), segment.style)
+
+
+class _Console(SafeConsole):
+    """A Console that never hard-wraps text, and that lays tables out at their natural width
+    when its stream is not a terminal (a pipe, a file, a log): nothing gets cut or folded there."""
 
     def __init__(self, **options: object) -> None:
         super().__init__(soft_wrap=True, **options)  # type: ignore[arg-type]
@@ -37,12 +45,6 @@ class _Console(Console):
     @size.setter
     def size(self, new_size: tuple[int, int]) -> None:
         Console.size.fset(self, new_size)  # type: ignore[attr-defined]
-
-    def render(self, renderable: RenderableType, options: ConsoleOptions | None = None) -> Iterable[Segment]:
-        # Every print, table and progress bar is rendered here, after markup and before the
-        # terminal: the text segments are data; control segments (cursor moves) are Rich's own.
-        for segment in super().render(renderable, options):
-            yield segment if segment.control else Segment(printable(segment.text), segment.style)
 
 
 out = _Console()

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from tui.commands.common import Context, open_project, output_format, project_option, require_terminal
-from tui.console import advance, err, out, progress_bar
+from tui.console import SafeConsole, advance, err, out, progress_bar
 
 FORMATS = ("table", "md", "html", "json", "csv")
 EXTENSIONS = {"md": (".md",), "html": (".html",), "json": (".json",), "csv": (".csv",)}
@@ -116,7 +116,6 @@ def render(report: object, fmt: str) -> str:
 def show_tables(report) -> None:  # type: ignore[no-untyped-def]
     """The report as Rich tables, each code's row coloured by its verdict."""
     from rich import box
-    from rich.console import Console
     from rich.table import Table
 
     from exports.report_columns import fmt, report_notes, shown_columns
@@ -124,8 +123,8 @@ def show_tables(report) -> None:  # type: ignore[no-untyped-def]
 
     if report.units == 0:
         err.print("No paragraph has been done by two coders yet: agreement needs double-coded paragraphs "
-                  f"(coders: {', '.join(report.coders) or 'none'}).")
-    console = out if out.is_terminal else Console(width=PIPED_WIDTH, soft_wrap=True)
+                  f"(coders: {', '.join(report.coders) or 'none'}).", markup=False)
+    console = out if out.is_terminal else SafeConsole(width=PIPED_WIDTH, soft_wrap=True)
     table = Table(title=f"Agreement over {plural(report.units, 'paragraph')}, {plural(len(report.coders), 'coder')}",
                   title_justify="left", box=box.SIMPLE_HEAD)
     coefficients = shown_columns()
