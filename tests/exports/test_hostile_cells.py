@@ -34,21 +34,33 @@ def test_every_formula_form_is_neutralised(cell: str) -> None:
     assert neutralised("plain") == "plain" and neutralised("a=b") == "a=b"
 
 
+CR = "<CR>"
+"""Stands for a carriage return until the project is written: import turns one into a newline."""
+
+
 def hostile_project(path: Path) -> Path:
     """One document whose id, metadata (values and a column name), text, coder, note and a code label
-    each carry a bare carriage return or a formula."""
-    codebook = Codebook(title="T", codes=(Code(id="wmd", label="=HYPERLINK(\"x\")\rWMD"),), source="x")
+    each carry a bare carriage return or a formula: a project written before line ends were
+    normalised at import (the carriage returns are put into the file directly)."""
+    codebook = Codebook(title="T", codes=(Code(id="wmd", label=f"=HYPERLINK(\"x\"){CR}WMD"),), source="x")
     with Project.create(path, codebook) as project:
         project.import_documents([SourceDocument(
-            id="doc\r1", paragraphs=["first\rparagraph", "second"], source="a.txt", speaker="Mr.\rCR",
-            country="=cmd|' /C calc'!A0", meta={"=region\r": "＝1+2\rEurope", "party": "\rleft"})])
+            id=f"doc{CR}1", paragraphs=[f"first{CR}paragraph", "second"], source="a.txt", speaker=f"Mr.{CR}CR",
+            country="=cmd|' /C calc'!A0", meta={f"=region{CR}": f"＝1+2{CR}Europe", "party": f"{CR}left"})])
         for n in (1, 2):
-            for coder in ("al\rice", "bob"):
-                project.set_coding(f"doc\r1:{n}", coder, "wmd", 1 if coder == "bob" or n == 1 else 0)
-                project.set_status(f"doc\r1:{n}", coder, "done")
-    # Notes typed before line ends were normalised on the way in.
+            for coder in (f"al{CR}ice", "bob"):
+                project.set_coding(f"doc{CR}1:{n}", coder, "wmd", 1 if coder == "bob" or n == 1 else 0)
+                project.set_status(f"doc{CR}1:{n}", coder, "done")
+            project.set_note(f"doc{CR}1:{n}", "bob", f"a{CR}note -1")
     with sqlite3.connect(path) as db:
-        db.execute("UPDATE paragraph_status SET note = 'a\rnote -1' WHERE coder_id = 'bob'")
+        db.execute("PRAGMA foreign_keys = OFF")
+        tables = [row[0] for row in db.execute("select name from sqlite_master where type = 'table' "
+                                               "and name not like '%fts%' and name not like 'sqlite%'")]
+        for table in tables:
+            for column in [row[1] for row in db.execute(f'PRAGMA table_info("{table}")')]:
+                cr = "\\r" if column == "meta" else "\r"  # metadata is JSON: there a carriage return is escaped
+                db.execute(f'UPDATE "{table}" SET "{column}" = replace("{column}", ?, ?) '
+                           f'WHERE typeof("{column}") = \'text\'', [CR, cr])
     return path
 
 
