@@ -47,7 +47,7 @@ if TYPE_CHECKING:
     from store.intake.source import SourceDocument, SourceFile, sha256_text
     from store.project import Project
     from store.refi_import import RefiImportReport, codebook_from_qdc, import_qdpx
-    from store.rows import Document, DocumentProgress, Event, Hit, Paragraph, Progress, Status
+    from store.rows import Document, DocumentProgress, Event, Hit, NoteRow, Paragraph, Progress, Status
     from store.status import CoderStatus, ProjectStatus, project_status
     from store.teams.adjudication import (
         Accepted,
@@ -73,7 +73,7 @@ _PUBLIC: dict[str, str] = {
     "AccordError": "store.errors", "CodebookError": "store.errors", "Problem": "store.errors",
     "ProjectError": "store.errors", "StorageError": "store.errors",
     "Document": "store.rows", "DocumentProgress": "store.rows", "Event": "store.rows", "Hit": "store.rows",
-    "Paragraph": "store.rows", "Progress": "store.rows", "Status": "store.rows",
+    "NoteRow": "store.rows", "Paragraph": "store.rows", "Progress": "store.rows", "Status": "store.rows",
     "CoderStatus": "store.status", "ProjectStatus": "store.status", "project_status": "store.status",
     "ImportReport": "store.corpus.importing", "paragraph_id": "store.corpus.importing",
     "MetadataJoin": "store.corpus.metadata",
@@ -147,6 +147,7 @@ __all__ = [
     "Level",
     "MergeReport",
     "MetadataJoin",
+    "NoteRow",
     "Paragraph",
     "Positions",
     "Problem",

@@ -21,7 +21,7 @@ from store.errors import ProjectError, StorageError
 from store.integrity import header_problem
 from store.intake.source import sha256_text
 from store.salvage import can_salvage, salvage_target
-from store.schema import SCHEMA_VERSION, migrate
+from store.schema import SCHEMA_VERSION, bad_version, migrate, parse_version
 from store.words import plural
 
 BACKUP = "restore the file from a backup or a coder's copy"
@@ -60,6 +60,7 @@ CHECKS: list[tuple[str, str]] = [
     ("text-hash", "every paragraph's text matches the hash taken at import"),
     ("order", "paragraphs numbered 1..N in corpus order"),
     ("search-index", "the full-text index matches the paragraphs"),
+    ("nul", "no paragraph text holds a NUL byte"),
 ]
 """(name, what it verifies) of every check, in the order they run."""
 
@@ -179,9 +180,11 @@ def _schema(db: sqlite3.Connection, path: Path) -> list[Finding]:
     if missing:
         return [Finding("schema", f"tables missing: {', '.join(missing)}", SALVAGE_LATER)]
     row = db.execute("select value from meta where key = 'schema_version'").fetchone()
-    version = int(row[0]) if row and str(row[0]).isdigit() else None
-    if version is None:
+    if row is None:
         return [Finding("schema", "no schema version recorded in meta", SALVAGE_LATER)]
+    version = parse_version(row[0])
+    if version is None:
+        return [Finding("schema", bad_version(row[0]), SALVAGE_LATER)]
     if version > SCHEMA_VERSION:
         return [Finding("schema", f"schema {version} is newer than this Accord reads ({SCHEMA_VERSION})",
                         "upgrade Accord")]
@@ -268,6 +271,21 @@ def _search_index(db: sqlite3.Connection, path: Path) -> list[Finding]:
                     "the doctor can rebuild it", "rebuild-search")]
 
 
+def _nul(db: sqlite3.Connection, path: Path) -> list[Finding]:
+    # Stata and SPSS end a text at its first NUL while CSV keeps the rest; imports refuse NULs,
+    # but a project made before, or edited with other tools, may hold them. Searched as bytes:
+    # SQLite's text functions stop at a NUL.
+    found = [row[0] for row in db.execute(
+        "select id from paragraphs where instr(cast(text as blob), x'00') > 0 order by seq")]
+    if not found:
+        return []
+    shown = ", ".join(found[:5]) + (" ..." if len(found) > 5 else "")
+    verb = "holds" if len(found) == 1 else "hold"
+    return [Finding("nul", f"{plural(len(found), 'paragraph')} {verb} a NUL byte: {shown}",
+                    "exports to Stata and SPSS cut those texts at the NUL: remove the NUL bytes from the "
+                    "original files and re-import them with `accord import --replace`")]
+
+
 _RUNS: list[tuple[Callable[[sqlite3.Connection, Path], list[Finding]], tuple[str, ...]]] = [
     (_integrity, ("integrity",)),
     (_schema, ("schema",)),
@@ -275,6 +293,7 @@ _RUNS: list[tuple[Callable[[sqlite3.Connection, Path], list[Finding]], tuple[str
     (_text_hashes, ("text-hash",)),
     (_order, ("order",)),
     (_search_index, ("search-index",)),
+    (_nul, ("nul",)),
 ]
 """Each check function and the CHECKS it answers for, in the order they run."""
 

@@ -90,7 +90,7 @@ class CodingsFileImport(ProjectBase):
         except OSError as error:
             raise AccordError(f"cannot read {name}: {error.strerror}") from error
         except NotText as error:
-            raise AccordError(f"{name}: {error}") from error
+            raise AccordError(str(Problem(name, error.line, None, str(error)))) from error
         delimiter = _delimiter(path, text)
         # One line end first, as at every import: a coder name or id never keeps a carriage return.
         rows = list(csv.reader(io.StringIO(one_line_end(text), newline=""), delimiter=delimiter))

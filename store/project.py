@@ -74,7 +74,7 @@ class Project(CorpusReads, CorpusSearch, CorpusImport, CorpusMetadata, Coding, C
         try:
             if verify:
                 quick_check(db, path)
-            version = schema_version(db)
+            version = schema_version(db, path)
         except ProjectError:
             db.close()
             raise

@@ -44,6 +44,17 @@ class Status:
 
 
 @dataclass(frozen=True)
+class NoteRow:
+    """A coder's note or flag on one paragraph (`accord notes`)."""
+
+    paragraph_id: str
+    document_id: str
+    coder: str
+    flagged: bool
+    note: str | None
+
+
+@dataclass(frozen=True)
 class Progress:
     """How far one coder is."""
 
@@ -91,3 +102,7 @@ class DocumentProgress:
     """`seq` of its first paragraph (None for a document without paragraphs)."""
     paragraphs: int
     done: int
+    assigned: int = 0
+    """Of its paragraphs, those a handout assigned to the coder (0 when none were)."""
+    assigned_done: int = 0
+    """Of those, the ones the coder has done."""

@@ -8,9 +8,12 @@ to date by running the migrations, imported only then.
 from __future__ import annotations
 
 import datetime
+import re
 import sqlite3
+from pathlib import Path
 
-from store.connection import transaction
+from store.connection import RESTORE_ADVICE, transaction
+from store.errors import ProjectError
 
 SCHEMA_VERSION = 3
 """Bump with every migration added to store/migrations.py; a file newer than this is refused at open."""
@@ -42,9 +45,29 @@ def migrate(conn: sqlite3.Connection) -> None:
     run_migrations(conn)
 
 
-def schema_version(conn: sqlite3.Connection) -> int | None:
-    """The schema version an Accord file records, or None for a file that is not a project."""
+def schema_version(conn: sqlite3.Connection, path: Path | str = "the project") -> int | None:
+    """The schema version an Accord file records, or None for a file that is not a project.
+
+    Raises:
+        ProjectError: the version recorded is not a whole number (the file was edited or damaged).
+    """
     if conn.execute("select 1 from sqlite_master where type = 'table' and name = 'meta'").fetchone() is None:
         return None
     row = conn.execute("select value from meta where key = 'schema_version'").fetchone()
-    return int(row[0]) if row else None
+    if row is None:
+        return None
+    version = parse_version(row[0])
+    if version is None:
+        raise ProjectError(f"{path}: {bad_version(row[0])}; {RESTORE_ADVICE}")
+    return version
+
+
+def parse_version(value: object) -> int | None:
+    """A recorded schema version as a number, or None when it is not a whole number."""
+    text = value if isinstance(value, str) else str(value) if isinstance(value, int) else ""
+    return int(text) if re.fullmatch(r"[0-9]{1,9}", text.strip()) else None
+
+
+def bad_version(value: object) -> str:
+    """What is wrong with a recorded schema version that is not a number, in words."""
+    return f"schema version {value!r} in its meta table is not a number"

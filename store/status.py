@@ -28,6 +28,8 @@ class CoderStatus:
     assigned: int
     """Paragraphs a handout assigned to this coder (0 when none were)."""
     assigned_done: int
+    flagged: int
+    """Paragraphs this coder has flagged for discussion (`accord notes --flagged` lists them)."""
 
 
 REQUIRED_CHECK_LIMIT = 200_000
@@ -67,12 +69,14 @@ def project_status(project: Project) -> ProjectStatus:
 
     codes = project.codes(include_retired=False)
     assigned = project.assignment_progress()
+    flags = project.flag_counts()
     none = Progress("", 0, 0)
     coders = []
     for coder in project.coders():
         progress = project.progress(coder)
         mine = assigned.get(coder, none)
-        coders.append(CoderStatus(progress.coder, progress.done, progress.total, mine.total, mine.done))
+        coders.append(CoderStatus(progress.coder, progress.done, progress.total, mine.total, mine.done,
+                                  flags.get(coder, 0)))
     return ProjectStatus(
         project=str(project.path),
         project_id=project.project_id,

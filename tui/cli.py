@@ -24,6 +24,7 @@ COMMANDS = {
     "handout": "tui.commands.teams:handout",
     "merge": "tui.commands.teams:merge",
     "adjudicate": "tui.commands.teams:adjudicate",
+    "notes": "tui.commands.notes:notes",
 }
 """Every command of `accord` and where it lives ("module:attribute")."""
 

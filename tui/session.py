@@ -27,6 +27,10 @@ class View:
     """This coder's values only (blind coding): code id -> 1/0 or a level's value."""
     status: Status
     progress: Progress
+    """Done out of the corpus; in a handed-out file, done out of the coder's assignment."""
+    assigned: bool | None
+    """Whether a handout assigned this paragraph to the coder; None when the coder has no
+    assignments (they code the corpus freely)."""
     previous_text: str | None
     next_text: str | None
 
@@ -49,6 +53,8 @@ class CodingSession:
         self.coder = project.coder(coder)
         self.codebook = project_codebook(project)
         self.codes: dict[str, Code] = self.codebook.by_id()
+        self.has_assignments = project.has_assignments(self.coder)
+        """A handout assigned paragraphs to this coder: progress and `enter` follow the assignment."""
         self.seq = self._resume_seq()
         self.place_saved = True
         self._progress: Progress | None = None
@@ -108,22 +114,30 @@ class CodingSession:
         self.project.set_coding(self.paragraph.id, self.coder, variable_id, value)
 
     def done_and_next(self) -> bool:
-        """Mark the paragraph done and go to the next one this coder has not done.
+        """Mark the paragraph done and go to the next one this coder has not done: the next
+        assigned one when a handout assigned paragraphs to the coder.
 
-        False when every paragraph is done (the coder stays where they are).
+        False when every paragraph (every assigned one) is done: the coder stays where they are.
         """
         paragraph = self.paragraph
-        following = self.project.next_not_done(self.coder, after_seq=paragraph.seq)
-        if following == paragraph.seq:  # this was the last one not done
-            following = None
         with self.project.transaction():
             if self.project.status(paragraph.id, self.coder).status != "done":
                 self.project.set_status(paragraph.id, self.coder, "done")
-                self._count_done(1)
+                self._count_done(1, paragraph.id)
+            following = self._next_to_code(paragraph.seq)
             if following is not None:
                 self.go(following)
             self.save_place()
         return following is not None
+
+    def _next_to_code(self, after_seq: int) -> int | None:
+        """The next paragraph not done (the current one is done by now), or None."""
+        if not self.has_assignments:
+            return self.project.next_not_done(self.coder, after_seq=after_seq, assigned_first=False)
+        progress = self.progress()
+        if progress.done >= progress.total:  # known without a query that would walk the corpus
+            return None
+        return self.project.next_assigned_not_done(self.coder, after_seq=after_seq)
 
     def toggle_flag(self) -> bool:
         """Flag the paragraph for discussion, or take the flag off; the new state."""
@@ -142,7 +156,7 @@ class CodingSession:
         if event is None:
             return None
         if event.action == "status":  # the undone event set `value`; `previous` is back
-            self._count_done((event.previous == "done") - (event.value == "done"))
+            self._count_done((event.previous == "done") - (event.value == "done"), event.paragraph_id)
         if event.paragraph_id is not None and event.paragraph_id != self.paragraph.id:
             self.go(self.project.paragraph(event.paragraph_id).seq)
         return event
@@ -153,16 +167,20 @@ class CodingSession:
         return self.project.document(document_id), self.project.document_size(document_id)
 
     def progress(self) -> Progress:
-        """Done / total for this coder: counted once, then kept up to date by this session."""
+        """Done / total for this coder (of their assignment, when they have one): counted once,
+        then kept up to date by this session."""
         if self._progress is None:
-            self._progress = self.project.progress(self.coder)
+            self._progress = self.project.progress(self.coder, assigned=self.has_assignments)
         return self._progress
 
-    def _count_done(self, change: int) -> None:
+    def _count_done(self, change: int, paragraph_id: str | None) -> None:
         """Follow a status change in the progress instead of counting again: a recount reads
         every done status of the coder (9 ms of CPU per `enter` at 200,000 done, growing)."""
-        if self._progress is not None and change:
-            self._progress = replace(self._progress, done=self._progress.done + change)
+        if self._progress is None or not change:
+            return
+        if self.has_assignments and (paragraph_id is None or not self.project.is_assigned(paragraph_id, self.coder)):
+            return  # outside the assignment: not part of what the header counts
+        self._progress = replace(self._progress, done=self._progress.done + change)
 
     def view(self, context: bool = True) -> View:
         """The current paragraph as the screen shows it; neighbours only when `context`."""
@@ -182,6 +200,7 @@ class CodingSession:
             codings=self.project.codings(paragraph.id, self.coder),
             status=self.project.status(paragraph.id, self.coder),
             progress=self.progress(),
+            assigned=self.project.is_assigned(paragraph.id, self.coder) if self.has_assignments else None,
             previous_text=previous,
             next_text=following,
         )

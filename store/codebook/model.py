@@ -56,6 +56,11 @@ class Code:
     """For a variable: one of REQUIRED, or None (optional)."""
 
 
+MAX_CODE_DEPTH = 30
+"""Levels of sub-codes at most (a top-level code is level 1): deeper trees are no codebook a
+coder can navigate, and would exhaust the recursion of every walk over the tree."""
+
+
 @dataclass(frozen=True)
 class Codebook:
     """A whole codebook: codes (a tree), variables, and the coder's instructions."""

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from yaml.nodes import MappingNode, Node
 
-from store.codebook.model import KINDS, REQUIRED, Code, Codebook, Level
+from store.codebook.model import KINDS, MAX_CODE_DEPTH, REQUIRED, Code, Codebook, Level
 from store.errors import CodebookError, Problem
 from store.codebook.yaml_nodes import NodeReader
 
@@ -132,6 +132,7 @@ class _Reader(NodeReader):
             self.problem(fields.get("codes") or fields.get("variables") or root,
                          "the codebook's codes: and variables: are both empty; list at least one code")
         tops = self.resolve_parents([d for d in codes if d is not None])
+        self.check_depth(tops)
         self.check_unique()
         self.fail_if_problems()
         return Codebook(
@@ -319,10 +320,13 @@ class _Reader(NodeReader):
                 else:
                     parent_of[draft.id] = draft.parent
         in_cycle: set[str] = set()
+        walked: set[str] = set()
+        """Codes whose chain of parents was followed already: a long chain is walked once."""
         for start in parent_of:
             path = [start]
-            while (up := parent_of.get(path[-1])) is not None and up not in in_cycle:
-                if up in path:
+            on_path = {start}
+            while (up := parent_of.get(path[-1])) is not None and up not in in_cycle and up not in walked:
+                if up in on_path:
                     cycle = [*path[path.index(up):], up]
                     in_cycle.update(cycle)
                     first = by_id[cycle[0]]
@@ -330,6 +334,8 @@ class _Reader(NodeReader):
                                  f"parent cycle: {' -> '.join(cycle)}; a code cannot be its own ancestor")
                     break
                 path.append(up)
+                on_path.add(up)
+            walked.update(path)
         remaining = []
         for draft in tops:
             target = by_id.get(draft.parent) if draft.parent and draft.id in parent_of else None
@@ -338,6 +344,18 @@ class _Reader(NodeReader):
             else:
                 remaining.append(draft)
         return remaining
+
+    def check_depth(self, tops: list[_Draft]) -> None:
+        """Sub-codes nested (through children: or parent:) at most MAX_CODE_DEPTH levels deep."""
+        stack = [(draft, 1) for draft in tops]
+        while stack:  # a loop, not a recursion: the tree may be a thousand levels deep
+            draft, depth = stack.pop()
+            if depth > MAX_CODE_DEPTH:
+                self.problem(draft.parent_node or draft.node, f"{draft.describe()} is nested {depth} levels deep "
+                             f"(through children: and parent:); at most {MAX_CODE_DEPTH}")
+                draft.children = []  # not built: the problem is raised before
+                continue
+            stack.extend((child, depth + 1) for child in draft.children)
 
     def build(self, draft: _Draft, parent_id: str | None) -> Code:
         return Code(

@@ -14,6 +14,7 @@ from yaml.error import Mark
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from store.errors import CodebookError, Problem
+from store.yaml_limits import YamlLimit, check_yaml
 
 NULL_TAG = "tag:yaml.org,2002:null"
 
@@ -45,9 +46,14 @@ class NodeReader:
         raise CodebookError(self.problems)
 
     def compose(self, text: str) -> Node | None:
-        """The document's root node; a syntax error is raised at once (nothing after it is sound)."""
+        """The document's root node; a syntax error is raised at once (nothing after it is sound),
+        and so are aliases that expand past a budget and nesting too deep to walk (yaml_limits)."""
         try:
+            # Cycles through children: are reported by the parser, naming the code.
+            check_yaml(text, cycles=True)
             return yaml.compose(text, Loader=yaml.SafeLoader)
+        except YamlLimit as error:
+            raise CodebookError([Problem(self.filename, error.line + 1, error.column + 1, error.message)]) from error
         except yaml.MarkedYAMLError as error:
             mark, what = syntax_error(error, text)
             if mark is None:

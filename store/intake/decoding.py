@@ -53,8 +53,9 @@ def decode(data: bytes) -> str:
     for magic, what in _MAGIC:
         if data.startswith(magic):
             raise NotText(f"this is {what}")
-    if b"\x00" in data[:8192]:
-        raise NotText("binary file, not text (it contains NUL bytes; UTF-16 needs a byte-order mark)")
+    if (at := data.find(b"\x00", 0, 8192)) >= 0:
+        raise NotText("binary file, not text: it contains a NUL byte (UTF-16 needs a byte-order mark)",
+                      _line(data, at))
     try:
         return _checked(data.decode("utf-8"))
     except UnicodeDecodeError as error:
@@ -78,4 +79,9 @@ def _checked(text: str) -> str:
         raise NotText("empty file")
     if len(_CONTROL.findall(text[:8192])) > 8:
         raise NotText("binary file, not text (it is full of control characters)")
+    if (at := text.find("\x00")) >= 0:
+        # Anywhere, not only where binary files are looked for: Stata and SPSS files end a text
+        # at its first NUL while CSV keeps the rest, so one dataset would say two things.
+        raise NotText("contains a NUL byte; remove it (a text file has none) and import again",
+                      text.count("\n", 0, at) + 1)
     return text

@@ -43,7 +43,7 @@ def read_metadata_table(path: Path, id_column: str | None = None) -> dict[str, M
     except OSError as error:
         raise AccordError(f"cannot read {name}: {error.strerror}") from error
     except NotText as error:
-        raise AccordError(f"{name}: {error}") from error
+        raise AccordError(str(Problem(name, error.line, None, str(error)))) from error
     suffix = Path(path).suffix.lower()
     if suffix in (".jsonl", ".ndjson"):
         columns, rows, problems = _jsonl_rows(text, name)

@@ -12,6 +12,7 @@ import posixpath
 import re
 import uuid
 import zipfile
+import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -19,6 +20,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from store.codebook.model import MAX_CODE_DEPTH
 from store.errors import AccordError
 from store.intake.source import one_line_end
 
@@ -223,7 +225,7 @@ def read_qdpx(path: Path) -> RefiProject:
         qde = [name for name in members if name.lower().endswith(".qde") and "/" not in name]
         if not qde:
             raise RefiError(f"{path}: no project.qde inside; is this a REFI-QDA project?")
-        root = parse_xml(archive.read(members[qde[0]]), f"{path}:{qde[0]}")
+        root = parse_xml(_member(archive, members[qde[0]], path), f"{path}:{qde[0]}")
         if root.tag != f"{{{PROJECT_NS}}}Project":
             raise RefiError(f"{path}:{qde[0]}: root element is {root.tag}, not a REFI-QDA Project")
 
@@ -235,9 +237,29 @@ def read_qdpx(path: Path) -> RefiProject:
                 raise RefiError(f"{where}: source path {reference!r} would leave the archive's folder; refused")
             if normal not in members:
                 raise RefiError(f"{where}: source file {normal} is missing from the archive")
-            return archive.read(members[normal]).decode("utf-8-sig")
+            data = _member(archive, members[normal], path)
+            try:
+                text = data.decode("utf-8-sig")
+            except UnicodeDecodeError as error:
+                line = data.count(b"\n", 0, error.start) + 1
+                raise RefiError(f"{where}: source file {normal} is not UTF-8 text (byte 0x{data[error.start]:02x} "
+                                f"on line {line}); REFI-QDA sources are UTF-8") from error
+            if (at := text.find("\x00")) >= 0:  # as every text file Accord reads (intake/decoding.py)
+                raise RefiError(f"{where}: source file {normal} line {text.count(chr(10), 0, at) + 1} "
+                                "contains a NUL byte; refused")
+            return text
 
         return _project(root, str(path), internal_text)
+
+
+def _member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path) -> bytes:
+    """One member's bytes; a damaged member (bad checksum, corrupt compressed data, a compression
+    this Python cannot undo) is a RefiError naming it."""
+    try:
+        return archive.read(info)
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as error:
+        raise RefiError(f"{path}: archive member {info.filename} is damaged ({error}); "
+                        "export the project again from the program that made it") from error
 
 
 def read_qdc(path: Path) -> RefiProject:
@@ -251,22 +273,30 @@ def read_qdc(path: Path) -> RefiProject:
         raise RefiError(f"{path}: root element is {root.tag}, not a REFI-QDA CodeBook")
     project = RefiProject(name=Path(path).stem)
     codes = root.find(f"{{{CODEBOOK_NS}}}Codes")
-    for element in codes if codes is not None else []:
-        _code(element, None, CODEBOOK_NS, project.codes)
+    _codes(list(codes) if codes is not None else [], CODEBOOK_NS, project.codes, str(path))
     return project
 
 
-def _code(element: etree._Element, parent: str | None, ns: str, into: dict[str, RefiCode]) -> None:
-    if element.tag != f"{{{ns}}}Code":
-        return
-    description = element.findtext(f"{{{ns}}}Description") or ""
-    code = RefiCode(element.get("guid", ""), element.get("name", ""), description,
-                    element.get("isCodable", "true") in ("true", "1"), parent)
-    into[code.guid] = code
-    if parent:
-        into[parent].children.append(code.guid)
-    for child in element.findall(f"{{{ns}}}Code"):
-        _code(child, code.guid, ns, into)
+def _codes(elements: list[etree._Element], ns: str, into: dict[str, RefiCode], file: str) -> None:
+    """The code tree under `elements`, parents before children in document order.
+
+    A loop, not a recursion: a file may nest codes a thousand deep, which is refused by name.
+    """
+    stack: list[tuple[etree._Element, str | None, int]] = [(element, None, 1) for element in reversed(elements)]
+    while stack:
+        element, parent, depth = stack.pop()
+        if element.tag != f"{{{ns}}}Code":
+            continue
+        if depth > MAX_CODE_DEPTH:
+            raise RefiError(f"{file}: code {element.get('name', '')!r} is nested {depth} levels deep; "
+                            f"Accord reads codes nested at most {MAX_CODE_DEPTH} deep")
+        description = element.findtext(f"{{{ns}}}Description") or ""
+        code = RefiCode(element.get("guid", ""), element.get("name", ""), description,
+                        element.get("isCodable", "true") in ("true", "1"), parent)
+        into[code.guid] = code
+        if parent:
+            into[parent].children.append(code.guid)
+        stack.extend((child, code.guid, depth + 1) for child in reversed(element.findall(f"{{{ns}}}Code")))
 
 
 def _typed_value(tag: str, text: str) -> object:
@@ -287,10 +317,9 @@ def _project(root: etree._Element, name: str, internal_text: Callable[[str, str]
     ns = f"{{{PROJECT_NS}}}"
     project = RefiProject(name=root.get("name", ""), creator=root.get("creatingUserGUID"))
     for user in root.iterfind(f"{ns}Users/{ns}User"):
-        name = user.get("name") or user.get("id") or user.get("guid", "")[:8]
-        project.users[user.get("guid", "")] = one_line_end(name)  # `&#13;` survives XML's own line-end rule
-    for element in root.iterfind(f"{ns}CodeBook/{ns}Codes/{ns}Code"):
-        _code(element, None, PROJECT_NS, project.codes)
+        user_name = user.get("name") or user.get("id") or user.get("guid", "")[:8]
+        project.users[user.get("guid", "")] = one_line_end(user_name)  # `&#13;` survives XML's own line-end rule
+    _codes(list(root.iterfind(f"{ns}CodeBook/{ns}Codes/{ns}Code")), PROJECT_NS, project.codes, name)
     variables = {v.get("guid"): v.get("name", "") for v in root.iterfind(f"{ns}Variables/{ns}Variable")}
     for note in root.iterfind(f"{ns}Notes/{ns}Note"):
         project.notes[note.get("guid", "")] = note.findtext(f"{ns}PlainTextContent") or ""

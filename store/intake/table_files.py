@@ -27,6 +27,8 @@ ID_COLUMNS = ("id", "doc_id", "document_id")
 FIELDS = ("title", "speaker", "country", "date")
 """Columns that fill the document's own fields rather than its meta."""
 DELIMITERS = (",", ";", "\t", "|")
+_ESCAPED_NUL = re.compile(r"(?<!\\)(?:\\\\)*\\u0000")
+"""`\u0000` in a JSON line that is an escape (not a written-out backslash): a NUL in the value."""
 
 
 @dataclass
@@ -166,6 +168,10 @@ def _jsonl_rows(text: str, file: str) -> tuple[list[str], list[Row], list[Proble
     # Not str.splitlines(): JSON strings may hold U+2028, which it would split on.
     for number, line in enumerate(re.split(r"\r\n|\r|\n", text), start=1):
         if not line.strip():
+            continue
+        if nul := _ESCAPED_NUL.search(line):
+            # Decoding refuses a NUL byte in the file; JSON can also write one as an escape.
+            problems.append(Problem(file, number, nul.end() - 5, "contains a NUL byte (\\u0000); line skipped"))
             continue
         try:
             value = json.loads(line)

@@ -12,6 +12,7 @@ from store.intake.decoding import decode
 from store.intake.segment import Segmented, segment, split_statements
 from store.intake.source import BadFile, ReadOptions, SourceDocument, SourceFile
 from store.intake.table_files import FIELDS
+from store.yaml_limits import YamlLimit, check_yaml
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 
@@ -67,7 +68,12 @@ def documents(
 def _front_matter(block: str, file: str) -> tuple[dict[str, str], dict[str, object]]:
     """A Markdown file's YAML front matter: title, speaker, country, date, and the rest as meta."""
     try:
+        # Before building anything: aliases can make a few lines stand for millions of values,
+        # or for a value that contains itself (which no JSON can hold).
+        check_yaml(block)
         data = yaml.safe_load(block)
+    except YamlLimit as error:
+        raise BadFile(Problem(file, error.line + 2, error.column + 1, f"front matter: {error.message}")) from error
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 2 if mark else None  # +1 for 1-based, +1 for the opening ---

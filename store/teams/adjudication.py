@@ -35,7 +35,7 @@ class Disagreement:
 
 @dataclass(frozen=True)
 class Positions:
-    """What each done coder gave on one (paragraph, code), and their notes on the paragraph."""
+    """What each done coder gave on one (paragraph, code), and their notes and flags on the paragraph."""
 
     values: dict[str, object]
     """Coder -> 1/0 for a code, the level (or None) for a variable."""
@@ -43,6 +43,8 @@ class Positions:
     decision: object
     """The adjudicator's value, None when undecided (or decided as no level)."""
     decided: bool
+    flagged: frozenset[str] = frozenset()
+    """The coders who flagged the paragraph for discussion."""
 
 
 _DECIDED_ROW = """(a.value is not null or exists (
@@ -143,19 +145,20 @@ def positions(project: Project, paragraph_id: str, code_id: str, adjudicator: st
     if kind is None:
         raise AccordError(f"the codebook has no code {code_id!r}")
     rows = db.execute(
-        """select s.coder_id, k.value, s.note from paragraph_status s
+        """select s.coder_id, k.value, s.note, s.flagged from paragraph_status s
            left join codings k on k.paragraph_id = s.paragraph_id and k.coder_id = s.coder_id and k.code_id = ?
            where s.paragraph_id = ? and s.status = 'done' and s.coder_id not in (?, ?)
            order by s.coder_id""",
         [code_id, paragraph_id, adjudicator, CONSENSUS],
     ).fetchall()
-    values = {coder: (int(value or 0) if kind[0] == "code" else value) for coder, value, _ in rows}
-    notes = {coder: note for coder, _, note in rows}
+    values = {coder: (int(value or 0) if kind[0] == "code" else value) for coder, value, _, _ in rows}
+    notes = {coder: note for coder, _, note, _ in rows}
+    flagged = frozenset(coder for coder, _, _, flag in rows if flag)
     decision = db.execute(
         f"""select a.value, {_DECIDED_ROW} from codings a where a.paragraph_id = ? and a.coder_id = ? and a.code_id = ?""",
         [paragraph_id, adjudicator, code_id],
     ).fetchone()
-    return Positions(values, notes, decision[0] if decision else None, bool(decision and decision[1]))
+    return Positions(values, notes, decision[0] if decision else None, bool(decision and decision[1]), flagged)
 
 
 def decide(project: Project, paragraph_id: str, code_id: str, value: object,

@@ -53,7 +53,7 @@ def test_streamed_parallel_import_equals_a_sequential_import(tmp_path: Path, mon
     monkeypatch.setattr(store.intake.readers.os, "cpu_count", lambda: 2)
     result = CliRunner().invoke(main, ["--project", str(streamed), "import", str(corpus)], catch_exceptions=False)
     assert result.exit_code == 1  # the bad file is listed, the rest imported
-    assert "bad.txt: binary file" in result.stderr
+    assert "bad.txt:1: binary file, not text: it contains a NUL byte" in result.stderr
 
     assert f"({sum(len(d.paragraphs) for d in documents):,} paragraphs)" in result.stderr
     assert contents(streamed) == contents(sequential)

@@ -83,6 +83,7 @@ COMMAND_ARGS: dict[tuple[str, ...], list[str]] = {
     ("handout",): ["--coders", "a,b"],
     ("merge",): ["{file}"],
     ("adjudicate",): [],
+    ("notes",): [],
 }
 """Enough arguments for each command to reach the project file."""
 

@@ -34,7 +34,7 @@ def code(ctx: Context, coder: str | None) -> None:
 
     app = AccordApp(ctx.project_path, coder_for(ctx.project_path, coder))
     require_terminal("code")
-    before = progress(app.project, app.session.coder)
+    before = app.session.progress()  # counted once: the screen's header starts from it
     app.run()
     if app.return_code:  # the file was found damaged after opening: the app said why
         raise SystemExit(app.return_code)

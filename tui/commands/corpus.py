@@ -94,12 +94,16 @@ def import_(ctx: Context, paths: tuple[Path, ...], text_column: str | None, id_c
 
     archives = [path for path in paths if path.suffix.lower() == ".qdpx"]
     paths = tuple(path for path in paths if path.suffix.lower() != ".qdpx")
+    failed = False
     with open_project(ctx) as project:
         for archive in archives:
-            _import_qdpx(project, archive)
+            # One bad archive is named and passed over: the other files of the import go on.
+            failed = not _import_qdpx(project, archive) or failed
         if not paths:
             if metadata is not None:
                 _join_metadata(project, metadata, id_column)
+            if failed:
+                raise click.exceptions.Exit(1)
             return
         files, problems = find_files(paths)
         sources: dict[str, str] = {}
@@ -125,7 +129,7 @@ def import_(ctx: Context, paths: tuple[Path, ...], text_column: str | None, id_c
         _print_summary(report, problems, total, new_paragraphs, files_read=len(files), changed=changed)
         if metadata is not None:
             _join_metadata(project, metadata, id_column)
-    if problems or report.refused:
+    if problems or report.refused or failed:
         raise click.exceptions.Exit(1)
 
 
@@ -136,12 +140,17 @@ def _changed_line(old_source: str, new_source: str, document_id: str) -> str:
     return f"{new_source}: changed since it was imported as document {document_id}"
 
 
-def _import_qdpx(project: Project, archive: Path) -> None:
-    """A REFI-QDA project: documents, then codings of the paragraphs the selections cover."""
-    from store import import_qdpx
+def _import_qdpx(project: Project, archive: Path) -> bool:
+    """A REFI-QDA project: documents, then codings of the paragraphs the selections cover.
+    False when the archive cannot be read (the message names it; nothing of it is imported)."""
+    from store import RefiError, import_qdpx
     from store import plural
 
-    report = import_qdpx(project, archive)
+    try:
+        report = import_qdpx(project, archive)
+    except RefiError as error:
+        _say(str(error), "red")
+        return False
     documents = report.documents
     _say(f"{archive}: {plural(len(documents.added), 'document')} added, {len(documents.unchanged):,} unchanged; "
          f"{plural(report.codings, 'coding')} on {plural(report.paragraphs_coded, 'paragraph')} by "
@@ -154,6 +163,7 @@ def _import_qdpx(project: Project, archive: Path) -> None:
     if report.unknown_codes:
         _say(f"Codes not in the codebook, their codings left out: {_ids(report.unknown_codes)} "
              f"(add them with `accord codebook update FILE.qdc`, then import again)", "yellow")
+    return True
 
 
 def _join_metadata(project: Project, table: Path, id_column: str | None) -> None:

@@ -115,13 +115,17 @@ def print_status(project: Project, status: ProjectStatus) -> None:
         if assigned:
             table.add_column("Assigned done", justify="right")
             table.add_column("Assigned", justify="right")
+        table.add_column("Flagged", justify="right")
         for row in coders:
             share = 100 * row.done / row.total if row.total else 0.0
             cells = [escape(row.coder), f"{row.done:,}", f"{row.total:,}", f"{share:.0f}"]
             if assigned:
                 cells += [f"{row.assigned_done:,}", f"{row.assigned:,}"]
-            table.add_row(*cells)
+            table.add_row(*cells, f"{row.flagged:,}")
         out.print(table)
+        flagged = sum(row.flagged for row in coders)
+        if flagged:
+            out.print(f"Flagged for discussion: {plural(flagged, 'paragraph')} (accord notes --flagged)")
         sample = status.reliability_sample
         if sample.paragraphs:
             out.print(f"Reliability sample: {sample.done_by_all:,} of {plural(sample.paragraphs, 'paragraph')} "

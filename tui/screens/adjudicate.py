@@ -19,9 +19,7 @@ from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Header, Input, Label, Static
 
-from store import CONSENSUS, AccordError, Project
-from store import Disagreement, decide, disagreements, positions, undo_decision
-from store import now
+from store import CONSENSUS, AccordError, CodeRow, Disagreement, Project, decide, disagreements, now, positions, undo_decision
 from tui.keys import bindings
 from tui.safe_text import printable
 
@@ -95,7 +93,7 @@ class AdjudicateScreen(Screen[None]):
         self.started = ""
         self.project: Project | None = None
         self.labels: dict[str, str] = {}
-        self.code_rows: dict[str, object] = {}
+        self.code_rows: dict[str, CodeRow] = {}
         self.option_cache: dict[str, list[Option]] = {}
 
     def compose(self) -> ComposeResult:
@@ -157,7 +155,7 @@ class AdjudicateScreen(Screen[None]):
     def _options(self, code_id: str) -> list[Option]:
         assert self.project is not None
         row = self.code_rows[code_id]
-        if row.kind == "code":  # type: ignore[attr-defined]
+        if row.kind == "code":
             values: list[tuple[object, str]] = [(1, "Applied"), (0, "Not applied")]
         else:
             values = [*self.project.levels(code_id), (None, "No level")]
@@ -202,10 +200,10 @@ class AdjudicateScreen(Screen[None]):
         row = self.code_rows[item.code_id]
         header = Text()
         header.append(printable(paragraph.id), style="bold")
-        header.append(printable(f"  ·  {row.label}"), style="bold")  # type: ignore[attr-defined]
-        header.append(printable(f" ({row.id})"))  # type: ignore[attr-defined]
-        if row.definition:  # type: ignore[attr-defined]
-            header.append("\n" + printable(row.definition), style="italic")  # type: ignore[attr-defined]
+        header.append(printable(f"  ·  {row.label}"), style="bold")
+        header.append(printable(f" ({row.id})"))
+        if row.definition:
+            header.append("\n" + printable(row.definition), style="italic")
         self.query_one("#adjudicate-code", Static).update(header)
         stand = positions(self.project, item.paragraph_id, item.code_id, self.coder)
         options = self.options(item.code_id)
@@ -213,11 +211,14 @@ class AdjudicateScreen(Screen[None]):
         table = Table(expand=True, show_edge=False)
         table.add_column("Coder", no_wrap=True)
         table.add_column("Value")
+        table.add_column("Flag", no_wrap=True)
         table.add_column("Note", ratio=1)
         for coder in sorted(stand.values, key=lambda c: self.labels.get(c, c)):
             value = stand.values[coder]
+            flag = Text("⚑ flagged", style="bold yellow") if coder in stand.flagged else Text("")
             table.add_row(Text(printable(self.labels.get(coder, coder))),
-                          Text(printable(label_of.get(repr(value), str(value)))), Text(printable(stand.notes.get(coder) or "")))
+                          Text(printable(label_of.get(repr(value), str(value)))), flag,
+                          Text(printable(stand.notes.get(coder) or "")))
         self.query_one("#adjudicate-positions", Static).update(table)
         choice = Text()
         for option in options:

@@ -50,7 +50,7 @@ class CodingScreen(Screen[None]):
     # -- layout ------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield CodingHeader(self.project_name, self.session.coder, id="header")
+        yield CodingHeader(self.project_name, self.session.coder, self.session.has_assignments, id="header")
         yield Static(id="docline", markup=False)
         with Horizontal(id="body"):
             yield ParagraphView(id="text")
@@ -114,6 +114,8 @@ class CodingScreen(Screen[None]):
             line.append("  ✓ done", style="bold green")
         if view.status.flagged:
             line.append("  ⚑ flagged", style="bold yellow")
+        if view.assigned is False:  # None: the coder has no assignment, every paragraph is theirs
+            line.append("  not assigned to you", style="bold magenta")
         return line
 
     # -- codes -------------------------------------------------------------------------------
@@ -184,7 +186,8 @@ class CodingScreen(Screen[None]):
             self.notify(f"Not done yet: set {names} first (required by the codebook).", severity="warning")
             return
         if not self.session.done_and_next():
-            self.notify("Every paragraph is done. Well coded!", title="Finished")
+            every = "Every assigned paragraph" if self.session.has_assignments else "Every paragraph"
+            self.notify(f"{every} is done. Well coded!", title="Finished")
         self.refresh_view()
 
     def action_move(self, step: int) -> None:
@@ -235,7 +238,8 @@ class CodingScreen(Screen[None]):
 
     def action_documents(self) -> None:
         document = self.current.document.id if self.current else None
-        self.app.push_screen(DocumentsScreen(self.session.project, self.session.coder, document), self.go)
+        self.app.push_screen(DocumentsScreen(self.session.project, self.session.coder, document,
+                                             assigned=self.session.has_assignments), self.go)
 
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen  # Markdown loads on first use, not at startup

@@ -1,4 +1,5 @@
-"""The document list: every document with this coder's progress, read a page at a time."""
+"""The document list: every document with this coder's progress (in a handed-out file, through
+the paragraphs assigned to them), read a page at a time."""
 
 from __future__ import annotations
 
@@ -19,12 +20,15 @@ from tui.widgets.paged_list import PagedList
 from tui.safe_text import printable
 
 
-def document_line(row: DocumentProgress) -> Text:
-    """`  12/40 ■■□  id · title · speaker (country) · date`."""
-    mark = "✓" if row.paragraphs and row.done == row.paragraphs else " "
+def document_line(row: DocumentProgress, assigned: bool = False) -> Text:
+    """`✓   12/40   id  title speaker (country) date`: done of its paragraphs, or with
+    `assigned` done of the paragraphs assigned to the coder."""
+    done, total = (row.assigned_done, row.assigned) if assigned else (row.done, row.paragraphs)
+    mark = "✓" if total and done == total else " "
     fields = [row.title or "", row.speaker or "", f"({row.country})" if row.country else "", row.date or ""]
+    style = "bold green" if mark == "✓" else "dim" if assigned and not total else "bold"
     return Text.assemble(
-        (f"{mark} {row.done:>4}/{row.paragraphs:<4} ", "bold green" if mark == "✓" else "bold"),
+        (f"{mark} {done:>4}/{total:<4} ", style),
         (printable(row.document_id), "bold"), "  ", printable(" ".join(f for f in fields if f)),
     )
 
@@ -34,18 +38,23 @@ class DocumentsScreen(ModalScreen[int | None]):
 
     BINDINGS: ClassVar[list[BindingType]] = bindings("documents")
 
-    def __init__(self, project: Project, coder: str, current_document: str | None = None) -> None:
+    def __init__(self, project: Project, coder: str, current_document: str | None = None,
+                 assigned: bool = False) -> None:
         super().__init__()
         self.project = project
         self.coder = coder
         self.current_document = current_document
+        self.assigned = assigned
+        """The coder has an assignment: count it, and open a document on its first assigned
+        paragraph not done."""
 
     def compose(self) -> ComposeResult:
         count = self.project.document_count()
         with Vertical(classes="dialog wide", id="documents"):
-            yield Label(f"Documents ({count:,}) — done/paragraphs for {self.coder}", classes="dialog-title")
+            counted = "done/assigned paragraphs" if self.assigned else "done/paragraphs"
+            yield Label(f"Documents ({count:,}) — {counted} for {self.coder}", classes="dialog-title")
             yield PagedList(count, lambda offset, limit: self.project.document_progress(self.coder, offset, limit),
-                            document_line, id="document-list")
+                            lambda row: document_line(row, self.assigned), id="document-list")
             yield Label("enter open · escape cancel", classes="dialog-hint")
 
     def on_mount(self) -> None:
@@ -58,7 +67,8 @@ class DocumentsScreen(ModalScreen[int | None]):
     @on(PagedList.Selected)
     def chosen(self, event: PagedList.Selected) -> None:
         row: DocumentProgress = event.row
-        seq = self.project.first_not_done_in(self.coder, row.document_id) or row.first_seq
+        seq = ((self.assigned and self.project.first_not_done_in(self.coder, row.document_id, assigned=True))
+               or self.project.first_not_done_in(self.coder, row.document_id) or row.first_seq)
         self.dismiss(seq)
 
     def action_cancel(self) -> None:

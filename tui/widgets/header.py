@@ -1,4 +1,4 @@
-"""The top line: project, coder, and how far the coder is."""
+"""The top line: project, coder, and how far the coder is (through their assignment, if any)."""
 
 from __future__ import annotations
 
@@ -13,12 +13,14 @@ from tui.safe_text import printable
 
 
 class CodingHeader(Widget):
-    """`Accord · project · coder` on the left, `done / total` and a bar on the right."""
+    """`Accord · project · coder` on the left, `done / total` (`done / total assigned` in a
+    handed-out file) and a bar on the right."""
 
-    def __init__(self, project: str, coder: str, id: str | None = None) -> None:
+    def __init__(self, project: str, coder: str, assigned: bool = False, id: str | None = None) -> None:
         super().__init__(id=id)
         self.project_name = project
         self.coder = coder
+        self.assigned = assigned
         self.progress: Progress | None = None
 
     def show(self, progress: Progress) -> None:
@@ -36,6 +38,6 @@ class CodingHeader(Widget):
                             (printable(self.coder), "bold"))
         done, total = (self.progress.done, self.progress.total) if self.progress else (0, 0)
         share = f" {100 * done / total:.0f}%" if total else ""
-        right = Text(f"{done:,} / {total:,}{share} ")
+        right = Text(f"{done:,} / {total:,}{' assigned' if self.assigned else ''}{share} ")
         grid.add_row(left, right, ProgressBar(total=max(total, 1), completed=done))
         return grid
