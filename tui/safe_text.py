@@ -6,7 +6,11 @@ No Rich here: the CLI's error path (tui/cli.py) uses it without loading anything
 
 from __future__ import annotations
 
+import io
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import IO
 
 _SHOWN = {
     **{code: chr(0x2400 + code) for code in range(0x20) if chr(code) not in "\n\t"},
@@ -29,3 +33,15 @@ def for_stdout(text: str) -> str:
     """A report or dataset written to stdout: as it is into a pipe or file (the data, byte for
     byte), printable on a terminal, where it would act."""
     return printable(text) if sys.stdout.isatty() else text
+
+
+@contextmanager
+def stdout_for_data() -> Iterator[IO[str]]:
+    """Where a command writes a dataset or report meant for stdout: stdout itself into a pipe or
+    file; on a terminal a buffer, shown printable when the command is done."""
+    if not sys.stdout.isatty():
+        yield sys.stdout
+        return
+    buffer = io.StringIO()
+    yield buffer
+    sys.stdout.write(printable(buffer.getvalue()))

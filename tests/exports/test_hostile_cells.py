@@ -97,3 +97,19 @@ def test_agreement_csv_neutralises_labels_and_keeps_its_rows(tmp_path: Path) -> 
     back = pd.read_csv(out, dtype=str, keep_default_na=False)
     assert len(back) == 1
     assert back["label"].tolist() == ["'=HYPERLINK(\"x\")\rWMD"]
+
+
+def test_notes_csv_keeps_its_rows_and_markdown_shows_html_as_text(tmp_path: Path) -> None:
+    project = hostile_project(tmp_path / "p.db")
+    with sqlite3.connect(project) as db:
+        db.execute("UPDATE paragraph_status SET note = '=1+2 <script>alert(1)</script>' || char(13) || 'x' "
+                   "WHERE coder_id = 'bob' AND paragraph_id LIKE '%:2'")
+    out = tmp_path / "notes.csv"
+    done = accord(project, "notes", "--format", "csv", "-o", str(out))
+    assert done.returncode == 0, done.stderr
+    back = pd.read_csv(out, dtype=str, keep_default_na=False)
+    assert len(back) == 2
+    assert set(back["note"]) == {"a\rnote -1", "'=1+2 <script>alert(1)</script>\rx"}
+    markdown = accord(project, "notes", "--format", "md").stdout
+    assert "<script" not in markdown and "&lt;script&gt;" in markdown
+    assert len(markdown.splitlines()) == 4  # header, rule, one line a note

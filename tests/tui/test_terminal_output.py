@@ -107,7 +107,8 @@ async def test_adjudication_shows_hostile_coders_text_and_notes_escaped(tmp_path
         assert not RAW.search(screen), repr(screen)
 
 
-@pytest.mark.parametrize("args", [["export", "--all", "--format", "csv"], ["export", "--all", "--format", "jsonl"]])
+@pytest.mark.parametrize("args", [["export", "--all", "--format", "csv"], ["export", "--all", "--format", "jsonl"],
+                                  ["notes", "--format", "csv"], ["notes", "--format", "md"]])
 def test_data_written_to_a_terminal_is_shown_escaped_and_to_a_pipe_as_it_is(tmp_path: Path, args: list[str]) -> None:
     import os
     import pty
@@ -117,6 +118,8 @@ def test_data_written_to_a_terminal_is_shown_escaped_and_to_a_pipe_as_it_is(tmp_
     from tests.helpers import REPO
 
     project = hostile_project(tmp_path / "p.db")
+    with Project.open(project) as opened:
+        opened.set_note(f"doc{HOSTILE}:1", "bob", f"note {HOSTILE}")
     command = [sys.executable, "-m", "tui", "--project", str(project), *args]
     piped = subprocess.run(command, cwd=REPO, capture_output=True, check=True)
     assert b"\x1b[2J" in piped.stdout or b"\\u001b[2J" in piped.stdout  # the data, byte for byte

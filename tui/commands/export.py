@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import sys
 from pathlib import Path
 
@@ -11,7 +10,7 @@ import click
 from exports.writers import EXTENSIONS
 from tui.commands.common import Context, open_project, output_format, project_option
 from tui.console import advance, err, progress_bar
-from tui.safe_text import printable
+from tui.safe_text import stdout_for_data
 
 
 @click.command(name="export")
@@ -83,11 +82,8 @@ def export(ctx: Context, fmt: str | None, output: Path | None, coder: str | None
                       "--coder NAME, --majority or --all choose otherwise") + ".", markup=False)
         dataset = build_dataset(project, chosen, on_progress=lambda n: advance(bar, n))
         # On a terminal the text is shown printable (tui/safe_text.py); into a pipe, as it is.
-        shown = io.StringIO() if output is None and sys.stdout.isatty() else None
-        report = write_dataset(dataset, fmt, output, force=force, raw=raw,
-                               stream=None if output else shown or sys.stdout)
-        if shown is not None:
-            sys.stdout.write(printable(shown.getvalue()))
+        with stdout_for_data() as stdout:
+            report = write_dataset(dataset, fmt, output, force=force, raw=raw, stream=None if output else stdout)
     for old, new in report.renames.items():
         err.print(f"Column {old!r} is named {new!r} in the {fmt} file (Stata/SPSS name rules).",
                   markup=False)
