@@ -140,3 +140,24 @@ def test_data_written_to_a_terminal_is_shown_escaped_and_to_a_pipe_as_it_is(tmp_
     text = shown.decode()
     assert not RAW.search(text.replace("\r\n", "\n")), repr(text)  # the terminal's own line ends aside
     assert "␛[2J" in text or "\\u001b[2J" in text  # JSON escapes C0 itself; the 8-bit CSI it leaves is shown
+
+
+@pilot_test
+async def test_agreement_screen_shows_hostile_coders_and_text_escaped(tmp_path: Path) -> None:
+    from tests.helpers import code_paragraphs, settle
+    from tui.agreement_app import AgreementApp
+
+    path = tmp_path / "p.db"
+    with Project.create(path, small_codebook()) as project:
+        project.import_documents([SourceDocument(id=f"d{CLEAR}", paragraphs=[f"Text {HOSTILE}.", "Two."])])
+        code_paragraphs(project, f"ann{TITLE}", {f"d{CLEAR}:1": {"border_control": 1}, f"d{CLEAR}:2": {}})
+        code_paragraphs(project, "bob", {f"d{CLEAR}:1": {}, f"d{CLEAR}:2": {}})
+    app = AgreementApp(path, replicates=10)
+    async with app.run_test(size=(140, 36)) as pilot:
+        await settle(pilot)
+        screen = drawn(pilot)
+        assert "ann␛]0;owned␇" in screen and not RAW.search(screen), repr(screen)
+        await pilot.press("enter", "enter")  # into the splits, open the paragraph
+        await settle(pilot)
+        screen = drawn(pilot)
+        assert "Text x␛[2J" in screen and not RAW.search(screen), repr(screen)
