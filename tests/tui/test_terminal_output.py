@@ -161,3 +161,22 @@ async def test_agreement_screen_shows_hostile_coders_and_text_escaped(tmp_path: 
         await settle(pilot)
         screen = drawn(pilot)
         assert "Text x␛[2J" in screen and not RAW.search(screen), repr(screen)
+
+
+@pilot_test
+async def test_documents_and_search_show_hostile_ids_and_text_escaped(tmp_path: Path) -> None:
+    from tests.helpers import settle
+
+    path = hostile_project(tmp_path / "p.db")
+    async with coding(path, size=(140, 40)) as pilot:
+        await pilot.press("g")
+        await settle(pilot)
+        screen = drawn(pilot)
+        assert "docx␛[2J" in screen and not RAW.search(screen), repr(screen)
+        await pilot.press("escape", "slash")
+        await settle(pilot)
+        await pilot.press(*"owned")
+        await pilot.pause(0.5)
+        await settle(pilot)
+        screen = drawn(pilot)
+        assert "owned" in screen and not RAW.search(screen), repr(screen)
