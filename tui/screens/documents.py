@@ -52,7 +52,8 @@ class DocumentsScreen(ModalScreen[int | None]):
         count = self.project.document_count()
         with Vertical(classes="dialog wide", id="documents"):
             counted = "done/assigned paragraphs" if self.assigned else "done/paragraphs"
-            yield Label(f"Documents ({count:,}) — {counted} for {self.coder}", classes="dialog-title")
+            yield Label(printable(f"Documents ({count:,}) — {counted} for {self.coder}"), classes="dialog-title",
+                        markup=False)
             yield PagedList(count, lambda offset, limit: self.project.document_progress(self.coder, offset, limit),
                             lambda row: document_line(row, self.assigned), id="document-list")
             yield Label("enter open · escape cancel", classes="dialog-hint")
