@@ -210,7 +210,7 @@ def to_markdown(report: ReliabilityReport) -> str:
         f"- Project: `{report.project}`",
         f"- Codebook: `{report.codebook_sha256 or 'none'}`",
         f"- Date: {report.created_at}",
-        f"- Coders: {', '.join(report.coders) or 'none'}; paragraphs done by two or more: {report.units:,}",
+        f"- Coders: {_md(', '.join(report.coders)) or 'none'}; paragraphs done by two or more: {report.units:,}",
         "",
         "| Code | Units | Coders | Prevalence | " + "".join(f"{column.header} | " for column in shown_columns()) + "Verdict |",
         "|---|---:|---:|---:|" + "".join("---|" if column.interval else "---:|" for column in shown_columns()) + "---|",
@@ -229,29 +229,32 @@ def to_markdown(report: ReliabilityReport) -> str:
     if report.pairs:
         lines += ["", "## Coder pairs", "", "| Coders | Paragraphs | % agree | Mean Cohen's κ |", "|---|---:|---:|---:|"]
         lines += [
-            f"| {p.first} – {p.second} | {p.units:,} | {fmt(p.percent_agreement)} | {fmt(p.mean_kappa)} |"
+            f"| {_md(p.first)} – {_md(p.second)} | {p.units:,} | {fmt(p.percent_agreement)} | {fmt(p.mean_kappa)} |"
             for p in report.pairs
         ]
         header, rows = pair_kappa_table(report)
-        lines += ["", "### Cohen's κ per code and pair", "", f"| {' | '.join(header)} |",
+        lines += ["", "### Cohen's κ per code and pair", "", f"| {' | '.join(_md(h) for h in header)} |",
                   "|---|" + "---:|" * (len(header) - 1)]
-        lines += [f"| {' | '.join(row)} |" for row in rows]
+        lines += [f"| {' | '.join(_md(cell) for cell in row)} |" for row in rows]
     lines += ["", "## Paragraphs on which coders split", ""]
     for c in report.codes:
         if not len(c.splits):
             continue
         lines += [f"### {_md(c.label)} (`{c.code}`): {plural(len(c.splits), 'paragraph')}", ""]
         for split in c.splits.rows(SHOWN_SPLITS):
-            values = ", ".join(f"{coder} {value}" for coder, value in split.values.items())
+            values = _md(", ".join(f"{coder} {value}" for coder, value in split.values.items()))
             text = _md(report.texts.get(split.paragraph_id, ""))
-            lines.append(f"- `{split.paragraph_id}` ({values}): {text[:200]}{'…' if len(text) > 200 else ''}")
+            lines.append(f"- `{_md(split.paragraph_id)}` ({values}): {text[:200]}{'…' if len(text) > 200 else ''}")
         if len(c.splits) > SHOWN_SPLITS:
             lines.append(f"- … and {len(c.splits) - SHOWN_SPLITS:,} more (all in `--format json`)")
         lines.append("")
-    lines += ["## Methods", "", methods_paragraph(report), "", "## References", ""]
+    lines += ["## Methods", "", _md(methods_paragraph(report)), "", "## References", ""]
     lines += [f"- {reference}" for reference in REFERENCES]
     return "\n".join(lines) + "\n"
 
 
 def _md(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    """Data in the Markdown report: HTML shown as text (a `<script>` in a label must not run where the report is
+    rendered), the table's `|` escaped, every line end (a lone carriage return too) a space."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("|", "\\|")
+    return text.replace("\r\n", " ").replace("\r", " ").replace("\n", " ")

@@ -42,7 +42,7 @@ def hostile_project(path: Path) -> Path:
     """One document whose id, metadata (values and a column name), text, coder, note and a code label
     each carry a bare carriage return or a formula: a project written before line ends were
     normalised at import (the carriage returns are put into the file directly)."""
-    codebook = Codebook(title="T", codes=(Code(id="wmd", label=f"=HYPERLINK(\"x\"){CR}WMD"),), source="x")
+    codebook = Codebook(title="T", codes=(Code(id="wmd", label=f"=HYPERLINK(\"x\")<script>{CR}WMD"),), source="x")
     with Project.create(path, codebook) as project:
         project.import_documents([SourceDocument(
             id=f"doc{CR}1", paragraphs=[f"first{CR}paragraph", "second"], source="a.txt", speaker=f"Mr.{CR}CR",
@@ -96,7 +96,9 @@ def test_agreement_csv_neutralises_labels_and_keeps_its_rows(tmp_path: Path) -> 
     assert done.returncode == 0, done.stderr
     back = pd.read_csv(out, dtype=str, keep_default_na=False)
     assert len(back) == 1
-    assert back["label"].tolist() == ["'=HYPERLINK(\"x\")\rWMD"]
+    assert back["label"].tolist() == ["'=HYPERLINK(\"x\")<script>\rWMD"]
+    markdown = accord(project, "agree", "--format", "md").stdout
+    assert "<script" not in markdown and "&lt;script&gt;" in markdown and "\r" not in markdown
 
 
 def test_notes_csv_keeps_its_rows_and_markdown_shows_html_as_text(tmp_path: Path) -> None:
