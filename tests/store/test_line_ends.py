@@ -56,3 +56,23 @@ def test_a_carriage_return_in_an_imported_coder_name_becomes_a_newline(tmp_path:
     assert done.exit_code == 0, done.output
     with sqlite3.connect(project) as db:
         assert [row[0] for row in db.execute("select id from coders")] == ["ann\nbell"]
+
+
+def test_a_qdpx_with_carriage_returns_comes_in_with_newlines(tmp_path: Path) -> None:
+    """A .qdpx written from a project that still holds carriage returns (paragraph text, a note, a
+    coder name): the import that reads it stores newlines."""
+    from tests.exports.test_hostile_cells import hostile_project
+
+    source = hostile_project(tmp_path / "old.db")
+    archive = tmp_path / "old.qdpx"
+    done = CliRunner().invoke(main, ["--project", str(source), "export", "--format", "qdpx", "-o", str(archive)])
+    assert done.exit_code == 0, done.output
+    fresh = tmp_path / "fresh.db"
+    Project.create(fresh, small_codebook()).close()
+    done = CliRunner().invoke(main, ["--project", str(fresh), "import", str(archive)])
+    assert done.exit_code == 0, done.output
+    texts = stored_texts(fresh)
+    assert texts and not [t for t in texts if "\r" in t]
+    assert "first\nparagraph" in texts and "a\nnote -1" in texts
+    with sqlite3.connect(fresh) as db:
+        assert "al\nice" in [row[0] for row in db.execute("select id from coders")]
