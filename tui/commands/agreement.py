@@ -98,7 +98,7 @@ def agree(ctx: Context, fmt: str | None, output: Path | None, force: bool, codes
 
     write_atomically(output, text, force)
     err.print(f"Wrote {output} ({plural(len(report.codes), 'code')}, {plural(report.units, 'paragraph')}, "
-              f"{plural(len(report.coders), 'coder')}).")
+              f"{plural(len(report.coders), 'coder')}).", markup=False)
 
 
 def render(report: object, fmt: str) -> str:
@@ -139,7 +139,7 @@ def show_tables(report) -> None:  # type: ignore[no-untyped-def]
     console.print(table)
     for c in report.codes:
         if c.alpha.reason and report.units:
-            console.print(f"[dim]α undefined for {c.code}: {c.alpha.reason}[/]", highlight=False)
+            console.print(f"α undefined for {c.code}: {c.alpha.reason}", style="dim", markup=False, highlight=False)
     for note in report_notes(report.codes) if report.units else []:
         console.print(note, markup=False, highlight=False, style="yellow")
     if report.pairs:

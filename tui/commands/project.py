@@ -36,7 +36,7 @@ def init(ctx: Context, codebook_file: Path | None) -> None:
     Project.create(ctx.project_path, codebook).close()
     err.print(f"Created {ctx.project_path} with codebook {codebook_file} "
               f"({plural(sum(1 for c in codebook.walk() if c.kind == 'code'), 'code')}, "
-              f"{plural(len(codebook.variables), 'variable')}).")
+              f"{plural(len(codebook.variables), 'variable')}).", markup=False)
     err.print("Next: accord import PATH...")
 
 
