@@ -24,8 +24,6 @@ The file is indented, except that each split paragraph is one compact line (fast
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from json.encoder import encode_basestring  # the C string encoder json.dumps(ensure_ascii=False) uses
 
@@ -136,18 +134,24 @@ def _splits_json(splits: Splits) -> str:
 
 
 def to_csv(report: ReliabilityReport) -> str:
-    """One row per code and variable; undefined figures are empty cells, explained in `note`."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["code", "label", "kind", "level", "units", "coders", "prevalence", *csv_headers(), "verdict",
-                     "minimum_units", "note"])
+    """One row per code and variable; undefined figures are empty cells, explained in `note`.
+
+    Every text cell (headers, ids, labels, levels, notes) goes through the writers' one formula
+    neutraliser; the figures do not ("-0.12" is a kappa, not a formula)."""
+    from exports.cells import neutralised, quoted
+
+    def line(texts: list[str], figures: list[str], more: list[str]) -> str:
+        cells = [neutralised(t) for t in texts] + figures + [neutralised(t) for t in more]
+        return ",".join(quoted(cell, ",") for cell in cells) + "\n"
+
+    lines = [line(["code", "label", "kind", "level", "units", "coders", "prevalence", *csv_headers(), "verdict",
+                   "minimum_units", "note"], [], [])]
     for code in report.codes:
-        writer.writerow([
-            code.code, code.label, code.kind, code.level, code.units, code.coders, _num(code.prevalence),
-            *csv_values(code, _num), code.verdict, code.minimum_units,
-            "; ".join([*reasons(code.coefficients), *verdict_notes(code)]),
-        ])
-    return buffer.getvalue()
+        lines.append(line([code.code, code.label, code.kind, code.level or ""],
+                          [str(code.units), str(code.coders), _num(code.prevalence), *csv_values(code, _num)],
+                          [code.verdict, "" if code.minimum_units is None else str(code.minimum_units),
+                           "; ".join([*reasons(code.coefficients), *verdict_notes(code)])]))
+    return "".join(lines)
 
 
 def _num(value: float | None) -> str:
@@ -206,7 +210,7 @@ def to_markdown(report: ReliabilityReport) -> str:
         f"- Project: `{report.project}`",
         f"- Codebook: `{report.codebook_sha256 or 'none'}`",
         f"- Date: {report.created_at}",
-        f"- Coders: {', '.join(report.coders) or 'none'}; paragraphs done by two or more: {report.units:,}",
+        f"- Coders: {_md(', '.join(report.coders)) or 'none'}; paragraphs done by two or more: {report.units:,}",
         "",
         "| Code | Units | Coders | Prevalence | " + "".join(f"{column.header} | " for column in shown_columns()) + "Verdict |",
         "|---|---:|---:|---:|" + "".join("---|" if column.interval else "---:|" for column in shown_columns()) + "---|",
@@ -225,29 +229,32 @@ def to_markdown(report: ReliabilityReport) -> str:
     if report.pairs:
         lines += ["", "## Coder pairs", "", "| Coders | Paragraphs | % agree | Mean Cohen's κ |", "|---|---:|---:|---:|"]
         lines += [
-            f"| {p.first} – {p.second} | {p.units:,} | {fmt(p.percent_agreement)} | {fmt(p.mean_kappa)} |"
+            f"| {_md(p.first)} – {_md(p.second)} | {p.units:,} | {fmt(p.percent_agreement)} | {fmt(p.mean_kappa)} |"
             for p in report.pairs
         ]
         header, rows = pair_kappa_table(report)
-        lines += ["", "### Cohen's κ per code and pair", "", f"| {' | '.join(header)} |",
+        lines += ["", "### Cohen's κ per code and pair", "", f"| {' | '.join(_md(h) for h in header)} |",
                   "|---|" + "---:|" * (len(header) - 1)]
-        lines += [f"| {' | '.join(row)} |" for row in rows]
+        lines += [f"| {' | '.join(_md(cell) for cell in row)} |" for row in rows]
     lines += ["", "## Paragraphs on which coders split", ""]
     for c in report.codes:
         if not len(c.splits):
             continue
         lines += [f"### {_md(c.label)} (`{c.code}`): {plural(len(c.splits), 'paragraph')}", ""]
         for split in c.splits.rows(SHOWN_SPLITS):
-            values = ", ".join(f"{coder} {value}" for coder, value in split.values.items())
+            values = _md(", ".join(f"{coder} {value}" for coder, value in split.values.items()))
             text = _md(report.texts.get(split.paragraph_id, ""))
-            lines.append(f"- `{split.paragraph_id}` ({values}): {text[:200]}{'…' if len(text) > 200 else ''}")
+            lines.append(f"- `{_md(split.paragraph_id)}` ({values}): {text[:200]}{'…' if len(text) > 200 else ''}")
         if len(c.splits) > SHOWN_SPLITS:
             lines.append(f"- … and {len(c.splits) - SHOWN_SPLITS:,} more (all in `--format json`)")
         lines.append("")
-    lines += ["## Methods", "", methods_paragraph(report), "", "## References", ""]
+    lines += ["## Methods", "", _md(methods_paragraph(report)), "", "## References", ""]
     lines += [f"- {reference}" for reference in REFERENCES]
     return "\n".join(lines) + "\n"
 
 
 def _md(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    """Data in the Markdown report: HTML shown as text (a `<script>` in a label must not run where the report is
+    rendered), the table's `|` escaped, every line end (a lone carriage return too) a space."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("|", "\\|")
+    return text.replace("\r\n", " ").replace("\r", " ").replace("\n", " ")

@@ -98,22 +98,28 @@ def _header(codebook: Codebook, project_id: str | None, sha: str | None) -> list
 
 def codebook_markdown(codebook: Codebook, usage: Usage, project_id: str | None = None, sha: str | None = None) -> str:
     """The appendix as Markdown."""
-    lines = [f"# Codebook: {codebook.title}", ""]
-    lines += [f"- **{name}:** {value}" for name, value in _header(codebook, project_id, sha)]
+    lines = [f"# Codebook: {_md(codebook.title)}", ""]
+    lines += [f"- **{name}:** {_md(value)}" for name, value in _header(codebook, project_id, sha)]
     if codebook.instructions:
-        lines += ["", "## Instructions to coders", "", codebook.instructions.strip()]
+        lines += ["", "## Instructions to coders", "", _md(codebook.instructions.strip())]
     lines += ["", "## Codes and variables"]
     for section in sections(codebook, usage):
-        lines += ["", "#" * min(3 + section.depth, 6) + " " + section.title, ""]
+        lines += ["", "#" * min(3 + section.depth, 6) + " " + _md(section.title), ""]
         for name, value in section.fields:
             if isinstance(value, list):
                 lines.append(f"**{name}:**")
-                lines += [""] + [f"- {item}" for item in value] + [""]
+                lines += [""] + [f"- {_md(item)}" for item in value] + [""]
             else:
-                lines.append(f"**{name}:** {value}  ")
+                lines.append(f"**{name}:** {_md(value)}  ")
         while lines and lines[-1] == "":
             lines.pop()
     return "\n".join(lines) + "\n"
+
+
+def _md(text: str) -> str:
+    """Codebook text for Markdown: `& < >` escaped, so HTML in a label or definition (`<script>`)
+    shows as text instead of reaching the page as markup (the HTML appendix escapes the same way)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 CSS = """body{font-family:Georgia,serif;max-width:46em;margin:2em auto;line-height:1.45;color:#222}

@@ -1,17 +1,13 @@
 """CSV and TSV text of a frame, column by column in Arrow's compute kernels.
 
 The bytes are those pandas' `to_csv(sep=..., index=False, na_rep="", lineterminator="\\n")`
-writes (Python's csv module, minimal quoting), in about half the CPU time: pandas turns every
-cell into a Python object and formats it, and the formula check ran per cell in Python.
+writes (Python's csv module, minimal quoting), a lone carriage return quoted too, in about half
+the CPU time: pandas turns every cell into a Python object and formats it.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import re
 from collections.abc import Iterator
-from functools import cache
 
 import numpy as np
 from numpy.typing import NDArray
@@ -19,36 +15,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-"""A spreadsheet runs a cell starting with one of these as a formula (CSV injection): such a
-text cell gets a leading `'` (OWASP's advice)."""
-FORMULA_PATTERN = "^[" + "".join(re.escape(c) for c in FORMULA_STARTS) + "]"
-
-
-def quoted(text: str, separator: str) -> str:
-    """`text` as Python's csv module writes a field with minimal quoting."""
-    if re.search(_needs_quotes(separator), text):
-        return '"' + text.replace('"', '""') + '"'
-    return text
-
-
-@cache
-def _needs_quotes(separator: str) -> str:
-    """A regex class of the characters that make the csv module quote a field.
-
-    Asked of the csv module itself: whether a carriage return does depends on Python's version.
-    """
-    specials = [separator, '"', "\n"]
-    probe = io.StringIO()
-    csv.writer(probe, delimiter=separator, lineterminator="\n").writerow(["a\rb", "c"])
-    if probe.getvalue().startswith('"'):
-        specials.append("\r")
-    return "[" + "".join(re.escape(c) for c in specials) + "]"
-
-
-def header_line(names: list[str], separator: str) -> str:
-    return separator.join(quoted(name, separator) for name in names) + "\n"
-
+from exports.cells import FORMULA_PATTERN, needs_quotes
 
 ROWS_AT_A_TIME = 5_000
 """Rows turned into text at once: each step copies the column, so this bounds the memory it takes."""
@@ -95,7 +62,7 @@ def _cells(series: pd.Series, kind: str, separator: str, neutralise: bool) -> pa
             return pa.array([None if _missing(v) else str(v) for v in series], type=pa.string()).fill_null("")
     else:
         array = pc.cast(array, pa.string())
-        if neutralise and kind == "str":
+        if neutralise:  # every text cell: ids, metadata, notes, level labels alike
             risky = pc.fill_null(pc.match_substring_regex(array, FORMULA_PATTERN), False)
             array = pc.if_else(risky, pc.binary_join_element_wise("'", array, ""), array)
         array = _quote(array, separator)
@@ -103,7 +70,7 @@ def _cells(series: pd.Series, kind: str, separator: str, neutralise: bool) -> pa
 
 
 def _quote(array: pa.Array, separator: str) -> pa.Array:
-    needs = pc.fill_null(pc.match_substring_regex(array, _needs_quotes(separator)), False)
+    needs = pc.fill_null(pc.match_substring_regex(array, needs_quotes(separator)), False)
     if not pc.any(needs).as_py():
         return array
     wrapped = pc.binary_join_element_wise('"', pc.replace_substring(array, '"', '""'), '"', "")

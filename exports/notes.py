@@ -3,6 +3,8 @@ spreadsheet would run as a formula is neutralised) or as a Markdown table."""
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from exports.datasets import Column, Dataset
@@ -35,4 +37,8 @@ def notes_markdown(rows: list[NoteRow]) -> str:
 
 
 def _md(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\r\n", "<br>").replace("\n", "<br>")
+    """A table cell: HTML in a note shown as text (`&lt;script&gt;`), the table's own `|` and `\\`
+    escaped, every line end (a lone carriage return too) a `<br>`, so a note stays one row."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = text.replace("\\", "\\\\").replace("|", "\\|")
+    return re.sub(r"\r\n?|\n", "<br>", text)

@@ -92,20 +92,21 @@ def write_dataset(dataset: Dataset, fmt: str, path: Path | None, force: bool = F
 
 def _delimited(separator: str) -> Callable[[Dataset, IO[str], bool], WriteReport]:
     def write(dataset: Dataset, handle: IO[str], raw: bool) -> WriteReport:
-        from exports.delimited import delimited_parts, header_line
+        from exports.cells import delimited_line
+        from exports.delimited import delimited_parts
 
         report = WriteReport()
         types = {column.name: column.type for column in dataset.columns}
         header = True
         for frame in dataset.chunks:
             if header:
-                handle.write(header_line([str(name) for name in frame.columns], separator))
+                handle.write(delimited_line([str(name) for name in frame.columns], separator, neutralise=not raw))
                 header = False
             for text in delimited_parts(frame, types, separator, neutralise=not raw):
                 handle.write(text)
             report.rows += len(frame)
         if header:  # no rows at all: still write the header
-            handle.write(header_line([c.name for c in dataset.columns], separator))
+            handle.write(delimited_line([c.name for c in dataset.columns], separator, neutralise=not raw))
         return report
 
     return write

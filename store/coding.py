@@ -9,6 +9,7 @@ from __future__ import annotations
 from store import events as writes
 from store.base import ProjectBase
 from store.errors import AccordError
+from store.intake.source import one_line_end
 from store.rows import DocumentProgress, Event, NoteRow, Progress, Status
 
 CONSENSUS = "consensus"
@@ -104,8 +105,9 @@ class Coding(ProjectBase):
         return self._set_status_field(paragraph_id, coder, "flagged", int(flagged))
 
     def set_note(self, paragraph_id: str, coder: str, note: str | None) -> Event:
-        """Attach a note to a paragraph (None or empty removes it)."""
-        return self._set_status_field(paragraph_id, coder, "note", note or None)
+        """Attach a note to a paragraph (None or empty removes it); its line ends become `\\n`
+        (typed or imported alike: see one_line_end)."""
+        return self._set_status_field(paragraph_id, coder, "note", one_line_end(note) if note else None)
 
     def _set_status_field(self, paragraph_id: str, coder: str, column: str, value: object) -> Event:
         return writes.set_status_field(self.db, paragraph_id, coder, column, value)

@@ -30,6 +30,7 @@ from store import events as writes
 from store.codebook.required import Gap, required_gaps
 from store.coding import CONSENSUS
 from store.intake.decoding import NotText, decode
+from store.intake.source import one_line_end
 from store.errors import AccordError, Problem
 from store.words import plural
 
@@ -107,7 +108,8 @@ class CodingsFileImport(ProjectBase):
         except NotText as error:
             raise AccordError(str(Problem(name, error.line, None, str(error)))) from error
         delimiter = _delimiter(path, text)
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        # One line end first, as at every import: a coder name or id never keeps a carriage return.
+        rows = list(csv.reader(io.StringIO(one_line_end(text), newline=""), delimiter=delimiter))
         if not rows:
             raise CodingsFileError([Problem(name, 1, None, "the file is empty; expected a header row")])
         codes = self._code_infos()

@@ -39,7 +39,9 @@ class AccordGroup(LazyGroup):
             # Only a command that loaded `store` can raise its errors; `--help` never loads it.
             errors = sys.modules.get("store.errors")
             if errors is not None and isinstance(error, errors.AccordError):
-                raise click.ClickException(str(error)) from error
+                from tui.safe_text import printable  # messages quote ids and names: data
+
+                raise click.ClickException(printable(str(error))) from error
             raise
 
 

@@ -2,17 +2,31 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
-from rich.console import Console, ConsoleDimensions
+from rich.console import Console, ConsoleDimensions, ConsoleOptions, RenderableType
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.segment import Segment
+
+from tui.safe_text import printable
 
 PIPED_WIDTH = 10_000
 """Width when writing to a pipe or file: Rich would assume 80 columns and cut table cells."""
 
 
-class _Console(Console):
+class SafeConsole(Console):
+    """A Console that shows what it prints through `printable`: a project's ids, names and notes
+    are data, and an ESC in one must show, not act (clear the screen, set the title)."""
+
+    def render(self, renderable: RenderableType, options: ConsoleOptions | None = None) -> Iterable[Segment]:
+        # Every print, table and progress bar is rendered here, after markup and before the
+        # terminal: the text segments are data; control segments (cursor moves) are Rich's own.
+        for segment in super().render(renderable, options):
+            yield segment if segment.control else Segment(printable(segment.text), segment.style)
+
+
+class _Console(SafeConsole):
     """A Console that never hard-wraps text, and that lays tables out at their natural width
     when its stream is not a terminal (a pipe, a file, a log): nothing gets cut or folded there."""
 

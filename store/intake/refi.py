@@ -22,6 +22,7 @@ from lxml import etree
 
 from store.codebook.model import MAX_CODE_DEPTH
 from store.errors import AccordError
+from store.intake.source import one_line_end
 
 PROJECT_NS = "urn:QDA-XML:project:1.0"
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
@@ -316,7 +317,8 @@ def _project(root: etree._Element, name: str, internal_text: Callable[[str, str]
     ns = f"{{{PROJECT_NS}}}"
     project = RefiProject(name=root.get("name", ""), creator=root.get("creatingUserGUID"))
     for user in root.iterfind(f"{ns}Users/{ns}User"):
-        project.users[user.get("guid", "")] = user.get("name") or user.get("id") or user.get("guid", "")[:8]
+        user_name = user.get("name") or user.get("id") or user.get("guid", "")[:8]
+        project.users[user.get("guid", "")] = one_line_end(user_name)  # `&#13;` survives XML's own line-end rule
     _codes(list(root.iterfind(f"{ns}CodeBook/{ns}Codes/{ns}Code")), PROJECT_NS, project.codes, name)
     variables = {v.get("guid"): v.get("name", "") for v in root.iterfind(f"{ns}Variables/{ns}Variable")}
     for note in root.iterfind(f"{ns}Notes/{ns}Note"):

@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 
 from store.errors import Problem
-from store.intake.source import SourceDocument
+from store.intake.source import SourceDocument, one_line_end, one_line_ends
 from store.intake.segment import segment
 
 TEXT_COLUMNS = ("text", "speech", "content", "body", "paragraph")
@@ -138,7 +138,9 @@ def _texts(group: list[Row], text_key: str) -> list[str]:
 
 def _csv_rows(text: str, file: str, delimiter: str) -> tuple[list[str], list[Row], list[Problem]]:
     csv.field_size_limit(2**31 - 1)  # a whole speech in one cell is longer than csv's default limit
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    # One line end before parsing: the csv module ends a row at each of them alike, and a carriage
+    # return inside a quoted cell (a header, an id, a metadata value) comes in as a newline.
+    reader = csv.reader(io.StringIO(one_line_end(text), newline=""), delimiter=delimiter)
     problems: list[Problem] = []
     rows: list[Row] = []
     try:
@@ -182,6 +184,7 @@ def _jsonl_rows(text: str, file: str) -> tuple[list[str], list[Row], list[Proble
         if not isinstance(value, dict):
             problems.append(Problem(file, number, None, f"a JSON {type(value).__name__}, not an object; line skipped"))
             continue
+        value = {one_line_end(k): one_line_ends(v) for k, v in value.items()}  # "\\r" escapes too
         columns.update(dict.fromkeys(value))
         rows.append(Row(number, number, value))
     return list(columns), rows, problems

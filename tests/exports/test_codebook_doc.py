@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import html.parser
+from pathlib import Path
+
+from click.testing import CliRunner
 
 from exports.codebook_doc import Usage, codebook_html, codebook_markdown
-from store import Code, Codebook, Level, Project
+from store import Code, Codebook, Level, Project, parse_codebook
 from tests.helpers import code_two_coders
+from tui.cli import main
 
 RICH = Codebook(
     title="Appendix test",
@@ -30,7 +34,7 @@ def test_markdown_lists_every_code_with_rules_and_usage(project: Project) -> Non
     assert "- **Version:** 2.1" in text and "Codebook SHA-256:** abc" in text
     assert "### Border control (`border_control`)" in text
     assert "#### Nuclear (`nuclear`)" in text  # sub-code one level deeper
-    assert "**Definition:** Measures at borders & <customs>." in text
+    assert "**Definition:** Measures at borders &amp; &lt;customs&gt;." in text  # HTML shows as text
     assert "- internal policing: use `policing`" in text
     # alice applied it on doc1:1 and doc1:2 (both done), bob on doc1:1; consensus did not.
     assert "**Applied:** 3 times by the coders: alice 2 of 3 done (67%), bob 1 of 2 done (50%)" in text
@@ -61,3 +65,32 @@ def test_html_is_escaped_and_well_formed(project: Project) -> None:
     checker = Checker()
     checker.feed(page)
     assert checker.stack == []
+
+
+def test_markdown_escapes_html_from_the_codebook(tmp_path: Path) -> None:
+    """A label, definition, example or level label carrying HTML reaches the appendix as text,
+    never as markup a Markdown renderer would run."""
+    script = "<script>alert(1)</script>"
+    codebook = parse_codebook(f"""\
+codebook: "T {script}"
+instructions: "Read {script}"
+codes:
+  - id: wmd
+    label: "WMD {script}"
+    definition: "Def {script}"
+    examples: ["Ex <img src=x onerror=alert(1)>"]
+    keywords: ["{script}"]
+variables:
+  - id: stance
+    label: Stance
+    kind: single
+    levels:
+      - {{value: support, label: "Sup {script}"}}
+""", "codebook.yaml")
+    path = tmp_path / "p.db"
+    Project.create(path, codebook).close()
+    done = CliRunner().invoke(main, ["--project", str(path), "codebook", "export", "--format", "md"])
+    assert done.exit_code == 0, done.output
+    assert "<script" not in done.stdout and "<img" not in done.stdout
+    assert "WMD &lt;script&gt;alert(1)&lt;/script&gt; (`wmd`)" in done.stdout
+    assert "Ex &lt;img src=x onerror=alert(1)&gt;" in done.stdout

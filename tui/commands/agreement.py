@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from tui.commands.common import Context, open_project, output_format, project_option, require_terminal
-from tui.console import advance, err, out, progress_bar
+from tui.console import SafeConsole, advance, err, out, progress_bar
 
 FORMATS = ("table", "md", "html", "json", "csv")
 EXTENSIONS = {"md": (".md",), "html": (".html",), "json": (".json",), "csv": (".csv",)}
@@ -89,14 +89,16 @@ def agree(ctx: Context, fmt: str | None, output: Path | None, force: bool, codes
         return
     text = render(report, fmt)
     if output is None:
-        click.echo(text, nl=False)
+        from tui.safe_text import for_stdout
+
+        click.echo(for_stdout(text), nl=False)
         return
     from exports.files import write_atomically
     from store import plural
 
     write_atomically(output, text, force)
     err.print(f"Wrote {output} ({plural(len(report.codes), 'code')}, {plural(report.units, 'paragraph')}, "
-              f"{plural(len(report.coders), 'coder')}).")
+              f"{plural(len(report.coders), 'coder')}).", markup=False)
 
 
 def render(report: object, fmt: str) -> str:
@@ -114,7 +116,6 @@ def render(report: object, fmt: str) -> str:
 def show_tables(report) -> None:  # type: ignore[no-untyped-def]
     """The report as Rich tables, each code's row coloured by its verdict."""
     from rich import box
-    from rich.console import Console
     from rich.table import Table
 
     from exports.report_columns import fmt, report_notes, shown_columns
@@ -122,8 +123,8 @@ def show_tables(report) -> None:  # type: ignore[no-untyped-def]
 
     if report.units == 0:
         err.print("No paragraph has been done by two coders yet: agreement needs double-coded paragraphs "
-                  f"(coders: {', '.join(report.coders) or 'none'}).")
-    console = out if out.is_terminal else Console(width=PIPED_WIDTH, soft_wrap=True)
+                  f"(coders: {', '.join(report.coders) or 'none'}).", markup=False)
+    console = out if out.is_terminal else SafeConsole(width=PIPED_WIDTH, soft_wrap=True)
     table = Table(title=f"Agreement over {plural(report.units, 'paragraph')}, {plural(len(report.coders), 'coder')}",
                   title_justify="left", box=box.SIMPLE_HEAD)
     coefficients = shown_columns()
@@ -138,7 +139,7 @@ def show_tables(report) -> None:  # type: ignore[no-untyped-def]
     console.print(table)
     for c in report.codes:
         if c.alpha.reason and report.units:
-            console.print(f"[dim]α undefined for {c.code}: {c.alpha.reason}[/]", highlight=False)
+            console.print(f"α undefined for {c.code}: {c.alpha.reason}", style="dim", markup=False, highlight=False)
     for note in report_notes(report.codes) if report.units else []:
         console.print(note, markup=False, highlight=False, style="yellow")
     if report.pairs:

@@ -16,6 +16,7 @@ from rich.tree import Tree
 from tui.commands.common import Context, default_codebook_file, open_project, project_option
 from tui.commands.lazy import LazyGroup
 from tui.console import out
+from tui.safe_text import printable
 
 if TYPE_CHECKING:
     from store import Code, Codebook
@@ -48,7 +49,7 @@ def load_or_report(path: Path) -> Codebook:
         return load_codebook(path, reserved_keys=RESERVED_KEYS)
     except CodebookError as error:
         for problem in error.problems:
-            click.echo(str(problem), err=True)
+            click.echo(printable(str(problem)), err=True)
         count = len(error.problems)
         click.echo(f"{plural(count, 'problem')} in {path}", err=True)
         raise click.exceptions.Exit(1) from error
@@ -161,7 +162,7 @@ def update(ctx: Context, file: Path, retire: bool) -> None:
     for verb, ids in (("Added", change.added), ("Updated", change.updated), ("Restored", change.restored),
                       ("Retired", change.retired), ("Removed", change.removed)):
         if ids:
-            click.echo(f"{verb} ({len(ids)}): {', '.join(ids)}", err=True)
+            click.echo(printable(f"{verb} ({len(ids)}): {', '.join(ids)}"), err=True)
     if change.reordered:
         click.echo("Reordered: codes changed places; keys 1-9 follow the new order.", err=True)
     if change.changed:

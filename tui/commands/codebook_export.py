@@ -45,7 +45,9 @@ def codebook_export(ctx: Context, fmt: str, output: Path | None, force: bool) ->
             data = render(project.codebook(), Usage.of(project), project.project_id,
                           project.codebook_sha256()).encode("utf-8")
     if output is None:
-        click.echo(data.decode("utf-8"), nl=False)
+        from tui.safe_text import for_stdout
+
+        click.echo(for_stdout(data.decode("utf-8")), nl=False)
         return
     write_atomically(output, data, force=force)
     err.print(f"Wrote {output}.", markup=False)

@@ -39,7 +39,7 @@ def doctor(ctx: Context, repair: bool, salvage_into: Path | None) -> None:
     diagnosis = examine(path)
     if repair and any(f.repair for f in diagnosis.findings):
         for line in apply_repairs(path, diagnosis.findings):
-            err.print(f"Repaired: {line}")
+            err.print(f"Repaired: {line}", markup=False)
         diagnosis = examine(path)
     findings, not_run = diagnosis.findings, diagnosis.not_run
     failed = {f.check for f in findings}
@@ -55,7 +55,7 @@ def doctor(ctx: Context, repair: bool, salvage_into: Path | None) -> None:
         out.print(Text(f"  repair: {finding.advice}{hint}"))
     if findings or not_run:
         raise SystemExit(1)
-    err.print(f"{path}: no problems found.")
+    err.print(f"{path}: no problems found.", markup=False)
 
 
 def _salvage(path: Path, target: Path) -> None:

@@ -10,6 +10,7 @@ import click
 from exports.writers import EXTENSIONS
 from tui.commands.common import Context, open_project, output_format, project_option
 from tui.console import advance, err, progress_bar
+from tui.safe_text import stdout_for_data
 
 
 @click.command(name="export")
@@ -80,8 +81,9 @@ def export(ctx: Context, fmt: str | None, output: Path | None, coder: str | None
                       "the consensus (adjudicated values, else values all coders agree on); "
                       "--coder NAME, --majority or --all choose otherwise") + ".", markup=False)
         dataset = build_dataset(project, chosen, on_progress=lambda n: advance(bar, n))
-        report = write_dataset(dataset, fmt, output, force=force, raw=raw,
-                               stream=None if output else sys.stdout)
+        # On a terminal the text is shown printable (tui/safe_text.py); into a pipe, as it is.
+        with stdout_for_data() as stdout:
+            report = write_dataset(dataset, fmt, output, force=force, raw=raw, stream=None if output else stdout)
     for old, new in report.renames.items():
         err.print(f"Column {old!r} is named {new!r} in the {fmt} file (Stata/SPSS name rules).",
                   markup=False)

@@ -42,7 +42,8 @@ def import_codings(ctx: Context, file: Path, include_consensus: bool) -> None:
         result = project.import_codings(file, include_consensus=include_consensus)
     err.print(
         f"Imported {file} ({result.layout} layout): {plural(result.paragraphs, 'paragraph')} done by "
-        f"{', '.join(result.coders) or 'nobody'}; {plural(result.changes, 'coding')} written."
+        f"{', '.join(result.coders) or 'nobody'}; {plural(result.changes, 'coding')} written.",
+        markup=False,  # coder names are data: "[red]" is part of a name
     )
     if result.gaps:  # imported all the same: the coder's work is not lost
         err.print(f"Note: {describe_gaps(result.gaps)}; imported as done all the same: "

@@ -79,10 +79,13 @@ def _write(rows: list[NoteRow], fmt: str, output: Path | None, force: bool) -> N
     from exports.notes import notes_dataset, notes_markdown
     from exports.writers import write_dataset
 
+    from tui.safe_text import for_stdout, stdout_for_data
+
     if fmt == "csv":
-        write_dataset(notes_dataset(rows), "csv", output, force=force, stream=None if output else sys.stdout)
+        with stdout_for_data() as stdout:  # on a terminal, control characters are shown, not run
+            write_dataset(notes_dataset(rows), "csv", output, force=force, stream=None if output else stdout)
     elif output is not None:
         write_atomically(output, notes_markdown(rows), force)
     else:
-        sys.stdout.write(notes_markdown(rows))
+        sys.stdout.write(for_stdout(notes_markdown(rows)))
     sys.stdout.flush()

@@ -36,7 +36,7 @@ def init(ctx: Context, codebook_file: Path | None) -> None:
     Project.create(ctx.project_path, codebook).close()
     err.print(f"Created {ctx.project_path} with codebook {codebook_file} "
               f"({plural(sum(1 for c in codebook.walk() if c.kind == 'code'), 'code')}, "
-              f"{plural(len(codebook.variables), 'variable')}).")
+              f"{plural(len(codebook.variables), 'variable')}).", markup=False)
     err.print("Next: accord import PATH...")
 
 
@@ -89,6 +89,7 @@ def status(ctx: Context, as_json: bool) -> None:
 
 def print_status(project: Project, status: ProjectStatus) -> None:
     """Show a project's status as Rich tables on stdout (shared with `accord demo`)."""
+    from rich.markup import escape
     from rich.table import Table
 
     from store import plural
@@ -96,7 +97,7 @@ def print_status(project: Project, status: ProjectStatus) -> None:
 
     corpus = corpus_table(project, status.documents) if status.documents else None
     summary = Table.grid(padding=(0, 2))
-    summary.add_row("Project", status.project)
+    summary.add_row("Project", escape(status.project))
     for label, count in (("Documents", status.documents), ("Paragraphs", status.paragraphs),
                          ("Codes", status.codes), ("Variables", status.variables)):
         summary.add_row(label, f"{count:,}")
@@ -117,7 +118,7 @@ def print_status(project: Project, status: ProjectStatus) -> None:
         table.add_column("Flagged", justify="right")
         for row in coders:
             share = 100 * row.done / row.total if row.total else 0.0
-            cells = [row.coder, f"{row.done:,}", f"{row.total:,}", f"{share:.0f}"]
+            cells = [escape(row.coder), f"{row.done:,}", f"{row.total:,}", f"{share:.0f}"]
             if assigned:
                 cells += [f"{row.assigned_done:,}", f"{row.assigned:,}"]
             table.add_row(*cells, f"{row.flagged:,}")

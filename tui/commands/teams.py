@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+from rich.markup import escape
 from rich.table import Table
 
 from store import CONSENSUS
@@ -64,7 +65,7 @@ def handout(ctx: Context, coders: str, overlap: float | None, per_unit: int | No
     table.add_column("File", overflow="fold")
     table.add_column("Paragraphs", justify="right")
     for coder, path in report.files.items():
-        table.add_row(coder, str(path), f"{report.assigned[coder]:,}")
+        table.add_row(escape(coder), escape(str(path)), f"{report.assigned[coder]:,}")
     out.print(table)
     err.print(f"{plural(report.new_paragraphs, 'paragraph')} handed out, {report.sample:,} of them to more than one coder "
               f"(the reliability sample).")
@@ -101,7 +102,7 @@ def merge(ctx: Context, files: tuple[Path, ...], dry_run: bool, include_consensu
     for column in ("File", "Coders", "Codings added", "Statuses added", "Events added", "Values changed", "Conflicts"):
         table.add_column(column, justify="left" if column in ("File", "Coders") else "right")
     for item in report.files:
-        table.add_row(item.path.name, ", ".join(item.coders) or "—", f"{item.added.get('codings', 0):,}",
+        table.add_row(escape(item.path.name), escape(", ".join(item.coders)) or "—", f"{item.added.get('codings', 0):,}",
                       f"{item.added.get('paragraph_status', 0):,}", f"{item.added.get('events', 0):,}",
                       f"{item.changed:,}", f"{len(item.conflicts):,}")
     out.print(table)
@@ -112,7 +113,8 @@ def merge(ctx: Context, files: tuple[Path, ...], dry_run: bool, include_consensu
         for column in ("Paragraph", "Coder", "Code", "Kept", "Lost"):
             listing.add_column(column)
         for conflict in conflicts[:20]:
-            listing.add_row(conflict.paragraph_id, conflict.coder_id, conflict.field, repr(conflict.kept), repr(conflict.lost))
+            listing.add_row(*(escape(str(cell)) for cell in (conflict.paragraph_id, conflict.coder_id, conflict.field,
+                                                            repr(conflict.kept), repr(conflict.lost))))
         out.print(listing)
         if len(conflicts) > 20:
             err.print(f"… and {plural(len(conflicts) - 20, 'more conflict')}.")
@@ -122,7 +124,7 @@ def merge(ctx: Context, files: tuple[Path, ...], dry_run: bool, include_consensu
                       "(the coder can set them in accord code and hand the file in again).", markup=False)
     verb = "would add" if dry_run else "added"
     err.print(f"Coders seen: {', '.join(report.coders) or 'none'}; {verb} {plural(report.rows_added, 'row')}, "
-              f"{plural(report.changed, 'value')} changed, {plural(len(conflicts), 'conflict')}.")
+              f"{plural(report.changed, 'value')} changed, {plural(len(conflicts), 'conflict')}.", markup=False)
 
 
 @click.command()
@@ -150,7 +152,7 @@ def adjudicate(ctx: Context, codes: str | None, blind: bool, accept_unanimous: b
         if accept_unanimous:
             accepted = accept(project, coder, code_list)
             out.print(f"Accepted {plural(accepted.values, 'unanimous value')}; "
-                      f"{plural(accepted.paragraphs, 'paragraph')} complete for {coder}.")
+                      f"{plural(accepted.paragraphs, 'paragraph')} complete for {coder}.", markup=False)
             return
         items = disagreements(project, coder, code_list)
         path = project.path

@@ -21,6 +21,7 @@ from textual.widgets import Footer, Header, Input, Label, Static
 
 from store import CONSENSUS, AccordError, CodeRow, Disagreement, Project, decide, disagreements, now, positions, undo_decision
 from tui.keys import bindings
+from tui.safe_text import printable
 
 
 def coder_labels(coders: list[str], blind: bool) -> dict[str, str]:
@@ -195,14 +196,14 @@ class AdjudicateScreen(Screen[None]):
                              f"{len(self.items)}" + (" · all decided" if done == len(self.items) else "")
                              + (f" · reason ready: {self.reason}" if self.reason else "")))
         paragraph = self.project.paragraph(item.paragraph_id)
-        self.query_one("#adjudicate-text", Static).update(paragraph.text)
+        self.query_one("#adjudicate-text", Static).update(printable(paragraph.text))
         row = self.code_rows[item.code_id]
         header = Text()
-        header.append(f"{paragraph.id}", style="bold")
-        header.append(f"  ·  {row.label}", style="bold")
-        header.append(f" ({row.id})")
+        header.append(printable(paragraph.id), style="bold")
+        header.append(printable(f"  ·  {row.label}"), style="bold")
+        header.append(printable(f" ({row.id})"))
         if row.definition:
-            header.append(f"\n{row.definition}", style="italic")
+            header.append("\n" + printable(row.definition), style="italic")
         self.query_one("#adjudicate-code", Static).update(header)
         stand = positions(self.project, item.paragraph_id, item.code_id, self.coder)
         options = self.options(item.code_id)
@@ -215,15 +216,16 @@ class AdjudicateScreen(Screen[None]):
         for coder in sorted(stand.values, key=lambda c: self.labels.get(c, c)):
             value = stand.values[coder]
             flag = Text("⚑ flagged", style="bold yellow") if coder in stand.flagged else Text("")
-            table.add_row(Text(self.labels.get(coder, coder)), Text(label_of.get(repr(value), str(value))),
-                          flag, Text(stand.notes.get(coder) or ""))
+            table.add_row(Text(printable(self.labels.get(coder, coder))),
+                          Text(printable(label_of.get(repr(value), str(value)))), flag,
+                          Text(printable(stand.notes.get(coder) or "")))
         self.query_one("#adjudicate-positions", Static).update(table)
         choice = Text()
         for option in options:
             picked = stand.decided and repr(option.value) == repr(stand.decision)
             choice.append(f" {option.key} ", style="reverse bold" if picked else "bold")
-            choice.append(f" {option.label}   ")
-        choice.append("\n" + (f"Decided: {label_of.get(repr(stand.decision), stand.decision)}" if stand.decided
+            choice.append(printable(f" {option.label}   "))
+        choice.append("\n" + (printable(f"Decided: {label_of.get(repr(stand.decision), stand.decision)}") if stand.decided
                               else "Undecided: press a number to pick the consensus value"))
         self.query_one("#adjudicate-options", Static).update(choice)
 

@@ -25,6 +25,7 @@ from exports.reliability import SHOWN_SPLITS, CodeReliability, ReliabilityReport
 from exports.report_columns import fmt, shown_columns
 from store import plural
 from tui.keys import bindings
+from tui.safe_text import printable
 
 VERDICT_STYLES = {"reliable": "green", "tentative": "yellow", "inconclusive": "magenta", "unreliable": "red",
                   "undefined": "dim"}
@@ -47,13 +48,13 @@ class SplitParagraph(ModalScreen[None]):
         self.code, self.split, self.text = code, split, text
 
     def compose(self) -> ComposeResult:
-        values = "   ".join(f"{coder}: {value}" for coder, value in self.split.values.items())
+        values = printable("   ".join(f"{coder}: {value}" for coder, value in self.split.values.items()))
         with Vertical(classes="dialog wide", id="split-paragraph"):
-            yield Label(f"{self.code.label} ({self.code.code}) · {self.split.paragraph_id}", classes="dialog-title",
+            yield Label(printable(f"{self.code.label} ({self.code.code}) · {self.split.paragraph_id}"), classes="dialog-title",
                         markup=False)
             yield Static(values, id="split-values", markup=False)
             with VerticalScroll():
-                yield Static(self.text or "(text not loaded)", id="split-text", markup=False)
+                yield Static(printable(self.text or "(text not loaded)"), id="split-text", markup=False)
             yield Label("escape close", classes="dialog-hint")
 
     def action_close(self) -> None:
@@ -112,7 +113,7 @@ class AgreementScreen(Screen[None]):
         ] or [columns]
         self.query_one("#agreement-title", Static).update(
             f"Agreement over {plural(report.units, 'paragraph')} done by two or more of {plural(len(report.coders), 'coder')} "
-            f"({', '.join(report.coders) or 'none'})"
+            + printable(f"({', '.join(report.coders) or 'none'})")
         )
         table = self.query_one(DataTable)
         for index, name in enumerate(columns):  # added with the rows, so that each column takes its content's width
@@ -144,9 +145,9 @@ class AgreementScreen(Screen[None]):
         listing.clear_options()
         rows = code.splits.rows(SHOWN_SPLITS)
         listing.add_options([
-            Option(Text.assemble((split.paragraph_id, "bold"), "  ",
-                                 "  ".join(f"{k}: {v}" for k, v in split.values.items()), "  ",
-                                 (preview(self.report.texts.get(split.paragraph_id, "")), "dim")),
+            Option(Text.assemble((printable(split.paragraph_id), "bold"), "  ",
+                                 printable("  ".join(f"{k}: {v}" for k, v in split.values.items())), "  ",
+                                 (printable(preview(self.report.texts.get(split.paragraph_id, ""))), "dim")),
                    id=split.paragraph_id)
             for split in rows
         ])

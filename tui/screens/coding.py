@@ -27,6 +27,7 @@ from tui.widgets.code_panel import CodePanel
 from tui.widgets.codebook_list import CodebookList
 from tui.widgets.header import CodingHeader
 from tui.widgets.paragraph import ParagraphView
+from tui.safe_text import printable
 
 PLACE_DELAY = 1.0
 """Seconds without moving before the coder's place is written for resume."""
@@ -86,7 +87,7 @@ class CodingScreen(Screen[None]):
             listing.show(view.codings)
         note = self.query_one("#note", Static)
         note.display = bool(view.status.note)
-        note.update(Text.assemble(("Note: ", "bold"), view.status.note or ""))
+        note.update(Text.assemble(("Note: ", "bold"), printable(view.status.note or "")))
 
     @property
     def code_list(self) -> CodebookList:
@@ -107,7 +108,7 @@ class CodingScreen(Screen[None]):
         if document.country:
             who = f"{who} ({document.country})" if who else document.country
         fields = [document.title or document.id, who, document.date or ""]
-        line = Text(" · ".join(f for f in fields if f))
+        line = Text(printable(" · ".join(f for f in fields if f)))
         line.append(f" · paragraph {view.paragraph.position} of {view.document_size}", style="bold")
         if view.status.status == "done":
             line.append("  ✓ done", style="bold green")

@@ -15,6 +15,7 @@ from textual.widgets.option_list import Option
 
 from store import Code
 from tui.keys import bindings
+from tui.safe_text import printable
 
 CLEAR = ""
 """What the level chooser answers for "no level" (None means the coder cancelled)."""
@@ -32,7 +33,8 @@ class NoteDialog(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label("Note on this paragraph", classes="dialog-title")
-            yield TextArea(self.note, id="note-text", soft_wrap=True, show_line_numbers=False)
+            # Shown, and so saved, as the coder sees it: a control character as its picture.
+            yield TextArea(printable(self.note), id="note-text", soft_wrap=True, show_line_numbers=False)
             yield Label("ctrl+s save · escape cancel · an empty note removes it", classes="dialog-hint")
 
     def on_mount(self) -> None:
@@ -59,12 +61,12 @@ class LevelChooser(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         options = [
-            Option(Text.assemble((f"{i} ", "bold"), level.label, (" ✓" if level.value == self.current else "")),
+            Option(Text.assemble((f"{i} ", "bold"), printable(level.label), (" ✓" if level.value == self.current else "")),
                    id=level.value)
             for i, level in enumerate(self.variable.levels, start=1)
         ]
         with Vertical(classes="dialog"):
-            yield Label(self.variable.label, classes="dialog-title")
+            yield Label(printable(self.variable.label), classes="dialog-title", markup=False)
             yield OptionList(*options, id="levels", markup=False)
             yield Label("1-9 pick · 0 clear · escape cancel", classes="dialog-hint")
 

@@ -17,6 +17,7 @@ from store import Project
 from store import DocumentProgress
 from tui.keys import bindings
 from tui.widgets.paged_list import PagedList
+from tui.safe_text import printable
 
 
 def document_line(row: DocumentProgress, assigned: bool = False) -> Text:
@@ -28,7 +29,7 @@ def document_line(row: DocumentProgress, assigned: bool = False) -> Text:
     style = "bold green" if mark == "✓" else "dim" if assigned and not total else "bold"
     return Text.assemble(
         (f"{mark} {done:>4}/{total:<4} ", style),
-        (row.document_id, "bold"), "  ", " ".join(f for f in fields if f),
+        (printable(row.document_id), "bold"), "  ", printable(" ".join(f for f in fields if f)),
     )
 
 
@@ -51,7 +52,8 @@ class DocumentsScreen(ModalScreen[int | None]):
         count = self.project.document_count()
         with Vertical(classes="dialog wide", id="documents"):
             counted = "done/assigned paragraphs" if self.assigned else "done/paragraphs"
-            yield Label(f"Documents ({count:,}) — {counted} for {self.coder}", classes="dialog-title")
+            yield Label(printable(f"Documents ({count:,}) — {counted} for {self.coder}"), classes="dialog-title",
+                        markup=False)
             yield PagedList(count, lambda offset, limit: self.project.document_progress(self.coder, offset, limit),
                             lambda row: document_line(row, self.assigned), id="document-list")
             yield Label("enter open · escape cancel", classes="dialog-hint")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.table import Table
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import VerticalScroll
@@ -13,6 +14,7 @@ from textual.widgets import Label, Markdown, Static
 
 from tui.codebook_view import CodebookView
 from tui.keys import bindings
+from tui.safe_text import printable
 
 
 def keys_table(bindings: list[tuple[str, str]], view: CodebookView) -> Table:
@@ -26,7 +28,7 @@ def keys_table(bindings: list[tuple[str, str]], view: CodebookView) -> Table:
         keys = " ".join(k for k in (row.digit, row.key) if k)
         if keys:
             action = "toggle" if row.code.kind == "code" else "choose a level of"
-            table.add_row(keys, f"{action} {row.code.label}")
+            table.add_row(keys, Text(printable(f"{action} {row.code.label}")))  # a label is data, never markup
     return table
 
 
@@ -43,9 +45,9 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         codebook = self.view.codebook
         with VerticalScroll(classes="dialog wide", id="help"):
-            yield Label(f"{codebook.title} {codebook.version}".strip(), classes="dialog-title")
+            yield Label(printable(f"{codebook.title} {codebook.version}".strip()), classes="dialog-title", markup=False)
             # Markdown re-flows the codebook's hard-wrapped lines and numbered lists to the width.
-            yield Markdown(codebook.instructions.strip() or "This codebook has no instructions.",
+            yield Markdown(printable(codebook.instructions.strip()) or "This codebook has no instructions.",
                            id="instructions")
             yield Label("Keys", classes="dialog-title")
             yield Static(keys_table(self.bindings, self.view), id="keys")

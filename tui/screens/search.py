@@ -19,6 +19,7 @@ from textual.worker import get_current_worker
 from store import Project
 from store import Hit, plural
 from tui.keys import bindings
+from tui.safe_text import printable
 
 LIMIT = 100
 """Best hits shown; a narrower query finds the rest."""
@@ -31,9 +32,9 @@ MARKS = ("\x02", "\x03")
 def hit_prompt(hit: Hit) -> Text:
     """`document ¶ position  …snippet…` with the matched words in bold (never parsed as markup)."""
     document, _, position = hit.paragraph_id.rpartition(":")
-    line = Text(f"{document} ¶{position}  ", style="bold")
+    line = Text(printable(f"{document} ¶{position}  "), style="bold")
     for i, part in enumerate(re.split("[\x02\x03]", " ".join(hit.snippet.split()))):
-        line.append(part, style="bold reverse" if i % 2 else "")
+        line.append(printable(part), style="bold reverse" if i % 2 else "")
     return line
 
 

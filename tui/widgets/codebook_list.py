@@ -15,6 +15,7 @@ from textual.widgets.option_list import Option
 
 from tui.codebook_view import Row
 from tui.keys import bindings
+from tui.safe_text import printable
 
 LEVEL_WIDTH = 12
 """Columns kept for a variable's level before its label: the level must survive a narrow side
@@ -27,12 +28,12 @@ def prompt(row: Row, value: object, levels: dict[str, str], level_width: int = L
     indent = "  " * row.depth
     if row.code.kind == "code":
         box = ("[x] ", "bold green") if value == 1 else ("[ ] ", "dim")
-        return Text.assemble((keys, "bold"), indent, box, row.code.label)
-    level = levels.get(str(value), "—") if value is not None else "—"
+        return Text.assemble((keys, "bold"), indent, box, printable(row.code.label))
+    level = printable(levels.get(str(value), "—")) if value is not None else "—"
     if len(level) > level_width:
         level = level[: level_width - 1] + "…"
     style = "bold" if value is not None else "dim"
-    return Text.assemble((keys, "bold"), indent, (level.ljust(level_width), style), " ", row.code.label)
+    return Text.assemble((keys, "bold"), indent, (level.ljust(level_width), style), " ", printable(row.code.label))
 
 
 class CodebookList(OptionList, inherit_bindings=False):

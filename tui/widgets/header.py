@@ -9,6 +9,7 @@ from rich.text import Text
 from textual.widget import Widget
 
 from store import Progress
+from tui.safe_text import printable
 
 
 class CodingHeader(Widget):
@@ -33,7 +34,8 @@ class CodingHeader(Widget):
         grid.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
         grid.add_column(no_wrap=True, justify="right")
         grid.add_column(width=max(8, min(30, self.size.width // 5)), no_wrap=True)
-        left = Text.assemble(("Accord", "bold"), " · ", self.project_name, " · coder ", (self.coder, "bold"))
+        left = Text.assemble(("Accord", "bold"), " · ", printable(self.project_name), " · coder ",
+                            (printable(self.coder), "bold"))
         done, total = (self.progress.done, self.progress.total) if self.progress else (0, 0)
         share = f" {100 * done / total:.0f}%" if total else ""
         right = Text(f"{done:,} / {total:,}{' assigned' if self.assigned else ''}{share} ")

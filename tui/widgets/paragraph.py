@@ -9,13 +9,14 @@ from textual import events
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
+from tui.safe_text import printable
 
 KEYWORD_STYLE = "bold underline"
 
 
 def highlighted(text: str, pattern: re.Pattern[str] | None) -> Text:
     """The text as a Rich Text (never parsed as markup: UN text has [brackets]) with keyword hints."""
-    rich = Text(text)
+    rich = Text(printable(text))  # one character for one: the keyword spans stay in place
     if pattern is not None:
         rich.highlight_regex(pattern, KEYWORD_STYLE)
     return rich
@@ -48,7 +49,7 @@ class ParagraphView(VerticalScroll):
                                 ("#next", following and head(following, room))):
             widget = self.query_one(widget_id, Static)
             widget.display = text is not None
-            widget.update(Text(text or ""))
+            widget.update(Text(printable(text or "")))
         self.query_one("#current", Static).update(highlighted(current, pattern))
         self.scroll_to(y=0, animate=False, immediate=True)
 
