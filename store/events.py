@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import sqlite3
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from store.clock import now
 from store.connection import transaction
@@ -146,6 +146,46 @@ def write_changes(db: sqlite3.Connection, events: Sequence[Sequence[object]], co
         """insert into paragraph_status (paragraph_id, coder_id, status, updated_at) values (?, ?, ?, ?)
            on conflict (paragraph_id, coder_id)
            do update set status = excluded.status, updated_at = excluded.updated_at""", statuses)
+
+
+def write_wanted(db: sqlite3.Connection, codings: Mapping[tuple[str, str, str], object],
+                 statuses: Mapping[tuple[str, str, str], object]) -> int:
+    """Bring codings ((paragraph, coder, code) -> value) and status fields ((paragraph, coder,
+    column) -> value) to the values wanted: each that differs from the stored one is written with
+    its event; one already stored writes no row and no event, so importing the same work again
+    changes nothing. Values must be checked. Returns the changes written; the caller holds the
+    transaction."""
+    for coder in sorted({key[1] for key in codings} | {key[1] for key in statuses}):
+        ensure_coder(db, coder)
+    events: list[tuple[object, ...]] = []
+    rows: list[tuple[object, ...]] = []
+    for (paragraph_id, coder, code_id), value in codings.items():
+        stored = db.execute("select value from codings where paragraph_id = ? and coder_id = ? and code_id = ?",
+                            [paragraph_id, coder, code_id]).fetchone()
+        # No row and a row holding None differ: the row says "left empty on purpose".
+        if stored is not None and stored[0] == value:
+            continue
+        event, at = new_event(coder, paragraph_id, code_id, "code", value, stored[0] if stored else None)
+        events.append(event)
+        rows.append((paragraph_id, coder, code_id, value, at))
+    fields: list[tuple[str, str, str, object, str]] = []
+    for (paragraph_id, coder, column), value in statuses.items():
+        if column not in STATUS_FIELDS:
+            raise ValueError(f"paragraph_status has no field {column!r}")
+        if column == "flagged":
+            value = int(bool(value))
+        stored = db.execute(f"select {column} from paragraph_status where paragraph_id = ? and coder_id = ?",
+                            [paragraph_id, coder]).fetchone()
+        previous = stored[0] if stored else (0 if column == "flagged" else None)
+        if previous == value:
+            continue
+        event, at = new_event(coder, paragraph_id, None, STATUS_FIELDS[column], value, stored[0] if stored else None)
+        events.append(event)
+        fields.append((paragraph_id, coder, column, value, at))
+    write_changes(db, events, rows, [])
+    for paragraph_id, coder, column, value, at in fields:
+        write_status_field(db, paragraph_id, coder, column, value, at)
+    return len(events)
 
 
 def new_event(coder: str, paragraph_id: str, code_id: str | None, action: str, value: object,

@@ -4,7 +4,8 @@ as set to absent on purpose), users become coders; and a REFI-QDA
 codebook into an Accord codebook.
 
 `import_qdpx` is a function, not a Project method: it brings in several coders' work at once
-(through the Project's own methods, so every coding is logged like a coder's own)."""
+(through the one write path, store/events.py, so every change is logged like a coder's own; a
+value the project already holds is not written again, so re-importing a file changes nothing)."""
 
 from __future__ import annotations
 
@@ -19,11 +20,12 @@ from store.codebook.parser import MAX_ID_LENGTH, RESERVED_IDS, parse_codebook
 from store.codebook.model import Code, Codebook, Level
 from store.codebook.yaml_dump import dump_codebook
 from store.corpus.importing import ImportReport, paragraph_id
-from store.coding import CONSENSUS
+from store.coding import CONSENSUS, STATUSES
 from store.errors import AccordError
+from store.events import write_wanted
 from store.project import Project
 from store.words import plural
-from store.intake.source import SourceDocument
+from store.intake.source import SourceDocument, one_line_end
 from store.intake.refi import RefiCode, RefiError, RefiProject, RefiSelection, RefiSource, read_qdc, read_qdpx
 
 DOCUMENT_FIELDS = ("title", "speaker", "country", "date")
@@ -65,8 +67,12 @@ class RefiImportReport:
     documents: ImportReport
     coders: list[str] = field(default_factory=list)
     paragraphs_coded: int = 0
-    """(paragraph, coder) pairs written."""
+    """(paragraph, coder) pairs the file codes (each once, however many selections cover it)."""
     codings: int = 0
+    """(paragraph, coder, code) the file applies, each once."""
+    changes: int = 0
+    """Codings, statuses, flags and notes that differed from the project's, each written with its
+    event: 0 when the same file is imported again."""
     unknown_codes: list[str] = field(default_factory=list)
     """Codes of the file that the project's codebook lacks: their codings were left out."""
     skipped_documents: list[str] = field(default_factory=list)
@@ -143,20 +149,37 @@ def import_qdpx(project: Project, path: Path, on_document: Callable[[SourceDocum
                                   other_sources=refi.other_sources)
         mapping, report.unknown_codes = code_map(refi, project)
         kinds = {row.id: row.kind for row in project.codes() if not row.retired}
+        wanted = _Wanted()
         refused = set(report.documents.changed) | {doc for doc, _ in report.documents.refused}
         for source, (document, spans) in zip(refi.sources, pairs, strict=True):
             if document.id in refused:
                 report.skipped_documents.append(document.id)
                 continue
-            _apply(project, refi, source, document, spans, mapping, kinds, report)
+            _apply(refi, source, document, spans, mapping, kinds, report, wanted)
+        report.changes = write_wanted(project.db, wanted.codings, wanted.statuses)
+    report.codings, report.paragraphs_coded = len(wanted.applied), len(wanted.coded)
     return report
 
 
-def _apply(project: Project, refi: RefiProject, source: RefiSource, document: SourceDocument,
-           spans: list[tuple[int, int]], mapping: dict[str, tuple[str, object]], kinds: dict[str, str],
-           report: RefiImportReport) -> None:
+@dataclass
+class _Wanted:
+    """What the file's selections say, one value per key: overlapping selections name the same
+    paragraph many times, and only the last word on each key is written (with one event)."""
+
+    codings: dict[tuple[str, str, str], object] = field(default_factory=dict)
+    statuses: dict[tuple[str, str, str], object] = field(default_factory=dict)
+    coded: set[tuple[str, str]] = field(default_factory=set)
+    applied: set[tuple[str, str, str]] = field(default_factory=set)
+
+
+def _apply(refi: RefiProject, source: RefiSource, document: SourceDocument, spans: list[tuple[int, int]],
+           mapping: dict[str, tuple[str, object]], kinds: dict[str, str], report: RefiImportReport,
+           wanted: _Wanted) -> None:
     """Each selection's codings, status, flag and note onto every paragraph it covers; the values
-    Accord listed as set to absent on purpose (see selection_description) are written too."""
+    Accord listed as set to absent on purpose (see selection_description) are written too.
+
+    The values are checked by construction: code_map gives only codes and levels of the codebook,
+    the absent lists are filtered by kind, and statuses are checked here."""
     for selection in source.selections:
         coder = _coder(refi, selection)
         if coder not in report.coders:
@@ -168,21 +191,21 @@ def _apply(project: Project, refi: RefiProject, source: RefiSource, document: So
         explicit += [(code, None) for code in cleared if kinds.get(code, "code") != "code"]
         accord = selection.accord_status
         status, flagged = accord if accord else ("done" if targets else None, False)
+        if status is not None and status not in STATUSES:
+            raise AccordError(f"status must be one of {', '.join(STATUSES)}, not {status!r}")
         note = "\n".join(refi.notes[g] for g in selection.notes if refi.notes.get(g)) or None
         for position in covered:
             pid = paragraph_id(document.id, position)
-            for code_id, value in targets:
-                project.set_coding(pid, coder, code_id, value)
-                report.codings += 1
-            for code_id, value in explicit:
-                project.set_coding(pid, coder, code_id, value)
+            for code_id, value in (*targets, *explicit):
+                wanted.codings[(pid, coder, code_id)] = value
+            wanted.applied.update((pid, coder, code_id) for code_id, _ in targets)
             if status:
-                project.set_status(pid, coder, status)
+                wanted.statuses[(pid, coder, "status")] = status
             if flagged:
-                project.set_flag(pid, coder, True)
+                wanted.statuses[(pid, coder, "flagged")] = 1
             if note:
-                project.set_note(pid, coder, note)
-            report.paragraphs_coded += 1
+                wanted.statuses[(pid, coder, "note")] = one_line_end(note)
+            wanted.coded.add((pid, coder))
 
 
 def _coder(refi: RefiProject, selection: RefiSelection) -> str:
