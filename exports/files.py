@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import re
 import tempfile
+import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -58,6 +60,7 @@ def atomic_path(path: Path, force: bool = False) -> Iterator[Path]:
     """
     path = Path(path)
     check_target(path, force)
+    remove_leftovers(path)
     handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(handle)
     temporary = Path(name)
@@ -71,6 +74,32 @@ def atomic_path(path: Path, force: bool = False) -> Iterator[Path]:
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
+
+
+LEFTOVER_AGE = 60.0
+"""Seconds before a temporary file of atomic_path counts as left by a killed run: a younger one
+may be another export writing the same file right now."""
+
+
+def remove_leftovers(path: Path) -> None:
+    """Remove the temporary files a killed atomic_path left beside `path` (an export killed by
+    SIGKILL or a power cut runs no cleanup, and they can be hundreds of MB): only regular files
+    named exactly as it names them for this target (`.NAME.` and mkstemp's eight characters, then
+    `.tmp`) and untouched for LEFTOVER_AGE. A file that cannot be removed is left: the export
+    itself does not need it gone."""
+    pattern = re.compile(re.escape(f".{path.name}.") + r"[a-z0-9_]{8}\.tmp")
+    cutoff = time.time() - LEFTOVER_AGE
+    try:
+        entries = list(os.scandir(path.parent))
+    except OSError:
+        return
+    for entry in entries:
+        try:
+            if (pattern.fullmatch(entry.name) and entry.is_file(follow_symlinks=False)
+                    and entry.stat(follow_symlinks=False).st_mtime < cutoff):
+                os.unlink(entry.path)
+        except OSError:
+            continue
 
 
 def write_atomically(path: Path, data: str | bytes, force: bool = False) -> None:
