@@ -60,6 +60,9 @@ class CodingsImport:
     coders: list[str] = field(default_factory=list)
     changes: int = 0
     """Codings written (applied, removed, set or cleared)."""
+    replaced: dict[str, int] = field(default_factory=dict)
+    """Coder -> paragraphs on which they already had codings that the file changed: the file is
+    the whole truth for its paragraphs, so a lead learns what it overwrote."""
     gaps: list[Gap] = field(default_factory=list)
     """Imported (paragraph, coder) pairs that miss a required variable: imported all the same
     (the coder's data is not lost), reported so the lead can follow up."""
@@ -278,6 +281,7 @@ class CodingsFileImport(ProjectBase):
                         if code_id not in given and previous is not None:
                             kind = codes[code_id].kind if code_id in codes else "code"
                             given[code_id] = 0 if kind == "code" else None
+                    written = len(codings)
                     for code_id, value in given.items():
                         previous = before.get(code_id)
                         if codes[code_id].kind == "code" and value == 0 and previous in (None, 0):
@@ -286,6 +290,8 @@ class CodingsFileImport(ProjectBase):
                             event, at = writes.new_event(coder, paragraph, code_id, "code", value, previous)
                             events.append(event)
                             codings.append((paragraph, coder, code_id, value, at))
+                    if len(codings) > written and any(value is not None for value in before.values()):
+                        result.replaced[coder] = result.replaced.get(coder, 0) + 1
                     if status.get(paragraph) != "done":
                         event, at = writes.new_event(coder, paragraph, None, "status", "done", status.get(paragraph))
                         events.append(event)

@@ -93,3 +93,23 @@ def test_a_codings_file_with_a_header_and_no_rows_is_refused(shipped: Path, tmp_
     result = accord("import-codings", str(empty), "--project", str(shipped))
     assert result.exit_code == 1
     assert f"{empty}:1: a header and no rows: nothing to import" in result.output
+
+
+def test_the_report_says_whose_earlier_codings_were_replaced(shipped: Path, tmp_path: Path) -> None:
+    """ann coded doc1:1 and doc1:2 in the coding screen; a spreadsheet of ann and bob replaces
+    ann's codings on doc1:1 (doc1:2 the file gives as she had it, doc1:3 she had not coded)."""
+    with Project.open(shipped) as project:
+        project.set_coding("doc1:1", "ann", "border_control", 1)
+        project.set_coding("doc1:2", "ann", "border_control", 1)
+    sheet = tmp_path / "codings.csv"
+    sheet.write_text("paragraph_id,coder,code,value\ndoc1:1,ann,wmd,1\ndoc1:2,ann,border_control,1\n"
+                     "doc1:3,ann,wmd,1\ndoc1:1,bob,wmd,1\n")
+    result = accord("import-codings", str(sheet), "--project", str(shipped))
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.stderr.split())
+    assert "4 paragraphs done by ann, bob" in said
+    assert "Replaced codings ann already had on 1 paragraph (the file's are kept)" in said
+    with Project.open(shipped) as project:
+        assert project.codings("doc1:1", "ann") == {"border_control": 0, "wmd": 1}
+    again = accord("import-codings", str(sheet), "--project", str(shipped))
+    assert "Replaced" not in again.stderr and "0 codings written" in again.stderr

@@ -45,6 +45,11 @@ def import_codings(ctx: Context, file: Path, include_consensus: bool) -> None:
         f"{', '.join(result.coders) or 'nobody'}; {plural(result.changes, 'coding')} written.",
         markup=False,  # coder names are data: "[red]" is part of a name
     )
+    if result.replaced:  # the file is the whole truth for its paragraphs: say what it overwrote
+        err.print("Replaced codings " + ", ".join(f"{coder} already had on {plural(count, 'paragraph')}"
+                                                   for coder, count in sorted(result.replaced.items()))
+                  + " (the file's are kept).",
+                  markup=False)
     if result.gaps:  # imported all the same: the coder's work is not lost
         err.print(f"Note: {describe_gaps(result.gaps)}; imported as done all the same: "
                   "set them with accord code, or in the file and import it again.", markup=False)
