@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from store import events as writes
 from store.codebook.required import required_gaps
 from store.errors import ProjectError, StorageError
-from store.teams.merge_checks import Checks, attached, unreadable
+from store.teams.merge_checks import Checks, attached, dangling, unreadable
 from store.teams.merge_report import Conflict, FileReport, MergeReport
 from store.teams.merge_rows import merge_codings, resolve_statuses, stage_statuses
 
@@ -100,6 +100,9 @@ def _merge_all(conn: sqlite3.Connection, unique: list[Path], project_path: Path,
                         if on_file:
                             on_file(path)
                     checks.all()
+                except sqlite3.IntegrityError as error:  # a row names what exists nowhere: say which
+                    conn.execute("rollback")
+                    raise dangling(conn, aliases, batch, error) from error
                 except (sqlite3.DatabaseError, StorageError) as error:
                     conn.execute("rollback")
                     raise unreadable(batch, error) from error

@@ -16,6 +16,7 @@ from pathlib import Path
 from store.connection import connect
 from store.errors import ProjectError, StorageError
 from store.integrity import quick_check
+from store.words import plural
 from store.teams.merge_trust import check_trust
 
 SHOWN = 5
@@ -176,6 +177,43 @@ def unreadable(paths: list[Path], error: Exception) -> ProjectError:
     names = ", ".join(str(path) for path in paths)
     return ProjectError(f"cannot read {names} ({cause}); it may be damaged: check it with "
                         f"`accord --project FILE doctor`. Nothing was merged")
+
+
+REFERENCES = (
+    ("codings", "paragraph_id", "paragraph"), ("codings", "coder_id", "coder"), ("codings", "code_id", "code"),
+    ("paragraph_status", "paragraph_id", "paragraph"), ("paragraph_status", "coder_id", "coder"),
+    ("assignments", "paragraph_id", "paragraph"), ("assignments", "coder_id", "coder"),
+)
+"""(table, column, what it names) of every reference the rows merge writes must keep."""
+_PARENT = {"paragraph": "paragraphs", "coder": "coders", "code": "codes"}
+
+
+def dangling(conn: sqlite3.Connection, aliases: list[str], paths: list[Path], error: Exception) -> ProjectError:
+    """The refusal for a foreign-key failure while merging the attached files: which file's
+    table names which paragraphs, coders or codes that exist nowhere (not in this project, and
+    for coders not in the file either): rows added outside Accord, since Accord itself never
+    writes them. Looked for only after the failure, so a sound merge pays nothing for it."""
+    found: list[str] = []
+    for alias, path in zip(aliases, paths, strict=True):
+        for table, column, noun in REFERENCES:
+            in_file = f" and not exists (select 1 from {alias}.coders f where f.id = o.{column})" if noun == "coder" else ""
+            missing = conn.execute(
+                f"""select distinct o.{column} from {alias}.{table} o where o.{column} is not null
+                    and not exists (select 1 from main.{_PARENT[noun]} m where m.id = o.{column}){in_file}
+                    order by 1 limit {SHOWN + 1}"""
+            ).fetchall()
+            if missing:
+                total = conn.execute(
+                    f"""select count(*) from {alias}.{table} o where o.{column} is not null
+                        and not exists (select 1 from main.{_PARENT[noun]} m where m.id = o.{column}){in_file}"""
+                ).fetchone()[0]
+                verb = "names" if total == 1 else "name"
+                found.append(f"{path}: {plural(total, 'row')} of its table {table} {verb} {noun} {listing(missing)}, "
+                             f"which {'neither this project nor the file has' if noun == 'coder' else 'this project lacks'}")
+    if not found:
+        return unreadable(paths, error)
+    return ProjectError("; ".join(found) + ". Such rows are not Accord's own (the file was changed outside Accord): "
+                        "remove them, or merge another copy of the coder's work. Nothing was merged")
 
 
 def listing(rows: list[tuple[object, ...]]) -> str:

@@ -104,3 +104,27 @@ def test_a_handed_out_file_knows_its_coder(lead: Path, tmp_path: Path, monkeypat
     assert coder_for(tmp_path / "out" / "study-ben.db", None) == "env"
     monkeypatch.delenv("ACCORD_CODER")
     assert coder_for(lead, None) not in ("ann", "ben")  # the lead's project: the login name
+
+
+def test_a_row_naming_a_paragraph_that_exists_nowhere_is_named(lead: Path, tmp_path: Path) -> None:
+    """A coder file edited with sqlite3: its rows name paragraphs neither file has. The merge
+    says which table names which ids, not that the file "may be damaged"."""
+    import sqlite3
+
+    from store import now
+
+    run("--project", str(lead), "handout", "--coders", "ann,ben", "--out", str(tmp_path / "out"))
+    copy = tmp_path / "out" / "study-ann.db"
+    with Project.open(copy) as coder_file:
+        coder_file.set_coding("doc1:1", "ann", "wmd", 1)
+    with sqlite3.connect(copy) as db:  # foreign keys are off in a plain sqlite3 connection
+        db.executemany("insert into codings values (?, 'ann', 'wmd', 1, ?)", [("doc1:99", now()), ("doc3:1", now())])
+        db.execute("insert into assignments (paragraph_id, coder_id) values ('doc1:77', 'ann')")
+    before = sqlite3.connect(lead).execute("select count(*) from codings").fetchone()
+    code, _, stderr = run("--project", str(lead), "merge", str(copy))
+    said = " ".join(stderr.split())
+    assert code == 1
+    assert f"{copy}: 2 rows of its table codings name paragraph doc1:99, doc3:1, which this project lacks" in said
+    assert "1 row of its table assignments names paragraph doc1:77" in said
+    assert "may be damaged" not in said and "Nothing was merged" in said
+    assert sqlite3.connect(lead).execute("select count(*) from codings").fetchone() == before
