@@ -57,12 +57,17 @@ def merge_files(project: Project, paths: list[Path], dry_run: bool = False,
     from store.project import Project
 
     conn = project.db
-    own = Path(project.path).resolve()
+    # By device and inode, not by name: a hard link to the project would otherwise be attached
+    # beside it, wait 10 s on its own lock and blame another process (and leave a -wal).
+    own = _identity(Path(project.path))
     unique: list[Path] = []
+    seen: set[object] = set()
     for path in paths:
-        if Path(path).resolve() == own:
+        identity = _identity(Path(path))
+        if identity == own:
             raise ProjectError(f"{path} is the current project itself; merge other coders' files into it")
-        if Path(path).resolve() not in {p.resolve() for p in unique}:
+        if identity not in seen:
+            seen.add(identity)
             unique.append(Path(path))
     for path in unique:
         # Not SQLite, not Accord, newer, or unreadable: refused here. The page check runs with
@@ -78,6 +83,16 @@ def merge_files(project: Project, paths: list[Path], dry_run: bool = False,
     finally:
         conn.execute(f"pragma cache_size = {cache}")
     return report
+
+
+def _identity(path: Path) -> object:
+    """A file's (device, inode), the same under any name; its resolved path when it cannot be
+    read (opening it then says what is wrong)."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return path.resolve()
+    return stat.st_dev, stat.st_ino
 
 
 def _merge_all(conn: sqlite3.Connection, unique: list[Path], project_path: Path, project_id: str,

@@ -128,3 +128,17 @@ def test_a_row_naming_a_paragraph_that_exists_nowhere_is_named(lead: Path, tmp_p
     assert "1 row of its table assignments names paragraph doc1:77" in said
     assert "may be damaged" not in said and "Nothing was merged" in said
     assert sqlite3.connect(lead).execute("select count(*) from codings").fetchone() == before
+
+
+def test_merging_the_project_through_a_hard_link_is_refused_at_once(lead: Path, tmp_path: Path) -> None:
+    import os
+    import time
+
+    link = tmp_path / "copy-of-study.db"
+    os.link(lead, link)
+    started = time.monotonic()
+    code, _, stderr = run("--project", str(lead), "merge", str(link))
+    assert code == 1
+    assert f"{link} is the current project itself" in " ".join(stderr.split())
+    assert "another Accord process" not in stderr and time.monotonic() - started < 5
+    assert not (tmp_path / "copy-of-study.db-wal").exists()
