@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from store import events as writes
 from store.codebook.required import required_gaps
+from store.connection import SQLITE_FULL, SQLITE_READONLY
 from store.errors import ProjectError, StorageError
 from store.teams.merge_checks import Checks, attached, dangling, unreadable
 from store.teams.merge_report import Conflict, FileReport, MergeReport
@@ -85,6 +86,15 @@ def merge_files(project: Project, paths: list[Path], dry_run: bool = False,
     return report
 
 
+def _project_unwritable(error: Exception) -> bool:
+    """Whether a failure while merging is the project's (read-only, disk full), not the coder
+    files': merge only reads those, so a failed write is the project's own. The project's
+    connection has already said so, naming it (store/connection.py storage_error)."""
+    cause = error.__cause__ if isinstance(error, StorageError) else error
+    code = getattr(cause, "sqlite_errorcode", None)
+    return isinstance(error, StorageError) and code is not None and code & 0xFF in (SQLITE_READONLY, SQLITE_FULL)
+
+
 def _identity(path: Path) -> object:
     """A file's (device, inode), the same under any name; its resolved path when it cannot be
     read (opening it then says what is wrong)."""
@@ -120,6 +130,8 @@ def _merge_all(conn: sqlite3.Connection, unique: list[Path], project_path: Path,
                     raise dangling(conn, aliases, batch, error) from error
                 except (sqlite3.DatabaseError, StorageError) as error:
                     conn.execute("rollback")
+                    if _project_unwritable(error):
+                        raise  # merge writes only the project: its read-only file or full disk is the cause
                     raise unreadable(batch, error) from error
                 except BaseException:
                     conn.execute("rollback")

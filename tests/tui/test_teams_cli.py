@@ -142,3 +142,40 @@ def test_merging_the_project_through_a_hard_link_is_refused_at_once(lead: Path, 
     assert f"{link} is the current project itself" in " ".join(stderr.split())
     assert "another Accord process" not in stderr and time.monotonic() - started < 5
     assert not (tmp_path / "copy-of-study.db-wal").exists()
+
+
+def test_merging_into_a_read_only_project_names_the_project(tmp_path: Path) -> None:
+    """The lead's project is read-only (a shared folder mounted so): the message is about the
+    project, not the coder's file. Run as an unprivileged user, for whom file modes count."""
+    import os
+    import shutil
+    import stat
+    import subprocess
+    import sys
+    import tempfile
+
+    as_user: list[str] = []
+    if os.geteuid() == 0:
+        if shutil.which("setpriv") is None:
+            pytest.skip("root ignores file modes, and setpriv is missing to run as another user")
+        as_user = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+    folder = Path(tempfile.mkdtemp(prefix="accord-ro-"))
+    try:
+        lead = folder / "study.db"
+        with Project.create(lead, small_codebook()) as project:
+            project.import_documents(documents(4))
+        run("--project", str(lead), "handout", "--coders", "ann,ben", "--out", str(folder / "out"))
+        with Project.open(folder / "out" / "study-ann.db") as copy:
+            copy.set_coding("doc1:1", "ann", "wmd", 1)
+        for path in (folder, *folder.rglob("*")):
+            path.chmod(path.stat().st_mode | stat.S_IRWXU | stat.S_IRWXG | stat.S_IRWXO)
+        lead.chmod(0o444)
+        result = subprocess.run([*as_user, sys.executable, "-m", "tui", "--project", str(lead), "merge",
+                                 str(folder / "out" / "study-ann.db")],
+                                capture_output=True, text=True, timeout=120, cwd=Path(__file__).parents[2])
+        said = " ".join(result.stderr.split())
+        assert result.returncode == 1, said
+        assert f"cannot write to {lead}: the file or its folder is read-only" in said
+        assert "study-ann.db" not in said and "damaged" not in said
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
