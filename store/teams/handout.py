@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING
 
 from store.clock import now
 from store.coding import CONSENSUS
-from store.connection import transaction
-from store.errors import AccordError
+from store.connection import SQLITE_CANTOPEN, SQLITE_FULL, SQLITE_READONLY, transaction
+from store.errors import AccordError, StorageError
 from store.teams.merge import MERGE_CACHE_KIB
 from store.teams.merge_trust import HANDOUT_TOKEN
 
@@ -145,7 +145,10 @@ def _write_files(conn: sqlite3.Connection, targets: dict[str, Path], on_file: Ca
             temporary = _temporary(target)
             temporary.unlink(missing_ok=True)
             written.append(temporary)
-            tokens[coder] = _write_copy(conn, temporary, coder)
+            try:
+                tokens[coder] = _write_copy(conn, temporary, coder)
+            except StorageError as error:
+                raise _unwritable(target, error) from error
             if on_file:
                 on_file(coder)
         with transaction(conn):
@@ -166,6 +169,21 @@ def _write_files(conn: sqlite3.Connection, targets: dict[str, Path], on_file: Ca
         for temporary in written:
             temporary.unlink(missing_ok=True)
         raise
+
+
+def _unwritable(target: Path, error: StorageError) -> StorageError:
+    """A failure while building a coder's copy, named by that file: the project's connection
+    wrote it, so its own message would blame the project, which only was read."""
+    cause = error.__cause__ or error
+    code = getattr(cause, "sqlite_errorcode", 0) & 0xFF
+    if code == SQLITE_FULL:
+        what = f"the disk holding {target.parent} is full"
+    elif code in (SQLITE_READONLY, SQLITE_CANTOPEN):
+        what = f"the folder {target.parent} is read-only"
+    else:
+        what = f"the disk reported an error ({cause}; a full disk or a file-size limit?)"
+    return StorageError(f"cannot write the coder's file {target}: {what}. Nothing was handed out; "
+                        "the project is unchanged")
 
 
 def _temporary(target: Path) -> Path:

@@ -179,3 +179,34 @@ def test_merging_into_a_read_only_project_names_the_project(tmp_path: Path) -> N
         assert "study-ann.db" not in said and "damaged" not in said
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="a file-size limit needs a POSIX system")
+def test_handout_that_cannot_write_a_coder_file_names_that_file(tmp_path: Path) -> None:
+    """The coders' files cannot be written (here a file-size limit stands in for a full disk):
+    the message names the coder's file, not the project, which stays as it was."""
+    import resource
+    import signal
+    import sqlite3
+    import subprocess
+    import sys
+
+    lead = tmp_path / "study.db"
+    with Project.create(lead, small_codebook()) as project:
+        project.import_documents(documents(400, 400))
+    size = lead.stat().st_size
+
+    def limit() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (size // 2, size // 2))
+
+    out = tmp_path / "out"
+    result = subprocess.run([sys.executable, "-m", "tui", "--project", str(lead), "handout", "--coders", "ann,ben",
+                             "--out", str(out)], capture_output=True, text=True, preexec_fn=limit, timeout=120,
+                            cwd=Path(__file__).parents[2])
+    said = " ".join(result.stderr.split())
+    assert result.returncode == 1, said
+    assert f"cannot write the coder's file {out / 'study-ann.db'}" in said and "the project is unchanged" in said
+    assert f"{lead}:" not in said and f"write {lead}" not in said
+    assert list(out.iterdir()) == []
+    assert sqlite3.connect(lead).execute("select count(*) from assignments").fetchone() == (0,)
