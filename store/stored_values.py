@@ -23,26 +23,49 @@ SHOWN = 5
 RULE = f"codes are 1 or 0, variables one of their levels, statuses {', '.join(STATUSES[:-1])} or {STATUSES[-1]}"
 
 
+def _bad_value(v: str, kind: str, code_id: str, codebook: str, levels: bool = True) -> str:
+    """SQL: the value `v` of the code `code_id` (of kind `kind`) is one the codebook forbids;
+    not `levels`: a variable's value need only be text (a level may have left the codebook
+    since an event wrote it: `codebook update` keeps only the levels codings use)."""
+    level = (f"exists (select 1 from {codebook}.code_levels l where l.code_id = {code_id} and l.value = {v})"
+             if levels else "1")
+    return f"""({v} is not null and (typeof({v}) = 'blob'
+        or ({kind} = 'code' and not (typeof({v}) = 'integer' and {v} in (0, 1)))
+        or ({kind} != 'code' and not (typeof({v}) = 'text' and {level}))))"""
+
+
+def _bad_status(v: str) -> str:
+    """SQL: the status `v` is one no Accord writes."""
+    return f"({v} is not null and not (typeof({v}) = 'text' and {v} in (select value from json_each(:statuses))))"
+
+
+def _shown(v: str) -> str:
+    """SQL: the value `v` in words: 5, 'maybe', a BLOB."""
+    return (f"case when {v} is null then 'none' when typeof({v}) = 'blob' then 'a BLOB' "
+            f"when typeof({v}) = 'text' then quote({v}) else cast({v} as text) end")
+
+
 def _forbidden_sql(s: str, codebook: str) -> str:
     """SQL of (rowid, table, paragraph, coder, what is wrong) for every forbidden value in schema
-    `s`, judged by the codebook in schema `codebook`. Codings of codes the codebook lacks are
-    another check's (unknown codes): they are left out here."""
+    `s`, judged by the codebook in schema `codebook`: the codings and statuses, and the events
+    that wrote them (an undo writes an event's previous value back). Codings of codes the
+    codebook lacks are another check's (unknown codes): they are left out here."""
+    bad_event_value = (f"(e.action = 'code' and ({_bad_value('e.value', 'c.kind', 'e.code_id', codebook, False)} "
+                       f"or {_bad_value('e.previous', 'c.kind', 'e.code_id', codebook, False)}))")
     return f"""
-        select o.rowid, 'codings', o.paragraph_id, o.coder_id,
-               o.code_id || ' = ' || case when typeof(o.value) = 'blob' then 'a BLOB'
-                                          when typeof(o.value) = 'text' then quote(o.value)
-                                          else cast(o.value as text) end
+        select o.rowid, 'codings', o.paragraph_id, o.coder_id, o.code_id || ' = ' || {_shown('o.value')}
         from {s}.codings o join {codebook}.codes c on c.id = o.code_id
-        where o.value is not null and (typeof(o.value) = 'blob'
-            or (c.kind = 'code' and not (typeof(o.value) = 'integer' and o.value in (0, 1)))
-            or (c.kind != 'code' and not (typeof(o.value) = 'text' and exists (
-                select 1 from {codebook}.code_levels l where l.code_id = o.code_id and l.value = o.value))))
+        where {_bad_value('o.value', 'c.kind', 'o.code_id', codebook)}
         union all
-        select o.rowid, 'paragraph_status', o.paragraph_id, o.coder_id,
-               'status ' || case when typeof(o.status) = 'blob' then 'a BLOB' else quote(o.status) end
-        from {s}.paragraph_status o
-        where o.status is not null and not (typeof(o.status) = 'text'
-            and o.status in (select value from json_each(:statuses)))"""
+        select o.rowid, 'paragraph_status', o.paragraph_id, o.coder_id, 'status ' || {_shown('o.status')}
+        from {s}.paragraph_status o where {_bad_status('o.status')}
+        union all
+        select e.rowid, 'events', e.paragraph_id, e.coder_id, 'an event of ' || case when e.action = 'code'
+               then e.code_id || ' = ' || {_shown('e.value')} || ' (before: ' || {_shown('e.previous')} || ')'
+               else 'status ' || {_shown('e.value')} || ' (before: ' || {_shown('e.previous')} || ')' end
+        from {s}.events e left join {codebook}.codes c on c.id = e.code_id
+        where (c.id is not null and {bad_event_value})
+           or (e.action = 'status' and ({_bad_status('e.value')} or {_bad_status('e.previous')}))"""
 
 
 @dataclass(frozen=True)
@@ -73,12 +96,13 @@ def forbidden_values(conn: sqlite3.Connection, s: str = "main", codebook: str = 
 
 
 def clear_forbidden(conn: sqlite3.Connection) -> int:
-    """Delete the forbidden codings and reopen the paragraphs of forbidden statuses (status NULL):
-    such a value cannot be shown, exported or counted, so the coder codes it again. How many."""
+    """Delete the forbidden codings (and the events that wrote them) and reopen the paragraphs
+    of forbidden statuses (status NULL): such a value cannot be shown, exported or counted, so
+    the coder codes it again. How many."""
     found = conn.execute(_forbidden_sql("main", "main"), {"statuses": json.dumps(STATUSES)}).fetchall()
     for rowid, table, *_ in found:
-        if table == "codings":
-            conn.execute("delete from codings where rowid = ?", [rowid])
+        if table in ("codings", "events"):
+            conn.execute(f"delete from {table} where rowid = ?", [rowid])
         else:
             conn.execute("update paragraph_status set status = null where rowid = ?", [rowid])
     return len(found)

@@ -128,9 +128,10 @@ def when(conn: sqlite3.Connection, s: str) -> list[str]:
 def values(conn: sqlite3.Connection, s: str) -> list[str]:
     """The attached file `s`'s values that this project's codebook forbids (a code valued 5, a
     BLOB, an unknown level or status): Accord never writes them, so the file was changed by
-    another program, and merged they would break exports and agreement."""
+    another program (or they came from an older codebook), and merged they would break exports
+    and agreement."""
     found = forbidden_values(conn, s, codebook="main")
     if not found:
         return []
-    return [f"has {found.words()}; Accord never writes such values: the file was changed outside Accord "
-            f"(the coder codes those paragraphs again in a copy handed out anew)"]
+    return [f"has {found.words()}; the file was changed outside Accord, or coded under a codebook this "
+            f"project has changed since (the coder codes those paragraphs again in a copy handed out anew)"]

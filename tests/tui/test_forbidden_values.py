@@ -26,6 +26,13 @@ BAD = {
                         "stance = a BLOB"),
     "unknown status": ("insert or replace into paragraph_status (paragraph_id, coder_id, status, updated_at) "
                        "values ('doc1:1', 'ann', 'approved', ?)", "status 'approved'"),
+    # An undo writes an event's previous value back: the log is held to the same rule.
+    "event valued 5": ("insert into events (id, at, coder_id, paragraph_id, code_id, action, value, previous) "
+                       "values ('forged', ?, 'ann', 'doc1:1', 'border_control', 'code', 1, 5)",
+                       "border_control = 1 (before: 5)"),
+    "event of an unknown status": ("insert into events (id, at, coder_id, paragraph_id, action, value) "
+                                   "values ('forged', ?, 'ann', 'doc1:1', 'status', 'approved')",
+                                   "status 'approved' (before: none)"),
 }
 
 
