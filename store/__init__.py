@@ -9,7 +9,8 @@ codebook/versions.py, import_codings.py, range_reads.py, agreement_reads.py); ev
 one write path of codings, statuses and their events); codebook/ (model, parser, YAML);
 intake/ (files in, no SQL); teams/ (handout, merge, adjudication: functions across files and
 coders); status.py (what `accord status` reports); connection.py, schema.py, schema_sql.py,
-migrations.py, integrity.py, doctor.py (the file itself); demo.py, demo_coders.py (the demo
+migrations.py, integrity.py, doctor.py (the file itself); stored_values.py (the values the
+codebook allows, for merge and doctor); demo.py, demo_coders.py (the demo
 project); readers.py (README's `store.readers.read_paths`).
 """
 

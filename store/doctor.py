@@ -21,6 +21,7 @@ from store.errors import ProjectError, StorageError
 from store.integrity import header_problem
 from store.intake.source import sha256_text
 from store.salvage import can_salvage, salvage_target
+from store.stored_values import clear_forbidden, forbidden_values
 from store.schema import SCHEMA_VERSION, bad_version, migrate, parse_version
 from store.words import plural
 
@@ -57,6 +58,7 @@ CHECKS: list[tuple[str, str]] = [
     ("schema", f"an Accord project at schema version {SCHEMA_VERSION}"),
     ("orphans", "no row points at a paragraph, document, code or coder that is not there"),
     ("unknown-codes", "every coding names a code of the codebook"),
+    ("values", "every stored value is one the codebook allows (codes 1/0, known levels and statuses)"),
     ("text-hash", "every paragraph's text matches the hash taken at import"),
     ("order", "paragraphs numbered 1..N in corpus order"),
     ("search-index", "the full-text index matches the paragraphs"),
@@ -225,6 +227,20 @@ def _orphans(db: sqlite3.Connection, path: Path) -> list[Finding]:
     return findings
 
 
+def _values(db: sqlite3.Connection, path: Path) -> list[Finding]:
+    # Accord never writes these; another program did, and exports and agreement cannot use them.
+    found = forbidden_values(db)
+    if not found:
+        return []
+    return [Finding("values", found.words(),
+                    "another program wrote them, and they cannot be shown, exported or counted: the doctor "
+                    "can clear them (the coders code those paragraphs again)", "clear-values")]
+
+
+def _clear_values(db: sqlite3.Connection) -> str:
+    return f"cleared {plural(clear_forbidden(db), 'value')} the codebook forbids"
+
+
 def _text_hashes(db: sqlite3.Connection, path: Path) -> list[Finding]:
     # Hashed inside SQLite, in corpus order. A text stored as bytes (a tool that writes BLOBs)
     # or a number counts as edited: hashing it in Python used to crash the doctor instead.
@@ -290,6 +306,7 @@ _RUNS: list[tuple[Callable[[sqlite3.Connection, Path], list[Finding]], tuple[str
     (_integrity, ("integrity",)),
     (_schema, ("schema",)),
     (_orphans, ("orphans", "unknown-codes")),
+    (_values, ("values",)),
     (_text_hashes, ("text-hash",)),
     (_order, ("order",)),
     (_search_index, ("search-index",)),
@@ -347,6 +364,7 @@ REPAIRS: dict[str, Callable[[sqlite3.Connection], str]] = {
     "migrate": _migrate,
     "drop-orphans": _drop_orphans,
     "add-coders": _add_coders,
+    "clear-values": _clear_values,
     "renumber": _renumber,
     "rebuild-search": _rebuild_search,
 }

@@ -4,8 +4,9 @@ Merge keeps the most recent value, so a file's timestamps and coder names decide
 project ends up holding. A file could otherwise forge the consensus (rows of the reserved coder
 `consensus`, which only adjudication writes), overwrite adjudicated values with dates in 9999
 (and revert the lead's later corrections each time it is merged again), or carry another
-coder's work under a handout made for one coder. Each is refused, with counts, before anything
-is written. Read-only; runs with the other checks (store/teams/merge_checks.py).
+coder's work under a handout made for one coder; and values the codebook forbids would break
+exports and agreement (store/stored_values.py holds that rule). Each is refused, with counts,
+before anything is written. Read-only; runs with the other checks (store/teams/merge_checks.py).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pathlib import Path
 
 from store.coding import CONSENSUS
 from store.errors import ProjectError
+from store.stored_values import forbidden_values
 from store.words import plural
 
 CLOCK_SKEW = timedelta(days=1)
@@ -36,8 +38,9 @@ ANOTHER_LEAD = "to merge another lead's project on purpose: accord merge --inclu
 
 def check_trust(conn: sqlite3.Connection, s: str, path: Path, include_consensus: bool) -> None:
     """Refuse the attached file `s`, naming every problem with its counts, if it carries work
-    that is not its own (`whose`) or dated where no real work can be (`when`)."""
-    problems = whose(conn, s, include_consensus) + when(conn, s)
+    that is not its own (`whose`), dated where no real work can be (`when`), or values this
+    project's codebook forbids (`values`)."""
+    problems = whose(conn, s, include_consensus) + when(conn, s) + values(conn, s)
     if problems:
         raise ProjectError(f"{path} {'; it '.join(problems)}. Nothing was merged")
 
@@ -120,3 +123,15 @@ def when(conn: sqlite3.Connection, s: str) -> list[str]:
     if any(early):
         problems.append(f"has {_counts(early)} dated before this project was created ({earliest[:10]}){clock}")
     return problems
+
+
+def values(conn: sqlite3.Connection, s: str) -> list[str]:
+    """The attached file `s`'s values that this project's codebook forbids (a code valued 5, a
+    BLOB, an unknown level or status): Accord never writes them, so the file was changed by
+    another program (or they came from an older codebook), and merged they would break exports
+    and agreement."""
+    found = forbidden_values(conn, s, codebook="main")
+    if not found:
+        return []
+    return [f"has {found.words()}; the file was changed outside Accord, or coded under a codebook this "
+            f"project has changed since (the coder codes those paragraphs again in a copy handed out anew)"]

@@ -1,0 +1,128 @@
+"""Values the codebook forbids, written into a file with sqlite3: merge refuses the file, the
+doctor finds them in a project."""
+
+from __future__ import annotations
+
+import re
+import shlex
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from store import Project, now
+from tests.helpers import documents, small_codebook
+from tui.cli import main
+
+BAD = {
+    "code valued 5": ("insert or replace into codings values ('doc1:1', 'ann', 'border_control', 5, ?)",
+                      "border_control = 5"),
+    "code as a BLOB": ("insert or replace into codings values ('doc1:1', 'ann', 'border_control', x'01', ?)",
+                       "border_control = a BLOB"),
+    "unknown level": ("insert or replace into codings values ('doc1:1', 'ann', 'stance', 'maybe', ?)",
+                      "stance = 'maybe'"),
+    "level as a BLOB": ("insert or replace into codings values ('doc1:1', 'ann', 'stance', cast('support' as blob), ?)",
+                        "stance = a BLOB"),
+    "unknown status": ("insert or replace into paragraph_status (paragraph_id, coder_id, status, updated_at) "
+                       "values ('doc1:1', 'ann', 'approved', ?)", "status 'approved'"),
+    # An undo writes an event's previous value back: the log is held to the same rule.
+    "event valued 5": ("insert into events (id, at, coder_id, paragraph_id, code_id, action, value, previous) "
+                       "values ('forged', ?, 'ann', 'doc1:1', 'border_control', 'code', 1, 5)",
+                       "border_control = 1 (before: 5)"),
+    "event of an unknown status": ("insert into events (id, at, coder_id, paragraph_id, action, value) "
+                                   "values ('forged', ?, 'ann', 'doc1:1', 'status', 'approved')",
+                                   "status 'approved' (before: none)"),
+}
+
+
+def accord(project: Path, *args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, ["--project", str(project), *args])
+    assert "Traceback" not in result.output
+    return result.exit_code, result.stdout, result.stderr
+
+
+def rows(path: Path) -> dict[str, list[tuple[object, ...]]]:
+    conn = sqlite3.connect(path)
+    try:
+        return {table: sorted(conn.execute(f"select * from {table}").fetchall(), key=repr)
+                for table in ("codings", "paragraph_status", "events", "coders")}
+    finally:
+        conn.close()
+
+
+def write(path: Path, statement: str) -> None:
+    conn = sqlite3.connect(path)
+    with conn:
+        conn.execute(statement, [now()])
+    conn.close()
+
+
+@pytest.fixture
+def team(tmp_path: Path) -> tuple[Path, Path]:
+    """The lead's project and ann's handed-out file, in which ann coded doc1:2 honestly."""
+    lead = tmp_path / "study.db"
+    with Project.create(lead, small_codebook()) as project:
+        project.import_documents(documents(3, 2))
+    assert accord(lead, "handout", "--coders", "ann,ben", "--overlap", "1", "--out", str(tmp_path))[0] == 0
+    ann = tmp_path / "study-ann.db"
+    with Project.open(ann) as copy:
+        copy.set_coding("doc1:2", "ann", "border_control", 1)
+        copy.set_status("doc1:2", "ann", "done")
+    return lead, ann
+
+
+@pytest.mark.parametrize("kind", BAD)
+def test_merge_refuses_a_coder_file_with_a_value_the_codebook_forbids(team: tuple[Path, Path], kind: str) -> None:
+    lead, ann = team
+    statement, shown = BAD[kind]
+    write(ann, statement)
+    before = rows(lead)
+    code, _, stderr = accord(lead, "merge", str(ann))
+    message = " ".join(stderr.split())
+    assert code == 1, stderr
+    assert str(ann) in message and "the codebook forbids" in message and shown in message
+    assert "Nothing was merged" in message
+    assert len(stderr.strip().splitlines()) == 1
+    assert rows(lead) == before  # not even ann's honest work on doc1:2
+
+
+def test_every_forbidden_value_is_counted_in_one_message(team: tuple[Path, Path]) -> None:
+    lead, ann = team
+    write(ann, BAD["code valued 5"][0])
+    write(ann, BAD["unknown level"][0])
+    write(ann, BAD["unknown status"][0])
+    code, _, stderr = accord(lead, "merge", str(ann))
+    message = " ".join(stderr.split())
+    assert code == 1
+    assert "has 3 values the codebook forbids" in message
+    assert len(stderr.strip().splitlines()) == 1
+
+
+def test_an_honest_file_still_merges(team: tuple[Path, Path]) -> None:
+    lead, ann = team
+    with Project.open(ann) as copy:
+        copy.set_coding("doc1:2", "ann", "stance", "oppose")
+        copy.set_coding("doc1:2", "ann", "stance", None)  # a cleared variable: NULL
+        copy.set_coding("doc1:2", "ann", "border_control", 0)
+        copy.set_status("doc1:2", "ann", "skipped")
+    assert accord(lead, "merge", str(ann))[0] == 0
+
+
+@pytest.mark.parametrize("kind", BAD)
+def test_doctor_reports_stored_values_the_codebook_forbids_and_its_advice_works(tmp_path: Path, kind: str) -> None:
+    path = tmp_path / "accord.db"
+    with Project.create(path, small_codebook()) as project:
+        project.import_documents(documents(3))
+        project.set_coding("doc1:2", "ann", "border_control", 1)
+    write(path, BAD[kind][0])
+    code, stdout, _ = accord(path, "doctor")
+    assert code == 1
+    assert "problem  values" in stdout and BAD[kind][1] in " ".join(stdout.split())
+    commands = re.findall(r"`(accord [^`]*)`", " ".join(stdout.split()))
+    assert commands
+    for command in commands:  # the advice as the researcher pastes it
+        assert CliRunner().invoke(main, shlex.split(command)[1:]).exit_code == 0, command
+    assert accord(path, "doctor")[0] == 0
+    with Project.open(path) as project:
+        assert project.codings("doc1:2", "ann") == {"border_control": 1}  # the good value stays
