@@ -13,7 +13,16 @@ from pathlib import Path
 
 from store.errors import AccordError, Problem
 from store.intake.decoding import NotText, decode
-from store.intake.table_files import FIELDS, ID_COLUMNS, _cell, _column, _csv_rows, _delimiter, _jsonl_rows
+from store.intake.table_files import (
+    FIELDS,
+    ID_COLUMNS,
+    _cell,
+    _column,
+    _csv_rows,
+    _delimiter,
+    _jsonl_rows,
+    too_wide,
+)
 from store.words import plural
 
 SHOWN_PROBLEMS = 10
@@ -54,6 +63,8 @@ def read_metadata_table(path: Path, id_column: str | None = None) -> dict[str, M
         wanted = f"no column {id_column!r}" if id_column else \
             f"no id column ({', '.join(ID_COLUMNS)}; or name it with --id-column)"
         raise AccordError(f"{name}: {wanted} to match documents by (columns: {', '.join(columns) or 'none'})")
+    if wide := too_wide(name, columns, (id_key,), "nothing was joined"):
+        raise AccordError(str(wide))
     table: dict[str, MetadataRow] = {}
     for row in rows:
         document_id = _cell(row.values.get(id_key))

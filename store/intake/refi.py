@@ -1,6 +1,7 @@
 """Reading REFI-QDA files (`.qdpx` projects, `.qdc` codebooks) safely, into plain dataclasses.
 
-The archive is read in memory, never extracted; a member or a source path that would leave the
+The archive is read in memory, never extracted, within a budget of unpacked bytes in proportion
+to its size (intake/zip_limits.py); a member or a source path that would leave the
 archive's folder is refused, and so is XML that declares a DTD (entities can read local files
 or reach the network). Conventions shared with the writer (exports/refi.py) live here too.
 """
@@ -23,13 +24,12 @@ from lxml import etree
 from store.codebook.model import MAX_CODE_DEPTH
 from store.errors import AccordError
 from store.intake.source import one_line_end
+from store.intake.zip_limits import TooLarge, Unpacking
 
 PROJECT_NS = "urn:QDA-XML:project:1.0"
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
 PARAGRAPH_SEPARATOR = "\n\n"
 """Between paragraphs in a source's plain text: what selection offsets count over."""
-MAX_UNPACKED_BYTES = 4 << 30
-"""An archive claiming more than this uncompressed is refused (a zip bomb, or not ours to hold)."""
 
 _CODE_MARK = re.compile(r"^Accord code: (\S+)$", re.M)
 _VARIABLE_MARK = re.compile(r"^Accord variable \((single|ordinal)\): (\S+)$", re.M)
@@ -220,12 +220,15 @@ def read_qdpx(path: Path) -> RefiProject:
             if normal is None:
                 raise RefiError(f"{path}: archive member {info.filename!r} would leave the archive's folder; refused")
             members[normal] = info
-        if sum(info.file_size for info in members.values()) > MAX_UNPACKED_BYTES:
-            raise RefiError(f"{path}: the archive unpacks to more than {MAX_UNPACKED_BYTES >> 30} GiB; refused")
+        unpacking = Unpacking(str(path), Path(path).stat().st_size)
+        try:
+            unpacking.check_directory(members.values())
+        except TooLarge as error:
+            raise RefiError(str(error)) from error
         qde = [name for name in members if name.lower().endswith(".qde") and "/" not in name]
         if not qde:
             raise RefiError(f"{path}: no project.qde inside; is this a REFI-QDA project?")
-        root = parse_xml(_member(archive, members[qde[0]], path), f"{path}:{qde[0]}")
+        root = parse_xml(_member(unpacking, archive, members[qde[0]], path), f"{path}:{qde[0]}")
         if root.tag != f"{{{PROJECT_NS}}}Project":
             raise RefiError(f"{path}:{qde[0]}: root element is {root.tag}, not a REFI-QDA Project")
 
@@ -237,7 +240,7 @@ def read_qdpx(path: Path) -> RefiProject:
                 raise RefiError(f"{where}: source path {reference!r} would leave the archive's folder; refused")
             if normal not in members:
                 raise RefiError(f"{where}: source file {normal} is missing from the archive")
-            data = _member(archive, members[normal], path)
+            data = _member(unpacking, archive, members[normal], path)
             try:
                 text = data.decode("utf-8-sig")
             except UnicodeDecodeError as error:
@@ -252,11 +255,13 @@ def read_qdpx(path: Path) -> RefiProject:
         return _project(root, str(path), internal_text)
 
 
-def _member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path) -> bytes:
-    """One member's bytes; a damaged member (bad checksum, corrupt compressed data, a compression
-    this Python cannot undo) is a RefiError naming it."""
+def _member(unpacking: Unpacking, archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path) -> bytes:
+    """One member's bytes within the archive's budget; a damaged member (bad checksum, corrupt
+    compressed data, a compression this Python cannot undo) is a RefiError naming it."""
     try:
-        return archive.read(info)
+        return unpacking.read(archive, info)
+    except TooLarge as error:
+        raise RefiError(str(error)) from error
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as error:
         raise RefiError(f"{path}: archive member {info.filename} is damaged ({error}); "
                         "export the project again from the program that made it") from error

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from store.errors import Problem
 from store.intake.source import SourceDocument, one_line_end, one_line_ends
 from store.intake.segment import segment
+from store.words import plural
 
 TEXT_COLUMNS = ("text", "speech", "content", "body", "paragraph")
 """Looked for, in this order and in any case, when no --text-column is given."""
@@ -26,6 +27,10 @@ ID_COLUMNS = ("id", "doc_id", "document_id")
 """Looked for when no --id-column is given; without one, rows are numbered."""
 FIELDS = ("title", "speaker", "country", "date")
 """Columns that fill the document's own fields rather than its meta."""
+MAX_META_COLUMNS = 200
+"""Metadata columns one table may bring (its text and id columns and the four FIELDS aside).
+Each is a column of every export, so a header of a million columns, read in seconds, made every
+export run for minutes: a wider table is refused."""
 DELIMITERS = (",", ";", "\t", "|")
 _ESCAPED_NUL = re.compile(r"(?<!\\)(?:\\\\)*\\u0000")
 """`\u0000` in a JSON line that is an escape (not a written-out backslash): a NUL in the value."""
@@ -74,11 +79,25 @@ def read_table(
     id_key = _column(columns, id_column, ID_COLUMNS)
     if id_column and id_key is None:
         return [], [*problems, Problem(file, None, None, f"no column {id_column!r} (columns: {', '.join(columns)})")]
+    if wide := too_wide(file, columns, (text_key, id_key)):
+        return [], [wide]
     documents = _documents(rows, file, base_id, text_key, id_key)
     if not documents:
         # Reported as an empty .txt is: the file named, the import's exit code 1.
         problems.append(Problem(file, None, None, _nothing_to_import(rows, text_key, kind)))
     return documents, problems
+
+
+def too_wide(
+    file: str, columns: list[str], kept: tuple[str | None, ...], outcome: str = "file not imported"
+) -> Problem | None:
+    """The refusal of a table with more than MAX_META_COLUMNS metadata columns: those that are not
+    `kept` (its text and id) nor one of FIELDS. None when it has no more than that."""
+    meta = {name for name in columns if name not in kept and name.lower() not in FIELDS}
+    if len(meta) <= MAX_META_COLUMNS:
+        return None
+    return Problem(file, None, None, f"{plural(len(meta), 'metadata column')}; Accord takes at most "
+                                     f"{MAX_META_COLUMNS} (each is a column of every export): {outcome}")
 
 
 def _nothing_to_import(rows: list[Row], text_key: str, kind: str) -> str:

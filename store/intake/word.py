@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import re
 import zipfile
+from typing import TYPE_CHECKING
 
 from store.errors import Problem
 from store.intake.segment import Segmented, speaker_label
 from store.intake.source import BadFile, ReadOptions, SourceDocument, SourceFile
 from store.intake.text_files import documents
+
+if TYPE_CHECKING:
+    from docx.text.paragraph import Paragraph
 
 
 def read_word_file(source: SourceFile, options: ReadOptions) -> tuple[list[SourceDocument], list[Problem]]:
@@ -38,8 +42,9 @@ def read_docx(source: SourceFile) -> Segmented:
         text = re.sub(r"\s+", " ", para.text).strip()
         if not text:
             continue
-        style = (para.style.name if para.style is not None else "") or ""
-        if not result.paragraphs and result.title is None and style.startswith(("Title", "Heading")):
+        # Only the first paragraph can be the title, so only its style is looked up: python-docx
+        # takes 1.26 ms a lookup, which made a .docx of 109,227 paragraphs take 257 s.
+        if not result.paragraphs and result.title is None and _style_name(para).startswith(("Title", "Heading")):
             result.title = text
             continue
         result.paragraphs.append(text)
@@ -49,3 +54,8 @@ def read_docx(source: SourceFile) -> Segmented:
         result.speaker, result.country, rest = label
         result.paragraphs[0:1] = [rest] if rest else []
     return result
+
+
+def _style_name(para: Paragraph) -> str:
+    """The name of a paragraph's style ("Heading 1"), "" when it has none."""
+    return (para.style.name if para.style is not None else "") or ""

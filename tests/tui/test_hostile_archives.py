@@ -4,6 +4,8 @@ the file, exit 1, never a traceback, and the other files of the same import stil
 from __future__ import annotations
 
 import sqlite3
+import struct
+import time
 import zipfile
 from pathlib import Path
 
@@ -11,6 +13,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from store import Project
+from store.intake import zip_limits
 from tests.helpers import small_codebook
 from tui.cli import main
 
@@ -110,3 +113,62 @@ def test_a_schema_version_that_is_not_a_number_is_named(db: Path, version: str |
     assert result.exit_code == 1, result.output
     assert not isinstance(result.exception, (ValueError, TypeError)), result.exception
     assert f"schema version {version!r} in its meta table is not a number" in result.output
+
+
+BOMB = ("A paragraph of an archived speech, said again and again. " * 40 + "\n\n").encode() * 4000
+"""8.7 MiB of text that deflates to a few kilobytes: far past 100 times the archive's size."""
+
+
+def forge_size(path: Path, member: str, size: int) -> Path:
+    """The member's unpacked size in the zip directory (and its local header) set to `size`."""
+    with zipfile.ZipFile(path) as handle:
+        info = handle.getinfo(member)
+    data = bytearray(path.read_bytes())
+    central = data.rfind(b"PK\x01\x02")  # the member written last is last in the directory
+    struct.pack_into("<I", data, central + 24, size)
+    struct.pack_into("<I", data, info.header_offset + 22, size)
+    path.write_bytes(bytes(data))
+    return path
+
+
+def imported(db: Path) -> list[str]:
+    with Project.open(db) as project:
+        return [row["id"] for row in project.document_overview()]
+
+
+def test_a_member_that_unpacks_to_100_times_the_archive_is_refused_from_the_directory(db: Path, tmp_path: Path) -> None:
+    bomb = archive(tmp_path / "bomb.qdpx", qde(), BOMB, zipfile.ZIP_DEFLATED)
+    good = tmp_path / "good.txt"
+    good.write_text("A good statement in a text file.\n")
+    started = time.perf_counter()
+    result = accord("--project", db, "import", bomb, good)
+    assert time.perf_counter() - started < 5
+    assert result.exit_code == 1, result.output
+    line = next(line for line in result.stderr.splitlines() if str(bomb) in line)
+    assert f"archive member sources/{SOURCE_GUID}.txt unpacks to 8.7 MiB; Accord unpacks at most 3.2 MiB " \
+        "from it (100 times the size of the archive, at least 1.0 MiB, never more than 2.0 GiB); refused" in line, line
+    assert imported(db) == ["good"]
+
+
+def test_members_that_add_up_past_the_cap_are_refused(db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(zip_limits, "MAX_UNPACKED_BYTES", 150_000)
+    path = archive(tmp_path / "many.qdpx", qde(), b"x")
+    with zipfile.ZipFile(path, "a") as handle:
+        for n in range(4):
+            handle.writestr(f"sources/extra{n}.txt", TEXT.encode() * 50)  # 41 KB each, stored
+    result = accord("--project", db, "import", path)
+    assert result.exit_code == 1, result.output
+    assert f"{path}: the archive unpacks to 156.5 KiB; Accord unpacks at most 146.5 KiB" in result.stderr, result.stderr
+    assert imported(db) == []
+
+
+def test_a_forged_directory_size_does_not_get_past(db: Path, tmp_path: Path) -> None:
+    member = f"sources/{SOURCE_GUID}.txt"
+    forged = forge_size(archive(tmp_path / "forged.qdpx", qde(), BOMB, zipfile.ZIP_DEFLATED), member, 1000)
+    with zipfile.ZipFile(forged) as handle:
+        assert handle.getinfo(member).file_size == 1000
+    result = accord("--project", db, "import", forged)
+    assert result.exit_code == 1, result.output
+    assert f"{forged}: archive member {member} unpacks to more than the 1,000 bytes its zip directory says" \
+        in result.stderr, result.stderr
+    assert imported(db) == []
