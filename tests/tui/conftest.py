@@ -11,6 +11,14 @@ from tests.helpers import documents, small_codebook
 
 
 @pytest.fixture
+def db(tmp_path: Path) -> Path:
+    """An empty project with the small codebook: what `accord init` then `import` starts from."""
+    path = tmp_path / "accord.db"
+    Project.create(path, small_codebook()).close()
+    return path
+
+
+@pytest.fixture
 def project_path(tmp_path: Path) -> Path:
     """A project with the small codebook and two documents of 3 and 2 paragraphs."""
     path = tmp_path / "accord.db"

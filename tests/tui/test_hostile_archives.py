@@ -14,7 +14,6 @@ from click.testing import CliRunner, Result
 
 from store import Project
 from store.intake import zip_limits
-from tests.helpers import small_codebook
 from tui.cli import main
 
 SOURCE_GUID = "44444444-4444-4444-4444-444444444444"
@@ -39,13 +38,6 @@ def archive(path: Path, project_qde: str, source: bytes, compression: int = zipf
     with zipfile.ZipFile(path, "w") as handle:
         handle.writestr("project.qde", project_qde)
         handle.writestr(f"sources/{SOURCE_GUID}.txt", source, compress_type=compression)
-    return path
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> Path:
-    path = tmp_path / "accord.db"
-    Project.create(path, small_codebook()).close()
     return path
 
 

@@ -10,17 +10,10 @@ import pytest
 from click.testing import CliRunner, Result
 
 from store import Project
-from tests.helpers import KAZAKHSTAN, small_codebook
+from tests.helpers import KAZAKHSTAN
 from tui.cli import main
 
 COUNTS = [9, 8, 6, 8, 10]
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> Path:
-    path = tmp_path / "accord.db"
-    Project.create(path, small_codebook()).close()
-    return path
 
 
 def accord(db: Path, *args: str) -> Result:

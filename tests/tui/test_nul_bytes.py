@@ -13,20 +13,12 @@ import pytest
 from click.testing import CliRunner, Result
 
 from store import Project
-from tests.helpers import small_codebook
 from tui.cli import main
 
 PROSE = "A sentence of the statement that fills the first pages of the file.\n\n" * 200
 """About 14 KB: a NUL after it is past the 8 KB that decoding looks at for binary files."""
 LINE = PROSE.count("\n") + 1
 """The line the NUL is on, when it follows PROSE."""
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> Path:
-    path = tmp_path / "accord.db"
-    Project.create(path, small_codebook()).close()
-    return path
 
 
 def accord(*args: str | Path) -> Result:

@@ -13,17 +13,9 @@ from click.testing import CliRunner, Result
 
 from store import Project
 from store.intake.table_files import MAX_META_COLUMNS
-from tests.helpers import small_codebook
 from tui.cli import main
 
 WIDE = 5_000
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> Path:
-    path = tmp_path / "accord.db"
-    Project.create(path, small_codebook()).close()
-    return path
 
 
 def accord(db: Path, *args: str | Path) -> Result:
