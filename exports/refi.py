@@ -48,6 +48,7 @@ class CodeNode:
     description: str
     codable: bool
     children: list[CodeNode] = field(default_factory=list)
+    color: str | None = None
 
 
 def code_tree(project: Project, retired: bool = True) -> tuple[list[CodeNode], dict[tuple[str, str | None], str]]:
@@ -60,9 +61,10 @@ def code_tree(project: Project, retired: bool = True) -> tuple[list[CodeNode], d
     guids: dict[tuple[str, str | None], str] = {}
     roots: list[CodeNode] = []
     pid = project.project_id
+    colors = {code.id: code.color for code in project.codebook().walk() if code.color}
     for row in rows:
         node = CodeNode(guid(pid, "code", row.id), row.label, accord_description(row.definition, row.id, row.kind),
-                        codable=row.kind == "code")
+                        codable=row.kind == "code", color=colors.get(row.id))
         guids[(row.id, None)] = node.guid
         if row.kind != "code":
             for value, label in project.levels(row.id):
@@ -79,6 +81,8 @@ def code_tree(project: Project, retired: bool = True) -> tuple[list[CodeNode], d
 
 def _code_element(node: CodeNode, ns: str) -> etree._Element:
     element = etree.Element(f"{{{ns}}}Code", guid=node.guid, name=node.name, isCodable="true" if node.codable else "false")
+    if node.color:
+        element.set("color", node.color)
     if node.description:
         etree.SubElement(element, f"{{{ns}}}Description").text = node.description
     for child in node.children:

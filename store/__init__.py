@@ -47,7 +47,8 @@ if TYPE_CHECKING:
     )
     from store.intake.source import SourceDocument, SourceFile, sha256_text
     from store.project import Project
-    from store.refi_import import RefiImportReport, codebook_from_qdc, import_qdpx
+    from store.refi_import import RefiImportReport, import_qdpx
+    from store.codebook.from_refi import code_ids, codebook_from_refi, read_codebook
     from store.rows import Document, DocumentProgress, Event, Hit, NoteRow, Paragraph, Progress, Status
     from store.status import CoderStatus, ProjectStatus, project_status
     from store.teams.adjudication import (
@@ -101,7 +102,9 @@ _PUBLIC: dict[str, str] = {
     "CODEBOOK_NS": "store.intake.refi", "PARAGRAPH_SEPARATOR": "store.intake.refi", "PROJECT_NS": "store.intake.refi",
     "RefiError": "store.intake.refi", "accord_description": "store.intake.refi", "guid": "store.intake.refi",
     "selection_description": "store.intake.refi",
-    "RefiImportReport": "store.refi_import", "codebook_from_qdc": "store.refi_import", "import_qdpx": "store.refi_import",
+    "RefiImportReport": "store.refi_import", "import_qdpx": "store.refi_import",
+    "code_ids": "store.codebook.from_refi", "codebook_from_refi": "store.codebook.from_refi",
+    "read_codebook": "store.codebook.from_refi",
     # teams
     "HandoutReport": "store.teams.handout", "hand_out": "store.teams.handout",
     "handout_coder": "store.teams.handout", "sample_progress": "store.teams.handout",
@@ -169,7 +172,8 @@ __all__ = [
     "accept_unanimous",
     "accord_description",
     "build_demo",
-    "codebook_from_qdc",
+    "code_ids",
+    "codebook_from_refi",
     "decide",
     "default_codebook_path",
     "describe_gaps",
@@ -193,6 +197,7 @@ __all__ = [
     "positions",
     "project_file_under",
     "project_status",
+    "read_codebook",
     "read_files",
     "read_paths",
     "reimport_commands",

@@ -10,15 +10,12 @@ value the project already holds is not written again, so re-importing a file cha
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from store.codebook.parser import MAX_ID_LENGTH, RESERVED_IDS, parse_codebook
-from store.codebook.model import Code, Codebook, Level
-from store.codebook.yaml_dump import dump_codebook
+from store.codebook.from_refi import code_ids
 from store.corpus.importing import ImportReport, paragraph_id
 from store.coding import CONSENSUS, STATUSES
 from store.errors import AccordError
@@ -26,26 +23,30 @@ from store.events import write_wanted
 from store.project import Project
 from store.words import plural
 from store.intake.source import SourceDocument, one_line_end
-from store.intake.refi import RefiCode, RefiError, RefiProject, RefiSelection, RefiSource, read_qdc, read_qdpx
+from store.intake.refi import RefiCode, RefiError, RefiProject, RefiSelection, RefiSource, read_qdpx
 
 DOCUMENT_FIELDS = ("title", "speaker", "country", "date")
-_BLOCK = re.compile(r"(?:(?!\n[ \t]*\n)[\s\S])+")
+_BLOCK = re.compile(r"(?:(?!\n[ \t\r]*\n)[\s\S])+")
 """A run of text without a blank line: one paragraph."""
+_LINE = re.compile(r"[^\n]+")
+_BLANK_LINE = re.compile(r"\n[ \t\r]*\n")
 
 
 def paragraph_spans(text: str) -> list[tuple[str, int, int]]:
-    """(paragraph text, start, end) of each paragraph: blocks between blank lines, trimmed.
+    """(paragraph text, start, end) of each paragraph, trimmed: blocks between blank lines; in a
+    text without any blank line (the plain text QDA programs write ends a paragraph
+    with one line break), each line.
 
     Offsets are into `text`, so that a selection's character positions find their paragraphs.
     """
     spans = []
-    for match in _BLOCK.finditer(text):
+    for match in (_BLOCK if _BLANK_LINE.search(text) else _LINE).finditer(text):
         block = match.group()
         stripped = block.strip()
         if not stripped:
             continue
         start = match.start() + len(block) - len(block.lstrip())
-        spans.append((re.sub(r"[ \t]*\n[ \t]*", " ", stripped), start, start + len(stripped)))
+        spans.append((re.sub(r"[ \t\r]*\n[ \t\r]*", " ", stripped), start, start + len(stripped)))
     return spans
 
 
@@ -84,9 +85,11 @@ class RefiImportReport:
 def code_map(refi: RefiProject, project: Project) -> tuple[dict[str, tuple[str, object]], list[str]]:
     """REFI code GUID -> (Accord code id, value to set), and the names of codes with no match.
 
-    Accord's own marks are used first; otherwise a code matches by id or label, and a sub-code
-    of a variable matches one of its levels by value or label.
+    Accord's own marks are used first; otherwise a code matches by the id `code_ids` derives
+    for it (as the codebook made from the same file has it), else by id or label, and a
+    sub-code of a variable matches one of its levels by value or label.
     """
+    derived = code_ids(refi)
     # Retired codes can no longer be applied: their codings are reported as unknown.
     rows = {row.id: row for row in project.codes() if not row.retired}
     by_label = {row.label.casefold(): row.id for row in rows.values()}
@@ -110,7 +113,7 @@ def code_map(refi: RefiProject, project: Project) -> tuple[dict[str, tuple[str, 
                 target = next(((variable, v) for v, label in levels[variable]
                                if code.name in (v, label) or code.name.casefold() == label.casefold()), None)
             if target is None:
-                match = _match(code, rows, by_label)
+                match = derived[code.guid] if derived.get(code.guid) in rows else _match(code, rows, by_label)
                 if match and rows[match].kind == "code":
                     target = (match, 1)
                 elif match in levels:
@@ -135,6 +138,9 @@ def import_qdpx(project: Project, path: Path, on_document: Callable[[SourceDocum
     A user named `consensus` is refused (only adjudication writes the consensus) unless
     `include_consensus`: the lead imports another lead's adjudicated project on purpose."""
     refi = read_qdpx(path)
+    if not refi.sources and not refi.other_sources:
+        raise RefiError(f"{path} holds no sources: nothing to import"
+                        + (f" (its codebook: accord codebook update {path})" if refi.codes else ""))
     if not include_consensus:
         forged = sum(_coder(refi, selection) == CONSENSUS for source in refi.sources for selection in source.selections)
         if forged:
@@ -193,7 +199,10 @@ def _apply(refi: RefiProject, source: RefiSource, document: SourceDocument, span
         status, flagged = accord if accord else ("done" if targets else None, False)
         if status is not None and status not in STATUSES:
             raise AccordError(f"status must be one of {', '.join(STATUSES)}, not {status!r}")
-        note = "\n".join(refi.notes[g] for g in selection.notes if refi.notes.get(g)) or None
+        # Another program's Description of a selection is its comment (ATLAS.ti's quotation
+        # comment); Accord's own holds the marks read above.
+        comment = [] if accord or not selection.description.strip() else [selection.description.strip()]
+        note = "\n".join(comment + [refi.notes[g] for g in selection.notes if refi.notes.get(g)]) or None
         for position in covered:
             pid = paragraph_id(document.id, position)
             for code_id, value in (*targets, *explicit):
@@ -213,63 +222,4 @@ def _coder(refi: RefiProject, selection: RefiSelection) -> str:
     return refi.users.get(selection.user or refi.creator or "", None) or "refi"
 
 
-def codebook_from_qdc(path: Path, current: Codebook | None) -> Codebook:
-    """An Accord codebook from a `.qdc`: ids kept from Accord's marks or the current codebook
-    (by label), new ones made from the names; keys and rules kept from the current codebook."""
-    refi = read_qdc(path)
-    known = {code.label.casefold(): code for code in current.walk()} if current else {}
-    by_id = current.by_id() if current else {}
-    taken: set[str] = set()
-
-    def make_id(code: RefiCode) -> str:
-        mark = code.accord_code or (code.accord_variable[1] if code.accord_variable else None)
-        base = mark or (known[code.name.casefold()].id if code.name.casefold() in known else slug(code.name))
-        candidate, n = base, 1
-        while candidate in taken:
-            n += 1
-            candidate = f"{base[:28]}_{n}"
-        taken.add(candidate)
-        return candidate
-
-    def build(code: RefiCode, parent_id: str | None) -> Code:
-        code_id = make_id(code)
-        old = by_id.get(code_id)
-        definition = code.definition or (old.definition if old else "")
-        common: dict[str, Any] = {
-            "id": code_id, "label": code.name, "definition": definition, "parent_id": parent_id,
-            "key": old.key if old else None, "include": old.include if old else (),
-            "exclude": old.exclude if old else (), "examples": old.examples if old else (),
-            "keywords": old.keywords if old else (),
-        }
-        if code.accord_variable:
-            levels = tuple(Level(_level_value(refi.codes[g]), refi.codes[g].name) for g in code.children)
-            return Code(kind=code.accord_variable[0], levels=levels, **common)
-        return Code(children=tuple(build(refi.codes[g], code_id) for g in code.children), **common)
-
-    codes: list[Code] = []
-    variables: list[Code] = []
-    for root in refi.roots:
-        built = build(root, None)
-        (variables if built.kind != "code" else codes).append(built)
-    title = current.title if current else refi.name
-    draft = Codebook(title=title, version=current.version if current else "", unit="paragraph",
-                     instructions=current.instructions if current else "", codes=tuple(codes), variables=tuple(variables))
-    # Through YAML and back: the project keeps every version as YAML, and the parser checks
-    # what the .qdc brought (ids, levels) exactly as it checks a codebook file.
-    return parse_codebook(dump_codebook(draft), f"{path} (as codebook YAML)")
-
-
-def _level_value(code: RefiCode) -> str:
-    """The level a sub-code of a variable stands for: Accord's mark, else made from its name."""
-    return code.accord_level[1] if code.accord_level else slug(code.name)
-
-
-def slug(name: str) -> str:
-    """A snake_case id from a code's name, never one of the names exports keep for themselves."""
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    text = re.sub(r"[^a-z0-9]+", "_", ascii_name.casefold()).strip("_") or "code"
-    text = ("c_" + text if not text[0].isalpha() else text)[:MAX_ID_LENGTH]
-    return text[: MAX_ID_LENGTH - 5] + "_code" if text in RESERVED_IDS else text
-
-
-__all__ = ["AccordError", "RefiImportReport", "codebook_from_qdc", "import_qdpx", "paragraph_spans"]
+__all__ = ["AccordError", "RefiImportReport", "import_qdpx", "paragraph_spans"]

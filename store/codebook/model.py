@@ -54,6 +54,8 @@ class Code:
     """Kept for its codings and exports, hidden while coding."""
     required: str | None = None
     """For a variable: one of REQUIRED, or None (optional)."""
+    color: str | None = None
+    """`#rrggbb`, kept from the program the codebook came from (REFI-QDA `color`) and written back."""
 
 
 MAX_CODE_DEPTH = 30

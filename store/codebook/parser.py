@@ -19,7 +19,7 @@ from store.codebook.yaml_nodes import NodeReader
 TOP_FIELDS = ("codebook", "version", "unit", "instructions", "codes", "variables")
 CODE_FIELDS = (
     "id", "label", "kind", "key", "definition", "include", "exclude", "examples", "keywords",
-    "children", "levels", "parent", "required",
+    "children", "levels", "parent", "required", "color",
 )
 LEVEL_FIELDS = ("value", "label")
 TEXT_LISTS = ("include", "exclude", "examples", "keywords")
@@ -31,6 +31,7 @@ RESERVED_IDS = frozenset({
 })
 """Column names that exports already use for the paragraph and its document."""
 
+COLOR_PATTERN = re.compile(r"#[0-9a-fA-F]{6}\Z")
 ID_PATTERN = re.compile(r"[a-z][a-z0-9_]*\Z")
 MAX_ID_LENGTH = 32
 """Stata and SPSS truncate or refuse longer variable names; ids become export columns."""
@@ -94,6 +95,7 @@ class _Draft:
     parent: str | None = None
     parent_node: Node | None = None
     required: str | None = None
+    color: str | None = None
 
     def describe(self) -> str:
         noun = "variable" if self.section == "variables" else "code"
@@ -169,6 +171,9 @@ class _Reader(NodeReader):
         self.read_kind(draft, fields)
         self.read_key(draft, fields.get("key"))
         self.read_required(draft, fields.get("required"))
+        if (color := self.text(fields.get("color"), "color") or None) and not COLOR_PATTERN.match(color):
+            self.problem(fields["color"], f"color {color!r} of {draft.describe()} must be #rrggbb, e.g. #1f77b4")
+        draft.color = color.lower() if color else None
         if "levels" in fields:
             if draft.kind == "code":
                 self.problem(fields["levels"], f"{draft.describe()} is a present/absent code and takes no levels; "
@@ -372,4 +377,5 @@ class _Reader(NodeReader):
             levels=draft.levels,
             parent_id=parent_id,
             required=draft.required,
+            color=draft.color,
         )

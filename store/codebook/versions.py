@@ -61,6 +61,13 @@ class CodebookVersions(ProjectBase):
         retired = [r for r in self.codes() if r.retired]
         return with_retired(codebook, [self._retired_code(r) for r in retired]) if retired else codebook
 
+    def codebook_yaml(self) -> str:
+        """The YAML text of the codebook version applied last, as the project keeps it."""
+        row = self.db.execute("select yaml from codebooks where sha256 = ?", [self.meta("codebook_sha256")]).fetchone()
+        if row is None:
+            raise AccordError("this project has no codebook; apply one with `accord codebook update FILE`")
+        return str(row[0])
+
     def required_variables(self) -> dict[str, str]:
         """Variable id -> its `required:` rule in the current codebook (`Codebook.required`)."""
         row = self.db.execute("select yaml from codebooks where sha256 = ?", [self.meta("codebook_sha256")]).fetchone()

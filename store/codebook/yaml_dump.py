@@ -47,6 +47,8 @@ def _code(code: Code) -> dict[str, Any]:
         entry["key"] = code.key
     if code.required:
         entry["required"] = code.required
+    if code.color:
+        entry["color"] = code.color
     if code.definition:
         entry["definition"] = code.definition
     for name in ("include", "exclude", "examples", "keywords"):

@@ -15,7 +15,8 @@ from exports.datasets import DatasetSpec, build_dataset
 from exports.refi import qdc_bytes, write_qdc, write_qdpx
 from store import Project
 from store.intake.refi import PROJECT_NS, RefiError, read_qdc, read_qdpx
-from store.refi_import import codebook_from_qdc, import_qdpx, paragraph_spans
+from store.codebook.from_refi import codebook_from_refi
+from store.refi_import import import_qdpx, paragraph_spans
 from tests.helpers import REFI_SCHEMAS, code_two_coders, documents, small_codebook
 
 NS = {"q": PROJECT_NS}
@@ -144,7 +145,7 @@ def test_foreign_selection_codes_every_paragraph_it_covers(project: Project, tmp
 
 
 def test_ids_made_from_names() -> None:
-    from store.refi_import import slug
+    from store.codebook.from_refi import slug
 
     assert slug("Gender & women") == "gender_women"
     assert slug("Désarmement (DDR)") == "desarmement_ddr"
@@ -206,7 +207,7 @@ def test_codebook_from_qdc_keeps_ids_levels_and_adds_new_codes(project: Project,
         "</Codes>", '<Code guid="88888888-8888-8888-8888-888888888888" name="Gender &amp; women" isCodable="true">'
                     "<Description>Women's participation.</Description></Code></Codes>")
     (tmp_path / "c.qdc").write_text(text)
-    codebook = codebook_from_qdc(tmp_path / "c.qdc", small_codebook())
+    codebook = codebook_from_refi(tmp_path / "c.qdc", small_codebook())
     assert [c.id for c in codebook.walk()] == ["border_control", "wmd", "nuclear", "gender_women", "stance"]
     stance = codebook.by_id()["stance"]
     assert stance.kind == "single" and [lv.value for lv in stance.levels] == ["support", "oppose"]

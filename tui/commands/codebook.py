@@ -31,22 +31,26 @@ def codebook() -> None:
     """Check a codebook file, show the project's codebook, apply a new version.
 
     \b
-    The codebook is a YAML file (see the shipped codebook.yaml for every field):
+    The codebook is a YAML file (see the shipped codebook.yaml for every field), or the
+    codebook of another program as a REFI-QDA .qdc or .qdpx (MAXQDA, ATLAS.ti, NVivo, QualCoder):
       accord codebook check codebook.yaml     every problem with file:line:column
       accord codebook show                    the project's codebook as a tree
       accord codebook update codebook.yaml    apply a new version to the project
+      accord codebook update project.qdpx     take the codebook of another program's project
+      accord codebook export --format yaml -o codebook.yaml   the project's codebook as YAML
     """
 
 
-def load_or_report(path: Path) -> Codebook:
-    """The codebook at `path`; on problems, print each as file:line:col: message and exit 1."""
+def load_or_report(path: Path, current: Codebook | None = None) -> Codebook:
+    """The codebook at `path` (YAML, or the codes of a REFI-QDA .qdc or .qdpx, keeping the keys
+    of `current`); on problems, print each as file:line:col: message and exit 1."""
     from store import CodebookError
-    from store import load_codebook
+    from store import read_codebook
     from store import plural
     from tui.keys import RESERVED_KEYS
 
     try:
-        return load_codebook(path, reserved_keys=RESERVED_KEYS)
+        return read_codebook(path, current, reserved_keys=RESERVED_KEYS)
     except CodebookError as error:
         for problem in error.problems:
             click.echo(printable(str(problem)), err=True)
@@ -71,7 +75,8 @@ def summary(codebook: Codebook) -> str:
 def check(file: Path | None) -> None:
     """Validate a codebook FILE and list every problem (exit code 1 when there are any).
 
-    FILE defaults to ./codebook.yaml, else the codebook shipped with Accord (as `accord init`).
+    FILE is YAML, or a REFI-QDA .qdc or .qdpx (its codebook). FILE defaults to ./codebook.yaml,
+    else the codebook shipped with Accord (as `accord init`).
     Problems go to stderr as FILE:LINE:COLUMN: MESSAGE, one per line, which editors can jump to.
     """
     path = file or default_codebook_file()
@@ -143,19 +148,18 @@ def _add_code(branch: Tree, code: Code, digits: dict[str, str], brief: bool) -> 
 @project_option
 @click.pass_obj
 def update(ctx: Context, file: Path, retire: bool) -> None:
-    """Apply a new version of the codebook FILE (YAML, or a REFI-QDA .qdc) to the project.
+    """Apply a new version of the codebook FILE (YAML, or a REFI-QDA .qdc or .qdpx) to the project.
+
+    A .qdc or .qdpx keeps the other program's hierarchy, descriptions (as definitions) and
+    colours; ids are made from the code names (snake_case, unique, at most 32 characters, the
+    same for the same file), and keys come from the project's current codebook.
 
     New codes appear, changed labels, keys and definitions update, dropped codes without codings
     are removed. Dropping a code that has codings is refused unless --retire. Every version
     applied is kept in the project's `codebooks` table.
     """
     with open_project(ctx) as project:
-        if file.suffix.lower() == ".qdc":
-            from store import codebook_from_qdc
-
-            new = codebook_from_qdc(file, project.codebook())
-        else:
-            new = load_or_report(file)
+        new = load_or_report(file, project.codebook())
         before = project.codebook_sha256()
         change = project.apply_codebook(new, retire=retire)
         after = project.codebook_sha256()

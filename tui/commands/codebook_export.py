@@ -1,4 +1,5 @@
-"""`accord codebook export`: the codebook as a methods appendix (md, html) or a REFI-QDA .qdc."""
+"""`accord codebook export`: the codebook as a methods appendix (md, html), a REFI-QDA .qdc, or
+the YAML the project keeps (a codebook.yaml for version control)."""
 
 from __future__ import annotations
 
@@ -10,10 +11,12 @@ from tui.commands.common import Context, open_project, project_option
 from tui.console import err
 
 
-@click.command(name="export", short_help="The codebook as a methods appendix or a .qdc.")
-@click.option("--format", "fmt", type=click.Choice(["md", "html", "qdc"]), default="md", show_default=True,
+@click.command(name="export", short_help="The codebook as a methods appendix, a .qdc or YAML.")
+@click.option("--format", "fmt", type=click.Choice(["md", "html", "qdc", "yaml"]), default="md", show_default=True,
               help="md or html: every code with definition, rules, examples and how often each coder "
-                   "applied it; qdc: REFI-QDA codebook for NVivo, ATLAS.ti, MAXQDA, QualCoder.")
+                   "applied it; qdc: REFI-QDA codebook for NVivo, ATLAS.ti, MAXQDA, QualCoder; yaml: the "
+                   "project's codebook as a codebook.yaml (ids, keys, colours), which `accord codebook "
+                   "update` takes back without a change.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="File to write (written whole or not at all); md and html go to stdout without it.")
 @click.option("--force", is_flag=True, help="Replace FILE if it exists.")
@@ -27,6 +30,7 @@ def codebook_export(ctx: Context, fmt: str, output: Path | None, force: bool) ->
       accord codebook export > appendix.md
       accord codebook export --format html -o appendix.html
       accord codebook export --format qdc -o codebook.qdc
+      accord codebook export --format yaml -o codebook.yaml
     """
     from exports.codebook_doc import Usage, codebook_html, codebook_markdown
     from exports.refi import qdc_bytes
@@ -40,6 +44,9 @@ def codebook_export(ctx: Context, fmt: str, output: Path | None, force: bool) ->
     with open_project(ctx) as project:
         if fmt == "qdc":
             data = qdc_bytes(project)
+        elif fmt == "yaml":
+            # The text of the version applied last, byte for byte: applying it again changes nothing.
+            data = project.codebook_yaml().encode("utf-8")
         else:
             render = codebook_markdown if fmt == "md" else codebook_html
             data = render(project.codebook(), Usage.of(project), project.project_id,

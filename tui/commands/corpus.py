@@ -168,7 +168,7 @@ def _import_qdpx(project: Project, archive: Path, include_consensus: bool) -> bo
         _say(f"Not text, left out (Accord codes text): {_ids(report.other_sources)}", "yellow")
     if report.unknown_codes:
         _say(f"Codes not in the codebook, their codings left out: {_ids(report.unknown_codes)} "
-             f"(add them with `accord codebook update FILE.qdc`, then import again)", "yellow")
+             f"(add them with `accord codebook update {archive}`, then import again)", "yellow")
     return True
 
 

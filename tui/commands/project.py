@@ -19,20 +19,20 @@ if TYPE_CHECKING:
 
 @click.command()
 @click.option("--codebook", "codebook_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="Codebook to start with (default: ./codebook.yaml if present, else Accord's "
-                   "codebook for UN Security Council statements on SALW and WMD).")
+              help="Codebook to start with: YAML, or the codebook of a REFI-QDA .qdc or .qdpx "
+                   "(default: ./codebook.yaml if present, else Accord's codebook for UN Security "
+                   "Council statements on SALW and WMD).")
 @project_option
 @click.pass_obj
 def init(ctx: Context, codebook_file: Path | None) -> None:
     """Create a new, empty project file (never overwrites one)."""
     from store import Project
-    from store import load_codebook
     from store import plural
+    from tui.commands.codebook import load_or_report
     from tui.console import err
-    from tui.keys import RESERVED_KEYS
 
     codebook_file = codebook_file or default_codebook_file()
-    codebook = load_codebook(codebook_file, reserved_keys=RESERVED_KEYS)
+    codebook = load_or_report(codebook_file)
     Project.create(ctx.project_path, codebook).close()
     err.print(f"Created {ctx.project_path} with codebook {codebook_file} "
               f"({plural(sum(1 for c in codebook.walk() if c.kind == 'code'), 'code')}, "
