@@ -66,8 +66,8 @@ def code_ids(refi: RefiProject) -> dict[str, str]:
 
 
 def read_refi_codes(path: Path) -> RefiProject:
-    """The codes of a `.qdc`, or of the CodeBook inside a `.qdpx`."""
-    return read_qdpx(path) if path.suffix.lower() == ".qdpx" else read_qdc(path)
+    """The codes of a `.qdc`, or of the CodeBook inside a `.qdpx` (its sources left unread)."""
+    return read_qdpx(path, sources=False) if path.suffix.lower() == ".qdpx" else read_qdc(path)
 
 
 def codebook_from_refi(path: Path, current: Codebook | None = None) -> Codebook:

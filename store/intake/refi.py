@@ -99,8 +99,9 @@ def safe_member(name: str) -> str | None:
     return normal
 
 
-def read_qdpx(path: Path) -> RefiProject:
-    """Read a `.qdpx` archive. Raises RefiError naming what is wrong."""
+def read_qdpx(path: Path, sources: bool = True) -> RefiProject:
+    """Read a `.qdpx` archive (without `sources`: its users, notes and codes only, for its
+    codebook). Raises RefiError naming what is wrong."""
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as error:
@@ -140,7 +141,7 @@ def read_qdpx(path: Path) -> RefiProject:
                 raise RefiError(f"{where}: source file {normal} is missing from the archive")
             return _text(_member(unpacking, archive, members[found], path), f"{where}: source file {found}")
 
-        return project_from_xml(root, str(path), internal_text)
+        return project_from_xml(root, str(path), internal_text, sources)
 
 
 _BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),

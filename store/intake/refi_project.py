@@ -72,8 +72,10 @@ def _typed_value(tag: str, text: str) -> object:
     return text
 
 
-def project_from_xml(root: etree._Element, name: str, internal_text: Callable[[str, str], str]) -> RefiProject:
-    """The project of a parsed project.qde; `internal_text` reads an `internal://` file."""
+def project_from_xml(root: etree._Element, name: str, internal_text: Callable[[str, str], str],
+                     sources: bool = True) -> RefiProject:
+    """The project of a parsed project.qde, with its sources when `sources`; `internal_text`
+    reads an `internal://` file."""
     ns = f"{{{PROJECT_NS}}}"
     project = RefiProject(name=root.get("name", ""), creator=root.get("creatingUserGUID"))
     for user in root.iterfind(f"{ns}Users/{ns}User"):
@@ -85,6 +87,8 @@ def project_from_xml(root: etree._Element, name: str, internal_text: Callable[[s
             text = internal_text(note.get("plainTextPath", ""), f"{name}: note {note.get('name') or note.get('guid')}")
         project.notes[note.get("guid", "")] = text or ""
     read_codes(list(root.iterfind(f"{ns}CodeBook/{ns}Codes/{ns}Code")), PROJECT_NS, project, name)
+    if not sources:
+        return project
     variables = {v.get("guid"): v.get("name", "") for v in root.iterfind(f"{ns}Variables/{ns}Variable")}
     for kind in NOT_TEXT:
         project.other_sources += [s.get("name") or s.get("guid", "") for s in root.iterfind(f"{ns}Sources/{ns}{kind}")]

@@ -11,8 +11,20 @@ import pytest
 from click.testing import CliRunner
 
 from store import Project
+from tests.helpers import REFI_SCHEMAS
 from tests.refi_tools import EXPECTED_IDS, SHAPES, build_qdpx
 from tui.cli import main
+
+
+@pytest.mark.parametrize("tool", sorted(SHAPES))
+def test_the_fixtures_are_valid_refi_qda_projects(tool: str, tmp_path: Path) -> None:
+    import zipfile
+
+    from lxml import etree
+
+    schema = etree.XMLSchema(etree.parse(str(REFI_SCHEMAS / "Project.xsd")))
+    with zipfile.ZipFile(build_qdpx(tool, tmp_path / "x.qdpx")) as archive:
+        assert schema.validate(etree.fromstring(archive.read("project.qde"))), schema.error_log
 
 
 def accord(project: Path, *args: str):  # type: ignore[no-untyped-def]
@@ -109,3 +121,21 @@ def test_an_empty_project_is_a_clear_message(project: Project, tmp_path: Path) -
     assert f"{archive} holds no sources: nothing to import" in result.stderr
     codebook = accord(project.path, "codebook", "update", archive)
     assert codebook.exit_code == 1 and "has no codes in its codebook" in codebook.stderr
+
+
+def test_the_codebook_of_a_qdpx_is_read_without_its_sources(project: Project, tmp_path: Path) -> None:
+    """A codebook update reads project.qde's CodeBook only: a source Accord could not read
+    (here in Windows-1252) does not stand in the way, and large sources are not unpacked."""
+    import zipfile
+
+    archive = build_qdpx("maxqda", tmp_path / "m.qdpx")
+    broken = tmp_path / "broken.qdpx"
+    with zipfile.ZipFile(archive) as source, zipfile.ZipFile(broken, "w") as target:
+        for info in source.infolist():
+            data = source.read(info)
+            target.writestr(info, "Café".encode("cp1252") if info.filename.endswith(".txt") else data)
+    result = accord(project.path, "codebook", "update", "--retire", broken)
+    assert result.exit_code == 0, result.output
+    assert "Added (6)" in result.stderr
+    imported = accord(project.path, "import", broken)
+    assert imported.exit_code == 1 and "is not UTF-8 text" in imported.stderr
