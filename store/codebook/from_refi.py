@@ -45,6 +45,7 @@ def code_ids(refi: RefiProject) -> dict[str, str]:
     """
     ids: dict[str, str] = {}
     taken: set[str] = set()
+    numbered: dict[str, int] = {}
     for code in refi.codes.values():  # marks first: a later code's name never takes a mark's id
         mark = code.accord_code or (code.accord_variable[1] if code.accord_variable else None)
         if mark and ID_PATTERN.match(mark) and len(mark) <= MAX_ID_LENGTH and mark not in taken | RESERVED_IDS:
@@ -55,11 +56,12 @@ def code_ids(refi: RefiProject) -> dict[str, str]:
         if code.guid in ids or (parent is not None and parent.accord_variable):
             continue
         base = slug(code.name)
-        candidates = [base]
-        if parent is not None and parent.guid in ids:
-            candidates.append(_fits(ids[parent.guid], "_" + base))
-        candidates += (_fits(base, f"_{n}") for n in range(2, len(refi.codes) + 2))
-        chosen = next(c for c in candidates if c not in taken)
+        chosen = base
+        if chosen in taken and parent is not None and parent.guid in ids:
+            chosen = _fits(ids[parent.guid], "_" + base)
+        while chosen in taken:  # numbering resumes where it stopped: linear even for 10,000 `Other`s
+            numbered[base] = numbered.get(base, 1) + 1
+            chosen = _fits(base, f"_{numbered[base]}")
         ids[code.guid] = chosen
         taken.add(chosen)
     return ids

@@ -71,3 +71,9 @@ def test_paragraphs_are_blocks_between_blank_lines_else_lines() -> None:
     assert [s[0] for s in paragraph_spans("One\ntwo.\n\nThree")] == ["One two.", "Three"]
     assert [s[0] for s in paragraph_spans("One.\r\nTwo.\r\n\r\nThree.")] == ["One. Two.", "Three."]
     assert [s[0] for s in paragraph_spans("One.\nTwo.\nThree.")] == ["One.", "Two.", "Three."]
+
+
+def test_many_codes_of_one_name_are_numbered_in_one_pass() -> None:
+    refi = project_of(*((str(n), "Other", None) for n in range(3000)))
+    ids = code_ids(refi)
+    assert len(set(ids.values())) == 3000 and ids["2999"] == "other_3000"

@@ -43,7 +43,7 @@ def test_a_project_from_another_program_comes_over_with_its_codebook(tool: str, 
     assert "9 codings on 6 paragraphs by Ana Souza, Ben Okafor" in result.stderr
     assert "Codes not in the codebook" not in result.stderr
     skipped = {"maxqda": "report.pdf", "atlasti": "map.png", "nvivo": "interview.mp3", "qualcoder": "meeting.mp4"}[tool]
-    assert f"Not text, left out (Accord codes text): {skipped}" in result.stderr
+    assert f"Skipped, not plain text (Accord codes text): {skipped}" in result.stderr
     with Project.open(db) as project:
         codebook = project.codebook()
         assert {code.id: code.label for code in codebook.walk()} == {

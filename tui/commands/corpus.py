@@ -67,11 +67,14 @@ def import_(ctx: Context, paths: tuple[Path, ...], text_column: str | None, id_c
                    paragraphs
     .docx          the document's non-empty paragraphs; a leading heading is the title
     .qdpx          a REFI-QDA project (NVivo, ATLAS.ti, MAXQDA, QualCoder, Accord):
-                   each text source is a document split at blank lines; each
-                   coded selection codes the paragraphs it covers, for the user
-                   who made it; codes match the codebook by id or label; a
-                   user named consensus is refused (only adjudication writes
-                   it) unless --include-consensus
+                   each text source is a document split at blank lines (at
+                   line breaks when it has none); a selection codes every
+                   paragraph it overlaps, for the user who made each coding;
+                   codes match the codebook made from the same file (accord
+                   codebook update FILE.qdpx), else by id or label; PDF, image,
+                   audio and video sources are skipped; a user named consensus
+                   is refused (only adjudication writes it) unless
+                   --include-consensus
 
     A document's id is the file name without extension (for files found in a
     folder, the path inside that folder), or the table's id column: the same
@@ -165,7 +168,7 @@ def _import_qdpx(project: Project, archive: Path, include_consensus: bool) -> bo
         _say(f"Codings not imported for documents whose text differs from the project's: "
              f"{_ids(report.skipped_documents)}", "yellow")
     if report.other_sources:
-        _say(f"Not text, left out (Accord codes text): {_ids(report.other_sources)}", "yellow")
+        _say(f"Skipped, not plain text (Accord codes text): {_ids(report.other_sources)}", "yellow")
     if report.unknown_codes:
         _say(f"Codes not in the codebook, their codings left out: {_ids(report.unknown_codes)} "
              f"(add them with `accord codebook update {archive}`, then import again)", "yellow")
