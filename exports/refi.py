@@ -61,7 +61,7 @@ def code_tree(project: Project, retired: bool = True) -> tuple[list[CodeNode], d
     guids: dict[tuple[str, str | None], str] = {}
     roots: list[CodeNode] = []
     pid = project.project_id
-    colors = {code.id: code.color for code in project.codebook().walk() if code.color}
+    colors = project.code_colors()
     for row in rows:
         node = CodeNode(guid(pid, "code", row.id), row.label, accord_description(row.definition, row.id, row.kind),
                         codable=row.kind == "code", color=colors.get(row.id))

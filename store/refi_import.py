@@ -201,7 +201,8 @@ def _apply(refi: RefiProject, source: RefiSource, document: SourceDocument, span
             raise AccordError(f"status must be one of {', '.join(STATUSES)}, not {status!r}")
         # Another program's Description of a selection is its comment (ATLAS.ti's quotation
         # comment); Accord's own holds the marks read above.
-        comment = [] if accord or not selection.description.strip() else [selection.description.strip()]
+        own = accord or selection.description.startswith("Accord paragraph ")  # an id may hold a line end
+        comment = [] if own or not selection.description.strip() else [selection.description.strip()]
         note = "\n".join(comment + [refi.notes[g] for g in selection.notes if refi.notes.get(g)]) or None
         for position in covered:
             pid = paragraph_id(document.id, position)

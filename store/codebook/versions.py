@@ -68,6 +68,25 @@ class CodebookVersions(ProjectBase):
             raise AccordError("this project has no codebook; apply one with `accord codebook update FILE`")
         return str(row[0])
 
+    def code_colors(self) -> dict[str, str]:
+        """Code id -> its `color:` in the current codebook (for REFI-QDA exports)."""
+        text = self.codebook_yaml() if self.meta("codebook_sha256") else ""
+        if "color" not in text:  # most codebooks have none: no need to read them
+            return {}
+        import yaml
+
+        # Validated when it was applied: a plain load is enough (see required_variables).
+        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        colors: dict[str, str] = {}
+        stack = list(data.get("codes") or []) + list(data.get("variables") or []) if isinstance(data, dict) else []
+        while stack:
+            entry = stack.pop()
+            if isinstance(entry, dict):
+                if isinstance(entry.get("color"), str) and "id" in entry:
+                    colors[str(entry["id"])] = entry["color"]
+                stack.extend(entry.get("children") or [])
+        return colors
+
     def required_variables(self) -> dict[str, str]:
         """Variable id -> its `required:` rule in the current codebook (`Codebook.required`)."""
         row = self.db.execute("select yaml from codebooks where sha256 = ?", [self.meta("codebook_sha256")]).fetchone()
