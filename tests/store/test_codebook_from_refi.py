@@ -77,3 +77,12 @@ def test_many_codes_of_one_name_are_numbered_in_one_pass() -> None:
     refi = project_of(*((str(n), "Other", None) for n in range(3000)))
     ids = code_ids(refi)
     assert len(set(ids.values())) == 3000 and ids["2999"] == "other_3000"
+
+
+def test_a_colour_is_optional_and_checked() -> None:
+    from store import CodebookError, parse_codebook
+
+    good = parse_codebook("codebook: T\ncodes:\n- {id: a, label: A, color: '#1F77B4'}\n- {id: b, label: B}\n", "c.yaml")
+    assert [code.color for code in good.codes] == ["#1f77b4", None]
+    with pytest.raises(CodebookError, match=r"c.yaml:3:28: color 'red' of code 'a' must be #rrggbb"):
+        parse_codebook("codebook: T\ncodes:\n- {id: a, label: A, color: red}\n", "c.yaml")
