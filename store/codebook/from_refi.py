@@ -58,7 +58,7 @@ def code_ids(refi: RefiProject) -> dict[str, str]:
         base = slug(code.name)
         chosen = base
         if chosen in taken and parent is not None and parent.guid in ids:
-            chosen = _fits(ids[parent.guid], "_" + base)
+            chosen = f"{ids[parent.guid]}_{base}"[:MAX_ID_LENGTH].rstrip("_")  # a long parent id cuts the name
         while chosen in taken:  # numbering resumes where it stopped: linear even for 10,000 `Other`s
             numbered[base] = numbered.get(base, 1) + 1
             chosen = _fits(base, f"_{numbered[base]}")

@@ -86,3 +86,10 @@ def test_a_colour_is_optional_and_checked() -> None:
     assert [code.color for code in good.codes] == ["#1f77b4", None]
     with pytest.raises(CodebookError, match=r"c.yaml:3:28: color 'red' of code 'a' must be #rrggbb"):
         parse_codebook("codebook: T\ncodes:\n- {id: a, label: A, color: red}\n", "c.yaml")
+
+
+def test_a_long_parent_id_still_gives_a_valid_id() -> None:
+    parent = "Theme 1.1 — Gesundheitsversorgung und Prävention"
+    refi = project_of(("a", "Mixed or unclear", None), ("p", parent, None), ("b", "Mixed or unclear", "p"))
+    assert code_ids(refi) == {"a": "mixed_or_unclear", "p": "theme_1_1_gesundheitsversorgung",
+                              "b": "mixed_or_unclear_2"}  # the parent's id leaves no room: numbered
