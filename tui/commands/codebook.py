@@ -24,7 +24,8 @@ if TYPE_CHECKING:
 FILE = click.Path(dir_okay=False, path_type=Path)
 
 
-@click.group(cls=LazyGroup, lazy_commands={"export": "tui.commands.codebook_export:codebook_export"},
+@click.group(cls=LazyGroup, lazy_commands={"export": "tui.commands.codebook_export:codebook_export",
+                                             "keys": "tui.commands.codebook_keys:codebook_keys"},
              short_help="Check, show and update the codebook.")
 @project_option
 def codebook() -> None:
@@ -35,6 +36,7 @@ def codebook() -> None:
       accord codebook check codebook.yaml     every problem with file:line:column
       accord codebook show                    the project's codebook as a tree
       accord codebook update codebook.yaml    apply a new version to the project
+      accord codebook keys [--write FILE]     keys for the most used codes that have none
     """
 
 
