@@ -71,7 +71,7 @@ def insert_keys(text: str, keys: Mapping[str, str]) -> str:
             fields = {k.value: (k, v) for k, v in node.value if isinstance(k, ScalarNode)}
             if "id" in fields and isinstance(fields["id"][1], ScalarNode):
                 id_key, id_value = fields["id"]
-                places.setdefault(id_value.value, (id_key, id_value, node))  # type: ignore[arg-type]
+                places.setdefault(id_value.value, (id_key, id_value, node))
             for _, value in node.value:
                 visit(value)
         elif isinstance(node, SequenceNode):

@@ -77,7 +77,7 @@ def test_write_adds_key_lines_and_keeps_the_rest_of_the_file(project: tuple[Path
 
 
 def test_write_refuses_a_file_that_is_not_the_projects_codebook(project: tuple[Path, Path], tmp_path: Path) -> None:
-    path, yaml_file = project
+    path, _ = project
     other = tmp_path / "other.yaml"
     other.write_text(COMMENTED.replace("A large codebook", "Another codebook"), encoding="utf-8")
     result = run("codebook", "keys", "--project", path, "--write", other)
