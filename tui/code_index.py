@@ -1,9 +1,9 @@
 """Finding codes by what a coder types: the picker's matching and order, free of Textual.
 
 Each word typed must be found in a code's label, id, keywords or parent's label, its letters in
-order (`embrgfund` finds "Embargo funding"). Codes where the words appear whole come before
-codes where only their letters do, tighter matches before looser ones, then codebook order;
-recently used codes come before all others. One pass of `str.find` per word and code: a few
+order (`embrgfund` finds "Embargo funding"). Codes where more words appear whole come first;
+among those, recently used codes, then tighter matches before looser ones, then codebook order
+(a recent code whose letters merely occur in order does not push aside a whole-word match). One pass of `str.find` per word and code: a few
 milliseconds for 1,000 codes, where an all-alignments fuzzy scorer can take exponential time
 on long texts with repeated letters.
 """
@@ -82,6 +82,6 @@ class CodeIndex:
                 loose += span - len(word)
             else:
                 label_first = 0 if entry.code.label.lower().startswith(words[0]) else 1
-                scored.append((rank.get(entry.code.id, len(rank)), -whole, loose + label_first, entry.position, entry))
+                scored.append((-whole, rank.get(entry.code.id, len(rank)), loose + label_first, entry.position, entry))
         scored.sort(key=lambda item: item[:4])
         return [item[4] for item in scored[:limit]], len(scored)

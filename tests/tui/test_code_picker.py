@@ -141,3 +141,12 @@ def test_big_codebook_picker(snap_compare, tmp_path: Path, size: tuple[int, int]
 
     path = big_codebook_project(tmp_path / "big.db")
     assert snap_compare(AccordApp(path, CODER), press=["colon", *"tra"], terminal_size=size)
+
+
+@pilot_test
+async def test_a_codebook_without_keys_says_how_to_reach_its_codes(big: Path, project_path: Path) -> None:
+    async with coding(big) as pilot:
+        assert any("293 codes have no key" in str(n.message) and "accord codebook keys" in str(n.message)
+                   for n in pilot.app._notifications)
+    async with coding(project_path) as pilot:  # a codebook with keys: nothing to say
+        assert not any("no key" in str(n.message) for n in pilot.app._notifications)

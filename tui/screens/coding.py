@@ -68,6 +68,9 @@ class CodingScreen(Screen[None]):
         self.code_list.focus()
         self.refresh_view()
         self.call_after_refresh(self.app.painted)  # type: ignore[attr-defined]
+        if self.codebook.unkeyed_codes:  # else a large codebook without key: fields says nothing
+            self.notify(f"{self.codebook.unkeyed_codes} codes have no key: ':' picks any code by name, "
+                        "and `accord codebook keys` proposes keys.", timeout=8)
         for code in self.codebook.clashes:
             self.notify(f"Code {code.label!r} has key {code.key!r}, which Accord uses; pick it from the list",
                         severity="warning")
