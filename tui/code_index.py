@@ -1,9 +1,10 @@
 """Finding codes by what a coder types: the picker's matching and order, free of Textual.
 
 Each word typed must be found in a code's label, id, keywords or parent's label, its letters in
-order (`embrgfund` finds "Embargo funding"). Codes where more words appear whole come first;
-among those, recently used codes, then tighter matches before looser ones, then codebook order
-(a recent code whose letters merely occur in order does not push aside a whole-word match). One pass of `str.find` per word and code: a few
+order (`embrgfund` finds "Embargo funding"). Codes where more words appear whole come
+first; among those, recently used codes, then tighter matches before looser ones, then
+codebook order (a recent code whose letters merely occur in order does not push aside a
+whole-word match). One pass of `str.find` per word and code: a few
 milliseconds for 1,000 codes, where an all-alignments fuzzy scorer can take exponential time
 on long texts with repeated letters.
 """
@@ -15,8 +16,9 @@ from dataclasses import dataclass
 
 from store import Code
 
-SHOWN = 100
-"""Matches listed at most: more is for typing another letter, not for scrolling."""
+SHOWN = 40
+"""Matches listed at most (a screenful at 160x48): more is for typing another letter, not for
+scrolling, and each listed row costs the list a measure on every keystroke."""
 
 
 @dataclass(frozen=True)
