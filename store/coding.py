@@ -145,6 +145,22 @@ class Coding(ProjectBase):
         rows = self.db.execute(f"select * from events {where} order by at desc, rowid desc limit ?", [*args, limit])
         return [Event(*row) for row in rows.fetchall()]
 
+    def recent_codes(self, coder: str, limit: int = 20, window: int = 500) -> list[str]:
+        """The codes and variables this coder set most recently, newest first, at most `limit`.
+
+        Reads only the coder's last `window` coding events (the index on coder and time), so
+        that a long history costs the picker nothing."""
+        rows = self.db.execute(
+            "select code_id from events where coder_id = ? and action = 'code' and code_id is not null "
+            "order by at desc, rowid desc limit ?", [coder, window])
+        return list(dict.fromkeys(code for (code,) in rows))[:limit]
+
+    def coding_counts(self) -> dict[str, int]:
+        """Code or variable id -> how many paragraphs have it applied or set, every coder counted."""
+        rows = self.db.execute("select code_id, count(*) from codings where value is not null and value != 0 "
+                               "and value != '' group by code_id")
+        return dict(rows.fetchall())
+
     def undo(self, coder: str) -> Event | None:
         """Take back this coder's most recent action not yet undone; None when there is none.
 

@@ -37,7 +37,7 @@ class YamlLimit(Exception):
         return self.message
 
 
-def check_yaml(text: str, cycles: bool = False) -> None:
+def check_yaml(text: str, cycles: bool = False, loader: type[yaml.SafeLoader] | None = None) -> None:
     """Refuse a YAML text whose aliases expand past ALIAS_BUDGET, that nests deeper than
     MAX_DEPTH, or (unless `cycles`) whose alias names a list or mapping that contains it.
 
@@ -51,7 +51,7 @@ def check_yaml(text: str, cycles: bool = False) -> None:
     open_collections: list[_Node] = []
     """Each list or mapping being read, outermost first."""
     added = 0
-    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+    for event in yaml.parse(text, Loader=loader or yaml.SafeLoader):
         if isinstance(event, yaml.AliasEvent):
             anchor = event.anchor or ""
             target = anchors.get(anchor)  # an unknown anchor is reported by the reader

@@ -184,3 +184,13 @@ EXTRA_COLUMN = CoefficientColumn(
     "brennan_prediger", "BP", lambda ratings, level: brennan_prediger(ratings), Bootstrap("bp", _bootstrap_stub),
 )
 """Brennan and Prediger's coefficient, with a stub interval: not in the report until a test adds it."""
+
+
+def big_codebook_project(path: Path, codes: int = 300) -> Path:
+    """A project at `path` with a deterministic codebook of `codes` codes in parents of ten (no
+    `key:` anywhere, two variables) and documents of 3 and 2 paragraphs."""
+    from benchmarks.big_codebook import big_codebook
+
+    with Project.create(path, big_codebook(codes)) as project:
+        project.import_documents(documents(3, 2))
+    return path

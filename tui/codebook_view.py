@@ -46,6 +46,10 @@ class CodebookView:
         self.variable_rows = [row for row in self.rows if row.code.kind != "code"]
         """The variables, which have levels instead of a tick."""
         self.by_digit = {digit: code_id for code_id, digit in digits.items()}
+        self.unkeyed_codes = 0 if any(row.key for row in self.rows) else sum(
+            1 for row in self.rows if row.digit is None)
+        """Codes and variables without a key, in a codebook that gives none a letter (0 when
+        some have one: its authors chose which)."""
         words = sorted({w.strip() for c in codebook.walk() for w in c.keywords if w.strip()}, key=len, reverse=True)
         self.keyword_pattern: re.Pattern[str] | None = (
             re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\w*", re.IGNORECASE) if words else None

@@ -14,9 +14,10 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from textual.binding import BindingType
 
-HELP_KEY_NAMES = {"left": "←", "right": "→", "slash": "/", "question_mark": "?"}
+HELP_KEY_NAMES = {"left": "←", "right": "→", "slash": "/", "question_mark": "?", "colon": ":", "minus": "-",
+                  "asterisk": "*"}
 """How `?` help and the palette write a key whose Textual name is a word."""
-CHARACTERS = {"slash": "/", "question_mark": "?"}
+CHARACTERS = {"slash": "/", "question_mark": "?", "colon": ":", "minus": "-", "asterisk": "*"}
 """The character a codebook would write for a key Textual names by a word."""
 
 
@@ -58,6 +59,13 @@ KEYS: tuple[Key, ...] = (
         footer=1, key_display="1-9", id="coding.toggle"),
     *(Key("coding", str(i), f"toggle_digit('{i}')", f"Toggle code {i}") for i in range(2, 10)),
     Key("coding", "", None, help="toggle that code (a variable's key opens its levels)", help_keys="a code's key"),
+    # Not letters: a codebook's keys are letters, so these take none from any codebook.
+    Key("coding", "colon", "pick", "Pick", "pick any code by typing part of its name (recent first)",
+        palette="Pick a code by typing part of its name",
+        footer=8, key_display=":", id="coding.pick"),
+    Key("coding", "minus", "fold", "Fold", "fold or unfold a parent's sub-codes (* every parent)",
+        "- * click ▾", palette="Fold or unfold the highlighted code's sub-codes", id="coding.fold"),
+    Key("coding", "asterisk", "fold_all", "Fold all", palette="Fold every parent, or unfold them all", id="coding.fold_all"),
     Key("coding", "space", "toggle_highlighted", "Toggle highlighted", "toggle the code highlighted in the list",
         "space / click", id="coding.toggle_highlighted"),
     Key("coding", "enter", "done", "Done", "mark done, go to the next paragraph not done",
@@ -82,7 +90,7 @@ KEYS: tuple[Key, ...] = (
     Key("coding", "ctrl+p", None, help="command palette"),  # bound by the app (Textual's palette)
     Key("coding", "question_mark", "help", "Help", "this help", palette="Help: instructions and keys",
         footer=4, key_display="?", id="coding.help"),
-    Key("coding", "q", "app.quit", "Quit", "quit (everything is already saved)", footer=8, id="coding.quit"),
+    Key("coding", "q", "app.quit", "Quit", "quit (everything is already saved)", footer=9, id="coding.quit"),
     # -- dialogs of the coding screen -------------------------------------------------------
     Key("help", "escape,question_mark,q", "close", "Close", footer=1, id="help.close"),
     Key("note", "ctrl+s", "save", "Save", footer=1, id="note.save"),
@@ -92,6 +100,11 @@ KEYS: tuple[Key, ...] = (
     *(Key("level", str(i), f"choose({i})", f"Level {i}") for i in range(1, 10)),
     Key("search", "escape", "cancel", "Cancel", footer=1, id="search.cancel"),
     Key("search", "down", "results", "Results"),
+    Key("picker", "escape", "cancel", "Cancel", footer=1, id="picker.cancel"),
+    Key("picker", "down", "cursor(1)", "Down"),
+    Key("picker", "up", "cursor(-1)", "Up"),
+    Key("picker", "pagedown", "cursor(10)", "Page down"),
+    Key("picker", "pageup", "cursor(-10)", "Page up"),
     Key("documents", "escape,g", "cancel", "Cancel", footer=1, id="documents.cancel"),
     # -- the adjudication screen: pick keys show only for the current disagreement's choices --
     *(Key("adjudicate", str(n), f"pick({n})", f"Pick {n}", footer=n, id=f"adjudicate.pick{n}") for n in range(1, 10)),

@@ -57,7 +57,7 @@ class CodebookVersions(ProjectBase):
         row = self.db.execute("select yaml from codebooks where sha256 = ?", [sha]).fetchone()
         if row is None:
             raise AccordError("this project has no codebook; apply one with `accord codebook update FILE`")
-        codebook = parse_codebook(row[0], f"{self.path}:codebook")
+        codebook = parse_codebook(row[0], f"{self.path}:codebook", stored=True)
         retired = [r for r in self.codes() if r.retired]
         return with_retired(codebook, [self._retired_code(r) for r in retired]) if retired else codebook
 

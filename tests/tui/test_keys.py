@@ -37,12 +37,13 @@ def test_help_lists_every_bound_key_of_the_coding_screen() -> None:
     shown = " ".join(keys for keys, _ in help_lines("coding"))
     for binding in bindings("coding"):
         for key in binding.key.split(","):  # type: ignore[union-attr]
-            named = {"left": "←", "right": "→", "slash": "/", "question_mark": "?", "space": "space"}.get(key, key)
+            named = {"left": "←", "right": "→", "slash": "/", "question_mark": "?", "space": "space",
+                     "colon": ":", "minus": "-", "asterisk": "*"}.get(key, key)
             assert named in shown or key.isdigit(), key
 
 
 def test_a_codebook_may_not_take_the_coding_screens_characters() -> None:
-    assert frozenset("123456789") | {"u", "f", "e", "g", "q", "/", "?", "C"} == RESERVED_KEYS
+    assert frozenset("123456789") | {"u", "f", "e", "g", "q", "/", "?", "C", ":", "-", "*"} == RESERVED_KEYS
 
 
 def test_reading_the_reserved_keys_loads_no_textual() -> None:
@@ -53,6 +54,7 @@ def test_reading_the_reserved_keys_loads_no_textual() -> None:
 def screen_classes() -> dict[str, type]:
     """Which class takes each screen's bindings."""
     from tui.screens.adjudicate import AdjudicateScreen, ReasonDialog
+    from tui.screens.code_picker import CodePicker
     from tui.screens.agreement import AgreementScreen, SplitParagraph
     from tui.screens.dialogs import LevelChooser, NoteDialog
     from tui.screens.documents import DocumentsScreen
@@ -64,7 +66,7 @@ def screen_classes() -> dict[str, type]:
     return {"codebook-list": CodebookList, "paged-list": PagedList, "coding": CodingScreen,
             "help": HelpScreen, "note": NoteDialog, "level": LevelChooser,
             "search": SearchScreen, "documents": DocumentsScreen, "adjudicate": AdjudicateScreen,
-            "reason": ReasonDialog, "agreement": AgreementScreen, "split": SplitParagraph}
+            "reason": ReasonDialog, "picker": CodePicker, "agreement": AgreementScreen, "split": SplitParagraph}
 
 
 @pytest.mark.parametrize("screen", sorted({key.screen for key in KEYS}))

@@ -76,6 +76,7 @@ COMMAND_ARGS: dict[tuple[str, ...], list[str]] = {
     ("codebook", "show"): [],
     ("codebook", "update"): ["{file}"],
     ("codebook", "export"): [],
+    ("codebook", "keys"): [],
     ("doctor",): [],
     ("agree",): [],
     ("import-codings",): ["{file}"],

@@ -24,7 +24,8 @@ if TYPE_CHECKING:
 FILE = click.Path(dir_okay=False, path_type=Path)
 
 
-@click.group(cls=LazyGroup, lazy_commands={"export": "tui.commands.codebook_export:codebook_export"},
+@click.group(cls=LazyGroup, lazy_commands={"export": "tui.commands.codebook_export:codebook_export",
+                                             "keys": "tui.commands.codebook_keys:codebook_keys"},
              short_help="Check, show and update the codebook.")
 @project_option
 def codebook() -> None:
@@ -38,6 +39,7 @@ def codebook() -> None:
       accord codebook update codebook.yaml    apply a new version to the project
       accord codebook update project.qdpx     take the codebook of another program's project
       accord codebook export --format yaml -o codebook.yaml   the project's codebook as YAML
+      accord codebook keys [--write FILE]     keys for the most used codes that have none
     """
 
 

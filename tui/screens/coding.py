@@ -18,6 +18,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, OptionList, Static
 
 from tui.codebook_view import CodebookView
+from tui.code_index import CodeIndex
 from tui.keys import bindings, help_lines
 from tui.screens.dialogs import CLEAR, LevelChooser, NoteDialog
 from tui.screens.documents import DocumentsScreen
@@ -46,6 +47,7 @@ class CodingScreen(Screen[None]):
         self.context_shown = True
         self.current: View | None = None
         self._place_timer: Timer | None = None
+        self._code_index: CodeIndex | None = None
 
     # -- layout ------------------------------------------------------------------------------
 
@@ -66,6 +68,9 @@ class CodingScreen(Screen[None]):
         self.code_list.focus()
         self.refresh_view()
         self.call_after_refresh(self.app.painted)  # type: ignore[attr-defined]
+        if self.codebook.unkeyed_codes:  # else a large codebook without key: fields says nothing
+            self.notify(f"{self.codebook.unkeyed_codes} codes have no key: ':' picks any code by name, "
+                        "and `accord codebook keys` proposes keys.", timeout=8)
         for code in self.codebook.clashes:
             self.notify(f"Code {code.label!r} has key {code.key!r}, which Accord uses; pick it from the list",
                         severity="warning")
@@ -145,6 +150,30 @@ class CodingScreen(Screen[None]):
         code_id = self.codebook.code_for_key(digit)
         if code_id:
             self.apply(code_id)
+
+    def action_pick(self) -> None:
+        """The picker: any code by typing part of its name; recently used codes first."""
+        from tui.code_index import CodeIndex
+        from tui.screens.code_picker import CodePicker
+
+        if self._code_index is None:  # built on first use: a coder of a small codebook never pays
+            self._code_index = CodeIndex([row.code for row in self.codebook.rows])
+        recent = self.session.project.recent_codes(self.session.coder)
+        keys = {code_id: key for key, code_id in self.codebook.keys.items()}
+        keys.update({code_id: digit for digit, code_id in self.codebook.by_digit.items()})
+
+        def picked(code_id: str | None) -> None:
+            if code_id is not None:
+                self.apply(code_id)
+
+        self.app.push_screen(CodePicker(self._code_index, self.current.codings if self.current else {}, recent, keys),
+                             picked)
+
+    def action_fold(self) -> None:
+        self.code_list.toggle_fold()
+
+    def action_fold_all(self) -> None:
+        self.code_list.toggle_fold_all()
 
     def action_toggle_highlighted(self) -> None:
         listing = self.focused if isinstance(self.focused, CodebookList) else self.code_list
