@@ -4,7 +4,7 @@ This module is the whole public API: `exports`, `tui` and researchers' scripts i
 `store`, never from its modules. Names load on first use (PEP 562 `__getattr__`), so that a
 command that only opens a project does not pay for YAML, the readers or lxml.
 
-Layout: project.py (Project = the spine of base.py + its parts: corpus/, coding.py,
+Layout: retrieval.py (paragraphs by code, in SQL); project.py (Project = the spine of base.py + its parts: corpus/, coding.py,
 codebook/versions.py, import_codings.py, range_reads.py, agreement_reads.py); events.py (the
 one write path of codings, statuses and their events); codebook/ (model, parser, YAML);
 intake/ (files in, no SQL); teams/ (handout, merge, adjudication: functions across files and
@@ -48,6 +48,7 @@ if TYPE_CHECKING:
     from store.intake.source import SourceDocument, SourceFile, sha256_text
     from store.project import Project
     from store.refi_import import RefiImportReport, codebook_from_qdc, import_qdpx
+    from store.retrieval import CandidateRows, Scope, Term, candidate_rows, candidate_seqs
     from store.rows import Document, DocumentProgress, Event, Hit, NoteRow, Paragraph, Progress, Status
     from store.status import CoderStatus, ProjectStatus, project_status
     from store.teams.adjudication import (
@@ -102,6 +103,9 @@ _PUBLIC: dict[str, str] = {
     "RefiError": "store.intake.refi", "accord_description": "store.intake.refi", "guid": "store.intake.refi",
     "selection_description": "store.intake.refi",
     "RefiImportReport": "store.refi_import", "codebook_from_qdc": "store.refi_import", "import_qdpx": "store.refi_import",
+    # retrieval by code
+    "CandidateRows": "store.retrieval", "Scope": "store.retrieval", "Term": "store.retrieval",
+    "candidate_rows": "store.retrieval", "candidate_seqs": "store.retrieval",
     # teams
     "HandoutReport": "store.teams.handout", "hand_out": "store.teams.handout",
     "handout_coder": "store.teams.handout", "sample_progress": "store.teams.handout",
@@ -128,6 +132,7 @@ __all__ = [
     "SUPPORTED",
     "Accepted",
     "AccordError",
+    "CandidateRows",
     "Code",
     "CodeRow",
     "Codebook",
@@ -162,13 +167,17 @@ __all__ = [
     "RefiError",
     "RefiImportReport",
     "Salvage",
+    "Scope",
     "SourceDocument",
     "SourceFile",
     "Status",
     "StorageError",
+    "Term",
     "accept_unanimous",
     "accord_description",
     "build_demo",
+    "candidate_rows",
+    "candidate_seqs",
     "codebook_from_qdc",
     "decide",
     "default_codebook_path",
