@@ -30,7 +30,7 @@ from exports.datasets import (
     whose_coders,
 )
 from exports.notes import _md
-from store import AccordError, Project, Scope, Term, candidate_rows, candidate_seqs
+from store import AccordError, Project, Scope, Term, candidate_rows, candidate_seqs, keyword_pattern
 
 
 @dataclass(frozen=True)
@@ -59,15 +59,6 @@ class Retrieved:
     def dataset(self) -> Dataset:
         """The rows for the dataset writers (CSV cells neutralised there)."""
         return Dataset(self.columns, iter([self.rows]), paragraphs=len(self.rows))
-
-
-def keyword_pattern(words: Iterable[str]) -> re.Pattern[str] | None:
-    """Words as they are marked in a paragraph: whole words from their start, any ending
-    (`border` marks `borders`), longest first, ignoring case; None without words."""
-    ordered = sorted({w.strip() for w in words if w.strip()}, key=len, reverse=True)
-    if not ordered:
-        return None
-    return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in ordered) + r")\w*", re.IGNORECASE)
 
 
 def parse_terms(names: Iterable[str], codes: list[CodeSpec]) -> list[Term]:

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from store.agreement_reads import CodedValues, DoneCodings
     from store.clock import now
-    from store.codebook.model import Code, Codebook, Level
+    from store.codebook.model import Code, Codebook, Level, keyword_pattern
     from store.codebook.parser import default_codebook_path, load_codebook, parse_codebook
     from store.codebook.required import Gap, describe_gaps, required_gaps
     from store.codebook.versions import CodebookChange, CodeRow
@@ -89,6 +89,7 @@ _PUBLIC: dict[str, str] = {
     "DEMO_FILE": "store.demo", "build_demo": "store.demo",
     # the codebook
     "Code": "store.codebook.model", "Codebook": "store.codebook.model", "Level": "store.codebook.model",
+    "keyword_pattern": "store.codebook.model",
     "default_codebook_path": "store.codebook.parser", "load_codebook": "store.codebook.parser",
     "parse_codebook": "store.codebook.parser",
     "dump_codebook": "store.codebook.yaml_dump",
@@ -192,6 +193,7 @@ __all__ = [
     "hand_out",
     "handout_coder",
     "import_qdpx",
+    "keyword_pattern",
     "load_codebook",
     "merge_files",
     "now",

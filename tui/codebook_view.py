@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from store import Code, Codebook
+from store import Code, Codebook, keyword_pattern
 from tui.keys import RESERVED_KEYS
 
 
@@ -46,10 +46,7 @@ class CodebookView:
         self.variable_rows = [row for row in self.rows if row.code.kind != "code"]
         """The variables, which have levels instead of a tick."""
         self.by_digit = {digit: code_id for code_id, digit in digits.items()}
-        words = sorted({w.strip() for c in codebook.walk() for w in c.keywords if w.strip()}, key=len, reverse=True)
-        self.keyword_pattern: re.Pattern[str] | None = (
-            re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\w*", re.IGNORECASE) if words else None
-        )
+        self.keyword_pattern: re.Pattern[str] | None = keyword_pattern(w for c in codebook.walk() for w in c.keywords)
 
     def _walk(self) -> Iterator[tuple[Code, int]]:
         def visit(code: Code, depth: int) -> Iterator[tuple[Code, int]]:
