@@ -55,6 +55,8 @@ class Retrieved:
     """Whose codings were chosen (after resolve_whose)."""
     keywords: re.Pattern[str] | None
     """The matched codes' codebook keywords, for marking in the text."""
+    seqs: list[int] = field(default_factory=list)
+    """Each row's place in the corpus (`seq`), for a screen to jump to."""
 
     def dataset(self) -> Dataset:
         """The rows for the dataset writers (CSV cells neutralised there)."""
@@ -97,14 +99,14 @@ def retrieve(project: Project, query: Query, spec: DatasetSpec) -> Retrieved:
         raise AccordError("name at least one code to retrieve: --code CODE")
     spec = resolve_whose(project, spec)
     coders = whose_coders(project, spec)
-    seqs = candidate_seqs(project, include, query.any_, coders, query.scope)
+    candidates = candidate_seqs(project, include, query.any_, coders, query.scope)
     documents = document_frame(project, reserved={code.id for code in codes})
     columns = [Column("paragraph_id", "Paragraph id", "str"), Column("document_id", "Document id", "str"),
                Column("position", "Paragraph's place in its document", "int"),
                *document_field_columns(documents), Column("flag", "Flagged for discussion", "int"),
                Column("note", "Coder's note", "str"), Column("text", "Paragraph text", "str")]
-    frames = [_matches(project, seqs[at:at + CHUNK_PARAGRAPHS], spec, coders, codes, include, exclude, query.any_)
-              for at in range(0, len(seqs), CHUNK_PARAGRAPHS)]
+    frames = [_matches(project, candidates[at:at + CHUNK_PARAGRAPHS], spec, coders, codes, include, exclude,
+                       query.any_) for at in range(0, len(candidates), CHUNK_PARAGRAPHS)]
     names = [c.name for c in columns]
     rows = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["paragraph_id", "document_id"])
     fields = documents.set_index("document_id")
@@ -116,7 +118,8 @@ def retrieve(project: Project, query: Query, spec: DatasetSpec) -> Retrieved:
     rows["position"] = rows["position"].astype(pd.Int64Dtype())
     wanted = {term.code_id for term in include}
     keywords = keyword_pattern(w for code in project.codebook().walk() if code.id in wanted for w in code.keywords)
-    return Retrieved(columns, rows[names].reset_index(drop=True), spec, keywords)
+    seqs = [int(seq) for seq in rows["_seq"]] if len(rows) else []
+    return Retrieved(columns, rows[names].reset_index(drop=True), spec, keywords, seqs)
 
 
 def _matches(project: Project, seqs: list[int], spec: DatasetSpec, coders: list[str], codes: list[CodeSpec],
@@ -133,7 +136,7 @@ def _matches(project: Project, seqs: list[int], spec: DatasetSpec, coders: list[
     return pd.DataFrame({
         "paragraph_id": paragraphs["paragraph_id"].to_numpy(), "document_id": paragraphs["document_id"].to_numpy(),
         "position": paragraphs["position"].to_numpy(), "flag": kept["flag"].to_numpy(),
-        "note": kept["note"].to_numpy(), "text": paragraphs["text"].to_numpy(),
+        "note": kept["note"].to_numpy(), "text": paragraphs["text"].to_numpy(), "_seq": paragraphs["seq"].to_numpy(),
     })
 
 
