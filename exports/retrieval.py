@@ -43,6 +43,8 @@ class Query:
     exclude: tuple[str, ...] = ()
     """None of these may apply (their chosen value must be known: 0, or another level)."""
     scope: Scope = field(default_factory=Scope)
+    keywords: bool = True
+    """Find the codes' keywords to mark (it reads the codebook's YAML: a CSV does without)."""
 
 
 @dataclass
@@ -117,7 +119,8 @@ def retrieve(project: Project, query: Query, spec: DatasetSpec) -> Retrieved:
             rows[name] = pd.Series(dtype=object)
     rows["position"] = rows["position"].astype(pd.Int64Dtype())
     wanted = {term.code_id for term in include}
-    keywords = keyword_pattern(w for code in project.codebook().walk() if code.id in wanted for w in code.keywords)
+    keywords = keyword_pattern(w for code in project.codebook().walk() if code.id in wanted
+                               for w in code.keywords) if query.keywords else None
     seqs = [int(seq) for seq in rows["_seq"]] if len(rows) else []
     return Retrieved(columns, rows[names].reset_index(drop=True), spec, keywords, seqs)
 
@@ -125,7 +128,9 @@ def retrieve(project: Project, query: Query, spec: DatasetSpec) -> Retrieved:
 def _matches(project: Project, seqs: list[int], spec: DatasetSpec, coders: list[str], codes: list[CodeSpec],
              include: list[Term], exclude: list[Term], any_: bool) -> pd.DataFrame:
     """The candidates among `seqs` that the chosen codings confirm, as export columns."""
-    chunk = read_chunk_of(candidate_rows(project, seqs, coders), with_text=True)
+    named = {term.code_id for term in [*include, *exclude]}
+    codes = [code for code in codes if code.id in named]
+    chunk = read_chunk_of(candidate_rows(project, seqs, coders, [code.id for code in codes]), with_text=True)
     chosen = values(chunk, spec, coders, codes)
     hits = pd.concat([_has(chosen[t.code_id], t) for t in include], axis=1)
     keep = (hits.any(axis=1) if any_ else hits.all(axis=1)) & chosen["_coded"]

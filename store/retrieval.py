@@ -81,10 +81,13 @@ def _scope(scope: Scope) -> tuple[str, list[str]]:
     return (" where " + " and ".join(conditions) if conditions else ""), parameters
 
 
-def candidate_rows(project: Project, seqs: Sequence[int], coders: Sequence[str], with_text: bool = True) -> CandidateRows:
-    """The paragraphs with these seqs, with `coders`' statuses and values on them."""
+def candidate_rows(project: Project, seqs: Sequence[int], coders: Sequence[str], codes: Sequence[str],
+                   with_text: bool = True) -> CandidateRows:
+    """The paragraphs with these seqs, with `coders`' statuses and their values of `codes` (a
+    chosen value of one code depends on that code's votes alone)."""
     wanted = json.dumps(list(seqs))
     among = ", ".join("?" * len(coders))
+    which = ", ".join("?" * len(codes))
     text = ", p.text" if with_text else ""
     db = project.db
     return CandidateRows(
@@ -92,11 +95,11 @@ def candidate_rows(project: Project, seqs: Sequence[int], coders: Sequence[str],
                    "where p.seq in (select value from json_each(?)) order by p.seq", [wanted]).fetchall(),
         db.execute(f"""select p.seq, s.coder_id, s.status, s.flagged, s.note
                        from paragraphs p join paragraph_status s on s.paragraph_id = p.id
-                       where p.seq in (select value from json_each(?)) and s.coder_id in ({among})""",
+                       where p.seq in (select value from json_each(?)) and +s.coder_id in ({among})""",
                    [wanted, *coders]).fetchall(),
         db.execute(f"""select p.seq, c.coder_id, c.code_id, c.value
                        from paragraphs p join codings c on c.paragraph_id = p.id
                        where p.seq in (select value from json_each(?)) and c.value is not null
-                         and c.coder_id in ({among})""",
-                   [wanted, *coders]).fetchall(),
+                         and +c.coder_id in ({among}) and c.code_id in ({which})""",
+                   [wanted, *coders, *codes]).fetchall(),
     )

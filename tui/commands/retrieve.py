@@ -75,7 +75,8 @@ def retrieve(ctx: Context, codes: tuple[str, ...], any_: bool, excluded: tuple[s
         if fmt == "table":
             raise click.UsageError("--output needs a file format: --format md, csv or jsonl")
         check_target(output, force)
-    query = Query(_split(codes), any_, _split(excluded), Scope(_split(documents), speakers, countries))
+    query = Query(_split(codes), any_, _split(excluded), Scope(_split(documents), speakers, countries),
+                  keywords=fmt in ("table", "md"))
     with open_project(ctx) as project:
         found = find(project, query, DatasetSpec(whose=whose or "coder", coder=coder))
     _write(found, fmt, output, force)
