@@ -118,6 +118,10 @@ def retrieve(project: Project, query: Query, spec: DatasetSpec) -> Retrieved:
         if name not in rows:
             rows[name] = pd.Series(dtype=object)
     rows["position"] = rows["position"].astype(pd.Int64Dtype())
+    for name in ("paragraph_id", "document_id", "note", "text"):
+        # As objects: text joined from several chunks is a chunked Arrow array, which the
+        # delimited writer (exports/delimited.py) reads as one.
+        rows[name] = rows[name].astype(object)
     wanted = {term.code_id for term in include}
     keywords = keyword_pattern(w for code in project.codebook().walk() if code.id in wanted
                                for w in code.keywords) if query.keywords else None

@@ -175,3 +175,12 @@ def test_table_and_markdown_mark_the_keywords(tmp_path: Path) -> None:
     table = run(path, "retrieve", "--code", "border_control")
     assert table.exit_code == 0 and "doc1:1" in table.stdout  # type: ignore[attr-defined]
     assert "1 paragraph" in table.output  # type: ignore[attr-defined]
+
+
+def test_a_retrieval_over_several_chunks_writes_every_row(coded: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import exports.retrieval
+
+    monkeypatch.setattr(exports.retrieval, "CHUNK_PARAGRAPHS", 1)
+    hits = csv_of(coded, "retrieve", "--code", "border_control", "--any", "--code", "wmd", "--coder", "alice",
+                  "--format", "csv")
+    assert hits["paragraph_id"].tolist() == ["doc1:1", "doc1:2", "doc2:1"]
