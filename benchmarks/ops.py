@@ -116,6 +116,14 @@ def export(project: str, output: str, fmt: str, *options: str) -> dict[str, Any]
     return {"file_mb": round(Path(output).stat().st_size / 2**20, 1)}
 
 
+def retrieve(project: str, output: str, *options: str) -> dict[str, Any]:
+    """`accord retrieve` to a CSV file: the consensus's paragraphs with either of two codes and
+    without a third, unless `options` ask otherwise."""
+    query = options or ("--code", "border_control", "--any", "--code", "wmd", "--not", "sanctions")
+    cli("--project", project, "retrieve", *query, "-o", output, "--force")
+    return {"rows": sum(1 for _ in open(output, encoding="utf-8")) - 1}
+
+
 OPERATIONS: dict[str, Callable[..., dict[str, Any]]] = {
     "import": import_files,
     "import-records": import_records,
@@ -124,6 +132,7 @@ OPERATIONS: dict[str, Callable[..., dict[str, Any]]] = {
     "merge": merge,
     "agree": agree,
     "export": export,
+    "retrieve": retrieve,
 }
 
 

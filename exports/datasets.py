@@ -17,7 +17,7 @@ import pandas as pd
 
 from exports.coded import Chunk, CodeSpec, all_coder_rows, coder_values, combined_values, consensus_values
 from exports.required import GapTally
-from store import CONSENSUS, AccordError, Project
+from store import CONSENSUS, AccordError, CandidateRows, Project
 
 WHOSE = ("coder", "consensus", "majority", "all")
 CHUNK_PARAGRAPHS = 20_000
@@ -89,7 +89,7 @@ def build_dataset(
         raise AccordError(f"code ids {', '.join(clashes)} are names of Accord's own export columns; "
                           "rename them in the codebook (ids become column names)")
     spec = resolve_whose(project, spec)
-    coders = _coders(project, spec)
+    coders = whose_coders(project, spec)
     documents = document_frame(project, reserved={code.id for code in codes})
     meta_columns = [c for c in documents.columns if c not in ("document_id", *DOCUMENT_FIELDS)]
     total = project.paragraph_count()
@@ -145,7 +145,8 @@ def resolve_whose(project: Project, spec: DatasetSpec) -> DatasetSpec:
     return replace(spec, whose="consensus")
 
 
-def _coders(project: Project, spec: DatasetSpec) -> list[str]:
+def whose_coders(project: Project, spec: DatasetSpec) -> list[str]:
+    """The coders whose statuses and values the chosen rule reads (spec resolved)."""
     known = project.coders()
     humans = [coder for coder in known if coder != CONSENSUS]
     if spec.whose == "coder":
@@ -235,11 +236,18 @@ def column_type(series: pd.Series) -> str:
 def read_chunk(project: Project, first: int, last: int, with_text: bool, coders: list[str] | None = None) -> Chunk:
     """The paragraphs with `first <= seq <= last` with the statuses and values of `coders`
     (None: every coder)."""
+    return read_chunk_of(CandidateRows(project.paragraph_rows(first, last, with_text),
+                                       project.status_rows(first, last, coders),
+                                       project.coding_rows(first, last, coders)), with_text)
+
+
+def read_chunk_of(rows: CandidateRows, with_text: bool) -> Chunk:
+    """A chunk from rows read elsewhere (a range, or retrieval's candidates)."""
     names = ["paragraph_id", "document_id", "position", "seq"] + (["text"] if with_text else [])
     return Chunk(
-        pd.DataFrame(project.paragraph_rows(first, last, with_text), columns=names),
-        pd.DataFrame(project.status_rows(first, last, coders), columns=["seq", "coder", "status", "flagged", "note"]),
-        pd.DataFrame(project.coding_rows(first, last, coders), columns=["seq", "coder", "code", "value"]),
+        pd.DataFrame(rows.paragraphs, columns=names),
+        pd.DataFrame(rows.statuses, columns=["seq", "coder", "status", "flagged", "note"]),
+        pd.DataFrame(rows.codings, columns=["seq", "coder", "code", "value"]),
     )
 
 

@@ -4,7 +4,7 @@ This module is the whole public API: `exports`, `tui` and researchers' scripts i
 `store`, never from its modules. Names load on first use (PEP 562 `__getattr__`), so that a
 command that only opens a project does not pay for YAML, the readers or lxml.
 
-Layout: project.py (Project = the spine of base.py + its parts: corpus/, coding.py,
+Layout: retrieval.py (paragraphs by code, in SQL); project.py (Project = the spine of base.py + its parts: corpus/, coding.py,
 codebook/versions.py, import_codings.py, range_reads.py, agreement_reads.py); events.py (the
 one write path of codings, statuses and their events); codebook/ (model, parser, YAML);
 intake/ (files in, no SQL); teams/ (handout, merge, adjudication: functions across files and
@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from store.agreement_reads import CodedValues, DoneCodings
     from store.clock import now
-    from store.codebook.model import Code, Codebook, Level
+    from store.codebook.model import Code, Codebook, Level, keyword_pattern
     from store.codebook.parser import default_codebook_path, load_codebook, parse_codebook
     from store.codebook.required import Gap, describe_gaps, required_gaps
     from store.codebook.versions import CodebookChange, CodeRow
@@ -49,6 +49,7 @@ if TYPE_CHECKING:
     from store.project import Project
     from store.refi_import import RefiImportReport, import_qdpx
     from store.codebook.from_refi import code_ids, codebook_from_refi, read_codebook
+    from store.retrieval import CandidateRows, Scope, Term, candidate_rows, candidate_seqs
     from store.rows import Document, DocumentProgress, Event, Hit, NoteRow, Paragraph, Progress, Status
     from store.status import CoderStatus, ProjectStatus, project_status
     from store.teams.adjudication import (
@@ -89,6 +90,7 @@ _PUBLIC: dict[str, str] = {
     "DEMO_FILE": "store.demo", "build_demo": "store.demo",
     # the codebook
     "Code": "store.codebook.model", "Codebook": "store.codebook.model", "Level": "store.codebook.model",
+    "keyword_pattern": "store.codebook.model",
     "default_codebook_path": "store.codebook.parser", "load_codebook": "store.codebook.parser",
     "parse_codebook": "store.codebook.parser",
     "dump_codebook": "store.codebook.yaml_dump",
@@ -105,6 +107,9 @@ _PUBLIC: dict[str, str] = {
     "RefiImportReport": "store.refi_import", "import_qdpx": "store.refi_import",
     "code_ids": "store.codebook.from_refi", "codebook_from_refi": "store.codebook.from_refi",
     "read_codebook": "store.codebook.from_refi",
+    # retrieval by code
+    "CandidateRows": "store.retrieval", "Scope": "store.retrieval", "Term": "store.retrieval",
+    "candidate_rows": "store.retrieval", "candidate_seqs": "store.retrieval",
     # teams
     "HandoutReport": "store.teams.handout", "hand_out": "store.teams.handout",
     "handout_coder": "store.teams.handout", "sample_progress": "store.teams.handout",
@@ -131,6 +136,7 @@ __all__ = [
     "SUPPORTED",
     "Accepted",
     "AccordError",
+    "CandidateRows",
     "Code",
     "CodeRow",
     "Codebook",
@@ -165,15 +171,19 @@ __all__ = [
     "RefiError",
     "RefiImportReport",
     "Salvage",
+    "Scope",
     "SourceDocument",
     "SourceFile",
     "Status",
     "StorageError",
+    "Term",
     "accept_unanimous",
     "accord_description",
     "build_demo",
     "code_ids",
     "codebook_from_refi",
+    "candidate_rows",
+    "candidate_seqs",
     "decide",
     "default_codebook_path",
     "describe_gaps",
@@ -187,6 +197,7 @@ __all__ = [
     "hand_out",
     "handout_coder",
     "import_qdpx",
+    "keyword_pattern",
     "load_codebook",
     "merge_files",
     "now",

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from store import Code, Codebook
+from store import Code, Codebook, keyword_pattern
 from tui.keys import RESERVED_KEYS
 
 
@@ -50,10 +50,7 @@ class CodebookView:
             1 for row in self.rows if row.digit is None)
         """Codes and variables without a key, in a codebook that gives none a letter (0 when
         some have one: its authors chose which)."""
-        words = sorted({w.strip() for c in codebook.walk() for w in c.keywords if w.strip()}, key=len, reverse=True)
-        self.keyword_pattern: re.Pattern[str] | None = (
-            re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\w*", re.IGNORECASE) if words else None
-        )
+        self.keyword_pattern: re.Pattern[str] | None = keyword_pattern(w for c in codebook.walk() for w in c.keywords)
 
     def _walk(self) -> Iterator[tuple[Code, int]]:
         def visit(code: Code, depth: int) -> Iterator[tuple[Code, int]]:

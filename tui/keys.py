@@ -79,8 +79,11 @@ KEYS: tuple[Key, ...] = (
         palette="Flag the paragraph for discussion", footer=5, id="coding.flag"),
     Key("coding", "e", "note", "Note", "edit the paragraph's note", palette="Edit the paragraph's note",
         footer=6, id="coding.note"),
-    Key("coding", "slash", "search", "Search", "search every paragraph", palette="Search paragraphs",
-        footer=7, key_display="/", id="coding.search"),
+    Key("coding", "slash", "search", "Search", "search every paragraph's words (/) or your codes (R)", "/ R",
+        palette="Search paragraphs", footer=7, key_display="/", id="coding.search"),
+    # Shift+r: a codebook may give lower-case r to a code (the shipped one does).
+    # Its help shares the search line: the `?` help fits a 30-line terminal with the codes' keys.
+    Key("coding", "R", "retrieve", "Retrieve", palette="Retrieve paragraphs by code", id="coding.retrieve"),
     Key("coding", "g", "documents", "Docs", "go to a document", palette="Go to a document", id="coding.documents"),
     # Shift+c: the shipped codebook gives lower-case c to `chemical`.
     Key("coding", "C", "context", "Context", "show or hide the neighbouring paragraphs",
@@ -105,6 +108,8 @@ KEYS: tuple[Key, ...] = (
     Key("picker", "up", "cursor(-1)", "Up"),
     Key("picker", "pagedown", "cursor(10)", "Page down"),
     Key("picker", "pageup", "cursor(-10)", "Page up"),
+    Key("retrieve", "escape", "cancel", "Cancel", footer=1, id="retrieve.cancel"),
+    Key("retrieve", "down", "results", "Results"),
     Key("documents", "escape,g", "cancel", "Cancel", footer=1, id="documents.cancel"),
     # -- the adjudication screen: pick keys show only for the current disagreement's choices --
     *(Key("adjudicate", str(n), f"pick({n})", f"Pick {n}", footer=n, id=f"adjudicate.pick{n}") for n in range(1, 10)),

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import re
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 KINDS = ("code", "single", "ordinal")
@@ -112,3 +113,14 @@ class Codebook:
             and (variable.required == "always" or coded)
             and values.get(variable.id) in (None, "")
         ]
+
+
+def keyword_pattern(words: Iterable[str]) -> re.Pattern[str] | None:
+    """Codebook keywords as they are marked in a paragraph (while coding, in retrieved
+    paragraphs): whole words from their start, any ending (`border` marks `borders`), longest
+    first, ignoring case; None without words."""
+    ordered = sorted({w.strip() for w in words if w.strip()}, key=len, reverse=True)
+    if not ordered:
+        return None
+    return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in ordered) + r")\w*", re.IGNORECASE)
+

@@ -43,7 +43,7 @@ def test_help_lists_every_bound_key_of_the_coding_screen() -> None:
 
 
 def test_a_codebook_may_not_take_the_coding_screens_characters() -> None:
-    assert frozenset("123456789") | {"u", "f", "e", "g", "q", "/", "?", "C", ":", "-", "*"} == RESERVED_KEYS
+    assert frozenset("123456789") | {"u", "f", "e", "g", "q", "/", "?", "C", ":", "-", "*", "R"} == RESERVED_KEYS
 
 
 def test_reading_the_reserved_keys_loads_no_textual() -> None:
@@ -59,13 +59,14 @@ def screen_classes() -> dict[str, type]:
     from tui.screens.dialogs import LevelChooser, NoteDialog
     from tui.screens.documents import DocumentsScreen
     from tui.screens.help import HelpScreen
+    from tui.screens.retrieve import RetrieveScreen
     from tui.screens.search import SearchScreen
     from tui.widgets.codebook_list import CodebookList
     from tui.widgets.paged_list import PagedList
 
     return {"codebook-list": CodebookList, "paged-list": PagedList, "coding": CodingScreen,
             "help": HelpScreen, "note": NoteDialog, "level": LevelChooser,
-            "search": SearchScreen, "documents": DocumentsScreen, "adjudicate": AdjudicateScreen,
+            "search": SearchScreen, "retrieve": RetrieveScreen, "documents": DocumentsScreen, "adjudicate": AdjudicateScreen,
             "reason": ReasonDialog, "picker": CodePicker, "agreement": AgreementScreen, "split": SplitParagraph}
 
 

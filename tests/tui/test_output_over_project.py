@@ -32,6 +32,8 @@ COMMANDS = {
     "codebook export qdc": ["codebook", "export", "--format", "qdc", "--force", "-o"],
     "notes csv": ["notes", "--format", "csv", "--force", "-o"],
     "notes md": ["notes", "--format", "md", "--force", "-o"],
+    "retrieve csv": ["retrieve", "--code", "border_control", "--coder", "alice", "--format", "csv", "--force", "-o"],
+    "retrieve md": ["retrieve", "--code", "border_control", "--coder", "alice", "--format", "md", "--force", "-o"],
 }
 
 

@@ -85,6 +85,7 @@ COMMAND_ARGS: dict[tuple[str, ...], list[str]] = {
     ("merge",): ["{file}"],
     ("adjudicate",): [],
     ("notes",): [],
+    ("retrieve",): ["--code", "border_control"],
 }
 """Enough arguments for each command to reach the project file."""
 

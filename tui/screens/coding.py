@@ -22,6 +22,7 @@ from tui.code_index import CodeIndex
 from tui.keys import bindings, help_lines
 from tui.screens.dialogs import CLEAR, LevelChooser, NoteDialog
 from tui.screens.documents import DocumentsScreen
+from tui.screens.retrieve import RetrieveQuery
 from tui.screens.search import SearchScreen
 from tui.session import CodingSession, View
 from tui.widgets.code_panel import CodePanel
@@ -48,6 +49,7 @@ class CodingScreen(Screen[None]):
         self.current: View | None = None
         self._place_timer: Timer | None = None
         self._code_index: CodeIndex | None = None
+        self.retrieve_query = RetrieveQuery()
 
     # -- layout ------------------------------------------------------------------------------
 
@@ -264,6 +266,17 @@ class CodingScreen(Screen[None]):
 
     def action_search(self) -> None:
         self.app.push_screen(SearchScreen(self.session.project.path), self.go)
+
+    def action_retrieve(self) -> None:
+        from tui.screens.retrieve import RetrieveScreen
+
+        dialog = RetrieveScreen(self.session.project.path, self.session.coder, self.retrieve_query, self.session.seq)
+
+        def jump(seq: int | None) -> None:
+            self.retrieve_query = dialog.asked  # `R` again shows the same list, on the next match
+            self.go(seq)
+
+        self.app.push_screen(dialog, jump)
 
     def action_documents(self) -> None:
         document = self.current.document.id if self.current else None

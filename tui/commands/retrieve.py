@@ -1,0 +1,134 @@
+"""`accord retrieve`: every paragraph where the chosen codings apply some codes (and not others)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from tui.commands.common import Context, open_project, project_option
+
+if TYPE_CHECKING:
+    from exports.retrieval import Retrieved
+
+FORMATS = ("table", "md", "csv", "jsonl")
+
+
+def _split(values: tuple[str, ...]) -> tuple[str, ...]:
+    """Repeated options and comma-separated lists alike."""
+    return tuple(part.strip() for value in values for part in value.split(",") if part.strip())
+
+
+@click.command()
+@click.option("--code", "codes", multiple=True, required=True, metavar="CODE",
+              help="A code id, or VARIABLE=LEVEL for a variable's level; repeat for several (all must apply).")
+@click.option("--any", "any_", is_flag=True, help="One of the --code codes is enough.")
+@click.option("--not", "excluded", multiple=True, metavar="CODE",
+              help="Leave out paragraphs where this code (or VARIABLE=LEVEL) applies; repeatable. A paragraph "
+                   "whose value for it is missing (coders split) is left out too: it is not known not to apply.")
+@click.option("--coder", metavar="NAME", help="This coder's codings.")
+@click.option("--consensus", is_flag=True, help="Adjudicated values, else values all coders agree on (two or more).")
+@click.option("--majority", is_flag=True, help="For each code, the value more than half of the coders gave.")
+@click.option("--documents", multiple=True, metavar="IDS", help="Only these documents (comma-separated ids).")
+@click.option("--speaker", "speakers", multiple=True, metavar="NAME", help="Only documents of this speaker; repeatable.")
+@click.option("--country", "countries", multiple=True, metavar="NAME",
+              help="Only documents of this country; repeatable.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS),
+              help="table: in the terminal, keywords marked; md: a Markdown table, keywords in bold; csv and "
+                   "jsonl: for a spreadsheet or a script, columns named as in `accord export`. Default: table, "
+                   "or the extension of -o FILE.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to FILE (.md .csv .jsonl; written whole or not at all). Without it, stdout.")
+@click.option("--force", is_flag=True, help="Replace FILE if it exists.")
+@project_option
+@click.pass_obj
+def retrieve(ctx: Context, codes: tuple[str, ...], any_: bool, excluded: tuple[str, ...], coder: str | None,
+             consensus: bool, majority: bool, documents: tuple[str, ...], speakers: tuple[str, ...],
+             countries: tuple[str, ...], fmt: str | None, output: Path | None, force: bool) -> None:
+    """Retrieve the paragraphs coded with CODE: document, speaker, country, date, note and text.
+
+    \b
+    Only paragraphs marked done count: one not done is never a match. Whose codings: as in
+    `accord export` (--coder, --consensus, --majority; without a choice, the only coder's, or
+    with several coders the consensus).
+
+    \b
+    Examples:
+      accord retrieve --code border_control --code wmd --country Kazakhstan
+      accord retrieve --code nuclear --any --code chemical --not sanctions --format md
+      accord retrieve --code stance=supports --majority -o supports.csv
+    """
+    from exports.datasets import DatasetSpec
+    from exports.files import check_target
+    from exports.retrieval import Query
+    from exports.retrieval import retrieve as find
+    from store import Scope, plural
+    from tui.commands.common import output_format
+    from tui.commands.export import _whose
+    from tui.console import err
+
+    whose = _whose(coder, consensus=consensus, majority=majority)
+    fmt = output_format(output, fmt, EXTENSIONS, "table")
+    if output is not None:
+        if fmt == "table":
+            raise click.UsageError("--output needs a file format: --format md, csv or jsonl")
+        check_target(output, force)
+    query = Query(_split(codes), any_, _split(excluded), Scope(_split(documents), speakers, countries),
+                  keywords=fmt in ("table", "md"))
+    with open_project(ctx) as project:
+        found = find(project, query, DatasetSpec(whose=whose or "coder", coder=coder))
+    _write(found, fmt, output, force)
+    chosen = found.whose
+    whose_said = f"{chosen.coder}'s codings" if chosen.whose == "coder" else f"the {chosen.whose}"
+    where = f" to {output}" if output is not None else ""
+    err.print(f"{plural(len(found.rows), 'paragraph')} ({whose_said}){where}.", markup=False)
+
+
+EXTENSIONS = {"table": (), "md": (".md",), "csv": (".csv",), "jsonl": (".jsonl",)}
+"""Formats and the extensions of -o FILE that name them."""
+
+
+def _write(found: Retrieved, fmt: str, output: Path | None, force: bool) -> None:
+    from exports.files import write_atomically
+    from exports.retrieval import retrieved_markdown
+    from exports.writers import write_dataset
+    from tui.safe_text import for_stdout, stdout_for_data
+
+    if fmt == "table":
+        _print_table(found)
+    elif fmt in ("csv", "jsonl"):
+        with stdout_for_data() as stdout:  # on a terminal, control characters are shown, not run
+            write_dataset(found.dataset(), fmt, output, force=force, stream=None if output else stdout)
+    elif output is not None:
+        write_atomically(output, retrieved_markdown(found), force)
+    else:
+        sys.stdout.write(for_stdout(retrieved_markdown(found)))
+    sys.stdout.flush()
+
+
+def _print_table(found: Retrieved) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    from tui.console import out
+    from tui.safe_text import printable
+
+    table = Table(show_lines=True)
+    for name in ("Paragraph", "Speaker", "Country", "Date"):
+        table.add_column(name, no_wrap=True)
+    table.add_column("Text", ratio=1)
+    for row in found.rows.itertuples(index=False):
+        text = Text(printable(row.text))
+        if found.keywords is not None:
+            text.highlight_regex(found.keywords, style="bold reverse")
+        if isinstance(row.note, str) and row.note:
+            text.append("\nNote: " + printable(row.note), style="italic")
+        table.add_row(*(Text(printable(_cell(v))) for v in (row.paragraph_id, row.speaker, row.country, row.date)),
+                      text)
+    out.print(table)
+
+
+def _cell(value: object) -> str:
+    return value if isinstance(value, str) else ""
