@@ -196,7 +196,8 @@ def _row_groups(chunk: Chunk, chosen: pd.DataFrame, document_group: dict[str, in
                 coders: list[str]) -> Int:
     """Each chosen row's group: its coder's place with --by coder, else its document's group."""
     if by == "coder":
-        return pd.Index(coders).get_indexer(chosen["coder"]).astype(np.int64)
+        places: Int = pd.Index(coders).get_indexer(chosen["coder"]).astype(np.int64)
+        return places
     at, distinct = pd.factorize(chunk.paragraphs["document_id"].to_numpy()[chosen["_place"].to_numpy()])
     lookup = np.array([document_group[d] for d in distinct] + [0], dtype=np.int64)
     groups: Int = lookup[at]

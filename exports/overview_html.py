@@ -39,7 +39,7 @@ def frequency_chart(overview: Overview) -> str | None:
     return figure_svg(figure)
 
 
-def _heatmap(matrix: NDArray[np.float64], labels: NDArray[np.object_] | list[str], rows: list[str], columns: list[str],
+def _heatmap(matrix: NDArray[np.float64], labels: list[list[str]], rows: list[str], columns: list[str],
              colour: str, legend: str) -> str:
     figure = Figure(figsize=(0.55 * len(columns) + 3, 0.35 * len(rows) + 1.5))
     axes = figure.add_subplot()

@@ -13,7 +13,7 @@ import math
 
 from exports.agreement_report import _md as md_text  # the one Markdown escaping of the reports
 from exports.cells import delimited_line
-from exports.overview import Overview
+from exports.overview import Int, Overview
 from exports.report_columns import fmt
 
 COVERAGE = ("paragraphs", "done", "not_done", "flagged", "missing_required")
@@ -25,7 +25,9 @@ def _share(value: float) -> float | None:
 
 def coverage(overview: Overview, group: int | None = None) -> dict[str, int]:
     """The coverage figures, overall or of one group."""
-    pick = (lambda a: int(a.sum())) if group is None else (lambda a: int(a[group]))
+    def pick(counts: Int) -> int:
+        return int(counts.sum() if group is None else counts[group])
+
     paragraphs, done = pick(overview.paragraphs), pick(overview.done)
     return {"paragraphs": paragraphs, "done": done, "not_done": paragraphs - done,
             "flagged": pick(overview.flagged), "missing_required": pick(overview.missing_required)}
@@ -71,7 +73,7 @@ def to_csv(overview: Overview) -> str:
         return delimited_line(["" if c is None else c if isinstance(c, str) else repr(c) for c in cells], ",")
 
     lines = [line(["section", "code", "level", "other", "group", "count", "share"])]
-    groups = [(None, "")] + list(enumerate(overview.groups))
+    groups: list[tuple[int | None, str]] = [(None, ""), *enumerate(overview.groups)]
     for i, group in groups:
         for name, value in coverage(overview, i).items():
             lines.append(line(["coverage", name, None, None, group, value, None]))
