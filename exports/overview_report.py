@@ -59,7 +59,8 @@ def to_dict(overview: Overview) -> dict[str, object]:
         "groups": overview.groups,
         "coverage": cover,
         "frequencies": frequencies,
-        "cooccurrence": {a: dict(zip(codes, row, strict=True)) for a, row in zip(codes, overview.cooccurrence.tolist(), strict=True)},
+        "cooccurrence": {a: dict(zip(codes, row, strict=True))
+                         for a, row in zip(codes, overview.cooccurrence.tolist(), strict=True)},
         "jaccard": {a: dict(zip(codes, row, strict=True)) for a, row in zip(codes, jaccard, strict=True)},
     }
 
