@@ -84,6 +84,7 @@ COMMAND_ARGS: dict[tuple[str, ...], list[str]] = {
     ("merge",): ["{file}"],
     ("adjudicate",): [],
     ("notes",): [],
+    ("overview",): [],
 }
 """Enough arguments for each command to reach the project file."""
 
