@@ -21,7 +21,7 @@ from numpy.typing import NDArray
 from exports.coded import Chunk, CodeSpec
 from exports.datasets import DatasetSpec, chosen_coders, code_specs, resolve_whose, values
 from exports.required import GapTally
-from store import AccordError, Project
+from store import CONSENSUS, AccordError, Project
 
 BY = ("document", "speaker", "country", "year", "coder")
 """Groupings of the code matrix."""
@@ -133,6 +133,8 @@ def build_overview(project: Project, whose: str = "coder", coder: str | None = N
             raise AccordError("--by coder shows each coder's own codings: --coder, --consensus and --majority "
                               "do not apply")
         whose = "all"
+    if not [name for name in project.coders() if name != CONSENSUS]:
+        raise AccordError("nobody has coded in this project yet: there is nothing to count")
     spec = resolve_whose(project, DatasetSpec(whose=whose, coder=coder, text=False))
     coders = chosen_coders(project, spec)
     codes = code_specs(project)

@@ -85,3 +85,15 @@ def test_usage_errors_and_an_existing_file(demo: Path, tmp_path: Path) -> None:
     assert target.read_text() == "keep me"
     run(demo, "-o", str(target), "--force")
     assert json.load(io.StringIO(target.read_text()))["whose"] == "consensus"
+
+
+def test_a_project_nobody_coded_has_nothing_to_count(db_empty: Path) -> None:
+    assert "nobody has coded in this project yet: there is nothing to count" in run(db_empty, code=1)
+
+
+@pytest.fixture
+def db_empty(tmp_path: Path) -> Path:
+    path = tmp_path / "accord.db"
+    with Project.create(path, small_codebook()) as project:
+        project.import_documents(documents(2))
+    return path
