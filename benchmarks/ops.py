@@ -110,6 +110,12 @@ def agree(project: str, output: str) -> dict[str, Any]:
     return {}
 
 
+def overview(project: str, output: str, *options: str) -> dict[str, Any]:
+    """`accord overview --format json` (options: whose codings, --by)."""
+    cli("--project", project, "overview", "--format", "json", "-o", output, "--force", *options)
+    return {}
+
+
 def export(project: str, output: str, fmt: str, *options: str) -> dict[str, Any]:
     """`accord export --format FMT`."""
     cli("--project", project, "export", "--format", fmt, "-o", output, "--force", *options)
@@ -131,6 +137,7 @@ OPERATIONS: dict[str, Callable[..., dict[str, Any]]] = {
     "search": search,
     "merge": merge,
     "agree": agree,
+    "overview": overview,
     "export": export,
     "retrieve": retrieve,
 }

@@ -7,14 +7,14 @@ and no global state.
 
 from __future__ import annotations
 
-import io
 from html import escape
 
 import numpy as np
-from matplotlib import rc_context
 from matplotlib.figure import Figure
 
 from exports.agreement_report import REFERENCES, methods_paragraph, pair_kappa_table
+from exports.html_page import CSS
+from exports.html_page import figure_svg as _svg
 from exports.reliability import SHOWN_SPLITS, CodeReliability, ReliabilityReport
 from exports.report_columns import VERDICT_COEFFICIENT, ShownColumn, fmt, report_notes, shown_columns
 from exports.verdict import RELIABLE, TENTATIVE
@@ -22,29 +22,6 @@ from store import plural
 
 VERDICT_COLOURS = {"reliable": "#1a7f37", "tentative": "#9a6700", "inconclusive": "#8250df", "unreliable": "#cf222e",
                    "undefined": "#6e7781"}
-
-CSS = """
-body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 2rem auto; max-width: 64rem;
-       color: #1f2328; padding: 0 1rem; }
-h1 { font-size: 1.6rem; } h2 { font-size: 1.25rem; margin-top: 2rem; border-bottom: 1px solid #d0d7de; }
-table { border-collapse: collapse; margin: 1rem 0; font-variant-numeric: tabular-nums; }
-th, td { border: 1px solid #d0d7de; padding: .3rem .6rem; text-align: right; }
-th:first-child, td:first-child { text-align: left; }
-th { background: #f6f8fa; }
-.verdict { font-weight: 600; }
-.meta { color: #57606a; } code { font-size: .9em; }
-.split { margin: .4rem 0; } .split q { color: #57606a; }
-figure { margin: 1rem 0; } svg { max-width: 100%; height: auto; }
-"""
-
-
-def _svg(figure: Figure) -> str:
-    buffer = io.StringIO()
-    with rc_context({"svg.hashsalt": "accord", "svg.fonttype": "path"}):
-        figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
-    text = buffer.getvalue()
-    return text[text.index("<svg"):]
-
 
 def alpha_chart(report: ReliabilityReport) -> str | None:
     """Alpha with its bootstrap interval per code, against Krippendorff's two thresholds."""

@@ -89,7 +89,7 @@ def build_dataset(
         raise AccordError(f"code ids {', '.join(clashes)} are names of Accord's own export columns; "
                           "rename them in the codebook (ids become column names)")
     spec = resolve_whose(project, spec)
-    coders = whose_coders(project, spec)
+    coders = chosen_coders(project, spec)
     documents = document_frame(project, reserved={code.id for code in codes})
     meta_columns = [c for c in documents.columns if c not in ("document_id", *DOCUMENT_FIELDS)]
     total = project.paragraph_count()
@@ -145,8 +145,9 @@ def resolve_whose(project: Project, spec: DatasetSpec) -> DatasetSpec:
     return replace(spec, whose="consensus")
 
 
-def whose_coders(project: Project, spec: DatasetSpec) -> list[str]:
-    """The coders whose statuses and values the chosen rule reads (spec resolved)."""
+def chosen_coders(project: Project, spec: DatasetSpec) -> list[str]:
+    """The coders whose rows `spec` reads: the one coder; every coder and the adjudicator for
+    the consensus; every human coder for the majority and `all`."""
     known = project.coders()
     humans = [coder for coder in known if coder != CONSENSUS]
     if spec.whose == "coder":

@@ -27,7 +27,7 @@ from exports.datasets import (
     read_chunk_of,
     resolve_whose,
     values,
-    whose_coders,
+    chosen_coders,
 )
 from exports.notes import _md
 from store import AccordError, Project, Scope, Term, candidate_rows, candidate_seqs, keyword_pattern
@@ -100,7 +100,7 @@ def retrieve(project: Project, query: Query, spec: DatasetSpec) -> Retrieved:
     if not include:
         raise AccordError("name at least one code to retrieve: --code CODE")
     spec = resolve_whose(project, spec)
-    coders = whose_coders(project, spec)
+    coders = chosen_coders(project, spec)
     candidates = candidate_seqs(project, include, query.any_, coders, query.scope)
     documents = document_frame(project, reserved={code.id for code in codes})
     columns = [Column("paragraph_id", "Paragraph id", "str"), Column("document_id", "Document id", "str"),

@@ -20,6 +20,20 @@ class RangeReads(ProjectBase):
             [first_seq, last_seq],
         ).fetchall()
 
+    def status_paragraph_rows(self, first_seq: int, last_seq: int,
+                              coders: Sequence[str] | None = None) -> list[tuple[Any, ...]]:
+        """(id, document_id, position, seq) of the paragraphs in range on which one of `coders`
+        (None: any coder) has a status row: the only ones any rule of whose codings can count
+        as done, so an overview of a corpus coded in part need not read the rest."""
+        among, parameters = _among("s", coders)
+        return self.db.execute(
+            f"""select p.id, p.document_id, p.position, p.seq from paragraphs p
+               where p.seq between ? and ? and exists (
+                 select 1 from paragraph_status s where s.paragraph_id = p.id{among})
+               order by p.seq""",
+            [first_seq, last_seq, *parameters],
+        ).fetchall()
+
     def status_rows(self, first_seq: int, last_seq: int, coders: Sequence[str] | None = None) -> list[tuple[Any, ...]]:
         """(seq, coder_id, status, flagged, note) on the paragraphs in range, for `coders` (None:
         every coder). The paragraph as its seq: a number costs less to make and to place than

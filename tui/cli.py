@@ -21,6 +21,7 @@ COMMANDS = {
     "agree": "tui.commands.agreement:agree",
     "import-codings": "tui.commands.import_codings:import_codings",
     "export": "tui.commands.export:export",
+    "overview": "tui.commands.overview:overview",
     "handout": "tui.commands.teams:handout",
     "merge": "tui.commands.teams:merge",
     "adjudicate": "tui.commands.teams:adjudicate",

@@ -125,6 +125,10 @@ KEYS: tuple[Key, ...] = (
     Key("agreement", "tab", "app.focus_next", "Switch list", footer=1, id="agreement.switch"),
     Key("agreement", "q,escape", "leave", "Back", footer=2, id="agreement.back"),
     Key("split", "escape,enter,q", "close", "Close", footer=1, id="split.close"),
+    # -- the lead's screen (accord overview --tui) and its paragraph dialog -------------------
+    Key("overview", "tab", "app.focus_next", "Switch table", footer=1, id="overview.switch"),
+    Key("overview", "q,escape", "leave", "Back", footer=2, id="overview.back"),
+    Key("overview-paragraph", "escape,enter,q", "close", "Close", footer=1, id="overview-paragraph.close"),
     # -- widgets: only their own keys (enter, left/right and page keys belong to the screen) --
     Key("codebook-list", "up", "cursor_up", "Up"),
     Key("codebook-list", "down", "cursor_down", "Down"),

@@ -60,6 +60,7 @@ def screen_classes() -> dict[str, type]:
     from tui.screens.documents import DocumentsScreen
     from tui.screens.help import HelpScreen
     from tui.screens.retrieve import RetrieveScreen
+    from tui.screens.overview import OverviewParagraph, OverviewScreen
     from tui.screens.search import SearchScreen
     from tui.widgets.codebook_list import CodebookList
     from tui.widgets.paged_list import PagedList
@@ -67,7 +68,8 @@ def screen_classes() -> dict[str, type]:
     return {"codebook-list": CodebookList, "paged-list": PagedList, "coding": CodingScreen,
             "help": HelpScreen, "note": NoteDialog, "level": LevelChooser,
             "search": SearchScreen, "retrieve": RetrieveScreen, "documents": DocumentsScreen, "adjudicate": AdjudicateScreen,
-            "reason": ReasonDialog, "picker": CodePicker, "agreement": AgreementScreen, "split": SplitParagraph}
+            "reason": ReasonDialog, "picker": CodePicker, "agreement": AgreementScreen, "split": SplitParagraph,
+            "overview": OverviewScreen, "overview-paragraph": OverviewParagraph}
 
 
 @pytest.mark.parametrize("screen", sorted({key.screen for key in KEYS}))

@@ -86,6 +86,7 @@ COMMAND_ARGS: dict[tuple[str, ...], list[str]] = {
     ("adjudicate",): [],
     ("notes",): [],
     ("retrieve",): ["--code", "border_control"],
+    ("overview",): [],
 }
 """Enough arguments for each command to reach the project file."""
 

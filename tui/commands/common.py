@@ -75,6 +75,15 @@ def output_format(output: Path | None, asked: str | None, extensions: Mapping[st
         raise click.UsageError(str(error)) from None
 
 
+def whose_chosen(coder: str | None, **chosen: bool) -> str | None:
+    """The one whose-codings option given (None for none or --coder); two of them are a usage
+    error. `accord export`'s --coder/--consensus/--majority/--all, and every command that takes them."""
+    given = (["--coder"] if coder else []) + [f"--{name}" for name, on in chosen.items() if on]
+    if len(given) > 1:
+        raise click.UsageError(f"{' and '.join(given)} exclude each other: choose one")
+    return next((name for name, on in chosen.items() if on), None)
+
+
 def default_codebook_file() -> Path:
     """./codebook.yaml when the researcher keeps one beside the project, else the shipped one."""
     from store import default_codebook_path

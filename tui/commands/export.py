@@ -9,6 +9,7 @@ import click
 
 from exports.writers import EXTENSIONS
 from tui.commands.common import Context, open_project, output_format, project_option
+from tui.commands.common import whose_chosen as _whose
 from tui.console import advance, err, progress_bar
 from tui.safe_text import stdout_for_data
 
@@ -101,14 +102,6 @@ def export(ctx: Context, fmt: str | None, output: Path | None, coder: str | None
         first = ", ".join(dataset.gaps.first) + (" ..." if dataset.gaps.rows > len(dataset.gaps.first) else "")
         err.print(f"Note: {plural(dataset.gaps.rows, 'exported done paragraph')} {verb} a variable the codebook "
                   f"requires (required: in the codebook), first {first}; {why}.", markup=False)
-
-
-def _whose(coder: str | None, **chosen: bool) -> str | None:
-    """The one whose-codings option given (None for none or --coder); two of them are a usage error."""
-    given = (["--coder"] if coder else []) + [f"--{name}" for name, on in chosen.items() if on]
-    if len(given) > 1:
-        raise click.UsageError(f"{' and '.join(given)} exclude each other: choose one")
-    return next((name for name, on in chosen.items() if on), None)
 
 
 def _export_qdpx(ctx: Context, output: Path, force: bool) -> None:

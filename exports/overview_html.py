@@ -1,0 +1,122 @@
+"""The overview as one self-contained HTML file: the tables of the Markdown report, with a bar
+chart of the frequencies and heatmaps of the code matrix and of co-occurrence (inline SVG, in
+the page shell of the agreement report: exports/html_page.py)."""
+
+from __future__ import annotations
+
+from html import escape
+
+import numpy as np
+from matplotlib.figure import Figure
+from numpy.typing import NDArray
+
+from exports.html_page import figure_svg, page_head
+from exports.overview import Overview
+from exports.overview_report import COVERAGE, coverage, percent
+from exports.report_columns import fmt
+
+MATRIX_GROUPS = 40
+"""The code matrix's chart shows at most this many groups (those with the most done paragraphs);
+the table below it has them all."""
+
+
+def frequency_chart(overview: Overview) -> str | None:
+    """Share of the done paragraphs where each code or level applies."""
+    done = int(overview.done.sum())
+    if not overview.entries or not done:
+        return None
+    names = [entry.name for entry in overview.entries]
+    shares = overview.total / done
+    figure = Figure(figsize=(7, 0.3 * len(names) + 1.2))
+    axes = figure.add_subplot()
+    y = np.arange(len(names))[::-1]
+    bars = axes.barh(y, shares, color=["#0969da" if e.level is None else "#8250df" for e in overview.entries])
+    axes.bar_label(bars, [f"{int(c):,}" for c in overview.total], padding=3, fontsize=8)
+    axes.set_yticks(y, names)
+    axes.set_xlim(0, max(1.0, float(shares.max()) * 1.15))
+    axes.set_xlabel(f"share of the {done:,} done paragraphs")
+    axes.spines[["top", "right"]].set_visible(False)
+    return figure_svg(figure)
+
+
+def _heatmap(matrix: NDArray[np.float64], labels: list[list[str]], rows: list[str], columns: list[str],
+             colour: str, legend: str) -> str:
+    figure = Figure(figsize=(0.55 * len(columns) + 3, 0.35 * len(rows) + 1.5))
+    axes = figure.add_subplot()
+    image = axes.imshow(matrix, cmap=colour, vmin=0, vmax=max(float(np.nanmax(matrix)) if np.isfinite(matrix).any()
+                                                               else 1.0, 1e-9), aspect="auto")
+    axes.set_xticks(range(len(columns)), columns, rotation=45, ha="right")
+    axes.set_yticks(range(len(rows)), rows)
+    if matrix.size <= 600:  # beyond, the numbers would not be legible
+        for i in range(len(rows)):
+            for j in range(len(columns)):
+                axes.text(j, i, labels[i][j], ha="center", va="center", fontsize=7)
+    figure.colorbar(image, ax=axes, label=legend)
+    return figure_svg(figure)
+
+
+def matrix_chart(overview: Overview) -> str | None:
+    """The code matrix: share of each group's done paragraphs where each code or level applies."""
+    if not overview.groups or not overview.entries:
+        return None
+    order = np.argsort(-overview.done, kind="stable")[:MATRIX_GROUPS]
+    shares = overview.shares()[order].T  # entries x groups
+    labels = [[f"{int(overview.counts[g, j]):,}" for g in order] for j in range(len(overview.entries))]
+    return _heatmap(shares, labels, [e.name for e in overview.entries], [overview.groups[g] for g in order],
+                    "Blues", "share of the group's done paragraphs")
+
+
+def cooccurrence_chart(overview: Overview) -> str | None:
+    """Co-occurrence: Jaccard's index as colour, the count in each cell."""
+    if len(overview.codes) < 2:
+        return None
+    labels = [[f"{int(c):,}" for c in row] for row in overview.cooccurrence]
+    return _heatmap(overview.jaccard(), labels, overview.codes, overview.codes, "Oranges",
+                    "Jaccard (both / either)")
+
+
+def to_html(overview: Overview) -> str:
+    e = escape
+    total = coverage(overview)
+    parts = [*page_head("Overview of the coded corpus"), "<h1>Overview of the coded corpus</h1>",
+             f'<p class="meta">Project <code>{e(overview.project)}</code> · {e(overview.described())}'
+             + (f" · by {e(overview.by)}" if overview.by else "") + "</p>",
+             "<h2>Coverage</h2><table><thead><tr><th>Group</th>"
+             + "".join(f"<th>{e(name.replace('_', ' '))}</th>" for name in COVERAGE) + "</tr></thead><tbody>"]
+    rows = [("all", total)] + [(g, coverage(overview, i)) for i, g in enumerate(overview.groups)]
+    parts += ["<tr><td>" + e(name) + "</td>" + "".join(f"<td>{row[k]:,}</td>" for k in COVERAGE) + "</tr>"
+              for name, row in rows]
+    parts.append("</tbody></table>")
+    parts.append("<h2>Frequencies</h2><p>Done paragraphs where each code applies (each level is given), and their "
+                 "share of the done ones.</p>")
+    if chart := frequency_chart(overview):
+        parts.append(f'<figure id="frequencies">{chart}</figure>')
+    done = int(overview.done.sum())
+    shares = overview.shares()
+    parts.append("<table><thead><tr><th>Code</th><th>Count</th><th>Share</th>"
+                 + "".join(f"<th>{e(g)}</th>" for g in overview.groups) + "</tr></thead><tbody>")
+    for j, entry in enumerate(overview.entries):
+        count = int(overview.total[j])
+        parts.append(f"<tr><td>{e(entry.label)} <code>{e(entry.name)}</code></td><td>{count:,}</td>"
+                     f"<td>{percent(count / done if done else float('nan'))}</td>"
+                     + "".join(f"<td>{int(overview.counts[i, j]):,} ({percent(shares[i, j])})</td>"
+                               for i in range(len(overview.groups))) + "</tr>")
+    parts.append("</tbody></table>")
+    if chart := matrix_chart(overview):
+        shown = min(len(overview.groups), MATRIX_GROUPS)
+        more = f" (the {shown} with the most done paragraphs; all in the table above)" if shown < len(overview.groups) else ""
+        parts += [f"<h2>Code matrix by {e(overview.by or '')}</h2><p>Share of each group's done paragraphs{more}; "
+                  "the count in each cell.</p>", f'<figure id="matrix">{chart}</figure>']
+    parts.append("<h2>Co-occurrence</h2><p>Done paragraphs where both codes apply, with Jaccard's index (both / "
+                 "either) in brackets.</p>")
+    if chart := cooccurrence_chart(overview):
+        parts.append(f'<figure id="cooccurrence">{chart}</figure>')
+    jaccard = overview.jaccard()
+    parts.append("<table><thead><tr><th></th>" + "".join(f"<th><code>{e(c)}</code></th>" for c in overview.codes)
+                 + "</tr></thead><tbody>")
+    for i, code in enumerate(overview.codes):
+        parts.append(f"<tr><td><code>{e(code)}</code></td>" + "".join(
+            f"<td>{int(overview.cooccurrence[i, k]):,} ({fmt(None if np.isnan(jaccard[i, k]) else float(jaccard[i, k]), 2)})</td>"
+            for k in range(len(overview.codes))) + "</tr>")
+    parts.append("</tbody></table></body></html>")
+    return "\n".join(parts) + "\n"
