@@ -110,6 +110,12 @@ def agree(project: str, output: str) -> dict[str, Any]:
     return {}
 
 
+def agree_over_time(project: str, output: str) -> dict[str, Any]:
+    """`accord agree --over time --format json`: every coder's windows of 50 paragraphs, every code."""
+    cli("--project", project, "agree", "--over", "time", "--format", "json", "-o", output, "--force")
+    return {"windows": len(json.loads(Path(output).read_text())["rows"])}
+
+
 def export(project: str, output: str, fmt: str, *options: str) -> dict[str, Any]:
     """`accord export --format FMT`."""
     cli("--project", project, "export", "--format", fmt, "-o", output, "--force", *options)
@@ -123,6 +129,7 @@ OPERATIONS: dict[str, Callable[..., dict[str, Any]]] = {
     "search": search,
     "merge": merge,
     "agree": agree,
+    "agree-over-time": agree_over_time,
     "export": export,
 }
 

@@ -152,15 +152,18 @@ def alpha_of_coincidences(coincidences: NDArray[np.float64], level: str, ratings
     one NumPy expression. `ratings` gives the categories the distances need.
     """
     margins = coincidences.sum(axis=1)
-    if level == "ordinal":
-        distance = _ordinal_distances(margins)
-    else:
-        distance = np.broadcast_to(_distances(level, ratings, margins[0]), coincidences.shape)
-    expected = np.einsum("bi,bij,bj->b", margins, distance, margins)
     total = margins.sum(axis=1)
-    largest = distance.max(axis=(1, 2)) if distance.size else np.zeros(len(total))
+    if level == "ordinal":  # the distances depend on each matrix's margins
+        distance = _ordinal_distances(margins)
+        expected = np.einsum("bi,bij,bj->b", margins, distance, margins)
+        largest = distance.max(axis=(1, 2)) if distance.size else np.zeros(len(total))
+        observed = (coincidences * distance).sum(axis=(1, 2))
+    else:  # one distance matrix for all: matrix products, fast for thousands of small matrices
+        fixed = _distances(level, ratings, margins[0])
+        expected = ((margins @ fixed) * margins).sum(axis=1)
+        largest = np.full(len(total), float(fixed.max()) if fixed.size else 0.0)
+        observed = coincidences.reshape(len(total), -1) @ fixed.ravel()
     defined = expected > 1e-12 * np.maximum(total**2, 1.0) * np.maximum(largest, 1e-300)
-    observed = (coincidences * distance).sum(axis=(1, 2))
     with np.errstate(divide="ignore", invalid="ignore"):
         alpha = 1 - (total - 1) * observed / expected
     return np.where(defined, alpha, np.nan)

@@ -32,7 +32,7 @@ from numpy.typing import NDArray
 from exports.alpha import alpha_of_coincidences
 from exports.ratings import MISSING
 from exports.reliability import LEVEL_OF_KIND, checked_codes, ratings_of
-from store import CONSENSUS, DoneCodings, Project
+from store import CONSENSUS, CodingOrder, DoneCodings, Project
 
 WINDOW = 50
 """Paragraphs per window unless --window says otherwise."""
@@ -40,7 +40,7 @@ MIN_DOCUMENT_PARAGRAPHS = 3
 """A document with fewer compared paragraphs (for a coder) has no figures."""
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: a frozen init costs a setattr call per field, and there are 10,000s of rows
 class DriftRow:
     """One coder (None: all coders) over one window or one document."""
 
@@ -97,28 +97,27 @@ def drift_report(project: Project, over: str = "time", window: int = WINDOW, cod
                          over, window, minimum, chosen, data.coders, len(adjudicated.paragraphs))
     if not data.paragraphs:
         return report
-    columns = pd.Index(data.paragraphs)
-    at_consensus = columns.get_indexer(pd.Index(adjudicated.paragraphs))
+    columns = pd.Index(np.array(data.paragraphs, dtype=object), dtype=object)
+    at_consensus = columns.get_indexer(pd.Index(np.array(adjudicated.paragraphs, dtype=object), dtype=object))
     decided = np.zeros(len(columns), dtype=bool)
     decided[at_consensus[at_consensus >= 0]] = True
     done = data.done
     others = done.sum(axis=0)[None, :] - done
     compared = done & (decided[None, :] | (others >= 1))
-    order = project.coding_order(data.coders, documents)
-    frame = pd.DataFrame({"coder": order.coder, "column": columns.get_indexer(pd.Index(order.paragraphs)),
-                          "document": order.documents, "at": order.at})
-    frame = frame[(frame["column"] >= 0)]
-    frame = frame[compared[frame["coder"].to_numpy(), frame["column"].to_numpy()]]
-    frame = frame.sort_values("coder", kind="stable")  # within a coder, the order they did them in
-    groups, labels = _groups(frame, over, window)
+    work = _ordered(project.coding_order(data.coders, documents), columns, compared)
+    if over == "time":
+        groups, labels = _windows(work, window)
+        everyone = None
+    else:
+        documents_of = project.paragraph_documents(documents)
+        at = columns.get_indexer(pd.Index(documents_of[1], dtype=object))
+        document_of = np.zeros(len(columns), dtype=np.int64)
+        document_of[at[at >= 0]] = documents_of[0][at >= 0]
+        groups, labels, everyone = _documents(work, (document_of, pd.Index(documents_of[2], dtype=object)), compared)
     group = np.full(done.shape, -1, dtype=np.int64)
-    group[frame["coder"].to_numpy(), frame["column"].to_numpy()] = groups
-    everyone = None
-    if over == "document":
-        everyone, document_labels = _document_groups(frame, len(columns), len(labels))
-        labels = labels + document_labels
+    group[work.coder, work.column] = groups
     figures = _figures(project, data, adjudicated, at_consensus, decided, compared, group, everyone, chosen, len(labels))
-    meta = _group_meta(frame, groups, everyone, len(labels), np.array(data.paragraphs, dtype=object))
+    meta = _group_meta(work, groups, everyone, len(labels), np.array(data.paragraphs, dtype=object))
     report.rows = _rows(labels, meta, figures, chosen, data.coders, minimum)
     return report
 
@@ -127,26 +126,52 @@ Label = tuple[int | None, object]
 """A group: (coder index, or None for all coders; window number or document id)."""
 
 
-def _groups(frame: pd.DataFrame, over: str, window: int) -> tuple[NDArray[np.int64], list[Label]]:
-    """Each frame row's group number, and each group's (coder, window number or document)."""
-    if over == "time":
-        rank = frame.groupby("coder", sort=False).cumcount().to_numpy()
-        key = pd.MultiIndex.from_arrays([frame["coder"].to_numpy(), rank // window + 1])
-    else:
-        first = frame.groupby("document", sort=False)["column"].transform("min").to_numpy()
-        key = pd.MultiIndex.from_arrays([frame["coder"].to_numpy(), first, frame["document"].to_numpy()])
-    numbers, uniques = pd.factorize(key, sort=True)
-    labels: list[Label] = [(int(entry[0]), entry[-1] if over == "document" else int(entry[1])) for entry in uniques]
-    return np.asarray(numbers, dtype=np.int64), labels
+@dataclass(frozen=True)
+class _Work:
+    """The compared paragraphs of every coder, sorted by coder, then time, then corpus order."""
+
+    coder: NDArray[np.int64]
+    column: NDArray[np.int64]
+    """Index into DoneCodings.paragraphs (corpus order)."""
+    stamp: NDArray[np.int64]
+    """Index into `stamps`, which is sorted: comparing indexes compares times."""
+    stamps: NDArray[np.object_]
 
 
-def _document_groups(frame: pd.DataFrame, width: int, offset: int) -> tuple[NDArray[np.int64], list[Label]]:
-    """Per paragraph column, the all-coders group of its document (-1 where nobody compared it)."""
-    docs = frame.drop_duplicates("column").sort_values("column")
-    numbers, uniques = pd.factorize(docs["document"].to_numpy())  # first seen in corpus order
-    everyone = np.full(width, -1, dtype=np.int64)
-    everyone[docs["column"].to_numpy()] = numbers + offset
-    return everyone, [(None, document) for document in uniques]
+def _ordered(order: CodingOrder, columns: pd.Index, compared: NDArray[np.bool_]) -> _Work:
+    column = columns.get_indexer(pd.Index(order.paragraphs, dtype=object)).astype(np.int64)
+    keep = column >= 0
+    coder, column, at = order.coder[keep], column[keep], order.at[keep]
+    keep = compared[coder, column]
+    coder, column, at = coder[keep], column[keep], at[keep]
+    stamp, stamps = pd.factorize(at, sort=True)
+    sequence = np.lexsort((column, stamp, coder))  # ties (files without events) in corpus order
+    return _Work(coder[sequence], column[sequence], stamp[sequence].astype(np.int64), np.asarray(stamps, dtype=object))
+
+
+def _windows(work: _Work, window: int) -> tuple[NDArray[np.int64], list[Label]]:
+    """Each row's group: its coder's window (rank in the coder's order // window)."""
+    start = np.searchsorted(work.coder, work.coder, side="left")
+    number = (np.arange(len(work.coder)) - start) // window
+    key = work.coder * (int(number.max(initial=0)) + 1) + number
+    keys, groups = np.unique(key, return_inverse=True)
+    width = int(number.max(initial=0)) + 1
+    return groups.astype(np.int64), [(int(k // width), int(k % width) + 1) for k in keys]
+
+
+def _documents(work: _Work, document_of: tuple[NDArray[np.int64], pd.Index],
+               compared: NDArray[np.bool_]) -> tuple[NDArray[np.int64], list[Label], NDArray[np.int64]]:
+    """Each row's group (coder and document), and per paragraph column the all-coders group."""
+    codes, index = document_of  # documents numbered in corpus order
+    names = index.tolist()
+    count = len(names)
+    keys, groups = np.unique(work.coder * count + codes[work.column], return_inverse=True)
+    labels: list[Label] = [(coder, names[d]) for coder, d in zip((keys // count).tolist(), (keys % count).tolist(), strict=True)]
+    seen = compared.any(axis=0)
+    shown, places = np.unique(codes[seen], return_inverse=True)
+    everyone = np.full(len(codes), -1, dtype=np.int64)
+    everyone[np.flatnonzero(seen)] = places + len(labels)
+    return groups.astype(np.int64), labels + [(None, names[d]) for d in shown.tolist()], everyone
 
 
 @dataclass
@@ -202,50 +227,58 @@ def _comparisons(values: NDArray[np.int64], reference: NDArray[np.int64], decide
     return tuple(np.concatenate([part[k] for part in parts]) for k in range(3))  # type: ignore[return-value]
 
 
-def _group_meta(frame: pd.DataFrame, groups: NDArray[np.int64], everyone: NDArray[np.int64] | None,
+def _group_meta(work: _Work, groups: NDArray[np.int64], everyone: NDArray[np.int64] | None,
                 size: int, paragraph_ids: NDArray[np.object_]) -> dict[str, list[object]]:
-    """Per group: first and last paragraph and time, and the number of paragraphs."""
-    rows = pd.DataFrame({"group": groups, "column": frame["column"].to_numpy(), "at": frame["at"].to_numpy()})
+    """Per group: first and last paragraph (in the coder's order; corpus order for all coders),
+    first and last time, and the number of paragraphs."""
+    group, column, stamp = groups, work.column, work.stamp
     if everyone is not None:
-        columns = np.flatnonzero(everyone >= 0)
-        at = frame.groupby("column")["at"].min()
-        rows = pd.concat([rows, pd.DataFrame({"group": everyone[columns], "column": columns,
-                                              "at": at.reindex(columns).to_numpy()})])
-    rows["paragraph"] = paragraph_ids[rows["column"].to_numpy()]
-    grouped = rows.groupby("group", sort=True)
-    meta = pd.DataFrame({"first": grouped["paragraph"].first(), "last": grouped["paragraph"].last(),
-                         "first_at": grouped["at"].min(), "last_at": grouped["at"].max(),
-                         "paragraphs": grouped["column"].nunique()})
-    return {name: column.tolist() for name, column in meta.reindex(range(size)).items()}
+        earliest = pd.Series(work.stamp).groupby(work.column).min()
+        extra = earliest.index.to_numpy()
+        group = np.concatenate([group, everyone[extra]])
+        column = np.concatenate([column, extra])
+        stamp = np.concatenate([stamp, earliest.to_numpy()])
+    grouped = pd.DataFrame({"column": column, "stamp": stamp}).groupby(group, sort=True)
+    meta = grouped.agg(first=("column", "first"), last=("column", "last"), low=("stamp", "min"),
+                       high=("stamp", "max"), paragraphs=("column", "size")).reindex(range(size))
+    return {"first": paragraph_ids[meta["first"].to_numpy(dtype=np.int64)].tolist(),
+            "last": paragraph_ids[meta["last"].to_numpy(dtype=np.int64)].tolist(),
+            "first_at": work.stamps[meta["low"].to_numpy(dtype=np.int64)].tolist(),
+            "last_at": work.stamps[meta["high"].to_numpy(dtype=np.int64)].tolist(),
+            "paragraphs": meta["paragraphs"].tolist()}
 
 
 def _rows(labels: list[Label], meta: dict[str, list[object]], figures: _Figures,
           codes: list[str], coders: list[str], minimum: int) -> list[DriftRow]:
-    """One row per group: a loop over windows and documents, not paragraphs."""
+    """One row per group; the figures computed for all groups at once, the loop only packs them."""
+    count = np.array(meta["paragraphs"], dtype=np.int64)
+    few = count < minimum
+    alphas = np.where(few[:, None], np.nan, figures.alphas)
+    defined = ~np.isnan(alphas)
+    used = defined.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.where(used > 0, np.nansum(alphas, axis=1) / np.maximum(used, 1), np.nan)
+        share = np.where(few | (figures.pairs == 0), np.nan, figures.agree / np.maximum(figures.pairs, 1))
+    per_code = np.where(defined, alphas, None).tolist()  # NaN -> None, floats as Python floats
+    mean_list = np.where(np.isnan(mean), None, mean).tolist()
+    share_list = np.where(np.isnan(share), None, share).tolist()
+    pairs = figures.pairs.astype(np.int64).tolist()
     rows = []
     for number, (coder, where) in enumerate(labels):
-        n = int(meta["paragraphs"][number])  # type: ignore[call-overload]
-        alphas = figures.alphas[number]
-        defined = ~np.isnan(alphas)
+        n = int(count[number])
         reason = None
-        if n < minimum:
+        if few[number]:
             reason = f"too few paragraphs ({n} < {minimum})"
-        elif not defined.any():
+        elif not used[number]:
             reason = "alpha undefined for every code here (no variation)"
-        few = n < minimum
-        pairs = figures.pairs[number]
         rows.append(DriftRow(
             coder=None if coder is None else coders[coder],
             window=where if isinstance(where, int) else None,
             document=None if isinstance(where, int) else str(where),
             first_paragraph=str(meta["first"][number]), last_paragraph=str(meta["last"][number]),
             first_at=_text(meta["first_at"][number]), last_at=_text(meta["last_at"][number]),
-            paragraphs=n, comparisons=int(pairs),
-            percent_agreement=None if few or not pairs else float(figures.agree[number] / pairs),
-            alpha=None if few or not defined.any() else float(alphas[defined].mean()),
-            alpha_codes=0 if few else int(defined.sum()),
-            per_code={code: None if few or np.isnan(value) else float(value) for code, value in zip(codes, alphas, strict=True)},
-            reason=reason,
+            paragraphs=n, comparisons=pairs[number], percent_agreement=share_list[number], alpha=mean_list[number],
+            alpha_codes=int(used[number]), per_code=dict(zip(codes, per_code[number], strict=True)), reason=reason,
         ))
     return rows
 

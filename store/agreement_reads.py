@@ -52,13 +52,12 @@ class DoneCodings:
 
 @dataclass(frozen=True)
 class CodingOrder:
-    """The paragraphs each coder has done, sorted by coder and then by when they did them."""
+    """The paragraphs each coder has done and when (grouped by coder, in no order within)."""
 
     coders: list[str]
     coder: np.ndarray[Any, Any]
     """int64: index into `coders`, one per done paragraph."""
     paragraphs: np.ndarray[Any, Any]
-    documents: np.ndarray[Any, Any]
     at: np.ndarray[Any, Any]
     """When the coder first marked the paragraph done (ISO 8601 text)."""
 
@@ -126,37 +125,53 @@ class AgreementReads(ProjectBase):
         return DoneCodings(names, paragraphs, done, values)
 
     def coding_order(self, coders: Sequence[str], documents: Sequence[str] | None = None) -> CodingOrder:
-        """Every paragraph each coder has done, in the order they did them (one query).
+        """When each coder did each paragraph they have done (one query; the caller sorts).
 
         A paragraph's time is the coder's first `done` event on it (marking it done again
         later does not move it); without one (codings written by older files) the time its
-        status was last written. Ties keep corpus order.
+        status was last written.
         """
         import numpy as np
 
         names = list(coders)
-        if not names:
-            empty = np.empty(0, dtype=object)
-            return CodingOrder(names, np.empty(0, dtype=np.int64), empty, empty, empty)
         marks = ",".join("?" * len(names))
         where, args = self._paragraph_filter(documents)
+        # One row per coder, the paragraphs joined: a few long strings split in C, not a Python
+        # tuple per paragraph.
         rows = self.db.execute(
             f"""with first_done as (
                     select e.coder_id, e.paragraph_id, min(e.at) as at from events e
-                    where e.action = 'status' and e.value = 'done' and e.coder_id in ({marks})
+                    where e.coder_id in ({marks}) and e.action = 'status' and e.value = 'done'
                     group by e.coder_id, e.paragraph_id)
-                select s.coder_id, s.paragraph_id, p.document_id, coalesce(f.at, s.updated_at) as at
+                select s.coder_id, count(*), group_concat(s.paragraph_id, char(31)),
+                       group_concat(coalesce(f.at, s.updated_at), char(31))
                 from paragraph_status s
-                join paragraphs p on p.id = s.paragraph_id
                 left join first_done f on f.coder_id = s.coder_id and f.paragraph_id = s.paragraph_id
                 where s.status = 'done' and s.coder_id in ({marks}) {where.format(alias='s')}
-                order by s.coder_id, at, p.seq""",
+                group by s.coder_id""",
             [*names, *names, *args],
-        ).fetchall()
-        columns = np.array(rows, dtype=object).reshape(len(rows), 4).T
+        ).fetchall() if names else []
         position = {name: i for i, name in enumerate(names)}
-        coder = np.array([position[c] for c in columns[0]], dtype=np.int64) if rows else np.empty(0, dtype=np.int64)
-        return CodingOrder(names, coder, columns[1], columns[2], columns[3])
+        coder = np.repeat(np.array([position[row[0]] for row in rows], dtype=np.int64), [row[1] for row in rows])
+        paragraphs, at = (np.array(_SEP.join(row[k] for row in rows).split(_SEP) if rows else [], dtype=object)
+                          for k in (2, 3))
+        return CodingOrder(names, coder, paragraphs, at)
+
+    def paragraph_documents(self, documents: Sequence[str] | None = None) -> tuple[np.ndarray[Any, Any],
+                                                                                      np.ndarray[Any, Any], list[str]]:
+        """Every paragraph's document (of these documents only, when given), in one grouped query:
+        (document number per paragraph, paragraph ids, document ids in corpus order)."""
+        import numpy as np
+
+        clause, args = "", []
+        if documents is not None:
+            clause, args = f"where document_id in ({','.join('?' * len(documents))})", list(documents)
+        rows = self.db.execute(
+            f"""select document_id, count(*), group_concat(id, char(31)) from paragraphs {clause}
+                group by document_id order by min(seq)""", args).fetchall()
+        number = np.repeat(np.arange(len(rows), dtype=np.int64), [row[1] for row in rows])
+        ids = np.array(_SEP.join(row[2] for row in rows).split(_SEP) if rows else [], dtype=object)
+        return number, ids, [row[0] for row in rows]
 
     def paragraph_texts(self, ids: Sequence[str]) -> dict[str, str]:
         """The text of each listed paragraph, in one query (unknown ids left out)."""
