@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -259,9 +260,7 @@ def _rows(labels: list[Label], meta: dict[str, list[object]], figures: _Figures,
     with np.errstate(invalid="ignore", divide="ignore"):
         mean = np.where(used > 0, np.nansum(alphas, axis=1) / np.maximum(used, 1), np.nan)
         share = np.where(few | (figures.pairs == 0), np.nan, figures.agree / np.maximum(figures.pairs, 1))
-    per_code = np.where(defined, alphas, None).tolist()  # NaN -> None, floats as Python floats
-    mean_list = np.where(np.isnan(mean), None, mean).tolist()
-    share_list = np.where(np.isnan(share), None, share).tolist()
+    per_code, mean_list, share_list = _or_none(alphas), _or_none(mean), _or_none(share)
     pairs = figures.pairs.astype(np.int64).tolist()
     rows = []
     for number, (coder, where) in enumerate(labels):
@@ -281,6 +280,13 @@ def _rows(labels: list[Label], meta: dict[str, list[object]], figures: _Figures,
             alpha_codes=int(used[number]), per_code=dict(zip(codes, per_code[number], strict=True)), reason=reason,
         ))
     return rows
+
+
+def _or_none(values: NDArray[np.float64]) -> list[Any]:
+    """As Python floats, NaN as None (missing, not zero), in one pass."""
+    boxed = values.astype(object)
+    boxed[np.isnan(values)] = None
+    return boxed.tolist()  # type: ignore[no-any-return]
 
 
 def _text(value: object) -> str | None:
