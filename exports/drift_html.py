@@ -9,6 +9,7 @@ from html import escape
 
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from exports.agreement_html import CSS, _svg
 from exports.drift import DriftReport
@@ -36,6 +37,7 @@ def time_chart(report: DriftReport) -> str | None:
             y = np.array([np.nan if alpha is None else alpha for _, alpha in points], dtype=np.float64)
             axes.plot(x, y, marker="o", markersize=3, linewidth=1.5, label=coder)
     _thresholds(axes, vertical=False)
+    axes.xaxis.set_major_locator(MaxNLocator(integer=True))
     axes.set_xlabel(f"window of {report.window} paragraphs, in each coder's order")
     axes.set_ylabel("mean Krippendorff's α")
     axes.set_ylim(min(-0.05, float(np.nanmin([a for p in lines.values() for _, a in p if a is not None])) - 0.05), 1.05)
@@ -59,10 +61,13 @@ def document_chart(report: DriftReport) -> str | None:
         points = [(place[row.document], row.alpha) for row in report.rows if row.coder == coder and row.alpha is not None]
         if points:
             axes.scatter([a for _, a in points], [y[i] for i, _ in points], s=12, zorder=3, label=coder)
+    for i, alpha in enumerate(everyone):
+        if alpha is None:  # missing, not zero: say so where the bar would be
+            axes.text(0.01, y[i], "no figure", va="center", fontsize=8, color="#57606a")
     _thresholds(axes, vertical=True)
     axes.set_yticks(y, [str(d) for d in documents])
     axes.set_xlabel("mean Krippendorff's α")
-    axes.legend(loc="lower right", fontsize=8)
+    axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8)
     axes.spines[["top", "right"]].set_visible(False)
     return _svg(figure)
 
