@@ -154,7 +154,8 @@ class AgreementReads(ProjectBase):
 
         def columns(rows: list[tuple[str, int, str, str]]) -> pd.DataFrame:
             coder = np.repeat(np.array([position[row[0]] for row in rows], dtype=np.int64), [row[1] for row in rows])
-            paragraph, at = (_SEP.join(row[k] for row in rows).split(_SEP) if rows else [] for k in (2, 3))
+            paragraph = _SEP.join(row[2] for row in rows).split(_SEP) if rows else []
+            at = _SEP.join(row[3] for row in rows).split(_SEP) if rows else []
             return pd.DataFrame({"coder": coder, "paragraph": np.array(paragraph, dtype=object),
                                  "at": np.array(at, dtype=object)})
 
