@@ -153,6 +153,8 @@ def alpha_of_coincidences(coincidences: NDArray[np.float64], level: str, ratings
     """
     margins = coincidences.sum(axis=1)
     total = margins.sum(axis=1)
+    if not len(total):
+        return np.empty(0)
     if level == "ordinal":  # the distances depend on each matrix's margins
         distance = _ordinal_distances(margins)
         expected = np.einsum("bi,bij,bj->b", margins, distance, margins)

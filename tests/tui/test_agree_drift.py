@@ -198,3 +198,10 @@ def test_bad_options_fail_in_one_line(drifting: Path) -> None:
     assert result.exit_code != 0 and "--tui" in result.output
     result = run(drifting, "--over", "time", "--coders", "nobody")
     assert result.exit_code == 1 and "nobody" in result.output
+
+
+def test_one_coder_alone_has_nobody_to_compare_with(backwards: Path) -> None:
+    result = run(backwards, "--over", "time", "--coders", "bob")
+    assert result.exit_code == 0, result.output
+    assert "No paragraph" in result.stderr and "Traceback" not in result.output
+    assert rows(run(backwards, "--over", "time", "--coders", "bob", "--format", "json")) == []
