@@ -1,7 +1,9 @@
 """Agreement over time and per document: does a coder drift, does a document split everyone.
 
-Each coder's paragraphs are compared with a reference: the consensus on paragraphs the
-adjudicator has marked done, otherwise every other coder who did the paragraph. One comparison
+Each coder's paragraphs that another coder has also done are compared with a reference: the
+consensus on paragraphs the adjudicator has marked done, otherwise every other coder who did the
+paragraph. (A paragraph only one coder did is left out even when adjudicated: its consensus may
+be that coder's own values, accepted as unanimous.) One comparison
 is one (paragraph, reference) pair: the coder's value against the reference's, for each chosen
 code. Grouped into windows of `window` paragraphs in the order the coder did them (their first
 `done` event, store.CodingOrder), or per document, each group gets
@@ -104,7 +106,7 @@ def drift_report(project: Project, over: str = "time", window: int = WINDOW, cod
     decided[at_consensus[at_consensus >= 0]] = True
     done = data.done
     others = done.sum(axis=0)[None, :] - done
-    compared = done & (decided[None, :] | (others >= 1))
+    compared = done & (others >= 1)  # double-coded only: a consensus copied from one coder proves nothing
     work = _ordered(project.coding_order(data.coders, documents), columns, compared)
     if over == "time":
         groups, labels = _windows(work, window)

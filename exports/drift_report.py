@@ -31,8 +31,9 @@ def reference_text(report: DriftReport) -> str:
     unit = f"windows of {report.window} paragraphs in the order each coder marked them done" if report.over == "time" \
         else "documents"
     return (
-        f"Each coder's values are compared with the consensus on paragraphs the adjudicator has done "
-        f"({plural(report.consensus, 'paragraph')}), otherwise with each other coder who did the paragraph; "
+        f"On paragraphs at least two coders have done, each coder's values are compared with the consensus where "
+        f"the adjudicator has done the paragraph ({plural(report.consensus, 'paragraph')} adjudicated), otherwise "
+        "with each other coder who did it; "
         f"over {unit}. % agree: the share of these comparisons with equal values, over all codes. "
         "α: Krippendorff's alpha of each code over the comparisons (each a unit of two values), averaged over the "
         f"codes where it is defined. Rows with fewer than {report.minimum} paragraphs have no figures."

@@ -45,7 +45,7 @@ def brute_force(work: Work, coder: str) -> list[dict[str, object]]:
     """Each window of the coder's compared paragraphs: percent agreement and alpha per code."""
     decided = work[CONSENSUS]
     others = [other for other in CODERS if other != coder]
-    compared = [pid for pid in work[coder] if pid in decided or any(pid in work[o] for o in others)]
+    compared = [pid for pid in work[coder] if any(pid in work[o] for o in others)]
     windows = []
     for start in range(0, len(compared), WINDOW):
         part = compared[start:start + WINDOW]
