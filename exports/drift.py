@@ -144,12 +144,12 @@ class _Work:
 def _ordered(order: CodingOrder, columns: pd.Index, compared: NDArray[np.bool_]) -> _Work:
     column = columns.get_indexer(pd.Index(order.paragraphs, dtype=object)).astype(np.int64)
     keep = column >= 0
-    coder, column, at = order.coder[keep], column[keep], order.at[keep]
+    coder, column, at, time = order.coder[keep], column[keep], order.at[keep], order.time[keep]
     keep = compared[coder, column]
-    coder, column, at = coder[keep], column[keep], at[keep]
-    stamp, stamps = pd.factorize(at, sort=True)
+    coder, column, at, time = coder[keep], column[keep], at[keep], time[keep]
+    _, first, stamp = np.unique(time, return_index=True, return_inverse=True)
     sequence = np.lexsort((column, stamp, coder))  # ties (files without events) in corpus order
-    return _Work(coder[sequence], column[sequence], stamp[sequence].astype(np.int64), np.asarray(stamps, dtype=object))
+    return _Work(coder[sequence], column[sequence], stamp[sequence].astype(np.int64), np.asarray(at[first], dtype=object))
 
 
 def _windows(work: _Work, window: int) -> tuple[NDArray[np.int64], list[Label]]:
