@@ -114,6 +114,10 @@ def overview(project: str, output: str, *options: str) -> dict[str, Any]:
     """`accord overview --format json` (options: whose codings, --by)."""
     cli("--project", project, "overview", "--format", "json", "-o", output, "--force", *options)
     return {}
+def agree_over_time(project: str, output: str) -> dict[str, Any]:
+    """`accord agree --over time --format json`: every coder's windows of 50 paragraphs, every code."""
+    cli("--project", project, "agree", "--over", "time", "--format", "json", "-o", output, "--force")
+    return {"windows": len(json.loads(Path(output).read_text())["rows"])}
 
 
 def export(project: str, output: str, fmt: str, *options: str) -> dict[str, Any]:
@@ -138,6 +142,7 @@ OPERATIONS: dict[str, Callable[..., dict[str, Any]]] = {
     "merge": merge,
     "agree": agree,
     "overview": overview,
+    "agree-over-time": agree_over_time,
     "export": export,
     "retrieve": retrieve,
 }

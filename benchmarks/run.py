@@ -48,7 +48,7 @@ EXPORTS = {
 }
 """Export operations: format and whose codings (--all: one row per paragraph and coder; none:
 what `accord export` gives with several coders, the consensus)."""
-OPERATIONS = ["import", "import-records", "open", "search", *MERGES, "agree", "overview", *EXPORTS, "retrieve"]
+OPERATIONS = ["import", "import-records", "open", "search", *MERGES, "agree", "agree-over-time", "overview", *EXPORTS, "retrieve"]
 
 
 class Bench:
@@ -151,12 +151,12 @@ class Bench:
             return [str(self.new_project(f"records-{size}.db")), str(size)]
         if operation in MERGES:
             return self.team(size, MERGES[operation])
-        if operation == "agree":
-            return [str(self.coded(size)), str(self.workdir / "agree.json")]
         if operation == "retrieve":
             return [str(self.coded(size)), str(self.workdir / "retrieve.csv")]
         if operation == "overview":  # the consensus (what a team gets) as a code matrix by document
             return [str(self.coded(size)), str(self.workdir / "overview.json"), "--by", "document"]
+        if operation in ("agree", "agree-over-time"):
+            return [str(self.coded(size)), str(self.workdir / f"{operation}.json")]
         if operation.startswith("export-"):
             fmt, *options = EXPORTS[operation]
             return [str(self.coded(size)), str(self.workdir / f"export.{fmt}"), fmt, *options]

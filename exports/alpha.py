@@ -140,13 +140,35 @@ def krippendorff_alpha(data: object, level: str = "nominal", categories: Sequenc
         return Coefficient.undefined(NO_PAIRABLE)
     coincidences = counts.T @ (counts / (values - 1)[:, None])
     coincidences -= np.diag((counts / (values - 1)[:, None]).sum(axis=0))
-    margins = coincidences.sum(axis=0)
-    distance = _distances(level, ratings, margins)
-    expected = float(margins @ distance @ margins)
-    if expected <= 1e-12 * max(float(margins.sum()) ** 2, 1.0) * max(float(distance.max()), 1e-300):
-        return Coefficient.undefined(NO_VARIATION)
-    observed = float((coincidences * distance).sum())
-    return Coefficient.of(1 - (margins.sum() - 1) * observed / expected)
+    value = alpha_of_coincidences(coincidences[None], level, ratings)[0]
+    return Coefficient.undefined(NO_VARIATION) if np.isnan(value) else Coefficient.of(value)
+
+
+def alpha_of_coincidences(coincidences: NDArray[np.float64], level: str, ratings: Ratings) -> NDArray[np.float64]:
+    """Alpha of each coincidence matrix in a stack (B, q, q): NaN where there is no variation.
+
+    The one place the formula lives: `krippendorff_alpha` passes a stack of one, and the drift
+    view (exports/drift.py) one matrix per coder and window, so that thousands of windows cost
+    one NumPy expression. `ratings` gives the categories the distances need.
+    """
+    margins = coincidences.sum(axis=1)
+    total = margins.sum(axis=1)
+    if not len(total):
+        return np.empty(0)
+    if level == "ordinal":  # the distances depend on each matrix's margins
+        distance = _ordinal_distances(margins)
+        expected = np.einsum("bi,bij,bj->b", margins, distance, margins)
+        largest = distance.max(axis=(1, 2)) if distance.size else np.zeros(len(total))
+        observed = (coincidences * distance).sum(axis=(1, 2))
+    else:  # one distance matrix for all: matrix products, fast for thousands of small matrices
+        fixed = _distances(level, ratings, margins[0])
+        expected = ((margins @ fixed) * margins).sum(axis=1)
+        largest = np.full(len(total), float(fixed.max()) if fixed.size else 0.0)
+        observed = coincidences.reshape(len(total), -1) @ fixed.ravel()
+    defined = expected > 1e-12 * np.maximum(total**2, 1.0) * np.maximum(largest, 1e-300)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        alpha = 1 - (total - 1) * observed / expected
+    return np.where(defined, alpha, np.nan)
 
 
 def alpha_interval(

@@ -185,17 +185,7 @@ def reliability_report(
         on_code: called with each code's id once its figures are done (progress bars).
     """
     known = {row.id: row for row in project.codes()}
-    chosen = list(codes) if codes else [row.id for row in known.values() if not row.retired]
-    unknown = [code for code in chosen if code not in known]
-    if unknown:
-        raise AccordError(f"no code or variable {', '.join(map(repr, unknown))} in the codebook")
-    if coders is not None:
-        missing = sorted(set(coders) - set(project.coders()))
-        if missing:
-            raise AccordError(f"no coder {', '.join(map(repr, missing))} in this project")
-    if documents is not None:
-        for document in documents:
-            project.document(document)  # raises AccordError naming an unknown document
+    chosen = checked_codes(project, codes, coders, documents)
     data = project.done_codings(coders=coders, codes=chosen, documents=documents)
     report = ReliabilityReport(
         project=str(project.path),
@@ -209,7 +199,7 @@ def reliability_report(
     for code in chosen:
         row = known[code]
         levels: list[object] = [value for value, _ in project.levels(code)] if row.kind != "code" else [0, 1]
-        ratings = _ratings(data, code, row.kind, levels)
+        ratings = ratings_of(data, code, row.kind, levels)
         report.codes.append(_code_reliability(data, ratings, row.id, row.label, row.kind, replicates, seed))
         if on_code:
             on_code(code)
@@ -219,7 +209,26 @@ def reliability_report(
     return report
 
 
-def _ratings(data: DoneCodings, code: str, kind: str, levels: list[object]) -> Ratings:
+def checked_codes(project: Project, codes: Sequence[str] | None, coders: Sequence[str] | None,
+                  documents: Sequence[str] | None) -> list[str]:
+    """The chosen codes (default every code not retired), after checking that every code, coder
+    and document named exists; raises AccordError naming the first unknown ones."""
+    known = {row.id: row for row in project.codes()}
+    chosen = list(codes) if codes else [row.id for row in known.values() if not row.retired]
+    unknown = [code for code in chosen if code not in known]
+    if unknown:
+        raise AccordError(f"no code or variable {', '.join(map(repr, unknown))} in the codebook")
+    if coders is not None:
+        missing = sorted(set(coders) - set(project.coders()))
+        if missing:
+            raise AccordError(f"no coder {', '.join(map(repr, missing))} in this project")
+    if documents is not None:
+        for document in documents:
+            project.document(document)  # raises AccordError naming an unknown document
+    return chosen
+
+
+def ratings_of(data: DoneCodings, code: str, kind: str, levels: list[object]) -> Ratings:
     """Coders x paragraphs: 0/1 on done paragraphs for a code, the level's place for a variable."""
     if kind == "code":
         codes = np.where(data.done, 0, MISSING).astype(np.int64)

@@ -20,7 +20,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from store.agreement_reads import CodedValues, DoneCodings
+    from store.agreement_reads import CodedValues, CodingOrder, DoneCodings
     from store.clock import now
     from store.codebook.model import Code, Codebook, Level, keyword_pattern
     from store.codebook.parser import default_codebook_path, load_codebook, parse_codebook
@@ -83,6 +83,7 @@ _PUBLIC: dict[str, str] = {
     "MetadataJoin": "store.corpus.metadata",
     "CodingsFileError": "store.import_codings", "CodingsImport": "store.import_codings",
     "DoneCodings": "store.agreement_reads", "CodedValues": "store.agreement_reads",
+    "CodingOrder": "store.agreement_reads",
     "CHECKS": "store.doctor", "Finding": "store.doctor", "diagnose": "store.doctor", "repair": "store.doctor",
     "Diagnosis": "store.doctor", "examine": "store.doctor",
     "Salvage": "store.salvage", "reimport_commands": "store.salvage", "salvage_project": "store.salvage",
@@ -144,6 +145,7 @@ __all__ = [
     "CodebookError",
     "CodedValues",
     "CoderStatus",
+    "CodingOrder",
     "CodingsFileError",
     "CodingsImport",
     "Diagnosis",

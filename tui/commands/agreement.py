@@ -40,12 +40,20 @@ def _names(values: tuple[str, ...]) -> list[str] | None:
 @click.option("--bootstrap", "replicates", type=click.IntRange(min=0), default=1000, show_default=True,
               help="Bootstrap samples for alpha's 95 % interval (0: no interval).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed of the bootstrap (reproducible reports).")
+@click.option("--over", type=click.Choice(["time"]),
+              help="Agreement over time: each coder against the consensus (else the other coders) in windows of "
+                   "their work, in the order they did it.")
+@click.option("--window", type=click.IntRange(min=2), default=50, show_default=True,
+              help="Paragraphs per window with --over time.")
+@click.option("--by", "by", type=click.Choice(["document"]),
+              help="The same figures per document: a document that splits everyone stands out.")
 @click.option("--tui", "interactive", is_flag=True,
               help="Open the agreement screen: the table, and the split paragraphs to read.")
 @project_option
 @click.pass_obj
 def agree(ctx: Context, fmt: str | None, output: Path | None, force: bool, codes: tuple[str, ...],
-          coders: tuple[str, ...], documents: tuple[str, ...], replicates: int, seed: int, interactive: bool) -> None:
+          coders: tuple[str, ...], documents: tuple[str, ...], replicates: int, seed: int, over: str | None,
+          window: int, by: str | None, interactive: bool) -> None:
     """Inter-coder agreement for every code and variable.
 
     Over the paragraphs that at least two coders have marked done: percent agreement, Cohen's
@@ -56,18 +64,33 @@ def agree(ctx: Context, fmt: str | None, output: Path | None, force: bool, codes
     A code is absent on a paragraph a coder has done without applying it, and missing on one
     the coder has not done. Also lists the paragraphs on which coders split.
 
+    With --over time, each coder's agreement with the consensus (where the adjudicator has
+    decided) or else with the other coders, in windows of --window paragraphs in the order the
+    coder did them: percent agreement and Krippendorff's alpha averaged over codes, a line per
+    coder in the HTML chart. With --by document, the same per document and for all coders together.
+
     \b
     Examples:
       accord agree
       accord agree -o agreement.html
       accord agree --codes border_control,stance --coders ann,bob --format json
       accord agree --tui
+      accord agree --over time --window 50 -o drift.html
+      accord agree --by document --format csv
     """
     from exports.reliability import reliability_report
 
     if output is not None and fmt == "table":
         raise click.UsageError("--output needs a file format: --format md, html, json or csv")
     fmt = output_format(output, fmt, EXTENSIONS, "table")
+    if over or by:
+        if interactive:
+            raise click.UsageError("--over and --by write a report: leave out --tui")
+        from tui.commands.drift import drift
+
+        drift(ctx, "document" if by else "time", window, fmt, output, force, _names(codes), _names(coders),
+              _names(documents))
+        return
     if interactive:
         from tui.agreement_app import AgreementApp  # Textual loads only for the screen
 

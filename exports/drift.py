@@ -1,0 +1,295 @@
+"""Agreement over time and per document: does a coder drift, does a document split everyone.
+
+Each coder's paragraphs that another coder has also done are compared with a reference: the
+consensus on paragraphs the adjudicator has marked done, otherwise every other coder who did the
+paragraph. (A paragraph only one coder did is left out even when adjudicated: its consensus may
+be that coder's own values, accepted as unanimous.) One comparison
+is one (paragraph, reference) pair: the coder's value against the reference's, for each chosen
+code. Grouped into windows of `window` paragraphs in the order the coder did them (their first
+`done` event, store.CodingOrder), or per document, each group gets
+
+- percent agreement: the share of its comparisons where both values are the same, pooled over
+  codes (the `% agree` of the coder-pair table);
+- alpha: Krippendorff's alpha of each code over the group's comparisons, each comparison a unit
+  with two values (so with two coders and no consensus it is the plain alpha of the two on those
+  paragraphs), then averaged over the codes whose alpha is defined (as the pair table averages
+  Cohen's kappa). The formula is `exports.alpha`'s, applied to one coincidence matrix per group.
+
+A group with fewer paragraphs than `minimum` (half a window; `MIN_DOCUMENT_PARAGRAPHS` for a
+document) has no figures, and says so. Per document, a row for all coders together compares
+each pair of coders once (or each coder with the consensus). Everything is NumPy over index
+arrays: the loops are over coders and codes, never over paragraphs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+from exports.alpha import alpha_of_coincidences
+from exports.ratings import MISSING
+from exports.reliability import LEVEL_OF_KIND, checked_codes, ratings_of
+from store import CONSENSUS, CodingOrder, DoneCodings, Project
+
+WINDOW = 50
+"""Paragraphs per window unless --window says otherwise."""
+MIN_DOCUMENT_PARAGRAPHS = 3
+"""A document with fewer compared paragraphs (for a coder) has no figures."""
+
+
+@dataclass(slots=True)  # not frozen: a frozen init costs a setattr call per field, and there are 10,000s of rows
+class DriftRow:
+    """One coder (None: all coders) over one window or one document."""
+
+    coder: str | None
+    window: int | None
+    """1 for the coder's first window; None per document."""
+    document: str | None
+    first_paragraph: str
+    last_paragraph: str
+    first_at: str | None
+    last_at: str | None
+    paragraphs: int
+    comparisons: int
+    """(paragraph, reference) pairs, over all codes."""
+    percent_agreement: float | None
+    alpha: float | None
+    """Mean over codes of alpha, over the codes where it is defined."""
+    alpha_codes: int
+    """How many codes the mean is over."""
+    per_code: dict[str, float | None]
+    reason: str | None = None
+    """Why the figures are missing."""
+
+
+@dataclass
+class DriftReport:
+    """What `accord agree --over time` and `--by document` show and write."""
+
+    project: str
+    codebook_sha256: str | None
+    created_at: str
+    over: str
+    """`time` (windows in each coder's order) or `document`."""
+    window: int
+    minimum: int
+    codes: list[str]
+    coders: list[str]
+    consensus: int
+    """Paragraphs the consensus has done (where it is the reference)."""
+    rows: list[DriftRow] = field(default_factory=list)
+
+
+def drift_report(project: Project, over: str = "time", window: int = WINDOW, codes: Sequence[str] | None = None,
+                 coders: Sequence[str] | None = None, documents: Sequence[str] | None = None) -> DriftReport:
+    """Each coder's agreement with the reference per window of their work, or per document."""
+    if window < 2:
+        raise ValueError("a window needs at least 2 paragraphs")
+    chosen = checked_codes(project, codes, coders, documents)
+    data = project.done_codings(coders=coders, codes=chosen, documents=documents, min_coders=1)
+    adjudicated = project.done_codings(coders=[CONSENSUS], codes=chosen, documents=documents, min_coders=1,
+                                       keep_consensus=True)
+    minimum = max(2, window // 2) if over == "time" else MIN_DOCUMENT_PARAGRAPHS
+    report = DriftReport(str(project.path), project.codebook_sha256(), datetime.now(UTC).isoformat(timespec="seconds"),
+                         over, window, minimum, chosen, data.coders, len(adjudicated.paragraphs))
+    if not data.paragraphs:
+        return report
+    columns = pd.Index(np.array(data.paragraphs, dtype=object), dtype=object)
+    at_consensus = columns.get_indexer(pd.Index(np.array(adjudicated.paragraphs, dtype=object), dtype=object))
+    decided = np.zeros(len(columns), dtype=bool)
+    decided[at_consensus[at_consensus >= 0]] = True
+    done = data.done
+    others = done.sum(axis=0)[None, :] - done
+    compared = done & (others >= 1)  # double-coded only: a consensus copied from one coder proves nothing
+    work = _ordered(project.coding_order(data.coders, documents), columns, compared)
+    if over == "time":
+        groups, labels = _windows(work, window)
+        everyone = None
+    else:
+        documents_of = project.paragraph_documents(documents)
+        at = columns.get_indexer(pd.Index(documents_of[1], dtype=object))
+        document_of = np.zeros(len(columns), dtype=np.int64)
+        document_of[at[at >= 0]] = documents_of[0][at >= 0]
+        groups, labels, everyone = _documents(work, (document_of, pd.Index(documents_of[2], dtype=object)), compared)
+    group = np.full(done.shape, -1, dtype=np.int64)
+    group[work.coder, work.column] = groups
+    figures = _figures(project, data, adjudicated, at_consensus, decided, compared, group, everyone, chosen, len(labels))
+    meta = _group_meta(work, groups, everyone, len(labels), np.array(data.paragraphs, dtype=object))
+    report.rows = _rows(labels, meta, figures, chosen, data.coders, minimum)
+    return report
+
+
+Label = tuple[int | None, object]
+"""A group: (coder index, or None for all coders; window number or document id)."""
+
+
+@dataclass(frozen=True)
+class _Work:
+    """The compared paragraphs of every coder, sorted by coder, then time, then corpus order."""
+
+    coder: NDArray[np.int64]
+    column: NDArray[np.int64]
+    """Index into DoneCodings.paragraphs (corpus order)."""
+    stamp: NDArray[np.int64]
+    """Index into `stamps`, which is sorted: comparing indexes compares times."""
+    stamps: NDArray[np.object_]
+
+
+def _ordered(order: CodingOrder, columns: pd.Index, compared: NDArray[np.bool_]) -> _Work:
+    column = columns.get_indexer(pd.Index(order.paragraphs, dtype=object)).astype(np.int64)
+    keep = column >= 0
+    coder, column, at, time = order.coder[keep], column[keep], order.at[keep], order.time[keep]
+    keep = compared[coder, column]
+    coder, column, at, time = coder[keep], column[keep], at[keep], time[keep]
+    _, first, stamp = np.unique(time, return_index=True, return_inverse=True)
+    sequence = np.lexsort((column, stamp, coder))  # ties (files without events) in corpus order
+    return _Work(coder[sequence], column[sequence], stamp[sequence].astype(np.int64), np.asarray(at[first], dtype=object))
+
+
+def _windows(work: _Work, window: int) -> tuple[NDArray[np.int64], list[Label]]:
+    """Each row's group: its coder's window (rank in the coder's order // window)."""
+    start = np.searchsorted(work.coder, work.coder, side="left")
+    number = (np.arange(len(work.coder)) - start) // window
+    key = work.coder * (int(number.max(initial=0)) + 1) + number
+    keys, groups = np.unique(key, return_inverse=True)
+    width = int(number.max(initial=0)) + 1
+    return groups.astype(np.int64), [(int(k // width), int(k % width) + 1) for k in keys]
+
+
+def _documents(work: _Work, document_of: tuple[NDArray[np.int64], pd.Index],
+               compared: NDArray[np.bool_]) -> tuple[NDArray[np.int64], list[Label], NDArray[np.int64]]:
+    """Each row's group (coder and document), and per paragraph column the all-coders group."""
+    codes, index = document_of  # documents numbered in corpus order
+    names = index.tolist()
+    count = len(names)
+    keys, groups = np.unique(work.coder * count + codes[work.column], return_inverse=True)
+    labels: list[Label] = [(coder, names[d]) for coder, d in zip((keys // count).tolist(), (keys % count).tolist(), strict=True)]
+    seen = compared.any(axis=0)
+    shown, places = np.unique(codes[seen], return_inverse=True)
+    everyone = np.full(len(codes), -1, dtype=np.int64)
+    everyone[np.flatnonzero(seen)] = places + len(labels)
+    return groups.astype(np.int64), labels + [(None, names[d]) for d in shown.tolist()], everyone
+
+
+@dataclass
+class _Figures:
+    pairs: NDArray[np.float64]
+    agree: NDArray[np.float64]
+    alphas: NDArray[np.float64]
+    """groups x codes, NaN where undefined."""
+
+
+def _figures(project: Project, data: DoneCodings, adjudicated: DoneCodings, at_consensus: NDArray[np.intp],
+             decided: NDArray[np.bool_], compared: NDArray[np.bool_], group: NDArray[np.int64],
+             everyone: NDArray[np.int64] | None, codes: list[str], size: int) -> _Figures:
+    kinds = {row.id: row.kind for row in project.codes()}
+    figures = _Figures(np.zeros(size), np.zeros(size), np.full((size, len(codes)), np.nan))
+    for index, code in enumerate(codes):
+        kind = kinds[code]
+        levels: list[object] = [value for value, _ in project.levels(code)] if kind != "code" else [0, 1]
+        ratings = ratings_of(data, code, kind, levels)
+        reference = np.full(len(decided), MISSING, dtype=np.int64)
+        if adjudicated.paragraphs:
+            at = at_consensus >= 0
+            reference[at_consensus[at]] = ratings_of(adjudicated, code, kind, levels).codes[0, np.flatnonzero(at)]
+        a, b, g = _comparisons(ratings.codes, reference, decided, compared, group, everyone)
+        q = len(levels)
+        counts = np.bincount(g * q * q + a * q + b, minlength=size * q * q).reshape(size, q, q).astype(np.float64)
+        coincidences = counts + counts.transpose(0, 2, 1)  # two values per unit: each pair both ways, m_u - 1 = 1
+        figures.alphas[:, index] = alpha_of_coincidences(coincidences, LEVEL_OF_KIND.get(kind, "nominal"), ratings)
+        figures.pairs += np.bincount(g, minlength=size)
+        figures.agree += np.bincount(g, weights=(a == b).astype(np.float64), minlength=size)
+    return figures
+
+
+def _comparisons(values: NDArray[np.int64], reference: NDArray[np.int64], decided: NDArray[np.bool_],
+                 compared: NDArray[np.bool_], group: NDArray[np.int64],
+                 everyone: NDArray[np.int64] | None) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
+    """(coder's value, reference's value, group) of every comparison of one code."""
+    has = (values != MISSING) & compared
+    parts: list[tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]] = []
+    for i in range(len(values)):
+        at = np.flatnonzero(has[i] & decided & (reference != MISSING))
+        parts.append((values[i, at], reference[at], group[i, at]))
+        if everyone is not None:
+            parts.append((values[i, at], reference[at], everyone[at]))
+        for j in range(len(values)):
+            if j == i:
+                continue
+            at = np.flatnonzero(has[i] & ~decided & (values[j] != MISSING))
+            parts.append((values[i, at], values[j, at], group[i, at]))
+            if everyone is not None and j > i:
+                both = at[compared[j, at]]
+                parts.append((values[i, both], values[j, both], everyone[both]))
+    return tuple(np.concatenate([part[k] for part in parts]) for k in range(3))  # type: ignore[return-value]
+
+
+def _group_meta(work: _Work, groups: NDArray[np.int64], everyone: NDArray[np.int64] | None,
+                size: int, paragraph_ids: NDArray[np.object_]) -> dict[str, list[object]]:
+    """Per group: first and last paragraph (in the coder's order; corpus order for all coders),
+    first and last time, and the number of paragraphs."""
+    group, column, stamp = groups, work.column, work.stamp
+    if everyone is not None:
+        earliest = pd.Series(work.stamp).groupby(work.column).min()
+        extra = earliest.index.to_numpy()
+        group = np.concatenate([group, everyone[extra]])
+        column = np.concatenate([column, extra])
+        stamp = np.concatenate([stamp, earliest.to_numpy()])
+    grouped = pd.DataFrame({"column": column, "stamp": stamp}).groupby(group, sort=True)
+    meta = grouped.agg(first=("column", "first"), last=("column", "last"), low=("stamp", "min"),
+                       high=("stamp", "max"), paragraphs=("column", "size")).reindex(range(size))
+    return {"first": paragraph_ids[meta["first"].to_numpy(dtype=np.int64)].tolist(),
+            "last": paragraph_ids[meta["last"].to_numpy(dtype=np.int64)].tolist(),
+            "first_at": work.stamps[meta["low"].to_numpy(dtype=np.int64)].tolist(),
+            "last_at": work.stamps[meta["high"].to_numpy(dtype=np.int64)].tolist(),
+            "paragraphs": meta["paragraphs"].tolist()}
+
+
+def _rows(labels: list[Label], meta: dict[str, list[object]], figures: _Figures,
+          codes: list[str], coders: list[str], minimum: int) -> list[DriftRow]:
+    """One row per group; the figures computed for all groups at once, the loop only packs them."""
+    count = np.array(meta["paragraphs"], dtype=np.int64)
+    few = count < minimum
+    alphas = np.where(few[:, None], np.nan, figures.alphas)
+    defined = ~np.isnan(alphas)
+    used = defined.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.where(used > 0, np.nansum(alphas, axis=1) / np.maximum(used, 1), np.nan)
+        share = np.where(few | (figures.pairs == 0), np.nan, figures.agree / np.maximum(figures.pairs, 1))
+    per_code, mean_list, share_list = _or_none(alphas), _or_none(mean), _or_none(share)
+    pairs = figures.pairs.astype(np.int64).tolist()
+    rows = []
+    for number, (coder, where) in enumerate(labels):
+        n = int(count[number])
+        reason = None
+        if few[number]:
+            reason = f"too few paragraphs ({n} < {minimum})"
+        elif not used[number]:
+            reason = "alpha undefined for every code here (no variation)"
+        rows.append(DriftRow(
+            coder=None if coder is None else coders[coder],
+            window=where if isinstance(where, int) else None,
+            document=None if isinstance(where, int) else str(where),
+            first_paragraph=str(meta["first"][number]), last_paragraph=str(meta["last"][number]),
+            first_at=_text(meta["first_at"][number]), last_at=_text(meta["last_at"][number]),
+            paragraphs=n, comparisons=pairs[number], percent_agreement=share_list[number], alpha=mean_list[number],
+            alpha_codes=int(used[number]), per_code=dict(zip(codes, per_code[number], strict=True)), reason=reason,
+        ))
+    return rows
+
+
+def _or_none(values: NDArray[np.float64]) -> list[Any]:
+    """As Python floats, NaN as None (missing, not zero), in one pass."""
+    boxed = values.astype(object)
+    boxed[np.isnan(values)] = None
+    return boxed.tolist()  # type: ignore[no-any-return]
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) else None

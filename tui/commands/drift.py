@@ -1,0 +1,74 @@
+"""`accord agree --over time` and `--by document`: the drift view, in the terminal or as a file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from tui.commands.common import Context, open_project
+from tui.console import SafeConsole, err, out
+
+PIPED_WIDTH = 160
+"""Table width when stdout is not a terminal: one row per line."""
+
+
+def drift(ctx: Context, over: str, window: int, fmt: str, output: Path | None, force: bool,
+          codes: list[str] | None, coders: list[str] | None, documents: list[str] | None) -> None:
+    """Compute the view and show it (table) or write it (md, html, json, csv)."""
+    from exports.drift import drift_report
+    from store import plural
+
+    with open_project(ctx) as project, err.status("Measuring agreement " + ("over time" if over == "time" else "per document")):
+        report = drift_report(project, over, window, codes=codes, coders=coders, documents=documents)
+    if fmt == "table":
+        show_table(report)
+        return
+    text = render(report, fmt)
+    if output is None:
+        from tui.safe_text import for_stdout
+
+        click.echo(for_stdout(text), nl=False)
+        return
+    from exports.files import write_atomically
+
+    write_atomically(output, text, force)
+    unit = "window" if over == "time" else "document"
+    shown = len({(row.window, row.document) for row in report.rows})
+    err.print(f"Wrote {output} ({plural(len(report.coders), 'coder')}, {plural(shown, unit)}).", markup=False)
+
+
+def render(report: object, fmt: str) -> str:
+    from exports import drift_report
+
+    if fmt == "html":
+        from exports.drift_html import to_html
+
+        return to_html(report)  # type: ignore[arg-type]
+    writer = {"md": drift_report.to_markdown, "json": drift_report.to_json, "csv": drift_report.to_csv}[fmt]
+    return writer(report)  # type: ignore[arg-type]
+
+
+def show_table(report) -> None:  # type: ignore[no-untyped-def]
+    """The rows as a Rich table, the definition below it."""
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    from exports.drift_report import cells, headers, reference_text
+
+    if not report.rows:
+        err.print("No paragraph has been done by a coder and by someone to compare with yet "
+                  f"(coders: {', '.join(report.coders) or 'none'}).", markup=False)
+        return
+    console = out if out.is_terminal else SafeConsole(width=PIPED_WIDTH, soft_wrap=True)
+    title = "Agreement over time" if report.over == "time" else "Agreement per document"
+    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD)
+    for i, name in enumerate(headers(report)):
+        table.add_column(name, justify="right" if 6 <= i <= 9 else "left", no_wrap=i < 10)
+    for row in report.rows:
+        values = cells(report, row)
+        style = "dim" if row.reason else None
+        table.add_row(*(Text(value) for value in values), style=style)  # ids and names are data, not markup
+    console.print(table)
+    console.print(reference_text(report), style="dim", markup=False, highlight=False)
