@@ -53,8 +53,9 @@ def _schema(project: str, tables: tuple[str, ...]) -> list[str]:
     """The CREATE statements of `tables` and their indexes as the project file holds them
     (triggers left out: the floor fills the full-text index in one statement)."""
     with sqlite3.connect(project) as db:
-        rows = db.execute("select sql from sqlite_master where tbl_name in (%s) and type in ('table', 'index') "
-                          "and sql is not null order by rowid" % ",".join("?" * len(tables)), tables).fetchall()
+        marks = ",".join("?" * len(tables))
+        rows = db.execute(f"select sql from sqlite_master where tbl_name in ({marks}) and type in ('table', 'index') "
+                          "and sql is not null order by rowid", tables).fetchall()
     return [sql for (sql,) in rows if not sql.startswith("CREATE TABLE 'paragraphs_fts_")]
 
 
