@@ -70,7 +70,8 @@ def open_project(project: str) -> dict[str, Any]:
 
 
 def search(project: str) -> dict[str, Any]:
-    """Median of 5 runs of each query of searches() (200 hits at most, as the coding screen asks);
+    """Median of 5 runs of each query of searches() as the coding screen's search runs it (the
+    number of matches and the first 200 with their snippets, `search_counted`);
     `figure`, the seconds its ratio is taken of, is the sum of the medians (opening not counted)."""
     from store import Project
 
@@ -81,7 +82,7 @@ def search(project: str) -> dict[str, Any]:
             runs, cpu = [], []
             for _ in range(5):
                 start, start_cpu = time.perf_counter(), time.process_time()
-                hits = opened.search(query)
+                _, hits = opened.search_counted(query)
                 runs.append(time.perf_counter() - start)
                 cpu.append(time.process_time() - start_cpu)
             figure += statistics.median(runs)
