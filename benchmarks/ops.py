@@ -70,21 +70,25 @@ def open_project(project: str) -> dict[str, Any]:
 
 
 def search(project: str) -> dict[str, Any]:
-    """Median of 5 runs of each query of searches() (200 hits at most, as the coding screen asks)."""
+    """Median of 5 runs of each query of searches() as the coding screen's search runs it (the
+    number of matches and the first 200 with their snippets, `search_counted`);
+    `figure`, the seconds its ratio is taken of, is the sum of the medians (opening not counted)."""
     from store import Project
 
     timings: dict[str, Any] = {}
+    figure = 0.0
     with Project.open(Path(project)) as opened:
         for name, query in searches().items():
             runs, cpu = [], []
             for _ in range(5):
                 start, start_cpu = time.perf_counter(), time.process_time()
-                hits = opened.search(query)
+                _, hits = opened.search_counted(query)
                 runs.append(time.perf_counter() - start)
                 cpu.append(time.process_time() - start_cpu)
+            figure += statistics.median(runs)
             timings[name] = {"ms": round(1000 * statistics.median(runs), 1),
                              "cpu_ms": round(1000 * statistics.median(cpu), 1), "hits": len(hits)}
-    return {"queries": timings}
+    return {"queries": timings, "figure": round(figure, 5)}
 
 
 def cli(*args: str) -> None:

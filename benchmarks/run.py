@@ -2,6 +2,13 @@
 
     python -m benchmarks.run --sizes 1000 100000 1000000 --ops import open search
     python -m benchmarks.run --report            # the tables of results.jsonl as Markdown
+    python -m benchmarks.run --sizes 1000000 --check   # each ratio to its floor against its target
+
+Beside each operation that has one, its floor (benchmarks/floors.py: the same work done by the
+libraries alone) runs in the same run, right after it, and the result carries `floor` (its
+seconds and what it measured) and `ratio` (the operation's wall seconds over the floor's): the
+figure that holds from one machine to the next. `--check` prints each ratio against TARGETS and
+exits 1 when one misses.
 
 Corpora (PDF-like .txt files from benchmarks/synthetic.py) and projects are kept in --workdir
 (default /tmp/accord-scale-bench) and reused; results are appended to WORKDIR/results.jsonl, one JSON
@@ -21,6 +28,8 @@ import time
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
+
+from benchmarks.floors import FLOORS
 
 REPO = Path(__file__).resolve().parent.parent
 CODERS = 3
@@ -49,6 +58,12 @@ EXPORTS = {
 """Export operations: format and whose codings (--all: one row per paragraph and coder; none:
 what `accord export` gives with several coders, the consensus)."""
 OPERATIONS = ["import", "import-records", "open", "search", *MERGES, "agree", "agree-over-time", "overview", *EXPORTS, "retrieve"]
+TARGETS = {"import": 1.5, "search": 1.5, "merge": 3.0, "agree": 3.0, "export": 1.3}
+"""The most an operation (by its benchmarks.ops name) may take, as a multiple of its floor
+measured in the same run: import against decoding + a bare insert of the same rows, search
+against the FTS5 query alone, merge against a bare INSERT ... SELECT of the coders' rows, agree
+against the krippendorff package's alpha of the same matrices, export against the library
+writing the same table. An operation without a target has its ratio reported, not checked."""
 
 
 class Bench:
@@ -176,6 +191,19 @@ class Bench:
             raise SystemExit(f"{operation} at {size}: {done.stderr[-2000:]}")
         result = {"operation": name, "size": size, "at": started, "machine": platform.node(),
                   **json.loads(done.stdout.strip().splitlines()[-1])}
+        if operation in FLOORS:
+            # Right after the operation, on its inputs and output: the same machine, the same load.
+            # A merge's floor needs the lead's project as it was before (`team` copies it afresh).
+            floor_args = self.arguments(name, size) if operation == "merge" else args
+            floor = subprocess.run([sys.executable, "-m", "benchmarks.floors", operation, *floor_args],
+                                   cwd=REPO, capture_output=True, text=True)
+            if floor.returncode:
+                raise SystemExit(f"floor of {operation} at {size}: {floor.stderr[-2000:]}")
+            result["floor"] = json.loads(floor.stdout.strip().splitlines()[-1])
+            figure = result.get("figure", result["seconds"])
+            result["ratio"] = round(figure / max(result["floor"]["seconds"], 1e-9), 2)
+            if operation in TARGETS:
+                result["target"] = TARGETS[operation]
         with self.results.open("a") as handle:
             handle.write(json.dumps(result) + "\n")
         print(json.dumps(result), flush=True)
@@ -216,21 +244,46 @@ def report(results: Path) -> str:
     return "\n".join(out)
 
 
-def main() -> None:
+def check(results: list[dict[str, Any]]) -> tuple[list[str], list[str]]:
+    """Each result's ratio against its target: Markdown rows, and the misses."""
+    rows = ["| operation | paragraphs | floor s | figure s | ratio | target | |",
+            "|---|---:|---:|---:|---:|---:|---|"]
+    misses = []
+    for result in results:
+        if "ratio" not in result:
+            continue
+        target = result.get("target")
+        verdict = "" if target is None else ("ok" if result["ratio"] <= target else "MISSED")
+        if verdict == "MISSED":
+            misses.append(f"{result['operation']} at {result['size']:,}: {result['ratio']}× > {target}×")
+        figure = result.get("figure", result["seconds"])
+        rows.append(f"| {result['operation']} | {result['size']:,} | {result['floor']['seconds']:.3f} | "
+                    f"{figure:.3f} | {result['ratio']:.2f}× | {'' if target is None else f'≤ {target}×'} | "
+                    f"{verdict} |")
+    return rows, misses
+
+
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 100_000])
     parser.add_argument("--ops", nargs="+", default=OPERATIONS, choices=OPERATIONS)
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/accord-scale-bench"))
     parser.add_argument("--report", action="store_true", help="Print the results as Markdown tables and stop.")
-    args = parser.parse_args()
+    parser.add_argument("--check", action="store_true",
+                        help="After the run, print each ratio to its floor against its target; exit 1 if one misses.")
+    args = parser.parse_args(argv)
     results = args.workdir / "results.jsonl"
     if args.report:
         print(report(results))
         return
     bench = Bench(args.workdir, results)
-    for size in args.sizes:
-        for operation in args.ops:
-            bench.run(operation, size)
+    measured = [bench.run(operation, size) for size in args.sizes for operation in args.ops]
+    if args.check:
+        rows, misses = check(measured)
+        print("\n".join(rows))
+        if misses:
+            print("missed: " + "; ".join(misses))
+            raise SystemExit(1)
 
 
 if __name__ == "__main__":
