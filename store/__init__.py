@@ -65,6 +65,7 @@ if TYPE_CHECKING:
     from store.teams.merge import merge_files
     from store.teams.merge_report import MergeReport
     from store.words import plural
+    from store.suggest.storage import FEATURES, StoredModel, load_models, save_models, suggestions_off
     from store.connection import project_file_under
 
 _PUBLIC: dict[str, str] = {
@@ -111,6 +112,10 @@ _PUBLIC: dict[str, str] = {
     "decide": "store.teams.adjudication", "disagreements": "store.teams.adjudication",
     "open_disagreements": "store.teams.adjudication", "positions": "store.teams.adjudication",
     "undo_decision": "store.teams.adjudication",
+    # assisted coding
+    "FEATURES": "store.suggest.storage", "StoredModel": "store.suggest.storage",
+    "load_models": "store.suggest.storage", "save_models": "store.suggest.storage",
+    "suggestions_off": "store.suggest.storage",
     # words
     "plural": "store.words",
     # outputs
@@ -123,6 +128,7 @@ __all__ = [
     "CODEBOOK_NS",
     "CONSENSUS",
     "DEMO_FILE",
+    "FEATURES",
     "PARAGRAPH_SEPARATOR",
     "PROJECT_NS",
     "SUPPORTED",
@@ -166,6 +172,7 @@ __all__ = [
     "SourceFile",
     "Status",
     "StorageError",
+    "StoredModel",
     "accept_unanimous",
     "accord_description",
     "build_demo",
@@ -184,6 +191,7 @@ __all__ = [
     "handout_coder",
     "import_qdpx",
     "load_codebook",
+    "load_models",
     "merge_files",
     "now",
     "open_disagreements",
@@ -201,8 +209,10 @@ __all__ = [
     "salvage_project",
     "salvage_target",
     "sample_progress",
+    "save_models",
     "selection_description",
     "sha256_text",
+    "suggestions_off",
     "undo_decision",
 ]
 

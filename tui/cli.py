@@ -25,6 +25,7 @@ COMMANDS = {
     "merge": "tui.commands.teams:merge",
     "adjudicate": "tui.commands.teams:adjudicate",
     "notes": "tui.commands.notes:notes",
+    "suggest": "tui.commands.suggest:suggest",
 }
 """Every command of `accord` and where it lives ("module:attribute")."""
 

@@ -1,0 +1,84 @@
+"""Assisted coding (issue 16): training, honest cross-validation grouped by document, the report."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+from click.testing import CliRunner
+
+from exports.suggest.evaluation import folds
+from store import SourceDocument, Project
+from tests.helpers import small_codebook
+from tui.cli import main
+
+WORDS = ["council", "members", "states", "resolution", "weapons", "report", "region", "security", "peace", "dialogue"]
+
+
+def coded_project(path: Path, paragraphs: list[list[str]], labels: list[list[int]]) -> Path:
+    """A project whose coder `ann` has done every paragraph, border_control as `labels` says."""
+    with Project.create(path, small_codebook()) as project:
+        project.import_documents([SourceDocument(id=f"d{d:02}", paragraphs=texts, source=f"d{d}.txt")
+                                  for d, texts in enumerate(paragraphs)])
+        for d, document in enumerate(labels):
+            for p, value in enumerate(document, start=1):
+                if value:
+                    project.set_coding(f"d{d:02}:{p}", "ann", "border_control", 1)
+                project.set_status(f"d{d:02}:{p}", "ann", "done")
+    return path
+
+
+def train_and_report(path: Path) -> dict[str, object]:
+    runner = CliRunner()
+    trained = runner.invoke(main, ["--project", str(path), "suggest", "train", "--basis", "ann",
+                                   "--codes", "border_control", "--bootstrap", "200"])
+    assert trained.exit_code == 0, trained.output
+    reported = runner.invoke(main, ["--project", str(path), "suggest", "report", "--format", "json",
+                                    "--bootstrap", "0"])
+    assert reported.exit_code == 0, reported.output
+    return json.loads(reported.stdout)  # type: ignore[no-any-return]
+
+
+def test_folds_never_split_a_document() -> None:
+    groups = np.repeat([f"d{i}" for i in range(13)], 7)
+    for train, test in folds(groups):
+        assert not set(groups[train]) & set(groups[test])
+
+
+def test_a_document_of_repeated_paragraphs_cannot_be_learnt_by_heart(tmp_path: Path) -> None:
+    """Each document repeats one paragraph of words of its own, coded at random per document:
+    with paragraphs split across folds the model would recall its twins and score alpha near 1;
+    grouped by document it has nothing to go on."""
+    rng = np.random.default_rng(1)
+    labels = [[int(v)] * 5 for v in rng.permutation([0, 1] * 10)]
+    texts = [[f"Speaker zq{d}x says wq{d}v and kq{d}y plainly."] * 5 for d in range(20)]
+    report = train_and_report(coded_project(tmp_path / "a.db", texts, labels))
+    [code] = report["codes"]  # type: ignore[misc]
+    assert code["code"] == "border_control" and code["positives"] == 50
+    assert code["alpha"] < 0.3
+    assert not code["trusted"]
+
+
+def test_a_code_that_depends_on_a_word_is_learnt_and_trusted(tmp_path: Path) -> None:
+    rng = np.random.default_rng(2)
+    texts, labels = [], []
+    for _document in range(20):
+        rows = [rng.integers(0, 2) for _ in range(6)]
+        labels.append(rows)
+        texts.append([" ".join(rng.choice(WORDS, 8)) + (" border patrols" if value else " budget talks")
+                      for value in rows])
+    report = train_and_report(coded_project(tmp_path / "b.db", texts, labels))
+    [code] = report["codes"]  # type: ignore[misc]
+    assert code["alpha"] > 0.8 and code["trusted"]
+    assert [point["share"] for point in code["curve"]] == [0.25, 0.5, 1.0]
+    assert report["skipped"] == {} and report["basis"] == "ann"
+
+
+def test_too_few_positives_are_skipped_and_listed(tmp_path: Path) -> None:
+    labels = [[1, 0, 0], [0, 0, 0], [1, 0, 0], [0, 0, 0]]
+    texts = [[f"Paragraph {p} of {d}." for p in range(3)] for d in range(4)]
+    path = coded_project(tmp_path / "c.db", texts, labels)
+    result = CliRunner().invoke(main, ["--project", str(path), "suggest", "train", "--basis", "ann"])
+    assert result.exit_code == 0, result.output
+    assert "Skipped border_control: 2 paragraphs with it, fewer than 10." in result.stderr
