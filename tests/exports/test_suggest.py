@@ -82,3 +82,45 @@ def test_too_few_positives_are_skipped_and_listed(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["--project", str(path), "suggest", "train", "--basis", "ann"])
     assert result.exit_code == 0, result.output
     assert "Skipped border_control: 2 paragraphs with it, fewer than 10." in result.stderr
+
+
+def word_project(path: Path, coded_documents: int = 20, uncoded_documents: int = 3) -> Path:
+    """border_control depends on the words `border patrols`; the last documents nobody coded."""
+    rng = np.random.default_rng(2)
+    texts, labels = [], []
+    for document in range(coded_documents + uncoded_documents):
+        rows = [int(rng.integers(0, 2)) for _ in range(6)]
+        labels.append(rows if document < coded_documents else [])
+        texts.append([" ".join(rng.choice(WORDS, 8)) + (" border patrols" if value else " budget talks")
+                      for value in rows])
+    return coded_project(path, texts, labels)
+
+
+def test_predicted_exports_read_back_with_their_source(tmp_path: Path) -> None:
+    import pandas as pd
+    import pyarrow.parquet as pq
+    import pyreadstat
+
+    path = word_project(tmp_path / "p.db")
+    runner = CliRunner()
+    assert runner.invoke(main, ["--project", str(path), "suggest", "train", "--basis", "ann", "--codes",
+                                "border_control", "--bootstrap", "100"]).exit_code == 0
+    for suffix in ("csv", "parquet", "dta", "sav"):
+        out = tmp_path / f"predicted.{suffix}"
+        result = runner.invoke(main, ["--project", str(path), "export", "--predicted", "--coder", "ann",
+                                      "-o", str(out)])
+        assert result.exit_code == 0, result.output
+        assert "threshold" in result.stderr
+        frame = {"csv": pd.read_csv, "parquet": pd.read_parquet, "dta": pd.read_stata,
+                 "sav": lambda p: pyreadstat.read_sav(p)[0]}[suffix](out)
+        assert len(frame) == 23 * 6, suffix
+        human, machine = frame[frame["source"] == "human"], frame[frame["source"] == "machine"]
+        assert len(human) == 20 * 6 and len(machine) == 3 * 6, suffix
+        assert machine["border_control_p"].between(0, 1).all()
+        assert human["border_control_p"].isna().all()
+        expected = machine["text"].str.endswith("border patrols").astype(int).to_numpy()
+        values = machine["border_control"].map(lambda v: 1 if v in (1, "1", "Applied", "present") else 0)
+        assert (values.to_numpy() == expected).mean() > 0.9, suffix
+    metadata = pq.read_schema(tmp_path / "predicted.parquet").metadata
+    report = json.loads(metadata[b"accord.suggest_report"])
+    assert report["codes"][0]["code"] == "border_control" and report["codes"][0]["threshold"] is not None
