@@ -65,7 +65,14 @@ if TYPE_CHECKING:
     from store.teams.merge import merge_files
     from store.teams.merge_report import MergeReport
     from store.words import plural
-    from store.suggest.storage import FEATURES, StoredModel, load_models, save_models, suggestions_off
+    from store.suggest.storage import (
+        FEATURES,
+        StoredModel,
+        load_models,
+        reliability_sample,
+        save_models,
+        suggestions_off,
+    )
     from store.connection import project_file_under
 
 _PUBLIC: dict[str, str] = {
@@ -115,7 +122,7 @@ _PUBLIC: dict[str, str] = {
     # assisted coding
     "FEATURES": "store.suggest.storage", "StoredModel": "store.suggest.storage",
     "load_models": "store.suggest.storage", "save_models": "store.suggest.storage",
-    "suggestions_off": "store.suggest.storage",
+    "suggestions_off": "store.suggest.storage", "reliability_sample": "store.suggest.storage",
     # words
     "plural": "store.words",
     # outputs
@@ -204,6 +211,7 @@ __all__ = [
     "read_files",
     "read_paths",
     "reimport_commands",
+    "reliability_sample",
     "repair",
     "required_gaps",
     "salvage_project",

@@ -7,12 +7,17 @@ returning: what a `View` shows is always what the file holds.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
+
+from typing import TYPE_CHECKING
 
 from store import CONSENSUS, Code, Codebook, Project
 from store import AccordError
 from store import Document, Event, Paragraph, Progress, Status
+
+if TYPE_CHECKING:  # the models load only when the project has one (start-up stays quick)
+    from exports.suggest.suggester import Suggester, Suggestion
 
 
 @dataclass(frozen=True)
@@ -33,6 +38,8 @@ class View:
     assignments (they code the corpus freely)."""
     previous_text: str | None
     next_text: str | None
+    suggestions: dict[str, Suggestion] = field(default_factory=dict)
+    """Trusted models' suggestions on this paragraph (none on the reliability sample)."""
 
 
 def project_codebook(project: Project) -> Codebook:
@@ -59,6 +66,29 @@ class CodingSession:
         self.place_saved = True
         self._progress: Progress | None = None
         self._document = lru_cache(maxsize=64)(self._load_document)
+        self.suggester = self._suggester()
+        self._suggested: tuple[str, dict[str, Suggestion]] | None = None
+
+    def _suggester(self) -> Suggester | None:
+        from exports.suggest.suggester import Suggester
+
+        try:
+            return Suggester.for_file(self.project)
+        except AccordError:
+            return None  # a damaged model must not stop the coding: no suggestions then
+
+    def suggestions(self) -> dict[str, Suggestion]:
+        """The current paragraph's suggestions, computed once per paragraph."""
+        if self.suggester is None:
+            return {}
+        paragraph = self.paragraph
+        if self._suggested is None or self._suggested[0] != paragraph.id:
+            self._suggested = (paragraph.id, self.suggester.suggestions(paragraph.id, paragraph.text))
+        return self._suggested[1]
+
+    def _visible(self) -> bool | None:
+        """For the event: whether a suggestion is on screen (None: no model in use)."""
+        return None if self.suggester is None else bool(self.suggestions())
 
     # -- where the coder is ------------------------------------------------------------------
 
@@ -107,11 +137,11 @@ class CodingSession:
 
     def toggle(self, code_id: str) -> int:
         """Apply or remove a code on the current paragraph; the new value."""
-        return self.project.toggle(self.paragraph.id, self.coder, code_id)
+        return self.project.toggle(self.paragraph.id, self.coder, code_id, self._visible())
 
     def set_level(self, variable_id: str, value: str | None) -> None:
         """Give a variable a level on the current paragraph (None clears it)."""
-        self.project.set_coding(self.paragraph.id, self.coder, variable_id, value)
+        self.project.set_coding(self.paragraph.id, self.coder, variable_id, value, self._visible())
 
     def done_and_next(self) -> bool:
         """Mark the paragraph done and go to the next one this coder has not done: the next
@@ -203,6 +233,7 @@ class CodingSession:
             assigned=self.project.is_assigned(paragraph.id, self.coder) if self.has_assignments else None,
             previous_text=previous,
             next_text=following,
+            suggestions=self.suggestions(),
         )
 
     def describe(self, event: Event) -> str:

@@ -13,18 +13,20 @@ import json
 import sqlite3
 import zipfile
 from dataclasses import dataclass, field
-from typing import Any
-
-import numpy as np
-from numpy.typing import NDArray
+from typing import TYPE_CHECKING, Any
 
 from store.errors import AccordError
+
+if TYPE_CHECKING:  # NumPy loads only when models are read or written: handout and start-up stay light
+    from numpy.typing import NDArray
 
 FEATURES = "*features*"
 """The row holding what every code's model shares (the TF-IDF weights); not a code id (ids are
 identifiers, never starting with `*`)."""
 SUGGESTIONS_OFF = "suggestions_off"
 """meta key: set (to "1") in a coder's file by `accord handout --no-suggestions`."""
+SAMPLE_KEY = "reliability_sample"
+"""meta key: the JSON list of a coder's paragraphs that handout put in the reliability sample."""
 MAX_ARRAY_BYTES = 256 * 1024 * 1024
 """No stored array unpacks to more than this: a forged file cannot make Accord fill memory."""
 
@@ -44,6 +46,8 @@ class StoredModel:
 
 def pack(arrays: dict[str, NDArray[Any]]) -> bytes:
     """Arrays as .npz bytes (numbers only: an object array is refused)."""
+    import numpy as np
+
     for name, array in arrays.items():
         if array.dtype.hasobject:
             raise ValueError(f"array {name} holds objects; only numbers are stored")
@@ -54,6 +58,8 @@ def pack(arrays: dict[str, NDArray[Any]]) -> bytes:
 
 def unpack(data: bytes, code_id: str) -> dict[str, NDArray[Any]]:
     """The arrays of .npz bytes, never unpickled; a damaged or forged blob is an AccordError."""
+    import numpy as np
+
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             if sum(info.file_size for info in archive.infolist()) > MAX_ARRAY_BYTES:
@@ -107,3 +113,20 @@ def suggestions_off(db: sqlite3.Connection) -> bool:
     """Whether the lead turned suggestions off in this (coder's) file."""
     row = db.execute("select value from meta where key = ?", [SUGGESTIONS_OFF]).fetchone()
     return row is not None and row[0] == "1"
+
+
+def reliability_sample(db: sqlite3.Connection) -> set[str]:
+    """Paragraphs of the reliability sample this file knows: assigned to two or more coders
+    (the lead's file), or listed by handout (a coder's file, which sees no other coder)."""
+    sample = {str(pid) for (pid,) in db.execute(
+        "select paragraph_id from assignments group by paragraph_id having count(*) > 1")}
+    row = db.execute("select value from meta where key = ?", [SAMPLE_KEY]).fetchone()
+    if row is not None:
+        try:
+            listed = json.loads(row[0])
+        except (TypeError, ValueError):
+            listed = None
+        if not isinstance(listed, list):
+            raise AccordError(f"meta {SAMPLE_KEY} of the project file is damaged: hand the project out again")
+        sample.update(str(pid) for pid in listed)
+    return sample
