@@ -69,6 +69,7 @@ if TYPE_CHECKING:
         FEATURES,
         StoredModel,
         load_models,
+        open_paragraphs,
         reliability_sample,
         save_models,
         suggestions_off,
@@ -123,6 +124,7 @@ _PUBLIC: dict[str, str] = {
     "FEATURES": "store.suggest.storage", "StoredModel": "store.suggest.storage",
     "load_models": "store.suggest.storage", "save_models": "store.suggest.storage",
     "suggestions_off": "store.suggest.storage", "reliability_sample": "store.suggest.storage",
+    "open_paragraphs": "store.suggest.storage",
     # words
     "plural": "store.words",
     # outputs
@@ -210,6 +212,7 @@ __all__ = [
     "project_status",
     "read_files",
     "read_paths",
+    "open_paragraphs",
     "reimport_commands",
     "reliability_sample",
     "repair",

@@ -50,7 +50,7 @@ def project_codebook(project: Project) -> Codebook:
 class CodingSession:
     """One coder on one open project, positioned on one paragraph."""
 
-    def __init__(self, project: Project, coder: str) -> None:
+    def __init__(self, project: Project, coder: str, order: str = "corpus") -> None:
         if coder.strip() == CONSENSUS:
             raise AccordError(f"{CONSENSUS!r} is reserved for adjudicated values: code under your own name, "
                               "and settle disagreements with `accord adjudicate`")
@@ -62,7 +62,13 @@ class CodingSession:
         self.codes: dict[str, Code] = self.codebook.by_id()
         self.has_assignments = project.has_assignments(self.coder)
         """A handout assigned paragraphs to this coder: progress and `enter` follow the assignment."""
-        self.seq = self._resume_seq()
+        self.order: list[int] | None = None
+        """With `--order uncertain`: the seqs to serve, least sure first (exports/suggest/uncertain.py)."""
+        if order == "uncertain":
+            from exports.suggest.uncertain import uncertain_order
+
+            self.order = uncertain_order(project, self.coder)
+        self.seq = self.order[0] if self.order else self._resume_seq()
         self.place_saved = True
         self._progress: Progress | None = None
         self._document = lru_cache(maxsize=64)(self._load_document)
@@ -162,12 +168,18 @@ class CodingSession:
 
     def _next_to_code(self, after_seq: int) -> int | None:
         """The next paragraph not done (the current one is done by now), or None."""
+        if self.order is not None:
+            return next((seq for seq in self.order if seq != after_seq and self._open(seq)), None)
         if not self.has_assignments:
             return self.project.next_not_done(self.coder, after_seq=after_seq, assigned_first=False)
         progress = self.progress()
         if progress.done >= progress.total:  # known without a query that would walk the corpus
             return None
         return self.project.next_assigned_not_done(self.coder, after_seq=after_seq)
+
+    def _open(self, seq: int) -> bool:
+        paragraph = self.project.paragraph_at(seq)
+        return paragraph is not None and self.project.status(paragraph.id, self.coder).status != "done"
 
     def toggle_flag(self) -> bool:
         """Flag the paragraph for discussion, or take the flag off; the new state."""

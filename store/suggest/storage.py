@@ -130,3 +130,16 @@ def reliability_sample(db: sqlite3.Connection) -> set[str]:
             raise AccordError(f"meta {SAMPLE_KEY} of the project file is damaged: hand the project out again")
         sample.update(str(pid) for pid in listed)
     return sample
+
+
+def open_paragraphs(db: sqlite3.Connection, coder: str) -> list[tuple[int, str, str]]:
+    """(seq, id, text) of the paragraphs the coder has not marked done, in corpus order: the
+    assigned ones when a handout assigned the coder any."""
+    assigned = db.execute("select 1 from assignments where coder_id = ? limit 1", [coder]).fetchone() is not None
+    join = "join assignments a on a.paragraph_id = p.id and a.coder_id = :coder" if assigned else ""
+    rows = db.execute(
+        f"""select p.seq, p.id, p.text from paragraphs p {join}
+            where not exists (select 1 from paragraph_status s where s.paragraph_id = p.id
+                              and s.coder_id = :coder and s.status = 'done')
+            order by p.seq""", {"coder": coder})
+    return [(int(seq), str(pid), str(text)) for seq, pid, text in rows]

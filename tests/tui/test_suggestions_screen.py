@@ -71,3 +71,41 @@ async def test_handout_no_suggestions_turns_them_off(tmp_path: Path) -> None:
         await pilot.press("b")
     with Project.open(path) as project:
         assert [row[0] for row in project.db.execute("select suggested from events where action = 'code'")] == [None]
+
+
+@pilot_test
+async def test_order_uncertain_serves_the_least_sure_first_and_the_sample_last(tmp_path: Path) -> None:
+    import numpy as np
+
+    from exports.suggest.predict import Predictor
+    from tui.app import AccordApp
+
+    path, shared, own = handed_out(tmp_path)
+    with Project.open(path) as project:
+        predictor = Predictor.load(project)
+        assert predictor is not None
+        model = predictor.models["border_control"]
+        texts = {pid: project.paragraph(pid).text for pid in own}
+        scores = predictor.scores(list(texts.values()))["border_control"]
+        margin = dict(zip(texts, np.abs(scores - model.threshold), strict=True))
+        seq_of = {pid: project.paragraph(pid).seq for pid in own | shared}
+    app = AccordApp(path, "alice", order="uncertain")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        order = app.session.order
+        assert order is not None
+        ids = {seq: pid for pid, seq in seq_of.items()}
+        served = [ids[seq] for seq in order]
+        assert set(served[: len(own)]) == own and set(served[len(own):]) == shared
+        assert [margin[pid] for pid in served[: len(own)]] == sorted(margin.values())
+        assert app.session.paragraph.id == served[0]
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.session.paragraph.id == served[1]
+
+
+def test_order_uncertain_without_a_model_says_so(tmp_path: Path) -> None:
+    lead = word_project(tmp_path / "lead.db")
+    result = CliRunner().invoke(main, ["--project", str(lead), "code", "--coder", "ann", "--order", "uncertain"])
+    assert result.exit_code == 1
+    assert "no model in this project yet: run `accord suggest train` first" in result.output
