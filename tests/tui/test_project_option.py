@@ -84,6 +84,8 @@ COMMAND_ARGS: dict[tuple[str, ...], list[str]] = {
     ("merge",): ["{file}"],
     ("adjudicate",): [],
     ("notes",): [],
+    ("suggest", "train"): [],
+    ("suggest", "report"): [],
 }
 """Enough arguments for each command to reach the project file."""
 
