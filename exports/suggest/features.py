@@ -6,8 +6,9 @@ the project file stores as numbers (store/suggest/storage.py), never a pickled o
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -20,15 +21,23 @@ CHAR_FEATURES = 2**18
 FEATURES = WORD_FEATURES + CHAR_FEATURES
 
 
-def counts(texts: Sequence[str]) -> csr_matrix:
-    """Paragraphs x hashed n-gram counts (word n-grams first, then character n-grams)."""
-    from scipy import sparse
+@functools.cache
+def _vectorizers() -> tuple[Any, Any]:
+    """Built once: the coding screen hashes one paragraph at a time."""
     from sklearn.feature_extraction.text import HashingVectorizer
 
     word = HashingVectorizer(analyzer="word", ngram_range=(1, 2), n_features=WORD_FEATURES, alternate_sign=False,
                              norm=None, dtype=np.float32)
     char = HashingVectorizer(analyzer="char_wb", ngram_range=(3, 5), n_features=CHAR_FEATURES,
                              alternate_sign=False, norm=None, dtype=np.float32)
+    return word, char
+
+
+def counts(texts: Sequence[str]) -> csr_matrix:
+    """Paragraphs x hashed n-gram counts (word n-grams first, then character n-grams)."""
+    from scipy import sparse
+
+    word, char = _vectorizers()
     texts = list(texts)
     return sparse.hstack([word.transform(texts), char.transform(texts)], format="csr")
 
