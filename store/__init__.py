@@ -68,6 +68,7 @@ if TYPE_CHECKING:
     from store.suggest.storage import (
         FEATURES,
         StoredModel,
+        exposure,
         load_models,
         open_paragraphs,
         reliability_sample,
@@ -124,7 +125,7 @@ _PUBLIC: dict[str, str] = {
     "FEATURES": "store.suggest.storage", "StoredModel": "store.suggest.storage",
     "load_models": "store.suggest.storage", "save_models": "store.suggest.storage",
     "suggestions_off": "store.suggest.storage", "reliability_sample": "store.suggest.storage",
-    "open_paragraphs": "store.suggest.storage",
+    "open_paragraphs": "store.suggest.storage", "exposure": "store.suggest.storage",
     # words
     "plural": "store.words",
     # outputs
@@ -193,6 +194,7 @@ __all__ = [
     "disagreements",
     "dump_codebook",
     "examine",
+    "exposure",
     "find_files",
     "first_of_each_id",
     "guid",

@@ -11,7 +11,7 @@ from typing import Any
 
 from exports.reliability import reliability_report
 from exports.suggest.evaluation import TRUSTED
-from store import FEATURES, AccordError, Project, load_models
+from store import FEATURES, AccordError, Project, exposure, load_models
 
 COLUMNS = ("code", "positives", "threshold", "precision", "recall", "F1 [95 %]", "α model [95 %]",
            "α coders [95 %]", "verdict", "learning curve (paragraphs: F1)")
@@ -37,7 +37,35 @@ def suggest_report(project: Project, replicates: int = 1000, seed: int = 0) -> d
         "codebook_changed": stale, "skipped": shared.report.get("skipped", {}),
         "codes": [{"code": code, **model.report, "trusted": model.report.get("verdict") in TRUSTED,
                    "coders": humans.get(code)} for code, model in models.items()],
+        "automation_bias": {} if stale else automation_bias(project),
     }
+
+
+def automation_bias(project: Project) -> dict[str, dict[str, dict[str, float | int | None]]]:
+    """Per code: the coders' agreement with the model's value on their done paragraphs where a
+    suggestion was on screen, and where a model was in use but none was shown (events.suggested)."""
+    rows = exposure(project.db)
+    if not rows:
+        return {}
+    from exports.suggest.predict import Predictor
+
+    predictor = Predictor.load(project)
+    assert predictor is not None
+    texts = [project.paragraph(pid).text for _, pid, _ in rows]
+    scores = predictor.scores(texts)
+    out: dict[str, dict[str, dict[str, float | int | None]]] = {}
+    values = [project.codings(pid, coder) for coder, pid, _ in rows]
+    for code, model in predictor.models.items():
+        score = scores[code]
+        machine = ([model.levels[i] for i in score.argmax(axis=1)] if model.levels
+                   else [int(p >= model.threshold) for p in score])
+        groups: dict[str, list[bool]] = {"with": [], "without": []}
+        for (_, _, shown), given, predicted in zip(rows, values, machine, strict=True):
+            human = given.get(code, None if model.levels else 0)
+            groups["with" if shown else "without"].append(str(human) == str(predicted))
+        out[code] = {name: {"paragraphs": len(agreed), "agreement": sum(agreed) / len(agreed) if agreed else None}
+                     for name, agreed in groups.items()}
+    return out
 
 
 def _number(value: object, digits: int = 3) -> str:
@@ -84,9 +112,18 @@ def summary(report: dict[str, Any]) -> list[str]:
     ]
     if report["codebook_changed"]:
         lines.append("The codebook changed since training: run `accord suggest train` again.")
+    for code, groups in report.get("automation_bias", {}).items():
+        shown, hidden = groups["with"], groups["without"]
+        lines.append(f"Automation bias, {code}: coders agree with the model on {_share(shown)} of "
+                     f"{shown['paragraphs']:,} paragraphs with a suggestion shown, {_share(hidden)} of "
+                     f"{hidden['paragraphs']:,} without.")
     for code, reason in report["skipped"].items():
         lines.append(f"Skipped {code}: {reason}.")
     return lines
+
+
+def _share(group: dict[str, Any]) -> str:
+    return "—" if group["agreement"] is None else f"{group['agreement']:.0%}"
 
 
 def markdown(report: dict[str, Any]) -> str:

@@ -143,3 +143,14 @@ def open_paragraphs(db: sqlite3.Connection, coder: str) -> list[tuple[int, str, 
                               and s.coder_id = :coder and s.status = 'done')
             order by p.seq""", {"coder": coder})
     return [(int(seq), str(pid), str(text)) for seq, pid, text in rows]
+
+
+def exposure(db: sqlite3.Connection) -> list[tuple[str, str, int]]:
+    """(coder, paragraph, 1/0) for every coder's done paragraph on which a model was in use:
+    1 when any of the coder's events there had a suggestion on screen."""
+    rows = db.execute(
+        """select e.coder_id, e.paragraph_id, max(e.suggested) from events e
+           join paragraph_status s on s.paragraph_id = e.paragraph_id and s.coder_id = e.coder_id
+           where e.suggested is not null and s.status = 'done' and e.coder_id != 'consensus'
+           group by e.coder_id, e.paragraph_id order by e.coder_id, e.paragraph_id""")
+    return [(str(coder), str(pid), int(flag)) for coder, pid, flag in rows]

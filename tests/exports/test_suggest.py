@@ -95,3 +95,27 @@ def test_predicted_exports_read_back_with_their_source(tmp_path: Path) -> None:
     metadata = pq.read_schema(tmp_path / "predicted.parquet").metadata
     report = json.loads(metadata[b"accord.suggest_report"])
     assert report["codes"][0]["code"] == "border_control" and report["codes"][0]["threshold"] is not None
+
+
+def test_the_report_compares_agreement_with_and_without_suggestions(tmp_path: Path) -> None:
+    from store import Project
+
+    path = word_project(tmp_path / "bias.db")
+    runner = CliRunner()
+    assert runner.invoke(main, ["--project", str(path), "suggest", "train", "--basis", "ann", "--codes",
+                                "border_control", "--bootstrap", "0"]).exit_code == 0
+    with Project.open(path) as project:
+        # cat follows every suggestion on d20 (shown), and codes d21 against the words (none shown)
+        for p in range(1, 7):
+            patrols = project.paragraph(f"d20:{p}").text.endswith("patrols")
+            project.set_coding(f"d20:{p}", "cat", "border_control", int(patrols), suggested=True)
+            project.set_status(f"d20:{p}", "cat", "done")
+            patrols = project.paragraph(f"d21:{p}").text.endswith("patrols")
+            project.set_coding(f"d21:{p}", "cat", "border_control", int(not patrols), suggested=False)
+            project.set_status(f"d21:{p}", "cat", "done")
+    result = runner.invoke(main, ["--project", str(path), "suggest", "report", "--format", "json", "--bootstrap", "0"])
+    bias = json.loads(result.stdout)["automation_bias"]["border_control"]
+    assert bias["with"]["paragraphs"] == 6 and bias["without"]["paragraphs"] == 6
+    assert bias["with"]["agreement"] > 0.8 > 0.2 > bias["without"]["agreement"]
+    md = runner.invoke(main, ["--project", str(path), "suggest", "report", "--format", "md", "--bootstrap", "0"])
+    assert "Automation bias, border_control: coders agree with the model on" in md.stdout
