@@ -67,6 +67,16 @@ if TYPE_CHECKING:
     from store.teams.merge import merge_files
     from store.teams.merge_report import MergeReport
     from store.words import plural
+    from store.suggest.storage import (
+        FEATURES,
+        StoredModel,
+        exposure,
+        load_models,
+        open_paragraphs,
+        reliability_sample,
+        save_models,
+        suggestions_off,
+    )
     from store.connection import project_file_under
 
 _PUBLIC: dict[str, str] = {
@@ -120,6 +130,11 @@ _PUBLIC: dict[str, str] = {
     "decide": "store.teams.adjudication", "disagreements": "store.teams.adjudication",
     "open_disagreements": "store.teams.adjudication", "positions": "store.teams.adjudication",
     "undo_decision": "store.teams.adjudication",
+    # assisted coding
+    "FEATURES": "store.suggest.storage", "StoredModel": "store.suggest.storage",
+    "load_models": "store.suggest.storage", "save_models": "store.suggest.storage",
+    "suggestions_off": "store.suggest.storage", "reliability_sample": "store.suggest.storage",
+    "open_paragraphs": "store.suggest.storage", "exposure": "store.suggest.storage",
     # words
     "plural": "store.words",
     # outputs
@@ -132,6 +147,7 @@ __all__ = [
     "CODEBOOK_NS",
     "CONSENSUS",
     "DEMO_FILE",
+    "FEATURES",
     "PARAGRAPH_SEPARATOR",
     "PROJECT_NS",
     "SUPPORTED",
@@ -179,6 +195,7 @@ __all__ = [
     "Status",
     "StorageError",
     "Term",
+    "StoredModel",
     "accept_unanimous",
     "accord_description",
     "build_demo",
@@ -193,6 +210,7 @@ __all__ = [
     "disagreements",
     "dump_codebook",
     "examine",
+    "exposure",
     "find_files",
     "first_of_each_id",
     "guid",
@@ -201,9 +219,11 @@ __all__ = [
     "import_qdpx",
     "keyword_pattern",
     "load_codebook",
+    "load_models",
     "merge_files",
     "now",
     "open_disagreements",
+    "open_paragraphs",
     "paragraph_id",
     "parse_codebook",
     "plural",
@@ -214,13 +234,16 @@ __all__ = [
     "read_files",
     "read_paths",
     "reimport_commands",
+    "reliability_sample",
     "repair",
     "required_gaps",
     "salvage_project",
     "salvage_target",
     "sample_progress",
+    "save_models",
     "selection_description",
     "sha256_text",
+    "suggestions_off",
     "undo_decision",
 ]
 

@@ -55,15 +55,17 @@ class Coding(ProjectBase):
         )
         return dict(rows.fetchall())
 
-    def set_coding(self, paragraph_id: str, coder: str, code_id: str, value: object) -> Event:
-        """Set a code (1 applied, 0 removed) or a variable (a level's value, None to clear)."""
+    def set_coding(self, paragraph_id: str, coder: str, code_id: str, value: object,
+                   suggested: bool | None = None) -> Event:
+        """Set a code (1 applied, 0 removed) or a variable (a level's value, None to clear).
+        `suggested`: whether the screen showed a suggestion on the paragraph (None: no model)."""
         value = self._checked_value(code_id, value)
-        return writes.set_coding(self.db, paragraph_id, coder, code_id, value)
+        return writes.set_coding(self.db, paragraph_id, coder, code_id, value, suggested)
 
-    def toggle(self, paragraph_id: str, coder: str, code_id: str) -> int:
+    def toggle(self, paragraph_id: str, coder: str, code_id: str, suggested: bool | None = None) -> int:
         """Apply a code that is not applied, remove one that is; returns the new value."""
         value = 0 if writes.coding_value(self.db, paragraph_id, coder, code_id) == 1 else 1
-        self.set_coding(paragraph_id, coder, code_id, value)
+        self.set_coding(paragraph_id, coder, code_id, value, suggested)
         return value
 
     def _checked_value(self, code_id: str, value: object) -> object:

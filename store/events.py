@@ -19,7 +19,8 @@ from store.connection import transaction
 from store.errors import AccordError
 from store.rows import Event
 
-EVENT_COLUMNS = ("id", "at", "coder_id", "paragraph_id", "code_id", "action", "value", "previous", "undoes")
+EVENT_COLUMNS = ("id", "at", "coder_id", "paragraph_id", "code_id", "action", "value", "previous", "undoes",
+                 "suggested")
 """The columns of `events`, in the order an `Event` holds them."""
 CODING_COLUMNS = ("paragraph_id", "coder_id", "code_id", "value", "updated_at")
 """The columns of `codings`."""
@@ -51,11 +52,14 @@ def ensure_coder(db: sqlite3.Connection, name: str) -> str:
 
 
 def log(db: sqlite3.Connection, coder: str, paragraph_id: str | None, code_id: str | None, action: str,
-        value: object, previous: object, undoes: str | None = None) -> Event:
-    """Append one event (the coder is added on first use); the caller writes the change it records."""
+        value: object, previous: object, undoes: str | None = None, suggested: bool | None = None) -> Event:
+    """Append one event (the coder is added on first use); the caller writes the change it records.
+    `suggested`: whether the screen showed a suggestion then (None: no model was in use)."""
     ensure_coder(db, coder)
-    event = Event(str(uuid.uuid4()), now(), coder, paragraph_id, code_id, action, value, previous, undoes)
-    db.execute(_INSERT_EVENT, [event.id, event.at, coder, paragraph_id, code_id, action, value, previous, undoes])
+    flag = None if suggested is None else int(suggested)
+    event = Event(str(uuid.uuid4()), now(), coder, paragraph_id, code_id, action, value, previous, undoes, flag)
+    db.execute(_INSERT_EVENT, [event.id, event.at, coder, paragraph_id, code_id, action, value, previous, undoes,
+                               flag])
     return event
 
 
@@ -87,11 +91,12 @@ def write_status_field(db: sqlite3.Connection, paragraph_id: str, coder: str, co
     )
 
 
-def set_coding(db: sqlite3.Connection, paragraph_id: str, coder: str, code_id: str, value: object) -> Event:
+def set_coding(db: sqlite3.Connection, paragraph_id: str, coder: str, code_id: str, value: object,
+               suggested: bool | None = None) -> Event:
     """Write a (checked) coding value and its event in one transaction."""
     with transaction(db):
         previous = coding_value(db, paragraph_id, coder, code_id)
-        event = log(db, coder, paragraph_id, code_id, "code", value, previous)
+        event = log(db, coder, paragraph_id, code_id, "code", value, previous, suggested=suggested)
         write_coding(db, paragraph_id, coder, code_id, value, event.at)
     return event
 
@@ -140,7 +145,7 @@ def write_changes(db: sqlite3.Connection, events: Sequence[Sequence[object]], co
     """Write many changes at once: `events` as (id, at, coder, paragraph, code, action, value,
     previous), `codings` as (paragraph, coder, code, value, updated_at), `statuses` as
     (paragraph, coder, status, updated_at). The caller holds the transaction."""
-    db.executemany(_INSERT_EVENT, [(*event, None) for event in events])
+    db.executemany(_INSERT_EVENT, [(*event, None, None) for event in events])
     db.executemany(_UPSERT_CODING, codings)
     db.executemany(
         """insert into paragraph_status (paragraph_id, coder_id, status, updated_at) values (?, ?, ?, ?)

@@ -154,6 +154,29 @@ def m003_fewer_indexes_to_write(db: Database) -> None:
     db.execute("create index idx_events_undoes on events (undoes) where undoes is not null")
 
 
+@migrations()
+def m004_suggestions(db: Database) -> None:
+    """Assisted coding (issue 16). `models` holds the classifiers `accord suggest train` fits, one
+    row per code or variable plus the shared features row: arrays as NumPy .npy bytes (read with
+    allow_pickle=False: a project file may be forged, so nothing in it is ever unpickled) and the
+    cross-validated report as JSON. `events.suggested` says whether a suggestion was on screen
+    when the coder made the change (1/0; NULL when the screen had no model)."""
+    db.execute(
+        """
+        CREATE TABLE models (
+            code_id TEXT PRIMARY KEY,
+            codebook_sha256 TEXT NOT NULL,
+            basis TEXT NOT NULL,
+            trained_on INTEGER NOT NULL,
+            trained_at TEXT NOT NULL,
+            arrays BLOB NOT NULL,
+            report TEXT NOT NULL
+        )
+        """
+    )
+    db.execute("alter table events add column suggested integer")
+
+
 def migrate(conn: sqlite3.Connection) -> None:
     """Bring a project file up to the current schema and record the version."""
     db = Database(conn)

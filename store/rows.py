@@ -76,6 +76,8 @@ class Event:
     value: object
     previous: object
     undoes: str | None
+    suggested: int | None = None
+    """1/0: whether a suggestion was on screen when the coder made the change; None: no model."""
 
 
 @dataclass(frozen=True)

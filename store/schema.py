@@ -15,7 +15,7 @@ from pathlib import Path
 from store.connection import RESTORE_ADVICE, transaction
 from store.errors import ProjectError
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 """Bump with every migration added to store/migrations.py; a file newer than this is refused at open."""
 
 

@@ -150,7 +150,7 @@ NEW_FILE_SQL = (
         '            value,\n'
         '            previous,\n'
         '            undoes TEXT\n'
-        '        )'
+        '        , suggested integer)'
     ),
     (
         'CREATE INDEX "idx_events_coder_id_at"\n'
@@ -174,8 +174,19 @@ NEW_FILE_SQL = (
     (
         'CREATE INDEX idx_events_undoes on events (undoes) where undoes is not null'
     ),
+    (
+        'CREATE TABLE models (\n'
+        '            code_id TEXT PRIMARY KEY,\n'
+        '            codebook_sha256 TEXT NOT NULL,\n'
+        '            basis TEXT NOT NULL,\n'
+        '            trained_on INTEGER NOT NULL,\n'
+        '            trained_at TEXT NOT NULL,\n'
+        '            arrays BLOB NOT NULL,\n'
+        '            report TEXT NOT NULL\n'
+        '        )'
+    ),
 )
 """CREATE statements of every table, index, trigger and full-text table, in order."""
 
-MIGRATIONS = ('m001_initial', 'm002_agreement_indexes', 'm003_fewer_indexes_to_write')
+MIGRATIONS = ('m001_initial', 'm002_agreement_indexes', 'm003_fewer_indexes_to_write', 'm004_suggestions')
 """The migrations these statements stand for, recorded as applied in a new file."""

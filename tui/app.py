@@ -28,13 +28,13 @@ class AccordApp(App[None]):
     # Textual types this one as an instance variable, so mypy refuses ClassVar here.
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]  # noqa: RUF012
 
-    def __init__(self, project_path: Path, coder: str) -> None:
+    def __init__(self, project_path: Path, coder: str, order: str = "corpus") -> None:
         super().__init__()
         self.project_path = Path(project_path)
         # The page check of a big file runs after the first paint (`verify`): startup stays fast.
         self.project = Project.open(self.project_path, verify=False)
         try:
-            self.session = CodingSession(self.project, coder)
+            self.session = CodingSession(self.project, coder, order)
         except Exception:
             self.project.close()
             raise

@@ -27,6 +27,7 @@ COMMANDS = {
     "adjudicate": "tui.commands.teams:adjudicate",
     "notes": "tui.commands.notes:notes",
     "retrieve": "tui.commands.retrieve:retrieve",
+    "suggest": "tui.commands.suggest:suggest",
 }
 """Every command of `accord` and where it lives ("module:attribute")."""
 

@@ -7,12 +7,17 @@ returning: what a `View` shows is always what the file holds.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
+
+from typing import TYPE_CHECKING
 
 from store import CONSENSUS, Code, Codebook, Project
 from store import AccordError
 from store import Document, Event, Paragraph, Progress, Status
+
+if TYPE_CHECKING:  # the models load only when the project has one (start-up stays quick)
+    from exports.suggest.suggester import Suggester, Suggestion
 
 
 @dataclass(frozen=True)
@@ -33,6 +38,8 @@ class View:
     assignments (they code the corpus freely)."""
     previous_text: str | None
     next_text: str | None
+    suggestions: dict[str, Suggestion] = field(default_factory=dict)
+    """Trusted models' suggestions on this paragraph (none on the reliability sample)."""
 
 
 def project_codebook(project: Project) -> Codebook:
@@ -43,7 +50,7 @@ def project_codebook(project: Project) -> Codebook:
 class CodingSession:
     """One coder on one open project, positioned on one paragraph."""
 
-    def __init__(self, project: Project, coder: str) -> None:
+    def __init__(self, project: Project, coder: str, order: str = "corpus") -> None:
         if coder.strip() == CONSENSUS:
             raise AccordError(f"{CONSENSUS!r} is reserved for adjudicated values: code under your own name, "
                               "and settle disagreements with `accord adjudicate`")
@@ -55,10 +62,39 @@ class CodingSession:
         self.codes: dict[str, Code] = self.codebook.by_id()
         self.has_assignments = project.has_assignments(self.coder)
         """A handout assigned paragraphs to this coder: progress and `enter` follow the assignment."""
-        self.seq = self._resume_seq()
+        self.order: list[int] | None = None
+        """With `--order uncertain`: the seqs to serve, least sure first (exports/suggest/uncertain.py)."""
+        if order == "uncertain":
+            from exports.suggest.uncertain import uncertain_order
+
+            self.order = uncertain_order(project, self.coder)
+        self.seq = self.order[0] if self.order else self._resume_seq()
         self.place_saved = True
         self._progress: Progress | None = None
         self._document = lru_cache(maxsize=64)(self._load_document)
+        self.suggester = self._suggester()
+        self._suggested: tuple[str, dict[str, Suggestion]] | None = None
+
+    def _suggester(self) -> Suggester | None:
+        from exports.suggest.suggester import Suggester
+
+        try:
+            return Suggester.for_file(self.project)
+        except AccordError:
+            return None  # a damaged model must not stop the coding: no suggestions then
+
+    def suggestions(self) -> dict[str, Suggestion]:
+        """The current paragraph's suggestions, computed once per paragraph."""
+        if self.suggester is None:
+            return {}
+        paragraph = self.paragraph
+        if self._suggested is None or self._suggested[0] != paragraph.id:
+            self._suggested = (paragraph.id, self.suggester.suggestions(paragraph.id, paragraph.text))
+        return self._suggested[1]
+
+    def _visible(self) -> bool | None:
+        """For the event: whether a suggestion is on screen (None: no model in use)."""
+        return None if self.suggester is None else bool(self.suggestions())
 
     # -- where the coder is ------------------------------------------------------------------
 
@@ -107,11 +143,11 @@ class CodingSession:
 
     def toggle(self, code_id: str) -> int:
         """Apply or remove a code on the current paragraph; the new value."""
-        return self.project.toggle(self.paragraph.id, self.coder, code_id)
+        return self.project.toggle(self.paragraph.id, self.coder, code_id, self._visible())
 
     def set_level(self, variable_id: str, value: str | None) -> None:
         """Give a variable a level on the current paragraph (None clears it)."""
-        self.project.set_coding(self.paragraph.id, self.coder, variable_id, value)
+        self.project.set_coding(self.paragraph.id, self.coder, variable_id, value, self._visible())
 
     def done_and_next(self) -> bool:
         """Mark the paragraph done and go to the next one this coder has not done: the next
@@ -132,12 +168,18 @@ class CodingSession:
 
     def _next_to_code(self, after_seq: int) -> int | None:
         """The next paragraph not done (the current one is done by now), or None."""
+        if self.order is not None:
+            return next((seq for seq in self.order if seq != after_seq and self._open(seq)), None)
         if not self.has_assignments:
             return self.project.next_not_done(self.coder, after_seq=after_seq, assigned_first=False)
         progress = self.progress()
         if progress.done >= progress.total:  # known without a query that would walk the corpus
             return None
         return self.project.next_assigned_not_done(self.coder, after_seq=after_seq)
+
+    def _open(self, seq: int) -> bool:
+        paragraph = self.project.paragraph_at(seq)
+        return paragraph is not None and self.project.status(paragraph.id, self.coder).status != "done"
 
     def toggle_flag(self) -> bool:
         """Flag the paragraph for discussion, or take the flag off; the new state."""
@@ -203,6 +245,7 @@ class CodingSession:
             assigned=self.project.is_assigned(paragraph.id, self.coder) if self.has_assignments else None,
             previous_text=previous,
             next_text=following,
+            suggestions=self.suggestions(),
         )
 
     def describe(self, event: Event) -> str:

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from store.clock import now
 from store.coding import CONSENSUS
 from store.connection import SQLITE_CANTOPEN, SQLITE_FULL, SQLITE_READONLY, transaction
+from store.suggest.storage import SAMPLE_KEY, SUGGESTIONS_OFF
 from store.errors import AccordError, StorageError
 from store.teams.merge import MERGE_CACHE_KIB
 from store.teams.merge_trust import HANDOUT_TOKEN
@@ -85,6 +86,7 @@ def hand_out(
     seed: int = 0,
     stratify: str = "document",
     on_file: Callable[[str], None] | None = None,
+    suggestions: bool = True,
 ) -> HandoutReport:
     """Assign the unassigned paragraphs and write one project file per coder.
 
@@ -96,6 +98,7 @@ def hand_out(
         seed: the random draw's seed; same seed, same handout.
         stratify: "document" draws the sample as the same share of every document.
         on_file: called with each coder's name once their file is written.
+        suggestions: False turns the coding screen's model suggestions off in every file.
 
     Nothing is written unless every file can be: existing files are refused, and a failure
     removes the files written so far and leaves the project's assignments as they were.
@@ -124,7 +127,7 @@ def hand_out(
             "select count(*), coalesce(sum(n > 1), 0) from "
             "(select count(*) as n from temp.handout_plan group by paragraph_id)"
         ).fetchone()
-        _write_files(conn, targets, on_file)
+        _write_files(conn, targets, on_file, suggestions)
     finally:
         conn.execute("drop table if exists temp.handout_plan")
         conn.execute(f"pragma cache_size = {cache}")
@@ -136,7 +139,8 @@ def hand_out(
     return report
 
 
-def _write_files(conn: sqlite3.Connection, targets: dict[str, Path], on_file: Callable[[str], None] | None) -> None:
+def _write_files(conn: sqlite3.Connection, targets: dict[str, Path], on_file: Callable[[str], None] | None,
+                 suggestions: bool = True) -> None:
     """Build every coder's copy beside its target, record the plan, then rename them into place."""
     written: list[Path] = []
     tokens: dict[str, str] = {}
@@ -146,7 +150,7 @@ def _write_files(conn: sqlite3.Connection, targets: dict[str, Path], on_file: Ca
             temporary.unlink(missing_ok=True)
             written.append(temporary)
             try:
-                tokens[coder] = _write_copy(conn, temporary, coder)
+                tokens[coder] = _write_copy(conn, temporary, coder, suggestions)
             except StorageError as error:
                 raise _unwritable(target, error) from error
             if on_file:
@@ -277,7 +281,7 @@ def _mark_sample(conn: sqlite3.Connection, overlap: float, seed: int, stratify: 
     conn.execute("drop table temp.handout_quotas")
 
 
-def _write_copy(conn: sqlite3.Connection, target: Path, coder: str) -> str:
+def _write_copy(conn: sqlite3.Connection, target: Path, coder: str, suggestions: bool = True) -> str:
     """Copy the project to `target` and keep only `coder`'s work and assignments in it; return
     the file's handout token (a random secret the lead's project records beside the coder).
 
@@ -304,6 +308,7 @@ def _write_copy(conn: sqlite3.Connection, target: Path, coder: str) -> str:
             conn.execute("insert into handout.meta (key, value) values ('handout_coder', ?) "
                          "on conflict (key) do update set value = excluded.value", [coder])
             conn.execute(f"delete from handout.meta where key like '{HANDOUT_TOKEN}%'")
+            _write_suggestion_settings(conn, coder, suggestions)
             conn.execute(f"insert into handout.meta (key, value) values ('{HANDOUT_TOKEN}', ?)", [token])
             conn.execute("commit")
         except BaseException:
@@ -321,6 +326,21 @@ class SampleProgress:
     paragraphs: int
     done_by_all: int
     """Of those, paragraphs that every coder assigned to them has marked done."""
+
+
+def _write_suggestion_settings(conn: sqlite3.Connection, coder: str, suggestions: bool) -> None:
+    """The coder's file cannot see who else codes a paragraph, so it is told which of its
+    paragraphs are in the reliability sample (no model suggestion is shown there: it would bias
+    the agreement measured), and whether the lead turned suggestions off."""
+    conn.execute(
+        f"""insert into handout.meta (key, value) values ('{SAMPLE_KEY}', (
+                select json_group_array(paragraph_id) from (
+                    select paragraph_id from (select paragraph_id, coder_id from main.assignments
+                                              union select paragraph_id, coder_id from temp.handout_plan)
+                    group by paragraph_id having count(*) > 1 and sum(coder_id = ?) > 0 order by paragraph_id)))
+            on conflict (key) do update set value = excluded.value""", [coder])
+    conn.execute(f"insert into handout.meta (key, value) values ('{SUGGESTIONS_OFF}', ?) "
+                 "on conflict (key) do update set value = excluded.value", ["0" if suggestions else "1"])
 
 
 def sample_progress(project: Project) -> SampleProgress:

@@ -87,6 +87,8 @@ COMMAND_ARGS: dict[tuple[str, ...], list[str]] = {
     ("notes",): [],
     ("retrieve",): ["--code", "border_control"],
     ("overview",): [],
+    ("suggest", "train"): [],
+    ("suggest", "report"): [],
 }
 """Enough arguments for each command to reach the project file."""
 

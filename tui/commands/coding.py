@@ -16,9 +16,12 @@ if TYPE_CHECKING:
 @click.option("--coder", metavar="NAME",
               help="Who is coding (default: $ACCORD_CODER, then the coder a handed-out file was "
                    "written for, then the login name). Each coder sees only their own codings.")
+@click.option("--order", type=click.Choice(["corpus", "uncertain"]), default="corpus", show_default=True,
+              help="uncertain: your paragraphs not done that the models (accord suggest train) are least sure "
+                   "about first; the reliability sample comes after them, in corpus order.")
 @project_option
 @click.pass_obj
-def code(ctx: Context, coder: str | None) -> None:
+def code(ctx: Context, coder: str | None, order: str) -> None:
     """Code the paragraphs of the project from the keyboard.
 
     \b
@@ -32,7 +35,7 @@ def code(ctx: Context, coder: str | None) -> None:
     from store import Project
     from tui.console import err
 
-    app = AccordApp(ctx.project_path, coder_for(ctx.project_path, coder))
+    app = AccordApp(ctx.project_path, coder_for(ctx.project_path, coder), order)
     require_terminal("code")
     before = app.session.progress()  # counted once: the screen's header starts from it
     app.run()

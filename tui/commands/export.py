@@ -32,13 +32,17 @@ from tui.safe_text import stdout_for_data
 @click.option("--unit", type=click.Choice(["paragraph", "document"]), default="paragraph", show_default=True,
               help="document: one row per document with paragraph counts, coded counts and shares per code.")
 @click.option("--no-text", is_flag=True, help="Leave out the paragraph text.")
+@click.option("--predicted", is_flag=True,
+              help="Every paragraph: the chosen codings where they exist, else the model's (accord suggest "
+                   "train), with each code's probability in CODE_p and a source column (human/machine).")
 @click.option("--force", is_flag=True, help="Replace FILE if it exists.")
 @click.option("--raw", is_flag=True, help="CSV/TSV: keep cells starting with = + - @ as they are "
                                           "(by default they get a leading ' so spreadsheets do not run them).")
 @project_option
 @click.pass_obj
 def export(ctx: Context, fmt: str | None, output: Path | None, coder: str | None, consensus: bool, majority: bool,
-           all_coders: bool, long_layout: bool, unit: str, no_text: bool, force: bool, raw: bool) -> None:
+           all_coders: bool, long_layout: bool, unit: str, no_text: bool, predicted: bool, force: bool,
+           raw: bool) -> None:
     """Export the coded dataset.
 
     \b
@@ -63,9 +67,9 @@ def export(ctx: Context, fmt: str | None, output: Path | None, coder: str | None
     if output is not None:
         check_target(output, force)
     if fmt == "qdpx":
-        if coder or whose or long_layout or unit != "paragraph":
+        if coder or whose or long_layout or unit != "paragraph" or predicted:
             raise click.UsageError("a qdpx project carries every coder's work paragraph by paragraph: "
-                                   "--coder, --consensus, --majority, --all, --long and --unit do not apply")
+                                   "--coder, --consensus, --majority, --all, --long, --unit and --predicted do not apply")
         if output is None:
             raise AccordError("qdpx is a binary format: give a file with -o FILE")
         _export_qdpx(ctx, output, force)
@@ -81,7 +85,15 @@ def export(ctx: Context, fmt: str | None, output: Path | None, coder: str | None
             err.print("Exporting " + (f"the codings of {chosen.coder}, the only coder" if chosen.whose == "coder" else
                       "the consensus (adjudicated values, else values all coders agree on); "
                       "--coder NAME, --majority or --all choose otherwise") + ".", markup=False)
-        dataset = build_dataset(project, chosen, on_progress=lambda n: advance(bar, n))
+        if predicted:
+            from exports.suggest.predicted import predicted_dataset
+
+            dataset, predictor = predicted_dataset(project, chosen, on_progress=lambda n: advance(bar, n))
+            err.print("Machine rows: each code 1 at the probability threshold chosen on the cross-validation ("
+                      + ", ".join(f"{c} {m.threshold:.2f}" for c, m in predictor.models.items() if not m.levels)
+                      + "); a variable's most probable level.", markup=False)
+        else:
+            dataset = build_dataset(project, chosen, on_progress=lambda n: advance(bar, n))
         # On a terminal the text is shown printable (tui/safe_text.py); into a pipe, as it is.
         with stdout_for_data() as stdout:
             report = write_dataset(dataset, fmt, output, force=force, raw=raw, stream=None if output else stdout)

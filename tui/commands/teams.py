@@ -31,10 +31,12 @@ def _names(value: str | None) -> list[str] | None:
               help="Draw the shared sample as the same share of every document, or of the whole corpus.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Where to write the coders' files (default: beside the project).")
+@click.option("--no-suggestions", is_flag=True,
+              help="Turn the coding screen's model suggestions (accord suggest) off in every coder's file.")
 @project_option
 @click.pass_obj
 def handout(ctx: Context, coders: str, overlap: float | None, per_unit: int | None, seed: int,
-            stratify: str, out_dir: Path | None) -> None:
+            stratify: str, out_dir: Path | None, no_suggestions: bool) -> None:
     """Hand the project out: one project file per coder, for blind coding on their own machine.
 
     Every paragraph without a coder gets one; a reproducible sample of them (--overlap, drawn
@@ -59,7 +61,7 @@ def handout(ctx: Context, coders: str, overlap: float | None, per_unit: int | No
         target = out_dir or project.path.parent
         with progress_bar("Writing coders' files", len(names)) as bar:
             report = hand_out(project, names, target, overlap=overlap, per_unit=per_unit, seed=seed,
-                              stratify=stratify, on_file=lambda _: advance(bar))
+                              stratify=stratify, on_file=lambda _: advance(bar), suggestions=not no_suggestions)
     table = Table(title="Handout", title_justify="left")
     table.add_column("Coder")
     table.add_column("File", overflow="fold")

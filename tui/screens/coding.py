@@ -91,7 +91,7 @@ class CodingScreen(Screen[None]):
             self.query_one(ParagraphView).show(paragraph.text, view.previous_text, view.next_text,
                                                self.codebook.keyword_pattern)
         for listing in self.query(CodebookList):
-            listing.show(view.codings)
+            listing.show(view.codings, view.suggestions)
         note = self.query_one("#note", Static)
         note.display = bool(view.status.note)
         note.update(Text.assemble(("Note: ", "bold"), printable(view.status.note or "")))

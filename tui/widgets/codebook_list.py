@@ -13,7 +13,7 @@ each change) is kept while the changed row keeps its height.
 
 from __future__ import annotations
 
-from typing import ClassVar, cast
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from rich.text import Text
 from textual import events
@@ -27,6 +27,9 @@ from tui.codebook_view import Row
 from tui.keys import bindings
 from tui.safe_text import printable
 
+if TYPE_CHECKING:
+    from exports.suggest.suggester import Suggestion
+
 LEVEL_WIDTH = 12
 """Columns kept for a variable's level before its label: the level must survive a narrow side
 panel, where the end of a long label is cut."""
@@ -36,20 +39,31 @@ and box of every row stay as they are)."""
 
 
 def prompt(row: Row, value: object, levels: dict[str, str], level_width: int = LEVEL_WIDTH,
-           mark: str = "", hidden: int = 0) -> Text:
+           mark: str = "", hidden: int = 0, suggestion: Suggestion | None = None) -> Text:
     """One line: `1 b [x] Label` for a code, after its fold mark (in a list with sub-codes: a
-    folded parent says how many it hides), `  s Supports  Label` for a variable."""
+    folded parent says how many it hides), `  s Supports  Label` for a variable; a model's
+    suggestion adds `◆ 87 %` (and the level, for a variable) after the label."""
     keys = f"{row.digit or ' '} {row.key or ' '} "
     indent = "  " * row.depth
+    hint = _hint(suggestion, levels)
     if row.code.kind == "code":
         box = ("[x] ", "bold green") if value == 1 else ("[ ] ", "dim")
         folded = (f" +{hidden}", "dim") if hidden else ""
-        return Text.assemble((mark, "bold"), (keys, "bold"), indent, box, printable(row.code.label), folded)
+        return Text.assemble((mark, "bold"), (keys, "bold"), indent, box, printable(row.code.label), folded, hint)
     level = printable(levels.get(str(value), "—")) if value is not None else "—"
     if len(level) > level_width:
         level = level[: level_width - 1] + "…"
     style = "bold" if value is not None else "dim"
-    return Text.assemble((keys, "bold"), indent, (level.ljust(level_width), style), " ", printable(row.code.label))
+    return Text.assemble((keys, "bold"), indent, (level.ljust(level_width), style), " ", printable(row.code.label),
+                         hint)
+
+
+def _hint(suggestion: Suggestion | None, levels: dict[str, str]) -> Text:
+    """The model's suggestion, drawn apart from the coder's own value (never applied)."""
+    if suggestion is None:
+        return Text()
+    level = f" {printable(levels.get(suggestion.level, suggestion.level))}" if suggestion.level is not None else ""
+    return Text(f"  ◆{level} {suggestion.probability:.0%}", style="italic cyan")
 
 
 class CodebookList(OptionList, inherit_bindings=False):
@@ -66,6 +80,7 @@ class CodebookList(OptionList, inherit_bindings=False):
         self.level_width = min(LEVEL_WIDTH, max((len(label) for levels in self.levels.values()
                                                  for label in levels.values()), default=1))
         self.values: list[object] = [None] * len(self.rows)
+        self.hints: list[Suggestion | None] = [None] * len(self.rows)
         self.descendants = self._count_descendants()
         """Row index -> how many rows below it are its sub-codes (0 for a leaf)."""
         self.has_parents = any(self.descendants)
@@ -97,14 +112,17 @@ class CodebookList(OptionList, inherit_bindings=False):
         mark = "" if not self.has_parents else LEAF if not self.descendants[index] else (
             FOLDED if index in self.folded else UNFOLDED)
         hidden = self.descendants[index] if index in self.folded else 0
-        return prompt(row, self.values[index], self.levels[row.code.id], self.level_width, mark, hidden)
+        return prompt(row, self.values[index], self.levels[row.code.id], self.level_width, mark, hidden,
+                      self.hints[index])
 
-    def show(self, codings: dict[str, object]) -> None:
-        """Show this coder's values on the current paragraph."""
+    def show(self, codings: dict[str, object], suggestions: dict[str, Suggestion] | None = None) -> None:
+        """Show this coder's values on the current paragraph, and the model's suggestions."""
         for index, row in enumerate(self.rows):
             value = codings.get(row.code.id)
-            if value != self.values[index]:
+            hint = (suggestions or {}).get(row.code.id)
+            if value != self.values[index] or hint != self.hints[index]:
                 self.values[index] = value
+                self.hints[index] = hint
                 if (position := self._option_of_row.get(index)) is not None:
                     self.replace_option_prompt_at_index(position, self._prompt(index))
 

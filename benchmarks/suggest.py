@@ -1,0 +1,117 @@
+"""Assisted coding (issue 16): a corpus whose codes depend on its words, and the speed of
+training, predicting and one paragraph's suggestions.
+
+The corpus: a vocabulary of 3,000 made-up words; each of the codes has 20 cue words of its own.
+A paragraph is 40 background words drawn at random (Zipf-like weights); each code applies with
+a probability that depends on the document (a document has 1-3 themes, whose codes apply with
+p = 0.35, others with p = 0.03), and a paragraph it applies to gets 1-3 of its cue words. The
+human label is that truth with 5 % of labels flipped (coders err). So words predict codes, not
+perfectly, and documents cluster: what grouped cross-validation is for.
+
+    python -m benchmarks.suggest --project bench.db --paragraphs 5000     # a project coded by `bench`
+    python -m benchmarks.suggest --speed --paragraphs 100000 --predict 1000000
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+from numpy.typing import NDArray
+
+CODES = 20
+PER_DOCUMENT = 10
+
+
+def corpus(paragraphs: int, codes: int = CODES, seed: int = 0) -> tuple[list[str], NDArray[np.int64], NDArray[np.int8]]:
+    """Texts, their documents and the human labels (paragraphs x codes)."""
+    rng = np.random.default_rng(seed)
+    vocabulary = np.array([f"w{i:04d}" + "abcdefghij"[i % 10] for i in range(3000)])
+    weights = 1 / np.arange(1, len(vocabulary) + 1)
+    weights /= weights.sum()
+    cues = rng.choice(len(vocabulary), size=(codes, 20), replace=False)
+    documents = np.arange(paragraphs) // PER_DOCUMENT
+    themes = rng.random((documents[-1] + 1, codes)) < (2 / codes)
+    truth = rng.random((paragraphs, codes)) < np.where(themes[documents], 0.35, 0.03)
+    texts = []
+    for i in range(paragraphs):
+        words = list(vocabulary[rng.choice(len(vocabulary), 40, p=weights)])
+        for code in np.flatnonzero(truth[i]):
+            words += list(vocabulary[rng.choice(cues[code], rng.integers(1, 4))])
+        rng.shuffle(words)
+        texts.append(" ".join(words) + ".")
+    labels = (truth ^ (rng.random(truth.shape) < 0.05)).astype(np.int8)
+    return texts, documents, labels
+
+
+def make_project(path: Path, paragraphs: int, codes: int = 5) -> None:
+    """A project with `codes` codes, every paragraph done by coder `bench` with the human labels."""
+    from store import Code, Codebook, Project, SourceDocument
+
+    texts, documents, labels = corpus(paragraphs, codes)
+    codebook = Codebook(title="Benchmark", version="1",
+                        codes=tuple(Code(id=f"c{k:02d}", label=f"Code {k}") for k in range(codes)))
+    with Project.create(path, codebook) as project:
+        project.import_documents([SourceDocument(id=f"d{d:05d}", paragraphs=texts[d * PER_DOCUMENT:(d + 1) * PER_DOCUMENT],
+                                                 source=f"d{d}.txt") for d in range(documents[-1] + 1)])
+        with project.transaction():
+            for i in range(paragraphs):
+                pid = f"d{documents[i]:05d}:{i % PER_DOCUMENT + 1}"
+                for k in np.flatnonzero(labels[i]):
+                    project.set_coding(pid, "bench", f"c{k:02d}", 1)
+                project.set_status(pid, "bench", "done")
+
+
+def speed(paragraphs: int, predict: int) -> dict[str, float]:
+    """Seconds to vectorise and fit 20 codes (no cross-validation), to predict `predict`
+    paragraphs, and one paragraph's scores; peak memory."""
+    from exports.suggest.features import counts, idf, weighted
+    from exports.suggest.model import fit
+    from exports.suggest.predict import CodeModel, Predictor
+
+    texts, _documents, labels = corpus(paragraphs)
+    start = time.perf_counter()
+    matrix = counts(texts)
+    weights = idf(matrix)
+    features = weighted(matrix, weights)
+    models = {f"c{k:02d}": CodeModel(f"c{k:02d}", fit(features, labels[:, k].astype(np.int64), False),
+                                     {"threshold": 0.5, "levels": []}) for k in range(CODES)}
+    train = time.perf_counter() - start
+    predictor = Predictor(weights, models, "bench", {})
+    start = time.perf_counter()
+    for first in range(0, predict, 20_000):
+        batch = [texts[i % len(texts)] for i in range(first, min(first + 20_000, predict))]
+        predictor.scores(batch)
+    predicted = time.perf_counter() - start
+    start = time.perf_counter()
+    for i in range(200):
+        predictor.scores([texts[i]])
+    one = (time.perf_counter() - start) / 200
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {"train_s": round(train, 1), "predict_s": round(predicted, 1), "one_paragraph_ms": round(one * 1000, 2),
+            "peak_mb": round(peak)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--project", type=Path, help="write a coded benchmark project here")
+    parser.add_argument("--paragraphs", type=int, default=5000)
+    parser.add_argument("--codes", type=int, default=5, help="codes of the --project")
+    parser.add_argument("--speed", action="store_true")
+    parser.add_argument("--predict", type=int, default=100_000)
+    args = parser.parse_args()
+    if args.project:
+        make_project(args.project, args.paragraphs, args.codes)
+        print(f"wrote {args.project}", file=sys.stderr)
+    if args.speed:
+        print(json.dumps({"paragraphs": args.paragraphs, "predict": args.predict, **speed(args.paragraphs,
+                                                                                         args.predict)}))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,84 @@
+"""One code's or variable's classifier: a logistic regression on the TF-IDF features, kept as the
+columns it uses and their weights (plain arrays, storable without pickle).
+
+A code's model gives the probability that it applies; a variable's, each level's probability.
+Logistic regression's probabilities are calibrated enough for a threshold chosen on held-out
+data (evaluation.py) and for showing a probability beside a code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+if TYPE_CHECKING:
+    from scipy.sparse import csr_matrix
+
+C = 4.0
+"""Inverse regularisation: TF-IDF rows of unit length need less shrinkage than the default 1."""
+
+
+@dataclass(frozen=True)
+class Classifier:
+    """What predicting needs: feature columns used, their weights per class, intercepts, and
+    for a variable the level index of each class (a code: one class, `applies`)."""
+
+    columns: NDArray[np.int64]
+    weights: NDArray[np.float32]
+    """classes x columns."""
+    intercepts: NDArray[np.float32]
+    classes: NDArray[np.int64]
+    """Level indices of the weights' rows (a variable); [1] for a code."""
+
+    def arrays(self) -> dict[str, NDArray[Any]]:
+        return {"columns": self.columns, "weights": self.weights, "intercepts": self.intercepts,
+                "classes": self.classes}
+
+    @classmethod
+    def from_arrays(cls, arrays: dict[str, NDArray[Any]], features: int) -> Classifier:
+        """Rebuild from stored arrays; ValueError when they do not fit together (a damaged file)."""
+        columns = np.asarray(arrays["columns"], dtype=np.int64)
+        weights = np.asarray(arrays["weights"], dtype=np.float32)
+        intercepts = np.asarray(arrays["intercepts"], dtype=np.float32)
+        classes = np.asarray(arrays["classes"], dtype=np.int64)
+        if (weights.ndim != 2 or weights.shape != (len(classes), len(columns)) or intercepts.shape != classes.shape
+                or (len(columns) and (columns.min() < 0 or columns.max() >= features))):
+            raise ValueError("arrays of inconsistent shapes")
+        return cls(columns, weights, intercepts, classes)
+
+    def scores(self, matrix: csr_matrix, levels: int = 0) -> NDArray[np.float64]:
+        """A code: (paragraphs,) probabilities that it applies. A variable (`levels` > 0):
+        paragraphs x levels probabilities (0 for a level never seen in training)."""
+        logits = np.asarray(matrix[:, self.columns] @ self.weights.T, dtype=np.float64) + self.intercepts
+        if levels == 0:
+            return 1 / (1 + np.exp(-logits[:, 0]))
+        logits -= logits.max(axis=1, keepdims=True)
+        shares = np.exp(logits)
+        shares /= shares.sum(axis=1, keepdims=True)
+        out = np.zeros((matrix.shape[0], levels))
+        out[:, self.classes[self.classes < levels]] = shares[:, self.classes < levels]
+        return out
+
+
+def fit(matrix: csr_matrix, labels: NDArray[np.int64], variable: bool) -> Classifier:
+    """Fit on TF-IDF rows: `labels` 0/1 for a code, level indices for a variable."""
+    from sklearn.linear_model import LogisticRegression
+
+    # Only the features the training rows have: the solvers' cost grows with the width of the
+    # matrix (2**19 hashed columns), the weights of absent features would be 0 anyway.
+    present = np.unique(matrix.indices).astype(np.int64)
+    model = LogisticRegression(C=C, solver="liblinear" if not variable else "lbfgs", max_iter=300)
+    model.fit(matrix[:, present], labels)
+    weights = np.asarray(model.coef_, dtype=np.float32)
+    intercepts = np.asarray(model.intercept_, dtype=np.float32)
+    classes = np.asarray(model.classes_, dtype=np.int64)
+    if variable and len(classes) == 2:  # one row for "the second class": store both, as softmax reads them
+        weights = np.vstack([-weights[0] / 2, weights[0] / 2])
+        intercepts = np.array([-intercepts[0] / 2, intercepts[0] / 2], dtype=np.float32)
+    elif not variable:
+        classes = np.array([1], dtype=np.int64)
+    used = np.flatnonzero(np.abs(weights).max(axis=0) > 0)
+    return Classifier(present[used], np.ascontiguousarray(weights[:, used]), intercepts, classes)
