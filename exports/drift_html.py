@@ -11,7 +11,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from exports.agreement_html import CSS, _svg
+from exports.html_page import figure_svg, page_head
 from exports.drift import DriftReport
 from exports.drift_report import cells, headers, reference_text
 from exports.verdict import RELIABLE, TENTATIVE
@@ -43,7 +43,7 @@ def time_chart(report: DriftReport) -> str | None:
     axes.set_ylim(min(-0.05, float(np.nanmin([a for p in lines.values() for _, a in p if a is not None])) - 0.05), 1.05)
     axes.legend(loc="lower left", fontsize=8, ncols=min(len(lines), 4))
     axes.spines[["top", "right"]].set_visible(False)
-    return _svg(figure)
+    return figure_svg(figure)
 
 
 def document_chart(report: DriftReport) -> str | None:
@@ -69,7 +69,7 @@ def document_chart(report: DriftReport) -> str | None:
     axes.set_xlabel("mean Krippendorff's α")
     axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8)
     axes.spines[["top", "right"]].set_visible(False)
-    return _svg(figure)
+    return figure_svg(figure)
 
 
 def to_html(report: DriftReport) -> str:
@@ -77,8 +77,7 @@ def to_html(report: DriftReport) -> str:
     title = "Agreement over time" if report.over == "time" else "Agreement per document"
     chart = time_chart(report) if report.over == "time" else document_chart(report)
     parts = [
-        "<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">', f"<title>{title}</title>",
-        f"<style>{CSS}</style></head><body>", f"<h1>{title}</h1>",
+        *page_head(title), f"<h1>{title}</h1>",
         f'<p class="meta">Project <code>{e(report.project)}</code> · codebook <code>{e(report.codebook_sha256 or "none")}</code>'
         f" · {e(report.created_at)}<br>{plural(len(report.coders), 'coder')} ({e(', '.join(report.coders))}) · "
         f"codes: {e(', '.join(report.codes))}</p>",

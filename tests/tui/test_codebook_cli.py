@@ -69,7 +69,8 @@ def test_check_lists_every_problem_with_file_line_column(tmp_path: Path) -> None
         f"{path}:3:9: id 'Border' must be snake_case: lowercase letters, digits and _, starting with a letter "
         "(it becomes a column name in exports)",
         f"{path}:4:5: unknown field 'lable' in a code; did you mean 'label'?",
-        f"{path}:5:10: key 'q' of code 'Border' is taken by the coding screen (reserved: * - / 1 2 3 4 5 6 7 8 9 : ? C R e f g q u); "
+        f"{path}:5:10: key 'q' of code 'Border' is taken by the coding screen "
+        "(reserved: * - / 1 2 3 4 5 6 7 8 9 : ? C R e f g q u); "
         "choose another letter",
         f"3 problems in {path}",
     ]

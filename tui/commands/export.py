@@ -9,7 +9,7 @@ import click
 
 from exports.writers import EXTENSIONS
 from tui.commands.common import Context, open_project, output_format, project_option
-from tui.commands.common import whose_chosen as _whose
+from tui.commands.common import whose_chosen
 from tui.console import advance, err, progress_bar
 from tui.safe_text import stdout_for_data
 
@@ -62,7 +62,7 @@ def export(ctx: Context, fmt: str | None, output: Path | None, coder: str | None
     from exports.files import check_target
     from store import AccordError
 
-    whose = _whose(coder, consensus=consensus, majority=majority, all=all_coders)
+    whose = whose_chosen(coder, consensus=consensus, majority=majority, all=all_coders)
     fmt = output_format(output, fmt, EXTENSIONS, "csv")
     if output is not None:
         check_target(output, force)

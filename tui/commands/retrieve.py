@@ -65,11 +65,10 @@ def retrieve(ctx: Context, codes: tuple[str, ...], any_: bool, excluded: tuple[s
     from exports.retrieval import Query
     from exports.retrieval import retrieve as find
     from store import Scope, plural
-    from tui.commands.common import output_format
-    from tui.commands.export import _whose
+    from tui.commands.common import output_format, whose_chosen
     from tui.console import err
 
-    whose = _whose(coder, consensus=consensus, majority=majority)
+    whose = whose_chosen(coder, consensus=consensus, majority=majority)
     fmt = output_format(output, fmt, EXTENSIONS, "table")
     if output is not None:
         if fmt == "table":
