@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from tui.commands.common import Context, open_project, output_format, project_option, require_terminal
+from tui.commands.common import Context, emit_report, open_project, output_format, project_option, require_terminal
 from tui.console import SafeConsole, advance, err, out, progress_bar
 
 FORMATS = ("table", "md", "html", "json", "csv")
@@ -110,18 +110,10 @@ def agree(ctx: Context, fmt: str | None, output: Path | None, force: bool, codes
     if fmt == "table":
         show_tables(report)
         return
-    text = render(report, fmt)
-    if output is None:
-        from tui.safe_text import for_stdout
-
-        click.echo(for_stdout(text), nl=False)
-        return
-    from exports.files import write_atomically
     from store import plural
 
-    write_atomically(output, text, force)
-    err.print(f"Wrote {output} ({plural(len(report.codes), 'code')}, {plural(report.units, 'paragraph')}, "
-              f"{plural(len(report.coders), 'coder')}).", markup=False)
+    emit_report(render(report, fmt), output, force, f"{plural(len(report.codes), 'code')}, "
+                f"{plural(report.units, 'paragraph')}, {plural(len(report.coders), 'coder')}")
 
 
 def render(report: object, fmt: str) -> str:

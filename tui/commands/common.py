@@ -84,6 +84,20 @@ def whose_chosen(coder: str | None, **chosen: bool) -> str | None:
     return next((name for name, on in chosen.items() if on), None)
 
 
+def emit_report(text: str, output: Path | None, force: bool, holds: str) -> None:
+    """A rendered report to stdout, or written whole to OUTPUT with one line on what it holds."""
+    if output is None:
+        from tui.safe_text import for_stdout
+
+        click.echo(for_stdout(text), nl=False)
+        return
+    from exports.files import write_atomically
+    from tui.console import err
+
+    write_atomically(output, text, force)
+    err.print(f"Wrote {output} ({holds}).", markup=False)
+
+
 def default_codebook_file() -> Path:
     """./codebook.yaml when the researcher keeps one beside the project, else the shipped one."""
     from store import default_codebook_path

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import click
 
-from tui.commands.common import Context, open_project
+from tui.commands.common import Context, emit_report, open_project
 from tui.console import SafeConsole, err, out
 
 PIPED_WIDTH = 160
@@ -24,18 +23,9 @@ def drift(ctx: Context, over: str, window: int, fmt: str, output: Path | None, f
     if fmt == "table":
         show_table(report)
         return
-    text = render(report, fmt)
-    if output is None:
-        from tui.safe_text import for_stdout
-
-        click.echo(for_stdout(text), nl=False)
-        return
-    from exports.files import write_atomically
-
-    write_atomically(output, text, force)
     unit = "window" if over == "time" else "document"
     shown = len({(row.window, row.document) for row in report.rows})
-    err.print(f"Wrote {output} ({plural(len(report.coders), 'coder')}, {plural(shown, unit)}).", markup=False)
+    emit_report(render(report, fmt), output, force, f"{plural(len(report.coders), 'coder')}, {plural(shown, unit)}")
 
 
 def render(report: object, fmt: str) -> str:

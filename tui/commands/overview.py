@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from tui.commands.common import Context, open_project, output_format, project_option, require_terminal, whose_chosen
-from tui.console import advance, err, out, progress_bar
+from tui.commands.common import Context, emit_report, open_project, output_format, project_option, require_terminal, whose_chosen
+from tui.console import advance, out, progress_bar
 
 if TYPE_CHECKING:
     from exports.overview import Overview
@@ -79,18 +79,10 @@ def overview(ctx: Context, coder: str | None, consensus: bool, majority: bool, b
     if fmt == "table":
         show_tables(report)
         return
-    text = render(report, fmt)
-    if output is None:
-        from tui.safe_text import for_stdout
-
-        click.echo(for_stdout(text), nl=False)
-        return
-    from exports.files import write_atomically
     from store import plural
 
-    write_atomically(output, text, force)
-    err.print(f"Wrote {output} ({plural(int(report.done.sum()), 'done row')}, "
-              f"{plural(len(report.entries), 'code and level', 'codes and levels')}).", markup=False)
+    emit_report(render(report, fmt), output, force, f"{plural(int(report.done.sum()), 'done row')}, "
+                f"{plural(len(report.entries), 'code and level', 'codes and levels')}")
 
 
 def compute(ctx: Context, whose: str, coder: str | None, by: str | None) -> Overview:
