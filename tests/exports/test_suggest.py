@@ -119,3 +119,20 @@ def test_the_report_compares_agreement_with_and_without_suggestions(tmp_path: Pa
     assert bias["with"]["agreement"] > 0.8 > 0.2 > bias["without"]["agreement"]
     md = runner.invoke(main, ["--project", str(path), "suggest", "report", "--format", "md", "--bootstrap", "0"])
     assert "Automation bias, border_control: coders agree with the model on" in md.stdout
+
+
+def test_machine_values_from_untrusted_models_or_another_basis_are_said_loudly(tmp_path: Path) -> None:
+    path = word_project(tmp_path / "p.db")
+    runner = CliRunner()
+    assert runner.invoke(main, ["--project", str(path), "suggest", "train", "--basis", "ann", "--codes",
+                                "border_control", "--bootstrap", "100"]).exit_code == 0
+    from store import Project
+
+    with Project.open(path) as project:  # the report's verdict, as a forged or weak model would have it
+        project.db.execute("UPDATE models SET report = json_set(report, '$.verdict', 'unreliable')")
+        project.db.commit()
+    result = runner.invoke(main, ["--project", str(path), "export", "--predicted", "--majority",
+                                  "-o", str(tmp_path / "p.csv")])
+    assert result.exit_code == 0, result.output
+    assert "not trusted" in result.stderr and "border_control" in result.stderr
+    assert "trained on ann" in result.stderr

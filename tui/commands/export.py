@@ -92,6 +92,17 @@ def export(ctx: Context, fmt: str | None, output: Path | None, coder: str | None
             err.print("Machine rows: each code 1 at the probability threshold chosen on the cross-validation ("
                       + ", ".join(f"{c} {m.threshold:.2f}" for c, m in predictor.models.items() if not m.levels)
                       + "); a variable's most probable level.", markup=False)
+            # A published dataset must not carry a weak model's guesses, or another basis's, unremarked.
+            untrusted = sorted(code for code, model in predictor.models.items() if not model.trusted)
+            if untrusted:
+                err.print(f"Warning: the machine values of {plural(len(untrusted), 'code')} ({', '.join(untrusted)}) "
+                          "come from models not trusted by the agreement report's verdict rule "
+                          "(accord suggest report): say so where you publish them.", markup=False, style="bold red")
+            basis = chosen.coder if chosen.whose == "coder" else chosen.whose
+            if predictor.basis != basis:
+                human = f"{basis}'s" if chosen.whose == "coder" else f"the {basis}"
+                err.print(f"Warning: the models were trained on {predictor.basis}'s codings, the human rows are "
+                          f"{human}: accord suggest train --basis {basis} to match.", markup=False, style="bold red")
         else:
             dataset = build_dataset(project, chosen, on_progress=lambda n: advance(bar, n))
         # On a terminal the text is shown printable (tui/safe_text.py); into a pipe, as it is.
