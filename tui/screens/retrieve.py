@@ -16,7 +16,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Label, OptionList
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
@@ -24,6 +23,7 @@ from textual.worker import get_current_worker
 from store import AccordError, Project, plural
 from tui.keys import bindings
 from tui.safe_text import printable
+from tui.screens.jump_list import JumpListScreen
 
 SNIPPET = 160
 """Characters of each paragraph shown in the list."""
@@ -54,7 +54,7 @@ def prompt(paragraph_id: str, text: str, keywords: re.Pattern[str] | None) -> Te
     return line.append_text(body)
 
 
-class RetrieveScreen(ModalScreen[int | None]):
+class RetrieveScreen(JumpListScreen):
     """Answers the `seq` of the chosen paragraph, or None; `asked` holds the query."""
 
     BINDINGS: ClassVar[list[BindingType]] = bindings("retrieve")
@@ -65,7 +65,6 @@ class RetrieveScreen(ModalScreen[int | None]):
         self.coder = coder
         self.asked = query
         self.after_seq = after_seq
-        self.matches: list[Match] = []
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide", id="retrieve"):
@@ -113,28 +112,11 @@ class RetrieveScreen(ModalScreen[int | None]):
 
     def show(self, matches: list[Match], message: str) -> None:
         """Replace the list (on the UI thread), on the first match after the paragraph shown."""
-        self.matches = matches
         results = self.query_one("#hits", OptionList)
         results.set_options(Option(match.prompt, id=str(match.seq)) for match in matches)
         if matches:
             results.highlighted = next((i for i, m in enumerate(matches) if m.seq > self.after_seq), 0)
         self.query_one("#retrieve-count", Label).update(printable(message))
-
-    @on(Input.Submitted)
-    def submitted(self) -> None:
-        results = self.query_one("#hits", OptionList)
-        if results.highlighted is not None and self.matches:
-            self.dismiss(self.matches[results.highlighted].seq)
-
-    @on(OptionList.OptionSelected)
-    def chosen(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(int(event.option_id or 0))
-
-    def action_results(self) -> None:
-        self.query_one("#hits", OptionList).focus()
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 def _names(text: str) -> tuple[str, ...]:

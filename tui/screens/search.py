@@ -11,7 +11,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
@@ -20,6 +19,7 @@ from store import Project
 from store import Hit, plural
 from tui.keys import bindings
 from tui.safe_text import printable
+from tui.screens.jump_list import JumpListScreen
 
 LIMIT = 100
 """Best hits shown; a narrower query finds the rest."""
@@ -46,8 +46,8 @@ def as_you_type(query: str) -> str:
     return query
 
 
-class SearchScreen(ModalScreen[int | None]):
-    """Answers the `seq` of the chosen paragraph, or None."""
+class SearchScreen(JumpListScreen):
+    """Finds paragraphs by their words; answers the `seq` of the chosen one, or None."""
 
     BINDINGS: ClassVar[list[BindingType]] = bindings("search")
 
@@ -55,7 +55,6 @@ class SearchScreen(ModalScreen[int | None]):
         super().__init__()
         self.project_path = project_path
         self.query_text = query
-        self.hits: list[Hit] = []
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide", id="search"):
@@ -82,7 +81,6 @@ class SearchScreen(ModalScreen[int | None]):
 
     def show_hits(self, query: str, hits: list[Hit], total: int) -> None:
         """Replace the result list (called on the UI thread)."""
-        self.hits = hits
         results = self.query_one("#hits", OptionList)
         results.set_options(Option(hit_prompt(hit), id=str(hit.seq)) for hit in hits)
         if hits:
@@ -93,19 +91,3 @@ class SearchScreen(ModalScreen[int | None]):
         else:
             label = plural(total, "paragraph") if query.strip() else ""
         self.query_one("#search-count", Label).update(label)
-
-    @on(Input.Submitted)
-    def submitted(self) -> None:
-        results = self.query_one("#hits", OptionList)
-        if results.highlighted is not None and self.hits:
-            self.dismiss(self.hits[results.highlighted].seq)
-
-    @on(OptionList.OptionSelected)
-    def chosen(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(int(event.option_id or 0))
-
-    def action_results(self) -> None:
-        self.query_one("#hits", OptionList).focus()
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
