@@ -84,5 +84,6 @@ if __name__ == "__main__":
     import tempfile
 
     with tempfile.TemporaryDirectory() as scratch:
-        GOLDEN.write_text(json.dumps(_snapshot(Path(scratch)), ensure_ascii=False, indent=None, separators=(",", ":")).replace("]],[", "]],\n[") + "\n", encoding="utf-8")
+        pinned = json.dumps(_snapshot(Path(scratch)), ensure_ascii=False, separators=(",", ":"))
+        GOLDEN.write_text(pinned.replace("]],[", "]],\n[") + "\n", encoding="utf-8")  # a document a line
     print(f"wrote {GOLDEN}")
