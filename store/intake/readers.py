@@ -69,8 +69,14 @@ MAX_WORKERS = 8
 CHUNK = 32
 """Files a worker reads per task: fewer round trips, yet results arrive soon after the start."""
 AHEAD = 4
-"""Tasks per worker read ahead of the caller: enough to keep the workers busy while the caller
-writes, few enough that memory holds a few hundred documents, not the corpus."""
+"""Tasks per worker read ahead of the caller at the start, before READ_AHEAD can be counted in tasks."""
+READ_AHEAD = 32 * 2**20
+"""Characters of paragraphs the workers may have read ahead of the caller. The caller that
+writes (`accord import`) stops now and then for seconds (the full-text index takes 50,000
+paragraphs at a time, about 30 M characters): the workers go on reading meanwhile, instead of
+waiting for it and then keeping it waiting (at 1,000,000 paragraphs, under load, the writing
+waited 68 s of 208 for the reading with 4 tasks per worker). Memory holds this much text, not
+the corpus."""
 
 
 def read_paths(
@@ -126,13 +132,18 @@ def read_files(
     chunks = (files[start:start + CHUNK] for start in range(0, len(files), CHUNK))
     pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
     try:
-        pending: deque[Future[list[tuple[list[SourceDocument], list[Problem]]]]] = deque()
+        pending: deque[Future[tuple[list[tuple[list[SourceDocument], list[Problem]]], int]]] = deque()
+        ahead = workers * AHEAD
+        characters = tasks = 0
         for chunk in chunks:
             pending.append(pool.submit(read, chunk))
-            if len(pending) >= workers * AHEAD:
-                yield from pending.popleft().result()
+            if len(pending) >= ahead:
+                results, read_characters = pending.popleft().result()
+                characters, tasks = characters + read_characters, tasks + 1
+                ahead = max(workers * AHEAD, READ_AHEAD * tasks // max(characters, 1))
+                yield from results
         while pending:
-            yield from pending.popleft().result()
+            yield from pending.popleft().result()[0]
     finally:
         # Also when the caller stops early (an import that failed): tasks not started are dropped.
         pool.shutdown(cancel_futures=True)
@@ -140,13 +151,16 @@ def read_files(
 
 def _read_chunk(
     files: list[SourceFile], text_column: str | None, id_column: str | None, split_speakers: bool
-) -> list[tuple[list[SourceDocument], list[Problem]]]:
-    """`read_file` of each of a worker's files, documents hashed (the hashes travel with them)."""
+) -> tuple[list[tuple[list[SourceDocument], list[Problem]]], int]:
+    """`read_file` of each of a worker's files, documents hashed (the hashes travel with them),
+    and the characters of their paragraphs."""
     results = [read_file(source, text_column, id_column, split_speakers) for source in files]
+    characters = 0
     for documents, _ in results:
         for document in documents:
             document.compute_hashes()
-    return results
+            characters += sum(map(len, document.paragraphs))
+    return results, characters
 
 
 def find_files(paths: Iterable[str | Path]) -> tuple[list[SourceFile], list[Problem]]:
