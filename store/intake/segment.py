@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import compress
 
 # --- running headers and footers ---------------------------------------------------------
@@ -193,19 +194,13 @@ def _drop_running_heads(lines: list[str]) -> tuple[list[str], list[str]]:
     heads: set[int] = set()
     lone: list[int] = []
     for i in _header_candidates(lines):
-        line = lines[i]
-        strong = _STRONG.search(line)
-        if not _DIGIT.search(line) or (not strong and not _WEAK_CHARS.fullmatch(line)):
-            continue  # every header piece has a digit; neither a header line nor a lone page number or date
-        rest = _WEAK.sub(" ", _STRONG.sub(" ", line)).strip()
-        if not rest:
-            if strong or len(_WEAK.findall(line)) > 1:
-                heads.add(i)
-            elif _WEAK.fullmatch(line):
-                lone.append(i)
-        elif strong and _TITLE.fullmatch(rest) and _at_an_edge(line):
+        kind, title = _head_kind(lines[i])
+        if kind == _HEAD:
             heads.add(i)
-            titles.add(rest)
+            if title:
+                titles.add(title)
+        elif kind == _LONE:
+            lone.append(i)
     # A page number or date alone is a header when the page break shows beside it; between
     # two lines of a paragraph it is text ("adopted on / 18 December 2017 / by consensus").
     for i in lone:
@@ -228,6 +223,28 @@ def _drop_running_heads(lines: list[str]) -> tuple[list[str], list[str]]:
     for i in heads:
         kept[i] = ""
     return kept, [lines[i] for i in sorted(heads)]
+
+
+_HEAD, _LONE = 1, 2
+
+
+@lru_cache(maxsize=4096)
+def _head_kind(line: str) -> tuple[int, str | None]:
+    """(_HEAD, the title it holds, if any), (_LONE, None) for a page number or date alone, which
+    is a header only beside a page break, or (0, None): text. A record repeats its headers on
+    every page (and the records of one meeting each other's): each is worked out once."""
+    strong = _STRONG.search(line)
+    if not _DIGIT.search(line) or (not strong and not _WEAK_CHARS.fullmatch(line)):
+        return 0, None  # every header piece has a digit; neither a header line nor a lone page number or date
+    rest = _WEAK.sub(" ", _STRONG.sub(" ", line)).strip()
+    if not rest:
+        if strong or len(_WEAK.findall(line)) > 1:
+            return _HEAD, None
+        if _WEAK.fullmatch(line):
+            return _LONE, None
+    elif strong and _TITLE.fullmatch(rest) and _at_an_edge(line):
+        return _HEAD, rest
+    return 0, None
 
 
 def _header_candidates(lines: list[str]) -> list[int]:
