@@ -40,9 +40,10 @@ _WEAK_CHARS = re.compile(rf"{_WEAK_CHAR}*")
 """What a line made of _WEAK pieces alone can hold: a line that is not all this is text, not a
 header, unless it has a _STRONG piece (a quick test that spares most lines with digits two
 substitutions)."""
-_WEAK_LINES = re.compile(rf"\n{_WEAK_CHAR}+(?=\n)")
+_WEAK_LINES = re.compile(rf"\n(?=[\d/.,PoJFMASONDTW]|{_SP}){_WEAK_CHAR}+(?=\n)")
 """_WEAK_CHARS lines of a whole text (its lines joined, a line end before and after), found
-from their line end before them: a literal start, which the regex engine skips to quickly."""
+from their line end before them: a literal start, which the regex engine skips to quickly,
+and one test of the next character (what a _WEAK_CHAR may start with) rules out most lines."""
 _MAY_BE_STRONG = re.compile(r"PV\.|-\d{5}|\*\d{7}")
 """What every _STRONG piece holds (the record symbol's `PV.`, the job number's dash and five
 digits, the barcode's star and digits): quick to find in a whole text, where _STRONG, which
@@ -280,6 +281,8 @@ def _at_an_edge(line: str) -> bool:
 
 
 def _unwrapped(lines: list[str]) -> bool:
+    if not lines or max(map(len, lines)) <= UNWRAPPED_LINE:
+        return False  # the median is no longer than the longest line: no need to sort
     lengths = sorted(filter(None, map(len, lines)))
     return bool(lengths) and lengths[len(lengths) // 2] > UNWRAPPED_LINE
 
