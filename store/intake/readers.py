@@ -72,11 +72,10 @@ AHEAD = 4
 """Tasks per worker read ahead of the caller at the start, before READ_AHEAD can be counted in tasks."""
 READ_AHEAD = 32 * 2**20
 """Characters of paragraphs the workers may have read ahead of the caller. The caller that
-writes (`accord import`) stops now and then for seconds (the full-text index takes 50,000
-paragraphs at a time, about 30 M characters): the workers go on reading meanwhile, instead of
-waiting for it and then keeping it waiting (at 1,000,000 paragraphs, under load, the writing
-waited 68 s of 208 for the reading with 4 tasks per worker). Memory holds this much text, not
-the corpus."""
+writes (`accord import`) stops now and then, for seconds on a busy disk: the workers go on
+reading meanwhile, instead of waiting for it and then keeping it waiting (at 1,000,000
+paragraphs, under load, the writing waited 68 s of 208 for the reading with 4 tasks ahead per
+worker, 14 s of 140 with this). Memory holds this much text, not the corpus."""
 
 
 def read_paths(
