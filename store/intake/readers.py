@@ -113,9 +113,10 @@ def read_files(
     """`read_file` of each file, in order: in worker processes when there are PARALLEL_FROM files
     or more and more than one CPU, since decoding and segmenting are CPU-bound Python.
 
-    The workers read at most AHEAD tasks each ahead of the caller, so a caller that writes
-    each file's documents as they come (`accord import`) overlaps reading with writing and
-    never holds the whole corpus in memory.
+    The workers read ahead of the caller, READ_AHEAD characters at most, so a caller that
+    writes each file's documents as they come (`accord import`) overlaps reading with writing
+    and never holds the whole corpus in memory. While the next file's documents are not back
+    from the workers, the caller reads the following files itself rather than wait.
 
     Workers are forked (Linux only): spawned ones would re-run the program's main module
     (`python -m tui`). A forked worker inherits the caller's open SQLite connection but only
@@ -131,26 +132,37 @@ def read_files(
     chunks = (files[start:start + CHUNK] for start in range(0, len(files), CHUNK))
     pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
     try:
-        pending: deque[Future[tuple[list[tuple[list[SourceDocument], list[Problem]]], int]]] = deque()
+        # Tasks in file order: a worker's (a future) or one read here (its result).
+        pending: deque[Future[_Chunk] | _Chunk] = deque()
         ahead = workers * AHEAD
         characters = tasks = 0
-        for chunk in chunks:
-            pending.append(pool.submit(read, chunk))
-            if len(pending) >= ahead:
-                results, read_characters = pending.popleft().result()
-                characters, tasks = characters + read_characters, tasks + 1
-                ahead = max(workers * AHEAD, READ_AHEAD * tasks // max(characters, 1))
-                yield from results
-        while pending:
-            yield from pending.popleft().result()[0]
+        while True:
+            while len(pending) < ahead and (chunk := next(chunks, None)) is not None:
+                pending.append(pool.submit(read, chunk))
+            if not pending:
+                return
+            # While the next task is not back, the caller reads the next files itself instead
+            # of waiting (under load the workers fall behind the writing; this is a third reader).
+            while (isinstance(pending[0], Future) and not pending[0].done() and len(pending) < 2 * ahead
+                   and (chunk := next(chunks, None)) is not None):
+                pending.append(read(chunk))
+            task = pending.popleft()
+            results, read_characters = task.result() if isinstance(task, Future) else task
+            characters, tasks = characters + read_characters, tasks + 1
+            ahead = max(workers * AHEAD, READ_AHEAD * tasks // max(characters, 1))
+            yield from results
     finally:
         # Also when the caller stops early (an import that failed): tasks not started are dropped.
         pool.shutdown(cancel_futures=True)
 
 
+_Chunk = tuple[list[tuple[list[SourceDocument], list[Problem]]], int]
+"""What `_read_chunk` gives: each file's documents and problems, and the characters read."""
+
+
 def _read_chunk(
     files: list[SourceFile], text_column: str | None, id_column: str | None, split_speakers: bool
-) -> tuple[list[tuple[list[SourceDocument], list[Problem]]], int]:
+) -> _Chunk:
     """`read_file` of each of a worker's files, documents hashed (the hashes travel with them),
     and the characters of their paragraphs."""
     results = [read_file(source, text_column, id_column, split_speakers) for source in files]

@@ -28,17 +28,28 @@ def test_workers_read_ahead_of_a_busy_caller_up_to_read_ahead_characters(
     monkeypatch.setattr(store.intake.readers, "AHEAD", 1)
     monkeypatch.setattr(store.intake.readers, "READ_AHEAD", 8 * first_task)  # 8 tasks like the first
     submitted: list[int] = []
-    submit = ProcessPoolExecutor.submit
+    read_here: list[int] = []  # files the caller read itself while it waited for the workers
+    submit, read_file = ProcessPoolExecutor.submit, store.intake.readers.read_file
 
     def counted(pool: ProcessPoolExecutor, *args: Any, **kwargs: Any) -> Any:
         submitted.append(1)
         return submit(pool, *args, **kwargs)
 
+    def counted_here(*args: Any) -> Any:  # counts in this process only (the workers count in theirs)
+        read_here.append(1)
+        return read_file(*args)
+
+    def given() -> int:
+        """Tasks given to the workers or read by the caller."""
+        return len(submitted) + math.ceil(len(read_here) / chunk)
+
     monkeypatch.setattr(ProcessPoolExecutor, "submit", counted)
+    monkeypatch.setattr(store.intake.readers, "read_file", counted_here)
     reading = read_files(files, workers=2)
-    got = [next(reading) for _ in range(chunk)]  # the first task's files: 2 tasks were given out
-    assert len(submitted) == 2
-    got.append(next(reading))  # the second task's first file: the workers were given 8 tasks ahead
-    assert len(submitted) == 1 + 8 < tasks
+    got = [next(reading) for _ in range(chunk)]  # the first task's files: 2 tasks given to workers
+    assert len(submitted) == 2 and given() <= 4  # and at most 2 more read while waiting for the first
+    got.append(next(reading))  # the second task's first file: 8 tasks ahead, and at most 8 more read here
+    assert 1 + 8 <= given() <= 1 + 16 < tasks
     got += list(reading)
     assert got == sequential  # the same documents and problems, in order
+    assert given() == tasks
