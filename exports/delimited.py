@@ -23,8 +23,17 @@ ROWS_AT_A_TIME = 5_000
 
 def delimited_parts(frame: pd.DataFrame, types: dict[str, str], separator: str, neutralise: bool) -> Iterator[str]:
     """delimited_text of `frame`, ROWS_AT_A_TIME rows at a time."""
+    for part in delimited_bytes(frame, types, separator, neutralise):
+        yield str(part, "utf-8")
+
+
+def delimited_bytes(frame: pd.DataFrame, types: dict[str, str], separator: str,
+                    neutralise: bool) -> Iterator[memoryview]:
+    """delimited_text of `frame` as UTF-8, ROWS_AT_A_TIME rows at a time: for a file, the bytes
+    Arrow made are written as they are (decoding them to text to encode them again cost a
+    tenth of a CSV export's time)."""
     for start in range(0, len(frame), ROWS_AT_A_TIME):
-        yield delimited_text(frame.iloc[start:start + ROWS_AT_A_TIME], types, separator, neutralise)
+        yield _lines(frame.iloc[start:start + ROWS_AT_A_TIME], types, separator, neutralise)
 
 
 def delimited_text(frame: pd.DataFrame, types: dict[str, str], separator: str, neutralise: bool) -> str:
@@ -33,15 +42,20 @@ def delimited_text(frame: pd.DataFrame, types: dict[str, str], separator: str, n
 
     With `neutralise`, text cells a spreadsheet would run as a formula get a leading `'`.
     """
+    return str(_lines(frame, types, separator, neutralise), "utf-8")
+
+
+def _lines(frame: pd.DataFrame, types: dict[str, str], separator: str, neutralise: bool) -> memoryview:
+    """delimited_text's lines as the UTF-8 bytes Arrow holds them in."""
     if not len(frame):
-        return ""
+        return memoryview(b"")
     cells = [_cells(frame.iloc[:, i], types.get(name, ""), separator, neutralise)
              for i, name in enumerate(frame.columns)]
     fields = pc.binary_join_element_wise(*cells, separator)
     lines = pc.binary_join_element_wise(fields, pa.scalar("\n"), "")
     # The lines lie end to end in the array's data buffer: that buffer is the text.
     offsets = np.frombuffer(lines.buffers()[1], dtype=np.int32, count=len(lines) + 1, offset=lines.offset * 4)
-    return str(memoryview(lines.buffers()[2])[offsets[0]:offsets[-1]], "utf-8")
+    return memoryview(lines.buffers()[2])[offsets[0]:offsets[-1]]
 
 
 def _cells(series: pd.Series, kind: str, separator: str, neutralise: bool) -> pa.Array:
