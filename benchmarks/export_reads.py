@@ -6,7 +6,8 @@ The export's floor (benchmarks/floors.py) is the library writing a table already
 an export must first read that table's rows from the project file. This reads the same columns
 through `sqlite3` as bare SELECTs, 20,000 paragraphs at a time (the export's chunk): every
 paragraph's id, document, position, seq and text, then the statuses and the set values of
-`CODER`s (every coder if none are named). Prints one JSON object: wall and CPU seconds of
+`CODER`s (every coder if none are named), as the range reads of store/range_reads.py read
+them (the unary + keeps SQLite off the coder index). Prints one JSON object: wall and CPU seconds of
 each read and in all. No Accord code runs.
 """
 
@@ -24,7 +25,7 @@ CHUNK = 20_000
 def reads(project: str, coders: list[str]) -> dict[str, Any]:
     db = sqlite3.connect(f"file:{project}?mode=ro", uri=True)
     total = db.execute("select max(seq) from paragraphs").fetchone()[0] or 0
-    among = f" and s.coder_id in ({','.join('?' * len(coders))})" if coders else ""
+    among = f" and +s.coder_id in ({','.join('?' * len(coders))})" if coders else ""
     queries = {
         "paragraphs": "select id, document_id, position, seq, text from paragraphs where seq between ? and ? "
                       "order by seq",
