@@ -97,7 +97,9 @@ class AgreementReads(ProjectBase):
             keep_consensus: count `consensus` when named in `coders` (the drift view compares with it).
         """
         import numpy as np
-        import pandas as pd
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
         names = [c for c in (coders if coders is not None else self._all_coders()) if c != CONSENSUS or keep_consensus]
         if not names:
             return DoneCodings([], [], np.zeros((0, 0), dtype=bool))
@@ -110,20 +112,20 @@ class AgreementReads(ProjectBase):
             [*names, *args],
         ).fetchall()
         value_rows = self._value_rows(names, codes, where, args)
-        # One factorisation of every id string read: integers from here on.
-        chunks = [ids.split(_SEP) for _, ids in done_rows] + [ids.split(_SEP) for *_, ids in value_rows]
-        flat = np.empty(sum(map(len, chunks)), dtype=object)
-        bounds = np.cumsum([0, *map(len, chunks)])
-        for chunk, start, stop in zip(chunks, bounds[:-1], bounds[1:], strict=True):
-            flat[start:stop] = chunk
-        numbers, found = pd.factorize(flat)
-        uniques = pd.Index(found)
+        # One split and one dictionary encoding of every id string read, in Arrow's C++ (no Python
+        # string per id: at a million paragraphs that was most of the read): integers from here on.
+        joined = pa.array([row[-1] for row in done_rows] + [row[-1] for row in value_rows], type=pa.large_string())
+        lists = pc.split_pattern(joined, _SEP)
+        bounds = lists.offsets.to_numpy()
+        encoded = pc.dictionary_encode(lists.flatten())
+        numbers = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+        uniques = encoded.dictionary
         done_part = numbers[: bounds[len(done_rows)]]
         counted = np.bincount(done_part, minlength=len(uniques))
-        paragraphs = self._in_corpus_order(uniques[counted >= min_coders].tolist())
+        chosen = np.flatnonzero(counted >= min_coders)
+        paragraphs, order = self._in_corpus_order(uniques.take(pa.array(chosen)).to_pylist())
         place = np.full(len(uniques), -1, dtype=np.int64)
-        if paragraphs:
-            place[uniques.get_indexer(paragraphs)] = np.arange(len(paragraphs))
+        place[chosen[order]] = np.arange(len(order))
         position = {name: i for i, name in enumerate(names)}
         done = np.zeros((len(names), len(paragraphs)), dtype=bool)
         for k, (coder, _) in enumerate(done_rows):
@@ -229,17 +231,24 @@ class AgreementReads(ProjectBase):
             list(documents),
         )
 
-    def _in_corpus_order(self, ids: list[str]) -> list[str]:
-        """`ids` sorted by their place in the corpus (one query, ids passed as one JSON array)."""
-        if not ids:
-            return []
+    def _in_corpus_order(self, ids: list[str]) -> tuple[list[str], np.ndarray[Any, Any]]:
+        """`ids` sorted by their place in the corpus, unknown ones left out, and where each came
+        from in `ids` (one query, ids passed as one JSON array; two joined columns, not a row each)."""
         import json
 
-        rows = self.db.execute(
-            "select p.id from paragraphs p join json_each(?) j on j.value = p.id order by p.seq",
+        import numpy as np
+
+        if not ids:
+            return [], np.empty(0, dtype=np.int64)
+        keys, seqs = self.db.execute(
+            "select group_concat(j.key), group_concat(p.seq) from paragraphs p join json_each(?) j on j.value = p.id",
             [json.dumps(ids)],
-        ).fetchall()
-        return [row[0] for row in rows]
+        ).fetchone()
+        if keys is None:
+            return [], np.empty(0, dtype=np.int64)
+        found = np.fromstring(keys, dtype=np.int64, sep=",")
+        order: np.ndarray[Any, Any] = found[np.argsort(np.fromstring(seqs, dtype=np.int64, sep=","), kind="stable")]
+        return np.array(ids, dtype=object)[order].tolist(), order
 
     def _value_rows(self, names: list[str], codes: Sequence[str] | None, where: str,
                     args: list[str]) -> list[tuple[str, str, object, str]]:
