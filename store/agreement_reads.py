@@ -64,6 +64,28 @@ class CodingOrder:
     """The same as int64 microseconds since 1970 (the smallest int64 where a stamp is unreadable)."""
 
 
+def _arrow_strings(texts: list[str]) -> Any:
+    """The texts as one Arrow string array, built from its buffers: `pa.array` would load pandas
+    (a third of a second) to ask whether they are a pandas object."""
+    import numpy as np
+    import pyarrow as pa
+
+    encoded = [text.encode() for text in texts]
+    offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
+    np.cumsum([len(text) for text in encoded], out=offsets[1:])
+    return pa.LargeStringArray.from_buffers(len(encoded), pa.py_buffer(offsets), pa.py_buffer(b"".join(encoded)))
+
+
+def _int_array(array: Any) -> np.ndarray[Any, Any]:
+    """An Arrow integer array without nulls (indices, offsets) as int64 NumPy (`to_numpy` too
+    would load pandas)."""
+    import numpy as np
+
+    width = np.dtype(f"int{array.type.bit_width}")
+    values = np.frombuffer(array.buffers()[1], dtype=width)[array.offset: array.offset + len(array)]
+    return values.astype(np.int64)
+
+
 def _microseconds(stamps: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
     """ISO 8601 stamps as int64 microseconds since 1970; unreadable ones as the smallest int64."""
     import numpy as np
@@ -97,7 +119,6 @@ class AgreementReads(ProjectBase):
             keep_consensus: count `consensus` when named in `coders` (the drift view compares with it).
         """
         import numpy as np
-        import pyarrow as pa
         import pyarrow.compute as pc
 
         names = [c for c in (coders if coders is not None else self._all_coders()) if c != CONSENSUS or keep_consensus]
@@ -114,16 +135,15 @@ class AgreementReads(ProjectBase):
         value_rows = self._value_rows(names, codes, where, args)
         # One split and one dictionary encoding of every id string read, in Arrow's C++ (no Python
         # string per id: at a million paragraphs that was most of the read): integers from here on.
-        joined = pa.array([row[-1] for row in done_rows] + [row[-1] for row in value_rows], type=pa.large_string())
-        lists = pc.split_pattern(joined, _SEP)
-        bounds = lists.offsets.to_numpy()
+        lists = pc.split_pattern(_arrow_strings([row[-1] for row in (*done_rows, *value_rows)]), _SEP)
+        bounds = _int_array(lists.offsets)
         encoded = pc.dictionary_encode(lists.flatten())
-        numbers = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
-        uniques = encoded.dictionary
+        numbers = _int_array(encoded.indices)
+        uniques = encoded.dictionary.to_pylist()
         done_part = numbers[: bounds[len(done_rows)]]
         counted = np.bincount(done_part, minlength=len(uniques))
         chosen = np.flatnonzero(counted >= min_coders)
-        paragraphs, order = self._in_corpus_order(uniques.take(pa.array(chosen)).to_pylist())
+        paragraphs, order = self._in_corpus_order(np.array(uniques, dtype=object)[chosen].tolist())
         place = np.full(len(uniques), -1, dtype=np.int64)
         place[chosen[order]] = np.arange(len(order))
         position = {name: i for i, name in enumerate(names)}
