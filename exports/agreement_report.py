@@ -28,6 +28,7 @@ import json
 from json.encoder import encode_basestring  # the C string encoder json.dumps(ensure_ascii=False) uses
 
 import numpy as np
+from numpy.typing import NDArray
 
 from exports.ratings import MISSING, Coefficient
 from exports.reliability import SHOWN_SPLITS, CodeReliability, ReliabilityReport, Splits
@@ -131,13 +132,27 @@ def _splits_json(splits: Splits) -> str:
         return "[]"
     keys = [encode_basestring(coder) + ": " for coder in splits.coders]
     values = [json.dumps(value, ensure_ascii=False) for value in splits.categories]
-    patterns, which = np.unique(splits.codes.T, axis=0, return_inverse=True)
+    patterns, which = _patterns(splits.codes)
     tails = [', "values": {' + ", ".join(keys[c] + values[v] for c, v in enumerate(row) if v != MISSING) + "}},\n"
              for row in patterns.tolist()]
     head = _SPLIT_INDENT + '{"paragraph_id": '
     text = "".join([head + encode_basestring(paragraph_id) + tails[pattern]
-                    for paragraph_id, pattern in zip(splits.paragraph_ids.tolist(), which.ravel().tolist(), strict=True)])
+                    for paragraph_id, pattern in zip(splits.paragraph_ids.tolist(), which.tolist(), strict=True)])
     return "[\n" + text[:-2] + _SPLITS_CLOSE
+
+
+def _patterns(codes: NDArray[np.int64]) -> tuple[NDArray[np.int64], NDArray[np.intp]]:
+    """The distinct columns of a coders x splits matrix (as rows) and which one each split has.
+
+    Each column read as a number in base (categories + 2) when that fits in 63 bits: a
+    one-dimensional unique, many times faster than a row-wise one."""
+    base = int(codes.max(initial=0)) + 2  # MISSING (-1) is digit 0
+    if codes.shape[0] * np.log2(base) >= 62:
+        patterns, which = np.unique(codes.T, axis=0, return_inverse=True)
+        return patterns, which.ravel()
+    number = (base ** np.arange(codes.shape[0], dtype=np.int64)) @ (codes + 1)
+    _, first, which = np.unique(number, return_index=True, return_inverse=True)
+    return codes.T[first], which.ravel()
 
 
 def to_csv(report: ReliabilityReport) -> str:
