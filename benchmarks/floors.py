@@ -163,26 +163,29 @@ def merge(project: str, *files: str) -> dict[str, Any]:
     return {"seconds": clock.seconds, "cpu": clock.cpu, "rows": rows}
 
 
-def read_codings(project: str) -> tuple[list[str], list[str], list[Any], list[list[Any]]]:
+def read_codings(project: str) -> tuple[list[str], list[str], list[Any], list[Any]]:
     """What agree must read, by a bare sqlite3 script: the coders, the codes, every done
-    (paragraph, coder) and each code's applied (paragraph, coder) rows, fetched as tuples."""
+    (paragraph, coder) and every applied (code, paragraph, coder), each fetched in one query as tuples."""
     db = sqlite3.connect(project)
     coders = [row[0] for row in db.execute("select id from coders where id != 'consensus' order by id")]
     codes = [row[0] for row in db.execute("select id from codes where kind = 'code' and retired = 0 order by position")]
     done = db.execute("select paragraph_id, coder_id from paragraph_status where status = 'done'").fetchall()
-    applied = [db.execute("select paragraph_id, coder_id from codings where code_id = ? and value", [code]).fetchall()
-               for code in codes]
+    applied = db.execute("select code_id, paragraph_id, coder_id from codings where value").fetchall()
     db.close()
     return coders, codes, done, applied
 
 
-def matrices(project: str, read: tuple[list[str], list[str], list[Any], list[list[Any]]] | None = None) -> list[Any]:
+def matrices(project: str, read: tuple[list[str], list[str], list[Any], list[Any]] | None = None) -> list[Any]:
     """Per code, the coders x paragraphs matrix agree measures: 1 where a coder applied the code,
     0 where the coder marked the paragraph done without it, NaN where not done; paragraphs done
     by at least two coders (from `read`, else read now)."""
     import numpy as np
 
-    coders, _, done, applied = read_codings(project) if read is None else read
+    coders, codes, done, applied = read_codings(project) if read is None else read
+    by_code: dict[str, list[tuple[str, str]]] = {code: [] for code in codes}
+    for code, p, c in applied:
+        if code in by_code:
+            by_code[code].append((p, c))
     units = sorted({p for p, _ in done})
     unit = {p: i for i, p in enumerate(units)}
     coder = {c: i for i, c in enumerate(coders)}
@@ -192,7 +195,7 @@ def matrices(project: str, read: tuple[list[str], list[str], list[Any], list[lis
             base[coder[c], unit[p]] = 0.0
     keep = (~np.isnan(base)).sum(axis=0) >= 2
     out = []
-    for rows in applied:
+    for rows in by_code.values():
         matrix = base.copy()
         for p, c in rows:
             if c in coder and p in unit and not np.isnan(matrix[coder[c], unit[p]]):
