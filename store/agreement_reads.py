@@ -1,8 +1,8 @@
 """The codings of done paragraphs, read in bulk for agreement statistics.
 
 A few grouped queries, whatever the corpus size: each returns one row per coder (or per
-coder, code and value) with the paragraph ids joined by a separator, which NumPy and pandas
-turn into index arrays. No query per paragraph.
+coder, code and value) with the paragraph ids joined by a separator, which Arrow splits and
+numbers and NumPy turns into index arrays. No query per paragraph, no Python string per id.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from store.base import ProjectBase
 
-if TYPE_CHECKING:  # NumPy and pandas load when agreement runs, not with every project (startup)
+if TYPE_CHECKING:  # NumPy, Arrow and pandas load when agreement runs, not with every project (startup)
     import numpy as np
 
 from store.coding import CONSENSUS
@@ -64,13 +64,13 @@ class CodingOrder:
     """The same as int64 microseconds since 1970 (the smallest int64 where a stamp is unreadable)."""
 
 
-def _arrow_strings(texts: list[str]) -> Any:
+def _arrow_strings(texts: list[str | None]) -> Any:
     """The texts as one Arrow string array, built from its buffers: `pa.array` would load pandas
     (a third of a second) to ask whether they are a pandas object."""
     import numpy as np
     import pyarrow as pa
 
-    encoded = [text.encode() for text in texts]
+    encoded = [(text or "").encode() for text in texts]
     offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
     np.cumsum([len(text) for text in encoded], out=offsets[1:])
     return pa.LargeStringArray.from_buffers(len(encoded), pa.py_buffer(offsets), pa.py_buffer(b"".join(encoded)))
