@@ -41,13 +41,11 @@ _WEAK_CHARS = re.compile(rf"{_WEAK_CHAR}*")
 header, unless it has a _STRONG piece (a quick test that spares most lines with digits two
 substitutions)."""
 _WEAK_LINES = re.compile(rf"\n(?=[\d/.,PoJFMASONDTW]|{_SP}){_WEAK_CHAR}+(?=\n)")
-"""_WEAK_CHARS lines of a whole text (its lines joined, a line end before and after), found
-from their line end before them: a literal start, which the regex engine skips to quickly,
-and one test of the next character (what a _WEAK_CHAR may start with) rules out most lines."""
+"""_WEAK_CHARS lines of a whole text (lines joined, a line end before and after), found from the
+line end before them (a literal start); one test of the next character rules out most lines."""
 _MAY_BE_STRONG = re.compile(r"PV\.|-\d{5}|\*\d{7}")
-"""What every _STRONG piece holds (the record symbol's `PV.`, the job number's dash and five
-digits, the barcode's star and digits): quick to find in a whole text, where _STRONG, which
-opens with a look behind, is tried at every character."""
+"""What every _STRONG piece holds (`PV.`, a dash and five digits, a star and seven): quick to
+find in a whole text, where _STRONG, which opens with a look behind, is tried at every character."""
 _SPACES = re.compile(r"[ \t\v]+")
 _TITLE = re.compile(r"[A-Z][^.?!;()]{0,99}")
 """What is left of a header line once its symbols are removed: the meeting's short title."""
@@ -226,14 +224,13 @@ def _drop_running_heads(lines: list[str]) -> tuple[list[str], list[str]]:
     return kept, [lines[i] for i in sorted(heads)]
 
 
-_HEAD, _LONE = 1, 2
+_HEAD, _LONE = 1, 2  # kinds of header line (0: text)
 
 
 @lru_cache(maxsize=4096)
 def _head_kind(line: str) -> tuple[int, str | None]:
-    """(_HEAD, the title it holds, if any), (_LONE, None) for a page number or date alone, which
-    is a header only beside a page break, or (0, None): text. A record repeats its headers on
-    every page (and the records of one meeting each other's): each is worked out once."""
+    """(_HEAD, its title if any), (_LONE, None) for a page number or date alone (a header only
+    beside a page break) or (0, None): text. Cached: records repeat their headers page after page."""
     strong = _STRONG.search(line)
     if not _DIGIT.search(line) or (not strong and not _WEAK_CHARS.fullmatch(line)):
         return 0, None  # every header piece has a digit; neither a header line nor a lone page number or date
@@ -249,9 +246,8 @@ def _head_kind(line: str) -> tuple[int, str | None]:
 
 
 def _header_candidates(lines: list[str]) -> list[int]:
-    """The indexes, ascending, of the lines that may be headers: every line with a _STRONG piece
-    or made of _WEAK_CHARS alone, and a few more. Found by two patterns run over the whole text
-    (most lines of a record have digits: testing each of those in Python cost half of segmenting)."""
+    """The indexes, ascending, of every line with a _STRONG piece or made of _WEAK_CHARS alone (and
+    a few more), found by two patterns over the whole text, not by a test of each line with a digit."""
     text = "\n".join(lines)
     starts = {match.start() for match in _MAY_BE_STRONG.finditer(text)}
     # Each match starts at the line end before its line, which is where its line starts in `text`.
