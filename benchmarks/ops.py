@@ -118,10 +118,18 @@ def overview(project: str, output: str, *options: str) -> dict[str, Any]:
     """`accord overview --format json` (options: whose codings, --by)."""
     cli("--project", project, "overview", "--format", "json", "-o", output, "--force", *options)
     return {}
+
+
 def agree_over_time(project: str, output: str) -> dict[str, Any]:
     """`accord agree --over time --format json`: every coder's windows of 50 paragraphs, every code."""
     cli("--project", project, "agree", "--over", "time", "--format", "json", "-o", output, "--force")
     return {"windows": len(json.loads(Path(output).read_text())["rows"])}
+
+
+def agree_by_document(project: str, output: str) -> dict[str, Any]:
+    """`accord agree --by document --format json`: every coder's agreement per document, every code."""
+    cli("--project", project, "agree", "--by", "document", "--format", "json", "-o", output, "--force")
+    return {"rows": len(json.loads(Path(output).read_text())["rows"])}
 
 
 def export(project: str, output: str, fmt: str, *options: str) -> dict[str, Any]:
@@ -147,6 +155,7 @@ OPERATIONS: dict[str, Callable[..., dict[str, Any]]] = {
     "agree": agree,
     "overview": overview,
     "agree-over-time": agree_over_time,
+    "agree-by-document": agree_by_document,
     "export": export,
     "retrieve": retrieve,
 }
