@@ -57,7 +57,8 @@ EXPORTS = {
 }
 """Export operations: format and whose codings (--all: one row per paragraph and coder; none:
 what `accord export` gives with several coders, the consensus)."""
-OPERATIONS = ["import", "import-records", "open", "search", *MERGES, "agree", "agree-over-time", "agree-by-document", "overview", *EXPORTS, "retrieve"]
+OPERATIONS = ["import", "import-records", "open", "search", *MERGES, "agree", "agree-over-time", "agree-by-document",
+              "overview", *EXPORTS, "retrieve"]
 TARGETS = {"import": 1.5, "search": 1.5, "merge": 3.0, "agree": 3.0, "export": 1.3}
 """The most an operation (by its benchmarks.ops name) may take, as a multiple of its floor
 measured in the same run: import against decoding + a bare insert of the same rows, search

@@ -262,26 +262,23 @@ def _rows(labels: list[Label], meta: dict[str, list[object]], figures: _Figures,
     with np.errstate(invalid="ignore", divide="ignore"):
         mean = np.where(used > 0, np.nansum(alphas, axis=1) / np.maximum(used, 1), np.nan)
         share = np.where(few | (figures.pairs == 0), np.nan, figures.agree / np.maximum(figures.pairs, 1))
-    per_code, mean_list, share_list = _or_none(alphas), _or_none(mean), _or_none(share)
-    pairs = figures.pairs.astype(np.int64).tolist()
-    rows = []
-    for number, (coder, where) in enumerate(labels):
-        n = int(count[number])
-        reason = None
-        if few[number]:
-            reason = f"too few paragraphs ({n} < {minimum})"
-        elif not used[number]:
-            reason = "alpha undefined for every code here (no variation)"
-        rows.append(DriftRow(
-            coder=None if coder is None else coders[coder],
-            window=where if isinstance(where, int) else None,
-            document=None if isinstance(where, int) else str(where),
-            first_paragraph=str(meta["first"][number]), last_paragraph=str(meta["last"][number]),
-            first_at=_text(meta["first_at"][number]), last_at=_text(meta["last_at"][number]),
-            paragraphs=n, comparisons=pairs[number], percent_agreement=share_list[number], alpha=mean_list[number],
-            alpha_codes=int(used[number]), per_code=dict(zip(codes, per_code[number], strict=True)), reason=reason,
-        ))
-    return rows
+    # Column by column, then one DriftRow per group through map: a Python loop body per row,
+    # with NumPy scalars read one at a time, took seconds at 200,000 documents' rows.
+    size = len(labels)
+    coder_names = [None if coder is None else coders[coder] for coder, _ in labels]
+    places = [where for _, where in labels]
+    over_time = size > 0 and isinstance(places[0], int)
+    windows = places if over_time else [None] * size
+    documents = [None] * size if over_time else [str(where) for where in places]
+    reasons: list[str | None] = [None] * size
+    for number in np.flatnonzero(few | (used == 0)).tolist():
+        reasons[number] = (f"too few paragraphs ({int(count[number])} < {minimum})" if few[number]
+                           else "alpha undefined for every code here (no variation)")
+    per_code = [dict(zip(codes, values, strict=True)) for values in _or_none(alphas)]
+    return list(map(DriftRow, coder_names, windows, documents, list(map(str, meta["first"])),
+                    list(map(str, meta["last"])), list(map(_text, meta["first_at"])), list(map(_text, meta["last_at"])),
+                    count.tolist(), figures.pairs.astype(np.int64).tolist(), _or_none(share), _or_none(mean),
+                    used.astype(np.int64).tolist(), per_code, reasons))
 
 
 def _or_none(values: NDArray[np.float64]) -> list[Any]:
