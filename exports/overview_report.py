@@ -90,7 +90,8 @@ def to_json(overview: Overview) -> str:
     keys = [encode_basestring(g) + ": " for g in overview.groups]
     pieces = [_by_text(keys, counts, shares)
               for counts, shares in zip(overview.counts.T.tolist(), overview.shares().T.tolist(), strict=True)]
-    for number, row in enumerate(data["frequencies"]):  # type: ignore[attr-defined]
+    frequencies: list[dict[str, object]] = data["frequencies"]  # type: ignore[assignment]
+    for number, row in enumerate(frequencies):
         row["by"] = f"\0{number}"
     columns = [np.asarray(c).tolist() for c in (overview.paragraphs, overview.done, overview.paragraphs - overview.done,
                                                 overview.flagged, overview.missing_required)]
