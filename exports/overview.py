@@ -237,8 +237,8 @@ def _table(rows: list[tuple[object, ...]], width: int) -> NDArray[np.object_]:
     return flat.reshape(len(rows), width)
 
 
-def _frame(rows: list[tuple[object, ...]], names: list[str]) -> pd.DataFrame:
-    """Rows as a frame of object columns (`seq` as integers)."""
+def object_frame(rows: list[tuple[object, ...]], names: list[str]) -> pd.DataFrame:
+    """Rows as a frame of object columns (`seq` as integers): the chunks values() reads."""
     table = _table(rows, len(names))
     return pd.DataFrame({name: table[:, i].astype(np.int64) if name == "seq" else _objects(table[:, i])
                          for i, name in enumerate(names)})

@@ -142,3 +142,11 @@ def coded_paragraphs(project: Project, coders: Sequence[str]) -> tuple[list[tupl
     rows = project.db.execute(f"{one.format('!=')} union all {one.format('=')}", [*coders, *coders]).fetchall()
     ids = "\x1f".join(row[4] for row in rows).split("\x1f") if rows else []  # a unit separator is never in an id
     return [row[:4] for row in rows], ids
+
+
+def document_fields(project: Project) -> list[tuple[str, str | None, str | None, str | None, str | None]]:
+    """(id, title, speaker, country, date) of every document in corpus order: what a retrieved
+    row shows of its document, without the metadata (JSON per document) the export also reads."""
+    return project.db.execute(
+        "select id, title, speaker, country, date from documents order by position"
+    ).fetchall()
