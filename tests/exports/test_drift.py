@@ -116,3 +116,21 @@ def test_json_rows_are_the_json_of_each_row(tmp_path: Path) -> None:
         DriftRow("ann", 1, None, "x", "y", None, None, 5, 1, True, 0.5, 1, {"w{x}": 0.25}, None)])
     assert [line.strip() for line in to_json(odd).splitlines() if line.startswith("    {")] == [
         json.dumps(row_dict(odd.rows[0]), ensure_ascii=False)]
+
+
+@pytest.mark.parametrize("over", ["time", "document"])
+def test_json_from_the_columns_is_the_json_of_the_rows(tmp_path: Path, over: str) -> None:
+    """drift_report's rows are made from its columns when first read, and its JSON is written
+    from the columns: the same text as from the rows themselves."""
+    from dataclasses import replace
+
+    from exports.drift import DriftRows, drift_report
+    from exports.drift_report import to_json
+    from store import Project, build_demo
+
+    with Project.open(build_demo(tmp_path)) as project:
+        report = drift_report(project, over, window=4)
+    assert isinstance(report.rows, DriftRows) and len(report.rows) > 3
+    from_rows = replace(report, rows=list(report.rows))
+    assert to_json(report) == to_json(from_rows)
+    assert any(row.alpha is not None for row in report.rows)
