@@ -37,3 +37,16 @@ def test_many_groups_give_the_json_of_the_whole_content(groups: list[str], seed:
 def test_a_group_named_like_a_mark_still_gives_the_same_json() -> None:
     report = overview([f"doc{i}" for i in range(SMALL_JSON)] + ["\x000"], 1)
     assert to_json(report) == json.dumps(to_dict(report), ensure_ascii=False) + "\n"
+
+
+def test_the_csv_is_each_figure_on_a_line_of_neutralised_quoted_cells() -> None:
+    """to_csv neutralises and quotes each distinct cell once: the same lines as cell by cell."""
+    from exports.cells import delimited_line
+    from exports.overview_report import to_csv
+
+    report = overview([f"doc{i}" for i in range(60)] + ["=cmd()", 'a,"b"', "-2", "é"], 7)
+    lines = to_csv(report).splitlines(keepends=True)
+    cells = [next(iter(__import__("csv").reader([line]))) for line in lines]
+    assert lines == [delimited_line(row if i == 0 else [c[1:] if c.startswith("'") else c for c in row], ",")
+                     for i, row in enumerate(cells)]
+    assert "'=cmd()" in to_csv(report) and '"a,""b"""' in to_csv(report)
