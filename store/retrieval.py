@@ -90,20 +90,22 @@ def candidate_rows(project: Project, seqs: Sequence[int], coders: Sequence[str],
     which = ", ".join("?" * len(codes))
     text = ", p.text" if with_text else ""
     db = project.db
+    paragraphs = db.execute(f"select p.id, p.document_id, p.position, p.seq{text} from paragraphs p "
+                            "where p.seq in (select value from json_each(?)) order by p.seq", [wanted]).fetchall()
+    # The statuses and values by paragraph id, {id: seq} as a JSON object: no second and third
+    # look-up of every paragraph by its seq.
+    seq_of = json.dumps({row[0]: row[3] for row in paragraphs})
     return CandidateRows(
-        db.execute(f"select p.id, p.document_id, p.position, p.seq{text} from paragraphs p "
-                   "where p.seq in (select value from json_each(?)) order by p.seq", [wanted]).fetchall(),
-        db.execute(f"""select p.seq, s.coder_id, s.status, s.flagged, s.note
-                       from paragraphs p join paragraph_status s on s.paragraph_id = p.id
-                       where p.seq in (select value from json_each(?)) and +s.coder_id in ({among})""",
-                   [wanted, *coders]).fetchall(),
-        db.execute(f"""select p.seq, c.coder_id, c.code_id, c.value
-                       from paragraphs p join codings c on c.paragraph_id = p.id
-                       where p.seq in (select value from json_each(?)) and c.value is not null
-                         and +c.coder_id in ({among}) and c.code_id in ({which})""",
-                   [wanted, *coders, *codes]).fetchall(),
+        paragraphs,
+        db.execute(f"""select j.value, s.coder_id, s.status, s.flagged, s.note
+                       from json_each(?) j join paragraph_status s on s.paragraph_id = j.key
+                       where +s.coder_id in ({among})""",
+                   [seq_of, *coders]).fetchall(),
+        db.execute(f"""select j.value, c.coder_id, c.code_id, c.value
+                       from json_each(?) j join codings c on c.paragraph_id = j.key
+                       where c.value is not null and +c.coder_id in ({among}) and c.code_id in ({which})""",
+                   [seq_of, *coders, *codes]).fetchall(),
     )
-
 
 def status_rows_with_paragraphs(project: Project, first_seq: int, last_seq: int,
                                 coders: Sequence[str]) -> list[tuple[Any, ...]]:
