@@ -209,10 +209,9 @@ class _Codings:
     paragraph the chunk has."""
 
     def __init__(self, project: Project, coders: list[str]) -> None:
-        groups, ids = coded_paragraphs(project, coders)
+        groups, self.at, uniques = coded_paragraphs(project, coders)
         counts = [group[3] for group in groups]
-        self.at, uniques = pd.factorize(np.array(ids, dtype=object))
-        self.paragraphs = pd.Index(uniques, dtype=object)
+        self.paragraphs = pd.Index(np.array(uniques, dtype=object), dtype=object)
 
         def column(values: list[object]) -> NDArray[np.object_]:
             # The None keeps the values as they are (1 stays an int, not a float) in an object array.
