@@ -57,7 +57,8 @@ EXPORTS = {
 }
 """Export operations: format and whose codings (--all: one row per paragraph and coder; none:
 what `accord export` gives with several coders, the consensus)."""
-OPERATIONS = ["import", "import-records", "open", "search", *MERGES, "agree", "agree-over-time", "overview", *EXPORTS, "retrieve"]
+OPERATIONS = ["import", "import-records", "open", "search", *MERGES, "agree", "agree-over-time", "agree-by-document",
+              "overview", *EXPORTS, "retrieve"]
 TARGETS = {"import": 1.5, "search": 1.5, "merge": 3.0, "agree": 3.0, "export": 1.3}
 """The most an operation (by its benchmarks.ops name) may take, as a multiple of its floor
 measured in the same run: import against decoding + a bare insert of the same rows, search
@@ -170,7 +171,7 @@ class Bench:
             return [str(self.coded(size)), str(self.workdir / "retrieve.csv")]
         if operation == "overview":  # the consensus (what a team gets) as a code matrix by document
             return [str(self.coded(size)), str(self.workdir / "overview.json"), "--by", "document"]
-        if operation in ("agree", "agree-over-time"):
+        if operation in ("agree", "agree-over-time", "agree-by-document"):
             return [str(self.coded(size)), str(self.workdir / f"{operation}.json")]
         if operation.startswith("export-"):
             fmt, *options = EXPORTS[operation]

@@ -23,10 +23,10 @@ arrays: the loops are over coders and codes, never over paragraphs.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 import pandas as pd
@@ -83,7 +83,8 @@ class DriftReport:
     coders: list[str]
     consensus: int
     """Paragraphs the consensus has done (where it is the reference)."""
-    rows: list[DriftRow] = field(default_factory=list)
+    rows: Sequence[DriftRow] = field(default_factory=list)
+    """DriftRows from drift_report, made when first read: its JSON is written from the columns."""
 
 
 def drift_report(project: Project, over: str = "time", window: int = WINDOW, codes: Sequence[str] | None = None,
@@ -252,7 +253,7 @@ def _group_meta(work: _Work, groups: NDArray[np.int64], everyone: NDArray[np.int
 
 
 def _rows(labels: list[Label], meta: dict[str, list[object]], figures: _Figures,
-          codes: list[str], coders: list[str], minimum: int) -> list[DriftRow]:
+          codes: list[str], coders: list[str], minimum: int) -> DriftRows:
     """One row per group; the figures computed for all groups at once, the loop only packs them."""
     count = np.array(meta["paragraphs"], dtype=np.int64)
     few = count < minimum
@@ -262,26 +263,74 @@ def _rows(labels: list[Label], meta: dict[str, list[object]], figures: _Figures,
     with np.errstate(invalid="ignore", divide="ignore"):
         mean = np.where(used > 0, np.nansum(alphas, axis=1) / np.maximum(used, 1), np.nan)
         share = np.where(few | (figures.pairs == 0), np.nan, figures.agree / np.maximum(figures.pairs, 1))
-    per_code, mean_list, share_list = _or_none(alphas), _or_none(mean), _or_none(share)
-    pairs = figures.pairs.astype(np.int64).tolist()
-    rows = []
-    for number, (coder, where) in enumerate(labels):
-        n = int(count[number])
-        reason = None
-        if few[number]:
-            reason = f"too few paragraphs ({n} < {minimum})"
-        elif not used[number]:
-            reason = "alpha undefined for every code here (no variation)"
-        rows.append(DriftRow(
-            coder=None if coder is None else coders[coder],
-            window=where if isinstance(where, int) else None,
-            document=None if isinstance(where, int) else str(where),
-            first_paragraph=str(meta["first"][number]), last_paragraph=str(meta["last"][number]),
-            first_at=_text(meta["first_at"][number]), last_at=_text(meta["last_at"][number]),
-            paragraphs=n, comparisons=pairs[number], percent_agreement=share_list[number], alpha=mean_list[number],
-            alpha_codes=int(used[number]), per_code=dict(zip(codes, per_code[number], strict=True)), reason=reason,
-        ))
-    return rows
+    size = len(labels)
+    places = [where for _, where in labels]
+    over_time = size > 0 and isinstance(places[0], int)
+    reasons: list[str | None] = [None] * size
+    for number in np.flatnonzero(few | (used == 0)).tolist():
+        reasons[number] = (f"too few paragraphs ({int(count[number])} < {minimum})" if few[number]
+                           else "alpha undefined for every code here (no variation)")
+    return DriftRows(DriftColumns(
+        codes, [None if coder is None else coders[coder] for coder, _ in labels],
+        places if over_time else [None] * size, [None] * size if over_time else [str(where) for where in places],
+        list(map(str, meta["first"])), list(map(str, meta["last"])), list(map(_text, meta["first_at"])),
+        list(map(_text, meta["last_at"])), count.tolist(), figures.pairs.astype(np.int64).tolist(), _or_none(share),
+        _or_none(mean), used.astype(np.int64).tolist(), alphas, reasons))
+
+
+@dataclass
+class DriftColumns:
+    """The rows of a report as columns, one entry per row (DriftRow's fields in its order)."""
+
+    codes: list[str]
+    coder: list[str | None]
+    window: list[Any]
+    document: list[str | None]
+    first_paragraph: list[str]
+    last_paragraph: list[str]
+    first_at: list[str | None]
+    last_at: list[str | None]
+    paragraphs: list[int]
+    comparisons: list[int]
+    percent_agreement: list[Any]
+    alpha: list[Any]
+    alpha_codes: list[int]
+    alphas: NDArray[np.float64]
+    """rows x codes, NaN where undefined."""
+    reason: list[str | None]
+
+
+class DriftRows(Sequence[DriftRow]):
+    """A report's rows, made from its columns when first read: at 1,000,000 paragraphs by
+    document there are 200,000, and the JSON, written from the columns, needs none of them."""
+
+    def __init__(self, columns: DriftColumns) -> None:
+        self.columns = columns
+        self._rows: list[DriftRow] | None = None
+
+    def _made(self) -> list[DriftRow]:
+        if self._rows is None:
+            c = self.columns
+            per_code = [dict(zip(c.codes, values, strict=True)) for values in _or_none(c.alphas)]
+            self._rows = list(map(DriftRow, c.coder, c.window, c.document, c.first_paragraph, c.last_paragraph,
+                                  c.first_at, c.last_at, c.paragraphs, c.comparisons, c.percent_agreement, c.alpha,
+                                  c.alpha_codes, per_code, c.reason))
+        return self._rows
+
+    def __len__(self) -> int:
+        return len(self.columns.coder)
+
+    @overload
+    def __getitem__(self, index: int) -> DriftRow: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[DriftRow]: ...
+
+    def __getitem__(self, index: int | slice) -> DriftRow | list[DriftRow]:
+        return self._made()[index]
+
+    def __iter__(self) -> Iterator[DriftRow]:
+        return iter(self._made())
 
 
 def _or_none(values: NDArray[np.float64]) -> list[Any]:
@@ -293,3 +342,10 @@ def _or_none(values: NDArray[np.float64]) -> list[Any]:
 
 def _text(value: object) -> str | None:
     return value if isinstance(value, str) else None
+
+
+def groups_shown(report: DriftReport) -> int:
+    """The windows (over time) or documents the report's rows cover, from its columns when it has them."""
+    if isinstance(report.rows, DriftRows):
+        return len(set(zip(report.rows.columns.window, report.rows.columns.document, strict=True)))
+    return len({(row.window, row.document) for row in report.rows})

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import chain
 
 import numpy as np
 import pandas as pd
@@ -21,7 +22,8 @@ from numpy.typing import NDArray
 from exports.coded import Chunk, CodeSpec
 from exports.datasets import DatasetSpec, chosen_coders, code_specs, resolve_whose, values
 from exports.required import GapTally
-from store import CONSENSUS, AccordError, Project
+from store import (CONSENSUS, AccordError, Project, coded_paragraphs, document_groups,
+                   status_rows_with_paragraphs)
 
 BY = ("document", "speaker", "country", "year", "coder")
 """Groupings of the code matrix."""
@@ -144,9 +146,10 @@ def build_overview(project: Project, whose: str = "coder", coder: str | None = N
     tally = _Tally(len(groups) or 1, len(entries), sum(c.is_code for c in codes))
     gaps = GapTally(project.required_variables())
     total = project.paragraph_count()
+    coded = _Codings(project, coders)
     for first in range(1, total + 1, CHUNK_SEQS):
         last = min(first + CHUNK_SEQS - 1, total)
-        chunk = _status_chunk(project, first, last, coders)
+        chunk = _status_chunk(project, first, last, coders, coded)
         if len(chunk.paragraphs):
             chosen = values(chunk, spec, coders, codes)
             tally.add(chosen, _row_groups(chunk, chosen, document_group, by, coders), _applies(chosen, codes),
@@ -160,44 +163,90 @@ def build_overview(project: Project, whose: str = "coder", coder: str | None = N
 
 def _groups(project: Project, by: str | None, coders: list[str]) -> tuple[list[str], dict[str, int], Int]:
     """The groups, each document's group (by document id), and each group's paragraphs."""
-    counts = project.document_paragraph_counts()
-    documents = project.documents()
-    ids = [d.id for d in documents]
+    documents = document_groups(project)  # (id, speaker, country, date, paragraphs)
+    ids = [d[0] for d in documents]
+    if by in ("coder", None):
+        total = project.paragraph_count()
     if by == "coder":
-        return list(coders), {}, np.full(len(coders), project.paragraph_count(), dtype=np.int64)
+        return list(coders), {}, np.full(len(coders), total, dtype=np.int64)
     if by is None:
-        return [], dict.fromkeys(ids, 0), np.array([project.paragraph_count()], dtype=np.int64)
+        return [], dict.fromkeys(ids, 0), np.array([total], dtype=np.int64)
+    counts = np.array([d[4] for d in documents], dtype=np.int64)
     if by == "document":
-        names = ids
-    elif by == "year":
-        names = [d.date[:4] if d.date and YEAR.match(d.date) else NO_GROUP for d in documents]
+        return ids, {d: i for i, d in enumerate(ids)}, counts
+    if by == "year":
+        names = [d[3][:4] if d[3] and YEAR.match(d[3]) else NO_GROUP for d in documents]
     else:
-        names = [v if isinstance(v, str) and v.strip() else NO_GROUP for v in (getattr(d, by) for d in documents)]
-    groups = list(dict.fromkeys(names)) if by == "document" else sorted(set(names), key=lambda g: (g == NO_GROUP, g))
+        field = 1 if by == "speaker" else 2
+        names = [v if isinstance(v, str) and v.strip() else NO_GROUP for v in (d[field] for d in documents)]
+    groups = sorted(set(names), key=lambda g: (g == NO_GROUP, g))
     place = {g: i for i, g in enumerate(groups)}
     of_document = {d: place[n] for d, n in zip(ids, names, strict=True)}
     paragraphs = np.zeros(len(groups), dtype=np.int64)
-    np.add.at(paragraphs, [of_document[d] for d in ids], [counts.get(d, 0) for d in ids])
+    np.add.at(paragraphs, [place[n] for n in names], counts)
     return groups, of_document, paragraphs
 
 
-def _status_chunk(project: Project, first: int, last: int, coders: list[str]) -> Chunk:
+def _status_chunk(project: Project, first: int, last: int, coders: list[str], coded: _Codings) -> Chunk:
     """The paragraphs in range that a chosen coder has a status on (no other can be done),
     with those coders' statuses and values: the rows `values()` chooses from."""
-    paragraphs = _frame(project.status_paragraph_rows(first, last, coders), ["paragraph_id", "document_id", "position", "seq"])
-    codings = _frame(project.coding_rows(first, last, coders), ["seq", "coder", "code", "value"])
+    rows = _table(status_rows_with_paragraphs(project, first, last, coders), 8)
+    seqs = rows[:, 0].astype(np.int64)
+    order = np.argsort(seqs, kind="stable")
+    first_of_each = order[np.flatnonzero(np.diff(seqs[order], prepend=-1))]  # one row per paragraph, by seq
+    paragraphs = pd.DataFrame({"paragraph_id": _objects(rows[first_of_each, 5]),
+                               "document_id": _objects(rows[first_of_each, 6]),
+                               "position": _objects(rows[first_of_each, 7]), "seq": seqs[first_of_each]})
+    statuses = pd.DataFrame({"seq": seqs, "coder": _objects(rows[:, 1]), "status": _objects(rows[:, 2]),
+                             "flagged": _objects(rows[:, 3]), "note": _objects(rows[:, 4])})
     # A value set on a paragraph nobody gave a status has no row to go to, and counts nowhere.
-    codings = codings[np.isin(codings["seq"].to_numpy(), paragraphs["seq"].to_numpy())]
-    return Chunk(paragraphs, _frame(project.status_rows(first, last, coders), ["seq", "coder", "status", "flagged", "note"]),
-                 codings)
+    return Chunk(paragraphs, statuses, coded.on(paragraphs))
 
 
-def _frame(rows: list[tuple[object, ...]], names: list[str]) -> pd.DataFrame:
-    """Rows as a frame of object columns (`seq` as integers), through one 2-D object array:
-    pandas making Arrow strings of each text column, or zip(*rows), took longer than the query."""
-    table = np.array(rows, dtype=object).reshape(len(rows), len(names))
-    return pd.DataFrame({name: table[:, i].astype(np.int64) if name == "seq" else table[:, i]
+class _Codings:
+    """Every value the chosen coders set, read once (store.coded_paragraphs), handed out a
+    chunk at a time: each coding's paragraph as a number, and per chunk the codings whose
+    paragraph the chunk has."""
+
+    def __init__(self, project: Project, coders: list[str]) -> None:
+        groups, self.at, uniques = coded_paragraphs(project, coders)
+        counts = [group[3] for group in groups]
+        self.paragraphs = pd.Index(np.array(uniques, dtype=object), dtype=object)
+
+        def column(values: list[object]) -> NDArray[np.object_]:
+            # The None keeps the values as they are (1 stays an int, not a float) in an object array.
+            spread: NDArray[np.object_] = np.repeat(np.array([*values, None], dtype=object)[:-1], counts)
+            return spread
+
+        self.coder, self.code, self.value = (column([group[k] for group in groups]) for k in range(3))
+
+    def on(self, paragraphs: pd.DataFrame) -> pd.DataFrame:
+        """(seq, coder, code, value) of the codings on these paragraphs."""
+        row = pd.Index(paragraphs["paragraph_id"], dtype=object).get_indexer(self.paragraphs)[self.at]
+        keep = row >= 0
+        return pd.DataFrame({"seq": paragraphs["seq"].to_numpy()[row[keep]], "coder": _objects(self.coder[keep]),
+                             "code": _objects(self.code[keep]), "value": _objects(self.value[keep])})
+
+
+def _table(rows: list[tuple[object, ...]], width: int) -> NDArray[np.object_]:
+    """Rows as one 2-D object array, filled from a flat iterator: np.array(rows) first works out
+    the shape of every tuple, pandas makes an Arrow string of each text column, zip(*rows) a
+    tuple per column: each took longer than the query."""
+    flat = np.fromiter(chain.from_iterable(rows), dtype=object, count=len(rows) * width)
+    return flat.reshape(len(rows), width)
+
+
+def object_frame(rows: list[tuple[object, ...]], names: list[str]) -> pd.DataFrame:
+    """Rows as a frame of object columns (`seq` as integers): the chunks values() reads."""
+    table = _table(rows, len(names))
+    return pd.DataFrame({name: table[:, i].astype(np.int64) if name == "seq" else _objects(table[:, i])
                          for i, name in enumerate(names)})
+
+
+def _objects(column: NDArray[np.object_]) -> pd.Series:
+    """A column kept as Python objects: pandas 3 would copy text into an Arrow string array
+    (seconds at 1,000,000 paragraphs), which values() reads back as objects anyway."""
+    return pd.Series(column, dtype=object, copy=False)
 
 
 def _row_groups(chunk: Chunk, chosen: pd.DataFrame, document_group: dict[str, int], by: str | None,

@@ -49,7 +49,8 @@ if TYPE_CHECKING:
     from store.project import Project
     from store.refi_import import RefiImportReport, import_qdpx
     from store.codebook.from_refi import code_ids, codebook_from_refi, read_codebook
-    from store.retrieval import CandidateRows, Scope, Term, candidate_rows, candidate_seqs
+    from store.retrieval import (CandidateRows, Scope, Term, candidate_rows, candidate_seqs, coded_paragraphs,
+                                 document_fields, document_groups, status_rows_with_paragraphs)
     from store.rows import Document, DocumentProgress, Event, Hit, NoteRow, Paragraph, Progress, Status
     from store.status import CoderStatus, ProjectStatus, project_status
     from store.teams.adjudication import (
@@ -121,6 +122,8 @@ _PUBLIC: dict[str, str] = {
     # retrieval by code
     "CandidateRows": "store.retrieval", "Scope": "store.retrieval", "Term": "store.retrieval",
     "candidate_rows": "store.retrieval", "candidate_seqs": "store.retrieval",
+    "coded_paragraphs": "store.retrieval", "document_fields": "store.retrieval", "document_groups": "store.retrieval",
+    "status_rows_with_paragraphs": "store.retrieval",
     # teams
     "HandoutReport": "store.teams.handout", "hand_out": "store.teams.handout",
     "handout_coder": "store.teams.handout", "sample_progress": "store.teams.handout",
@@ -203,11 +206,14 @@ __all__ = [
     "candidate_seqs",
     "code_ids",
     "codebook_from_refi",
+    "coded_paragraphs",
     "decide",
     "default_codebook_path",
     "describe_gaps",
     "diagnose",
     "disagreements",
+    "document_fields",
+    "document_groups",
     "dump_codebook",
     "examine",
     "exposure",
@@ -243,6 +249,7 @@ __all__ = [
     "save_models",
     "selection_description",
     "sha256_text",
+    "status_rows_with_paragraphs",
     "suggestions_off",
     "undo_decision",
 ]

@@ -54,11 +54,12 @@ def check_header(path: Path) -> None:
         raise ProjectError(f"{path} is damaged ({problem}); {RESTORE_ADVICE}")
 
 
-FULL_CHECK_MAX_BYTES = 256 * 2**20
-"""Up to this size (about 200,000 paragraphs) open checks every page: at most ~0.25 s. Past it,
-a full quick_check reads the whole file (0.9 s warm for 1,000,000 paragraphs, 1.1 GB, and
-more from a cold disk), so open checks the tables that hold the coders' work and leaves the
-corpus tables, which an import can rebuild, to `accord doctor`."""
+FULL_CHECK_MAX_BYTES = 64 * 2**20
+"""Up to this size (about 40,000 paragraphs) open checks every page: at most ~0.06 s. Past it,
+a full quick_check reads the whole file (0.14 s CPU for 100,000 paragraphs, 170 MB; 0.9 s warm
+for 1,000,000, 1.1 GB, and more from a cold disk), paid by every command before it does
+anything, so open checks the tables that hold the coders' work (0.05 s at 100,000) and leaves
+the corpus tables, which an import can rebuild, to `accord doctor`."""
 
 WORK_TABLES = ("meta", "codes", "code_levels", "coders", "codings", "paragraph_status", "events")
 

@@ -90,16 +90,73 @@ def candidate_rows(project: Project, seqs: Sequence[int], coders: Sequence[str],
     which = ", ".join("?" * len(codes))
     text = ", p.text" if with_text else ""
     db = project.db
+    paragraphs = db.execute(f"select p.id, p.document_id, p.position, p.seq{text} from paragraphs p "
+                            "where p.seq in (select value from json_each(?)) order by p.seq", [wanted]).fetchall()
+    # The statuses and values by paragraph id, {id: seq} as a JSON object: no second and third
+    # look-up of every paragraph by its seq.
+    seq_of = json.dumps({row[0]: row[3] for row in paragraphs})
     return CandidateRows(
-        db.execute(f"select p.id, p.document_id, p.position, p.seq{text} from paragraphs p "
-                   "where p.seq in (select value from json_each(?)) order by p.seq", [wanted]).fetchall(),
-        db.execute(f"""select p.seq, s.coder_id, s.status, s.flagged, s.note
-                       from paragraphs p join paragraph_status s on s.paragraph_id = p.id
-                       where p.seq in (select value from json_each(?)) and +s.coder_id in ({among})""",
-                   [wanted, *coders]).fetchall(),
-        db.execute(f"""select p.seq, c.coder_id, c.code_id, c.value
-                       from paragraphs p join codings c on c.paragraph_id = p.id
-                       where p.seq in (select value from json_each(?)) and c.value is not null
-                         and +c.coder_id in ({among}) and c.code_id in ({which})""",
-                   [wanted, *coders, *codes]).fetchall(),
+        paragraphs,
+        db.execute(f"""select j.value, s.coder_id, s.status, s.flagged, s.note
+                       from json_each(?) j join paragraph_status s on s.paragraph_id = j.key
+                       where +s.coder_id in ({among})""",
+                   [seq_of, *coders]).fetchall(),
+        db.execute(f"""select j.value, c.coder_id, c.code_id, c.value
+                       from json_each(?) j join codings c on c.paragraph_id = j.key
+                       where c.value is not null and +c.coder_id in ({among}) and c.code_id in ({which})""",
+                   [seq_of, *coders, *codes]).fetchall(),
     )
+
+def status_rows_with_paragraphs(project: Project, first_seq: int, last_seq: int,
+                                coders: Sequence[str]) -> list[tuple[Any, ...]]:
+    """(seq, coder_id, status, flagged, note, paragraph id, document_id, position): `coders`'
+    statuses on the paragraphs in range, each with its paragraph. The paragraphs any rule can
+    count as done are those with such a row, so one query gives both (the overview's reads)."""
+    among = ", ".join("?" * len(coders))
+    return project.db.execute(
+        f"""select p.seq, s.coder_id, s.status, s.flagged, s.note, p.id, p.document_id, p.position
+            from paragraphs p join paragraph_status s on s.paragraph_id = p.id
+            where p.seq between ? and ? and +s.coder_id in ({among})""",
+        [first_seq, last_seq, *coders],
+    ).fetchall()
+
+
+def document_groups(project: Project) -> list[tuple[str, str | None, str | None, str | None, int]]:
+    """(id, speaker, country, date, paragraphs) of every document in corpus order, in one query
+    (each count read off the (document, position) index)."""
+    return project.db.execute(
+        """select d.id, d.speaker, d.country, d.date,
+                  (select count(*) from paragraphs p where p.document_id = d.id)
+           from documents d order by d.position"""
+    ).fetchall()
+
+
+def coded_paragraphs(project: Project, coders: Sequence[str]) -> tuple[list[tuple[str, str, Any, int]], Any, list[str]]:
+    """Every value `coders` set: (coder_id, code_id, value, paragraphs) once per coder, code and
+    value; each of those paragraphs, group after group, as a number (an int64 array); and the
+    paragraph ids the numbers stand for. Read off the covering index in its order, each group's
+    ids joined in SQL, then split and numbered in Arrow (as AgreementReads.done_codings does):
+    a tuple per coding, or a Python string per id, cost several times as much at 1,000,000."""
+    import numpy as np
+    import pyarrow.compute as pc
+
+    from store.agreement_reads import _SEP, _arrow_strings, _int_array
+
+    among = ", ".join("?" * len(coders))
+    one = f"""select c.coder_id, c.code_id, c.value, count(*), group_concat(c.paragraph_id, char(31))
+              from codings c where c.coder_id in ({among}) and c.value is not null and typeof(c.value) {{}} 'real'
+              group by c.coder_id, c.code_id, c.value"""
+    # Reals apart: grouped with integers, a 1.0 would be counted as the 1 it equals.
+    rows = project.db.execute(f"{one.format('!=')} union all {one.format('=')}", [*coders, *coders]).fetchall()
+    if not rows:
+        return [], np.zeros(0, dtype=np.int64), []
+    encoded = pc.dictionary_encode(pc.split_pattern(_arrow_strings([row[4] for row in rows]), _SEP).flatten())
+    return [row[:4] for row in rows], _int_array(encoded.indices), encoded.dictionary.to_pylist()
+
+
+def document_fields(project: Project) -> list[tuple[str, str | None, str | None, str | None, str | None]]:
+    """(id, title, speaker, country, date) of every document in corpus order: what a retrieved
+    row shows of its document, without the metadata (JSON per document) the export also reads."""
+    return project.db.execute(
+        "select id, title, speaker, country, date from documents order by position"
+    ).fetchall()

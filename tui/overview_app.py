@@ -16,10 +16,12 @@ class OverviewApp(App[None]):
     TITLE = "Accord · overview"
 
     def __init__(self, project_path: Path, whose: str = "coder", coder: str | None = None,
-                 by: str | None = None) -> None:
+                 by: str | None = None, verified: bool = False) -> None:
         super().__init__()
         self.project_path = Path(project_path)
         self.whose, self.coder, self.by = whose, coder, by
+        self.verified = verified
+        """`accord overview --tui` has just opened (and checked) the file: the screen need not again."""
 
     def on_mount(self) -> None:
-        self.push_screen(OverviewScreen(self.project_path, self.whose, self.coder, self.by))
+        self.push_screen(OverviewScreen(self.project_path, self.whose, self.coder, self.by, self.verified))

@@ -89,3 +89,48 @@ def test_every_window_matches_a_brute_force_count(tmp_path: Path, seed: int) -> 
             for code in CODES:
                 assert row.per_code[code] == pytest.approx(want["alphas"][code], abs=1e-9)  # type: ignore[index]
             assert row.alpha == pytest.approx(want["mean"], abs=1e-9)
+
+
+def test_json_rows_are_the_json_of_each_row(tmp_path: Path) -> None:
+    """The JSON's rows are written column by column (exports/drift_report.py): each line must be
+    json.dumps of the row, whatever the values (None, NaN-free floats, quotes, non-ASCII)."""
+    import json
+
+    from exports.drift import DriftReport, DriftRow
+    from exports.drift_report import row_dict, to_json
+
+    rows = [DriftRow("bób", None, 'doc "1"', "d:1", "d:9", None, "2024-01-01T00:00:00", 12, 400, 0.8125, None, 0,
+                     {"wmd": None, "stance": -0.25}, "too few paragraphs (2 < 3)"),
+            DriftRow(None, None, "doc\\2", "d:2", "d:3", "2024", "2025", 3, 0, None, 1.0, 2,
+                     {"wmd": 1e-05, "stance": 0.1 + 0.2}, None),
+            DriftRow("ann", 7, None, "x", "y", None, None, 50, 10**20, 1 / 3, 2 / 3, 1, {"stance": 0.5, "wmd": 0.0},
+                     None),
+            DriftRow("{cy}", 8, None, "x", "y", None, None, 50, 1, float("inf"), -2.5e-300, 1,
+                     {"wmd": float("-inf"), "stance": None}, None)]
+    report = DriftReport("p", None, "now", "document", 50, 3, ["wmd", "stance"], ["ann", "bób"], 0, rows)
+    lines = to_json(report).splitlines()
+    written = [line.strip().rstrip(",") for line in lines if line.startswith("    {")]
+    assert written == [json.dumps(row_dict(row), ensure_ascii=False) for row in rows]
+    assert json.loads(to_json(report))["rows"][:3] == [row_dict(row) for row in rows[:3]]
+    odd = DriftReport("p", None, "now", "time", 50, 3, ["w{x}"], ["ann"], 0, [
+        DriftRow("ann", 1, None, "x", "y", None, None, 5, 1, True, 0.5, 1, {"w{x}": 0.25}, None)])
+    assert [line.strip() for line in to_json(odd).splitlines() if line.startswith("    {")] == [
+        json.dumps(row_dict(odd.rows[0]), ensure_ascii=False)]
+
+
+@pytest.mark.parametrize("over", ["time", "document"])
+def test_json_from_the_columns_is_the_json_of_the_rows(tmp_path: Path, over: str) -> None:
+    """drift_report's rows are made from its columns when first read, and its JSON is written
+    from the columns: the same text as from the rows themselves."""
+    from dataclasses import replace
+
+    from exports.drift import DriftRows, drift_report
+    from exports.drift_report import to_json
+    from store import Project, build_demo
+
+    with Project.open(build_demo(tmp_path)) as project:
+        report = drift_report(project, over, window=4)
+    assert isinstance(report.rows, DriftRows) and len(report.rows) > 3
+    from_rows = replace(report, rows=list(report.rows))
+    assert to_json(report) == to_json(from_rows)
+    assert any(row.alpha is not None for row in report.rows)

@@ -201,3 +201,16 @@ def test_the_consensus_is_exports_consensus(tmp_path: Path) -> None:
     assert counts[("stance", "support")] == (exported["stance"] == "support").sum() == 5  # the adjudicator left it unset on 3
     assert overview["cooccurrence"]["border_control"]["wmd"] == 3
     assert overview["coverage"]["done"] == 8
+
+
+def test_values_stored_as_text_count_as_the_export_counts_them(tmp_path: Path) -> None:
+    """A '1' written into the file by another tool: the overview reads the codings in groups of
+    equal values (store.coded_paragraphs), yet counts each as `accord export` does."""
+    path = make_project(tmp_path, [[("done", [True, False, False], None, False)] * 8])
+    with Project.open(path) as project:
+        project.db.execute("update codings set value = '1' where paragraph_id in (?, ?) and code_id = 'border_control'",
+                           PARAGRAPHS[:2])
+    rows = export_all(path)
+    overview = json.loads(run(path, "overview", "--format", "json"))
+    counts = {(f["code"], f["level"]): f["count"] for f in overview["frequencies"]}
+    assert counts[("border_control", None)] == (rows["border_control"] == "1").sum()

@@ -73,3 +73,44 @@ async def test_cooccurrence_cell_lists_the_paragraphs_with_both(project_path: Pa
         await pilot.press("q")
         await settle(pilot)
     assert app.return_code == 0
+
+
+@pilot_test
+async def test_many_groups_show_those_with_the_most_done(project_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Past SHOWN_GROUPS groups the matrix shows those with the most done paragraphs (a table of
+    thousands of documents' columns took seconds per key); the caption says so, and a drill-down
+    on a shown column lists that group's paragraphs."""
+    import tui.screens.overview
+
+    monkeypatch.setattr(tui.screens.overview, "SHOWN_GROUPS", 1)
+    coded(project_path)  # doc1: 2 done paragraphs, doc2: 1
+    app = OverviewApp(project_path, by="document")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        matrix = app.screen.query_one("#overview-matrix", DataTable)
+        assert [str(c.label) for c in matrix.columns.values()] == ["code", "all", "doc1"]
+        assert "1 of 2 groups with the most done paragraphs" in " ".join(drawn(pilot).split())
+        await pilot.press("down", "right", "right", "enter")  # wmd in doc1
+        await settle(pilot)
+        assert options(app.screen.query_one("#overview-paragraphs", OptionList)) == ["doc1:1", "doc1:2"]
+
+
+@pilot_test
+async def test_a_drill_down_does_not_check_the_file_again(project_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The file's pages are checked once, when the overview is counted; listing a cell's
+    paragraphs and opening one (0.6 s each at 1,000,000 paragraphs before) do not read them again."""
+    import store.project
+
+    coded(project_path)
+    checks: list[Path] = []
+    real = store.project.quick_check
+    monkeypatch.setattr(store.project, "quick_check", lambda db, path, *a, **k: checks.append(path) or real(db, path, *a, **k))
+    app = OverviewApp(project_path, by="document")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("right", "right", "enter")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, OverviewParagraph)
+    assert len(checks) == 1

@@ -15,7 +15,7 @@ PIPED_WIDTH = 160
 def drift(ctx: Context, over: str, window: int, fmt: str, output: Path | None, force: bool,
           codes: list[str] | None, coders: list[str] | None, documents: list[str] | None) -> None:
     """Compute the view and show it (table) or write it (md, html, json, csv)."""
-    from exports.drift import drift_report
+    from exports.drift import drift_report, groups_shown
     from store import plural
 
     with open_project(ctx) as project, err.status("Measuring agreement " + ("over time" if over == "time" else "per document")):
@@ -24,8 +24,8 @@ def drift(ctx: Context, over: str, window: int, fmt: str, output: Path | None, f
         show_table(report)
         return
     unit = "window" if over == "time" else "document"
-    shown = len({(row.window, row.document) for row in report.rows})
-    emit_report(render(report, fmt), output, force, f"{plural(len(report.coders), 'coder')}, {plural(shown, unit)}")
+    emit_report(render(report, fmt), output, force,
+                f"{plural(len(report.coders), 'coder')}, {plural(groups_shown(report), unit)}")
 
 
 def render(report: object, fmt: str) -> str:

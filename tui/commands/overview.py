@@ -71,7 +71,7 @@ def overview(ctx: Context, coder: str | None, consensus: bool, majority: bool, b
 
         open_project(ctx).close()  # a missing or foreign project fails here, in one line
         require_terminal("overview --tui")
-        OverviewApp(ctx.project_path, whose, coder, by).run()
+        OverviewApp(ctx.project_path, whose, coder, by, verified=True).run()
         return
     if output is not None:
         check_target(output, force)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
+import numpy as np
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -29,7 +30,11 @@ from tui.safe_text import printable
 from tui.screens.agreement import preview
 
 LISTED = 500
-"""Paragraphs a drill-down lists (their texts are read one by one); the count says how many in all."""
+"""Paragraphs a drill-down lists; the count says how many in all."""
+SHOWN_GROUPS = 200
+"""Groups the code matrix shows at most, as columns: those with the most done paragraphs, in
+their order. A table of 6,689 documents' columns (100,000 paragraphs by document) took 20 s of
+CPU to build and seconds per keypress; nobody scrolls through them. The report files have all."""
 LOW, HIGH = (236, 243, 255), (8, 69, 148)
 """The heat scale's ends: a pale and a deep blue, legible on dark and light terminals alike."""
 
@@ -76,17 +81,21 @@ class OverviewScreen(Screen[None]):
         problem: str = ""
 
     def __init__(self, project_path: Path, whose: str = "coder", coder: str | None = None,
-                 by: str | None = None) -> None:
+                 by: str | None = None, verified: bool = False) -> None:
         super().__init__()
         self.project_path = Path(project_path)
         self.whose, self.coder, self.by = whose, coder, by
+        self.verified = verified
+        """The caller has checked the file's pages (store/integrity.py) in this process just now."""
         self.overview: Overview | None = None
+        self.shown: list[int] = []
+        """The groups the matrix shows, column by column after `code` and `all`."""
         self.listed: list[tuple[str, str | None]] = []
 
     def compose(self) -> ComposeResult:
         yield Static("Counting…", id="overview-title", markup=False)
         yield Label("Code matrix: done paragraphs where each code applies (colour: share of the done)",
-                    classes="overview-caption")
+                    classes="overview-caption", id="overview-matrix-caption")
         yield DataTable(id="overview-matrix", cursor_type="cell", zebra_stripes=False)
         yield Label("Co-occurrence: done paragraphs where both apply (colour: Jaccard)", classes="overview-caption")
         yield DataTable(id="overview-cooccurrence", cursor_type="cell", zebra_stripes=False)
@@ -103,7 +112,7 @@ class OverviewScreen(Screen[None]):
         from exports.overview import build_overview
 
         try:
-            with Project.open(self.project_path) as project:
+            with Project.open(self.project_path, verify=not self.verified) as project:
                 overview = build_overview(project, self.whose, self.coder, self.by)
         except AccordError as error:
             self.post_message(self.Ready(None, str(error)))
@@ -124,13 +133,18 @@ class OverviewScreen(Screen[None]):
         matrix = self.query_one("#overview-matrix", DataTable)
         matrix.add_column("code", key="code")
         matrix.add_column("all", key="all")
-        for i, group in enumerate(o.groups):
-            matrix.add_column(printable(group), key=f"group{i}")
+        self.shown = sorted(np.argsort(-o.done, kind="stable")[:SHOWN_GROUPS].tolist()) if o.groups else []
+        if len(self.shown) < len(o.groups):
+            self.query_one("#overview-matrix-caption", Label).update(
+                f"Code matrix of the {len(self.shown):,} of {len(o.groups):,} groups with the most done paragraphs "
+                "(-o FILE writes all): done paragraphs where each code applies (colour: share of the done)")
+        for i in self.shown:
+            matrix.add_column(printable(o.groups[i]), key=f"group{i}")
         shares = o.shares()
         for j, entry in enumerate(o.entries):
             total = int(o.total[j])
             matrix.add_row(printable(entry.name), heat(f"{total:,}", total / done if done else math.nan),
-                           *(heat(f"{int(o.counts[i, j]):,}", float(shares[i, j])) for i in range(len(o.groups))),
+                           *(heat(f"{int(o.counts[i, j]):,}", float(shares[i, j])) for i in self.shown),
                            key=entry.name)
         table = self.query_one("#overview-cooccurrence", DataTable)
         table.add_column("code", key="code")
@@ -151,7 +165,7 @@ class OverviewScreen(Screen[None]):
             if column == 0:
                 return
             entry = self.overview.entries[row]
-            group = None if column == 1 else column - 2
+            group = None if column == 1 else self.shown[column - 2]
             where = "" if group is None else f" in {self.overview.groups[group]}"
             self.list_paragraphs(f"{entry.name}{where}", self.overview.behind(row, group))
         else:
@@ -162,8 +176,9 @@ class OverviewScreen(Screen[None]):
 
     def list_paragraphs(self, what: str, behind: list[tuple[str, str | None]]) -> None:
         self.listed = behind[:LISTED]
-        with Project.open(self.project_path) as project:
-            texts = {pid: project.paragraph(pid).text for pid in dict.fromkeys(pid for pid, _ in self.listed)}
+        # The file was checked when the overview was counted: a drill-down need not read it all again.
+        with Project.open(self.project_path, verify=False) as project:
+            texts = project.paragraph_texts(list(dict.fromkeys(pid for pid, _ in self.listed)))
         listing = self.query_one("#overview-paragraphs", OptionList)
         listing.clear_options()
         listing.add_options([
@@ -182,7 +197,7 @@ class OverviewScreen(Screen[None]):
     @on(OptionList.OptionSelected)
     def open_paragraph(self, event: OptionList.OptionSelected) -> None:
         pid, _, coder = str(event.option.id).partition("\t")
-        with Project.open(self.project_path) as project:
+        with Project.open(self.project_path, verify=False) as project:
             paragraph = project.paragraph(pid)
         self.app.push_screen(OverviewParagraph(f"{pid}" + (f" · {coder}" if coder else ""), paragraph.text))
 
