@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from store import CONSENSUS
+from store import CONSENSUS, STATUSES, ProjectError
 
 ScalarT = TypeVar("ScalarT", bound=np.generic)
 
@@ -107,6 +107,8 @@ class Grid:
         if len(rows):
             ci = _looked_up(rows["coder"], coder_index)
             keep = ci >= 0
+            stated = rows["status"].to_numpy()
+            _refuse(chunk, rows, keep & pd.notna(stated) & ~np.isin(stated, STATUSES), "status")
             ci, pi = ci[keep], chunk.places(rows["seq"])[keep]
             status[ci, pi] = rows["status"].to_numpy()[keep]
             done[ci, pi] = rows["status"].to_numpy()[keep] == "done"
@@ -125,11 +127,17 @@ class Grid:
             value_at, stored = pd.factorize(rows["value"])
             where = np.full((len(code_ids) + 1, len(stored) + 1), -1, dtype=np.int64)
             number = np.zeros_like(where)
+            forbidden = np.zeros_like(where, dtype=bool)
+            kinds = {code.id: code.is_code for code in codes}
             for a, code_id in enumerate(code_ids):
                 for b, value in enumerate(stored):
                     where[a, b], number[a, b] = cells.get((code_id, str(value)), (-1, 0))
+                    if code_id in kinds:  # the store's rule (store/stored_values.py), by type too
+                        forbidden[a, b] = (type(value) is not int or value not in (0, 1) if kinds[code_id]
+                                           else type(value) is not str or where[a, b] < 0)
             column, place = where[code_at, value_at], number[code_at, value_at]
             ci = _looked_up(rows["coder"], coder_index)
+            _refuse(chunk, rows, forbidden[code_at, value_at] & (ci >= 0), "code")
             keep = (column >= 0) & (ci >= 0)
             if keep.any():
                 pi = chunk.places(rows["seq"][keep])
@@ -140,6 +148,19 @@ class Grid:
         """The grid of the coders at these places of the first axis, in this order."""
         return Grid(self.done[coders], self.flagged[coders], self.status[coders], self.note[coders],
                     self.values[coders])
+
+
+def _refuse(chunk: Chunk, rows: pd.DataFrame, bad: NDArray[np.bool_], what: str) -> None:
+    """Stop at the first of the `rows` that holds a value no Accord writes: read as whatever it
+    resembles (a 1.0, a '1', a level the codebook lacks), it would publish a number nobody coded."""
+    if not bad.any():
+        return
+    row = rows.iloc[int(np.argmax(bad))]
+    paragraph = chunk.paragraphs["paragraph_id"].iloc[int(chunk.places(pd.Series([row["seq"]]))[0])]
+    held = row["code"] if what == "code" else "status"
+    raise ProjectError(f"the project holds values no Accord writes (another program's?), the first at {paragraph} "
+                       f"by {row['coder']} ({held}); a dataset cannot count them, so nothing was written. "
+                       "`accord doctor` shows them and can clear them.")
 
 
 def _looked_up(column: pd.Series, index: Mapping[str, int]) -> NDArray[np.int64]:

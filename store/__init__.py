@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from store.codebook.required import Gap, describe_gaps, required_gaps
     from store.codebook.versions import CodebookChange, CodeRow
     from store.codebook.yaml_dump import dump_codebook
-    from store.coding import CONSENSUS
+    from store.coding import CONSENSUS, STATUSES
     from store.corpus.importing import ImportReport, paragraph_id
     from store.corpus.metadata import MetadataJoin
     from store.demo import DEMO_FILE, build_demo
@@ -84,7 +84,7 @@ _PUBLIC: dict[str, str] = {
     # the project file
     "Project": "store.project",
     "now": "store.clock",
-    "CONSENSUS": "store.coding",
+    "CONSENSUS": "store.coding", "STATUSES": "store.coding",
     "AccordError": "store.errors", "CodebookError": "store.errors", "Problem": "store.errors",
     "ProjectError": "store.errors", "StorageError": "store.errors",
     "Document": "store.rows", "DocumentProgress": "store.rows", "Event": "store.rows", "Hit": "store.rows",
@@ -153,6 +153,7 @@ __all__ = [
     "FEATURES",
     "PARAGRAPH_SEPARATOR",
     "PROJECT_NS",
+    "STATUSES",
     "SUPPORTED",
     "Accepted",
     "AccordError",

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from store.base import ProjectBase
+from store.stored_values import VALUE_READ
 
 
 class RangeReads(ProjectBase):
@@ -76,7 +77,7 @@ class RangeReads(ProjectBase):
         the index in `ids`), by `coders` (None: every coder); see status_rows_at."""
         among, parameters = _among("c", coders)
         return self.db.execute(
-            f"""select j.key, c.coder_id, c.code_id, c.value
+            f"""select j.key, c.coder_id, c.code_id, {VALUE_READ.format("c.value")}
                from json_each(?) j cross join codings c on c.paragraph_id = j.value
                where c.value is not null{among}""",
             [json.dumps(list(ids)), *parameters],

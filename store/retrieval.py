@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from store.project import Project
+from store.stored_values import VALUE_READ
 
 
 @dataclass(frozen=True)
@@ -101,7 +102,7 @@ def candidate_rows(project: Project, seqs: Sequence[int], coders: Sequence[str],
                        from json_each(?) j join paragraph_status s on s.paragraph_id = j.key
                        where +s.coder_id in ({among})""",
                    [seq_of, *coders]).fetchall(),
-        db.execute(f"""select j.value, c.coder_id, c.code_id, c.value
+        db.execute(f"""select j.value, c.coder_id, c.code_id, {VALUE_READ.format("c.value")}
                        from json_each(?) j join codings c on c.paragraph_id = j.key
                        where c.value is not null and +c.coder_id in ({among}) and c.code_id in ({which})""",
                    [seq_of, *coders, *codes]).fetchall(),
@@ -143,10 +144,10 @@ def coded_paragraphs(project: Project, coders: Sequence[str]) -> tuple[list[tupl
     from store.agreement_reads import _SEP, _arrow_strings, _int_array
 
     among = ", ".join("?" * len(coders))
-    one = f"""select c.coder_id, c.code_id, c.value, count(*), group_concat(c.paragraph_id, char(31))
+    one = f"""select c.coder_id, c.code_id, {VALUE_READ.format("c.value")}, count(*), group_concat(c.paragraph_id, char(31))
               from codings c where c.coder_id in ({among}) and c.value is not null and typeof(c.value) {{}} 'real'
               group by c.coder_id, c.code_id, c.value"""
-    # Reals apart: grouped with integers, a 1.0 would be counted as the 1 it equals.
+    # Reals apart: grouped with integers, a 1.0 would be counted as the 1 it equals, not refused.
     rows = project.db.execute(f"{one.format('!=')} union all {one.format('=')}", [*coders, *coders]).fetchall()
     if not rows:
         return [], np.zeros(0, dtype=np.int64), []

@@ -20,6 +20,11 @@ from store.words import plural
 SHOWN = 5
 """How many forbidden values a message names."""
 
+VALUE_READ = "iif(typeof({0}) = 'real', cast({0} as blob), {0})"
+"""SQL: the stored value {0} as a dataset reads it, a real as bytes like a BLOB: Python and
+pandas take 1.0 for the 1 it equals, so a value no Accord writes would be counted as that 1, or
+decide how every 1 beside it is read, instead of being refused (exports/coded.py)."""
+
 RULE = f"codes are 1 or 0, variables one of their levels, statuses {', '.join(STATUSES[:-1])} or {STATUSES[-1]}"
 
 

@@ -16,6 +16,7 @@ from itertools import combinations
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
@@ -203,14 +204,16 @@ def test_the_consensus_is_exports_consensus(tmp_path: Path) -> None:
     assert overview["coverage"]["done"] == 8
 
 
-def test_values_stored_as_text_count_as_the_export_counts_them(tmp_path: Path) -> None:
-    """A '1' written into the file by another tool: the overview reads the codings in groups of
-    equal values (store.coded_paragraphs), yet counts each as `accord export` does."""
+@pytest.mark.parametrize("forged", ["'1'", "1.0"])
+def test_values_no_accord_writes_are_refused_as_the_export_refuses_them(tmp_path: Path, forged: str) -> None:
+    """A '1' or a 1.0 written into the file by another tool: the overview reads the codings in
+    groups of equal values (store.coded_paragraphs), where SQLite groups 1.0 with 1, yet refuses
+    them as `accord export` does, rather than count them as the 1 they resemble."""
     path = make_project(tmp_path, [[("done", [True, False, False], None, False)] * 8])
     with Project.open(path) as project:
-        project.db.execute("update codings set value = '1' where paragraph_id in (?, ?) and code_id = 'border_control'",
-                           PARAGRAPHS[:2])
-    rows = export_all(path)
-    overview = json.loads(run(path, "overview", "--format", "json"))
-    counts = {(f["code"], f["level"]): f["count"] for f in overview["frequencies"]}
-    assert counts[("border_control", None)] == (rows["border_control"] == "1").sum()
+        project.db.execute(f"update codings set value = {forged} where paragraph_id = ? and code_id = 'border_control'",
+                           PARAGRAPHS[1:2])
+    for command in (["export", "--all", "-o", str(tmp_path / "all.csv")], ["overview", "--format", "json"]):
+        result = CliRunner().invoke(main, ["--project", str(path), *command])
+        assert result.exit_code == 1 and f"{PARAGRAPHS[1]} by" in result.output, result.output
+        assert "accord doctor" in " ".join(result.output.split())

@@ -1,5 +1,5 @@
 """Values the codebook forbids, written into a file with sqlite3: merge refuses the file, the
-doctor finds them in a project."""
+doctor finds them in a project, export and retrieve refuse to write a dataset from it."""
 
 from __future__ import annotations
 
@@ -18,6 +18,9 @@ from tui.cli import main
 BAD = {
     "code valued 5": ("insert or replace into codings values ('doc1:1', 'ann', 'border_control', 5, ?)",
                       "border_control = 5"),
+    # Equal to 1 in Python and pandas, yet not a value Accord writes.
+    "code as the real 1.0": ("insert or replace into codings values ('doc1:1', 'ann', 'border_control', 1.0, ?)",
+                             "border_control = 1.0"),
     "code as a BLOB": ("insert or replace into codings values ('doc1:1', 'ann', 'border_control', x'01', ?)",
                        "border_control = a BLOB"),
     "unknown level": ("insert or replace into codings values ('doc1:1', 'ann', 'stance', 'maybe', ?)",
@@ -126,3 +129,50 @@ def test_doctor_reports_stored_values_the_codebook_forbids_and_its_advice_works(
     assert accord(path, "doctor")[0] == 0
     with Project.open(path) as project:
         assert project.codings("doc1:2", "ann") == {"border_control": 1}  # the good value stays
+
+
+READ = [kind for kind in BAD if not kind.startswith("event")]
+"""What export reads: codings and statuses (an event's values are the doctor's and merge's)."""
+
+
+@pytest.fixture
+def coded(tmp_path: Path) -> Path:
+    """A project where ann coded doc1:1 and doc1:2 as border control, both done."""
+    path = tmp_path / "accord.db"
+    with Project.create(path, small_codebook()) as project:
+        project.import_documents(documents(3))
+        for paragraph in ("doc1:1", "doc1:2"):
+            project.set_coding(paragraph, "ann", "border_control", 1)
+            project.set_status(paragraph, "ann", "done")
+    return path
+
+
+@pytest.mark.parametrize("whose", [["--coder", "ann"], ["--all"], ["--majority"]])
+@pytest.mark.parametrize("kind", READ)
+def test_export_refuses_a_value_the_codebook_forbids_instead_of_writing_a_wrong_dataset(
+        coded: Path, tmp_path: Path, kind: str, whose: list[str]) -> None:
+    write(coded, BAD[kind][0])
+    out = tmp_path / "out.csv"
+    code, _, stderr = accord(coded, "export", *whose, "-o", str(out))
+    message = " ".join(stderr.split())
+    assert code == 1, message
+    assert "doc1:1" in message and "ann" in message and "accord doctor" in message
+    assert not out.exists()
+
+
+def test_retrieve_refuses_a_value_the_codebook_forbids(coded: Path) -> None:
+    write(coded, BAD["code as the real 1.0"][0])
+    code, stdout, stderr = accord(coded, "retrieve", "--code", "border_control", "--coder", "ann")
+    assert code == 1 and "doc1:2" not in stdout
+    assert "doc1:1" in stderr and "accord doctor" in " ".join(stderr.split())
+
+
+def test_after_the_doctor_clears_it_the_export_holds_the_other_values(coded: Path, tmp_path: Path) -> None:
+    write(coded, BAD["code as the real 1.0"][0])
+    assert accord(coded, "doctor", "--repair")[0] == 0
+    out = tmp_path / "out.csv"
+    assert accord(coded, "export", "--coder", "ann", "-o", str(out))[0] == 0
+    import pandas as pd
+
+    table = pd.read_csv(out).set_index("paragraph_id")
+    assert table.loc["doc1:2", "border_control"] == 1
