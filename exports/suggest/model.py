@@ -101,7 +101,9 @@ def fit(matrix: csr_matrix, labels: NDArray[np.int64], variable: bool,
     # A code: liblinear's dual solver, the same optimum as the primal one it replaced, found
     # 4-5 times faster on TF-IDF rows (many more features than the solver needs to look at).
     model = (LogisticRegression(C=C, solver="lbfgs", max_iter=300) if variable
-             else LogisticRegression(C=C, solver="liblinear", dual=True, max_iter=1000))
+             else LogisticRegression(C=C, solver="liblinear", dual=True, max_iter=1000, random_state=0))
+    # random_state: the dual solver visits rows in a random order; fixed, training twice on the
+    # same basis stores the same model.
     model.fit(matrix, labels)
     weights = np.asarray(model.coef_, dtype=np.float32)
     intercepts = np.asarray(model.intercept_, dtype=np.float32)

@@ -113,3 +113,18 @@ def test_suggestions_score_as_each_code_alone(tmp_path: Path) -> None:
     assert np.allclose(alone, together, atol=1e-6)
     expected = np.array([text.endswith("border patrols") for text in texts])
     assert ((together >= model.threshold) == expected).all()
+
+
+def test_training_twice_on_the_same_basis_stores_the_same_models(tmp_path: Path) -> None:
+    """The dual solver visits rows in a random order: a fixed seed keeps training reproducible."""
+    from store import load_models
+
+    path = word_project(tmp_path / "p.db")
+    stored = []
+    for _ in range(2):
+        train(path, "border_control")
+        with Project.open(path) as project:
+            stored.append(load_models(project.db)["border_control"])
+    assert stored[0].report == stored[1].report
+    for name, array in stored[0].arrays.items():
+        assert np.array_equal(array, stored[1].arrays[name]), name
