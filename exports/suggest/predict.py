@@ -84,7 +84,7 @@ class Predictor:
         return weighted(counts(texts), self.idf)
 
     @functools.cached_property
-    def _stacked(self) -> tuple[NDArray[np.float32], list[tuple[str, int, int]]]:
+    def stacked(self) -> tuple[NDArray[np.float32], list[tuple[str, int, int]]]:
         """Every model's weights side by side (width x classes, about 2 MB a class) and each
         model's slice of them: one sparse product scores all codes, instead of one per code."""
         if not self.models:
@@ -98,7 +98,7 @@ class Predictor:
 
     def scores(self, texts: Sequence[str]) -> dict[str, NDArray[np.float64]]:
         """Code id -> (n,) probabilities for a code, n x levels for a variable."""
-        weights, slices = self._stacked
+        weights, slices = self.stacked
         products = np.asarray(self.features(texts) @ weights, dtype=np.float64)
         return {code: self.models[code].classifier.probabilities(products[:, first:last],
                                                                  len(self.models[code].levels))
