@@ -163,16 +163,29 @@ def merge(project: str, *files: str) -> dict[str, Any]:
     return {"seconds": clock.seconds, "cpu": clock.cpu, "rows": rows}
 
 
-def matrices(project: str) -> list[Any]:
-    """Per code, the coders x paragraphs matrix agree measures: 1 where a coder applied the code,
-    0 where the coder marked the paragraph done without it, NaN where not done; paragraphs done
-    by at least two coders."""
-    import numpy as np
-
+def read_codings(project: str) -> tuple[list[str], list[str], list[Any], list[Any]]:
+    """What agree must read, by a bare sqlite3 script: the coders, the codes, every done
+    (paragraph, coder) and every applied (code, paragraph, coder), each fetched in one query as tuples."""
     db = sqlite3.connect(project)
     coders = [row[0] for row in db.execute("select id from coders where id != 'consensus' order by id")]
     codes = [row[0] for row in db.execute("select id from codes where kind = 'code' and retired = 0 order by position")]
     done = db.execute("select paragraph_id, coder_id from paragraph_status where status = 'done'").fetchall()
+    applied = db.execute("select code_id, paragraph_id, coder_id from codings where value").fetchall()
+    db.close()
+    return coders, codes, done, applied
+
+
+def matrices(project: str, read: tuple[list[str], list[str], list[Any], list[Any]] | None = None) -> list[Any]:
+    """Per code, the coders x paragraphs matrix agree measures: 1 where a coder applied the code,
+    0 where the coder marked the paragraph done without it, NaN where not done; paragraphs done
+    by at least two coders (from `read`, else read now)."""
+    import numpy as np
+
+    coders, codes, done, applied = read_codings(project) if read is None else read
+    by_code: dict[str, list[tuple[str, str]]] = {code: [] for code in codes}
+    for code, p, c in applied:
+        if code in by_code:
+            by_code[code].append((p, c))
     units = sorted({p for p, _ in done})
     unit = {p: i for i, p in enumerate(units)}
     coder = {c: i for i, c in enumerate(coders)}
@@ -182,13 +195,12 @@ def matrices(project: str) -> list[Any]:
             base[coder[c], unit[p]] = 0.0
     keep = (~np.isnan(base)).sum(axis=0) >= 2
     out = []
-    for code in codes:
+    for rows in by_code.values():
         matrix = base.copy()
-        for p, c in db.execute("select paragraph_id, coder_id from codings where code_id = ? and value", [code]):
+        for p, c in rows:
             if c in coder and p in unit and not np.isnan(matrix[coder[c], unit[p]]):
                 matrix[coder[c], unit[p]] = 1.0
         out.append(matrix[:, keep])
-    db.close()
     return out
 
 
@@ -214,15 +226,24 @@ def alpha_bincount(matrix: Any) -> float:
 
 def agree(project: str, output: str) -> dict[str, Any]:
     """The `krippendorff` package's nominal alpha of each code's matrix (the floor a ratio is
-    taken against), and the arithmetic floor: NumPy's bincount of the coincidences."""
+    taken against), and the arithmetic floor: NumPy's bincount of the coincidences.
+
+    Beside them, a second floor, stated as such: `read_s`, a bare sqlite3 script fetching the
+    rows agree must read (`read_codings`), which the first floor leaves out; `with_read_s` is it
+    plus the package's alpha."""
     import krippendorff
 
-    per_code = matrices(project)
+    with Clock() as reading:
+        read = read_codings(project)
+    per_code = matrices(project, read)
     with Clock() as package:
         alphas = [krippendorff.alpha(reliability_data=m, level_of_measurement="nominal") for m in per_code]
     with Clock() as counting:
         counted = [alpha_bincount(m) for m in per_code]
     return {"seconds": package.seconds, "cpu": package.cpu, "bincount_s": round(counting.seconds, 4),
+            "read_s": round(reading.seconds, 4), "read_cpu": round(reading.cpu, 4),
+            "with_read_s": round(reading.seconds + package.seconds, 4),
+            "with_read_cpu": round(reading.cpu + package.cpu, 4),
             "codes": len(per_code), "units": int(per_code[0].shape[1]) if per_code else 0,
             "alphas": [round(a, 6) for a in alphas], "bincount_alphas": [round(a, 6) for a in counted]}
 

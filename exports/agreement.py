@@ -86,16 +86,30 @@ def _gwet_parts(ratings: Ratings, weights: NDArray[np.float64]) -> GwetParts:
 
 def _compute_gwet_parts(ratings: Ratings, weights: NDArray[np.float64]) -> GwetParts:
     counts = ratings.counts
-    raters = counts.sum(axis=1)
+    raters = _row_sums(counts)
     rated = raters >= 1
     paired = raters >= 2
     if not paired.any():
         return Coefficient.undefined(NO_PAIR)
-    n2, r2 = counts[paired], raters[paired]
-    weighted = n2 @ weights.T
-    p_a = float(np.mean((n2 * (weighted - 1)).sum(axis=1) / (r2 * (r2 - 1))))
-    shares = (counts[rated] / raters[rated, None]).mean(axis=0)
+    # A report passes units that two or more coders valued: no copy when every unit is kept.
+    n2, r2 = (counts, raters) if paired.all() else (counts[paired], raters[paired])
+    if np.array_equal(weights, np.eye(len(weights))):
+        agreeing = _row_sums(n2 * (n2 - 1))  # n2 @ I is n2 exactly
+    else:
+        agreeing = (n2 * (n2 @ weights.T - 1)).sum(axis=1)
+    p_a = float(np.mean(agreeing / (r2 * (r2 - 1))))
+    n1, r1 = (counts, raters) if rated.all() else (counts[rated], raters[rated])
+    shares = (n1 / r1[:, None]).mean(axis=0)
     return p_a, shares
+
+
+def _row_sums(counts: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Each row's sum, column by column: the counts are whole numbers, so any order of adding
+    gives the same floats as `sum(axis=1)`, which is several times slower on a few columns."""
+    total = counts[:, 0].copy() if counts.shape[1] else np.zeros(len(counts))
+    for column in range(1, counts.shape[1]):
+        total += counts[:, column]
+    return total
 
 
 def _chance_corrected(p_a: float, p_e: float) -> Coefficient:

@@ -27,6 +27,9 @@ from __future__ import annotations
 import json
 from json.encoder import encode_basestring  # the C string encoder json.dumps(ensure_ascii=False) uses
 
+import numpy as np
+from numpy.typing import NDArray
+
 from exports.ratings import MISSING, Coefficient
 from exports.reliability import SHOWN_SPLITS, CodeReliability, ReliabilityReport, Splits
 from exports.report_columns import (csv_headers, csv_values, fmt, json_entries, reasons, report_notes, shown_columns,
@@ -121,16 +124,35 @@ def to_json(report: ReliabilityReport) -> str:
 
 
 def _splits_json(splits: Splits) -> str:
-    """A code's split paragraphs as an indented JSON list, one compact object per line."""
+    """A code's split paragraphs as an indented JSON list, one compact object per line.
+
+    A split's values are one of a few patterns (a value or none per coder), so each pattern's
+    text is written once and each line is the paragraph id and its pattern's text."""
     if not len(splits):
         return "[]"
     keys = [encode_basestring(coder) + ": " for coder in splits.coders]
     values = [json.dumps(value, ensure_ascii=False) for value in splits.categories]
-    lines = []
-    for paragraph_id, row in zip(splits.paragraph_ids.tolist(), splits.codes.T.tolist(), strict=True):
-        given = ", ".join(keys[c] + values[v] for c, v in enumerate(row) if v != MISSING)
-        lines.append(f'{_SPLIT_INDENT}{{"paragraph_id": {encode_basestring(str(paragraph_id))}, "values": {{{given}}}}}')
-    return "[\n" + ",\n".join(lines) + _SPLITS_CLOSE
+    patterns, which = _patterns(splits.codes)
+    tails = [', "values": {' + ", ".join(keys[c] + values[v] for c, v in enumerate(row) if v != MISSING) + "}},\n"
+             for row in patterns.tolist()]
+    head = _SPLIT_INDENT + '{"paragraph_id": '
+    text = "".join([head + encode_basestring(paragraph_id) + tails[pattern]
+                    for paragraph_id, pattern in zip(splits.paragraph_ids.tolist(), which.tolist(), strict=True)])
+    return "[\n" + text[:-2] + _SPLITS_CLOSE
+
+
+def _patterns(codes: NDArray[np.int64]) -> tuple[NDArray[np.int64], NDArray[np.intp]]:
+    """The distinct columns of a coders x splits matrix (as rows) and which one each split has.
+
+    Each column read as a number in base (categories + 2) when that fits in 63 bits: a
+    one-dimensional unique, many times faster than a row-wise one."""
+    base = int(codes.max(initial=0)) + 2  # MISSING (-1) is digit 0
+    if codes.shape[0] * np.log2(base) >= 62:
+        patterns, which = np.unique(codes.T, axis=0, return_inverse=True)
+        return patterns, which.ravel()
+    number = (base ** np.arange(codes.shape[0], dtype=np.int64)) @ (codes + 1)
+    _, first, which = np.unique(number, return_index=True, return_inverse=True)
+    return codes.T[first], which.ravel()
 
 
 def to_csv(report: ReliabilityReport) -> str:

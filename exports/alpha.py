@@ -118,8 +118,12 @@ def _prepared(data: object, level: str, categories: Sequence[object] | None) -> 
 
 def _pairable_counts(ratings: Ratings) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     counts = ratings.counts
-    values = counts.sum(axis=1)
+    values = counts[:, 0].copy() if counts.shape[1] else np.zeros(len(counts))
+    for column in range(1, counts.shape[1]):  # whole numbers: the same sums as sum(axis=1), faster
+        values += counts[:, column]
     keep = values >= 2
+    if keep.all():  # a report passes only pairable units: no copy
+        return counts, values
     return counts[keep], values[keep]
 
 
@@ -138,8 +142,9 @@ def krippendorff_alpha(data: object, level: str = "nominal", categories: Sequenc
     counts, values = _pairable_counts(ratings)
     if len(values) == 0:
         return Coefficient.undefined(NO_PAIRABLE)
-    coincidences = counts.T @ (counts / (values - 1)[:, None])
-    coincidences -= np.diag((counts / (values - 1)[:, None]).sum(axis=0))
+    scaled = counts / (values - 1)[:, None]
+    coincidences = counts.T @ scaled
+    coincidences -= np.diag(scaled.sum(axis=0))
     value = alpha_of_coincidences(coincidences[None], level, ratings)[0]
     return Coefficient.undefined(NO_VARIATION) if np.isnan(value) else Coefficient.of(value)
 

@@ -13,7 +13,6 @@ from functools import cached_property
 from numbers import Number
 
 import numpy as np
-import pandas as pd
 from numpy.typing import NDArray
 
 MISSING = -1
@@ -69,6 +68,8 @@ class Ratings:
             raise ValueError(
                 f"reliability data must be two-dimensional (rows coders, columns units), not {array.ndim}-dimensional"
             )
+        import pandas as pd  # here, not above: a report builds its Ratings from integers and never loads pandas
+
         flat = array.ravel()
         if flat.dtype.kind in "biuf":
             flat = flat.astype(np.float64)

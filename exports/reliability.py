@@ -196,11 +196,13 @@ def reliability_report(
         replicates=replicates,
         seed=seed,
     )
+    paragraph_ids = np.array(data.paragraphs, dtype=object)  # once: each code's splits pick from it
     for code in chosen:
         row = known[code]
         levels: list[object] = [value for value, _ in project.levels(code)] if row.kind != "code" else [0, 1]
         ratings = ratings_of(data, code, row.kind, levels)
-        report.codes.append(_code_reliability(data, ratings, row.id, row.label, row.kind, replicates, seed))
+        report.codes.append(_code_reliability(data, ratings, row.id, row.label, row.kind, replicates, seed,
+                                              paragraph_ids))
         if on_code:
             on_code(code)
     report.pairs = _pair_summaries(data.coders, report.codes)
@@ -241,25 +243,32 @@ def ratings_of(data: DoneCodings, code: str, kind: str, levels: list[object]) ->
 
 
 def _code_reliability(data: DoneCodings, ratings: Ratings, code: str, label: str, kind: str,
-                      replicates: int, seed: int) -> CodeReliability:
+                      replicates: int, seed: int, paragraph_ids: NDArray[np.object_] | None = None) -> CodeReliability:
     level = LEVEL_OF_KIND.get(kind, "nominal")
     present = ratings.codes != MISSING
-    per_unit = present.sum(axis=0)
-    units = int((per_unit >= 2).sum())
+    per_unit = np.count_nonzero(present, axis=0)
+    pairable = per_unit >= 2
+    units = int(np.count_nonzero(pairable))
     # Units with a single value (a variable only one coder set) carry no pairable information.
-    kept = Ratings(ratings.codes[:, per_unit >= 2], ratings.categories)
-    kept_present = present[:, per_unit >= 2]
+    whole = units == ratings.units  # a code's units are all pairable: no copies then
+    kept = ratings if whole else Ratings(ratings.codes[:, pairable], ratings.categories)
+    kept_present = present if whole else present[:, pairable]
     coders_with_values = int(kept_present.any(axis=1).sum())
-    prevalence = float(kept.codes[kept_present].mean()) if kind == "code" and kept_present.any() else None
+    # The mean of 0/1 values is their count over their number, whatever the order of adding.
+    prevalence = (int(np.count_nonzero(kept.codes == 1)) / int(np.count_nonzero(kept_present))
+                  if kind == "code" and kept_present.any() else None)
     pairs = []
     for i, j in combinations(range(len(data.coders)), 2):
         both = kept_present[i] & kept_present[j]
+        together = int(np.count_nonzero(both))
+        first, second = (kept.codes[i], kept.codes[j]) if together == kept.units else (kept.codes[i, both],
+                                                                                        kept.codes[j, both])
         share = (
-            Coefficient.of(np.mean(kept.codes[i, both] == kept.codes[j, both]))
-            if both.any()
+            Coefficient.of(int(np.count_nonzero(first == second)) / together)
+            if together
             else Coefficient.undefined("no paragraph was coded by both coders")
         )
-        pairs.append(PairAgreement(data.coders[i], data.coders[j], int(both.sum()), share, cohen_kappa(kept.rows(i, j))))
+        pairs.append(PairAgreement(data.coders[i], data.coders[j], together, share, cohen_kappa(kept.rows(i, j))))
     intervals = {
         column.id: column.interval.compute(kept, level, replicates, seed)
         if replicates > 0
@@ -279,20 +288,21 @@ def _code_reliability(data: DoneCodings, ratings: Ratings, code: str, label: str
         coefficients={column.id: column.compute(kept, level) for column in report_columns.COEFFICIENTS},
         intervals=intervals,
         pairs=pairs,
-        splits=_splits(data, kept, per_unit >= 2),
+        splits=_splits(data, kept, pairable, kept_present, paragraph_ids),
     )
 
 
-def _splits(data: DoneCodings, kept: Ratings, mask: NDArray[np.bool_]) -> Splits:
+def _splits(data: DoneCodings, kept: Ratings, mask: NDArray[np.bool_], present: NDArray[np.bool_] | None = None,
+            paragraph_ids: NDArray[np.object_] | None = None) -> Splits:
     """Paragraphs where the coders who gave a value did not all give the same one."""
     codes = kept.codes
-    present = codes != MISSING
-    high = np.where(present, codes, -1).max(axis=0, initial=-1)
+    present = codes != MISSING if present is None else present
+    high = codes.max(axis=0, initial=MISSING)  # MISSING is below every category
     big = np.iinfo(np.int64).max
     low = np.where(present, codes, big).min(axis=0, initial=big)
     split_at = np.flatnonzero(high != low)
-    paragraph_ids = np.array(data.paragraphs, dtype=object)[mask][split_at]
-    return Splits(data.coders, paragraph_ids, codes[:, split_at], kept.categories)
+    ids = np.array(data.paragraphs, dtype=object) if paragraph_ids is None else paragraph_ids
+    return Splits(data.coders, ids[np.flatnonzero(mask)[split_at]], codes[:, split_at], kept.categories)
 
 
 def _pair_summaries(coders: list[str], codes: list[CodeReliability]) -> list[PairSummary]:

@@ -1,8 +1,8 @@
 """The codings of done paragraphs, read in bulk for agreement statistics.
 
 A few grouped queries, whatever the corpus size: each returns one row per coder (or per
-coder, code and value) with the paragraph ids joined by a separator, which NumPy and pandas
-turn into index arrays. No query per paragraph.
+coder, code and value) with the paragraph ids joined by a separator, which Arrow splits and
+numbers and NumPy turns into index arrays. No query per paragraph, no Python string per id.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from store.base import ProjectBase
 
-if TYPE_CHECKING:  # NumPy and pandas load when agreement runs, not with every project (startup)
+if TYPE_CHECKING:  # NumPy, Arrow and pandas load when agreement runs, not with every project (startup)
     import numpy as np
 
 from store.coding import CONSENSUS
@@ -64,6 +64,28 @@ class CodingOrder:
     """The same as int64 microseconds since 1970 (the smallest int64 where a stamp is unreadable)."""
 
 
+def _arrow_strings(texts: list[str | None]) -> Any:
+    """The texts as one Arrow string array, built from its buffers: `pa.array` would load pandas
+    (a third of a second) to ask whether they are a pandas object."""
+    import numpy as np
+    import pyarrow as pa
+
+    encoded = [(text or "").encode() for text in texts]
+    offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
+    np.cumsum([len(text) for text in encoded], out=offsets[1:])
+    return pa.LargeStringArray.from_buffers(len(encoded), pa.py_buffer(offsets), pa.py_buffer(b"".join(encoded)))
+
+
+def _int_array(array: Any) -> np.ndarray[Any, Any]:
+    """An Arrow integer array without nulls (indices, offsets) as int64 NumPy (`to_numpy` too
+    would load pandas)."""
+    import numpy as np
+
+    width = np.dtype(f"int{array.type.bit_width}")
+    values = np.frombuffer(array.buffers()[1], dtype=width)[array.offset: array.offset + len(array)]
+    return values.astype(np.int64)
+
+
 def _microseconds(stamps: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
     """ISO 8601 stamps as int64 microseconds since 1970; unreadable ones as the smallest int64."""
     import numpy as np
@@ -97,7 +119,8 @@ class AgreementReads(ProjectBase):
             keep_consensus: count `consensus` when named in `coders` (the drift view compares with it).
         """
         import numpy as np
-        import pandas as pd
+        import pyarrow.compute as pc
+
         names = [c for c in (coders if coders is not None else self._all_coders()) if c != CONSENSUS or keep_consensus]
         if not names:
             return DoneCodings([], [], np.zeros((0, 0), dtype=bool))
@@ -110,20 +133,19 @@ class AgreementReads(ProjectBase):
             [*names, *args],
         ).fetchall()
         value_rows = self._value_rows(names, codes, where, args)
-        # One factorisation of every id string read: integers from here on.
-        chunks = [ids.split(_SEP) for _, ids in done_rows] + [ids.split(_SEP) for *_, ids in value_rows]
-        flat = np.empty(sum(map(len, chunks)), dtype=object)
-        bounds = np.cumsum([0, *map(len, chunks)])
-        for chunk, start, stop in zip(chunks, bounds[:-1], bounds[1:], strict=True):
-            flat[start:stop] = chunk
-        numbers, found = pd.factorize(flat)
-        uniques = pd.Index(found)
+        # One split and one dictionary encoding of every id string read, in Arrow's C++ (no Python
+        # string per id: at a million paragraphs that was most of the read): integers from here on.
+        lists = pc.split_pattern(_arrow_strings([row[-1] for row in (*done_rows, *value_rows)]), _SEP)
+        bounds = _int_array(lists.offsets)
+        encoded = pc.dictionary_encode(lists.flatten())
+        numbers = _int_array(encoded.indices)
+        uniques = encoded.dictionary.to_pylist()
         done_part = numbers[: bounds[len(done_rows)]]
         counted = np.bincount(done_part, minlength=len(uniques))
-        paragraphs = self._in_corpus_order(uniques[counted >= min_coders].tolist())
+        chosen = np.flatnonzero(counted >= min_coders)
+        paragraphs, order = self._in_corpus_order(np.array(uniques, dtype=object)[chosen].tolist())
         place = np.full(len(uniques), -1, dtype=np.int64)
-        if paragraphs:
-            place[uniques.get_indexer(paragraphs)] = np.arange(len(paragraphs))
+        place[chosen[order]] = np.arange(len(order))
         position = {name: i for i, name in enumerate(names)}
         done = np.zeros((len(names), len(paragraphs)), dtype=bool)
         for k, (coder, _) in enumerate(done_rows):
@@ -229,17 +251,24 @@ class AgreementReads(ProjectBase):
             list(documents),
         )
 
-    def _in_corpus_order(self, ids: list[str]) -> list[str]:
-        """`ids` sorted by their place in the corpus (one query, ids passed as one JSON array)."""
-        if not ids:
-            return []
+    def _in_corpus_order(self, ids: list[str]) -> tuple[list[str], np.ndarray[Any, Any]]:
+        """`ids` sorted by their place in the corpus, unknown ones left out, and where each came
+        from in `ids` (one query, ids passed as one JSON array; two joined columns, not a row each)."""
         import json
 
-        rows = self.db.execute(
-            "select p.id from paragraphs p join json_each(?) j on j.value = p.id order by p.seq",
+        import numpy as np
+
+        if not ids:
+            return [], np.empty(0, dtype=np.int64)
+        keys, seqs = self.db.execute(
+            "select group_concat(j.key), group_concat(p.seq) from paragraphs p join json_each(?) j on j.value = p.id",
             [json.dumps(ids)],
-        ).fetchall()
-        return [row[0] for row in rows]
+        ).fetchone()
+        if keys is None:
+            return [], np.empty(0, dtype=np.int64)
+        found = np.fromstring(keys, dtype=np.int64, sep=",")
+        order: np.ndarray[Any, Any] = found[np.argsort(np.fromstring(seqs, dtype=np.int64, sep=","), kind="stable")]
+        return np.array(ids, dtype=object)[order].tolist(), order
 
     def _value_rows(self, names: list[str], codes: Sequence[str] | None, where: str,
                     args: list[str]) -> list[tuple[str, str, object, str]]:

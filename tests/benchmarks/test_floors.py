@@ -46,6 +46,15 @@ def test_the_arithmetic_floor_of_agree_is_krippendorffs_alpha(
     assert floor["bincount_alphas"] == pytest.approx(floor["alphas"], abs=1e-5)
 
 
+def test_agree_states_a_second_floor_with_the_bare_read(measured: tuple[Path, list[dict[str, object]]]) -> None:
+    """The package's alpha leaves out reading the codings from the project: the second floor is
+    a bare sqlite3 script reading the same rows, plus the package's alpha, reported beside it."""
+    floor = next(r for r in measured[1] if r["operation"] == "agree")["floor"]
+    assert isinstance(floor, dict)
+    assert floor["read_s"] > 0 and floor["read_cpu"] >= 0
+    assert floor["with_read_s"] == pytest.approx(floor["read_s"] + floor["seconds"], abs=1e-3)
+
+
 def test_check_exits_1_on_a_missed_ratio(measured: tuple[Path, list[dict[str, object]]],
                                          monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     workdir, _ = measured
