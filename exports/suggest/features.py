@@ -8,7 +8,8 @@ expression pass and one split over the joined text, and tokens are hashed in C b
 (SipHash-2-4 with a fixed key, over each distinct token once), so no Python code runs per
 token. Character n-grams (the first version's 3-5 grams within words) are gone: they were
 five times the word features' count, which made hashing, fitting and predicting five times
-slower, for no measured gain on the benchmark corpus.
+slower, for 0.006 of held-out F1 on the benchmark corpus (BENCHMARKS.md); what they also
+caught on real text, inflected and misspelt forms of one word, is lost.
 
 A stored model is only valid with the pipeline that made its columns: `PIPELINE` names it and
 `probe()` is the columns of a fixed text, both stored beside the models; a model whose pipeline
