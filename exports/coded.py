@@ -57,10 +57,14 @@ class Chunk:
     codings: pd.DataFrame
     """seq, coder, code, value (set values only)."""
     _grids: dict[tuple[str, ...], Grid] = field(default_factory=dict, repr=False)
+    _ids: pd.Index | None = field(default=None, repr=False)
 
     @property
     def ids(self) -> pd.Index:
-        return pd.Index(self.paragraphs["paragraph_id"], name="paragraph_id")
+        """The paragraph ids, as one index made once: a new one for each use hashed the ids again."""
+        if self._ids is None:
+            self._ids = pd.Index(self.paragraphs["paragraph_id"], name="paragraph_id")
+        return self._ids
 
     def places(self, seqs: pd.Series) -> NDArray[np.intp]:
         """The rows of the chunk's paragraphs with these seqs (all of them in the chunk)."""

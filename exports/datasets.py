@@ -13,7 +13,9 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from exports.coded import Chunk, CodeSpec, all_coder_rows, coder_values, combined_values, consensus_values
 from exports.required import GapTally
@@ -119,7 +121,9 @@ def build_dataset(
         return Dataset(_long_columns(spec), (_long_rows(c, v, codes, spec) for c, v in chunks()), total, metadata,
                        gaps)
     columns = _wide_columns(spec, codes, documents, meta_columns)
-    return Dataset(columns, (_wide_rows(c, v, documents, columns) for c, v in chunks()), total, metadata, gaps)
+    index = pd.Index(documents["document_id"].to_numpy())
+    return Dataset(columns, (_wide_rows(c, v, documents, columns, index) for c, v in chunks()), total, metadata,
+                   gaps)
 
 
 def code_specs(project: Project) -> list[CodeSpec]:
@@ -236,20 +240,53 @@ def column_type(series: pd.Series) -> str:
 
 def read_chunk(project: Project, first: int, last: int, with_text: bool, coders: list[str] | None = None) -> Chunk:
     """The paragraphs with `first <= seq <= last` with the statuses and values of `coders`
-    (None: every coder)."""
-    return read_chunk_of(CandidateRows(project.paragraph_rows(first, last, with_text),
-                                       project.status_rows(first, last, coders),
-                                       project.coding_rows(first, last, coders)), with_text)
+    (None: every coder).
+
+    Statuses and codings are read by the paragraphs' ids, and codings only on the paragraphs
+    some coder marked done: a value counts nowhere else (coded.py), and a team codes a sample."""
+    paragraphs = _paragraph_frame(project.paragraph_rows(first, last, with_text), with_text)
+    ids = paragraphs["paragraph_id"].tolist()
+    seqs = paragraphs["seq"].to_numpy()
+    statuses = _objects(project.status_rows_at(ids, coders), ["seq", "coder", "status", "flagged", "note"])
+    done = np.unique(statuses["seq"].to_numpy()[(statuses["status"] == "done").to_numpy()]).astype(np.int64)
+    codings = _objects(project.coding_rows_at([ids[i] for i in done], coders), ["seq", "coder", "code", "value"])
+    # Places in the lists read by, made the seqs the range reads give.
+    statuses["seq"] = seqs[statuses["seq"].to_numpy(dtype=np.int64)]
+    codings["seq"] = seqs[done[codings["seq"].to_numpy(dtype=np.int64)]]
+    return Chunk(paragraphs, statuses, codings)
+
+
+def _objects(rows: list[tuple[object, ...]], names: list[str]) -> pd.DataFrame:
+    """Rows as a frame of Python objects, as they came: pandas guessing a type for each column
+    (and turning text into Arrow strings) took longer than reading them. Grid.build reads them."""
+    columns = list(zip(*rows, strict=True)) if rows else [()] * len(names)
+    return pd.DataFrame({name: pd.Series(np.array(column, dtype=object), dtype=object, copy=False)
+                         for name, column in zip(names, columns, strict=True)}, copy=False)
 
 
 def read_chunk_of(rows: CandidateRows, with_text: bool) -> Chunk:
     """A chunk from rows read elsewhere (a range, or retrieval's candidates)."""
-    names = ["paragraph_id", "document_id", "position", "seq"] + (["text"] if with_text else [])
     return Chunk(
-        pd.DataFrame(rows.paragraphs, columns=names),
+        _paragraph_frame(rows.paragraphs, with_text),
         pd.DataFrame(rows.statuses, columns=["seq", "coder", "status", "flagged", "note"]),
         pd.DataFrame(rows.codings, columns=["seq", "coder", "code", "value"]),
     )
+
+
+def _paragraph_frame(rows: list[tuple[object, ...]], with_text: bool) -> pd.DataFrame:
+    """(id, document_id, position, seq[, text]) rows as the frame pandas would make of them,
+    built column by column: pandas guessing each cell's type took twice as long."""
+    names = ["paragraph_id", "document_id", "position", "seq"] + (["text"] if with_text else [])
+    if not rows:
+        return pd.DataFrame(rows, columns=names)
+    columns = list(zip(*rows, strict=True))
+    data: dict[str, object] = {}
+    for name, column in zip(names, columns, strict=True):
+        if name in ("position", "seq"):
+            data[name] = np.fromiter(column, dtype=np.int64, count=len(column))
+        else:  # text never missing here: pandas' own type for such a column
+            data[name] = pd.array(pa.array(column, type=pa.string()), dtype="str")
+    return pd.DataFrame(data, copy=False)
 
 
 def values(chunk: Chunk, spec: DatasetSpec, coders: list[str], codes: list[CodeSpec]) -> pd.DataFrame:
@@ -300,13 +337,19 @@ def _wide_columns(spec: DatasetSpec, codes: list[CodeSpec], documents: pd.DataFr
     return columns
 
 
-def _wide_rows(chunk: Chunk, chosen: pd.DataFrame, documents: pd.DataFrame, columns: list[Column]) -> pd.DataFrame:
+def _wide_rows(chunk: Chunk, chosen: pd.DataFrame, documents: pd.DataFrame, columns: list[Column],
+               document_index: pd.Index | None = None) -> pd.DataFrame:
     """The chosen values beside their paragraph's and document's columns, by position: a
-    merge on the ids rebuilt its hash table of every document for each chunk."""
-    rows = chunk.paragraphs.take(chosen["_place"].to_numpy())
+    merge on the ids rebuilt its hash table of every document for each chunk. `document_index`:
+    the documents' ids as an index, made once for every chunk (its hash table too)."""
+    places = chosen["_place"].to_numpy()
+    # One row per paragraph in order (one coder, the consensus, the majority): no copy to take.
+    whole = len(places) == len(chunk.paragraphs) and bool((places == np.arange(len(places))).all())
+    rows = chunk.paragraphs if whole else chunk.paragraphs.take(places)
     at, document_ids = pd.factorize(rows["document_id"])
-    found = documents["document_id"].to_numpy()
-    document_rows = documents.take(pd.Index(found).get_indexer(document_ids)[at])
+    if document_index is None:
+        document_index = pd.Index(documents["document_id"].to_numpy())
+    document_rows = documents.take(document_index.get_indexer(document_ids)[at])
     sources = [(rows, chunk.paragraphs.columns), (document_rows, documents.columns), (chosen, chosen.columns)]
 
     def column(name: str) -> object:
@@ -314,8 +357,8 @@ def _wide_rows(chunk: Chunk, chosen: pd.DataFrame, documents: pd.DataFrame, colu
         # With its dtype: pandas 3 would turn an object column holding text into `str`.
         return pd.Series(frame[name].array, dtype=frame[name].dtype, copy=False)
 
-    # copy=False: the columns are fresh takes of this chunk's frames; copying them into
-    # pandas' blocks took half of this function's time.
+    # copy=False: the columns are fresh takes of this chunk's frames (or the chunk's own, read
+    # for this export alone); copying them into pandas' blocks took half of this function's time.
     merged = pd.DataFrame({c.name: column(c.name) for c in columns}, copy=False)
     merged["position"] = merged["position"].astype(pd.Int64Dtype())
     return merged

@@ -243,11 +243,12 @@ def merge_events(db: sqlite3.Connection, schema: str) -> int:
 
 
 def merge_new_codings(db: sqlite3.Connection, schema: str) -> int:
-    """Add the codings of attached file `schema` that this file has no row for; returns how many."""
+    """Add the codings of attached file `schema` that this file has no row for; returns how many.
+    In the file's order (the order its coder worked in): sorting them by key first cost 10-15 %
+    more at 2 million codings."""
     columns = ", ".join(CODING_COLUMNS)
     added: int = db.execute(
-        f"""insert or ignore into main.codings ({columns})
-            select {columns} from {schema}.codings order by paragraph_id, coder_id, code_id"""
+        f"""insert or ignore into main.codings ({columns}) select {columns} from {schema}.codings"""
     ).rowcount
     return added
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -55,6 +56,30 @@ class RangeReads(ProjectBase):
                from paragraphs p join codings c on c.paragraph_id = p.id
                where p.seq between ? and ? and c.value is not null{among}""",
             [first_seq, last_seq, *parameters],
+        ).fetchall()
+
+    def status_rows_at(self, ids: Sequence[str], coders: Sequence[str] | None = None) -> list[tuple[Any, ...]]:
+        """(place, coder_id, status, flagged, note) on the paragraphs `ids` (place: the index in
+        `ids`), for `coders` (None: every coder). By id, from the list: status_rows finds each
+        paragraph of a range again through its seq, which reads the paragraph's row (its text)."""
+        # The list first (cross join), then the primary key by paragraph and coder.
+        among, parameters = _among("s", coders)
+        return self.db.execute(
+            f"""select j.key, s.coder_id, s.status, s.flagged, s.note
+               from json_each(?) j cross join paragraph_status s on s.paragraph_id = j.value
+               where 1{among.replace("+", "")}""",
+            [json.dumps(list(ids)), *parameters],
+        ).fetchall()
+
+    def coding_rows_at(self, ids: Sequence[str], coders: Sequence[str] | None = None) -> list[tuple[Any, ...]]:
+        """(place, coder_id, code_id, value) of every value set on the paragraphs `ids` (place:
+        the index in `ids`), by `coders` (None: every coder); see status_rows_at."""
+        among, parameters = _among("c", coders)
+        return self.db.execute(
+            f"""select j.key, c.coder_id, c.code_id, c.value
+               from json_each(?) j cross join codings c on c.paragraph_id = j.value
+               where c.value is not null{among}""",
+            [json.dumps(list(ids)), *parameters],
         ).fetchall()
 
     def cleared_rows(self, first_seq: int, last_seq: int) -> list[tuple[Any, ...]]:

@@ -36,27 +36,38 @@ def required_gaps(conn: sqlite3.Connection, required: Mapping[str, str], schema:
     the consensus included). A code counts as applied when the project's codebook has it."""
     if not required:
         return []
-    only = "" if coders is None else " and coder_id in (select value from json_each(:coders))"
-    done = f"select paragraph_id, coder_id from {schema}.paragraph_status where status = 'done'{only}"
-    coded = (f"select paragraph_id, coder_id from {schema}.codings where value = 1 "
-             f"and code_id in (select id from main.codes where kind = 'code'){only}")
-    given = (f"select paragraph_id, coder_id from {schema}.codings where code_id = :variable "
-             f"and value is not null and value != ''{only}")
-    found: dict[tuple[str, str], list[str]] = {}
-    seqs: dict[str, int] = {}
-    # Set operations per variable (done, intersect coded, except set): twice as fast as asking
-    # each done paragraph in turn, which a 1,000,000-paragraph status or merge would feel.
-    for variable, rule in required.items():
-        which = f"{done} intersect {coded}" if rule == "when_coded" else done
-        for paragraph_id, coder_id, seq in conn.execute(
-            f"select g.paragraph_id, g.coder_id, p.seq from ({which} except {given}) g "
-            "left join main.paragraphs p on p.id = g.paragraph_id",
-            {"variable": variable, "coders": json.dumps(list(coders or []))},
-        ):
-            found.setdefault((paragraph_id, coder_id), []).append(variable)
-            seqs[paragraph_id] = seq if seq is not None else -1
-    order = sorted(found, key=lambda key: (seqs[key[0]], key))
-    return [Gap(paragraph, coder, tuple(found[paragraph, coder])) for paragraph, coder in order]
+    rules = list(required.items())
+    only = "" if coders is None else " and d.coder_id in (select value from json_each(:coders))"
+    # Per done row, lookups on the codings' key (paragraph, coder, code): the unary + keeps
+    # SQLite off the (coder, code, value, paragraph) index, which it would scan for the whole
+    # coder per row. At
+    # 28,000 done paragraphs of a 1,000,000-paragraph coder file: 0.2 s, where set operations
+    # per variable (done intersect coded except set, each a temporary B-tree over the whole
+    # file's codings) took 0.65 s.
+    given = ", ".join(
+        f"""exists (select 1 from {schema}.codings g where g.paragraph_id = d.paragraph_id and g.coder_id = d.coder_id
+                    and g.code_id = :v{i} and g.value is not null and g.value != '') as given{i}"""
+        for i in range(len(rules)))
+    coded = (f"""exists (select 1 from {schema}.codings c where c.paragraph_id = d.paragraph_id
+                         and +c.coder_id = d.coder_id and +c.value = 1
+                         and +c.code_id in (select id from main.codes where kind = 'code'))"""
+             if any(rule == "when_coded" for _, rule in rules) else "0")
+    rows = conn.execute(
+        f"""select paragraph_id, coder_id, coded, {', '.join(f'given{i}' for i in range(len(rules)))} from (
+                select d.paragraph_id, d.coder_id, coalesce(p.seq, -1) as seq, {coded} as coded, {given}
+                from {schema}.paragraph_status d left join main.paragraphs p on p.id = d.paragraph_id
+                where d.status = 'done'{only})
+            where not ({' and '.join(f'given{i}' for i in range(len(rules)))})
+            order by seq, paragraph_id, coder_id""",
+        {"coders": json.dumps(list(coders or [])), **{f"v{i}": variable for i, (variable, _) in enumerate(rules)}},
+    )
+    gaps = []
+    for paragraph_id, coder_id, is_coded, *given_values in rows:
+        missing = tuple(variable for (variable, rule), has in zip(rules, given_values, strict=True)
+                        if not has and (rule != "when_coded" or is_coded))
+        if missing:
+            gaps.append(Gap(paragraph_id, coder_id, missing))
+    return gaps
 
 
 def describe_gaps(gaps: Sequence[Gap]) -> str:

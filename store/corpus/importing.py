@@ -1,4 +1,4 @@
-"""Importing documents into a project in bulk: one transaction, the full-text index in batches.
+"""Importing documents into a project in bulk: one transaction, the full-text index in one statement.
 
 `Project.import_documents` is a method (one coder imports a corpus into one project); the
 state of one import (the next rowid, what is not indexed yet) lives in a `_CorpusWriter` made
@@ -23,8 +23,6 @@ BULK_FTS_BUFFER = 256 * 2**20
 """Bytes of pending full-text terms FTS5 holds before writing them out, while importing."""
 FTS_DEFAULT_BUFFER = 2**20
 """FTS5's own default for that buffer ('hashsize')."""
-INDEX_BATCH = 50_000
-"""Paragraphs an import writes before adding them to the full-text index in one statement."""
 
 
 @dataclass
@@ -100,8 +98,6 @@ class CorpusImport(ProjectBase):
                     known[document.id] = digest
                     report.added.append(document.id)
                     report.paragraphs += len(document.paragraphs)
-                if writer.unindexed_count() >= INDEX_BATCH:
-                    writer.index_new_paragraphs()
                 if on_document:
                     on_document(document)
             writer.index_new_paragraphs()
@@ -113,8 +109,14 @@ class CorpusImport(ProjectBase):
 
 
 class _CorpusWriter:
-    """The state of one import: rowids are handed out here, and the paragraphs written since
-    the last batch wait here to be added to the full-text index in one statement."""
+    """The state of one import: rowids are handed out here, and the paragraphs written wait
+    here to be added to the full-text index in one statement, at the end of the import (or
+    before a replacement deletes some).
+
+    One statement, not batches: FTS5 writes its pending terms out as a new segment at the end
+    of every `insert ... select` (a statement that may fail midway flushes them), so batches of
+    50,000 left 10 segments at 1,000,000 paragraphs, merged again and again on the way, where
+    one statement leaves one (FTS5 still writes a segment whenever its 256 MB buffer fills)."""
 
     def __init__(self, db: sqlite3.Connection) -> None:
         self.db = db
@@ -122,10 +124,6 @@ class _CorpusWriter:
         """The rowid the next paragraph gets."""
         self.unindexed = self.next_rowid
         """The first rowid not yet in the full-text index."""
-
-    def unindexed_count(self) -> int:
-        """Paragraphs written and not yet indexed."""
-        return self.next_rowid - self.unindexed
 
     def insert_document(self, document: SourceDocument, position: int, seq: int, digest: str) -> None:
         """Insert a new document at `position`, its paragraphs after `seq`."""
@@ -209,7 +207,7 @@ def _suspend_index_triggers(db: sqlite3.Connection) -> list[str]:
 
     Inside a trigger FTS5 flushes its pending terms for every row: importing 100,000
     paragraphs took 7.7 s of CPU through the trigger, 2.4 s indexed a document at a time,
-    less in batches (_CorpusWriter.index_new_paragraphs). Renumbering after a replacement only
+    less in one statement (_CorpusWriter.index_new_paragraphs). Renumbering after a replacement only
     changes `seq`, which the index does not hold, so the update trigger has nothing to do then
     either. The delete trigger stays. A failed import rolls back the drop with everything else.
     """

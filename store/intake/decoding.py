@@ -70,6 +70,19 @@ def decode(data: bytes) -> str:
                       "save it as UTF-8", _line(data, error.start)) from error
 
 
+_CONTROL_BYTES = bytes([*range(0x09), 0x0b, *range(0x0e, 0x20), 0x7f])
+"""_CONTROL's characters, as bytes."""
+
+
+def _controls(text: str) -> int:
+    """How many _CONTROL characters `text` holds. An ASCII text (most files) is counted as
+    bytes, with `bytes.translate`, several times faster than the pattern over 8,192 characters."""
+    if text.isascii():
+        data = text.encode("ascii")
+        return len(data) - len(data.translate(None, _CONTROL_BYTES))
+    return len(_CONTROL.findall(text))
+
+
 def _line(data: bytes, offset: int) -> int:
     return data.count(b"\n", 0, offset) + 1
 
@@ -77,7 +90,7 @@ def _line(data: bytes, offset: int) -> int:
 def _checked(text: str) -> str:
     if not text.strip():
         raise NotText("empty file")
-    if len(_CONTROL.findall(text[:8192])) > 8:
+    if _controls(text[:8192]) > 8:
         raise NotText("binary file, not text (it is full of control characters)")
     if (at := text.find("\x00")) >= 0:
         # Anywhere, not only where binary files are looked for: Stata and SPSS files end a text

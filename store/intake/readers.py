@@ -69,8 +69,13 @@ MAX_WORKERS = 8
 CHUNK = 32
 """Files a worker reads per task: fewer round trips, yet results arrive soon after the start."""
 AHEAD = 4
-"""Tasks per worker read ahead of the caller: enough to keep the workers busy while the caller
-writes, few enough that memory holds a few hundred documents, not the corpus."""
+"""Tasks per worker read ahead of the caller at the start, before READ_AHEAD can be counted in tasks."""
+READ_AHEAD = 32 * 2**20
+"""Characters of paragraphs the workers may have read ahead of the caller. The caller that
+writes (`accord import`) stops now and then, for seconds on a busy disk: the workers go on
+reading meanwhile, instead of waiting for it and then keeping it waiting (at 1,000,000
+paragraphs, under load, the writing waited 68 s of 208 for the reading with 4 tasks ahead per
+worker, 14 s of 140 with this). Memory holds this much text, not the corpus."""
 
 
 def read_paths(
@@ -108,9 +113,10 @@ def read_files(
     """`read_file` of each file, in order: in worker processes when there are PARALLEL_FROM files
     or more and more than one CPU, since decoding and segmenting are CPU-bound Python.
 
-    The workers read at most AHEAD tasks each ahead of the caller, so a caller that writes
-    each file's documents as they come (`accord import`) overlaps reading with writing and
-    never holds the whole corpus in memory.
+    The workers read ahead of the caller, READ_AHEAD characters at most, so a caller that
+    writes each file's documents as they come (`accord import`) overlaps reading with writing
+    and never holds the whole corpus in memory. While the next file's documents are not back
+    from the workers, the caller reads the following files itself rather than wait.
 
     Workers are forked (Linux only): spawned ones would re-run the program's main module
     (`python -m tui`). A forked worker inherits the caller's open SQLite connection but only
@@ -126,27 +132,46 @@ def read_files(
     chunks = (files[start:start + CHUNK] for start in range(0, len(files), CHUNK))
     pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
     try:
-        pending: deque[Future[list[tuple[list[SourceDocument], list[Problem]]]]] = deque()
-        for chunk in chunks:
-            pending.append(pool.submit(read, chunk))
-            if len(pending) >= workers * AHEAD:
-                yield from pending.popleft().result()
-        while pending:
-            yield from pending.popleft().result()
+        # Tasks in file order: a worker's (a future) or one read here (its result).
+        pending: deque[Future[_Chunk] | _Chunk] = deque()
+        ahead = workers * AHEAD
+        characters = tasks = 0
+        while True:
+            while len(pending) < ahead and (chunk := next(chunks, None)) is not None:
+                pending.append(pool.submit(read, chunk))
+            if not pending:
+                return
+            # While the next task is not back, the caller reads the next files itself instead
+            # of waiting (under load the workers fall behind the writing; this is a third reader).
+            while (isinstance(pending[0], Future) and not pending[0].done() and len(pending) < 2 * ahead
+                   and (chunk := next(chunks, None)) is not None):
+                pending.append(read(chunk))
+            task = pending.popleft()
+            results, read_characters = task.result() if isinstance(task, Future) else task
+            characters, tasks = characters + read_characters, tasks + 1
+            ahead = max(workers * AHEAD, READ_AHEAD * tasks // max(characters, 1))
+            yield from results
     finally:
         # Also when the caller stops early (an import that failed): tasks not started are dropped.
         pool.shutdown(cancel_futures=True)
 
 
+_Chunk = tuple[list[tuple[list[SourceDocument], list[Problem]]], int]
+"""What `_read_chunk` gives: each file's documents and problems, and the characters read."""
+
+
 def _read_chunk(
     files: list[SourceFile], text_column: str | None, id_column: str | None, split_speakers: bool
-) -> list[tuple[list[SourceDocument], list[Problem]]]:
-    """`read_file` of each of a worker's files, documents hashed (the hashes travel with them)."""
+) -> _Chunk:
+    """`read_file` of each of a worker's files, documents hashed (the hashes travel with them),
+    and the characters of their paragraphs."""
     results = [read_file(source, text_column, id_column, split_speakers) for source in files]
+    characters = 0
     for documents, _ in results:
         for document in documents:
             document.compute_hashes()
-    return results
+            characters += sum(map(len, document.paragraphs))
+    return results, characters
 
 
 def find_files(paths: Iterable[str | Path]) -> tuple[list[SourceFile], list[Problem]]:

@@ -11,29 +11,41 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import compress
 
 # --- running headers and footers ---------------------------------------------------------
 
-_RECORD_SYMBOL = r"(?:[SA]/(?:\d+/)?PV\.\s?\d+(?:\s*\((?:Resumption|Resumed|Part)\s*\d*\))?)"
+# The header patterns take no line end for a space (`[^\S\n]`, which is `\s` within a line):
+# run over a whole text, they find what they find in each line alone.
+_SP = r"[^\S\n]"
+_RECORD_SYMBOL = rf"(?:[SA]/(?:\d+/)?PV\.{_SP}?\d+(?:{_SP}*\((?:Resumption|Resumed|Part){_SP}*\d*\))?)"
 """A verbatim record's symbol (S/PV.8140, A/60/PV.45, S/PV.5390 (Resumption 1))."""
-_JOB_NUMBER = r"(?:\d{2}-\d{5}[A-Z]?(?:\s*\([A-Z]\))?|\*\d{7,}\*)"
+_JOB_NUMBER = rf"(?:\d{{2}}-\d{{5}}[A-Z]?(?:{_SP}*\([A-Z]\))?|\*\d{{7,}}\*)"
 """The UN job number printed in the footer (17-44953, 06-26591 (E)) and its barcode text."""
-_PAGE = r"(?:\d{1,3}/\d{1,3}|\d{1,3}|Page\s+\d{1,3}(?:\s+of\s+\d{1,3})?)"
+_PAGE = rf"(?:\d{{1,3}}/\d{{1,3}}|\d{{1,3}}|Page{_SP}+\d{{1,3}}(?:{_SP}+of{_SP}+\d{{1,3}})?)"
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+_DAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
 _DATE = (
     rf"(?:\d{{1,2}}[/.]\d{{1,2}}[/.]\d{{4}}"
-    rf"|(?:(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday),?\s+)?\d{{1,2}}\s+(?:{_MONTHS})\s+\d{{4}})"
+    rf"|(?:(?:{_DAYS}),?{_SP}+)?\d{{1,2}}{_SP}+(?:{_MONTHS}){_SP}+\d{{4}})"
 )
 _STRONG = re.compile(rf"(?<![\w(/.-])(?:{_RECORD_SYMBOL}|{_JOB_NUMBER})(?![\w/)-])")
 """Pieces that only a header or footer carries; a line with one of them may also hold a title."""
 _WEAK = re.compile(rf"(?<![\w(/.-])(?:{_DATE}|{_PAGE})(?![\w/)-])")
 """Pieces that are a header only when nothing but other header pieces share their line."""
 _DIGIT = re.compile(r"\d")
-_WEAK_CHARS = re.compile(rf"(?:[\d\s/.,]|Page|of|{_MONTHS}|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)*")
+_WEAK_CHAR = rf"(?:[\d/.,]|{_SP}|Page|of|{_MONTHS}|{_DAYS})"
+_WEAK_CHARS = re.compile(rf"{_WEAK_CHAR}*")
 """What a line made of _WEAK pieces alone can hold: a line that is not all this is text, not a
 header, unless it has a _STRONG piece (a quick test that spares most lines with digits two
 substitutions)."""
+_WEAK_LINES = re.compile(rf"\n(?=[\d/.,PoJFMASONDTW]|{_SP}){_WEAK_CHAR}+(?=\n)")
+"""_WEAK_CHARS lines of a whole text (lines joined, a line end before and after), found from the
+line end before them (a literal start); one test of the next character rules out most lines."""
+_MAY_BE_STRONG = re.compile(r"PV\.|-\d{5}|\*\d{7}")
+"""What every _STRONG piece holds (`PV.`, a dash and five digits, a star and seven): quick to
+find in a whole text, where _STRONG, which opens with a look behind, is tried at every character."""
 _SPACES = re.compile(r"[ \t\v]+")
 _TITLE = re.compile(r"[A-Z][^.?!;()]{0,99}")
 """What is left of a header line once its symbols are removed: the meeting's short title."""
@@ -180,21 +192,14 @@ def _drop_running_heads(lines: list[str]) -> tuple[list[str], list[str]]:
     titles: set[str] = set()
     heads: set[int] = set()
     lone: list[int] = []
-    # Every header piece has a digit; most text lines none: those are passed over in C.
-    for i in compress(range(len(lines)), map(_DIGIT.search, lines)):
-        line = lines[i]
-        strong = _STRONG.search(line)
-        if not strong and not _WEAK_CHARS.fullmatch(line):
-            continue  # neither a header line nor a lone page number or date
-        rest = _WEAK.sub(" ", _STRONG.sub(" ", line)).strip()
-        if not rest:
-            if strong or len(_WEAK.findall(line)) > 1:
-                heads.add(i)
-            elif _WEAK.fullmatch(line):
-                lone.append(i)
-        elif strong and _TITLE.fullmatch(rest) and _at_an_edge(line):
+    for i in _header_candidates(lines):
+        kind, title = _head_kind(lines[i])
+        if kind == _HEAD:
             heads.add(i)
-            titles.add(rest)
+            if title:
+                titles.add(title)
+        elif kind == _LONE:
+            lone.append(i)
     # A page number or date alone is a header when the page break shows beside it; between
     # two lines of a paragraph it is text ("adopted on / 18 December 2017 / by consensus").
     for i in lone:
@@ -210,13 +215,51 @@ def _drop_running_heads(lines: list[str]) -> tuple[list[str], list[str]]:
             if after < len(lines) and after in heads and i not in heads and _TITLE.fullmatch(lines[i]):
                 titles.add(lines[i])
     if titles and not titles.isdisjoint(lines):
-        heads.update(i for i, line in enumerate(lines) if line in titles)
+        heads.update(compress(range(len(lines)), map(titles.__contains__, lines)))
     if not heads:
         return lines, []
     kept = list(lines)
     for i in heads:
         kept[i] = ""
     return kept, [lines[i] for i in sorted(heads)]
+
+
+_HEAD, _LONE = 1, 2  # kinds of header line (0: text)
+
+
+@lru_cache(maxsize=4096)
+def _head_kind(line: str) -> tuple[int, str | None]:
+    """(_HEAD, its title if any), (_LONE, None) for a page number or date alone (a header only
+    beside a page break) or (0, None): text. Cached: records repeat their headers page after page."""
+    strong = _STRONG.search(line)
+    if not _DIGIT.search(line) or (not strong and not _WEAK_CHARS.fullmatch(line)):
+        return 0, None  # every header piece has a digit; neither a header line nor a lone page number or date
+    rest = _WEAK.sub(" ", _STRONG.sub(" ", line)).strip()
+    if not rest:
+        if strong or len(_WEAK.findall(line)) > 1:
+            return _HEAD, None
+        if _WEAK.fullmatch(line):
+            return _LONE, None
+    elif strong and _TITLE.fullmatch(rest) and _at_an_edge(line):
+        return _HEAD, rest
+    return 0, None
+
+
+def _header_candidates(lines: list[str]) -> list[int]:
+    """The indexes, ascending, of every line with a _STRONG piece or made of _WEAK_CHARS alone (and
+    a few more), found by two patterns over the whole text, not by a test of each line with a digit."""
+    text = "\n".join(lines)
+    starts = {match.start() for match in _MAY_BE_STRONG.finditer(text)}
+    # Each match starts at the line end before its line, which is where its line starts in `text`.
+    starts.update(match.start() for match in _WEAK_LINES.finditer(f"\n{text}\n"))
+    found: list[int] = []
+    line = at = 0
+    for start in sorted(starts):
+        line += text.count("\n", at, start)
+        at = start
+        if not found or found[-1] != line:
+            found.append(line)
+    return found
 
 
 def _next_filled(lines: list[str], i: int) -> int:
@@ -234,6 +277,8 @@ def _at_an_edge(line: str) -> bool:
 
 
 def _unwrapped(lines: list[str]) -> bool:
+    if not lines or max(map(len, lines)) <= UNWRAPPED_LINE:
+        return False  # the median is no longer than the longest line: no need to sort
     lengths = sorted(filter(None, map(len, lines)))
     return bool(lengths) and lengths[len(lengths) // 2] > UNWRAPPED_LINE
 

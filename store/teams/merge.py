@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from store import events as writes
-from store.codebook.required import required_gaps
 from store.connection import SQLITE_FULL, SQLITE_READONLY
 from store.errors import ProjectError, StorageError
 from store.teams.merge_checks import Checks, attached, dangling, unreadable
@@ -108,30 +107,36 @@ def _identity(path: Path) -> object:
 def _merge_all(conn: sqlite3.Connection, unique: list[Path], project_path: Path, project_id: str,
                report: MergeReport, dry_run: bool, on_file: Callable[[Path], None] | None,
                required: Mapping[str, str], include_consensus: bool) -> None:
-    # Every file is checked before anything is committed; each file's check is done before
-    # its rows are written, and the later files' checks run meanwhile (store/merge_checks.py).
-    with Checks(project_path, unique, project_id, include_consensus) as checks:
-        # SQLite attaches at most 10 files at once; more are merged ten at a time.
-        limit = conn.getlimit(sqlite3.SQLITE_LIMIT_ATTACHED)
+    # SQLite attaches at most 10 files at once; more are merged ten at a time.
+    limit = conn.getlimit(sqlite3.SQLITE_LIMIT_ATTACHED)
+    # Every file is checked before anything is committed. The checks run in a thread beside
+    # the writes (store/teams/merge_checks.py), which do not wait for them: a file's rows are
+    # written at once, in the transaction that is committed only once every file has passed.
+    with Checks(project_path, unique, project_id, include_consensus, required, batch=limit) as checks:
         for start in range(0, len(unique), limit):
             batch = unique[start:start + limit]
-            checks.result(batch[0])
             with attached(conn, batch) as aliases:
                 conn.execute("begin immediate")
                 try:
+                    files = []
                     for alias, path in zip(aliases, batch, strict=True):
-                        checks.result(path)
-                        report.files.append(_merge_one(conn, alias, path, required))
+                        files.append(_merge_one(conn, alias, path))
                         if on_file:
                             on_file(path)
                     checks.all()
+                    for item in files:
+                        contents = checks.result(item.path)
+                        item.coders, item.gaps = contents.coders, contents.gaps
+                    report.files.extend(files)
                 except sqlite3.IntegrityError as error:  # a row names what exists nowhere: say which
                     conn.execute("rollback")
+                    checks.all()  # a refused file is the cause to name, not its rows
                     raise dangling(conn, aliases, batch, error) from error
                 except (sqlite3.DatabaseError, StorageError) as error:
                     conn.execute("rollback")
                     if _project_unwritable(error):
                         raise  # merge writes only the project: its read-only file or full disk is the cause
+                    checks.all()
                     raise unreadable(batch, error) from error
                 except BaseException:
                     conn.execute("rollback")
@@ -139,14 +144,12 @@ def _merge_all(conn: sqlite3.Connection, unique: list[Path], project_path: Path,
                 conn.execute("rollback" if dry_run else "commit")
 
 
-def _merge_one(conn: sqlite3.Connection, s: str, path: Path, required: Mapping[str, str]) -> FileReport:
-    """Merge the attached file `s` into main (inside the caller's transaction)."""
+def _merge_one(conn: sqlite3.Connection, s: str, path: Path) -> FileReport:
+    """Merge the attached file `s` into main (inside the caller's transaction). The coders and
+    gaps of the report come from the file's checks."""
     report = FileReport(path)
     handed = conn.execute(f"select value from {s}.meta where key = 'handout_coder'").fetchone()
     report.handed_to = handed[0] if handed else None
-    report.coders = [row[0] for row in conn.execute(
-        f"""select coder_id from {s}.codings union select coder_id from {s}.paragraph_status
-            union select coder_id from {s}.events order by 1""")]
     added = report.added
     added["coders"] = conn.execute(
         f"insert or ignore into main.coders (id, name, created_at) select id, name, created_at from {s}.coders"
@@ -159,8 +162,6 @@ def _merge_one(conn: sqlite3.Connection, s: str, path: Path, required: Mapping[s
     # statuses are resolved (which reads the union of both logs).
     added["events"] = writes.merge_events(conn, s)
     resolve_statuses(conn, report)
-    # Merged all the same (the coder's work is not lost); the report names them.
-    report.gaps = required_gaps(conn, required, schema=s, coders=report.coders)
     added["assignments"] = conn.execute(
         f"insert or ignore into main.assignments (paragraph_id, coder_id) select paragraph_id, coder_id from {s}.assignments"
     ).rowcount

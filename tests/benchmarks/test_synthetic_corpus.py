@@ -87,6 +87,7 @@ def test_parallel_reading_gives_the_same_documents_in_order(tmp_path: Path, monk
     # Small tasks and a short read-ahead: the workers wait for the caller, results stay in order.
     monkeypatch.setattr(store.intake.readers, "CHUNK", 3)
     monkeypatch.setattr(store.intake.readers, "AHEAD", 1)
+    monkeypatch.setattr(store.intake.readers, "READ_AHEAD", 1)  # and no more once counted
     parallel = list(read_files(files, workers=2))
     assert parallel == sequential
     assert any(problems for _, problems in parallel)

@@ -67,3 +67,21 @@ def test_a_document_replaced_by_the_import_that_added_it_leaves_a_sound_search_i
         project.db.execute("insert into paragraphs_fts (paragraphs_fts, rank) values ('integrity-check', 1)")
         assert [hit.paragraph_id for hit in project.search("border")] == ["a:1"]
         assert project.search("small") == [] and project.search("weapons") == []
+
+
+def test_an_import_leaves_the_search_index_in_one_segment_as_a_bare_insert_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each `insert ... select` into FTS5 writes its pending terms out as a new segment at its
+    end (a statement that may fail midway flushes them): an import that indexed 50,000
+    paragraphs at a time left 10 segments at 1,000,000, merged again and again on the way, where
+    the floor's one statement leaves 1. (A batch of 7 here, were the import to index in batches.)"""
+    import store.corpus.importing
+
+    monkeypatch.setattr(store.corpus.importing, "INDEX_BATCH", 7, raising=False)
+    documents = [SourceDocument(id=f"d{n}", paragraphs=[f"Small arms {n}.", f"Light weapons {n}."]) for n in range(40)]
+    with Project.create(tmp_path / "p.db", small_codebook()) as project:
+        project.import_documents(documents)
+        segments = project.db.execute("select count(distinct segid) from paragraphs_fts_idx").fetchone()[0]
+        assert segments == 1
+        assert len(project.search("weapons")) == 40

@@ -300,3 +300,29 @@ def test_more_files_than_sqlite_attaches_at_once_are_merged_in_batches(tmp_path:
         report = merge_files(project, files)
         assert len(report.files) == 12 and report.coders == sorted(f"coder{n}" for n in range(12))
         assert project.db.execute("select count(*) from codings").fetchone()[0] == 12
+
+
+def test_a_foreign_file_whose_rows_name_unknown_paragraphs_is_refused_as_foreign(
+        lead_and_laptop: tuple[Path, Path, Path], tmp_path: Path) -> None:
+    """Rows are written before the file's checks end: their failure must not hide the refusal."""
+    _, lead, laptop = lead_and_laptop
+    with Project.create(tmp_path / "other.db", small_codebook()) as other:
+        other.import_documents(documents(2, prefix="speech"))
+        other.set_coding("speech1:1", "ann", "wmd", 1)
+        other.set_status("speech1:1", "ann", "done")
+    refused(lead, [laptop, tmp_path / "other.db"], "other.db belongs to another project")
+
+
+def test_a_file_refused_in_a_later_batch_leaves_the_first_batch_unmerged(tmp_path: Path) -> None:
+    base = base_project(tmp_path)
+    files = []
+    for n in range(12):
+        path = copy(base, tmp_path / f"coder{n}.db")
+        with Project.open(path) as project:
+            project.set_coding(PARAGRAPHS[n % 5], f"coder{n}", "wmd", 1)
+        files.append(path)
+    conn = sqlite3.connect(files[-1])
+    conn.execute("update paragraphs set text = 'Rewritten.' where id = 'doc2:1'")
+    conn.commit()
+    conn.close()
+    refused(copy(base, tmp_path / "lead.db"), files, "coder11.db: the text of paragraph doc2:1 differs")

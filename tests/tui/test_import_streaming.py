@@ -50,6 +50,7 @@ def test_streamed_parallel_import_equals_a_sequential_import(tmp_path: Path, mon
     monkeypatch.setattr(store.intake.readers, "PARALLEL_FROM", 2)
     monkeypatch.setattr(store.intake.readers, "CHUNK", 3)
     monkeypatch.setattr(store.intake.readers, "AHEAD", 1)
+    monkeypatch.setattr(store.intake.readers, "READ_AHEAD", 1)  # and no more once counted
     monkeypatch.setattr(store.intake.readers.os, "cpu_count", lambda: 2)
     result = CliRunner().invoke(main, ["--project", str(streamed), "import", str(corpus)], catch_exceptions=False)
     assert result.exit_code == 1  # the bad file is listed, the rest imported
