@@ -69,6 +69,6 @@ def progress_bar(description: str, total: int | None, minimum: int = 0) -> Itera
         yield bar
 
 
-def advance(bar: Progress, step: int = 1) -> None:
+def advance(bar: Progress, step: float = 1) -> None:
     """Move the bar's only task forward."""
     bar.advance(bar.task_ids[0], step)

@@ -7,6 +7,7 @@ agreement report, and a learning curve.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -17,7 +18,7 @@ from exports.alpha import alpha_interval, krippendorff_alpha
 from exports.ratings import Ratings
 from exports.reliability import LEVEL_OF_KIND
 from exports.suggest.features import idf, weighted
-from exports.suggest.model import fit
+from exports.suggest.model import compact, fit
 from exports.verdict import NO_BOOTSTRAP, judge
 from exports.alpha import Interval
 
@@ -57,29 +58,45 @@ def folds(groups: NDArray[Any], n_splits: int = FOLDS) -> list[tuple[NDArray[np.
     return [(train, test) for train, test in GroupKFold(n_splits=splits).split(np.zeros(len(groups)), groups=groups)]
 
 
-def held_out(counts: csr_matrix, target: Target, groups: NDArray[Any], share: float = 1.0,
-             seed: int = 0) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
-    """Out-of-fold scores of the target's rows (a code: (n,), a variable: n x levels), and which
-    rows got one (a fold whose training part lacks a class is left out). `share` < 1 trains each
-    fold on that share of its training documents (the learning curve)."""
+def held_out(counts: csr_matrix, targets: Sequence[Target], groups: NDArray[Any], share: float = 1.0,
+             seed: int = 0, on_fit: Callable[[], None] | None = None
+             ) -> list[tuple[NDArray[np.float64], NDArray[np.bool_]]]:
+    """Per target, out-of-fold scores of its rows (a code: (n,), a variable: n x levels), and
+    which rows got one (a fold whose training part lacks a class is left out). The targets share
+    their rows (`shared_rows`), so each fold's features are weighed once for all of them. `share`
+    < 1 trains each fold on that share of its training documents (the learning curve)."""
     rng = np.random.default_rng(seed)
-    variable = target.kind != "code"
-    shape = (len(target.rows), len(target.levels)) if variable else (len(target.rows),)
-    scores = np.zeros(shape)
-    scored = np.zeros(len(target.rows), dtype=bool)
-    document = groups[target.rows]
+    rows = targets[0].rows
+    out = [(np.zeros((len(rows), len(t.levels)) if t.kind != "code" else len(rows)), np.zeros(len(rows), dtype=bool))
+           for t in targets]
+    document = groups[rows]
     for train, test in folds(document):
         if share < 1:
             kept = rng.permutation(np.unique(document[train]))[: max(1, int(len(np.unique(document[train])) * share))]
             train = train[np.isin(document[train], kept)]
-        if len(np.unique(target.labels[train])) < 2:
+        learnable = [i for i, t in enumerate(targets) if len(np.unique(t.labels[train])) >= 2]
+        if not learnable:
             continue
-        rows_train, rows_test = target.rows[train], target.rows[test]
+        rows_train, rows_test = rows[train], rows[test]
         weights = idf(counts[rows_train])  # IDF from training rows only: nothing of the test fold leaks in
-        model = fit(weighted(counts[rows_train], weights), target.labels[train], variable)
-        scores[test] = model.scores(weighted(counts[rows_test], weights), len(target.levels))
-        scored[test] = True
-    return scores, scored
+        present, narrow = compact(weighted(counts[rows_train], weights))
+        tested = weighted(counts[rows_test], weights)
+        for i in learnable:
+            target = targets[i]
+            model = fit(narrow, target.labels[train], target.kind != "code", present)
+            out[i][0][test] = model.scores(tested, len(target.levels))
+            out[i][1][test] = True
+            if on_fit:
+                on_fit()
+    return out
+
+
+def shared_rows(targets: Sequence[Target]) -> list[list[Target]]:
+    """The targets grouped by their training rows (codes of one basis usually share all theirs)."""
+    grouped: dict[bytes, list[Target]] = {}
+    for target in targets:
+        grouped.setdefault(target.rows.tobytes(), []).append(target)
+    return list(grouped.values())
 
 
 def best_threshold(scores: NDArray[np.float64], labels: NDArray[np.int64]) -> float:
@@ -146,21 +163,22 @@ def judged(target: Target, scores: NDArray[np.float64], scored: NDArray[np.bool_
     }
 
 
-def learning_curve(counts: csr_matrix, target: Target, groups: NDArray[Any], full: dict[str, Any],
-                   seed: int) -> list[dict[str, Any]]:
-    """F1 (a code) or macro F1 (a variable) when each fold trains on a share of its documents."""
-    curve = []
-    documents = len(np.unique(groups[target.rows]))
+def learning_curve(counts: csr_matrix, targets: Sequence[Target], groups: NDArray[Any],
+                   full: Sequence[dict[str, Any]], seed: int,
+                   on_fit: Callable[[], None] | None = None) -> list[list[dict[str, Any]]]:
+    """Per target (sharing rows), F1 (a code) or macro F1 (a variable) when each fold trains on a
+    share of its documents."""
+    rows = targets[0].rows
+    documents = len(np.unique(groups[rows]))
     train_share = (folds_of(documents) - 1) / folds_of(documents)
+    figures: dict[float, list[dict[str, Any]]] = {1.0: list(full)}
     for share in CURVE:
-        if share == 1.0:
-            figures = full
-        else:
-            scores, scored = held_out(counts, target, groups, share, seed)
-            figures = judged(target, scores, scored, 0, seed) if scored.any() else {"f1": None}
-        curve.append({"share": share, "paragraphs": int(len(target.rows) * train_share * share),
-                      "f1": figures["f1"]})
-    return curve
+        if share < 1.0:
+            results = held_out(counts, targets, groups, share, seed, on_fit)
+            figures[share] = [judged(target, scores, scored, 0, seed) if scored.any() else {"f1": None}
+                              for target, (scores, scored) in zip(targets, results, strict=True)]
+    return [[{"share": share, "paragraphs": int(len(rows) * train_share * share), "f1": figures[share][i]["f1"]}
+             for share in CURVE] for i in range(len(targets))]
 
 
 def folds_of(documents: int) -> int:

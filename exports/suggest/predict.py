@@ -3,6 +3,7 @@ any paragraphs (the coding screen, `export --predicted`, `code --order uncertain
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -12,7 +13,7 @@ from numpy.typing import NDArray
 
 from exports.suggest.evaluation import TRUSTED
 from exports.suggest.features import FEATURES as WIDTH
-from exports.suggest.features import counts, weighted
+from exports.suggest.features import PIPELINE, counts, probe, weighted
 from exports.suggest.model import Classifier
 from store import FEATURES, AccordError, Project, load_models
 
@@ -61,6 +62,12 @@ class Predictor:
                 raise AccordError("the codebook changed since the models were trained: "
                                   "run `accord suggest train` again")
             return None
+        if shared.report.get("pipeline") != PIPELINE or shared.report.get("probe") != probe():
+            # Columns of another tokeniser or hash: the weights would score the wrong words.
+            if required:
+                raise AccordError("the models in this project were trained by an older Accord: "
+                                  "run `accord suggest train` again")
+            return None
         weights = shared.arrays.get("idf")
         if weights is None or weights.shape != (WIDTH,):
             raise AccordError("the models in the project file are damaged: run `accord suggest train` again")
@@ -76,7 +83,23 @@ class Predictor:
     def features(self, texts: Sequence[str]) -> Any:
         return weighted(counts(texts), self.idf)
 
+    @functools.cached_property
+    def stacked(self) -> tuple[NDArray[np.float32], list[tuple[str, int, int]]]:
+        """Every model's weights side by side (width x classes, about 2 MB a class) and each
+        model's slice of them: one sparse product scores all codes, instead of one per code."""
+        if not self.models:
+            return np.zeros((WIDTH, 0), dtype=np.float32), []
+        blocks, slices, start = [], [], 0
+        for code, model in self.models.items():
+            blocks.append(model.classifier.dense(WIDTH))
+            slices.append((code, start, start + blocks[-1].shape[1]))
+            start += blocks[-1].shape[1]
+        return np.hstack(blocks), slices
+
     def scores(self, texts: Sequence[str]) -> dict[str, NDArray[np.float64]]:
         """Code id -> (n,) probabilities for a code, n x levels for a variable."""
-        matrix = self.features(texts)
-        return {code: model.classifier.scores(matrix, len(model.levels)) for code, model in self.models.items()}
+        weights, slices = self.stacked
+        products = np.asarray(self.features(texts) @ weights, dtype=np.float64)
+        return {code: self.models[code].classifier.probabilities(products[:, first:last],
+                                                                 len(self.models[code].levels))
+                for code, first, last in slices}

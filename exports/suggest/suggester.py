@@ -46,7 +46,10 @@ class Suggester:
         if predictor is None:
             return None
         trusted = {code: model for code, model in predictor.models.items() if model.trusted}
-        return cls(Predictor(predictor.idf, trusted, predictor.basis, predictor.report), reliability_sample(project.db))
+        shown = Predictor(predictor.idf, trusted, predictor.basis, predictor.report)
+        # The models side by side are built with the screen, not when the first paragraph shows.
+        shown.stacked  # noqa: B018
+        return cls(shown, reliability_sample(project.db))
 
     def shown_on(self, paragraph_id: str) -> bool:
         """Whether suggestions may be drawn on this paragraph at all."""

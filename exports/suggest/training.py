@@ -19,9 +19,10 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from exports.datasets import DatasetSpec, build_dataset
-from exports.suggest.evaluation import FOLDS, Target, held_out, judged, learning_curve
-from exports.suggest.features import CHAR_FEATURES, WORD_FEATURES, counts, idf, weighted
-from exports.suggest.model import fit
+from exports.suggest.evaluation import CURVE, FOLDS, Target, held_out, judged, learning_curve, shared_rows
+from exports.suggest.features import FEATURES as WIDTH
+from exports.suggest.features import PIPELINE, counts, idf, probe, weighted
+from exports.suggest.model import compact, fit
 from store import FEATURES, AccordError, Project, StoredModel, plural, save_models
 
 MIN_POSITIVES = 10
@@ -108,39 +109,54 @@ def too_few(target: Target) -> str | None:
 
 
 def train(project: Project, basis: str = "consensus", codes: Sequence[str] | None = None, replicates: int = 1000,
-          seed: int = 0, on_code: Callable[[str], None] | None = None) -> Training:
-    """Fit, judge and store a classifier per chosen code and variable; replaces earlier models."""
+          seed: int = 0, on_progress: Callable[[float], None] | None = None) -> Training:
+    """Fit, judge and store a classifier per chosen code and variable; replaces earlier models.
+    `on_progress` is called with shares of one target as the work advances (a progress bar in
+    targets)."""
     data = training_set(project, basis, codes)
     result = Training(basis, len(data.texts))
     if not data.texts:
         raise AccordError(f"the basis {basis!r} has no coded paragraph to learn from")
-    matrix = counts(data.texts)
+    matrix = counts(data.texts)  # once for every target, fold and share: folds pick rows of it
     weights = idf(matrix)
     features = weighted(matrix, weights)
     now = datetime.now(UTC).isoformat(timespec="seconds")
     sha = project.codebook_sha256() or ""
-    stored = []
+    learnable = []
     for target in data.targets:
         reason = too_few(target)
-        if reason is not None:
-            result.skipped[target.code_id] = reason
+        if reason is None:
+            learnable.append(target)
         else:
-            scores, scored = held_out(matrix, target, data.documents, seed=seed)
-            report = {"label": target.label, "kind": target.kind, "levels": list(target.levels),
-                      "units": len(target.rows), "positives": _positives(target), **(
-                          judged(target, scores, scored, replicates, seed))}
-            report["curve"] = learning_curve(matrix, target, data.documents, report, seed)
-            model = fit(features[target.rows], target.labels, target.kind != "code")
-            stored.append(StoredModel(target.code_id, sha, basis, len(target.rows), now, model.arrays(), report))
-            result.trained.append(target.code_id)
-        if on_code:
-            on_code(target.code_id)
+            result.skipped[target.code_id] = reason
+            if on_progress:
+                on_progress(1)
+    fits = FOLDS * (1 + len(CURVE) - 1) + 1
+    step = (lambda: on_progress(1 / fits)) if on_progress else None
+    stored: dict[str, StoredModel] = {}
+    for group in shared_rows(learnable):
+        # Fold-major: each fold's features are weighed once for the group's targets.
+        held = held_out(matrix, group, data.documents, seed=seed, on_fit=step)
+        reports = [{"label": target.label, "kind": target.kind, "levels": list(target.levels),
+                    "units": len(target.rows), "positives": _positives(target),
+                    **judged(target, scores, scored, replicates, seed)}
+                   for target, (scores, scored) in zip(group, held, strict=True)]
+        curves = learning_curve(matrix, group, data.documents, reports, seed, on_fit=step)
+        present, narrow = compact(features[group[0].rows])
+        for target, report, curve in zip(group, reports, curves, strict=True):
+            report["curve"] = curve
+            model = fit(narrow, target.labels, target.kind != "code", present)
+            stored[target.code_id] = StoredModel(target.code_id, sha, basis, len(target.rows), now, model.arrays(),
+                                                 report)
+            if step:
+                step()
+    result.trained = [target.code_id for target in learnable]
     shared = StoredModel(FEATURES, sha, basis, len(data.texts), now, {"idf": weights}, {
         "skipped": result.skipped, "paragraphs": len(data.texts), "documents": len(np.unique(data.documents)),
-        "folds": FOLDS, "word_features": WORD_FEATURES, "char_features": CHAR_FEATURES, "replicates": replicates,
+        "folds": FOLDS, "pipeline": PIPELINE, "probe": probe(), "features": WIDTH, "replicates": replicates,
         "seed": seed})
     with project.transaction():
-        save_models(project.db, [shared, *stored])
+        save_models(project.db, [shared, *(stored[target.code_id] for target in learnable)])
     return result
 
 

@@ -41,7 +41,7 @@ def suggest() -> None:
 def train(ctx: Context, basis: str, codes: tuple[str, ...], replicates: int, seed: int) -> None:
     """Train a classifier per code and variable and store it in the project file.
 
-    Word and character n-gram TF-IDF with a logistic regression, from the paragraphs the basis
+    Word and word-pair TF-IDF with a logistic regression, from the paragraphs the basis
     coded; judged by 5-fold cross-validation with folds grouped by document. Codes with fewer
     than 10 paragraphs with them (or without them) are skipped and listed. Replaces the models
     trained before. Nothing is downloaded; no GPU.
@@ -53,7 +53,7 @@ def train(ctx: Context, basis: str, codes: tuple[str, ...], replicates: int, see
         chosen = _names(codes)
         total = len(chosen) if chosen else len([c for c in project.codes() if not c.retired])
         with progress_bar("Training", total) as bar:
-            result = run(project, basis, chosen, replicates, seed, on_code=lambda _code: advance(bar, 1))
+            result = run(project, basis, chosen, replicates, seed, on_progress=lambda step: advance(bar, step))
     err.print(f"Trained {plural(len(result.trained), 'model')} on {plural(result.paragraphs, 'paragraph')} "
               f"of the basis {basis}: {', '.join(result.trained) or 'none'}.", markup=False)
     for code, reason in result.skipped.items():
