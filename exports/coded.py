@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from store import CONSENSUS, STATUSES, ProjectError
+from store import CONSENSUS, STATUSES, unwritten_value
 
 ScalarT = TypeVar("ScalarT", bound=np.generic)
 
@@ -151,16 +151,12 @@ class Grid:
 
 
 def _refuse(chunk: Chunk, rows: pd.DataFrame, bad: NDArray[np.bool_], what: str) -> None:
-    """Stop at the first of the `rows` that holds a value no Accord writes: read as whatever it
-    resembles (a 1.0, a '1', a level the codebook lacks), it would publish a number nobody coded."""
+    """Stop at the first of the `rows` that holds a value no Accord writes (store.unwritten_value)."""
     if not bad.any():
         return
     row = rows.iloc[int(np.argmax(bad))]
     paragraph = chunk.paragraphs["paragraph_id"].iloc[int(chunk.places(pd.Series([row["seq"]]))[0])]
-    held = row["code"] if what == "code" else "status"
-    raise ProjectError(f"the project holds values no Accord writes (another program's?), the first at {paragraph} "
-                       f"by {row['coder']} ({held}); a dataset cannot count them, so nothing was written. "
-                       "`accord doctor` shows them and can clear them.")
+    raise unwritten_value(paragraph, row["coder"], row["code"] if what == "code" else "status", "a dataset")
 
 
 def _looked_up(column: pd.Series, index: Mapping[str, int]) -> NDArray[np.int64]:

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from store.codebook.versions import CodebookChange, CodeRow
     from store.codebook.yaml_dump import dump_codebook
     from store.coding import CONSENSUS, STATUSES
+    from store.stored_values import unwritten_value
     from store.corpus.importing import ImportReport, paragraph_id
     from store.corpus.metadata import MetadataJoin
     from store.demo import DEMO_FILE, build_demo
@@ -84,7 +85,7 @@ _PUBLIC: dict[str, str] = {
     # the project file
     "Project": "store.project",
     "now": "store.clock",
-    "CONSENSUS": "store.coding", "STATUSES": "store.coding",
+    "CONSENSUS": "store.coding", "STATUSES": "store.coding", "unwritten_value": "store.stored_values",
     "AccordError": "store.errors", "CodebookError": "store.errors", "Problem": "store.errors",
     "ProjectError": "store.errors", "StorageError": "store.errors",
     "Document": "store.rows", "DocumentProgress": "store.rows", "Event": "store.rows", "Hit": "store.rows",
@@ -253,6 +254,7 @@ __all__ = [
     "status_rows_with_paragraphs",
     "suggestions_off",
     "undo_decision",
+    "unwritten_value",
 ]
 
 

@@ -17,6 +17,7 @@ if TYPE_CHECKING:  # NumPy, Arrow and pandas load when agreement runs, not with 
     import numpy as np
 
 from store.coding import CONSENSUS
+from store.stored_values import unwritten_value
 
 _SEP = "\x1f"
 """ASCII unit separator: cannot occur in a paragraph id taken from a file name or id column."""
@@ -279,12 +280,20 @@ class AgreementReads(ProjectBase):
             code_clause = f"and c.code_id in ({','.join('?' * len(codes))})"
             code_args = list(codes)
         rows = self.db.execute(
-            f"""select c.code_id, c.coder_id, c.value, group_concat(c.paragraph_id, char(31))
+            f"""select c.code_id, c.coder_id, c.value, min(typeof(c.value)), max(typeof(c.value)),
+                       group_concat(c.paragraph_id, char(31))
                 from codings c
                 where c.value is not null and c.coder_id in ({coder_marks}) {code_clause} {where.format(alias='c')}
                 group by c.coder_id, c.code_id, c.value""",
             [*names, *code_args, *args],
         ).fetchall()
         kinds = dict(self.db.execute("select id, kind from codes").fetchall())
+        levels = set(self.db.execute("select code_id, value from code_levels").fetchall())
+        for code_id, coder, value, least, most, ids in rows:
+            # SQLite groups 1.0 with 1: the group's two types tell. The rule of store/stored_values.py.
+            written = (least == most == "integer" and value in (0, 1) if kinds.get(code_id) == "code"
+                       else least == most == "text" and (code_id, value) in levels)
+            if code_id in kinds and not written:
+                raise unwritten_value(ids.split(_SEP, 1)[0], coder, code_id, "agreement")
         # A code's 0 is a code removed again: the same as never applied.
-        return [row for row in rows if kinds.get(row[0]) != "code" or row[2] == 1]
+        return [(row[0], row[1], row[2], row[5]) for row in rows if kinds.get(row[0]) != "code" or row[2] == 1]

@@ -15,6 +15,7 @@ import sqlite3
 from dataclasses import dataclass
 
 from store.coding import STATUSES
+from store.errors import ProjectError
 from store.words import plural
 
 SHOWN = 5
@@ -24,6 +25,15 @@ VALUE_READ = "iif(typeof({0}) = 'real', cast({0} as blob), {0})"
 """SQL: the stored value {0} as a dataset reads it, a real as bytes like a BLOB: Python and
 pandas take 1.0 for the 1 it equals, so a value no Accord writes would be counted as that 1, or
 decide how every 1 beside it is read, instead of being refused (exports/coded.py)."""
+
+def unwritten_value(paragraph: str, coder: str, what: str, use: str) -> ProjectError:
+    """The refusal of a dataset or statistic (`use`) to read a value no Accord writes: read as
+    what it resembles (a 1.0, a '1', a level the codebook lacks), it would publish a number
+    nobody coded."""
+    return ProjectError(f"the project holds values no Accord writes (another program's?), the first at {paragraph} "
+                        f"by {coder} ({what}); {use} cannot count them, so nothing was written. "
+                        "`accord doctor` shows them and can clear them.")
+
 
 RULE = f"codes are 1 or 0, variables one of their levels, statuses {', '.join(STATUSES[:-1])} or {STATUSES[-1]}"
 

@@ -176,3 +176,20 @@ def test_after_the_doctor_clears_it_the_export_holds_the_other_values(coded: Pat
 
     table = pd.read_csv(out).set_index("paragraph_id")
     assert table.loc["doc1:2", "border_control"] == 1
+
+
+@pytest.mark.parametrize("kind", [kind for kind in READ if kind != "unknown status"])
+def test_agree_refuses_a_value_the_codebook_forbids_instead_of_a_wrong_alpha(coded: Path, tmp_path: Path,
+                                                                            kind: str) -> None:
+    """A text '1' was dropped as "not applied" and a 1.0 taken for 1: alpha moved, exit 0."""
+    with Project.open(coded) as project:
+        for paragraph in ("doc1:1", "doc1:2"):
+            project.set_coding(paragraph, "ben", "border_control", 1)
+            project.set_status(paragraph, "ben", "done")
+    write(coded, BAD[kind][0])
+    out = tmp_path / "agree.json"
+    code, _, stderr = accord(coded, "agree", "--format", "json", "-o", str(out))
+    message = " ".join(stderr.split())
+    assert code == 1, message
+    assert "doc1:1" in message and "ann" in message and "accord doctor" in message
+    assert not out.exists()
