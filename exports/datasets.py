@@ -17,9 +17,9 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from exports.coded import Chunk, CodeSpec, all_coder_rows, coder_values, combined_values, consensus_values
+from exports.coded import Chunk, CodeSpec, all_coder_rows, object_frame, coder_values, combined_values, consensus_values
 from exports.required import GapTally
-from store import CONSENSUS, AccordError, CandidateRows, Project
+from store import CONSENSUS, AccordError, Project
 
 WHOSE = ("coder", "consensus", "majority", "all")
 CHUNK_PARAGRAPHS = 20_000
@@ -247,30 +247,13 @@ def read_chunk(project: Project, first: int, last: int, with_text: bool, coders:
     paragraphs = _paragraph_frame(project.paragraph_rows(first, last, with_text), with_text)
     ids = paragraphs["paragraph_id"].tolist()
     seqs = paragraphs["seq"].to_numpy()
-    statuses = _objects(project.status_rows_at(ids, coders), ["seq", "coder", "status", "flagged", "note"])
+    statuses = object_frame(project.status_rows_at(ids, coders), ["seq", "coder", "status", "flagged", "note"])
     done = np.unique(statuses["seq"].to_numpy()[(statuses["status"] == "done").to_numpy()]).astype(np.int64)
-    codings = _objects(project.coding_rows_at([ids[i] for i in done], coders), ["seq", "coder", "code", "value"])
+    codings = object_frame(project.coding_rows_at([ids[i] for i in done], coders), ["seq", "coder", "code", "value"])
     # Places in the lists read by, made the seqs the range reads give.
     statuses["seq"] = seqs[statuses["seq"].to_numpy(dtype=np.int64)]
     codings["seq"] = seqs[done[codings["seq"].to_numpy(dtype=np.int64)]]
     return Chunk(paragraphs, statuses, codings)
-
-
-def _objects(rows: list[tuple[object, ...]], names: list[str]) -> pd.DataFrame:
-    """Rows as a frame of Python objects, as they came: pandas guessing a type for each column
-    (and turning text into Arrow strings) took longer than reading them. Grid.build reads them."""
-    columns = list(zip(*rows, strict=True)) if rows else [()] * len(names)
-    return pd.DataFrame({name: pd.Series(np.array(column, dtype=object), dtype=object, copy=False)
-                         for name, column in zip(names, columns, strict=True)}, copy=False)
-
-
-def read_chunk_of(rows: CandidateRows, with_text: bool) -> Chunk:
-    """A chunk from rows read elsewhere (a range, or retrieval's candidates)."""
-    return Chunk(
-        _paragraph_frame(rows.paragraphs, with_text),
-        pd.DataFrame(rows.statuses, columns=["seq", "coder", "status", "flagged", "note"]),
-        pd.DataFrame(rows.codings, columns=["seq", "coder", "code", "value"]),
-    )
 
 
 def _paragraph_frame(rows: list[tuple[object, ...]], with_text: bool) -> pd.DataFrame:

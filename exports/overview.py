@@ -13,13 +13,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from itertools import chain
 
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from exports.coded import Chunk, CodeSpec
+from exports.coded import Chunk, CodeSpec, object_column, object_table
 from exports.datasets import DatasetSpec, chosen_coders, code_specs, resolve_whose, values
 from exports.required import GapTally
 from store import (CONSENSUS, AccordError, Project, coded_paragraphs, document_groups,
@@ -190,15 +189,15 @@ def _groups(project: Project, by: str | None, coders: list[str]) -> tuple[list[s
 def _status_chunk(project: Project, first: int, last: int, coders: list[str], coded: _Codings) -> Chunk:
     """The paragraphs in range that a chosen coder has a status on (no other can be done),
     with those coders' statuses and values: the rows `values()` chooses from."""
-    rows = _table(status_rows_with_paragraphs(project, first, last, coders), 8)
+    rows = object_table(status_rows_with_paragraphs(project, first, last, coders), 8)
     seqs = rows[:, 0].astype(np.int64)
     order = np.argsort(seqs, kind="stable")
     first_of_each = order[np.flatnonzero(np.diff(seqs[order], prepend=-1))]  # one row per paragraph, by seq
-    paragraphs = pd.DataFrame({"paragraph_id": _objects(rows[first_of_each, 5]),
-                               "document_id": _objects(rows[first_of_each, 6]),
-                               "position": _objects(rows[first_of_each, 7]), "seq": seqs[first_of_each]})
-    statuses = pd.DataFrame({"seq": seqs, "coder": _objects(rows[:, 1]), "status": _objects(rows[:, 2]),
-                             "flagged": _objects(rows[:, 3]), "note": _objects(rows[:, 4])})
+    paragraphs = pd.DataFrame({"paragraph_id": object_column(rows[first_of_each, 5]),
+                               "document_id": object_column(rows[first_of_each, 6]),
+                               "position": object_column(rows[first_of_each, 7]), "seq": seqs[first_of_each]})
+    statuses = pd.DataFrame({"seq": seqs, "coder": object_column(rows[:, 1]), "status": object_column(rows[:, 2]),
+                             "flagged": object_column(rows[:, 3]), "note": object_column(rows[:, 4])})
     # A value set on a paragraph nobody gave a status has no row to go to, and counts nowhere.
     return Chunk(paragraphs, statuses, coded.on(paragraphs))
 
@@ -224,29 +223,8 @@ class _Codings:
         """(seq, coder, code, value) of the codings on these paragraphs."""
         row = pd.Index(paragraphs["paragraph_id"], dtype=object).get_indexer(self.paragraphs)[self.at]
         keep = row >= 0
-        return pd.DataFrame({"seq": paragraphs["seq"].to_numpy()[row[keep]], "coder": _objects(self.coder[keep]),
-                             "code": _objects(self.code[keep]), "value": _objects(self.value[keep])})
-
-
-def _table(rows: list[tuple[object, ...]], width: int) -> NDArray[np.object_]:
-    """Rows as one 2-D object array, filled from a flat iterator: np.array(rows) first works out
-    the shape of every tuple, pandas makes an Arrow string of each text column, zip(*rows) a
-    tuple per column: each took longer than the query."""
-    flat = np.fromiter(chain.from_iterable(rows), dtype=object, count=len(rows) * width)
-    return flat.reshape(len(rows), width)
-
-
-def object_frame(rows: list[tuple[object, ...]], names: list[str]) -> pd.DataFrame:
-    """Rows as a frame of object columns (`seq` as integers): the chunks values() reads."""
-    table = _table(rows, len(names))
-    return pd.DataFrame({name: table[:, i].astype(np.int64) if name == "seq" else _objects(table[:, i])
-                         for i, name in enumerate(names)})
-
-
-def _objects(column: NDArray[np.object_]) -> pd.Series:
-    """A column kept as Python objects: pandas 3 would copy text into an Arrow string array
-    (seconds at 1,000,000 paragraphs), which values() reads back as objects anyway."""
-    return pd.Series(column, dtype=object, copy=False)
+        return pd.DataFrame({"seq": paragraphs["seq"].to_numpy()[row[keep]], "coder": object_column(self.coder[keep]),
+                             "code": object_column(self.code[keep]), "value": object_column(self.value[keep])})
 
 
 def _row_groups(chunk: Chunk, chosen: pd.DataFrame, document_group: dict[str, int], by: str | None,

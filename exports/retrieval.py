@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from exports.coded import Chunk, CodeSpec
+from exports.coded import Chunk, CodeSpec, object_frame
 from exports.datasets import (
     CHUNK_PARAGRAPHS,
     DOCUMENT_FIELDS,
@@ -30,7 +30,6 @@ from exports.datasets import (
     values,
 )
 from exports.notes import _md
-from exports.overview import object_frame
 from store import AccordError, Project, Scope, Term, candidate_rows, candidate_seqs, document_fields, keyword_pattern
 
 
