@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from store import CONSENSUS, STATUSES, unwritten_value
+from store import CONSENSUS, STATUSES, is_written, unwritten_value
 
 ScalarT = TypeVar("ScalarT", bound=np.generic)
 
@@ -111,8 +111,8 @@ class Grid:
             stated = rows["status"].to_numpy()
             _refuse(chunk, rows, keep & pd.notna(stated) & ~np.isin(stated, STATUSES), "status")
             ci, pi = ci[keep], chunk.places(rows["seq"])[keep]
-            status[ci, pi] = rows["status"].to_numpy()[keep]
-            done[ci, pi] = rows["status"].to_numpy()[keep] == "done"
+            status[ci, pi] = stated[keep]
+            done[ci, pi] = stated[keep] == "done"
             flagged[ci, pi] = pd.to_numeric(rows["flagged"]).fillna(0).to_numpy()[keep].astype(np.int8)
             note[ci, pi] = _real_notes(rows["note"].to_numpy()[keep])
         rows = chunk.codings
@@ -129,13 +129,13 @@ class Grid:
             where = np.full((len(code_ids) + 1, len(stored) + 1), -1, dtype=np.int64)
             number = np.zeros_like(where)
             forbidden = np.zeros_like(where, dtype=bool)
-            kinds = {code.id: code.is_code for code in codes}
+            specs = {code.id: (code.is_code, {value for value, _ in code.levels}) for code in codes}
             for a, code_id in enumerate(code_ids):
                 for b, value in enumerate(stored):
                     where[a, b], number[a, b] = cells.get((code_id, str(value)), (-1, 0))
-                    if code_id in kinds:  # the store's rule (store/stored_values.py), by type too
-                        forbidden[a, b] = (type(value) is not int or value not in (0, 1) if kinds[code_id]
-                                           else type(value) is not str or where[a, b] < 0)
+                    if code_id in specs:
+                        is_code, levels = specs[code_id]
+                        forbidden[a, b] = not is_written(is_code, value, levels)
             column, place = where[code_at, value_at], number[code_at, value_at]
             ci = _looked_up(rows["coder"], coder_index)
             _refuse(chunk, rows, forbidden[code_at, value_at] & (ci >= 0), "code")

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from store.codebook.versions import CodebookChange, CodeRow
     from store.codebook.yaml_dump import dump_codebook
     from store.coding import CONSENSUS, STATUSES
-    from store.stored_values import unwritten_value
+    from store.stored_values import is_written, unwritten_value
     from store.corpus.importing import ImportReport, paragraph_id
     from store.corpus.metadata import MetadataJoin
     from store.demo import DEMO_FILE, build_demo
@@ -85,7 +85,8 @@ _PUBLIC: dict[str, str] = {
     # the project file
     "Project": "store.project",
     "now": "store.clock",
-    "CONSENSUS": "store.coding", "STATUSES": "store.coding", "unwritten_value": "store.stored_values",
+    "CONSENSUS": "store.coding", "STATUSES": "store.coding",
+    "is_written": "store.stored_values", "unwritten_value": "store.stored_values",
     "AccordError": "store.errors", "CodebookError": "store.errors", "Problem": "store.errors",
     "ProjectError": "store.errors", "StorageError": "store.errors",
     "Document": "store.rows", "DocumentProgress": "store.rows", "Event": "store.rows", "Hit": "store.rows",
@@ -225,6 +226,7 @@ __all__ = [
     "hand_out",
     "handout_coder",
     "import_qdpx",
+    "is_written",
     "keyword_pattern",
     "load_codebook",
     "load_models",

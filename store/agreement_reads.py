@@ -17,7 +17,7 @@ if TYPE_CHECKING:  # NumPy, Arrow and pandas load when agreement runs, not with 
     import numpy as np
 
 from store.coding import CONSENSUS
-from store.stored_values import unwritten_value
+from store.stored_values import is_written, unwritten_value
 
 _SEP = "\x1f"
 """ASCII unit separator: cannot occur in a paragraph id taken from a file name or id column."""
@@ -288,12 +288,13 @@ class AgreementReads(ProjectBase):
             [*names, *code_args, *args],
         ).fetchall()
         kinds = dict(self.db.execute("select id, kind from codes").fetchall())
-        levels = set(self.db.execute("select code_id, value from code_levels").fetchall())
+        levels: dict[str, set[object]] = {}
+        for code_id, level in self.db.execute("select code_id, value from code_levels"):
+            levels.setdefault(code_id, set()).add(level)
         for code_id, coder, value, least, most, ids in rows:
-            # SQLite groups 1.0 with 1: the group's two types tell. The rule of store/stored_values.py.
-            written = (least == most == "integer" and value in (0, 1) if kinds.get(code_id) == "code"
-                       else least == most == "text" and (code_id, value) in levels)
-            if code_id in kinds and not written:
+            # SQLite groups 1.0 with 1: a group of two types holds a value of the wrong one.
+            if code_id in kinds and not (least == most and is_written(kinds[code_id] == "code", value,
+                                                                       levels.get(code_id, ()))):
                 raise unwritten_value(ids.split(_SEP, 1)[0], coder, code_id, "agreement")
         # A code's 0 is a code removed again: the same as never applied.
         return [(row[0], row[1], row[2], row[5]) for row in rows if kinds.get(row[0]) != "code" or row[2] == 1]

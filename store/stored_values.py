@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from store.coding import STATUSES
@@ -25,6 +26,12 @@ VALUE_READ = "iif(typeof({0}) = 'real', cast({0} as blob), {0})"
 """SQL: the stored value {0} as a dataset reads it, a real as bytes like a BLOB: Python and
 pandas take 1.0 for the 1 it equals, so a value no Accord writes would be counted as that 1, or
 decide how every 1 beside it is read, instead of being refused (exports/coded.py)."""
+
+def is_written(is_code: bool, value: object, levels: Collection[object]) -> bool:
+    """A value as Accord writes it, by the rule above for one value read in Python: a code's
+    integer 0 or 1 (not 1.0, not '1'), a variable's level as text."""
+    return type(value) is int and value in (0, 1) if is_code else type(value) is str and value in levels
+
 
 def unwritten_value(paragraph: str, coder: str, what: str, use: str) -> ProjectError:
     """The refusal of a dataset or statistic (`use`) to read a value no Accord writes: read as
