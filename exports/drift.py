@@ -35,7 +35,7 @@ from numpy.typing import NDArray
 from exports.alpha import alpha_of_coincidences
 from exports.ratings import MISSING
 from exports.reliability import LEVEL_OF_KIND, checked_codes, ratings_of
-from store import CONSENSUS, CodingOrder, DoneCodings, Project
+from store import CodingOrder, DoneCodings, Project
 
 WINDOW = 50
 """Paragraphs per window unless --window says otherwise."""
@@ -93,9 +93,7 @@ def drift_report(project: Project, over: str = "time", window: int = WINDOW, cod
     if window < 2:
         raise ValueError("a window needs at least 2 paragraphs")
     chosen = checked_codes(project, codes, coders, documents)
-    data = project.done_codings(coders=coders, codes=chosen, documents=documents, min_coders=1)
-    adjudicated = project.done_codings(coders=[CONSENSUS], codes=chosen, documents=documents, min_coders=1,
-                                       keep_consensus=True)
+    data, adjudicated, order = project.drift_codings(coders=coders, codes=chosen, documents=documents)
     minimum = max(2, window // 2) if over == "time" else MIN_DOCUMENT_PARAGRAPHS
     report = DriftReport(str(project.path), project.codebook_sha256(), datetime.now(UTC).isoformat(timespec="seconds"),
                          over, window, minimum, chosen, data.coders, len(adjudicated.paragraphs))
@@ -108,7 +106,7 @@ def drift_report(project: Project, over: str = "time", window: int = WINDOW, cod
     done = data.done
     others = done.sum(axis=0)[None, :] - done
     compared = done & (others >= 1)  # double-coded only: a consensus copied from one coder proves nothing
-    work = _ordered(project.coding_order(data.coders, documents), columns, compared)
+    work = _ordered(order, compared)
     if over == "time":
         groups, labels = _windows(work, window)
         everyone = None
@@ -142,10 +140,8 @@ class _Work:
     stamps: NDArray[np.object_]
 
 
-def _ordered(order: CodingOrder, columns: pd.Index, compared: NDArray[np.bool_]) -> _Work:
-    column = columns.get_indexer(pd.Index(order.paragraphs, dtype=object)).astype(np.int64)
-    keep = column >= 0
-    coder, column, at, time = order.coder[keep], column[keep], order.at[keep], order.time[keep]
+def _ordered(order: CodingOrder, compared: NDArray[np.bool_]) -> _Work:
+    coder, column, at, time = order.coder, order.column, order.at, order.time
     keep = compared[coder, column]
     coder, column, at, time = coder[keep], column[keep], at[keep], time[keep]
     _, first, stamp = np.unique(time, return_index=True, return_inverse=True)

@@ -15,12 +15,12 @@ The JSON shape is a promise to scripts:
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from json.encoder import encode_basestring
 from typing import Any
 
 from exports.agreement_report import _md, _num
-from exports.drift import DriftReport, DriftRow, DriftRows
+from exports.drift import DriftColumns, DriftReport, DriftRow, DriftRows
 from exports.report_columns import fmt
 from store import plural
 
@@ -92,27 +92,77 @@ def _rows_json(rows: Sequence[DriftRow], codes: list[str]) -> list[str]:
     first, took most of a 1,000,000-paragraph `--by document` (200,000 rows)."""
     if not rows:
         return []
-    columns: list[Any]
     if isinstance(rows, DriftRows):
-        c = rows.columns
-        columns = [c.coder, c.window, c.document, c.first_paragraph, c.last_paragraph, c.first_at, c.last_at,
-                   c.paragraphs, c.comparisons, c.percent_agreement, c.alpha, c.alpha_codes, None, c.reason]
-        flat: list[float] = c.alphas.ravel().tolist()
-        alphas = _numbers([None if v != v else v for v in flat])  # NaN: no alpha
-    else:
-        columns = [[getattr(r, name) for r in rows] for name in (
-            "coder", "window", "document", "first_paragraph", "last_paragraph", "first_at", "last_at", "paragraphs",
-            "comparisons", "percent_agreement", "alpha", "alpha_codes")] + [None, [r.reason for r in rows]]
-        if not all(list(r.per_code) == codes for r in rows):
-            per_code = [json.dumps(r.per_code, ensure_ascii=False) for r in rows]
-            return _lines(columns, per_code)
-        alphas = _numbers([v for r in rows for v in r.per_code.values()])
+        return _columns_json(rows.columns, codes)
+    columns: list[Any] = [[getattr(r, name) for r in rows] for name in (
+        "coder", "window", "document", "first_paragraph", "last_paragraph", "first_at", "last_at", "paragraphs",
+        "comparisons", "percent_agreement", "alpha", "alpha_codes")] + [None, [r.reason for r in rows]]
+    if not all(list(r.per_code) == codes for r in rows):
+        per_code = [json.dumps(r.per_code, ensure_ascii=False) for r in rows]
+        return _lines(columns, per_code)
+    alphas = _numbers([v for r in rows for v in r.per_code.values()])
     # {"code": alpha, ...} with the alphas filled in, a column of them per code.
-    keys = [encode_basestring(code).replace("{", "{{").replace("}", "}}") + ": {}" for code in codes]
-    pattern = "{{" + ", ".join(keys) + "}}"
-    per_code = list(map(pattern.format, *(alphas[j::len(codes)] for j in range(len(codes))))) if codes \
-        else ["{}"] * len(rows)
+    per_code = list(map(_per_code_pattern(codes).format, *(alphas[j::len(codes)] for j in range(len(codes))))) \
+        if codes else ["{}"] * len(rows)
     return _lines(columns, per_code)
+
+
+def _per_code_pattern(codes: list[str]) -> str:
+    keys = [encode_basestring(code).replace("{", "{{").replace("}", "}}") + ": {}" for code in codes]
+    return "{{" + ", ".join(keys) + "}}"
+
+
+def _columns_json(c: DriftColumns, codes: list[str]) -> list[str]:
+    """The lines from the report's columns, each distinct value written once: at 1,000,000
+    paragraphs by document, 5,000,000 alphas take a few hundred distinct values, and most rows
+    (documents too small for figures) the same `alpha_per_code` of nulls."""
+    import numpy as np
+
+    texts = [_distinct(c.coder, _strings), _distinct(c.window, _numbers)]
+    texts += [_distinct(values, _strings) for values in (c.document, c.first_paragraph, c.last_paragraph, c.first_at,
+                                                         c.last_at)]
+    texts += [_distinct(c.paragraphs, _numbers), _distinct(c.comparisons, _numbers), _floats(c.percent_agreement),
+              _floats(c.alpha), _distinct(c.alpha_codes, _numbers)]
+    if not codes:
+        per_code = ["{}"] * len(c.coder)
+    else:
+        import pandas as pd
+
+        number, uniques = pd.factorize(np.ascontiguousarray(c.alphas).view(np.int64).ravel())
+        written = np.array([*_floats(uniques.view(np.float64).tolist()), "null"], dtype=object)
+        number = number.reshape(c.alphas.shape)
+        _, first, back = np.unique(number.view(np.dtype((np.void, number.itemsize * len(codes)))).ravel(),
+                                      return_index=True, return_inverse=True)
+        pattern = _per_code_pattern(codes)
+        shown = np.array([pattern.format(*written[number[k]]) for k in first.tolist()], dtype=object)
+        per_code = shown[back.ravel()].tolist()
+    return list(map(_ROW.format, *texts, per_code, _distinct(c.reason, _strings)))
+
+
+def _distinct(values: list[Any], write: Callable[[list[Any]], list[str]]) -> list[str]:
+    """`write(values)`, each distinct value (strings, None, ints: never 1 and True mixed) written once."""
+    import numpy as np
+    import pandas as pd
+
+    number, uniques = pd.factorize(np.array(values, dtype=object))  # None: -1, written last
+    return np.array([*write(list(uniques)), "null"], dtype=object)[number].tolist()  # type: ignore[no-any-return]
+
+
+def _strings(values: list[str | None]) -> list[str]:
+    return ["null" if v is None else encode_basestring(v) for v in values]
+
+
+def _floats(values: list[float | None]) -> list[str]:
+    """Floats (None or NaN: null) as json.dumps writes them, each distinct bit pattern written
+    once (0.0 and -0.0 apart, as their JSON differs)."""
+    import numpy as np
+    import pandas as pd
+
+    array = np.array(values, dtype=np.float64)
+    number, uniques = pd.factorize(array.view(np.int64))
+    floats: list[float] = uniques.view(np.float64).tolist()
+    written = np.array([*_numbers([None if v != v else v for v in floats]), "null"], dtype=object)
+    return written[number].tolist()  # type: ignore[no-any-return]
 
 
 def _lines(columns: list[Any], per_code: list[str]) -> list[str]:

@@ -50,6 +50,24 @@ class DoneCodings:
     values: dict[str, list[CodedValues]] = field(default_factory=dict)
     """code id -> the values coders gave on done paragraphs (value-0 and cleared rows left out)."""
 
+    def only(self, coders: list[str]) -> DoneCodings:
+        """These coders' part: the paragraphs one of them has done, in the same order."""
+        import numpy as np
+
+        rows = [self.coders.index(name) for name in coders]
+        done = self.done[rows]
+        kept = np.flatnonzero(done.any(axis=0))
+        place = np.full(len(self.paragraphs), -1, dtype=np.int64)
+        place[kept] = np.arange(len(kept))
+        values: dict[str, list[CodedValues]] = {}
+        for code, given in self.values.items():
+            for part in given:
+                if part.coder in rows:  # a coder's values lie on their done paragraphs: all kept
+                    values.setdefault(code, []).append(CodedValues(rows.index(part.coder), part.value,
+                                                                   place[part.paragraphs]))
+        paragraphs: list[str] = np.array(self.paragraphs, dtype=object)[kept].tolist() if len(kept) else []
+        return DoneCodings(list(coders), paragraphs, done[:, kept], values)
+
 
 @dataclass(frozen=True)
 class CodingOrder:
@@ -58,11 +76,59 @@ class CodingOrder:
     coders: list[str]
     coder: np.ndarray[Any, Any]
     """int64: index into `coders`, one per done paragraph."""
-    paragraphs: np.ndarray[Any, Any]
+    column: np.ndarray[Any, Any]
+    """int64: the paragraph, as an index into the DoneCodings read with it."""
     at: np.ndarray[Any, Any]
     """When the coder first marked the paragraph done (ISO 8601 text)."""
     time: np.ndarray[Any, Any]
     """The same as int64 microseconds since 1970 (the smallest int64 where a stamp is unreadable)."""
+
+
+@dataclass(frozen=True)
+class _Read:
+    """One read of the done paragraphs and codings, with what numbered them."""
+
+    codings: DoneCodings
+    stamps: list[str]
+    """Per status row read, its paragraphs' `updated_at` joined by _SEP (when asked for)."""
+    coder: np.ndarray[Any, Any]
+    """int64, one per done (paragraph, coder) read: index into `codings.coders`."""
+    column: np.ndarray[Any, Any]
+    """int64, the same rows: index into `codings.paragraphs`, -1 for one not kept."""
+    dictionary: Any
+    """The Arrow dictionary of done ids (each ending in _SEP) that numbered them."""
+    place: np.ndarray[Any, Any]
+    """Dictionary number -> index into `codings.paragraphs` (-1: not kept; one spare -1 at the end)."""
+
+    def columns_of(self, names: list[str]) -> np.ndarray[Any, Any]:
+        """The paragraphs at least one of `names` has done, as indexes into `codings.paragraphs`."""
+        import numpy as np
+
+        rows = [self.codings.coders.index(name) for name in names]
+        return np.flatnonzero(self.codings.done[rows].any(axis=0))
+
+
+def _split(joined: list[bytes]) -> Any:
+    """Ids joined by _SEP (group_concat's, as bytes), one Arrow string each, its _SEP kept at its end:
+    one copy of the bytes, the separators found by NumPy part by part (a mask the size of all of
+    them, fresh memory, cost more than the search), the strings left where they are."""
+    import numpy as np
+    import pyarrow as pa
+
+    sep = _SEP.encode()
+    buffer = b"".join([piece for part in joined for piece in (part, sep)])
+    view = np.frombuffer(buffer, dtype=np.uint8)
+    ends: list[np.ndarray[Any, Any]] = []
+    start = 0
+    for part in joined:
+        stop = start + len(part)
+        ends += [np.flatnonzero(view[start:stop] == sep[0]) + start, np.array([stop])]
+        start = stop + 1
+    offsets = np.zeros(sum(map(len, ends)) + 1, dtype=np.int64)
+    if ends:
+        np.concatenate(ends, out=offsets[1:])
+        offsets[1:] += 1
+    return pa.LargeStringArray.from_buffers(len(offsets) - 1, pa.py_buffer(offsets), pa.py_buffer(buffer))
 
 
 def _arrow_strings(texts: list[str | None]) -> Any:
@@ -119,97 +185,121 @@ class AgreementReads(ProjectBase):
             min_coders: how many of the coders must have done a paragraph for it to count.
             keep_consensus: count `consensus` when named in `coders` (the drift view compares with it).
         """
+        names = [c for c in (coders if coders is not None else self._all_coders()) if c != CONSENSUS or keep_consensus]
+        return self._read(names, codes, documents, min_coders).codings
+
+    def drift_codings(self, coders: Sequence[str] | None = None, codes: Sequence[str] | None = None,
+                      documents: Sequence[str] | None = None) -> tuple[DoneCodings, DoneCodings, CodingOrder]:
+        """What the drift view reads, each table once: the coders' codings on the paragraphs one
+        of them has done, the consensus's on the paragraphs it has done, and when each coder did
+        each of theirs (`CodingOrder.column` indexes the first's paragraphs)."""
+        names = [c for c in (coders if coders is not None else self._all_coders()) if c != CONSENSUS]
+        read = self._read([*names, CONSENSUS], codes, documents, 1, times=True)
+        data, adjudicated = read.codings.only(names), read.codings.only([CONSENSUS])
+        order = self._coding_order(read, documents, data)
+        return data, adjudicated, order
+
+    def _read(self, names: list[str], codes: Sequence[str] | None, documents: Sequence[str] | None,
+              min_coders: int, times: bool = False) -> _Read:
+        """One pass over paragraph_status and one over codings for `names`, the ids numbered in Arrow."""
         import numpy as np
+        import pyarrow as pa
         import pyarrow.compute as pc
 
-        names = [c for c in (coders if coders is not None else self._all_coders()) if c != CONSENSUS or keep_consensus]
         if not names:
-            return DoneCodings([], [], np.zeros((0, 0), dtype=bool))
+            nothing = np.empty(0, dtype=np.int64)
+            return _Read(DoneCodings([], [], np.zeros((0, 0), dtype=bool)), [], nothing, nothing, pa.array([], pa.large_string()),
+                         np.full(1, -1, dtype=np.int64))
         where, args = self._paragraph_filter(documents)
-        coder_marks = ",".join("?" * len(names))
+        stamps = f", group_concat(s.updated_at, '{_SEP}')" if times else ""
         done_rows = self.db.execute(
-            f"""select s.coder_id, group_concat(s.paragraph_id, char(31)) from paragraph_status s
-                where s.status = 'done' and s.coder_id in ({coder_marks}) {where.format(alias='s')}
+            f"""select s.coder_id, count(*), cast(group_concat(s.paragraph_id, '{_SEP}') as blob){stamps}
+                from paragraph_status s
+                where s.status = 'done' and s.coder_id in ({",".join("?" * len(names))}) {where.format(alias='s')}
                 group by s.coder_id""",
             [*names, *args],
         ).fetchall()
         value_rows = self._value_rows(names, codes, where, args)
-        # One split and one dictionary encoding of every id string read, in Arrow's C++ (no Python
-        # string per id: at a million paragraphs that was most of the read): integers from here on.
-        lists = pc.split_pattern(_arrow_strings([row[-1] for row in (*done_rows, *value_rows)]), _SEP)
-        bounds = _int_array(lists.offsets)
-        encoded = pc.dictionary_encode(lists.flatten())
+        # Every id string read is numbered in Arrow's C++ (no Python string per id: at a million
+        # paragraphs that was most of the read): the done ones by one dictionary encoding, the
+        # coded ones looked up in it. Integers from here on.
+        encoded = pc.dictionary_encode(_split([row[2] for row in done_rows]))
         numbers = _int_array(encoded.indices)
-        uniques = encoded.dictionary.to_pylist()
-        done_part = numbers[: bounds[len(done_rows)]]
-        counted = np.bincount(done_part, minlength=len(uniques))
-        chosen = np.flatnonzero(counted >= min_coders)
-        paragraphs, order = self._in_corpus_order(np.array(uniques, dtype=object)[chosen].tolist())
-        place = np.full(len(uniques), -1, dtype=np.int64)
+        dictionary = encoded.dictionary
+        chosen = np.flatnonzero(np.bincount(numbers, minlength=len(dictionary)) >= min_coders)
+        every = dictionary.to_pylist()
+        uniques = [every[k][:-1] for k in chosen.tolist()]  # each ends in _SEP
+        paragraphs, order = self._in_corpus_order(uniques)
+        place = np.full(len(dictionary) + 1, -1, dtype=np.int64)  # the last entry: an id nobody has done
         place[chosen[order]] = np.arange(len(order))
         position = {name: i for i, name in enumerate(names)}
+        bounds = np.concatenate([[0], np.cumsum([row[1] for row in done_rows], dtype=np.int64)])
+        coder = np.repeat(np.array([position[row[0]] for row in done_rows], dtype=np.int64), np.diff(bounds))
+        column = place[numbers]
         done = np.zeros((len(names), len(paragraphs)), dtype=bool)
-        for k, (coder, _) in enumerate(done_rows):
-            at = place[numbers[bounds[k]: bounds[k + 1]]]
-            done[position[coder], at[at >= 0]] = True
+        done[coder[column >= 0], column[column >= 0]] = True
+        found = pc.index_in(_split([row[4] for row in value_rows]), value_set=dictionary)
+        at_all = place[_int_array(pc.fill_null(found, len(dictionary)))]
+        ends = np.cumsum([row[3] for row in value_rows], dtype=np.int64)
         values: dict[str, list[CodedValues]] = {}
-        for k, (code_id, coder, value, _) in enumerate(value_rows, start=len(done_rows)):
-            at = place[numbers[bounds[k]: bounds[k + 1]]]
+        for (code_id, who, value, _, _), at in zip(value_rows, np.split(at_all, ends[:-1]) if value_rows else [],
+                                                   strict=True):
             at = at[at >= 0]
-            at = at[done[position[coder], at]]  # a value on a paragraph not done does not count
+            at = at[done[position[who], at]]  # a value on a paragraph not done does not count
             if len(at):
-                values.setdefault(code_id, []).append(CodedValues(position[coder], value, at))
-        return DoneCodings(names, paragraphs, done, values)
+                values.setdefault(code_id, []).append(CodedValues(position[who], value, at))
+        stamped = [row[3] for row in done_rows] if times else []
+        return _Read(DoneCodings(names, paragraphs, done, values), stamped, coder, column, dictionary, place)
 
-    def coding_order(self, coders: Sequence[str], documents: Sequence[str] | None = None) -> CodingOrder:
-        """When each coder did each paragraph they have done (two queries; the caller sorts).
-
-        A paragraph's time is the coder's first `done` event on it (marking it done again
-        later does not move it); without one (codings written by older files) the time its
-        status was last written.
-        """
+    def _coding_order(self, read: _Read, documents: Sequence[str] | None, data: DoneCodings) -> CodingOrder:
+        """When each coder did each paragraph they have done, from the read's status rows and the
+        events (one query): a paragraph's time is the coder's first `done` event on it (marking it
+        done again later does not move it); without one (codings written by older files) the time
+        its status was last written."""
         import numpy as np
         import pandas as pd
+        import pyarrow.compute as pc
 
-        names = list(coders)
-        marks = ",".join("?" * len(names))
+        names = data.coders
+        ours = [read.codings.coders.index(name) for name in names]
+        # read.column indexes all names' paragraphs; data's are a subset in the same order.
+        to_data = np.full(len(read.codings.paragraphs) + 1, -1, dtype=np.int64)
+        to_data[read.columns_of(names)] = np.arange(len(data.paragraphs))
+        mine = np.isin(read.coder, ours) & (read.column >= 0)
+        remap = np.full(len(read.codings.coders), -1, dtype=np.int64)
+        remap[ours] = np.arange(len(ours))
+        status_coder, status_column = remap[read.coder[mine]], to_data[read.column[mine]]
+        status_at = np.array(_SEP.join(read.stamps).split(_SEP) if read.stamps else [], dtype=object)[mine]
         where, args = self._paragraph_filter(documents)
-        # One row per coder, the paragraphs joined: a few long strings split in C, not a Python
-        # tuple per paragraph.
-        done = self.db.execute(
-            f"""select coder_id, count(*), group_concat(paragraph_id, char(31)), group_concat(updated_at, char(31))
-                from paragraph_status s where s.status = 'done' and s.coder_id in ({marks}) {where.format(alias='s')}
-                group by coder_id""", [*names, *args]).fetchall() if names else []
+        marks = ",".join("?" * len(names))
         # The events in one pass over the table: the (coder, at) index would fetch each row
         # from wherever it lies, ten times slower than reading the table through once.
         events = self.db.execute(
-            f"""select coder_id, count(*), group_concat(paragraph_id, char(31)), group_concat(at, char(31))
+            f"""select coder_id, count(*), cast(group_concat(paragraph_id, '{_SEP}') as blob),
+                       group_concat(at, '{_SEP}')
                 from events e not indexed
                 where e.action = 'status' and e.value = 'done' and e.coder_id in ({marks}) {where.format(alias='e')}
                 group by coder_id""", [*names, *args]).fetchall() if names else []
-        position = {name: i for i, name in enumerate(names)}
-
-        def columns(rows: list[tuple[str, int, str, str]]) -> tuple[np.ndarray[Any, Any], ...]:
-            coder = np.repeat(np.array([position[row[0]] for row in rows], dtype=np.int64), [row[1] for row in rows])
-            paragraph = _SEP.join(row[2] for row in rows).split(_SEP) if rows else []
-            at = _SEP.join(row[3] for row in rows).split(_SEP) if rows else []
-            return coder, np.array(paragraph, dtype=object), np.array(at, dtype=object)
-
-        status, logged = columns(done), columns(events)
+        found = pc.index_in(_split([row[2] for row in events]), value_set=read.dictionary)
+        logged_column = to_data[read.place[_int_array(pc.fill_null(found, len(read.dictionary)))]]
+        logged_coder = np.repeat(np.array([names.index(row[0]) for row in events], dtype=np.int64),
+                                 [row[1] for row in events])
+        logged_at = np.array(_SEP.join(row[3] for row in events).split(_SEP) if events else [], dtype=object)
+        keep = logged_column >= 0
+        logged_coder, logged_column, logged_at = logged_coder[keep], logged_column[keep], logged_at[keep]
         # Integers from here on: times in microseconds (pandas parses ISO 8601 in C; sorting the
         # strings themselves costs ten times more), (coder, paragraph) as one key.
-        status_times, logged_times = _microseconds(status[2]), _microseconds(logged[2])
-        places, _ = pd.factorize(np.concatenate([status[1], logged[1]]))
-        keys = np.concatenate([status[0], logged[0]]) * (int(places.max(initial=0)) + 1) + places
-        ours, theirs = keys[: len(status[0])], keys[len(status[0]):]
+        status_times, logged_times = _microseconds(status_at), _microseconds(logged_at)
+        width = len(data.paragraphs) + 1
+        key, theirs = status_coder * width + status_column, logged_coder * width + logged_column
         by_key = np.lexsort((logged_times, theirs))
         first_keys, first = np.unique(theirs[by_key], return_index=True)  # the earliest event per key
-        found = pd.Index(first_keys).get_indexer(ours)
-        event = np.append(by_key[first], 0)[found]  # found == -1 picks a spare entry, masked below
-        logged_done = found >= 0
-        at = np.where(logged_done, logged[2][event] if len(logged[2]) else status[2], status[2])
+        hit = pd.Index(first_keys).get_indexer(key)
+        event = np.append(by_key[first], 0)[hit]  # hit == -1 picks a spare entry, masked below
+        logged_done = hit >= 0
+        at = np.where(logged_done, logged_at[event] if len(logged_at) else status_at, status_at)
         time = np.where(logged_done, logged_times[event] if len(logged_times) else status_times, status_times)
-        return CodingOrder(names, status[0], status[1], at, time)
+        return CodingOrder(names, status_coder, status_column, at, time)
 
     def paragraph_documents(self, documents: Sequence[str] | None = None) -> tuple[np.ndarray[Any, Any],
                                                                                       np.ndarray[Any, Any], list[str]]:
@@ -272,16 +362,17 @@ class AgreementReads(ProjectBase):
         return np.array(ids, dtype=object)[order].tolist(), order
 
     def _value_rows(self, names: list[str], codes: Sequence[str] | None, where: str,
-                    args: list[str]) -> list[tuple[str, str, object, str]]:
-        """(code, coder, value, joined paragraph ids): off the covering index, in index order."""
+                    args: list[str]) -> list[tuple[str, str, object, int, bytes]]:
+        """(code, coder, value, how many paragraphs, their ids joined as bytes): off the covering
+        index, in index order."""
         coder_marks = ",".join("?" * len(names))
         code_clause, code_args = "", []
         if codes is not None:
             code_clause = f"and c.code_id in ({','.join('?' * len(codes))})"
             code_args = list(codes)
         rows = self.db.execute(
-            f"""select c.code_id, c.coder_id, c.value, min(typeof(c.value)), max(typeof(c.value)),
-                       group_concat(c.paragraph_id, char(31))
+            f"""select c.code_id, c.coder_id, c.value, min(typeof(c.value)), max(typeof(c.value)), count(*),
+                       cast(group_concat(c.paragraph_id, '{_SEP}') as blob)
                 from codings c
                 where c.value is not null and c.coder_id in ({coder_marks}) {code_clause} {where.format(alias='c')}
                 group by c.coder_id, c.code_id, c.value""",
@@ -291,10 +382,10 @@ class AgreementReads(ProjectBase):
         levels: dict[str, set[object]] = {}
         for code_id, level in self.db.execute("select code_id, value from code_levels"):
             levels.setdefault(code_id, set()).add(level)
-        for code_id, coder, value, least, most, ids in rows:
+        for code_id, coder, value, least, most, _, ids in rows:
             # SQLite groups 1.0 with 1: a group of two types holds a value of the wrong one.
             if code_id in kinds and not (least == most and is_written(kinds[code_id] == "code", value,
                                                                        levels.get(code_id, ()))):
-                raise unwritten_value(ids.split(_SEP, 1)[0], coder, code_id, "agreement")
+                raise unwritten_value(ids.decode().split(_SEP, 1)[0], coder, code_id, "agreement")
         # A code's 0 is a code removed again: the same as never applied.
-        return [(row[0], row[1], row[2], row[5]) for row in rows if kinds.get(row[0]) != "code" or row[2] == 1]
+        return [(row[0], row[1], row[2], row[5], row[6]) for row in rows if kinds.get(row[0]) != "code" or row[2] == 1]
