@@ -111,11 +111,8 @@ def drift_report(project: Project, over: str = "time", window: int = WINDOW, cod
         groups, labels = _windows(work, window)
         everyone = None
     else:
-        documents_of = project.paragraph_documents(documents)
-        at = columns.get_indexer(pd.Index(documents_of[1], dtype=object))
-        document_of = np.zeros(len(columns), dtype=np.int64)
-        document_of[at[at >= 0]] = documents_of[0][at >= 0]
-        groups, labels, everyone = _documents(work, (document_of, pd.Index(documents_of[2], dtype=object)), compared)
+        document_of, names = project.paragraph_documents(data.paragraphs)
+        groups, labels, everyone = _documents(work, (document_of, pd.Index(names, dtype=object)), compared)
     group = np.full(done.shape, -1, dtype=np.int64)
     group[work.coder, work.column] = groups
     figures = _figures(project, data, adjudicated, at_consensus, decided, compared, group, everyone, chosen, len(labels))

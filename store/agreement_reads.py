@@ -301,21 +301,24 @@ class AgreementReads(ProjectBase):
         time = np.where(logged_done, logged_times[event] if len(logged_times) else status_times, status_times)
         return CodingOrder(names, status_coder, status_column, at, time)
 
-    def paragraph_documents(self, documents: Sequence[str] | None = None) -> tuple[np.ndarray[Any, Any],
-                                                                                      np.ndarray[Any, Any], list[str]]:
-        """Every paragraph's document (of these documents only, when given), in one grouped query:
-        (document number per paragraph, paragraph ids, document ids in corpus order)."""
+    def paragraph_documents(self, ids: Sequence[str]) -> tuple[np.ndarray[Any, Any], list[str]]:
+        """The document of each of `ids` (-1 for an unknown id), as its place in the documents
+        returned, which are in corpus order: one query over these paragraphs, not the corpus."""
+        import json
+
         import numpy as np
 
-        clause, args = "", []
-        if documents is not None:
-            clause, args = f"where document_id in ({','.join('?' * len(documents))})", list(documents)
+        number = np.full(len(ids), -1, dtype=np.int64)
+        if not len(ids):
+            return number, []
+        # `seq` numbers the corpus document by document (resequence), so the first of a
+        # document's paragraphs given here places it as its first paragraph of all would.
         rows = self.db.execute(
-            f"""select document_id, count(*), group_concat(id, char(31)) from paragraphs {clause}
-                group by document_id order by min(seq)""", args).fetchall()
-        number = np.repeat(np.arange(len(rows), dtype=np.int64), [row[1] for row in rows])
-        ids = np.array(_SEP.join(row[2] for row in rows).split(_SEP) if rows else [], dtype=object)
-        return number, ids, [row[0] for row in rows]
+            """select p.document_id, count(*), group_concat(j.key) from paragraphs p join json_each(?) j on j.value = p.id
+               group by p.document_id order by min(p.seq)""", [json.dumps(list(ids))]).fetchall()
+        keys = np.fromstring(",".join(row[2] for row in rows), dtype=np.int64, sep=",") if rows else number[:0]
+        number[keys] = np.repeat(np.arange(len(rows), dtype=np.int64), [row[1] for row in rows])
+        return number, [row[0] for row in rows]
 
     def paragraph_texts(self, ids: Sequence[str]) -> dict[str, str]:
         """The text of each listed paragraph, in one query (unknown ids left out)."""
