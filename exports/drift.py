@@ -184,6 +184,7 @@ def _figures(project: Project, data: DoneCodings, adjudicated: DoneCodings, at_c
              everyone: NDArray[np.int64] | None, codes: list[str], size: int) -> _Figures:
     kinds = {row.id: row.kind for row in project.codes()}
     figures = _Figures(np.zeros(size), np.zeros(size), np.full((size, len(codes)), np.nan))
+    first, second, g = _comparisons(decided, compared, group, everyone)
     for index, code in enumerate(codes):
         kind = kinds[code]
         levels: list[object] = [value for value, _ in project.levels(code)] if kind != "code" else [0, 1]
@@ -192,35 +193,40 @@ def _figures(project: Project, data: DoneCodings, adjudicated: DoneCodings, at_c
         if adjudicated.paragraphs:
             at = at_consensus >= 0
             reference[at_consensus[at]] = ratings_of(adjudicated, code, kind, levels).codes[0, np.flatnonzero(at)]
-        a, b, g = _comparisons(ratings.codes, reference, decided, compared, group, everyone)
+        values = np.concatenate([ratings.codes, reference[None, :]]).ravel()  # the consensus as the last row
+        a, b, here = values[first], values[second], g
+        if kind != "code":  # a variable may be unset where a code is 0 or 1 on every done paragraph
+            kept = (a != MISSING) & (b != MISSING)
+            a, b, here = a[kept], b[kept], g[kept]
         q = len(levels)
-        counts = np.bincount(g * q * q + a * q + b, minlength=size * q * q).reshape(size, q, q).astype(np.float64)
+        counts = np.bincount(here * q * q + a * q + b, minlength=size * q * q).reshape(size, q, q).astype(np.float64)
         coincidences = counts + counts.transpose(0, 2, 1)  # two values per unit: each pair both ways, m_u - 1 = 1
         figures.alphas[:, index] = alpha_of_coincidences(coincidences, LEVEL_OF_KIND.get(kind, "nominal"), ratings)
-        figures.pairs += np.bincount(g, minlength=size)
-        figures.agree += np.bincount(g, weights=(a == b).astype(np.float64), minlength=size)
+        figures.pairs += np.bincount(here, minlength=size)
+        figures.agree += np.bincount(here, weights=(a == b).astype(np.float64), minlength=size)
     return figures
 
 
-def _comparisons(values: NDArray[np.int64], reference: NDArray[np.int64], decided: NDArray[np.bool_],
-                 compared: NDArray[np.bool_], group: NDArray[np.int64],
+def _comparisons(decided: NDArray[np.bool_], compared: NDArray[np.bool_], group: NDArray[np.int64],
                  everyone: NDArray[np.int64] | None) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
-    """(coder's value, reference's value, group) of every comparison of one code."""
-    has = (values != MISSING) & compared
+    """Every comparison any code can make, once for all codes: (the coder's value, the reference's
+    value, the group), the values as places in the coders x paragraphs ratings with the consensus
+    as one more row at the end. A code leaves out those where either value is missing."""
+    coders, width = compared.shape
     parts: list[tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]] = []
-    for i in range(len(values)):
-        at = np.flatnonzero(has[i] & decided & (reference != MISSING))
-        parts.append((values[i, at], reference[at], group[i, at]))
+    for i in range(coders):
+        at = np.flatnonzero(compared[i] & decided)
+        parts.append((i * width + at, coders * width + at, group[i, at]))
         if everyone is not None:
-            parts.append((values[i, at], reference[at], everyone[at]))
-        for j in range(len(values)):
+            parts.append((i * width + at, coders * width + at, everyone[at]))
+        for j in range(coders):
             if j == i:
                 continue
-            at = np.flatnonzero(has[i] & ~decided & (values[j] != MISSING))
-            parts.append((values[i, at], values[j, at], group[i, at]))
+            # `compared[j]` is `done[j]` where i is compared: someone else did it.
+            at = np.flatnonzero(compared[i] & ~decided & compared[j])
+            parts.append((i * width + at, j * width + at, group[i, at]))
             if everyone is not None and j > i:
-                both = at[compared[j, at]]
-                parts.append((values[i, both], values[j, both], everyone[both]))
+                parts.append((i * width + at, j * width + at, everyone[at]))
     return tuple(np.concatenate([part[k] for part in parts]) for k in range(3))  # type: ignore[return-value]
 
 
