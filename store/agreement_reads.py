@@ -7,7 +7,9 @@ numbers and NumPy turns into index arrays. No query per paragraph, no Python str
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -17,11 +19,11 @@ if TYPE_CHECKING:  # NumPy, Arrow and pandas load when agreement runs, not with 
     import numpy as np
 
 from store.coding import CONSENSUS
+from store.joined_ids import _SEP as _SEP  # retrieval imports these three from here
+from store.joined_ids import _arrow_strings as _arrow_strings
+from store.joined_ids import _int_array as _int_array
+from store.joined_ids import _microseconds, _split
 from store.stored_values import is_written, unwritten_value
-
-_SEP = "\x1f"
-"""ASCII unit separator: cannot occur in a paragraph id taken from a file name or id column."""
-
 
 @dataclass(frozen=True)
 class CodedValues:
@@ -108,63 +110,6 @@ class _Read:
         return np.flatnonzero(self.codings.done[rows].any(axis=0))
 
 
-def _split(joined: list[bytes]) -> Any:
-    """Ids joined by _SEP (group_concat's, as bytes), one Arrow string each, its _SEP kept at its end:
-    one copy of the bytes, the separators found by NumPy part by part (a mask the size of all of
-    them, fresh memory, cost more than the search), the strings left where they are."""
-    import numpy as np
-    import pyarrow as pa
-
-    sep = _SEP.encode()
-    buffer = b"".join([piece for part in joined for piece in (part, sep)])
-    view = np.frombuffer(buffer, dtype=np.uint8)
-    ends: list[np.ndarray[Any, Any]] = []
-    start = 0
-    for part in joined:
-        stop = start + len(part)
-        ends += [np.flatnonzero(view[start:stop] == sep[0]) + start, np.array([stop])]
-        start = stop + 1
-    offsets = np.zeros(sum(map(len, ends)) + 1, dtype=np.int64)
-    if ends:
-        np.concatenate(ends, out=offsets[1:])
-        offsets[1:] += 1
-    return pa.LargeStringArray.from_buffers(len(offsets) - 1, pa.py_buffer(offsets), pa.py_buffer(buffer))
-
-
-def _arrow_strings(texts: list[str | None]) -> Any:
-    """The texts as one Arrow string array, built from its buffers: `pa.array` would load pandas
-    (a third of a second) to ask whether they are a pandas object."""
-    import numpy as np
-    import pyarrow as pa
-
-    encoded = [(text or "").encode() for text in texts]
-    offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
-    np.cumsum([len(text) for text in encoded], out=offsets[1:])
-    return pa.LargeStringArray.from_buffers(len(encoded), pa.py_buffer(offsets), pa.py_buffer(b"".join(encoded)))
-
-
-def _int_array(array: Any) -> np.ndarray[Any, Any]:
-    """An Arrow integer array without nulls (indices, offsets) as int64 NumPy (`to_numpy` too
-    would load pandas)."""
-    import numpy as np
-
-    width = np.dtype(f"int{array.type.bit_width}")
-    values = np.frombuffer(array.buffers()[1], dtype=width)[array.offset: array.offset + len(array)]
-    return values.astype(np.int64)
-
-
-def _microseconds(stamps: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
-    """ISO 8601 stamps as int64 microseconds since 1970; unreadable ones as the smallest int64."""
-    import numpy as np
-    import pandas as pd
-
-    if not len(stamps):
-        return np.empty(0, dtype=np.int64)
-    parsed = pd.to_datetime(pd.Series(stamps, dtype=object), format="ISO8601", utc=True, errors="coerce")
-    micro: np.ndarray[Any, Any] = parsed.to_numpy(dtype="datetime64[us]").view(np.int64)
-    return micro
-
-
 class AgreementReads(ProjectBase):
     """Bulk reads for agreement: fast at 100,000 paragraphs and more."""
 
@@ -208,28 +153,23 @@ class AgreementReads(ProjectBase):
 
         if not names:
             nothing = np.empty(0, dtype=np.int64)
-            return _Read(DoneCodings([], [], np.zeros((0, 0), dtype=bool)), [], nothing, nothing, pa.array([], pa.large_string()),
-                         np.full(1, -1, dtype=np.int64))
+            return _Read(DoneCodings([], [], np.zeros((0, 0), dtype=bool)), [], nothing, nothing,
+                         pa.array([], pa.large_string()), np.full(1, -1, dtype=np.int64))
         where, args = self._paragraph_filter(documents)
-        stamps = f", group_concat(s.updated_at, '{_SEP}')" if times else ""
-        done_rows = self.db.execute(
-            f"""select s.coder_id, count(*), cast(group_concat(s.paragraph_id, '{_SEP}') as blob){stamps}
-                from paragraph_status s
-                where s.status = 'done' and s.coder_id in ({",".join("?" * len(names))}) {where.format(alias='s')}
-                group by s.coder_id""",
-            [*names, *args],
-        ).fetchall()
-        value_rows = self._value_rows(names, codes, where, args)
-        # Every id string read is numbered in Arrow's C++ (no Python string per id: at a million
-        # paragraphs that was most of the read): the done ones by one dictionary encoding, the
-        # coded ones looked up in it. Integers from here on.
-        encoded = pc.dictionary_encode(_split([row[2] for row in done_rows]))
-        numbers = _int_array(encoded.indices)
-        dictionary = encoded.dictionary
-        chosen = np.flatnonzero(np.bincount(numbers, minlength=len(dictionary)) >= min_coders)
-        every = dictionary.to_pylist()
-        uniques = [every[k][:-1] for k in chosen.tolist()]  # each ends in _SEP
-        paragraphs, order = self._in_corpus_order(uniques)
+        # The codings are read on a connection of their own in a thread while this one reads the
+        # done paragraphs and numbers them: SQLite lets go of the GIL while it steps. (Inside a
+        # transaction of this connection's the other would not see its writes: not then.)
+        if self.db.in_transaction:
+            done_rows = self._done_rows(names, where, args, times)
+            numbered = self._numbered(done_rows, min_coders)
+            value_rows = self._value_rows(names, codes, where, args, self.db)
+        else:
+            with ThreadPoolExecutor(max_workers=1, thread_name_prefix="accord-read") as pool:
+                coded = pool.submit(self._value_rows_apart, names, codes, where, args)
+                done_rows = self._done_rows(names, where, args, times)
+                numbered = self._numbered(done_rows, min_coders)
+                value_rows = coded.result()
+        dictionary, numbers, chosen, paragraphs, order = numbered
         place = np.full(len(dictionary) + 1, -1, dtype=np.int64)  # the last entry: an id nobody has done
         place[chosen[order]] = np.arange(len(order))
         position = {name: i for i, name in enumerate(names)}
@@ -250,6 +190,45 @@ class AgreementReads(ProjectBase):
                 values.setdefault(code_id, []).append(CodedValues(position[who], value, at))
         stamped = [row[3] for row in done_rows] if times else []
         return _Read(DoneCodings(names, paragraphs, done, values), stamped, coder, column, dictionary, place)
+
+    def _done_rows(self, names: list[str], where: str, args: list[str], times: bool) -> list[Any]:
+        """(coder, how many, their done paragraphs' ids joined as bytes[, when each was last written])."""
+        stamps = f", group_concat(s.updated_at, '{_SEP}')" if times else ""
+        return self.db.execute(
+            f"""select s.coder_id, count(*), cast(group_concat(s.paragraph_id, '{_SEP}') as blob){stamps}
+                from paragraph_status s
+                where s.status = 'done' and s.coder_id in ({",".join("?" * len(names))}) {where.format(alias='s')}
+                group by s.coder_id""",
+            [*names, *args],
+        ).fetchall()
+
+    def _numbered(self, done_rows: list[Any], min_coders: int) -> tuple[Any, np.ndarray[Any, Any], np.ndarray[Any, Any],
+                                                                        list[str], np.ndarray[Any, Any]]:
+        """The done ids numbered in Arrow's C++ (no Python string per id: at a million paragraphs
+        that was most of the read) by one dictionary encoding, which the coded ids are then looked
+        up in: (dictionary, number per id, the numbers done by `min_coders`, their ids in corpus
+        order, where each of those came from among the chosen)."""
+        import numpy as np
+        import pyarrow.compute as pc
+
+        encoded = pc.dictionary_encode(_split([row[2] for row in done_rows]))
+        numbers = _int_array(encoded.indices)
+        dictionary = encoded.dictionary
+        chosen = np.flatnonzero(np.bincount(numbers, minlength=len(dictionary)) >= min_coders)
+        every = dictionary.to_pylist()
+        paragraphs, order = self._in_corpus_order([every[k][:-1] for k in chosen.tolist()])  # each ends in _SEP
+        return dictionary, numbers, chosen, paragraphs, order
+
+    def _value_rows_apart(self, names: list[str], codes: Sequence[str] | None, where: str,
+                          args: list[str]) -> list[tuple[str, str, object, int, bytes]]:
+        """`_value_rows` on a connection of its own (for another thread)."""
+        from store.connection import connect
+
+        db = connect(self.path)
+        try:
+            return self._value_rows(names, codes, where, args, db)
+        finally:
+            db.close()
 
     def _coding_order(self, read: _Read, documents: Sequence[str] | None, data: DoneCodings) -> CodingOrder:
         """When each coder did each paragraph they have done, from the read's status rows and the
@@ -364,8 +343,8 @@ class AgreementReads(ProjectBase):
         order: np.ndarray[Any, Any] = found[np.argsort(np.fromstring(seqs, dtype=np.int64, sep=","), kind="stable")]
         return np.array(ids, dtype=object)[order].tolist(), order
 
-    def _value_rows(self, names: list[str], codes: Sequence[str] | None, where: str,
-                    args: list[str]) -> list[tuple[str, str, object, int, bytes]]:
+    def _value_rows(self, names: list[str], codes: Sequence[str] | None, where: str, args: list[str],
+                    db: sqlite3.Connection) -> list[tuple[str, str, object, int, bytes]]:
         """(code, coder, value, how many paragraphs, their ids joined as bytes): off the covering
         index, in index order."""
         coder_marks = ",".join("?" * len(names))
@@ -373,7 +352,7 @@ class AgreementReads(ProjectBase):
         if codes is not None:
             code_clause = f"and c.code_id in ({','.join('?' * len(codes))})"
             code_args = list(codes)
-        rows = self.db.execute(
+        rows = db.execute(
             f"""select c.code_id, c.coder_id, c.value, min(typeof(c.value)), max(typeof(c.value)), count(*),
                        cast(group_concat(c.paragraph_id, '{_SEP}') as blob)
                 from codings c
@@ -381,9 +360,9 @@ class AgreementReads(ProjectBase):
                 group by c.coder_id, c.code_id, c.value""",
             [*names, *code_args, *args],
         ).fetchall()
-        kinds = dict(self.db.execute("select id, kind from codes").fetchall())
+        kinds = dict(db.execute("select id, kind from codes").fetchall())
         levels: dict[str, set[object]] = {}
-        for code_id, level in self.db.execute("select code_id, value from code_levels"):
+        for code_id, level in db.execute("select code_id, value from code_levels"):
             levels.setdefault(code_id, set()).add(level)
         for code_id, coder, value, least, most, _, ids in rows:
             # SQLite groups 1.0 with 1: a group of two types holds a value of the wrong one.

@@ -88,11 +88,12 @@ def test_every_document_row_matches_a_brute_force_count(tmp_path: Path, seed: in
 
 
 def statements(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Every SQL statement the command runs on its project, as SQLite traces them."""
+    """Every SQL statement the command runs on its project, on any connection, as SQLite traces them."""
+    import store.connection
     import store.project
 
     seen: list[str] = []
-    connecting = store.project.connect_file
+    connecting = store.connection.connect
 
     def traced(path: Path) -> sqlite3.Connection:
         db = connecting(path)
@@ -100,6 +101,7 @@ def statements(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         return db
 
     monkeypatch.setattr(store.project, "connect_file", traced)
+    monkeypatch.setattr(store.connection, "connect", traced)
     return seen
 
 
