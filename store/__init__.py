@@ -47,6 +47,7 @@ if TYPE_CHECKING:
         selection_description,
     )
     from store.intake.source import SourceDocument, SourceFile, sha256_text
+    from store.integrity import check_in_background
     from store.project import Project
     from store.refi_import import RefiImportReport, import_qdpx
     from store.codebook.from_refi import code_ids, codebook_from_refi, read_codebook
@@ -84,6 +85,7 @@ if TYPE_CHECKING:
 _PUBLIC: dict[str, str] = {
     # the project file
     "Project": "store.project",
+    "check_in_background": "store.integrity",
     "now": "store.clock",
     "CONSENSUS": "store.coding", "STATUSES": "store.coding",
     "is_written": "store.stored_values", "unwritten_value": "store.stored_values",
@@ -207,6 +209,7 @@ __all__ = [
     "build_demo",
     "candidate_rows",
     "candidate_seqs",
+    "check_in_background",
     "code_ids",
     "codebook_from_refi",
     "coded_paragraphs",

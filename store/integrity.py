@@ -4,6 +4,7 @@ then SQLite's own `PRAGMA quick_check`."""
 from __future__ import annotations
 
 import sqlite3
+from concurrent.futures import Future
 from pathlib import Path
 
 from store.connection import RESTORE_ADVICE, open_in_this_process
@@ -99,3 +100,26 @@ def quick_check(db: sqlite3.Connection, path: Path, only_work: bool | None = Non
         findings = [str(error)]
     if findings:
         raise ProjectError(f"{path} is damaged ({'; '.join(findings)}); {RESTORE_ADVICE}")
+
+
+def check_in_background(path: Path) -> Future[None]:
+    """`quick_check` of the file (as Project.open does) on a connection of its own in a thread,
+    for a read-only command that opens with `verify=False` and waits for the verdict before it
+    writes anything: SQLite lets go of the GIL while it checks, so the check costs no time when
+    a core is free (0.5 s at 1,000,000 paragraphs)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from store.connection import connect
+
+    def check() -> None:
+        db = connect(path)
+        try:
+            quick_check(db, path)
+        finally:
+            db.close()
+
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="accord-check")
+    try:
+        return pool.submit(check)
+    finally:
+        pool.shutdown(wait=False)

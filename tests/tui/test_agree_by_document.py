@@ -121,3 +121,31 @@ def test_drift_reads_the_codings_and_done_paragraphs_once(tmp_path: Path, monkey
     assert result.exit_code == 0, result.output
     assert len(reads_of(seen, "codings")) == 1, reads_of(seen, "codings")
     assert len(reads_of(seen, "paragraph_status")) == 1, reads_of(seen, "paragraph_status")
+
+
+def damaged(tmp_path: Path, table: str) -> Path:
+    """A random project whose `table` has its first page overwritten."""
+    path = tmp_path / "accord.db"
+    random_project(path, 1)
+    with sqlite3.connect(path) as db:
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        root = db.execute("select rootpage from sqlite_master where name = ?", [table]).fetchone()[0]
+        size = db.execute("PRAGMA page_size").fetchone()[0]
+    with path.open("r+b") as handle:
+        handle.seek((root - 1) * size)
+        handle.write(b"\xff" * 64)
+    return path
+
+
+@pytest.mark.parametrize("table", ["codings", "events"])
+@pytest.mark.parametrize("by", [[], ["--by", "document"], ["--over", "time"]])
+def test_a_damaged_project_is_refused_in_one_line_and_nothing_written(tmp_path: Path, table: str,
+                                                                       by: list[str]) -> None:
+    """agree checks the file's pages while it reads (not before): damage still stops it, in one
+    line, before any report is written, whether or not the read itself stumbled on it."""
+    path = damaged(tmp_path, table)
+    result = CliRunner().invoke(main, ["--project", str(path), "agree", *by, "-o", str(tmp_path / "out.json")])
+    assert result.exit_code == 1, result.output
+    assert "is damaged" in result.output and "Traceback" not in result.output
+    assert len(result.output.strip().splitlines()) == 1, result.output
+    assert not (tmp_path / "out.json").exists()

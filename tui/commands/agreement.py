@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from tui.commands.common import Context, emit_report, open_project, output_format, project_option, require_terminal
 from tui.console import SafeConsole, advance, err, out, progress_bar
+
+if TYPE_CHECKING:
+    from store import Project
 
 FORMATS = ("table", "md", "html", "json", "csv")
 EXTENSIONS = {"md": (".md",), "html": (".html",), "json": (".json",), "csv": (".csv",)}
@@ -99,7 +105,7 @@ def agree(ctx: Context, fmt: str | None, output: Path | None, force: bool, codes
         AgreementApp(ctx.project_path, replicates, seed, codes=_names(codes), coders=_names(coders),
                      documents=_names(documents)).run()
         return
-    with open_project(ctx) as project:
+    with checked_meanwhile(ctx) as project:
         chosen = _names(codes)
         total = len(chosen) if chosen else len(project.codes(include_retired=False))
         with progress_bar("Measuring agreement", total=total) as bar:
@@ -114,6 +120,24 @@ def agree(ctx: Context, fmt: str | None, output: Path | None, force: bool, codes
 
     emit_report(render(report, fmt), output, force, f"{plural(len(report.codes), 'code')}, "
                 f"{plural(report.units, 'paragraph')}, {plural(len(report.coders), 'coder')}")
+
+
+@contextmanager
+def checked_meanwhile(ctx: Context) -> Iterator[Project]:
+    """The project, its pages checked in a thread while the block reads it (store.check_in_background),
+    the verdict awaited when the block ends: a damaged file stops the command, in one line, before
+    it writes anything, and says so rather than whatever the damage broke in the read."""
+    from store import Project, check_in_background
+
+    project = Project.open(ctx.project_path, verify=False)
+    verdict = check_in_background(ctx.project_path)
+    try:
+        with project:
+            yield project
+    except Exception:
+        verdict.result()
+        raise
+    verdict.result()
 
 
 def render(report: object, fmt: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 
-from tui.commands.common import Context, emit_report, open_project
+from tui.commands.common import Context, emit_report
 from tui.console import SafeConsole, err, out
 
 PIPED_WIDTH = 160
@@ -18,7 +18,10 @@ def drift(ctx: Context, over: str, window: int, fmt: str, output: Path | None, f
     from exports.drift import drift_report, groups_shown
     from store import plural
 
-    with open_project(ctx) as project, err.status("Measuring agreement " + ("over time" if over == "time" else "per document")):
+    from tui.commands.agreement import checked_meanwhile
+
+    what = "over time" if over == "time" else "per document"
+    with checked_meanwhile(ctx) as project, err.status(f"Measuring agreement {what}"):
         report = drift_report(project, over, window, codes=codes, coders=coders, documents=documents)
     if fmt == "table":
         show_table(report)
