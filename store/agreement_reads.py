@@ -110,6 +110,23 @@ class _Read:
         return np.flatnonzero(self.codings.done[rows].any(axis=0))
 
 
+def _looked_up(ids: Any, dictionary: Any) -> np.ndarray[Any, Any]:
+    """Each id's number in the dictionary, len(dictionary) for one not in it: the two halves in
+    two threads (Arrow lets go of the GIL; one lookup of 2,400,000 ids took 0.4 s)."""
+    import numpy as np
+    import pyarrow.compute as pc
+
+    def half(part: Any) -> np.ndarray[Any, Any]:
+        return _int_array(pc.fill_null(pc.index_in(part, value_set=dictionary), len(dictionary)))
+
+    middle = len(ids) // 2
+    if middle < 100_000:
+        return half(ids)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="accord-lookup") as pool:
+        second = pool.submit(half, ids.slice(middle))
+        return np.concatenate([half(ids.slice(0, middle)), second.result()])
+
+
 class AgreementReads(ProjectBase):
     """Bulk reads for agreement: fast at 100,000 paragraphs and more."""
 
@@ -149,7 +166,6 @@ class AgreementReads(ProjectBase):
         """One pass over paragraph_status and one over codings for `names`, the ids numbered in Arrow."""
         import numpy as np
         import pyarrow as pa
-        import pyarrow.compute as pc
 
         if not names:
             nothing = np.empty(0, dtype=np.int64)
@@ -178,8 +194,7 @@ class AgreementReads(ProjectBase):
         column = place[numbers]
         done = np.zeros((len(names), len(paragraphs)), dtype=bool)
         done[coder[column >= 0], column[column >= 0]] = True
-        found = pc.index_in(_split([row[4] for row in value_rows]), value_set=dictionary)
-        at_all = place[_int_array(pc.fill_null(found, len(dictionary)))]
+        at_all = place[_looked_up(_split([row[4] for row in value_rows]), dictionary)]
         ends = np.cumsum([row[3] for row in value_rows], dtype=np.int64)
         values: dict[str, list[CodedValues]] = {}
         for (code_id, who, value, _, _), at in zip(value_rows, np.split(at_all, ends[:-1]) if value_rows else [],
@@ -237,7 +252,6 @@ class AgreementReads(ProjectBase):
         its status was last written."""
         import numpy as np
         import pandas as pd
-        import pyarrow.compute as pc
 
         names = data.coders
         ours = [read.codings.coders.index(name) for name in names]
@@ -259,8 +273,7 @@ class AgreementReads(ProjectBase):
                 from events e not indexed
                 where e.action = 'status' and e.value = 'done' and e.coder_id in ({marks}) {where.format(alias='e')}
                 group by coder_id""", [*names, *args]).fetchall() if names else []
-        found = pc.index_in(_split([row[2] for row in events]), value_set=read.dictionary)
-        logged_column = to_data[read.place[_int_array(pc.fill_null(found, len(read.dictionary)))]]
+        logged_column = to_data[read.place[_looked_up(_split([row[2] for row in events]), read.dictionary)]]
         logged_coder = np.repeat(np.array([names.index(row[0]) for row in events], dtype=np.int64),
                                  [row[1] for row in events])
         logged_at = np.array(_SEP.join(row[3] for row in events).split(_SEP) if events else [], dtype=object)
