@@ -202,8 +202,9 @@ def _figures(project: Project, data: DoneCodings, adjudicated: DoneCodings, at_c
         counts = np.bincount(here * q * q + a * q + b, minlength=size * q * q).reshape(size, q, q).astype(np.float64)
         coincidences = counts + counts.transpose(0, 2, 1)  # two values per unit: each pair both ways, m_u - 1 = 1
         figures.alphas[:, index] = alpha_of_coincidences(coincidences, LEVEL_OF_KIND.get(kind, "nominal"), ratings)
-        figures.pairs += np.bincount(here, minlength=size)
-        figures.agree += np.bincount(here, weights=(a == b).astype(np.float64), minlength=size)
+        # Whole-number counts: their sums are exact, whatever the order of adding.
+        figures.pairs += counts.reshape(size, q * q).sum(axis=1)
+        figures.agree += counts.reshape(size, q * q)[:, :: q + 1].sum(axis=1)  # the diagonal: equal values
     return figures
 
 
