@@ -8,8 +8,9 @@ total less the phases: click, the progress bar, the codebook reads). Phases:
 
 - imports: NumPy, Arrow's compute functions and Accord's agreement modules (the CLI itself is
   loaded before the clock starts, as in benchmarks.ops);
-- open: opening the project (its integrity check);
-- read: `done_codings`, the codings of done paragraphs (SQLite, Arrow, NumPy);
+- open: opening the project (its page check runs in a thread while agree reads: not here);
+- read: `done_codings`, the codings of done paragraphs (SQLite, Arrow, NumPy; the codings on a
+  second connection in a thread);
 - alpha, gwet (percent agreement, Fleiss' kappa and AC1, which share their parts), bootstrap
   (alpha's 95 % interval), pairs (per-pair agreement and Cohen's kappa), splits: per code;
 - texts: the split paragraphs' texts; json: rendering; write: writing the file.
