@@ -117,7 +117,12 @@ def _looked_up(ids: Any, dictionary: Any) -> np.ndarray[Any, Any]:
     import pyarrow.compute as pc
 
     def half(part: Any) -> np.ndarray[Any, Any]:
-        return _int_array(pc.fill_null(pc.index_in(part, value_set=dictionary), len(dictionary)))
+        found = pc.index_in(part, value_set=dictionary)
+        numbers = _int_array(found)  # a null's slot holds some number: replaced below
+        if found.null_count:  # the validity bits read directly: pc.fill_null would load pandas
+            bits = np.unpackbits(np.frombuffer(found.buffers()[0], dtype=np.uint8), bitorder="little")
+            numbers[bits[found.offset: found.offset + len(found)] == 0] = len(dictionary)
+        return numbers
 
     middle = len(ids) // 2
     if middle < 100_000:
@@ -165,12 +170,11 @@ class AgreementReads(ProjectBase):
               min_coders: int, times: bool = False) -> _Read:
         """One pass over paragraph_status and one over codings for `names`, the ids numbered in Arrow."""
         import numpy as np
-        import pyarrow as pa
 
         if not names:
             nothing = np.empty(0, dtype=np.int64)
             return _Read(DoneCodings([], [], np.zeros((0, 0), dtype=bool)), [], nothing, nothing,
-                         pa.array([], pa.large_string()), np.full(1, -1, dtype=np.int64))
+                         _split([]), np.full(1, -1, dtype=np.int64))
         where, args = self._paragraph_filter(documents)
         # The codings are read on a connection of their own in a thread while this one reads the
         # done paragraphs and numbers them: SQLite lets go of the GIL while it steps. (Inside a

@@ -149,3 +149,18 @@ def test_a_damaged_project_is_refused_in_one_line_and_nothing_written(tmp_path: 
     assert "is damaged" in result.output and "Traceback" not in result.output
     assert len(result.output.strip().splitlines()) == 1, result.output
     assert not (tmp_path / "out.json").exists()
+
+
+def test_agree_does_not_load_pandas(tmp_path: Path) -> None:
+    """Loading pandas is a third of a second of every `accord agree` (the bulk read takes Arrow's
+    buffers as they are to avoid it): the command, in a process of its own, never loads it."""
+    import subprocess
+    import sys
+
+    random_project(tmp_path / "accord.db", 1)
+    script = ("import sys; from tui.cli import main\n"
+              f"main(['--project', {str(tmp_path / 'accord.db')!r}, 'agree', '--format', 'json', '-o', "
+              f"{str(tmp_path / 'a.json')!r}], standalone_mode=False)\n"
+              "print('pandas' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert done.stdout.strip().splitlines()[-1] == "False", done.stdout + done.stderr
