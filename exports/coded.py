@@ -6,14 +6,13 @@ back into the frames the dataset writers take (`chosen_frame`). The rule itself 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from itertools import chain
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from exports.votes import Chosen, CodingRows, Grid, StatusRows
+from exports.votes import Chosen, CodingRows, Grid, StatusRows, object_table
 from exports.votes import CodeSpec as CodeSpec  # where the export's modules have always found it
 
 
@@ -66,14 +65,6 @@ class Chunk:
         value_at, stored = pd.factorize(rows["value"])
         return CodingRows(_looked_up(rows["coder"], {c: i for i, c in enumerate(coders)}), self.places(rows["seq"]),
                           code_at.astype(np.int64), value_at.astype(np.int64), list(code_ids), list(stored))
-
-
-def object_table(rows: list[tuple[object, ...]], width: int) -> NDArray[np.object_]:
-    """Rows as one 2-D object array, filled from a flat iterator: np.array(rows) first works out
-    the shape of every tuple, pandas makes an Arrow string of each text column, zip(*rows) a
-    tuple per column: each took longer than the query."""
-    flat = np.fromiter(chain.from_iterable(rows), dtype=object, count=len(rows) * width)
-    return flat.reshape(len(rows), width)
 
 
 def object_frame(rows: list[tuple[object, ...]], names: list[str]) -> pd.DataFrame:

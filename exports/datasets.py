@@ -90,8 +90,9 @@ def build_dataset(
         for first in range(1, total + 1, chunk_size):
             chunk = read_chunk(project, first, min(first + chunk_size - 1, total), spec.text and not spec.long,
                                coders)
-            chosen = chosen_frame(chunk, values(chunk, spec, coders, codes), codes)
-            gaps.count(chosen, codes)
+            arrays = values(chunk, spec, coders, codes)
+            chosen = chosen_frame(chunk, arrays, codes)
+            gaps.count(arrays, codes, chosen.index)
             yield chunk, chosen
             if on_progress:
                 on_progress(len(chunk.paragraphs))
