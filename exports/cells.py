@@ -39,3 +39,11 @@ def quoted(text: str, separator: str) -> str:
 def delimited_line(cells: list[str], separator: str, neutralise: bool = True) -> str:
     """One CSV/TSV line of text cells, each neutralised (unless not `neutralise`) and quoted."""
     return separator.join(quoted(neutralised(c) if neutralise else c, separator) for c in cells) + "\n"
+
+
+def md_cell(text: str) -> str:
+    """A Markdown table cell: HTML in a note shown as text (`&lt;script&gt;`), the table's own `|`
+    and `\\` escaped, every line end (a lone carriage return too) a `<br>`, so a note stays one row."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = text.replace("\\", "\\\\").replace("|", "\\|")
+    return re.sub(r"\r\n?|\n", "<br>", text)

@@ -7,9 +7,7 @@ one coder, the consensus, the majority, or all coders. Not coded is missing, nev
 
 from __future__ import annotations
 
-import datetime
 import json
-import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -19,6 +17,11 @@ import pyarrow as pa
 
 from exports.coded import Chunk, CodeSpec, chosen_frame, object_frame
 from exports.required import GapTally
+from exports.dataset_columns import DOCUMENT_FIELDS as DOCUMENT_FIELDS
+from exports.dataset_columns import ISO_DATE as ISO_DATE
+from exports.dataset_columns import Column as Column
+from exports.dataset_columns import document_field_columns as document_field_columns
+from exports.dataset_columns import is_date as is_date
 from exports.whose import WHOSE as WHOSE
 from exports.whose import DatasetSpec as DatasetSpec
 from exports.whose import chosen_coders as chosen_coders
@@ -29,22 +32,6 @@ from store import AccordError, Project
 
 CHUNK_PARAGRAPHS = 20_000
 """Paragraphs read and turned into rows at a time: bounds memory on a 1,000,000-paragraph corpus."""
-
-DOCUMENT_FIELDS = ("title", "speaker", "country", "date")
-
-
-@dataclass(frozen=True)
-class Column:
-    """One column of an export, with what labelled formats need to describe it."""
-
-    name: str
-    label: str
-    type: str
-    """`str`, `int`, `float`, `code` (0/1, labelled absent/present), `level` (a variable) or
-    `date` (ISO 8601 text, YYYY-MM-DD: a date where the format has one)."""
-    levels: tuple[tuple[str, str], ...] = ()
-    """(value, label) for `level` columns."""
-    ordered: bool = False
 
 
 @dataclass
@@ -152,33 +139,6 @@ def _typed(column: pd.Series) -> pd.Series:
         return column.astype(float)
     return column.map(lambda v: v if v is None or isinstance(v, str) else json.dumps(v, ensure_ascii=False),
                       na_action="ignore").astype(object)
-
-
-ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-
-def is_date(series: pd.Series) -> bool:
-    """Whether every non-empty value is a calendar date written YYYY-MM-DD (and there is one):
-    then the column is a date in Parquet, Stata and SPSS. One value that is not ("March 2021",
-    "2021-02-30") keeps the whole column text, so that no value is lost on the way."""
-    present = [v for v in series if not (v is None or (isinstance(v, str) and not v.strip()) or v is pd.NA
-                                         or (isinstance(v, float) and v != v))]
-    if not present:
-        return False
-    for value in present:
-        if not isinstance(value, str) or not ISO_DATE.fullmatch(value.strip()):
-            return False
-        try:
-            datetime.date.fromisoformat(value.strip())
-        except ValueError:
-            return False
-    return True
-
-
-def document_field_columns(documents: pd.DataFrame) -> list[Column]:
-    """The document fields' columns: text, but `date` a date where every value is one."""
-    return [Column(f, f"Document {f}", "date" if f == "date" and is_date(documents[f]) else "str")
-            for f in DOCUMENT_FIELDS]
 
 
 def column_type(series: pd.Series) -> str:

@@ -11,6 +11,7 @@ co-occurrence; never a Python loop over paragraphs.
 from __future__ import annotations
 
 import re
+from itertools import chain, repeat
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -193,15 +194,15 @@ class _Codings:
     def __init__(self, project: Project, coders: list[str]) -> None:
         groups = coded_paragraphs(project, coders)
         self.coders = [group[0] for group in groups]
-        self.code_at, self.code_ids = factorize(group[1] for group in groups)
-        self.value_at, self.stored = factorize(group[2] for group in groups)
+        self.code_at, self.code_ids = factorize([group[1] for group in groups])
+        self.value_at, self.stored = factorize([group[2] for group in groups])
         self.group = np.repeat(np.arange(len(groups)), [group[3] for group in groups])
-        self.paragraph, ids = factorize(pid for group in groups for pid in group[4])
+        self.paragraph, ids = factorize(list(chain.from_iterable(group[4] for group in groups)))
         self.number = dict(zip(ids, range(len(ids)), strict=True))
 
     def on(self, ids: NDArray[np.object_], coders: list[str]) -> CodingRows:
         """The codings on the paragraphs `ids` (a range), with coders placed as in `coders`."""
-        numbers = np.fromiter((self.number.get(pid, -1) for pid in ids), dtype=np.int64, count=len(ids))
+        numbers = np.fromiter(map(self.number.get, ids, repeat(-1)), dtype=np.int64, count=len(ids))
         row = np.full(len(self.number) + 1, -1, dtype=np.int64)  # the last: for no number at all
         row[numbers] = np.where(numbers >= 0, np.arange(len(ids)), -1)
         place = row[self.paragraph]

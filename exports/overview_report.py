@@ -13,9 +13,9 @@ import math
 import re
 from json.encoder import encode_basestring
 
-from exports.agreement_report import _md as md_text  # the one Markdown escaping of the reports
-from exports.cells import delimited_line
 import numpy as np
+
+from exports.cells import delimited_line
 
 from exports.overview import Int, Overview
 from exports.report_columns import fmt
@@ -154,7 +154,10 @@ def percent(value: float) -> str:
 
 
 def to_markdown(overview: Overview) -> str:
-    e = md_text
+    # The one Markdown escaping of the reports, loaded here: the agreement report it lives in
+    # brings the statistics modules, which no other overview format needs.
+    from exports.agreement_report import _md as e
+
     total = coverage(overview)
     lines = ["# Overview of the coded corpus", "",
              f"Project `{e(overview.project)}`, {e(overview.described())}"
