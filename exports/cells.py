@@ -3,6 +3,7 @@ wherever it holds a separator, a quote or a line end. Light (no pandas): the rep
 
 from __future__ import annotations
 
+import functools
 import re
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\uff1d", "\uff0b", "\uff0d", "\uff20")
@@ -29,9 +30,14 @@ def neutralised(text: str) -> str:
     return "'" + text if _FORMULA.match(text) else text
 
 
+@functools.cache
+def _needs_quotes(separator: str) -> re.Pattern[str]:
+    return re.compile(needs_quotes(separator))
+
+
 def quoted(text: str, separator: str) -> str:
     """`text` as a field: quoted, as the csv module quotes, wherever it holds a separator, a quote or a line end."""
-    if re.search(needs_quotes(separator), text):
+    if _needs_quotes(separator).search(text):
         return '"' + text.replace('"', '""') + '"'
     return text
 

@@ -60,7 +60,7 @@ def retrieve(ctx: Context, codes: tuple[str, ...], any_: bool, excluded: tuple[s
       accord retrieve --code nuclear --any --code chemical --not sanctions --format md
       accord retrieve --code stance=supports --majority -o supports.csv
     """
-    from exports.datasets import DatasetSpec
+    from exports.whose import DatasetSpec
     from exports.files import check_target
     from exports.retrieval import Query
     from exports.retrieval import retrieve as find

@@ -91,7 +91,7 @@ class RetrieveScreen(JumpListScreen):
     @work(thread=True, exclusive=True, group="retrieve")
     def run_query(self, query: RetrieveQuery) -> None:
         """Query on a connection of this thread (SQLite connections stay in their thread)."""
-        from exports.datasets import DatasetSpec
+        from exports.whose import DatasetSpec
         from exports.retrieval import Query, retrieve
 
         codes, exclude = _names(query.codes), _names(query.exclude)
