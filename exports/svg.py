@@ -176,9 +176,11 @@ def heatmap(matrix: Sequence[Sequence[float]], texts: Sequence[Sequence[str]] | 
             columns: list[str], palette: str, legend: str, high: float, title: str) -> str:
     """Cells coloured by value from 0 to `high` (NaN blank), with their text; a colour bar."""
     cell_w = max(44.0, max((text_width(t, FONT - 2) + 8 for row in texts or [] for t in row), default=0))
-    left = 12 + max((text_width(r) for r in rows), default=0)
-    # Column names written slanting up to the right, under the cells.
-    under = 16 + max((text_width(c) for c in columns), default=0) * 0.71
+    # Column names written slanting down to the left from under their cells: the longest needs
+    # room below and to the left of the first column.
+    slant = max((text_width(c) for c in columns), default=0) * 0.71
+    left = 12 + max(max((text_width(r) for r in rows), default=0), slant - cell_w / 2)
+    under = 16 + slant
     top = 10
     width, height = cell_w * len(columns), ROW * len(rows)
     parts: list[str] = []
