@@ -11,7 +11,7 @@ from numpy.typing import NDArray
 
 from exports.html_page import page_head
 from exports.overview import Overview
-from exports.overview_report import COVERAGE, coverage, percent
+from exports.overview_report import COVERAGE, coverage, matrix_cells, percent
 from exports.report_columns import fmt
 from exports.svg import Rows, heatmap
 
@@ -49,7 +49,7 @@ def matrix_chart(overview: Overview) -> str | None:
         return None
     order = np.argsort(-overview.done, kind="stable")[:MATRIX_GROUPS]
     shares = overview.shares()[order].T  # entries x groups
-    labels = [[f"{int(overview.counts[g, j]):,}" for g in order] for j in range(len(overview.entries))]
+    labels = [[f"{c:,}" for c in row] for row in overview.counts[order].T.tolist()]
     return _heatmap(shares, labels, [e.name for e in overview.entries], [overview.groups[g] for g in order],
                     "Blues", "share of the group's done paragraphs", "Code matrix")
 
@@ -80,15 +80,14 @@ def to_html(overview: Overview) -> str:
     if chart := frequency_chart(overview):
         parts.append(f'<figure id="frequencies">{chart}</figure>')
     done = int(overview.done.sum())
-    shares = overview.shares()
     parts.append("<table><thead><tr><th>Code</th><th>Count</th><th>Share</th>"
                  + "".join(f"<th>{e(g)}</th>" for g in overview.groups) + "</tr></thead><tbody>")
+    matrix = matrix_cells(overview)
     for j, entry in enumerate(overview.entries):
         count = int(overview.total[j])
         parts.append(f"<tr><td>{e(entry.label)} <code>{e(entry.name)}</code></td><td>{count:,}</td>"
                      f"<td>{percent(count / done if done else float('nan'))}</td>"
-                     + "".join(f"<td>{int(overview.counts[i, j]):,} ({percent(shares[i, j])})</td>"
-                               for i in range(len(overview.groups))) + "</tr>")
+                     + "".join(f"<td>{cell}</td>" for cell in matrix[j]) + "</tr>")
     parts.append("</tbody></table>")
     if chart := matrix_chart(overview):
         shown = min(len(overview.groups), MATRIX_GROUPS)

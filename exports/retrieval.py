@@ -241,8 +241,9 @@ def retrieved_csv(retrieved: Retrieved, neutralise: bool = True) -> str:
 
 
 def retrieved_jsonl(retrieved: Retrieved) -> str:
-    """The rows as JSON Lines, one object per paragraph, missing values null."""
-    return "".join(json.dumps(row, ensure_ascii=False, separators=(",", ":")) + "\n"
+    """The rows as JSON Lines, one object per paragraph, missing values null; `/` written `\\/`
+    as the export's writer (pandas) writes it, so that both files read the same byte for byte."""
+    return "".join(json.dumps(row, ensure_ascii=False, separators=(",", ":")).replace("/", "\\/") + "\n"
                    for row in retrieved.rows.records())
 
 
