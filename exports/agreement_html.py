@@ -26,9 +26,9 @@ def alpha_chart(report: ReliabilityReport) -> str | None:
     codes = [c for c in report.codes if c.alpha.value is not None]
     if not codes:
         return None
-    values = [c.alpha.value for c in codes]
-    low = [c.alpha_interval.low if c.alpha_interval.low is not None else c.alpha.value for c in codes]
-    high = [c.alpha_interval.high if c.alpha_interval.high is not None else c.alpha.value for c in codes]
+    values = [c.alpha.value for c in codes if c.alpha.value is not None]
+    low = [c.alpha_interval.low if c.alpha_interval.low is not None else v for c, v in zip(codes, values, strict=True)]
+    high = [c.alpha_interval.high if c.alpha_interval.high is not None else v for c, v in zip(codes, values, strict=True)]
     colours = [VERDICT_COLOURS[c.verdict] for c in codes]
     chart = Rows([c.code for c in codes], min(0.0, min(low) - 0.05), 1.03,  # room for the dots at 1
                  "Krippendorff's alpha (95 % bootstrap interval)",

@@ -21,8 +21,9 @@ def time_chart(report: DriftReport) -> str | None:
     alphas = [alpha for line in points.values() for _, alpha in line if alpha is not None]
     if not alphas:
         return None
-    series = [(coder, [float(window) for window, _ in line], [float("nan") if a is None else a for _, a in line])
-              for coder, line in points.items() if line]
+    nan = float("nan")
+    series = [(coder, [nan if window is None else float(window) for window, _ in line],
+               [nan if a is None else a for _, a in line]) for coder, line in points.items() if line]
     return lines(series, f"window of {report.window} paragraphs, in each coder's order", "mean Krippendorff's α",
                  min(-0.05, min(alphas) - 0.05), 1.05, (TENTATIVE, RELIABLE), "Agreement over time")
 

@@ -140,7 +140,8 @@ def retrieve(project: Project, query: Query, spec: DatasetSpec) -> Retrieved:
         part = _matches(project, candidates[at:at + CHUNK_PARAGRAPHS], spec, coders, codes, include, exclude, query.any_)
         for name, cells in part.items():
             found[name] += cells
-    documents = [of_document.get(d, (None,) * len(DOCUMENT_FIELDS)) for d in found["document_id"]]
+    unknown: tuple[str | None, ...] = (None,) * len(DOCUMENT_FIELDS)
+    documents = [of_document.get(str(d), unknown) for d in found["document_id"]]
     for i, name in enumerate(DOCUMENT_FIELDS):
         found[name] = [fields_of[i] for fields_of in documents]
     rows = Table({c.name: found[c.name] for c in columns})
@@ -166,7 +167,7 @@ class _Candidates:
         index = {coder: i for i, coder in enumerate(coders)}
         seqs = self.paragraphs[:, 3].astype(np.int64)
 
-        def places(column: np.ndarray) -> np.ndarray:  # type: ignore[type-arg]
+        def places(column: np.ndarray) -> np.ndarray:
             return np.searchsorted(seqs, column.astype(np.int64))
 
         s, c = self.statuses, self.codings
@@ -207,16 +208,16 @@ def _number(code: CodeSpec, term: Term) -> int:
     return [value for value, _ in code.levels].index(str(term.value)) + 1
 
 
-def _has(numbers: np.ndarray, present: np.ndarray, codes: list[CodeSpec], term: Term) -> np.ndarray:  # type: ignore[type-arg]
+def _has(numbers: np.ndarray, present: np.ndarray, codes: list[CodeSpec], term: Term) -> np.ndarray:
     j = next(j for j, code in enumerate(codes) if code.id == term.code_id)
-    has: np.ndarray = present[:, j] & (numbers[:, j] == _number(codes[j], term))  # type: ignore[type-arg]
+    has: np.ndarray = present[:, j] & (numbers[:, j] == _number(codes[j], term))
     return has
 
 
-def _lacks(numbers: np.ndarray, present: np.ndarray, codes: list[CodeSpec], term: Term) -> np.ndarray:  # type: ignore[type-arg]
+def _lacks(numbers: np.ndarray, present: np.ndarray, codes: list[CodeSpec], term: Term) -> np.ndarray:
     """Known not to apply: a code's 0, a variable's other level; missing is not known."""
     j = next(j for j, code in enumerate(codes) if code.id == term.code_id)
-    lacks: np.ndarray = present[:, j] & (numbers[:, j] != _number(codes[j], term))  # type: ignore[type-arg]
+    lacks: np.ndarray = present[:, j] & (numbers[:, j] != _number(codes[j], term))
     return lacks
 
 

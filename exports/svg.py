@@ -185,7 +185,7 @@ def heatmap(matrix: Sequence[Sequence[float]], texts: Sequence[Sequence[str]] | 
     width, height = cell_w * len(columns), ROW * len(rows)
     parts: list[str] = []
     for i, row in enumerate(rows):
-        y = top + ROW * i
+        y: float = top + ROW * i
         parts.append(_text(left - 8, y + ROW / 2, row, "end"))
         for j in range(len(columns)):
             value = matrix[i][j]

@@ -56,7 +56,7 @@ class CodeSpec:
         return pd.CategoricalDtype([value for value, _ in self.levels], ordered=self.kind == "ordinal")
 
 
-def factorize(values: Sequence[Hashable]) -> tuple[Int, list[Any]]:
+def factorize(values: Sequence[Hashable] | Objects) -> tuple[Int, list[Any]]:
     """Each value's place among the distinct values (first seen first), and those values: for
     the columns of a view, in C loops (dict.fromkeys, map) where a Python loop per row took
     most of the overview's time."""
@@ -156,13 +156,13 @@ class Grid:
                     if code_id in specs:
                         is_code, levels = specs[code_id]
                         forbidden[a, b] = not is_written(is_code, value, levels)
-            column, place = where[codings.code_at, codings.value_at], number[codings.code_at, codings.value_at]
+            column, stored_as = where[codings.code_at, codings.value_at], number[codings.code_at, codings.value_at]
             _refuse(ids, coders, codings.coder, codings.place,
                     forbidden[codings.code_at, codings.value_at] & (codings.coder >= 0),
                     lambda row: str(codings.code_ids[codings.code_at[row]]))
             keep = (column >= 0) & (codings.coder >= 0)
             if keep.any():
-                values[codings.coder[keep], codings.place[keep], column[keep]] = place[keep].astype(np.int16)
+                values[codings.coder[keep], codings.place[keep], column[keep]] = stored_as[keep].astype(np.int16)
         return cls(done, flagged, status, note, values)
 
     def rows(self, coders: list[int]) -> Grid:

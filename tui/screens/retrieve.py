@@ -103,7 +103,7 @@ class RetrieveScreen(JumpListScreen):
             except AccordError as error:
                 message = str(error)
             else:
-                matches = [Match(seq, prompt(pid, text, found.keywords))
+                matches = [Match(seq, prompt(str(pid), str(text), found.keywords))
                            for seq, pid, text in zip(found.seqs, found.rows["paragraph_id"], found.rows["text"],
                                                      strict=True)]
                 message = plural(len(matches), "paragraph")
