@@ -11,7 +11,7 @@ co-occurrence; never a Python loop over paragraphs.
 from __future__ import annotations
 
 import re
-from itertools import chain, repeat
+from itertools import chain, count, repeat
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -197,13 +197,17 @@ class _Codings:
         self.code_at, self.code_ids = factorize([group[1] for group in groups])
         self.value_at, self.stored = factorize([group[2] for group in groups])
         self.group = np.repeat(np.arange(len(groups)), [group[3] for group in groups])
-        self.paragraph, ids = factorize(list(chain.from_iterable(group[4] for group in groups)))
-        self.number = dict(zip(ids, range(len(ids)), strict=True))
+        # Each paragraph's number: the place of its first coding, found in one C loop
+        # (setdefault keeps the first number an id gets); not dense, which costs nothing.
+        flat = list(chain.from_iterable(group[4] for group in groups))
+        self.number: dict[str, int] = {}
+        self.paragraph = np.fromiter(map(self.number.setdefault, flat, count()), dtype=np.int64, count=len(flat))
+        self.size = len(flat)
 
     def on(self, ids: NDArray[np.object_], coders: list[str]) -> CodingRows:
         """The codings on the paragraphs `ids` (a range), with coders placed as in `coders`."""
         numbers = np.fromiter(map(self.number.get, ids, repeat(-1)), dtype=np.int64, count=len(ids))
-        row = np.full(len(self.number) + 1, -1, dtype=np.int64)  # the last: for no number at all
+        row = np.full(self.size + 1, -1, dtype=np.int64)  # the last: for no number at all
         row[numbers] = np.where(numbers >= 0, np.arange(len(ids)), -1)
         place = row[self.paragraph]
         keep = place >= 0

@@ -87,7 +87,7 @@ def to_html(overview: Overview) -> str:
         count = int(overview.total[j])
         parts.append(f"<tr><td>{e(entry.label)} <code>{e(entry.name)}</code></td><td>{count:,}</td>"
                      f"<td>{percent(count / done if done else float('nan'))}</td>"
-                     + "".join(f"<td>{cell}</td>" for cell in matrix[j]) + "</tr>")
+                     + ("<td>" + "</td><td>".join(matrix[j]) + "</td>" if matrix[j] else "") + "</tr>")
     parts.append("</tbody></table>")
     if chart := matrix_chart(overview):
         shown = min(len(overview.groups), MATRIX_GROUPS)

@@ -159,7 +159,7 @@ def matrix_cells(overview: Overview) -> list[list[str]]:
     if not overview.groups:  # the arrays' one group is everything: no matrix
         return [[] for _ in overview.entries]
     counts, shares = overview.counts.T.tolist(), overview.shares().T.tolist()
-    return [[f"{c:,} ({percent(s)})" for c, s in zip(row, share_row, strict=True)]
+    return [[f"{c:,} ({100 * s:.1f} %)" if s == s else f"{c:,} (–)" for c, s in zip(row, share_row, strict=True)]
             for row, share_row in zip(counts, shares, strict=True)]
 
 

@@ -182,7 +182,10 @@ def _refuse(ids: Objects, coders: list[str], coder: Int, place: NDArray[np.intp]
 
 def _real_notes(notes: Objects) -> Objects:
     """Notes with text; None for the rest (None, NaN that pandas may put in a missing cell, blanks)."""
-    return np.array([n if isinstance(n, str) and n.strip() else None for n in notes], dtype=object)
+    real = np.full(len(notes), None, dtype=object)
+    given = np.flatnonzero(notes != None)  # noqa: E711 (elementwise): most paragraphs have no note
+    real[given] = [n if isinstance(n, str) and n.strip() else None for n in notes[given]]
+    return real
 
 
 class Source(Protocol):
