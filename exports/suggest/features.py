@@ -1,4 +1,5 @@
-"""Text to features: word unigrams and bigrams, hashed, then TF-IDF.
+"""Text to features: word unigrams and bigrams, and character 3- and 4-grams within words,
+hashed, then TF-IDF.
 
 Hashing needs no vocabulary, so the only fitted state is the IDF weights: a NumPy array that
 the project file stores as numbers (store/suggest/storage.py), never a pickled object.
@@ -6,10 +7,14 @@ the project file stores as numbers (store/suggest/storage.py), never a pickled o
 Speed (BENCHMARKS.md, issue 16): a whole chunk of paragraphs is tokenised by one regular
 expression pass and one split over the joined text, and tokens are hashed in C by pandas
 (SipHash-2-4 with a fixed key, over each distinct token once), so no Python code runs per
-token. Character n-grams (the first version's 3-5 grams within words) are gone: they were
-five times the word features' count, which made hashing, fitting and predicting five times
-slower, for 0.006 of held-out F1 on the benchmark corpus (BENCHMARKS.md); what they also
-caught on real text, inflected and misspelt forms of one word, is lost.
+token. The sub-words (character 3- and 4-grams of each word between boundary marks, as
+scikit-learn's 'char_wb' makes them) let "borders" and a misspelt "bordre" share most of their
+features with "border". They are made once per distinct token of the chunk, by NumPy over the
+tokens' code points grouped by length, and reach the paragraphs by one sparse product
+(paragraphs x distinct tokens times distinct tokens x n-grams). They have columns of their own,
+after the words', and `weighted` gives them a fixed share of each row's length
+(`SUBWORD_WEIGHT`), so that the four to five times as many n-grams as words don't drown the
+words (BENCHMARKS.md has the weights tried).
 
 A stored model is only valid with the pipeline that made its columns: `PIPELINE` names it and
 `probe()` is the columns of a fixed text, both stored beside the models; a model whose pipeline
@@ -28,8 +33,15 @@ from numpy.typing import NDArray
 if TYPE_CHECKING:
     from scipy.sparse import csr_matrix
 
-FEATURES = 2**19
-PIPELINE = "words-1-2/siphash-0123456789123456/2**19"
+WORDS = 2**19
+"""Columns of the words and pairs of words; the sub-words' follow them."""
+SUBWORDS = 2**18
+FEATURES = WORDS + SUBWORDS
+GRAMS = (3, 4)
+"""Lengths of the character n-grams within words."""
+SUBWORD_WEIGHT = 0.5
+"""The sub-words' length beside the words' (each block scaled to unit length first)."""
+PIPELINE = f"words-1-2+char_wb-3-4x{SUBWORD_WEIGHT}/siphash-0123456789123456/2**19+2**18"
 """What the stored columns mean; models stored without it or with another are refused."""
 PROBE = "Accord's probe: Grenzkontrollen an der Grenze, naïve café; border patrols 2024 (§ 12)."
 HASH_KEY = "0123456789123456"
@@ -68,15 +80,46 @@ def _counts(texts: list[str]) -> csr_matrix:
     lengths = np.fromiter(map(len, tokens), dtype=np.int64, count=len(tokens))
     kept = (lengths > 1) & ~separator
     tokens, row = tokens[kept], row[kept]
-    hashes = pd.util.hash_array(tokens, hash_key=HASH_KEY) if len(tokens) else np.zeros(0, dtype=np.uint64)
+    if not len(tokens):
+        return sparse.csr_matrix((len(texts), FEATURES), dtype=np.float32)
+    token, distinct = pd.factorize(tokens)
+    hashes = pd.util.hash_array(np.asarray(distinct, dtype=object), hash_key=HASH_KEY)[token]
     pair = row[1:] == row[:-1]
-    pairs = _mix(hashes[:-1][pair] * _MIX[0] + hashes[1:][pair]) if len(tokens) else hashes
-    rows = np.concatenate([row, row[:-1][pair]]) if len(tokens) else row
-    columns = (np.concatenate([hashes, pairs]) % np.uint64(FEATURES)).astype(np.int64)
-    matrix = sparse.coo_matrix((np.ones(len(rows), dtype=np.float32), (rows, columns)),
-                               shape=(len(texts), FEATURES)).tocsr()  # sums repeated n-grams
+    pairs = _mix(hashes[:-1][pair] * _MIX[0] + hashes[1:][pair])
+    rows = np.concatenate([row, row[:-1][pair]])
+    columns = (np.concatenate([hashes, pairs]) % np.uint64(WORDS)).astype(np.int64)
+    words = sparse.csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, columns)),
+                              shape=(len(texts), WORDS))  # sums repeated n-grams
+    occurrences = sparse.csr_matrix((np.ones(len(row), dtype=np.float32), (row, token)),
+                                    shape=(len(texts), len(distinct)))
+    matrix = sparse.hstack([words, occurrences @ _subwords(list(distinct))], format="csr")
     matrix.sort_indices()
     return matrix
+
+
+def _subwords(tokens: list[str]) -> csr_matrix:
+    """Distinct tokens x hashed counts of their character n-grams, each token between spaces (as
+    scikit-learn's 'char_wb'). Tokens of one length are one array of code points, so the n-grams
+    are windows over it: NumPy runs once per length, not per token."""
+    from numpy.lib.stride_tricks import sliding_window_view
+    from scipy import sparse
+
+    lengths = np.fromiter(map(len, tokens), dtype=np.int64, count=len(tokens))
+    owners, columns = [], []
+    for length in np.unique(lengths):
+        which = np.flatnonzero(lengths == length)
+        points = np.array([tokens[i] for i in which], dtype=f"U{length}").view(np.uint32).reshape(len(which), -1)
+        padded = np.pad(points.astype(np.uint64), ((0, 0), (1, 1)), constant_values=ord(" "))
+        for n in GRAMS:
+            windows = sliding_window_view(padded, n, axis=1)  # tokens x offsets x n
+            hashed = np.full(windows.shape[:2], n, dtype=np.uint64)
+            for position in range(n):
+                hashed = _mix(hashed * _MIX[0] + windows[:, :, position])
+            owners.append(np.repeat(which, windows.shape[1]))
+            columns.append(hashed.ravel() % np.uint64(SUBWORDS))
+    owner, column = np.concatenate(owners), np.concatenate(columns).astype(np.int64)
+    return sparse.csr_matrix((np.ones(len(owner), dtype=np.float32), (owner, column)),
+                             shape=(len(tokens), SUBWORDS))
 
 
 def _mix(values: NDArray[np.uint64]) -> NDArray[np.uint64]:
@@ -105,9 +148,15 @@ def idf(matrix: csr_matrix) -> NDArray[np.float32]:
 
 
 def weighted(matrix: csr_matrix, weights: NDArray[np.float32]) -> csr_matrix:
-    """Sublinear TF times IDF, each row scaled to unit length."""
+    """Sublinear TF times IDF; the words and the sub-words each scaled to unit length, the
+    sub-words then to `SUBWORD_WEIGHT`, and each row to unit length."""
     from sklearn.preprocessing import normalize
 
     out = matrix.copy()
     out.data = (1 + np.log(out.data)) * weights[out.indices]
+    rows = np.repeat(np.arange(out.shape[0]), np.diff(out.indptr))
+    block = (out.indices >= WORDS).astype(np.int64)
+    lengths = np.sqrt(np.bincount(rows * 2 + block, out.data.astype(np.float64) ** 2, minlength=out.shape[0] * 2))
+    scale = np.array([1.0, SUBWORD_WEIGHT])[block] / np.maximum(lengths[rows * 2 + block], 1e-12)
+    out.data = (out.data * scale).astype(np.float32)
     return normalize(out, norm="l2", copy=False)
