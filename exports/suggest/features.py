@@ -82,17 +82,25 @@ def _counts(texts: list[str]) -> csr_matrix:
     tokens, row = tokens[kept], row[kept]
     if not len(tokens):
         return sparse.csr_matrix((len(texts), FEATURES), dtype=np.float32)
+    # Each distinct token, and each distinct pair of neighbours, is one column of `occurrences`;
+    # `spelt` spells each of them out in features (a token: its word column and its n-grams; a
+    # pair: its column), so one sparse product counts everything, per paragraph.
     token, distinct = pd.factorize(tokens)
-    hashes = pd.util.hash_array(np.asarray(distinct, dtype=object), hash_key=HASH_KEY)[token]
+    hashes = pd.util.hash_array(np.asarray(distinct, dtype=object), hash_key=HASH_KEY)
     pair = row[1:] == row[:-1]
-    pairs = _mix(hashes[:-1][pair] * _MIX[0] + hashes[1:][pair])
-    rows = np.concatenate([row, row[:-1][pair]])
-    columns = (np.concatenate([hashes, pairs]) % np.uint64(WORDS)).astype(np.int64)
-    words = sparse.csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, columns)),
-                              shape=(len(texts), WORDS))  # sums repeated n-grams
-    occurrences = sparse.csr_matrix((np.ones(len(row), dtype=np.float32), (row, token)),
-                                    shape=(len(texts), len(distinct)))
-    matrix = sparse.hstack([words, occurrences @ _subwords(list(distinct))], format="csr")
+    pair_of, pairs = pd.factorize(token[:-1][pair] * len(distinct) + token[1:][pair])
+    pair_hashes = _mix(hashes[pairs // len(distinct)] * _MIX[0] + hashes[pairs % len(distinct)])
+    occurrences = sparse.csr_matrix(
+        (np.ones(len(row) + len(pair_of), dtype=np.float32),
+         (np.concatenate([row, row[:-1][pair]]), np.concatenate([token, len(distinct) + pair_of]))),
+        shape=(len(texts), len(distinct) + len(pairs)))  # sums repeated tokens and pairs
+    words = sparse.csr_matrix(
+        (np.ones(len(distinct) + len(pairs), dtype=np.float32),
+         (np.concatenate([hashes, pair_hashes]) % np.uint64(WORDS)).astype(np.int64),
+         np.arange(len(distinct) + len(pairs) + 1)), shape=(len(distinct) + len(pairs), WORDS))
+    subwords = sparse.vstack([_subwords(list(distinct)),
+                              sparse.csr_matrix((len(pairs), SUBWORDS), dtype=np.float32)], format="csr")
+    matrix = occurrences @ sparse.hstack([words, subwords], format="csr")
     matrix.sort_indices()
     return matrix
 
@@ -148,15 +156,20 @@ def idf(matrix: csr_matrix) -> NDArray[np.float32]:
 
 
 def weighted(matrix: csr_matrix, weights: NDArray[np.float32]) -> csr_matrix:
-    """Sublinear TF times IDF; the words and the sub-words each scaled to unit length, the
-    sub-words then to `SUBWORD_WEIGHT`, and each row to unit length."""
-    from sklearn.preprocessing import normalize
-
+    """Sublinear TF times IDF; in each row the words and the sub-words each scaled to unit length,
+    the sub-words then to `SUBWORD_WEIGHT`, and the row to unit length."""
     out = matrix.copy()
+    out.sort_indices()  # each row: its word columns, then its sub-word columns
     out.data = (1 + np.log(out.data)) * weights[out.indices]
-    rows = np.repeat(np.arange(out.shape[0]), np.diff(out.indptr))
-    block = (out.indices >= WORDS).astype(np.int64)
-    lengths = np.sqrt(np.bincount(rows * 2 + block, out.data.astype(np.float64) ** 2, minlength=out.shape[0] * 2))
-    scale = np.array([1.0, SUBWORD_WEIGHT])[block] / np.maximum(lengths[rows * 2 + block], 1e-12)
-    out.data = (out.data * scale).astype(np.float32)
-    return normalize(out, norm="l2", copy=False)
+    # Per row, where its sub-words start, and each block's sum of squares from running sums.
+    starts, ends = out.indptr[:-1], out.indptr[1:]
+    subword = np.concatenate([[0], np.cumsum(out.indices >= WORDS)])
+    middle = ends - (subword[ends] - subword[starts])
+    running = np.concatenate([[0.0], np.cumsum(np.square(out.data, dtype=np.float64))])
+    word_length = np.sqrt(running[middle] - running[starts])
+    subword_length = np.sqrt(running[ends] - running[middle]) / SUBWORD_WEIGHT
+    row_length = np.sqrt((word_length > 0) + (subword_length > 0) * SUBWORD_WEIGHT**2)
+    with np.errstate(divide="ignore"):
+        scales = np.stack([1 / (word_length * row_length), 1 / (subword_length * row_length)], axis=1)
+    out.data *= np.repeat(scales.ravel(), np.stack([middle - starts, ends - middle], axis=1).ravel()).astype(np.float32)
+    return out
