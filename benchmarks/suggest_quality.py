@@ -7,7 +7,7 @@ Two sources of real text with labels made by people, never derived from the text
 - Debian's package index (`apt-cache dumpavail > packages.txt`, after `apt-get update`): each
   binary package's one-line description, written by its maintainer, is a paragraph; the
   archive section the maintainer filed it under (games, science, sound, ...) is its code, one
-  code per section, coded by `debian`; a source package is a document (its binaries' lines are
+  code per section (`s_games`, ...), coded by `debian`; a source package is a document (its binaries' lines are
   alike, so the cross-validation keeps them in one fold). Only the topical sections of
   `SECTIONS` are kept (not the language ecosystems, whose lines name their language).
 
@@ -63,7 +63,7 @@ def make_debian_project(index: Path, path: Path, paragraphs: int, seed: int = 0)
         chosen.append(sources[i])
         total += len(documents[sources[i]])
     codebook = Codebook(title="Debian sections", version="1",
-                        codes=tuple(Code(id=section, label=section.capitalize()) for section in SECTIONS))
+                        codes=tuple(Code(id=f"s_{section}", label=section.capitalize()) for section in SECTIONS))
     with Project.create(path, codebook) as project:
         project.import_documents([SourceDocument(id=f"p{n:05d}", source=f"{source}.txt",
                                                  paragraphs=[text for text, _ in documents[source]])
@@ -71,7 +71,7 @@ def make_debian_project(index: Path, path: Path, paragraphs: int, seed: int = 0)
         with project.transaction():
             for n, source in enumerate(chosen):
                 for p, (_, section) in enumerate(documents[source], start=1):
-                    project.set_coding(f"p{n:05d}:{p}", "debian", section, 1)
+                    project.set_coding(f"p{n:05d}:{p}", "debian", f"s_{section}", 1)
                     project.set_status(f"p{n:05d}:{p}", "debian", "done")
 
 

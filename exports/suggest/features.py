@@ -7,14 +7,16 @@ the project file stores as numbers (store/suggest/storage.py), never a pickled o
 Speed (BENCHMARKS.md, issue 16): a whole chunk of paragraphs is tokenised by one regular
 expression pass and one split over the joined text, and tokens are hashed in C by pandas
 (SipHash-2-4 with a fixed key, over each distinct token once), so no Python code runs per
-token. The sub-words (character 3- and 4-grams of each word between boundary marks, as
-scikit-learn's 'char_wb' makes them) let "borders" and a misspelt "bordre" share most of their
-features with "border". They are made once per distinct token of the chunk, by NumPy over the
-tokens' code points grouped by length, and reach the paragraphs by one sparse product
-(paragraphs x distinct tokens times distinct tokens x n-grams). They have columns of their own,
-after the words', and `weighted` gives them a fixed share of each row's length
-(`SUBWORD_WEIGHT`), so that the four to five times as many n-grams as words don't drown the
-words (BENCHMARKS.md has the weights tried).
+token. Each distinct token also has one sub-word feature: of its character 3- and 4-grams
+(the word between boundary marks, as scikit-learn's 'char_wb' makes them), the one whose hash is
+least (a MinHash of one), so that inflected and misspelt forms ("borders", "bordre") often
+share a feature with "border", as the character n-grams of the first version let them. All the
+n-grams themselves would be four to five features for every word feature, and fitting costs in
+proportion (BENCHMARKS.md: F1 on real text against fitting seconds for each variant tried); one
+per token costs a third more. It is made once per distinct token of a chunk, by NumPy over the
+tokens' code points grouped by length, and reaches the paragraphs by the same sparse product as
+the words. The sub-words have columns of their own, after the words', and `weighted` gives them
+as much of each row's length as the words (`SUBWORD_WEIGHT`).
 
 A stored model is only valid with the pipeline that made its columns: `PIPELINE` names it and
 `probe()` is the columns of a fixed text, both stored beside the models; a model whose pipeline
@@ -38,10 +40,10 @@ WORDS = 2**19
 SUBWORDS = 2**18
 FEATURES = WORDS + SUBWORDS
 GRAMS = (3, 4)
-"""Lengths of the character n-grams within words."""
-SUBWORD_WEIGHT = 0.5
+"""Lengths of the character n-grams within words, of which each token's least stands for it."""
+SUBWORD_WEIGHT = 1.0
 """The sub-words' length beside the words' (each block scaled to unit length first)."""
-PIPELINE = f"words-1-2+char_wb-3-4x{SUBWORD_WEIGHT}/siphash-0123456789123456/2**19+2**18"
+PIPELINE = f"words-1-2+minhash-char_wb-3-4x{SUBWORD_WEIGHT}/siphash-0123456789123456/2**19+2**18"
 """What the stored columns mean; models stored without it or with another are refused."""
 PROBE = "Accord's probe: Grenzkontrollen an der Grenze, naïve café; border patrols 2024 (§ 12)."
 HASH_KEY = "0123456789123456"
@@ -106,28 +108,34 @@ def _counts(texts: list[str]) -> csr_matrix:
 
 
 def _subwords(tokens: list[str]) -> csr_matrix:
-    """Distinct tokens x hashed counts of their character n-grams, each token between spaces (as
-    scikit-learn's 'char_wb'). Tokens of one length are one array of code points, so the n-grams
-    are windows over it: NumPy runs once per length, not per token."""
+    """Distinct tokens x their sub-word column. Of a token's character 3- and 4-grams (the token
+    between spaces, as scikit-learn's 'char_wb' makes them), the one whose hash is least stands
+    for it (a MinHash of one): two tokens get the same column with the probability that an
+    n-gram of either is one of both (their Jaccard similarity), so "border" and "borders" often
+    do, "border" and "budget" rarely. Tokens of one length are one array of code points, their
+    n-grams windows over it: NumPy runs once per length, not per token."""
     from numpy.lib.stride_tricks import sliding_window_view
     from scipy import sparse
 
     lengths = np.fromiter(map(len, tokens), dtype=np.int64, count=len(tokens))
-    owners, columns = [], []
+    least = np.zeros(len(tokens), dtype=np.uint64)
     for length in np.unique(lengths):
         which = np.flatnonzero(lengths == length)
         points = np.array([tokens[i] for i in which], dtype=f"U{length}").view(np.uint32).reshape(len(which), -1)
         padded = np.pad(points.astype(np.uint64), ((0, 0), (1, 1)), constant_values=ord(" "))
-        for n in GRAMS:
-            windows = sliding_window_view(padded, n, axis=1)  # tokens x offsets x n
-            hashed = np.full(windows.shape[:2], n, dtype=np.uint64)
-            for position in range(n):
-                hashed = _mix(hashed * _MIX[0] + windows[:, :, position])
-            owners.append(np.repeat(which, windows.shape[1]))
-            columns.append(hashed.ravel() % np.uint64(SUBWORDS))
-    owner, column = np.concatenate(owners), np.concatenate(columns).astype(np.int64)
-    return sparse.csr_matrix((np.ones(len(owner), dtype=np.float32), (owner, column)),
-                             shape=(len(tokens), SUBWORDS))
+        least[which] = np.concatenate([_gram_hashes(sliding_window_view(padded, n, axis=1)) for n in GRAMS],
+                                      axis=1).min(axis=1)  # tokens x offsets, each n
+    return sparse.csr_matrix((np.ones(len(tokens), dtype=np.float32), (least % np.uint64(SUBWORDS)).astype(np.int64),
+                              np.arange(len(tokens) + 1)), shape=(len(tokens), SUBWORDS))
+
+
+def _gram_hashes(grams: NDArray[np.uint64]) -> NDArray[np.uint64]:
+    """The hash of each n-gram, given as its code points along the last axis (n of them)."""
+    n = grams.shape[-1]
+    hashed = np.full(grams.shape[:-1], n, dtype=np.uint64)
+    for position in range(n):
+        hashed = _mix(hashed * _MIX[0] + grams[..., position])
+    return _mix(hashed)
 
 
 def _mix(values: NDArray[np.uint64]) -> NDArray[np.uint64]:
