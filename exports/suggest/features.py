@@ -16,7 +16,7 @@ proportion (BENCHMARKS.md: F1 on real text against fitting seconds for each vari
 per token costs a third more. It is made once per distinct token of a chunk, by NumPy over the
 tokens' code points grouped by length, and reaches the paragraphs by the same sparse product as
 the words. The sub-words have columns of their own, after the words', and `weighted` gives them
-as much of each row's length as the words (`SUBWORD_WEIGHT`).
+half the words' length in each row (`SUBWORD_WEIGHT`).
 
 A stored model is only valid with the pipeline that made its columns: `PIPELINE` names it and
 `probe()` is the columns of a fixed text, both stored beside the models; a model whose pipeline
@@ -41,8 +41,10 @@ SUBWORDS = 2**18
 FEATURES = WORDS + SUBWORDS
 GRAMS = (3, 4)
 """Lengths of the character n-grams within words, of which each token's least stands for it."""
-SUBWORD_WEIGHT = 1.0
-"""The sub-words' length beside the words' (each block scaled to unit length first)."""
+SUBWORD_WEIGHT = 0.5
+"""The sub-words' length beside the words' (each block scaled to unit length first): at 1.0 the
+demo's F1 is higher, but the benchmark corpus's (made-up words, whose spelling means nothing)
+falls by 0.075 instead of 0.025 (BENCHMARKS.md)."""
 PIPELINE = f"words-1-2+minhash-char_wb-3-4x{SUBWORD_WEIGHT}/siphash-0123456789123456/2**19+2**18"
 """What the stored columns mean; models stored without it or with another are refused."""
 PROBE = "Accord's probe: Grenzkontrollen an der Grenze, naïve café; border patrols 2024 (§ 12)."
