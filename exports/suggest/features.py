@@ -1,4 +1,4 @@
-"""Text to features: word unigrams and bigrams, and character 3- and 4-grams within words,
+"""Text to features: word unigrams and bigrams, and one character 3- or 4-gram of each word,
 hashed, then TF-IDF.
 
 Hashing needs no vocabulary, so the only fitted state is the IDF weights: a NumPy array that
