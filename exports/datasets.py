@@ -244,7 +244,7 @@ def read_chunk(project: Project, first: int, last: int, with_text: bool, coders:
 
     Statuses and codings are read by the paragraphs' ids, and codings only on the paragraphs
     some coder marked done: a value counts nowhere else (coded.py), and a team codes a sample."""
-    paragraphs = _paragraph_frame(project.paragraph_rows(first, last, with_text), with_text)
+    paragraphs = _paragraph_frame(project.paragraph_columns(first, last, with_text))
     ids = paragraphs["paragraph_id"].tolist()
     seqs = paragraphs["seq"].to_numpy()
     statuses = object_frame(project.status_rows_at(ids, coders), ["seq", "coder", "status", "flagged", "note"])
@@ -256,19 +256,16 @@ def read_chunk(project: Project, first: int, last: int, with_text: bool, coders:
     return Chunk(paragraphs, statuses, codings)
 
 
-def _paragraph_frame(rows: list[tuple[object, ...]], with_text: bool) -> pd.DataFrame:
-    """(id, document_id, position, seq[, text]) rows as the frame pandas would make of them,
-    built column by column: pandas guessing each cell's type took twice as long."""
-    names = ["paragraph_id", "document_id", "position", "seq"] + (["text"] if with_text else [])
-    if not rows:
-        return pd.DataFrame(rows, columns=names)
-    columns = list(zip(*rows, strict=True))
+def _paragraph_frame(table: pa.Table) -> pd.DataFrame:
+    """(id, document_id, position, seq[, text]) columns as the frame pandas would make of their
+    rows (text as pandas' `str`, which holds the Arrow array as it is; numbers as int64)."""
+    names = {"id": "paragraph_id"}
     data: dict[str, object] = {}
-    for name, column in zip(names, columns, strict=True):
-        if name in ("position", "seq"):
-            data[name] = np.fromiter(column, dtype=np.int64, count=len(column))
-        else:  # text never missing here: pandas' own type for such a column
-            data[name] = pd.array(pa.array(column, type=pa.string()), dtype="str")
+    for name, column in zip(table.column_names, table.columns, strict=True):
+        if pa.types.is_integer(column.type):
+            data[names.get(name, name)] = column.to_numpy()
+        else:
+            data[names.get(name, name)] = pd.array(column, dtype="str")
     return pd.DataFrame(data, copy=False)
 
 
