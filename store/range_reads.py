@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from store.base import ProjectBase
@@ -124,6 +124,42 @@ class RangeReads(ProjectBase):
                where c.value is not null{among}""",
             [json.dumps(list(ids)), *parameters],
         ).fetchall()
+
+    def status_columns_at(self, ids: Sequence[str], coders: Sequence[str] | None = None) -> list[list[Any]]:
+        """status_rows_at as columns (place, coder_id, status, flagged, note): see _columns_at."""
+        among, parameters = _among("s", coders)
+        cells = {"j.key": False, "s.coder_id": False, "s.status": True, "s.flagged": True, "s.note": True}
+        return self._columns_at(
+            cells, f"json_each(?) j cross join paragraph_status s on s.paragraph_id = j.value "
+                   f"where 1{among.replace('+', '')}",
+            [json.dumps(list(ids)), *parameters], lambda: self.status_rows_at(ids, coders))
+
+    def coding_columns_at(self, ids: Sequence[str], coders: Sequence[str] | None = None) -> list[list[Any]]:
+        """coding_rows_at as columns (place, coder_id, code_id, value): see _columns_at."""
+        among, parameters = _among("c", coders)
+        cells = {"j.key": False, "c.coder_id": False, "c.code_id": False, "c.value": True}
+        return self._columns_at(
+            cells, f"json_each(?) j cross join codings c on c.paragraph_id = j.value where c.value is not null{among}",
+            [json.dumps(list(ids)), *parameters], lambda: self.coding_rows_at(ids, coders))
+
+    def _columns_at(self, cells: dict[str, bool], source: str, parameters: list[Any],
+                    rows: Callable[[], list[tuple[Any, ...]]]) -> list[list[Any]]:
+        """The `cells` of the rows of `source`, as one list per cell, in one row SQLite makes:
+        each cell's column as a JSON array. fetchall made a tuple and a Python object of every
+        cell, with 3 coders twice what the query costs in SQLite.
+
+        JSON holds an integer, a text and NULL as SQLite does; a real would become a float (that
+        Python takes for the integer it equals) and a BLOB cannot be held at all. Where a cell
+        that may (True in `cells`) holds either, which only another program writes, the chunk is
+        read by `rows` instead, which keeps them apart (store/stored_values.VALUE_READ)."""
+        odd = " or ".join(f"typeof({cell}) in ('real', 'blob')" for cell, may in cells.items() if may)
+        arrays = ", ".join(f"json_group_array(iif(typeof({cell}) in ('real', 'blob'), null, {cell}))"
+                           if may else f"json_group_array({cell})" for cell, may in cells.items())
+        row = self.db.execute(f"select coalesce(max({odd}), 0), {arrays} from {source}", parameters).fetchone()
+        if row[0]:
+            read = rows()
+            return [list(column) for column in zip(*read, strict=True)] if read else [[] for _ in cells]
+        return [json.loads(column) for column in row[1:]]
 
     def cleared_rows(self, first_seq: int, last_seq: int) -> list[tuple[Any, ...]]:
         """(seq, coder_id, code_id) of the variables cleared on purpose on the paragraphs in range:
