@@ -16,8 +16,9 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+from numpy.typing import NDArray
 
-from exports.coded import Chunk, CodeSpec, all_coder_rows, object_frame, coder_values, combined_values, consensus_values
+from exports.coded import Chunk, CodeSpec, all_coder_rows, object_column, coder_values, combined_values, consensus_values
 from exports.required import GapTally
 from store import CONSENSUS, AccordError, Project
 
@@ -247,13 +248,28 @@ def read_chunk(project: Project, first: int, last: int, with_text: bool, coders:
     paragraphs = _paragraph_frame(project.paragraph_columns(first, last, with_text))
     ids = paragraphs["paragraph_id"].tolist()
     seqs = paragraphs["seq"].to_numpy()
-    statuses = object_frame(project.status_rows_at(ids, coders), ["seq", "coder", "status", "flagged", "note"])
+    statuses = _columns_frame(project.status_columns_at(ids, coders), ["seq", "coder", "status", "flagged", "note"])
     done = np.unique(statuses["seq"].to_numpy()[(statuses["status"] == "done").to_numpy()]).astype(np.int64)
-    codings = object_frame(project.coding_rows_at([ids[i] for i in done], coders), ["seq", "coder", "code", "value"])
+    codings = _columns_frame(project.coding_columns_at([ids[i] for i in done], coders),
+                             ["seq", "coder", "code", "value"])
     # Places in the lists read by, made the seqs the range reads give.
     statuses["seq"] = seqs[statuses["seq"].to_numpy(dtype=np.int64)]
     codings["seq"] = seqs[done[codings["seq"].to_numpy(dtype=np.int64)]]
     return Chunk(paragraphs, statuses, codings)
+
+
+def _columns_frame(columns: list[list[object]], names: list[str]) -> pd.DataFrame:
+    """Columns read (store's *_columns_at) as object_frame makes rows: `seq` as integers, the
+    rest as the Python objects read."""
+    return pd.DataFrame({name: np.array(column, dtype=np.int64) if name == "seq" else object_column(_objects(column))
+                         for name, column in zip(names, columns, strict=True)})
+
+
+def _objects(column: list[object]) -> NDArray[np.object_]:
+    """A list as a 1-D object array, whatever its items (np.array would nest lists, bytes alike)."""
+    out = np.empty(len(column), dtype=object)
+    out[:] = column
+    return out
 
 
 def _paragraph_frame(table: pa.Table) -> pd.DataFrame:
