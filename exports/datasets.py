@@ -342,10 +342,12 @@ def _wide_rows(chunk: Chunk, chosen: pd.DataFrame, documents: pd.DataFrame, colu
     # One row per paragraph in order (one coder, the consensus, the majority): no copy to take.
     whole = len(places) == len(chunk.paragraphs) and bool((places == np.arange(len(places))).all())
     rows = chunk.paragraphs if whole else chunk.paragraphs.take(places)
-    at, document_ids = pd.factorize(rows["document_id"])
+    # Each paragraph's document found once per paragraph, not once per row (`all`: per coder).
+    at, document_ids = pd.factorize(chunk.paragraphs["document_id"])
     if document_index is None:
         document_index = pd.Index(documents["document_id"].to_numpy())
-    document_rows = documents.take(document_index.get_indexer(document_ids)[at])
+    document_places = document_index.get_indexer(document_ids)[at]
+    document_rows = documents.take(document_places if whole else document_places[places])
     sources = [(rows, chunk.paragraphs.columns), (document_rows, documents.columns), (chosen, chosen.columns)]
 
     def column(name: str) -> object:
