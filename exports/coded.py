@@ -191,8 +191,19 @@ def _looked_up(column: pd.Series, index: Mapping[str, int]) -> NDArray[np.int64]
 
 
 def _real_notes(notes: NDArray[np.object_]) -> NDArray[np.object_]:
-    """Notes with text; None for the rest (None, NaN that pandas may put in a missing cell, blanks)."""
-    return np.array([n if isinstance(n, str) and n.strip() else None for n in notes], dtype=object)
+    """Notes with text; None for the rest (None, NaN that pandas may put in a missing cell, blanks).
+
+    Most statuses have no note: only the cells that are not None are looked at in Python."""
+    out = np.full(len(notes), None, dtype=object)
+    try:
+        maybe = np.flatnonzero(notes != None)  # noqa: E711 (elementwise)
+    except TypeError:  # a cell whose comparison has no truth value (pandas' NA): look at every one
+        maybe = np.arange(len(notes))
+    for i in maybe:
+        note = notes[i]
+        if isinstance(note, str) and note.strip():
+            out[i] = note
+    return out
 
 
 def _column(code: CodeSpec, numbers: NDArray[np.int16] | NDArray[np.int64], present: NDArray[np.bool_],
