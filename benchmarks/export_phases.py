@@ -1,6 +1,7 @@
 """Where `accord export` spends its time: CPU and wall seconds per phase, per thread.
 
     python -m benchmarks.export_phases PROJECT OUTPUT FORMAT [OPTION ...]
+    PYTHONPATH=OTHER_CHECKOUT python benchmarks/export_phases.py ...   # that checkout's export
 
 runs the real command (as benchmarks.ops export does) with a clock around each of its parts,
 wrapped in place, and prints one JSON object. An export reads and builds each chunk in the main
@@ -77,14 +78,20 @@ def main(argv: list[str]) -> None:
     busy: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
     opening = Project.__dict__["open"].__func__
     setattr(Project, "open", classmethod(_timed(clocks, "open", opening)))  # noqa: B010
-    for name, phase in (("paragraph_columns", "paragraphs"), ("status_columns_at", "statuses"),
-                        ("coding_columns_at", "codings"), ("document_paragraph_counts", "paragraphs")):
-        _wrap(clocks, RangeReads, name, f"sql.{phase}")
+    # The reads of this checkout and of the one before them (run it with another checkout's
+    # store and exports first on PYTHONPATH to see where that one spent its time).
+    for name, phase in (("paragraph_columns", "paragraphs"), ("paragraph_rows", "paragraphs"),
+                        ("status_columns_at", "statuses"), ("status_rows_at", "statuses"),
+                        ("coding_columns_at", "codings"), ("coding_rows_at", "codings"),
+                        ("document_paragraph_counts", "paragraphs")):
+        if hasattr(RangeReads, name):
+            _wrap(clocks, RangeReads, name, f"sql.{phase}")
     _wrap(clocks, datasets, "document_frame", "documents")
     _wrap(clocks, datasets, "read_chunk", "chunk")
     _wrap(clocks, datasets.GapTally, "count", "gaps")
-    _wrap(clocks, datasets, "_paragraph_frame", "frames")
-    _wrap(clocks, datasets, "_columns_frame", "frames")
+    for name in ("_paragraph_frame", "_columns_frame", "object_frame"):
+        if hasattr(datasets, name):
+            _wrap(clocks, datasets, name, "frames")
     _wrap(clocks, coded.Grid, "build", "grid")
     _wrap(clocks, datasets, "values", "values")
     _wrap(clocks, datasets, "_wide_rows", "rows")
