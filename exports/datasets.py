@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+from numpy.typing import NDArray
 
-from exports.coded import Chunk, CodeSpec, chosen_frame, object_frame
+from exports.coded import Chunk, CodeSpec, chosen_frame, object_column
 from exports.required import GapTally
 from exports.dataset_columns import DOCUMENT_FIELDS as DOCUMENT_FIELDS
 from exports.dataset_columns import ISO_DATE as ISO_DATE
@@ -156,31 +157,43 @@ def read_chunk(project: Project, first: int, last: int, with_text: bool, coders:
 
     Statuses and codings are read by the paragraphs' ids, and codings only on the paragraphs
     some coder marked done: a value counts nowhere else (coded.py), and a team codes a sample."""
-    paragraphs = _paragraph_frame(project.paragraph_rows(first, last, with_text), with_text)
+    paragraphs = _paragraph_frame(project.paragraph_columns(first, last, with_text))
     ids = paragraphs["paragraph_id"].tolist()
     seqs = paragraphs["seq"].to_numpy()
-    statuses = object_frame(project.status_rows_at(ids, coders), ["seq", "coder", "status", "flagged", "note"])
+    statuses = _columns_frame(project.status_columns_at(ids, coders), ["seq", "coder", "status", "flagged", "note"])
     done = np.unique(statuses["seq"].to_numpy()[(statuses["status"] == "done").to_numpy()]).astype(np.int64)
-    codings = object_frame(project.coding_rows_at([ids[i] for i in done], coders), ["seq", "coder", "code", "value"])
+    codings = _columns_frame(project.coding_columns_at([ids[i] for i in done], coders),
+                             ["seq", "coder", "code", "value"])
     # Places in the lists read by, made the seqs the range reads give.
     statuses["seq"] = seqs[statuses["seq"].to_numpy(dtype=np.int64)]
     codings["seq"] = seqs[done[codings["seq"].to_numpy(dtype=np.int64)]]
     return Chunk(paragraphs, statuses, codings)
 
 
-def _paragraph_frame(rows: list[tuple[object, ...]], with_text: bool) -> pd.DataFrame:
-    """(id, document_id, position, seq[, text]) rows as the frame pandas would make of them,
-    built column by column: pandas guessing each cell's type took twice as long."""
-    names = ["paragraph_id", "document_id", "position", "seq"] + (["text"] if with_text else [])
-    if not rows:
-        return pd.DataFrame(rows, columns=names)
-    columns = list(zip(*rows, strict=True))
+def _columns_frame(columns: list[list[object]], names: list[str]) -> pd.DataFrame:
+    """Columns read (store's *_columns_at) as object_frame makes rows: `seq` as integers, the
+    rest as the Python objects read."""
+    return pd.DataFrame({name: np.array(column, dtype=np.int64) if name == "seq" else object_column(_objects(column))
+                         for name, column in zip(names, columns, strict=True)})
+
+
+def _objects(column: list[object]) -> NDArray[np.object_]:
+    """A list as a 1-D object array, whatever its items (np.array would nest lists, bytes alike)."""
+    out = np.empty(len(column), dtype=object)
+    out[:] = column
+    return out
+
+
+def _paragraph_frame(table: pa.Table) -> pd.DataFrame:
+    """(id, document_id, position, seq[, text]) columns as the frame pandas would make of their
+    rows (text as pandas' `str`, which holds the Arrow array as it is; numbers as int64)."""
+    names = {"id": "paragraph_id"}
     data: dict[str, object] = {}
-    for name, column in zip(names, columns, strict=True):
-        if name in ("position", "seq"):
-            data[name] = np.fromiter(column, dtype=np.int64, count=len(column))
-        else:  # text never missing here: pandas' own type for such a column
-            data[name] = pd.array(pa.array(column, type=pa.string()), dtype="str")
+    for name, column in zip(table.column_names, table.columns, strict=True):
+        if pa.types.is_integer(column.type):
+            data[names.get(name, name)] = column.to_numpy()
+        else:
+            data[names.get(name, name)] = pd.array(column, dtype="str")
     return pd.DataFrame(data, copy=False)
 
 
@@ -230,10 +243,12 @@ def _wide_rows(chunk: Chunk, chosen: pd.DataFrame, documents: pd.DataFrame, colu
     # One row per paragraph in order (one coder, the consensus, the majority): no copy to take.
     whole = len(places) == len(chunk.paragraphs) and bool((places == np.arange(len(places))).all())
     rows = chunk.paragraphs if whole else chunk.paragraphs.take(places)
-    at, document_ids = pd.factorize(rows["document_id"])
+    # Each paragraph's document found once per paragraph, not once per row (`all`: per coder).
+    at, document_ids = pd.factorize(chunk.paragraphs["document_id"])
     if document_index is None:
         document_index = pd.Index(documents["document_id"].to_numpy())
-    document_rows = documents.take(document_index.get_indexer(document_ids)[at])
+    document_places = document_index.get_indexer(document_ids)[at]
+    document_rows = documents.take(document_places if whole else document_places[places])
     sources = [(rows, chunk.paragraphs.columns), (document_rows, documents.columns), (chosen, chosen.columns)]
 
     def column(name: str) -> object:

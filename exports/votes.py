@@ -305,9 +305,21 @@ def _votes(grid: Grid, codes: list[CodeSpec], rule: str) -> tuple[Int, NDArray[n
     n, m = done.shape[1], len(codes)
     winner = np.zeros((n, m), dtype=np.int64)
     agreed = np.zeros((n, m), dtype=bool)
+    # Codes (0/1) all at once: the 1s counted, the 0s are the rest of the coders who did the
+    # paragraph; a tie goes to 0, as argmax gives the first of equal counts.
+    binary = [j for j, code in enumerate(codes) if code.is_code]
+    if binary:
+        ones = (done[:, :, None] & (grid.values[:, :, binary] == 1)).sum(axis=0)  # (n, codes)
+        zeros = count[:, None] - ones
+        winner[:, binary] = ones > zeros
+        top = np.maximum(ones, zeros)
+        agreed[:, binary] = enough[:, None] & ((top == count[:, None]) if rule == "unanimous"
+                                               else (top * 2 > count[:, None]))
     for j, code in enumerate(codes):
+        if code.is_code:
+            continue
         votes = np.where(done, grid.values[:, :, j], -1)
-        places = len(code.levels) + 1 if not code.is_code else 2
+        places = len(code.levels) + 1
         tally = np.stack([(votes == v).sum(axis=0) for v in range(places)])  # (places, n)
         winner[:, j] = tally.argmax(axis=0)
         top = tally.max(axis=0)
