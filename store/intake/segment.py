@@ -165,7 +165,7 @@ def _lines(text: str) -> list[str]:
     """The lines of `text`, each stripped, runs of spaces and tabs made one space."""
     if "\t" in text or "\v" in text or "  " in text:  # one pass over the text, not one per line
         text = _SPACES.sub(" ", text)
-    return [line.strip() for line in text.split("\n")]
+    return list(map(str.strip, text.split("\n")))
 
 
 def speaker_label(line: str) -> tuple[str, str | None, str] | None:
@@ -431,7 +431,8 @@ def _opens_statement(line: str) -> bool:
 
 def _join(text: str) -> str:
     """Join wrapped lines (`text`'s): a space between words, none after a line-end hyphen or dash."""
-    if "\u00ad" not in text and not any(dash + "\n" in text for dash in _DASHES):
+    if not ("\u00ad" in text or "-\n" in text or "‐\n" in text or "‑\n" in text or "–\n" in text
+            or "—\n" in text):  # _DASHES, written out: a generator per paragraph cost more than the tests
         return text.replace("\n", " ")  # most paragraphs: no line ends in a hyphen or dash
     lines = text.split("\n")
     parts = [lines[0]]
