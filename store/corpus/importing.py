@@ -1,7 +1,7 @@
-"""Importing documents into a project in bulk: one transaction, the full-text index in one segment.
+"""Importing documents into a project in bulk: one transaction, the full-text index in one statement.
 
 `Project.import_documents` is a method (one coder imports a corpus into one project); the
-state of one import (the next rowid) lives in a `_CorpusWriter` made
+state of one import (the next rowid, what is not indexed yet) lives in a `_CorpusWriter` made
 for that import. `resequence` is a function: doctor's repair renumbers a file without a Project.
 """
 
@@ -86,6 +86,7 @@ class CorpusImport(ProjectBase):
                     elif reason := _replace_refusal(db, document.id):
                         report.refused.append((document.id, reason))
                     else:
+                        writer.index_new_paragraphs()  # the delete trigger removes what is indexed
                         writer.replace_document(document)
                         report.replaced.append(document.id)
                         report.paragraphs += len(document.paragraphs)
@@ -99,6 +100,7 @@ class CorpusImport(ProjectBase):
                     report.paragraphs += len(document.paragraphs)
                 if on_document:
                     on_document(document)
+            writer.index_new_paragraphs()
             if renumber:
                 resequence(db)
             for sql in suspended:
@@ -107,24 +109,21 @@ class CorpusImport(ProjectBase):
 
 
 class _CorpusWriter:
-    """The state of one import: rowids are handed out here, and each document's paragraphs go
-    into the table and the full-text index as it comes.
+    """The state of one import: rowids are handed out here, and the paragraphs written wait
+    here to be added to the full-text index in one statement, at the end of the import (or
+    before a replacement deletes some).
 
-    Into the index one row at a time (`executemany`), not by `insert ... select`: FTS5 writes its
-    pending terms out as a new segment at the end of every statement that may fail midway (a
-    statement savepoint), so `insert ... select` in batches left 10 segments at 1,000,000
-    paragraphs, merged again and again on the way. Single-row statements open no savepoint: the
-    terms pile up in FTS5's buffer, one segment in the end (a new one whenever its 256 MB
-    fill), as the floor's one statement leaves. Done by document, the tokenizing (most of the
-    writing's CPU: 0.8 s of 1.5 per 100,000 paragraphs in the floor) runs while the reading
-    workers segment the next files, where one statement at the end ran alone after the last
-    file with the other core idle. Row by row costs ~0.5 s more CPU per 100,000 paragraphs (one
-    process, best of 4) than one statement."""
+    One statement, not batches: FTS5 writes its pending terms out as a new segment at the end
+    of every `insert ... select` (a statement that may fail midway flushes them), so batches of
+    50,000 left 10 segments at 1,000,000 paragraphs, merged again and again on the way, where
+    one statement leaves one (FTS5 still writes a segment whenever its 256 MB buffer fills)."""
 
     def __init__(self, db: sqlite3.Connection) -> None:
         self.db = db
         self.next_rowid = int(db.execute("select coalesce(max(rowid), 0) from paragraphs").fetchone()[0]) + 1
         """The rowid the next paragraph gets."""
+        self.unindexed = self.next_rowid
+        """The first rowid not yet in the full-text index."""
 
     def insert_document(self, document: SourceDocument, position: int, seq: int, digest: str) -> None:
         """Insert a new document at `position`, its paragraphs after `seq`."""
@@ -136,8 +135,19 @@ class _CorpusWriter:
         )
         self.insert_paragraphs(document, seq)
 
+    def index_new_paragraphs(self) -> None:
+        """Add the paragraphs inserted since the last call to the full-text index (whose insert
+        trigger is suspended), in one statement: FTS5 takes rows fastest that way."""
+        if self.next_rowid > self.unindexed:
+            self.db.execute(
+                "insert into paragraphs_fts (rowid, text) select rowid, text from paragraphs "
+                "where rowid >= ? and rowid < ?",
+                [self.unindexed, self.next_rowid],
+            )
+            self.unindexed = self.next_rowid
+
     def insert_paragraphs(self, document: SourceDocument, seq: int) -> None:
-        """Insert a document's paragraphs, and add them to the full-text index."""
+        """Insert a document's paragraphs (indexed later, by index_new_paragraphs)."""
         first = self.next_rowid
         self.next_rowid += len(document.paragraphs)
         # The rows are zipped in C and numbered by SQLite: a million paragraphs cost no Python
@@ -147,12 +157,6 @@ class _CorpusWriter:
             zip(repeat(first - 1), count(1), repeat(document.id), repeat(seq), document.paragraphs,
                 document.paragraph_hashes, strict=False),
         )
-        self.index(first, document.paragraphs)
-
-    def index(self, first: int, paragraphs: list[str]) -> None:
-        """Add paragraphs, from rowid `first` on, to the full-text index (whose insert trigger
-        is suspended)."""
-        self.db.executemany("insert into paragraphs_fts (rowid, text) values (?, ?)", zip(count(first), paragraphs))
 
     def replace_document(self, document: SourceDocument) -> None:
         """Replace a document's metadata and paragraphs (the caller renumbers `seq` after)."""
@@ -202,8 +206,8 @@ def _suspend_index_triggers(db: sqlite3.Connection) -> list[str]:
     the length of an import transaction; returns their SQL, to recreate them at its end.
 
     Inside a trigger FTS5 flushes its pending terms for every row: importing 100,000
-    paragraphs took 7.7 s of CPU through the trigger, 2.4 s indexed a document at a time by
-    `executemany` (_CorpusWriter.index). Renumbering after a replacement only
+    paragraphs took 7.7 s of CPU through the trigger, 2.4 s indexed a document at a time,
+    less in one statement (_CorpusWriter.index_new_paragraphs). Renumbering after a replacement only
     changes `seq`, which the index does not hold, so the update trigger has nothing to do then
     either. The delete trigger stays. A failed import rolls back the drop with everything else.
     """

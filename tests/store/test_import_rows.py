@@ -85,24 +85,3 @@ def test_an_import_leaves_the_search_index_in_one_segment_as_a_bare_insert_does(
         segments = project.db.execute("select count(distinct segid) from paragraphs_fts_idx").fetchone()[0]
         assert segments == 1
         assert len(project.search("weapons")) == 40
-
-
-def test_the_search_index_is_filled_while_the_files_are_still_being_read(tmp_path: Path) -> None:
-    """Work, not time: the full-text index takes each document's paragraphs as they are written,
-    in the time the reading workers keep the writer waiting anyway, instead of in one statement
-    after the last file that no reading overlaps (its tokenizing is most of an import's writing)."""
-    indexed_while_reading: list[int] = []
-    with Project.create(tmp_path / "p.db", small_codebook()) as project:
-
-        def documents() -> Iterator[SourceDocument]:
-            for n in range(5):
-                # Asked for the next file: what the index holds of the documents written so far.
-                indexed_while_reading.append(
-                    project.db.execute("select count(*) from paragraphs_fts where paragraphs_fts match 'weapons'")
-                    .fetchone()[0])
-                yield SourceDocument(id=f"d{n}", paragraphs=[f"Small arms {n}.", f"Light weapons {n}."])
-
-        project.import_documents(documents())
-        assert indexed_while_reading == [0, 1, 2, 3, 4]
-        assert project.db.execute("select count(distinct segid) from paragraphs_fts_idx").fetchone()[0] == 1
-        project.db.execute("insert into paragraphs_fts (paragraphs_fts, rank) values ('integrity-check', 1)")
