@@ -77,15 +77,15 @@ def reference_paragraphs(lines: list[str], width: int | None) -> list[_Para]:
     for line in lines:
         if not line:
             if current:
-                paragraphs.append(_Para(list(current)))
+                paragraphs.append(_Para("\n".join(current)))
                 current.clear()
             continue
         if current and _starts_paragraph(current[-1], line, width, False):
-            paragraphs.append(_Para(list(current)))
+            paragraphs.append(_Para("\n".join(current)))
             current.clear()
         current.append(line)
     if current:
-        paragraphs.append(_Para(list(current)))
+        paragraphs.append(_Para("\n".join(current)))
     return paragraphs
 
 
@@ -146,7 +146,7 @@ header_lines = st.lists(st.lists(st.sampled_from(HEADER_PIECES), max_size=4).map
 @settings(max_examples=200, deadline=None)
 @given(lines_of_words)
 def test_join_is_the_line_by_line_join(lines: list[str]) -> None:
-    assert _join(lines) == reference_join(lines)
+    assert _join("\n".join(lines)) == reference_join(lines)
 
 
 @settings(max_examples=150, deadline=None)
