@@ -127,7 +127,7 @@ def checked_meanwhile(ctx: Context) -> Iterator[Project]:
     """The project, its pages checked in a thread while the block reads it (store.check_in_background),
     NumPy's BLAS on one thread, the verdict awaited when the block ends: a damaged file stops the command, in one line, before
     it writes anything, and says so rather than whatever the damage broke in the read."""
-    from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]  # scikit-learn's dependency
+    from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
     from store import Project, check_in_background
 
