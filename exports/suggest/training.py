@@ -110,16 +110,19 @@ def too_few(target: Target) -> str | None:
 
 
 def train(project: Project, basis: str = "consensus", codes: Sequence[str] | None = None, replicates: int = 1000,
-          seed: int = 0, on_progress: Callable[[float], None] | None = None, workers: int | None = None
-          ) -> Training:
+          seed: int = 0, on_progress: Callable[[float], None] | None = None, workers: int | None = None,
+          on_stage: Callable[[str], None] | None = None) -> Training:
     """Fit, judge and store a classifier per chosen code and variable; replaces earlier models.
     `on_progress` is called with shares of one target as the work advances (a progress bar in
     targets). `workers`: processes for the fits (None: the cores, on a large enough training
-    set); the result is the same with any number."""
+    set); the result is the same with any number. `on_stage` names each stage as it starts."""
+    stage = on_stage or (lambda _name: None)
+    stage("reading the basis")
     data = training_set(project, basis, codes)
     result = Training(basis, len(data.texts))
     if not data.texts:
         raise AccordError(f"the basis {basis!r} has no coded paragraph to learn from")
+    stage("counting words")
     matrix = counts(data.texts)  # once for every target, fold and share: folds pick rows of it
     weights = idf(matrix)
     features = weighted(matrix, weights)
@@ -142,7 +145,10 @@ def train(project: Project, basis: str = "consensus", codes: Sequence[str] | Non
     jobs += [Job(g, None) for g in range(len(groups))]
     fits = sum(len(groups[job.group]) for job in jobs)
     step = (lambda: on_progress(len(learnable) / fits)) if on_progress and fits else None
-    done = run(matrix, features, groups, jobs, workers_for(len(data.texts), workers), step)
+    processes = workers_for(len(data.texts), workers)
+    stage(f"{plural(fits, 'fit')} in {plural(processes, 'process', 'processes')}")
+    done = run(matrix, features, groups, jobs, processes, step)
+    stage("bootstrap and storing")
     stored: dict[str, StoredModel] = {}
     for g, group in enumerate(groups):
         judging = [(job.split, cast(Scores, result)) for job, result in zip(jobs, done, strict=True)

@@ -81,3 +81,13 @@ def test_the_curve_of_a_large_project_is_measured_on_as_few_folds_as_hold_enough
         curve = load_models(project.db)["border_control"].report["curve"]
     assert [point["share"] for point in curve] == [0.25, 0.5, 1.0]
     assert all(point["f1"] is not None for point in curve)
+
+
+def test_the_progress_bar_names_each_stage_and_the_fits(tmp_path: Path) -> None:
+    from exports.suggest.training import train as run
+
+    path = two_codes(tmp_path / "p.db")
+    stages: list[str] = []
+    with Project.open(path) as project:
+        run(project, "ann", ["border_control", "wmd"], 0, workers=2, on_stage=stages.append)
+    assert stages == ["reading the basis", "counting words", "32 fits in 2 processes", "bootstrap and storing"]

@@ -57,7 +57,8 @@ def train(ctx: Context, basis: str, codes: tuple[str, ...], replicates: int, see
         total = len(chosen) if chosen else len([c for c in project.codes() if not c.retired])
         with progress_bar("Training", total) as bar:
             result = run(project, basis, chosen, replicates, seed, on_progress=lambda step: advance(bar, step),
-                         workers=workers)
+                         workers=workers,
+                         on_stage=lambda name: bar.update(bar.task_ids[0], description=f"Training: {name}"))
     err.print(f"Trained {plural(len(result.trained), 'model')} on {plural(result.paragraphs, 'paragraph')} "
               f"of the basis {basis}: {', '.join(result.trained) or 'none'}.", markup=False)
     for code, reason in result.skipped.items():
