@@ -25,6 +25,7 @@ from numpy.typing import NDArray
 
 from exports.suggest.evaluation import Split, Target, fit_split
 from exports.suggest.model import Classifier, compact, fit
+from store import AccordError
 
 if TYPE_CHECKING:
     from scipy.sparse import csr_matrix
@@ -75,22 +76,27 @@ def run(counts: csr_matrix, features: csr_matrix, groups: list[list[Target]], jo
         return [_job(counts, features, groups, job, on_fit) for job in jobs]
     import sklearn.linear_model  # noqa: F401  imported once here, not in every worker
 
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+    from concurrent.futures.process import BrokenProcessPool
+
     global _STATE
     context = multiprocessing.get_context("fork")
     fits = context.Value("i", 0)
     _STATE = (counts, features, groups, jobs, fits)
+    results: dict[int, Result] = {}
     try:
-        with context.Pool(min(workers, len(jobs))) as pool:
-            order = sorted(range(len(jobs)), key=lambda i: -jobs[i].size(groups))
-            pending = {i: pool.apply_async(_work, (i,)) for i in order}
-            results: dict[int, Result] = {}
+        with ProcessPoolExecutor(min(workers, len(jobs)), mp_context=context) as pool:
+            order = sorted(range(len(jobs)), key=lambda i: -jobs[i].size(groups))  # the largest first
+            pending = {pool.submit(_work, i): i for i in order}
             reported = 0
             while pending:
-                next(iter(pending.values())).wait(0.2)
-                for i in [i for i, result in pending.items() if result.ready()]:
-                    results[i] = pending.pop(i).get()
+                finished, _ = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    results[pending.pop(future)] = future.result()
                 reported = _report(fits.value, reported, on_fit)
-            _report(fits.value, reported, on_fit)
+    except BrokenProcessPool as error:  # a worker killed, most likely for want of memory
+        raise AccordError(f"a worker process stopped before its fits were done (out of memory?): "
+                          f"try fewer with --workers (this run: {workers})") from error
     finally:
         _STATE = None
     return [results[i] for i in range(len(jobs))]

@@ -3,6 +3,7 @@ the report do not depend on how many, and each code takes the fits README.md say
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import numpy as np
@@ -91,3 +92,26 @@ def test_the_progress_bar_names_each_stage_and_the_fits(tmp_path: Path) -> None:
     with Project.open(path) as project:
         run(project, "ann", ["border_control", "wmd"], 0, workers=2, on_stage=stages.append)
     assert stages == ["reading the basis", "counting words", "32 fits in 2 processes", "bootstrap and storing"]
+
+
+def _killed(index: int) -> None:
+    """A worker's end as the kernel's out-of-memory killer would make it."""
+    os._exit(9)
+
+
+def test_a_worker_killed_mid_training_is_a_message_and_the_models_stay(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    from exports.suggest import fitting
+
+    path = two_codes(tmp_path / "p.db")
+    train(path, "--workers", "1")
+    with Project.open(path) as project:
+        before = {code: model.report for code, model in load_models(project.db).items()}
+    monkeypatch.setattr(fitting, "_work", _killed)
+    result = CliRunner().invoke(main, ["--project", str(path), "suggest", "train", "--basis", "ann",
+                                       "--codes", "wmd", "--workers", "2"])
+    assert result.exit_code == 1
+    assert "a worker process stopped before its fits were done (out of memory?)" in result.output
+    assert "Traceback" not in result.output
+    with Project.open(path) as project:
+        assert {code: model.report for code, model in load_models(project.db).items()} == before
