@@ -1,8 +1,7 @@
 """The reliability report as one self-contained HTML file to attach to a paper submission.
 
-Inline CSS, charts drawn with matplotlib and embedded as inline SVG: nothing is fetched when
-the file is opened. Matplotlib is used through `Figure` only (no pyplot), so no GUI backend
-and no global state.
+Inline CSS, charts written as inline SVG (exports/svg.py): nothing is fetched when the file is
+opened.
 """
 
 from __future__ import annotations
@@ -10,14 +9,13 @@ from __future__ import annotations
 from html import escape
 
 import numpy as np
-from matplotlib.figure import Figure
 
 from exports.agreement_report import REFERENCES, methods_paragraph, pair_kappa_table
 from exports.html_page import CSS
-from exports.html_page import figure_svg as _svg
 from exports.reliability import SHOWN_SPLITS, CodeReliability, ReliabilityReport
 from exports.report_columns import VERDICT_COEFFICIENT, ShownColumn, fmt, report_notes, shown_columns
 from exports.verdict import RELIABLE, TENTATIVE
+from exports.svg import Rows, heatmap
 from store import plural
 
 VERDICT_COLOURS = {"reliable": "#1a7f37", "tentative": "#9a6700", "inconclusive": "#8250df", "unreliable": "#cf222e",
@@ -28,22 +26,16 @@ def alpha_chart(report: ReliabilityReport) -> str | None:
     codes = [c for c in report.codes if c.alpha.value is not None]
     if not codes:
         return None
-    figure = Figure(figsize=(7, 0.35 * len(codes) + 1.2))
-    axes = figure.add_subplot()
-    y = np.arange(len(codes))[::-1]
-    values = np.array([c.alpha.value for c in codes])
-    low = np.array([c.alpha_interval.low if c.alpha_interval.low is not None else c.alpha.value for c in codes])
-    high = np.array([c.alpha_interval.high if c.alpha_interval.high is not None else c.alpha.value for c in codes])
+    values = [c.alpha.value for c in codes if c.alpha.value is not None]
+    low = [c.alpha_interval.low if c.alpha_interval.low is not None else v for c, v in zip(codes, values, strict=True)]
+    high = [c.alpha_interval.high if c.alpha_interval.high is not None else v for c, v in zip(codes, values, strict=True)]
     colours = [VERDICT_COLOURS[c.verdict] for c in codes]
-    axes.hlines(y, low, high, colors=colours, linewidth=2)
-    axes.scatter(values, y, color=colours, zorder=3)
-    for threshold in (TENTATIVE, RELIABLE):
-        axes.axvline(threshold, color="#8c959f", linestyle="--", linewidth=1)
-    axes.set_yticks(y, [c.code for c in codes])
-    axes.set_xlim(min(0.0, float(low.min()) - 0.05), 1.03)  # room for the dots at 1
-    axes.set_xlabel("Krippendorff's alpha (95 % bootstrap interval)")
-    axes.spines[["top", "right"]].set_visible(False)
-    return _svg(figure)
+    chart = Rows([c.code for c in codes], min(0.0, min(low) - 0.05), 1.03,  # room for the dots at 1
+                 "Krippendorff's alpha (95 % bootstrap interval)",
+                 intervals=list(zip(low, high, colours, strict=True)),
+                 dots=[(i, value, colour) for i, (value, colour) in enumerate(zip(values, colours, strict=True))],
+                 references=(TENTATIVE, RELIABLE))
+    return chart.svg("Alpha per code")
 
 
 def kappa_heatmap(report: ReliabilityReport) -> str | None:
@@ -58,17 +50,10 @@ def kappa_heatmap(report: ReliabilityReport) -> str | None:
         if pair.mean_kappa is not None:
             i, j = index[pair.first], index[pair.second]
             matrix[i, j] = matrix[j, i] = pair.mean_kappa
-    figure = Figure(figsize=(1.1 * n + 2, 1.0 * n + 1))
-    axes = figure.add_subplot()
-    image = axes.imshow(matrix, cmap="RdYlGn", vmin=0, vmax=1)  # NaN cells (pairs without kappa) are left blank
-    axes.set_xticks(range(n), report.coders, rotation=45, ha="right")
-    axes.set_yticks(range(n), report.coders)
-    for i in range(n):
-        for j in range(n):
-            label = "–" if np.isnan(matrix[i, j]) else f"{matrix[i, j]:.2f}"
-            axes.text(j, i, label, ha="center", va="center", fontsize=9)
-    figure.colorbar(image, ax=axes, label="mean Cohen's kappa")
-    return _svg(figure)
+    labels = [["–" if np.isnan(v) else f"{v:.2f}" for v in row] for row in matrix.tolist()]
+    # NaN cells (pairs without kappa) are left blank; the scale runs from 0, as kappa's colours do.
+    return heatmap(np.clip(matrix, 0, 1).tolist(), labels, report.coders, report.coders, "RdYlGn",
+                   "mean Cohen's kappa", 1.0, "Mean Cohen's kappa per pair of coders")
 
 
 def _cell(column: ShownColumn, code: CodeReliability) -> str:

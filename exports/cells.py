@@ -3,6 +3,7 @@ wherever it holds a separator, a quote or a line end. Light (no pandas): the rep
 
 from __future__ import annotations
 
+import functools
 import re
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\uff1d", "\uff0b", "\uff0d", "\uff20")
@@ -29,9 +30,14 @@ def neutralised(text: str) -> str:
     return "'" + text if _FORMULA.match(text) else text
 
 
+@functools.cache
+def _needs_quotes(separator: str) -> re.Pattern[str]:
+    return re.compile(needs_quotes(separator))
+
+
 def quoted(text: str, separator: str) -> str:
     """`text` as a field: quoted, as the csv module quotes, wherever it holds a separator, a quote or a line end."""
-    if re.search(needs_quotes(separator), text):
+    if _needs_quotes(separator).search(text):
         return '"' + text.replace('"', '""') + '"'
     return text
 
@@ -39,3 +45,11 @@ def quoted(text: str, separator: str) -> str:
 def delimited_line(cells: list[str], separator: str, neutralise: bool = True) -> str:
     """One CSV/TSV line of text cells, each neutralised (unless not `neutralise`) and quoted."""
     return separator.join(quoted(neutralised(c) if neutralise else c, separator) for c in cells) + "\n"
+
+
+def md_cell(text: str) -> str:
+    """A Markdown table cell: HTML in a note shown as text (`&lt;script&gt;`), the table's own `|`
+    and `\\` escaped, every line end (a lone carriage return too) a `<br>`, so a note stays one row."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = text.replace("\\", "\\\\").replace("|", "\\|")
+    return re.sub(r"\r\n?|\n", "<br>", text)

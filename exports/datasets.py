@@ -7,55 +7,32 @@ one coder, the consensus, the majority, or all coders. Not coded is missing, nev
 
 from __future__ import annotations
 
-import datetime
 import json
-import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+from numpy.typing import NDArray
 
-from exports.coded import Chunk, CodeSpec, all_coder_rows, object_frame, coder_values, combined_values, consensus_values
+from exports.coded import Chunk, CodeSpec, chosen_frame, object_column
 from exports.required import GapTally
-from store import CONSENSUS, AccordError, Project
+from exports.dataset_columns import DOCUMENT_FIELDS as DOCUMENT_FIELDS
+from exports.dataset_columns import ISO_DATE as ISO_DATE
+from exports.dataset_columns import Column as Column
+from exports.dataset_columns import document_field_columns as document_field_columns
+from exports.dataset_columns import is_date as is_date
+from exports.whose import WHOSE as WHOSE
+from exports.whose import DatasetSpec as DatasetSpec
+from exports.whose import chosen_coders as chosen_coders
+from exports.whose import code_specs as code_specs
+from exports.whose import resolve_whose as resolve_whose
+from exports.whose import values
+from store import AccordError, Project
 
-WHOSE = ("coder", "consensus", "majority", "all")
 CHUNK_PARAGRAPHS = 20_000
 """Paragraphs read and turned into rows at a time: bounds memory on a 1,000,000-paragraph corpus."""
-
-DOCUMENT_FIELDS = ("title", "speaker", "country", "date")
-
-
-@dataclass(frozen=True)
-class Column:
-    """One column of an export, with what labelled formats need to describe it."""
-
-    name: str
-    label: str
-    type: str
-    """`str`, `int`, `float`, `code` (0/1, labelled absent/present), `level` (a variable) or
-    `date` (ISO 8601 text, YYYY-MM-DD: a date where the format has one)."""
-    levels: tuple[tuple[str, str], ...] = ()
-    """(value, label) for `level` columns."""
-    ordered: bool = False
-
-
-@dataclass(frozen=True)
-class DatasetSpec:
-    """What to export."""
-
-    whose: str = "coder"
-    """One of WHOSE."""
-    coder: str | None = None
-    """The coder, for `whose="coder"`; None lets resolve_whose choose."""
-    long: bool = False
-    """One row per paragraph and code instead of one per paragraph."""
-    unit: str = "paragraph"
-    """`paragraph`, or `document` for counts and shares per document."""
-    text: bool = True
-    """Include the paragraph text (wide paragraph layout only)."""
 
 
 @dataclass
@@ -101,8 +78,9 @@ def build_dataset(
         for first in range(1, total + 1, chunk_size):
             chunk = read_chunk(project, first, min(first + chunk_size - 1, total), spec.text and not spec.long,
                                coders)
-            chosen = values(chunk, spec, coders, codes)
-            gaps.count(chosen, codes)
+            arrays = values(chunk, spec, coders, codes)
+            chosen = chosen_frame(chunk, arrays, codes)
+            gaps.count(arrays, codes, chosen.index)
             yield chunk, chosen
             if on_progress:
                 on_progress(len(chunk.paragraphs))
@@ -124,44 +102,6 @@ def build_dataset(
     index = pd.Index(documents["document_id"].to_numpy())
     return Dataset(columns, (_wide_rows(c, v, documents, columns, index) for c, v in chunks()), total, metadata,
                    gaps)
-
-
-def code_specs(project: Project) -> list[CodeSpec]:
-    """Codes then variables in codebook order, retired ones included (they are still exported)."""
-    rows = project.codes(include_retired=True)
-    specs = [
-        CodeSpec(row.id, row.label, row.kind, tuple(project.levels(row.id)) if row.kind != "code" else (), row.retired)
-        for row in rows
-    ]
-    return [s for s in specs if s.is_code] + [s for s in specs if not s.is_code]
-
-
-def resolve_whose(project: Project, spec: DatasetSpec) -> DatasetSpec:
-    """No choice made (whose="coder", no coder): the only coder's codings, or, with several
-    coders, the consensus (adjudicated values, else unanimous ones)."""
-    if spec.whose != "coder" or spec.coder is not None:
-        return spec
-    humans = [coder for coder in project.coders() if coder != CONSENSUS]
-    if not humans:
-        raise AccordError("nobody has coded in this project yet: there is nothing to export")
-    if len(humans) == 1:
-        return replace(spec, coder=humans[0])
-    return replace(spec, whose="consensus")
-
-
-def chosen_coders(project: Project, spec: DatasetSpec) -> list[str]:
-    """The coders whose rows `spec` reads: the one coder; every coder and the adjudicator for
-    the consensus; every human coder for the majority and `all`."""
-    known = project.coders()
-    humans = [coder for coder in known if coder != CONSENSUS]
-    if spec.whose == "coder":
-        assert spec.coder is not None
-        if spec.coder not in known:
-            raise AccordError(f"no coder named {spec.coder!r} in this project (coders: {', '.join(known) or 'none yet'})")
-        return [spec.coder]
-    if not humans and spec.whose != "consensus":
-        raise AccordError("nobody has coded in this project yet: there is nothing to export")
-    return known if spec.whose == "consensus" else humans
 
 
 RESERVED = {"paragraph_id", "document_id", "position", "coder", "status", "coders_done", "basis", "flag",
@@ -202,33 +142,6 @@ def _typed(column: pd.Series) -> pd.Series:
                       na_action="ignore").astype(object)
 
 
-ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-
-def is_date(series: pd.Series) -> bool:
-    """Whether every non-empty value is a calendar date written YYYY-MM-DD (and there is one):
-    then the column is a date in Parquet, Stata and SPSS. One value that is not ("March 2021",
-    "2021-02-30") keeps the whole column text, so that no value is lost on the way."""
-    present = [v for v in series if not (v is None or (isinstance(v, str) and not v.strip()) or v is pd.NA
-                                         or (isinstance(v, float) and v != v))]
-    if not present:
-        return False
-    for value in present:
-        if not isinstance(value, str) or not ISO_DATE.fullmatch(value.strip()):
-            return False
-        try:
-            datetime.date.fromisoformat(value.strip())
-        except ValueError:
-            return False
-    return True
-
-
-def document_field_columns(documents: pd.DataFrame) -> list[Column]:
-    """The document fields' columns: text, but `date` a date where every value is one."""
-    return [Column(f, f"Document {f}", "date" if f == "date" and is_date(documents[f]) else "str")
-            for f in DOCUMENT_FIELDS]
-
-
 def column_type(series: pd.Series) -> str:
     """`int`, `float` or `str` for a plain column."""
     if pd.api.types.is_integer_dtype(series.dtype):
@@ -244,43 +157,44 @@ def read_chunk(project: Project, first: int, last: int, with_text: bool, coders:
 
     Statuses and codings are read by the paragraphs' ids, and codings only on the paragraphs
     some coder marked done: a value counts nowhere else (coded.py), and a team codes a sample."""
-    paragraphs = _paragraph_frame(project.paragraph_rows(first, last, with_text), with_text)
+    paragraphs = _paragraph_frame(project.paragraph_columns(first, last, with_text))
     ids = paragraphs["paragraph_id"].tolist()
     seqs = paragraphs["seq"].to_numpy()
-    statuses = object_frame(project.status_rows_at(ids, coders), ["seq", "coder", "status", "flagged", "note"])
+    statuses = _columns_frame(project.status_columns_at(ids, coders), ["seq", "coder", "status", "flagged", "note"])
     done = np.unique(statuses["seq"].to_numpy()[(statuses["status"] == "done").to_numpy()]).astype(np.int64)
-    codings = object_frame(project.coding_rows_at([ids[i] for i in done], coders), ["seq", "coder", "code", "value"])
+    codings = _columns_frame(project.coding_columns_at([ids[i] for i in done], coders),
+                             ["seq", "coder", "code", "value"])
     # Places in the lists read by, made the seqs the range reads give.
     statuses["seq"] = seqs[statuses["seq"].to_numpy(dtype=np.int64)]
     codings["seq"] = seqs[done[codings["seq"].to_numpy(dtype=np.int64)]]
     return Chunk(paragraphs, statuses, codings)
 
 
-def _paragraph_frame(rows: list[tuple[object, ...]], with_text: bool) -> pd.DataFrame:
-    """(id, document_id, position, seq[, text]) rows as the frame pandas would make of them,
-    built column by column: pandas guessing each cell's type took twice as long."""
-    names = ["paragraph_id", "document_id", "position", "seq"] + (["text"] if with_text else [])
-    if not rows:
-        return pd.DataFrame(rows, columns=names)
-    columns = list(zip(*rows, strict=True))
+def _columns_frame(columns: list[list[object]], names: list[str]) -> pd.DataFrame:
+    """Columns read (store's *_columns_at) as object_frame makes rows: `seq` as integers, the
+    rest as the Python objects read."""
+    return pd.DataFrame({name: np.array(column, dtype=np.int64) if name == "seq" else object_column(_objects(column))
+                         for name, column in zip(names, columns, strict=True)})
+
+
+def _objects(column: list[object]) -> NDArray[np.object_]:
+    """A list as a 1-D object array, whatever its items (np.array would nest lists, bytes alike)."""
+    out = np.empty(len(column), dtype=object)
+    out[:] = column
+    return out
+
+
+def _paragraph_frame(table: pa.Table) -> pd.DataFrame:
+    """(id, document_id, position, seq[, text]) columns as the frame pandas would make of their
+    rows (text as pandas' `str`, which holds the Arrow array as it is; numbers as int64)."""
+    names = {"id": "paragraph_id"}
     data: dict[str, object] = {}
-    for name, column in zip(names, columns, strict=True):
-        if name in ("position", "seq"):
-            data[name] = np.fromiter(column, dtype=np.int64, count=len(column))
-        else:  # text never missing here: pandas' own type for such a column
-            data[name] = pd.array(pa.array(column, type=pa.string()), dtype="str")
+    for name, column in zip(table.column_names, table.columns, strict=True):
+        if pa.types.is_integer(column.type):
+            data[names.get(name, name)] = column.to_numpy()
+        else:
+            data[names.get(name, name)] = pd.array(column, dtype="str")
     return pd.DataFrame(data, copy=False)
-
-
-def values(chunk: Chunk, spec: DatasetSpec, coders: list[str], codes: list[CodeSpec]) -> pd.DataFrame:
-    """The chosen codings for a chunk, indexed by paragraph id (with a `coder` column for `all`)."""
-    if spec.whose == "coder":
-        return coder_values(chunk, coders[0], codes)
-    if spec.whose == "consensus":
-        return consensus_values(chunk, coders, codes)
-    if spec.whose == "majority":
-        return combined_values(chunk, coders, codes, "majority")
-    return all_coder_rows(chunk, coders, codes)
 
 
 def _extra_columns(spec: DatasetSpec) -> list[Column]:
@@ -329,10 +243,12 @@ def _wide_rows(chunk: Chunk, chosen: pd.DataFrame, documents: pd.DataFrame, colu
     # One row per paragraph in order (one coder, the consensus, the majority): no copy to take.
     whole = len(places) == len(chunk.paragraphs) and bool((places == np.arange(len(places))).all())
     rows = chunk.paragraphs if whole else chunk.paragraphs.take(places)
-    at, document_ids = pd.factorize(rows["document_id"])
+    # Each paragraph's document found once per paragraph, not once per row (`all`: per coder).
+    at, document_ids = pd.factorize(chunk.paragraphs["document_id"])
     if document_index is None:
         document_index = pd.Index(documents["document_id"].to_numpy())
-    document_rows = documents.take(document_index.get_indexer(document_ids)[at])
+    document_places = document_index.get_indexer(document_ids)[at]
+    document_rows = documents.take(document_places if whole else document_places[places])
     sources = [(rows, chunk.paragraphs.columns), (document_rows, documents.columns), (chosen, chosen.columns)]
 
     def column(name: str) -> object:

@@ -1,16 +1,12 @@
-"""What every HTML report shares: its style sheet, its head, and matplotlib figures as inline SVG.
+"""What every HTML report shares: its style sheet and its head.
 
-One self-contained file: inline CSS, charts as inline SVG, nothing fetched when it is opened.
-Matplotlib is used through `Figure` only (no pyplot), so no GUI backend and no global state.
+One self-contained file: inline CSS, charts as inline SVG (exports/svg.py), nothing fetched
+when it is opened.
 """
 
 from __future__ import annotations
 
-import io
 from html import escape
-
-from matplotlib import rc_context
-from matplotlib.figure import Figure
 
 CSS = """
 body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 2rem auto; max-width: 64rem;
@@ -25,15 +21,6 @@ th { background: #f6f8fa; }
 .split { margin: .4rem 0; } .split q { color: #57606a; }
 figure { margin: 1rem 0; } svg { max-width: 100%; height: auto; }
 """
-
-
-def figure_svg(figure: Figure) -> str:
-    """The figure as an inline <svg> element, the same bytes on every run (fixed hash salt, no date)."""
-    buffer = io.StringIO()
-    with rc_context({"svg.hashsalt": "accord", "svg.fonttype": "path"}):
-        figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
-    text = buffer.getvalue()
-    return text[text.index("<svg"):]
 
 
 def page_head(title: str) -> list[str]:

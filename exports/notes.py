@@ -3,10 +3,10 @@ spreadsheet would run as a formula is neutralised) or as a Markdown table."""
 
 from __future__ import annotations
 
-import re
 
 import pandas as pd
 
+from exports.cells import md_cell as _md
 from exports.datasets import Column, Dataset
 from store import NoteRow
 
@@ -34,11 +34,3 @@ def notes_markdown(rows: list[NoteRow]) -> str:
     lines += [f"| {_md(r.paragraph_id)} | {_md(r.document_id)} | {_md(r.coder)} | {'yes' if r.flagged else ''} | "
               f"{_md(r.note or '')} |" for r in rows]
     return "\n".join(lines) + "\n"
-
-
-def _md(text: str) -> str:
-    """A table cell: HTML in a note shown as text (`&lt;script&gt;`), the table's own `|` and `\\`
-    escaped, every line end (a lone carriage return too) a `<br>`, so a note stays one row."""
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    text = text.replace("\\", "\\\\").replace("|", "\\|")
-    return re.sub(r"\r\n?|\n", "<br>", text)

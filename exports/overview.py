@@ -1,9 +1,9 @@
 """What the coded corpus says: frequencies, the code matrix, co-occurrence and coverage.
 
-Whose codings count is `accord export`'s rule, taken from exports/datasets.py and coded.py
-(one coder, the consensus, the majority, or each coder's own with `--by coder`): the chosen
-values of a range of paragraphs come from `values()`, as the export's rows do, and only the
-rows it marks done (`_coded`) count. Counting is NumPy over those rows: a 0/1 matrix of rows by
+Whose codings count is `accord export`'s rule, exports/whose.py and votes.py (one coder, the
+consensus, the majority, or each coder's own with `--by coder`): the chosen values of a range
+of paragraphs come from `values()`, as the export's rows do, and only the rows it marks done
+(`coded`) count. No pandas: the chosen values are arrays. Counting is NumPy over those rows: a 0/1 matrix of rows by
 entries (each code, each variable level), `bincount` for the code matrix and `X.T @ X` for
 co-occurrence; never a Python loop over paragraphs.
 """
@@ -11,16 +11,16 @@ co-occurrence; never a Python loop over paragraphs.
 from __future__ import annotations
 
 import re
+from itertools import chain, count, repeat
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 from numpy.typing import NDArray
 
-from exports.coded import Chunk, CodeSpec, object_column, object_table
-from exports.datasets import DatasetSpec, chosen_coders, code_specs, resolve_whose, values
 from exports.required import GapTally
+from exports.votes import Chosen, CodeSpec, CodingRows, Grid, StatusRows, coder_places, factorize, object_table
+from exports.whose import DatasetSpec, chosen_coders, code_specs, resolve_whose, values
 from store import (CONSENSUS, AccordError, Project, coded_paragraphs, document_groups,
                    status_rows_with_paragraphs)
 
@@ -148,10 +148,10 @@ def build_overview(project: Project, whose: str = "coder", coder: str | None = N
     coded = _Codings(project, coders)
     for first in range(1, total + 1, CHUNK_SEQS):
         last = min(first + CHUNK_SEQS - 1, total)
-        chunk = _status_chunk(project, first, last, coders, coded)
-        if len(chunk.paragraphs):
+        chunk = _Range.read(project, first, last, coders, coded)
+        if len(chunk):
             chosen = values(chunk, spec, coders, codes)
-            tally.add(chosen, _row_groups(chunk, chosen, document_group, by, coders), _applies(chosen, codes),
+            tally.add(chunk, chosen, _row_groups(chunk, chosen, document_group, by, coders), _applies(chosen, codes),
                       gaps.broken(chosen, codes))
         if on_progress:
             on_progress(last - first + 1)
@@ -186,69 +186,90 @@ def _groups(project: Project, by: str | None, coders: list[str]) -> tuple[list[s
     return groups, of_document, paragraphs
 
 
-def _status_chunk(project: Project, first: int, last: int, coders: list[str], coded: _Codings) -> Chunk:
-    """The paragraphs in range that a chosen coder has a status on (no other can be done),
-    with those coders' statuses and values: the rows `values()` chooses from."""
-    rows = object_table(status_rows_with_paragraphs(project, first, last, coders), 8)
-    seqs = rows[:, 0].astype(np.int64)
-    order = np.argsort(seqs, kind="stable")
-    first_of_each = order[np.flatnonzero(np.diff(seqs[order], prepend=-1))]  # one row per paragraph, by seq
-    paragraphs = pd.DataFrame({"paragraph_id": object_column(rows[first_of_each, 5]),
-                               "document_id": object_column(rows[first_of_each, 6]),
-                               "position": object_column(rows[first_of_each, 7]), "seq": seqs[first_of_each]})
-    statuses = pd.DataFrame({"seq": seqs, "coder": object_column(rows[:, 1]), "status": object_column(rows[:, 2]),
-                             "flagged": object_column(rows[:, 3]), "note": object_column(rows[:, 4])})
-    # A value set on a paragraph nobody gave a status has no row to go to, and counts nowhere.
-    return Chunk(paragraphs, statuses, coded.on(paragraphs))
-
-
 class _Codings:
-    """Every value the chosen coders set, read once (store.coded_paragraphs), handed out a
-    chunk at a time: each coding's paragraph as a number, and per chunk the codings whose
-    paragraph the chunk has."""
+    """Every value the chosen coders set, read once (store.coded_paragraphs), handed out a range
+    at a time: each coding's group (coder, code, value) and paragraph (a number standing for its
+    id, `ids[number]`)."""
 
     def __init__(self, project: Project, coders: list[str]) -> None:
-        groups, self.at, uniques = coded_paragraphs(project, coders)
-        counts = [group[3] for group in groups]
-        self.paragraphs = pd.Index(np.array(uniques, dtype=object), dtype=object)
+        groups = coded_paragraphs(project, coders)
+        self.coders = [group[0] for group in groups]
+        self.code_at, self.code_ids = factorize([group[1] for group in groups])
+        self.value_at, self.stored = factorize([group[2] for group in groups])
+        self.group = np.repeat(np.arange(len(groups)), [group[3] for group in groups])
+        # Each paragraph's number: the place of its first coding, found in one C loop
+        # (setdefault keeps the first number an id gets); not dense, which costs nothing.
+        flat = list(chain.from_iterable(group[4] for group in groups))
+        self.number: dict[str, int] = {}
+        self.paragraph = np.fromiter(map(self.number.setdefault, flat, count()), dtype=np.int64, count=len(flat))
+        self.size = len(flat)
 
-        def column(values: list[object]) -> NDArray[np.object_]:
-            # The None keeps the values as they are (1 stays an int, not a float) in an object array.
-            spread: NDArray[np.object_] = np.repeat(np.array([*values, None], dtype=object)[:-1], counts)
-            return spread
+    def on(self, ids: NDArray[np.object_], coders: list[str]) -> CodingRows:
+        """The codings on the paragraphs `ids` (a range), with coders placed as in `coders`."""
+        numbers = np.fromiter(map(self.number.get, ids, repeat(-1)), dtype=np.int64, count=len(ids))
+        row = np.full(self.size + 1, -1, dtype=np.int64)  # the last: for no number at all
+        row[numbers] = np.where(numbers >= 0, np.arange(len(ids)), -1)
+        place = row[self.paragraph]
+        keep = place >= 0
+        group = self.group[keep]
+        index = {coder: i for i, coder in enumerate(coders)}
+        coder = np.array([index.get(name, -1) for name in self.coders] + [-1], dtype=np.int64)
+        return CodingRows(coder[group], place[keep], self.code_at[group], self.value_at[group], self.code_ids,
+                          self.stored)
 
-        self.coder, self.code, self.value = (column([group[k] for group in groups]) for k in range(3))
 
-    def on(self, paragraphs: pd.DataFrame) -> pd.DataFrame:
-        """(seq, coder, code, value) of the codings on these paragraphs."""
-        row = pd.Index(paragraphs["paragraph_id"], dtype=object).get_indexer(self.paragraphs)[self.at]
-        keep = row >= 0
-        return pd.DataFrame({"seq": paragraphs["seq"].to_numpy()[row[keep]], "coder": object_column(self.coder[keep]),
-                             "code": object_column(self.code[keep]), "value": object_column(self.value[keep])})
+class _Range:
+    """The paragraphs of a range that a chosen coder has a status on (no other can be done),
+    with those coders' statuses and values: the rows `values()` chooses from."""
+
+    def __init__(self, ids: NDArray[np.object_], documents: NDArray[np.object_], statuses: NDArray[np.object_],
+                 places: NDArray[np.intp], coded: _Codings) -> None:
+        self.ids, self.documents, self.statuses, self.places, self.coded = ids, documents, statuses, places, coded
+        self.grids: dict[tuple[str, ...], Grid] = {}
+
+    @classmethod
+    def read(cls, project: Project, first: int, last: int, coders: list[str], coded: _Codings) -> _Range:
+        rows = object_table(status_rows_with_paragraphs(project, first, last, coders), 8)
+        seqs = rows[:, 0].astype(np.int64)
+        _, first_of_each, places = np.unique(seqs, return_index=True, return_inverse=True)  # one per paragraph, by seq
+        return cls(rows[first_of_each, 5], rows[first_of_each, 6], rows[:, 1:5], places.reshape(-1), coded)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def grid(self, coders: list[str], codes: list[CodeSpec]) -> Grid:
+        key = tuple(coders)
+        if key not in self.grids:
+            # A value set on a paragraph nobody gave a status has no row to go to, and counts nowhere.
+            statuses = StatusRows(coder_places(self.statuses[:, 0], {c: i for i, c in enumerate(coders)}), self.places,
+                                  self.statuses[:, 1], _flags(self.statuses[:, 2]), self.statuses[:, 3])
+            self.grids[key] = Grid.build(self.ids, coders, codes, statuses, self.coded.on(self.ids, coders))
+        return self.grids[key]
 
 
-def _row_groups(chunk: Chunk, chosen: pd.DataFrame, document_group: dict[str, int], by: str | None,
+def _flags(column: NDArray[np.object_]) -> NDArray[np.int8]:
+    """The stored flags as numbers, an empty one as 0."""
+    flags: NDArray[np.int8] = np.where(column == None, 0, column).astype(np.int8)  # noqa: E711 (elementwise)
+    return flags
+
+
+def _row_groups(chunk: _Range, chosen: Chosen, document_group: dict[str, int], by: str | None,
                 coders: list[str]) -> Int:
     """Each chosen row's group: its coder's place with --by coder, else its document's group."""
     if by == "coder":
-        places: Int = pd.Index(coders).get_indexer(chosen["coder"]).astype(np.int64)
-        return places
-    at, distinct = pd.factorize(chunk.paragraphs["document_id"].to_numpy()[chosen["_place"].to_numpy()])
+        assert chosen.coder is not None
+        return coder_places(chosen.coder, {c: i for i, c in enumerate(coders)})
+    at, distinct = factorize(chunk.documents)
     lookup = np.array([document_group[d] for d in distinct] + [0], dtype=np.int64)
-    groups: Int = lookup[at]
+    groups: Int = lookup[at][chosen.place]
     return groups
 
 
-def _applies(chosen: pd.DataFrame, codes: list[CodeSpec]) -> NDArray[np.bool_]:
+def _applies(chosen: Chosen, codes: list[CodeSpec]) -> NDArray[np.bool_]:
     """(rows, entries): the code is 1 / the variable has the level (missing: no)."""
-    columns = []
-    for code in codes:
-        if code.is_code:
-            columns.append(chosen[code.id].to_numpy(dtype=np.int8, na_value=0) == 1)
-    for code in codes:
-        if not code.is_code:
-            places = chosen[code.id].cat.codes.to_numpy()
-            columns += [places == k for k in range(len(code.levels))]
+    columns = [chosen.applies(j, 1) for j, code in enumerate(codes) if code.is_code]
+    columns += [chosen.applies(j, k) for j, code in enumerate(codes) if not code.is_code
+                for k in range(1, len(code.levels) + 1)]
     if not columns:
         return np.zeros((len(chosen), 0), dtype=bool)
     return np.column_stack(columns)
@@ -266,11 +287,11 @@ class _Tally:
         self.cooccurrence = np.zeros((codes, codes), dtype=np.int64)
         self.parts: list[Rows] = []
 
-    def add(self, chosen: pd.DataFrame, group: Int, applies: NDArray[np.bool_], broken: NDArray[np.bool_]) -> None:
-        done = chosen["_coded"].to_numpy(dtype=bool)
+    def add(self, chunk: _Range, chosen: Chosen, group: Int, applies: NDArray[np.bool_],
+            broken: NDArray[np.bool_]) -> None:
+        done = chosen.coded
         self.done += np.bincount(group[done], minlength=self.groups)
-        self.flagged += np.bincount(group[chosen["flag"].to_numpy(dtype=np.int8, na_value=0) == 1],
-                                    minlength=self.groups)
+        self.flagged += np.bincount(group[chosen.flag == 1], minlength=self.groups)
         self.missing += np.bincount(group[broken], minlength=self.groups)
         applies = applies[done]
         group = group[done]
@@ -278,8 +299,8 @@ class _Tally:
         self.counts += np.bincount(cells, minlength=self.groups * self.entries).reshape(self.groups, self.entries)
         x = applies[:, :self.codes].astype(np.int64)
         self.cooccurrence += x.T @ x
-        coders = chosen["coder"].to_numpy(dtype=object)[done] if "coder" in chosen else None
-        self.parts.append(Rows(chosen.index.to_numpy(dtype=object)[done], coders, group, applies))
+        coders = chosen.coder[done] if chosen.coder is not None else None
+        self.parts.append(Rows(chunk.ids[chosen.place[done]], coders, group, applies))
 
     def rows(self) -> Rows:
         if not self.parts:

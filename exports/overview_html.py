@@ -7,17 +7,19 @@ from __future__ import annotations
 from html import escape
 
 import numpy as np
-from matplotlib.figure import Figure
 from numpy.typing import NDArray
 
-from exports.html_page import figure_svg, page_head
+from exports.html_page import page_head
 from exports.overview import Overview
-from exports.overview_report import COVERAGE, coverage, percent
+from exports.overview_report import COVERAGE, coverage, matrix_cells, percent
 from exports.report_columns import fmt
+from exports.svg import Rows, heatmap
 
 MATRIX_GROUPS = 40
 """The code matrix's chart shows at most this many groups (those with the most done paragraphs);
 the table below it has them all."""
+CELL_TEXTS = 600
+"""Cells up to which the heatmaps write each count: beyond, the numbers would not be legible."""
 
 
 def frequency_chart(overview: Overview) -> str | None:
@@ -25,34 +27,20 @@ def frequency_chart(overview: Overview) -> str | None:
     done = int(overview.done.sum())
     if not overview.entries or not done:
         return None
-    names = [entry.name for entry in overview.entries]
-    shares = overview.total / done
-    figure = Figure(figsize=(7, 0.3 * len(names) + 1.2))
-    axes = figure.add_subplot()
-    y = np.arange(len(names))[::-1]
-    bars = axes.barh(y, shares, color=["#0969da" if e.level is None else "#8250df" for e in overview.entries])
-    axes.bar_label(bars, [f"{int(c):,}" for c in overview.total], padding=3, fontsize=8)
-    axes.set_yticks(y, names)
-    axes.set_xlim(0, max(1.0, float(shares.max()) * 1.15))
-    axes.set_xlabel(f"share of the {done:,} done paragraphs")
-    axes.spines[["top", "right"]].set_visible(False)
-    return figure_svg(figure)
+    shares = (overview.total / done).tolist()
+    chart = Rows([entry.name for entry in overview.entries], 0.0, max(1.0, max(shares) * 1.15),
+                 f"share of the {done:,} done paragraphs",
+                 bars=[(share, "#0969da" if e.level is None else "#8250df")
+                       for share, e in zip(shares, overview.entries, strict=True)],
+                 bar_texts=[f"{int(c):,}" for c in overview.total])
+    return chart.svg("Frequencies")
 
 
 def _heatmap(matrix: NDArray[np.float64], labels: list[list[str]], rows: list[str], columns: list[str],
-             colour: str, legend: str) -> str:
-    figure = Figure(figsize=(0.55 * len(columns) + 3, 0.35 * len(rows) + 1.5))
-    axes = figure.add_subplot()
-    image = axes.imshow(matrix, cmap=colour, vmin=0, vmax=max(float(np.nanmax(matrix)) if np.isfinite(matrix).any()
-                                                               else 1.0, 1e-9), aspect="auto")
-    axes.set_xticks(range(len(columns)), columns, rotation=45, ha="right")
-    axes.set_yticks(range(len(rows)), rows)
-    if matrix.size <= 600:  # beyond, the numbers would not be legible
-        for i in range(len(rows)):
-            for j in range(len(columns)):
-                axes.text(j, i, labels[i][j], ha="center", va="center", fontsize=7)
-    figure.colorbar(image, ax=axes, label=legend)
-    return figure_svg(figure)
+             colour: str, legend: str, title: str) -> str:
+    high = max(float(np.nanmax(matrix)) if np.isfinite(matrix).any() else 1.0, 1e-9)
+    return heatmap(matrix.tolist(), labels if matrix.size <= CELL_TEXTS else None, rows, columns, colour, legend,
+                   high, title)
 
 
 def matrix_chart(overview: Overview) -> str | None:
@@ -61,9 +49,9 @@ def matrix_chart(overview: Overview) -> str | None:
         return None
     order = np.argsort(-overview.done, kind="stable")[:MATRIX_GROUPS]
     shares = overview.shares()[order].T  # entries x groups
-    labels = [[f"{int(overview.counts[g, j]):,}" for g in order] for j in range(len(overview.entries))]
+    labels = [[f"{c:,}" for c in row] for row in overview.counts[order].T.tolist()]
     return _heatmap(shares, labels, [e.name for e in overview.entries], [overview.groups[g] for g in order],
-                    "Blues", "share of the group's done paragraphs")
+                    "Blues", "share of the group's done paragraphs", "Code matrix")
 
 
 def cooccurrence_chart(overview: Overview) -> str | None:
@@ -72,7 +60,7 @@ def cooccurrence_chart(overview: Overview) -> str | None:
         return None
     labels = [[f"{int(c):,}" for c in row] for row in overview.cooccurrence]
     return _heatmap(overview.jaccard(), labels, overview.codes, overview.codes, "Oranges",
-                    "Jaccard (both / either)")
+                    "Jaccard (both / either)", "Co-occurrence")
 
 
 def to_html(overview: Overview) -> str:
@@ -92,15 +80,14 @@ def to_html(overview: Overview) -> str:
     if chart := frequency_chart(overview):
         parts.append(f'<figure id="frequencies">{chart}</figure>')
     done = int(overview.done.sum())
-    shares = overview.shares()
     parts.append("<table><thead><tr><th>Code</th><th>Count</th><th>Share</th>"
                  + "".join(f"<th>{e(g)}</th>" for g in overview.groups) + "</tr></thead><tbody>")
+    matrix = matrix_cells(overview)
     for j, entry in enumerate(overview.entries):
         count = int(overview.total[j])
         parts.append(f"<tr><td>{e(entry.label)} <code>{e(entry.name)}</code></td><td>{count:,}</td>"
                      f"<td>{percent(count / done if done else float('nan'))}</td>"
-                     + "".join(f"<td>{int(overview.counts[i, j]):,} ({percent(shares[i, j])})</td>"
-                               for i in range(len(overview.groups))) + "</tr>")
+                     + ("<td>" + "</td><td>".join(matrix[j]) + "</td>" if matrix[j] else "") + "</tr>")
     parts.append("</tbody></table>")
     if chart := matrix_chart(overview):
         shown = min(len(overview.groups), MATRIX_GROUPS)

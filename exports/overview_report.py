@@ -13,9 +13,9 @@ import math
 import re
 from json.encoder import encode_basestring
 
-from exports.agreement_report import _md as md_text  # the one Markdown escaping of the reports
-from exports.cells import delimited_line
 import numpy as np
+
+from exports.cells import delimited_line
 
 from exports.overview import Int, Overview
 from exports.report_columns import fmt
@@ -133,14 +133,14 @@ def to_csv(overview: Overview) -> str:
     for i, group in groups:
         for name, value in coverage(overview, i).items():
             lines.append(line(["coverage", name, None, None, group, value, None]))
-    shares = overview.shares()
+    shares = overview.shares().T.tolist()  # Python numbers: a NumPy scalar per cell cost more than the line
+    counts = overview.counts.T.tolist()
     done = int(overview.done.sum())
     for j, entry in enumerate(overview.entries):
         count = int(overview.total[j])
         lines.append(line(["frequency", entry.code, entry.level, None, "", count, count / done if done else None]))
-        for i, group in enumerate(overview.groups):
-            lines.append(line(["frequency", entry.code, entry.level, None, group, int(overview.counts[i, j]),
-                               _share(shares[i, j])]))
+        for group, group_count, share in zip(overview.groups, counts[j], shares[j], strict=bool(overview.groups)):
+            lines.append(line(["frequency", entry.code, entry.level, None, group, group_count, _share(share)]))
     jaccard = overview.jaccard()
     for i, a in enumerate(overview.codes):
         for k, b in enumerate(overview.codes):
@@ -150,11 +150,24 @@ def to_csv(overview: Overview) -> str:
 
 
 def percent(value: float) -> str:
-    return "–" if math.isnan(value) else f"{100 * value:.1f} %"
+    return "–" if value != value else f"{100 * value:.1f} %"
+
+
+def matrix_cells(overview: Overview) -> list[list[str]]:
+    """Each entry's "count (share)" in each group, as the tables show the code matrix: from
+    Python numbers (a NumPy scalar per cell took most of a report's time by document)."""
+    if not overview.groups:  # the arrays' one group is everything: no matrix
+        return [[] for _ in overview.entries]
+    counts, shares = overview.counts.T.tolist(), overview.shares().T.tolist()
+    return [[f"{c:,} ({100 * s:.1f} %)" if s == s else f"{c:,} (–)" for c, s in zip(row, share_row, strict=True)]
+            for row, share_row in zip(counts, shares, strict=True)]
 
 
 def to_markdown(overview: Overview) -> str:
-    e = md_text
+    # The one Markdown escaping of the reports, loaded here: the agreement report it lives in
+    # brings the statistics modules, which no other overview format needs.
+    from exports.agreement_report import _md as e
+
     total = coverage(overview)
     lines = ["# Overview of the coded corpus", "",
              f"Project `{e(overview.project)}`, {e(overview.described())}"
@@ -165,16 +178,15 @@ def to_markdown(overview: Overview) -> str:
         row = coverage(overview, i)
         lines.append(f"| {e(group)} | " + " | ".join(f"{row[k]:,}" for k in COVERAGE) + " |")
     done = int(overview.done.sum())
-    shares = overview.shares()
     lines += ["", "## Frequencies", "", "Paragraphs where each code applies (each level is given), and their share "
               "of the done ones" + (" in each group (the code matrix)." if overview.groups else "."), ""]
     header = ["code", "count", "share", *(e(g) for g in overview.groups)]
     lines += ["| " + " | ".join(header) + " |", "|---|" + "---:|" * (len(header) - 1)]
+    matrix = matrix_cells(overview)
     for j, entry in enumerate(overview.entries):
         count = int(overview.total[j])
         cells = [f"{e(entry.label)} `{e(entry.name)}`", f"{count:,}", percent(count / done if done else math.nan)]
-        cells += [f"{int(overview.counts[i, j]):,} ({percent(shares[i, j])})" for i in range(len(overview.groups))]
-        lines.append("| " + " | ".join(cells) + " |")
+        lines.append("| " + " | ".join(cells + matrix[j]) + " |")
     lines += ["", "## Co-occurrence", "", "Done paragraphs where both codes apply, with Jaccard's index (both / "
               "either) in brackets.", ""]
     jaccard = overview.jaccard()

@@ -1,19 +1,19 @@
 """Counting exported rows that break the codebook's `required:` rules, chunk by chunk.
 
 The dataset writers stream chunks; the count is taken as each chunk of chosen values passes, so
-an export reads the project once. Pure pandas over the frames of exports/coded.py.
+an export reads the project once. NumPy over the chosen values of exports/votes.py (the overview
+counts the same way, without pandas).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-import pandas as pd
 from numpy.typing import NDArray
 
-from exports.coded import CodeSpec
+from exports.votes import Chosen, CodeSpec
 
 SHOWN = 5
 
@@ -28,26 +28,27 @@ class GapTally:
     first: list[str] = field(default_factory=list)
     """The paragraph ids of the first such rows (up to SHOWN), for the message."""
 
-    def count(self, chosen: pd.DataFrame, codes: list[CodeSpec]) -> None:
-        """Add the rows of `chosen` (coded.py's values: one per row of the export, `_coded`
-        marking the done ones) that leave a required variable unset."""
+    def count(self, chosen: Chosen, codes: list[CodeSpec], ids: Sequence[object]) -> None:
+        """Add the rows of `chosen` (one per row of the export, `coded` marking the done ones;
+        `ids`: each row's paragraph id) that leave a required variable unset."""
         broken = self.broken(chosen, codes)
         self.rows += int(broken.sum())
         if len(self.first) < SHOWN and broken.any():
-            ids = dict.fromkeys([*self.first, *map(str, chosen.index[broken][:SHOWN])])
-            self.first = list(ids)[:SHOWN]
+            found = [str(ids[i]) for i in np.flatnonzero(broken)[:SHOWN]]
+            self.first = list(dict.fromkeys([*self.first, *found]))[:SHOWN]
 
-    def broken(self, chosen: pd.DataFrame, codes: list[CodeSpec]) -> NDArray[np.bool_]:
+    def broken(self, chosen: Chosen, codes: list[CodeSpec]) -> NDArray[np.bool_]:
         """Which rows of `chosen` are done and leave a required variable unset."""
-        done = chosen["_coded"].to_numpy(dtype=bool) if len(chosen) else np.zeros(0, dtype=bool)
         broken = np.zeros(len(chosen), dtype=bool)
-        if not self.required or chosen.empty:
+        if not self.required or not len(chosen):
             return broken
-        code_ids = [code.id for code in codes if code.is_code and code.id in chosen]
-        coded = (chosen[code_ids].fillna(0).to_numpy(dtype="int64") == 1).any(axis=1) if code_ids else done & False
+        done = chosen.coded
+        place = {code.id: j for j, code in enumerate(codes)}
+        code_places = [j for j, code in enumerate(codes) if code.is_code]
+        coded = ((chosen.numbers[:, code_places] == 1) & chosen.present[:, code_places]).any(axis=1)
         for variable, rule in self.required.items():
-            if variable not in chosen:
+            if variable not in place:
                 continue
-            unset = chosen[variable].isna().to_numpy()
+            unset = ~chosen.present[:, place[variable]]
             broken |= done & unset & (coded if rule == "when_coded" else True)
         return broken

@@ -9,28 +9,26 @@ matches nothing, and is not "without" a code either. Columns are named as in the
 from __future__ import annotations
 
 import difflib
+import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
-from exports.coded import Chunk, CodeSpec, object_frame
-from exports.datasets import (
-    CHUNK_PARAGRAPHS,
-    DOCUMENT_FIELDS,
-    Column,
-    Dataset,
-    DatasetSpec,
-    chosen_coders,
-    code_specs,
-    document_field_columns,
-    resolve_whose,
-    values,
-)
-from exports.notes import _md
+from exports.cells import delimited_line
+from exports.cells import md_cell as _md
+from exports.dataset_columns import DOCUMENT_FIELDS, Column, document_field_columns
+from exports.votes import CodeSpec, CodingRows, Grid, StatusRows, coder_places, factorize, object_table
+from exports.whose import DatasetSpec, chosen_coders, code_specs, resolve_whose, values
 from store import AccordError, Project, Scope, Term, candidate_rows, candidate_seqs, document_fields, keyword_pattern
+
+if TYPE_CHECKING:
+    from exports.datasets import Dataset
+
+CHUNK_PARAGRAPHS = 20_000
+"""Candidates read at a time: bounds memory on a 1,000,000-paragraph corpus."""
 
 
 @dataclass(frozen=True)
@@ -48,11 +46,29 @@ class Query:
 
 
 @dataclass
+class Table:
+    """Rows as columns of Python values (None where missing), named as in the export."""
+
+    columns: dict[str, list[object]]
+
+    def __getitem__(self, name: str) -> list[object]:
+        return self.columns[name]
+
+    def __len__(self) -> int:
+        return len(next(iter(self.columns.values()), []))
+
+    def records(self) -> Iterator[dict[str, object]]:
+        names = list(self.columns)
+        for row in zip(*self.columns.values(), strict=True):
+            yield dict(zip(names, row, strict=True))
+
+
+@dataclass
 class Retrieved:
     """The matching paragraphs, one row each in corpus order, and how to show them."""
 
     columns: list[Column]
-    rows: pd.DataFrame
+    rows: Table
     whose: DatasetSpec
     """Whose codings were chosen (after resolve_whose)."""
     keywords: re.Pattern[str] | None
@@ -61,8 +77,15 @@ class Retrieved:
     """Each row's place in the corpus (`seq`), for a screen to jump to."""
 
     def dataset(self) -> Dataset:
-        """The rows for the dataset writers (CSV cells neutralised there)."""
-        return Dataset(self.columns, iter([self.rows]), paragraphs=len(self.rows))
+        """The rows for the dataset writers, as a frame (loads pandas: the CLI writes CSV and
+        JSON Lines itself, retrieved_csv and retrieved_jsonl)."""
+        import pandas as pd
+
+        from exports.datasets import Dataset
+
+        frame = pd.DataFrame({name: pd.Series(cells, dtype=object) for name, cells in self.rows.columns.items()})
+        frame["position"] = frame["position"].astype(pd.Int64Dtype())
+        return Dataset(self.columns, iter([frame]), paragraphs=len(self.rows))
 
 
 def parse_terms(names: Iterable[str], codes: list[CodeSpec]) -> list[Term]:
@@ -104,78 +127,129 @@ def retrieve(project: Project, query: Query, spec: DatasetSpec) -> Retrieved:
     candidates = candidate_seqs(project, include, query.any_, coders, query.scope)
     # The documents' fields only: the export's document_frame also reads every document's
     # metadata, which a retrieval does not show.
-    fields = pd.DataFrame(document_fields(project), columns=["document_id", *DOCUMENT_FIELDS], dtype=object)
+    fields = document_fields(project)
+    of_document = {row[0]: row[1:] for row in fields}
     columns = [Column("paragraph_id", "Paragraph id", "str"), Column("document_id", "Document id", "str"),
                Column("position", "Paragraph's place in its document", "int"),
-               *document_field_columns(fields), Column("flag", "Flagged for discussion", "int"),
-               Column("note", "Coder's note", "str"), Column("text", "Paragraph text", "str")]
-    frames = [_matches(project, candidates[at:at + CHUNK_PARAGRAPHS], spec, coders, codes, include, exclude,
-                       query.any_) for at in range(0, len(candidates), CHUNK_PARAGRAPHS)]
-    names = [c.name for c in columns]
-    rows = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["paragraph_id", "document_id"])
-    fields = fields.set_index("document_id")
-    for name in DOCUMENT_FIELDS:
-        rows[name] = rows["document_id"].map(fields[name]).astype(object) if len(rows) else pd.Series(dtype=object)
-    for name in names:
-        if name not in rows:
-            rows[name] = pd.Series(dtype=object)
-    rows["position"] = rows["position"].astype(pd.Int64Dtype())
-    for name in ("paragraph_id", "document_id", "note", "text"):
-        rows[name] = rows[name].astype(object)
+               *document_field_columns({f: [row[i] for row in fields] for i, f in enumerate(DOCUMENT_FIELDS, 1)}),
+               Column("flag", "Flagged for discussion", "int"), Column("note", "Coder's note", "str"),
+               Column("text", "Paragraph text", "str")]
+    found: dict[str, list[object]] = {name: [] for name in ("paragraph_id", "document_id", "position", "flag", "note",
+                                                           "text", "_seq")}
+    for at in range(0, len(candidates), CHUNK_PARAGRAPHS):
+        part = _matches(project, candidates[at:at + CHUNK_PARAGRAPHS], spec, coders, codes, include, exclude, query.any_)
+        for name, cells in part.items():
+            found[name] += cells
+    unknown: tuple[str | None, ...] = (None,) * len(DOCUMENT_FIELDS)
+    documents = [of_document.get(str(d), unknown) for d in found["document_id"]]
+    for i, name in enumerate(DOCUMENT_FIELDS):
+        found[name] = [fields_of[i] for fields_of in documents]
+    rows = Table({c.name: found[c.name] for c in columns})
     wanted = {term.code_id for term in include}
     keywords = keyword_pattern(w for code in project.codebook().walk() if code.id in wanted
                                for w in code.keywords) if query.keywords else None
-    seqs = [int(seq) for seq in rows["_seq"]] if len(rows) else []
-    return Retrieved(columns, rows[names].reset_index(drop=True), spec, keywords, seqs)
+    return Retrieved(columns, rows, spec, keywords, [int(seq) for seq in found["_seq"]])  # type: ignore[call-overload]
+
+
+class _Candidates:
+    """The rows of some candidates, as a range values() chooses from."""
+
+    def __init__(self, paragraphs: list[tuple[object, ...]], statuses: list[tuple[object, ...]],
+                 codings: list[tuple[object, ...]]) -> None:
+        self.paragraphs = object_table(paragraphs, 4)  # id, document_id, position, seq
+        self.statuses = object_table(statuses, 5)  # seq, coder, status, flagged, note
+        self.codings = object_table(codings, 4)  # seq, coder, code, value
+
+    def __len__(self) -> int:
+        return len(self.paragraphs)
+
+    def grid(self, coders: list[str], codes: list[CodeSpec]) -> Grid:
+        index = {coder: i for i, coder in enumerate(coders)}
+        seqs = self.paragraphs[:, 3].astype(np.int64)
+
+        def places(column: np.ndarray) -> np.ndarray:
+            return np.searchsorted(seqs, column.astype(np.int64))
+
+        s, c = self.statuses, self.codings
+        flags = np.where(s[:, 3] == None, 0, s[:, 3]).astype(np.int8)  # noqa: E711 (elementwise)
+        statuses = StatusRows(coder_places(s[:, 1], index), places(s[:, 0]), s[:, 2], flags, s[:, 4])
+        code_at, code_ids = factorize(c[:, 2])
+        value_at, stored = factorize(c[:, 3])
+        codings = CodingRows(coder_places(c[:, 1], index), places(c[:, 0]), code_at, value_at, code_ids, stored)
+        return Grid.build(self.paragraphs[:, 0], coders, codes, statuses, codings)
 
 
 def _matches(project: Project, seqs: list[int], spec: DatasetSpec, coders: list[str], codes: list[CodeSpec],
-             include: list[Term], exclude: list[Term], any_: bool) -> pd.DataFrame:
+             include: list[Term], exclude: list[Term], any_: bool) -> dict[str, list[object]]:
     """The candidates among `seqs` that the chosen codings confirm, as export columns; the text
     read for those only (a third of the candidates, in the benchmark's query)."""
     named = {term.code_id for term in [*include, *exclude]}
     codes = [code for code in codes if code.id in named]
     rows = candidate_rows(project, seqs, coders, [code.id for code in codes], with_text=False)
-    chunk = Chunk(object_frame(rows.paragraphs, ["paragraph_id", "document_id", "position", "seq"]),
-                  object_frame(rows.statuses, ["seq", "coder", "status", "flagged", "note"]),
-                  object_frame(rows.codings, ["seq", "coder", "code", "value"]))
-    chosen = values(chunk, spec, coders, codes)
-    hits = pd.concat([_has(chosen[t.code_id], t) for t in include], axis=1)
-    keep = (hits.any(axis=1) if any_ else hits.all(axis=1)) & chosen["_coded"]
+    candidates = _Candidates(rows.paragraphs, rows.statuses, rows.codings)
+    chosen = values(candidates, spec, coders, codes)
+    hits = np.column_stack([_has(chosen.numbers, chosen.present, codes, t) for t in include])
+    keep = (hits.any(axis=1) if any_ else hits.all(axis=1)) & chosen.coded
     for term in exclude:
-        keep &= _lacks(chosen[term.code_id], term)
-    kept = chosen[keep.to_numpy()]
-    paragraphs = chunk.paragraphs.take(kept["_place"].to_numpy())
-    ids = paragraphs["paragraph_id"].to_numpy()
-    texts = project.paragraph_texts(ids.tolist())
-    return pd.DataFrame({
-        "paragraph_id": ids, "document_id": paragraphs["document_id"].to_numpy(),
-        "position": paragraphs["position"].to_numpy(), "flag": kept["flag"].to_numpy(),
-        "note": kept["note"].to_numpy(), "text": np.array([texts[i] for i in ids.tolist()], dtype=object),
-        "_seq": paragraphs["seq"].to_numpy(),
-    })
+        keep &= _lacks(chosen.numbers, chosen.present, codes, term)
+    places = chosen.place[keep]
+    paragraphs = candidates.paragraphs[places]
+    ids = paragraphs[:, 0].tolist()
+    texts = project.paragraph_texts(ids)
+    return {"paragraph_id": ids, "document_id": paragraphs[:, 1].tolist(), "position": paragraphs[:, 2].tolist(),
+            "flag": chosen.flag[keep].tolist(), "note": chosen.note[keep].tolist(),
+            "text": [texts[i] for i in ids], "_seq": paragraphs[:, 3].tolist()}
 
 
-def _has(column: pd.Series, term: Term) -> pd.Series:
-    return (column == term.value).fillna(False).astype(bool)
+def _number(code: CodeSpec, term: Term) -> int:
+    """The stored number of a term's value: 1 for a code, the level's 1-based place for a variable."""
+    if code.is_code:
+        return int(term.value)
+    return [value for value, _ in code.levels].index(str(term.value)) + 1
 
 
-def _lacks(column: pd.Series, term: Term) -> pd.Series:
+def _has(numbers: np.ndarray, present: np.ndarray, codes: list[CodeSpec], term: Term) -> np.ndarray:
+    j = next(j for j, code in enumerate(codes) if code.id == term.code_id)
+    has: np.ndarray = present[:, j] & (numbers[:, j] == _number(codes[j], term))
+    return has
+
+
+def _lacks(numbers: np.ndarray, present: np.ndarray, codes: list[CodeSpec], term: Term) -> np.ndarray:
     """Known not to apply: a code's 0, a variable's other level; missing is not known."""
-    return (column.notna() & (column != term.value)).fillna(False).astype(bool)
+    j = next(j for j, code in enumerate(codes) if code.id == term.code_id)
+    lacks: np.ndarray = present[:, j] & (numbers[:, j] != _number(codes[j], term))
+    return lacks
 
 
 def retrieved_markdown(retrieved: Retrieved) -> str:
     """A Markdown table, the keywords in bold; cells one line each (see exports/notes.py `_md`)."""
     lines = ["| Paragraph | Document | Speaker | Country | Date | Note | Text |", "|---|---|---|---|---|---|---|"]
-    for row in retrieved.rows.itertuples(index=False):
-        cells = [row.paragraph_id, row.document_id, row.speaker, row.country, row.date, row.note]
-        lines.append("| " + " | ".join(_md(_plain(c)) for c in cells) + f" | {_marked_md(row.text, retrieved.keywords)} |")
+    for row in retrieved.rows.records():
+        cells = [row[name] for name in ("paragraph_id", "document_id", "speaker", "country", "date", "note")]
+        text = _marked_md(str(row["text"]), retrieved.keywords)
+        lines.append("| " + " | ".join(_md(_plain(c)) for c in cells) + f" | {text} |")
     return "\n".join(lines) + "\n"
 
 
+def retrieved_csv(retrieved: Retrieved, neutralise: bool = True) -> str:
+    """The rows as `accord export` writes a CSV (exports/cells.py: the same neutralising and
+    quoting), written here: a dataset writer would load pandas for a few thousand rows."""
+    names = [column.name for column in retrieved.columns]
+    lines = [delimited_line(names, ",", neutralise)]
+    lines += [delimited_line([_plain(cell) for cell in row], ",", neutralise)
+              for row in zip(*(retrieved.rows[name] for name in names), strict=True)]
+    return "".join(lines)
+
+
+def retrieved_jsonl(retrieved: Retrieved) -> str:
+    """The rows as JSON Lines, one object per paragraph, missing values null; `/` written `\\/`
+    as the export's writer (pandas) writes it, so that both files read the same byte for byte."""
+    return "".join(json.dumps(row, ensure_ascii=False, separators=(",", ":")).replace("/", "\\/") + "\n"
+                   for row in retrieved.rows.records())
+
+
 def _plain(value: object) -> str:
-    return "" if value is None or value is pd.NA or (isinstance(value, float) and value != value) else str(value)
+    return "" if value is None or (isinstance(value, float) and value != value) else str(value)
 
 
 def _marked_md(text: str, keywords: re.Pattern[str] | None) -> str:

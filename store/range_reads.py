@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from store.base import ProjectBase
 from store.stored_values import VALUE_READ
+
+if TYPE_CHECKING:  # NumPy and Arrow load when an export runs, not with every project (startup)
+    import pyarrow as pa
+
+_TEXT_COLUMNS = ("id", "document_id", "text")
+"""The paragraphs' text columns, the rest (position, seq) being integers."""
 
 
 class RangeReads(ProjectBase):
@@ -21,6 +27,42 @@ class RangeReads(ProjectBase):
             "where seq between ? and ? order by seq",
             [first_seq, last_seq],
         ).fetchall()
+
+    def paragraph_columns(self, first_seq: int, last_seq: int, with_text: bool = True) -> pa.Table:
+        """paragraph_rows as Arrow columns (id, document_id, position, seq[, text]), in seq order.
+
+        SQLite makes them, in one row for the whole range: each text column's cells end to end
+        (their bytes, as a blob) with each cell's length, the numbers as JSON arrays. Arrow takes
+        the bytes as they are. fetchall made a Python object of every cell, and turning those
+        into columns cost twice the query (100,000 paragraphs with their text: 0.65 s of CPU,
+        this 0.22 s)."""
+        import numpy as np
+        import pyarrow as pa
+
+        names = ["id", "document_id", "position", "seq", *(["text"] if with_text else [])]
+        parts = []
+        for name in names:
+            if name in _TEXT_COLUMNS:  # a missing cell's length is -1 (group_concat skips it)
+                parts += [f"cast(group_concat(cast({name} as blob), '') as blob)",
+                          f"json_group_array(iif({name} is null, -1, length(cast({name} as blob))))"]
+            else:
+                parts.append(f"json_group_array({name})")
+        row = self.db.execute(f"select {', '.join(parts)} from paragraphs where seq between ? and ?",
+                              [first_seq, last_seq]).fetchone()
+        columns: list[pa.Array] = []
+        at = 0
+        for name in names:
+            if name in _TEXT_COLUMNS:
+                columns.append(_strings(row[at], json.loads(row[at + 1])))
+                at += 2
+            else:
+                columns.append(pa.array(np.array(json.loads(row[at]), dtype=np.int64)))
+                at += 1
+        table = pa.table(columns, names=names)
+        seqs = table.column("seq").to_numpy()
+        if len(seqs) and not (np.diff(seqs) > 0).all():  # the aggregate's order is SQLite's to choose
+            table = table.take(np.argsort(seqs, kind="stable"))
+        return table
 
     def status_paragraph_rows(self, first_seq: int, last_seq: int,
                               coders: Sequence[str] | None = None) -> list[tuple[Any, ...]]:
@@ -83,6 +125,42 @@ class RangeReads(ProjectBase):
             [json.dumps(list(ids)), *parameters],
         ).fetchall()
 
+    def status_columns_at(self, ids: Sequence[str], coders: Sequence[str] | None = None) -> list[list[Any]]:
+        """status_rows_at as columns (place, coder_id, status, flagged, note): see _columns_at."""
+        among, parameters = _among("s", coders)
+        cells = {"j.key": False, "s.coder_id": False, "s.status": True, "s.flagged": True, "s.note": True}
+        return self._columns_at(
+            cells, f"json_each(?) j cross join paragraph_status s on s.paragraph_id = j.value "
+                   f"where 1{among.replace('+', '')}",
+            [json.dumps(list(ids)), *parameters], lambda: self.status_rows_at(ids, coders))
+
+    def coding_columns_at(self, ids: Sequence[str], coders: Sequence[str] | None = None) -> list[list[Any]]:
+        """coding_rows_at as columns (place, coder_id, code_id, value): see _columns_at."""
+        among, parameters = _among("c", coders)
+        cells = {"j.key": False, "c.coder_id": False, "c.code_id": False, "c.value": True}
+        return self._columns_at(
+            cells, f"json_each(?) j cross join codings c on c.paragraph_id = j.value where c.value is not null{among}",
+            [json.dumps(list(ids)), *parameters], lambda: self.coding_rows_at(ids, coders))
+
+    def _columns_at(self, cells: dict[str, bool], source: str, parameters: list[Any],
+                    rows: Callable[[], list[tuple[Any, ...]]]) -> list[list[Any]]:
+        """The `cells` of the rows of `source`, as one list per cell, in one row SQLite makes:
+        each cell's column as a JSON array. fetchall made a tuple and a Python object of every
+        cell, with 3 coders twice what the query costs in SQLite.
+
+        JSON holds an integer, a text and NULL as SQLite does; a real would become a float (that
+        Python takes for the integer it equals) and a BLOB cannot be held at all. Where a cell
+        that may (True in `cells`) holds either, which only another program writes, the chunk is
+        read by `rows` instead, which keeps them apart (store/stored_values.VALUE_READ)."""
+        odd = " or ".join(f"typeof({cell}) in ('real', 'blob')" for cell, may in cells.items() if may)
+        arrays = ", ".join(f"json_group_array(iif(typeof({cell}) in ('real', 'blob'), null, {cell}))"
+                           if may else f"json_group_array({cell})" for cell, may in cells.items())
+        row = self.db.execute(f"select coalesce(max({odd}), 0), {arrays} from {source}", parameters).fetchone()
+        if row[0]:
+            read = rows()
+            return [list(column) for column in zip(*read, strict=True)] if read else [[] for _ in cells]
+        return [json.loads(column) for column in row[1:]]
+
     def cleared_rows(self, first_seq: int, last_seq: int) -> list[tuple[Any, ...]]:
         """(seq, coder_id, code_id) of the variables cleared on purpose on the paragraphs in range:
         a NULL written by a coding (an adjudicator's "No level"), not one left behind by undo."""
@@ -127,6 +205,25 @@ class RangeReads(ProjectBase):
             "select yaml from codebooks where sha256 = (select value from meta where key = 'codebook_sha256')"
         ).fetchone()
         return row[0] if row else None
+
+
+def _strings(data: bytes | None, lengths: list[int]) -> pa.Array:
+    """A string array from its cells' UTF-8 bytes end to end and each cell's length (-1: missing)."""
+    import numpy as np
+    import pyarrow as pa
+
+    sizes = np.array(lengths, dtype=np.int64)
+    missing = sizes < 0
+    offsets = np.zeros(len(sizes) + 1, dtype=np.int64)
+    np.cumsum(np.where(missing, 0, sizes), out=offsets[1:])
+    valid = pa.py_buffer(np.packbits(~missing, bitorder="little")) if missing.any() else None
+    kind = pa.large_string() if offsets[-1] >= 2**31 else pa.string()
+    if kind == pa.string():
+        offsets = offsets.astype(np.int32)
+    array = pa.Array.from_buffers(kind, len(sizes), [valid, pa.py_buffer(offsets), pa.py_buffer(data or b"")],
+                                  null_count=int(missing.sum()))
+    array.validate(full=True)  # UTF-8, as SQLite stores text: a cell that is not stops here
+    return array.cast(pa.string()) if kind != pa.string() else array
 
 
 def _among(table: str, coders: Sequence[str] | None) -> tuple[str, list[str]]:

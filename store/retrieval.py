@@ -132,27 +132,21 @@ def document_groups(project: Project) -> list[tuple[str, str | None, str | None,
     ).fetchall()
 
 
-def coded_paragraphs(project: Project, coders: Sequence[str]) -> tuple[list[tuple[str, str, Any, int]], Any, list[str]]:
-    """Every value `coders` set: (coder_id, code_id, value, paragraphs) once per coder, code and
-    value; each of those paragraphs, group after group, as a number (an int64 array); and the
-    paragraph ids the numbers stand for. Read off the covering index in its order, each group's
-    ids joined in SQL, then split and numbered in Arrow (as AgreementReads.done_codings does):
-    a tuple per coding, or a Python string per id, cost several times as much at 1,000,000."""
-    import numpy as np
-    import pyarrow.compute as pc
-
-    from store.agreement_reads import _SEP, _arrow_strings, _int_array
-
+def coded_paragraphs(project: Project, coders: Sequence[str]) -> list[tuple[str, str, Any, int, list[str]]]:
+    """Every value `coders` set: (coder_id, code_id, value, paragraphs, their ids) once per coder,
+    code and value. Read off the covering index in its order, each group's ids joined in SQL and
+    split in Python (one C call per group): a tuple per coding cost several times as much at
+    1,000,000, and Arrow, which splits as fast, takes longer to load than this to run at 100,000."""
     among = ", ".join("?" * len(coders))
     one = f"""select c.coder_id, c.code_id, {VALUE_READ.format("c.value")}, count(*), group_concat(c.paragraph_id, char(31))
               from codings c where c.coder_id in ({among}) and c.value is not null and typeof(c.value) {{}} 'real'
               group by c.coder_id, c.code_id, c.value"""
     # Reals apart: grouped with integers, a 1.0 would be counted as the 1 it equals, not refused.
     rows = project.db.execute(f"{one.format('!=')} union all {one.format('=')}", [*coders, *coders]).fetchall()
-    if not rows:
-        return [], np.zeros(0, dtype=np.int64), []
-    encoded = pc.dictionary_encode(pc.split_pattern(_arrow_strings([row[4] for row in rows]), _SEP).flatten())
-    return [row[:4] for row in rows], _int_array(encoded.indices), encoded.dictionary.to_pylist()
+    return [(*row[:4], row[4].split(_SEP)) for row in rows]
+
+
+_SEP = chr(31)
 
 
 def document_fields(project: Project) -> list[tuple[str, str | None, str | None, str | None, str | None]]:

@@ -5,6 +5,7 @@ feature pipeline are refused instead of read wrong."""
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -13,7 +14,7 @@ from click.testing import CliRunner
 from sklearn.feature_extraction.text import CountVectorizer
 
 from exports.suggest import evaluation
-from exports.suggest.features import counts
+from exports.suggest.features import SUBWORDS, WORDS, _gram_hashes, counts
 from store import Project
 from tests.suggest_helpers import word_project
 from tui.cli import main
@@ -26,11 +27,42 @@ TEXTS = ["The Council's resolution, adopted 12-3: border patrols (again)!", "", 
 def test_each_paragraph_has_the_word_and_pair_counts_scikit_learn_finds() -> None:
     """Same tokens as scikit-learn's default (two or more word characters, lowercased), each token
     and each pair of neighbours counted once per occurrence, one row per paragraph."""
-    ours = counts(TEXTS)
+    ours = counts(TEXTS)[:, :WORDS]  # the word and pair columns; the sub-words' follow them
     theirs = CountVectorizer(ngram_range=(1, 2)).fit(TEXTS).transform(TEXTS)
     assert ours.shape[0] == len(TEXTS)
     assert ours.sum(axis=1).A1.tolist() == theirs.sum(axis=1).A1.tolist()
     assert sorted(ours[7].data.tolist()) == sorted(theirs[7].data.tolist())  # "grenzkontrollen" twice
+
+
+def test_each_word_has_the_sub_word_of_its_least_char_wb_n_gram() -> None:
+    """A word's sub-word feature is one of the character 3- and 4-grams scikit-learn's 'char_wb'
+    finds in it (the word between spaces): the one whose hash is least. Counted once per word
+    (of the same words the word features see), one row per paragraph."""
+    words = CountVectorizer().build_analyzer()
+    grams = CountVectorizer(analyzer="char_wb", ngram_range=(3, 4)).build_analyzer()
+    ours = counts(TEXTS)[:, WORDS:]
+    for row, text in enumerate(TEXTS):
+        expected: Counter[int] = Counter()
+        for word in words(text):
+            points = [np.array([[ord(c) for c in gram]], dtype=np.uint64) for gram in grams(word)]
+            expected[int(min(_gram_hashes(p)[0] for p in points) % SUBWORDS)] += 1
+        assert dict(zip(ours[row].indices.tolist(), ours[row].data.tolist(), strict=True)) == expected, text
+    assert counts(["border borders bordre"])[:, WORDS:].nnz == 1  # as it happens, one n-gram stands for all three
+
+
+def test_a_code_learnt_from_border_is_suggested_on_borders(tmp_path: Path) -> None:
+    """Inflected and misspelt forms share most of their character n-grams with the words the model
+    learnt from: a paragraph on "borders" scores above an unrelated one, though neither word was seen."""
+    from exports.suggest.predict import Predictor
+
+    path = word_project(tmp_path / "p.db")
+    train(path, "border_control")
+    with Project.open(path) as project:
+        predictor = Predictor.load(project)
+        assert predictor is not None
+    related, misspelt, unrelated = predictor.scores(["Borders patrolled", "bordre patrolls", "Fisheries quotas"])[
+        "border_control"]
+    assert related > unrelated and misspelt > unrelated
 
 
 def test_many_paragraphs_are_counted_as_each_alone() -> None:
@@ -74,6 +106,7 @@ def _forge_shared(path: Path, change: dict[str, object], drop: tuple[str, ...]) 
 @pytest.mark.parametrize("forged", [
     ({"word_features": 2**18, "char_features": 2**18}, ("pipeline", "probe", "features")),  # the first Accord's
     ({"probe": [1, 2, 3]}, ()),  # this pipeline's name, another hash (a library changed its hashing)
+    ({"pipeline": "words-1-2/siphash-0123456789123456/2**19"}, ()),  # words and pairs only, no sub-words
 ])
 def test_models_of_another_feature_pipeline_are_refused_not_misread(
         tmp_path: Path, forged: tuple[dict[str, object], tuple[str, ...]]) -> None:

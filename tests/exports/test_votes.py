@@ -8,7 +8,8 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from exports.coded import Chunk, CodeSpec, combined_values, consensus_values
+from exports import votes
+from exports.coded import Chunk, CodeSpec, chosen_frame
 
 CODES = [CodeSpec("a", "A", "code"), CodeSpec("s", "S", "ordinal", (("lo", "Low"), ("hi", "High")))]
 CODERS = ["c1", "c2", "c3"]
@@ -17,6 +18,16 @@ PARAGRAPHS = [f"d:{i}" for i in range(1, 7)]
 cell = st.tuples(st.booleans(), st.sampled_from([0, 1]), st.sampled_from([None, "lo", "hi"]))
 grid = st.lists(st.lists(cell, min_size=len(PARAGRAPHS), max_size=len(PARAGRAPHS)),
                 min_size=len(CODERS), max_size=len(CODERS))
+
+
+
+def combined_values(chunk: Chunk, coders: list[str], codes: list[CodeSpec], rule: str) -> pd.DataFrame:
+    """The chosen values as the export's frame."""
+    return chosen_frame(chunk, votes.combined_values(chunk, coders, codes, rule), codes)
+
+
+def consensus_values(chunk: Chunk, coders: list[str], codes: list[CodeSpec]) -> pd.DataFrame:
+    return chosen_frame(chunk, votes.consensus_values(chunk, coders, codes), codes)
 
 
 def chunk_of(cells: list[list[tuple[bool, int, str | None]]], adjudicated: dict[str, int]) -> Chunk:

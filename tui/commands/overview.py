@@ -108,7 +108,7 @@ def show_tables(report: Overview) -> None:
     """Coverage, frequencies (with the code matrix) and co-occurrence as Rich tables."""
     from rich.table import Table
 
-    from exports.overview_report import COVERAGE, coverage, percent
+    from exports.overview_report import COVERAGE, coverage, matrix_cells, percent
     from tui.safe_text import printable
 
     out.print(printable(f"Overview of {report.described()}" + (f", by {report.by}" if report.by else "")),
@@ -122,14 +122,14 @@ def show_tables(report: Overview) -> None:
         table.add_row(printable(name), *(f"{row[k]:,}" for k in COVERAGE))
     out.print(table)
     done = int(report.done.sum())
-    shares = report.shares()
+    matrix = matrix_cells(report)
     table = Table(title="Frequencies (done paragraphs where each applies, share of the done)", title_justify="left")
     for name in ["code", "count", "share", *report.groups]:
         table.add_column(printable(name), justify="left" if name == "code" else "right")
     for j, entry in enumerate(report.entries):
         count = int(report.total[j])
         table.add_row(printable(entry.name), f"{count:,}", percent(count / done if done else float("nan")),
-                      *(f"{int(report.counts[i, j]):,} ({percent(shares[i, j])})" for i in range(len(report.groups))))
+                      *matrix[j])
     out.print(table)
     jaccard = report.jaccard()
     table = Table(title="Co-occurrence (both apply; Jaccard in brackets)", title_justify="left")

@@ -60,7 +60,7 @@ def retrieve(ctx: Context, codes: tuple[str, ...], any_: bool, excluded: tuple[s
       accord retrieve --code nuclear --any --code chemical --not sanctions --format md
       accord retrieve --code stance=supports --majority -o supports.csv
     """
-    from exports.datasets import DatasetSpec
+    from exports.whose import DatasetSpec
     from exports.files import check_target
     from exports.retrieval import Query
     from exports.retrieval import retrieve as find
@@ -91,19 +91,18 @@ EXTENSIONS = {"table": (), "md": (".md",), "csv": (".csv",), "jsonl": (".jsonl",
 
 def _write(found: Retrieved, fmt: str, output: Path | None, force: bool) -> None:
     from exports.files import write_atomically
-    from exports.retrieval import retrieved_markdown
-    from exports.writers import write_dataset
-    from tui.safe_text import for_stdout, stdout_for_data
+    from exports.retrieval import retrieved_csv, retrieved_jsonl, retrieved_markdown
+    from tui.safe_text import for_stdout
 
     if fmt == "table":
         _print_table(found)
-    elif fmt in ("csv", "jsonl"):
-        with stdout_for_data() as stdout:  # on a terminal, control characters are shown, not run
-            write_dataset(found.dataset(), fmt, output, force=force, stream=None if output else stdout)
-    elif output is not None:
-        write_atomically(output, retrieved_markdown(found), force)
+        return
+    # On a terminal, control characters are shown, not run (for_stdout); a pipe gets the data.
+    text = {"md": retrieved_markdown, "csv": retrieved_csv, "jsonl": retrieved_jsonl}[fmt](found)
+    if output is not None:
+        write_atomically(output, text, force)
     else:
-        sys.stdout.write(for_stdout(retrieved_markdown(found)))
+        sys.stdout.write(for_stdout(text))
     sys.stdout.flush()
 
 
@@ -118,13 +117,14 @@ def _print_table(found: Retrieved) -> None:
     for name in ("Paragraph", "Speaker", "Country", "Date"):
         table.add_column(name, no_wrap=True)
     table.add_column("Text", ratio=1)
-    for row in found.rows.itertuples(index=False):
-        text = Text(printable(row.text))
+    for row in found.rows.records():
+        text = Text(printable(str(row["text"])))
         if found.keywords is not None:
             text.highlight_regex(found.keywords, style="bold reverse")
-        if isinstance(row.note, str) and row.note:
-            text.append("\nNote: " + printable(row.note), style="italic")
-        table.add_row(*(Text(printable(_cell(v))) for v in (row.paragraph_id, row.speaker, row.country, row.date)),
+        note = row["note"]
+        if isinstance(note, str) and note:
+            text.append("\nNote: " + printable(note), style="italic")
+        table.add_row(*(Text(printable(_cell(row[name]))) for name in ("paragraph_id", "speaker", "country", "date")),
                       text)
     out.print(table)
 

@@ -91,7 +91,7 @@ class RetrieveScreen(JumpListScreen):
     @work(thread=True, exclusive=True, group="retrieve")
     def run_query(self, query: RetrieveQuery) -> None:
         """Query on a connection of this thread (SQLite connections stay in their thread)."""
-        from exports.datasets import DatasetSpec
+        from exports.whose import DatasetSpec
         from exports.retrieval import Query, retrieve
 
         codes, exclude = _names(query.codes), _names(query.exclude)
@@ -103,7 +103,7 @@ class RetrieveScreen(JumpListScreen):
             except AccordError as error:
                 message = str(error)
             else:
-                matches = [Match(seq, prompt(pid, text, found.keywords))
+                matches = [Match(seq, prompt(str(pid), str(text), found.keywords))
                            for seq, pid, text in zip(found.seqs, found.rows["paragraph_id"], found.rows["text"],
                                                      strict=True)]
                 message = plural(len(matches), "paragraph")
