@@ -10,6 +10,8 @@ perfectly, and documents cluster: what grouped cross-validation is for.
 
     python -m benchmarks.suggest --project bench.db --paragraphs 5000     # a project coded by `bench`
     python -m benchmarks.suggest --speed --paragraphs 100000 --predict 1000000
+    accord --project bench.db suggest train --basis bench                  # the whole command, timed
+    python -m benchmarks.suggest --quality bench.db                        # its held-out F1 and alpha
 """
 
 from __future__ import annotations
@@ -115,6 +117,22 @@ def speed(paragraphs: int, predict: int) -> dict[str, float]:
             "one_paragraph_cpu_ms": round(one.cpu / 200 * 1000, 2), "peak_mb": round(peak)}
 
 
+def quality(path: Path) -> dict[str, object]:
+    """The trained models' held-out figures as `accord suggest train` stored them: per code F1,
+    alpha and the learning curve; the means over codes (compare two trainings of one project)."""
+    from store import FEATURES, Project, load_models
+
+    with Project.open(path) as project:
+        models = {code: model.report for code, model in load_models(project.db, with_arrays=False).items()
+                  if code != FEATURES}
+    codes = {code: {"f1": round(r["f1"], 4), "alpha": round(r["alpha"], 4), "threshold": r["threshold"],
+                    "verdict": r["verdict"], "curve": [(p["paragraphs"], None if p["f1"] is None else round(p["f1"], 3))
+                                                       for p in r["curve"]]}
+             for code, r in models.items()}
+    return {"mean_f1": round(float(np.mean([c["f1"] for c in codes.values()])), 4),
+            "mean_alpha": round(float(np.mean([c["alpha"] for c in codes.values()])), 4), "codes": codes}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--project", type=Path, help="write a coded benchmark project here")
@@ -122,7 +140,11 @@ def main() -> None:
     parser.add_argument("--codes", type=int, default=5, help="codes of the --project")
     parser.add_argument("--speed", action="store_true")
     parser.add_argument("--predict", type=int, default=100_000)
+    parser.add_argument("--quality", type=Path, metavar="PROJECT",
+                        help="print the held-out figures `accord suggest train` stored in PROJECT (JSON)")
     args = parser.parse_args()
+    if args.quality:
+        print(json.dumps(quality(args.quality)))
     if args.project:
         make_project(args.project, args.paragraphs, args.codes)
         print(f"wrote {args.project}", file=sys.stderr)

@@ -28,6 +28,11 @@ if TYPE_CHECKING:
 FOLDS = 5
 CURVE = (0.25, 0.5, 1.0)
 """Shares of each fold's training documents the learning curve trains on."""
+CURVE_TESTED = 20_000
+"""Test paragraphs the curve's smaller shares are measured on: the first folds that hold this
+many (one of five at 100,000 coded paragraphs, every fold below 25,000). Enough for F1 to two
+decimals, and the points are compared on the same paragraphs; fitting them on every fold cost
+three quarters again of the cross-validation."""
 THRESHOLDS = np.round(np.arange(0.05, 0.951, 0.05), 2)
 TRUSTED = ("reliable", "tentative")
 """Verdicts on which the machine may be used: the agreement report's rule (exports/verdict.py)."""
@@ -58,36 +63,78 @@ def folds(groups: NDArray[Any], n_splits: int = FOLDS) -> list[tuple[NDArray[np.
     return [(train, test) for train, test in GroupKFold(n_splits=splits).split(np.zeros(len(groups)), groups=groups)]
 
 
-def held_out(counts: csr_matrix, targets: Sequence[Target], groups: NDArray[Any], share: float = 1.0,
-             seed: int = 0, on_fit: Callable[[], None] | None = None
-             ) -> list[tuple[NDArray[np.float64], NDArray[np.bool_]]]:
-    """Per target, out-of-fold scores of its rows (a code: (n,), a variable: n x levels), and
-    which rows got one (a fold whose training part lacks a class is left out). The targets share
-    their rows (`shared_rows`), so each fold's features are weighed once for all of them. `share`
-    < 1 trains each fold on that share of its training documents (the learning curve)."""
-    rng = np.random.default_rng(seed)
-    rows = targets[0].rows
-    out = [(np.zeros((len(rows), len(t.levels)) if t.kind != "code" else len(rows)), np.zeros(len(rows), dtype=bool))
-           for t in targets]
-    document = groups[rows]
-    for train, test in folds(document):
+@dataclass(frozen=True)
+class Split:
+    """One fit of the judging: train on some rows of a target group, score others. Positions
+    are into the group's rows (`Target.rows`)."""
+
+    share: float
+    """1.0: a fold of the cross-validation; below 1, a learning-curve point trained on that share
+    of the fold's training documents."""
+    fold: int
+    train: NDArray[np.intp]
+    test: NDArray[np.intp]
+
+
+def splits(documents: NDArray[np.intp], seed: int = 0) -> list[Split]:
+    """The cross-validation's folds, then the learning curve's: each smaller share of `CURVE` on
+    the first folds whose test parts hold `CURVE_TESTED` paragraphs together (every fold in a
+    smaller project), a seeded draw of the fold's training documents. `documents` gives each
+    row's document as an integer (strings make `isin` 20 times slower)."""
+    cv = folds(documents)
+    out = [Split(1.0, i, train, test) for i, (train, test) in enumerate(cv)]
+    tested, used = 0, 0
+    for _train, test in cv:
+        tested, used = tested + len(test), used + 1
+        if tested >= CURVE_TESTED:
+            break
+    for share in CURVE:
         if share < 1:
-            kept = rng.permutation(np.unique(document[train]))[: max(1, int(len(np.unique(document[train])) * share))]
-            train = train[np.isin(document[train], kept)]
-        learnable = [i for i, t in enumerate(targets) if len(np.unique(t.labels[train])) >= 2]
-        if not learnable:
+            rng = np.random.default_rng(seed)  # each share draws as the first fold-by-fold version did
+            for i, (train, test) in enumerate(cv[:used]):
+                own = np.unique(documents[train])
+                kept = rng.permutation(own)[: max(1, int(len(own) * share))]
+                out.append(Split(share, i, train[np.isin(documents[train], kept)], test))
+    return out
+
+
+def fit_split(counts: csr_matrix, targets: Sequence[Target], split: Split,
+              on_fit: Callable[[], None] | None = None) -> list[NDArray[np.float64] | None]:
+    """Per target, its scores on the split's test rows (a code: (n,), a variable: n x levels), or
+    None when the training part lacks a class. The targets share their rows (`shared_rows`), so
+    the fold's features are weighed once for all of them."""
+    rows = targets[0].rows
+    out: list[NDArray[np.float64] | None] = [None] * len(targets)
+    learnable = [i for i, t in enumerate(targets) if len(np.unique(t.labels[split.train])) >= 2]
+    if not learnable:
+        return out
+    rows_train, rows_test = rows[split.train], rows[split.test]
+    weights = idf(counts[rows_train])  # IDF from training rows only: nothing of the test fold leaks in
+    present, narrow = compact(weighted(counts[rows_train], weights))
+    tested = weighted(counts[rows_test], weights)
+    for i in learnable:
+        target = targets[i]
+        model = fit(narrow, target.labels[split.train], target.kind != "code", present)
+        out[i] = model.scores(tested, len(target.levels))
+        if on_fit:
+            on_fit()
+    return out
+
+
+def held_out(targets: Sequence[Target], done: Sequence[tuple[Split, list[NDArray[np.float64] | None]]],
+             share: float = 1.0) -> list[tuple[NDArray[np.float64], NDArray[np.bool_]]]:
+    """Per target, the out-of-fold scores of its rows from the splits of `share`, and which rows
+    got one (a fold whose training part lacked a class, or that the curve left out, gives none)."""
+    size = len(targets[0].rows)
+    out = [(np.zeros((size, len(t.levels)) if t.kind != "code" else size), np.zeros(size, dtype=bool))
+           for t in targets]
+    for split, scores in done:
+        if split.share != share:
             continue
-        rows_train, rows_test = rows[train], rows[test]
-        weights = idf(counts[rows_train])  # IDF from training rows only: nothing of the test fold leaks in
-        present, narrow = compact(weighted(counts[rows_train], weights))
-        tested = weighted(counts[rows_test], weights)
-        for i in learnable:
-            target = targets[i]
-            model = fit(narrow, target.labels[train], target.kind != "code", present)
-            out[i][0][test] = model.scores(tested, len(target.levels))
-            out[i][1][test] = True
-            if on_fit:
-                on_fit()
+        for (into, scored), own in zip(out, scores, strict=True):
+            if own is not None:
+                into[split.test] = own
+                scored[split.test] = True
     return out
 
 
@@ -163,23 +210,30 @@ def judged(target: Target, scores: NDArray[np.float64], scored: NDArray[np.bool_
     }
 
 
-def learning_curve(counts: csr_matrix, targets: Sequence[Target], groups: NDArray[Any],
-                   full: Sequence[dict[str, Any]], seed: int,
-                   on_fit: Callable[[], None] | None = None) -> list[list[dict[str, Any]]]:
+def learning_curve(targets: Sequence[Target], done: Sequence[tuple[Split, list[NDArray[np.float64] | None]]],
+                   full: Sequence[dict[str, Any]], seed: int) -> list[list[dict[str, Any]]]:
     """Per target (sharing rows), F1 (a code) or macro F1 (a variable) when each fold trains on a
-    share of its documents."""
+    share of its documents. Every point is measured on the same test paragraphs: where the curve
+    left folds out, the whole share's is the cross-validation's scores on the folds it kept."""
     rows = targets[0].rows
-    documents = len(np.unique(groups[rows]))
-    train_share = (folds_of(documents) - 1) / folds_of(documents)
+    folds_in = {split.fold for split, _ in done if split.share == 1.0}
+    curve_folds = {split.fold for split, _ in done if split.share < 1.0}
+    train_share = (len(folds_in) - 1) / len(folds_in) if folds_in else 0.0
     figures: dict[float, list[dict[str, Any]]] = {1.0: list(full)}
+    if curve_folds and curve_folds != folds_in:
+        kept = np.zeros(len(rows), dtype=bool)
+        for split, _ in done:
+            if split.share == 1.0 and split.fold in curve_folds:
+                kept[split.test] = True
+        figures[1.0] = [_curve_point(target, scores, scored & kept, seed)
+                        for target, (scores, scored) in zip(targets, held_out(targets, done), strict=True)]
     for share in CURVE:
         if share < 1.0:
-            results = held_out(counts, targets, groups, share, seed, on_fit)
-            figures[share] = [judged(target, scores, scored, 0, seed) if scored.any() else {"f1": None}
-                              for target, (scores, scored) in zip(targets, results, strict=True)]
+            figures[share] = [_curve_point(target, scores, scored, seed)
+                              for target, (scores, scored) in zip(targets, held_out(targets, done, share), strict=True)]
     return [[{"share": share, "paragraphs": int(len(rows) * train_share * share), "f1": figures[share][i]["f1"]}
              for share in CURVE] for i in range(len(targets))]
 
 
-def folds_of(documents: int) -> int:
-    return max(2, min(FOLDS, documents))
+def _curve_point(target: Target, scores: NDArray[np.float64], scored: NDArray[np.bool_], seed: int) -> dict[str, Any]:
+    return judged(target, scores, scored, 0, seed) if scored.any() else {"f1": None}

@@ -82,15 +82,21 @@ class Classifier:
 
 
 def compact(matrix: csr_matrix) -> tuple[NDArray[np.int64], csr_matrix]:
-    """The columns the rows use, and the rows on those columns only: the solvers' cost grows with
-    the width of the matrix (2**19 hashed columns); the weights of absent features would be 0."""
+    """The columns the rows use, most used first, and the rows on those columns only. The
+    solvers' cost grows with the width of the matrix (2**19 hashed columns; the weights of absent
+    features would be 0). Most used first: the dual solver reads and writes the weight of every
+    feature of a row at each step, and with the frequent words' weights side by side those stay
+    in the processor's cache (a fit on 80,000 paragraphs took half the time; BENCHMARKS.md)."""
     from scipy import sparse
 
-    used = np.bincount(matrix.indices, minlength=matrix.shape[1]) > 0
-    present = np.flatnonzero(used).astype(np.int64)
-    place = np.cumsum(used, dtype=np.int64) - 1  # a used column's index among the used ones
-    narrow = sparse.csr_matrix((matrix.data, place[matrix.indices], matrix.indptr),
+    uses = np.bincount(matrix.indices, minlength=matrix.shape[1])
+    present = np.flatnonzero(uses).astype(np.int64)
+    present = present[np.argsort(-uses[present], kind="stable")]
+    place = np.zeros(matrix.shape[1], dtype=np.int32)  # a used column's index among the used ones
+    place[present] = np.arange(len(present), dtype=np.int32)
+    narrow = sparse.csr_matrix((matrix.data.copy(), place[matrix.indices], matrix.indptr.copy()),
                                shape=(matrix.shape[0], len(present)))
+    narrow.sort_indices()  # in place, hence the copies: LIBLINEAR reads a row's features in order
     return present, narrow
 
 
@@ -120,4 +126,5 @@ def fit(matrix: csr_matrix, labels: NDArray[np.int64], variable: bool,
     elif not variable:
         classes = np.array([1], dtype=np.int64)
     used = np.flatnonzero(np.abs(weights).max(axis=0) > 0)
+    used = used[np.argsort(present[used], kind="stable")]  # stored in column order, as `compact` found them
     return Classifier(present[used], np.ascontiguousarray(weights[:, used]), intercepts, classes)
