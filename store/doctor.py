@@ -61,6 +61,7 @@ CHECKS: list[tuple[str, str]] = [
     ("values", "every stored value is one the codebook allows (codes 1/0, known levels and statuses)"),
     ("text-hash", "every paragraph's text matches the hash taken at import"),
     ("order", "paragraphs numbered 1..N in corpus order"),
+    ("places", "every paragraph's position and number are whole numbers"),
     ("search-index", "the full-text index matches the paragraphs"),
     ("nul", "no paragraph text holds a NUL byte"),
 ]
@@ -268,6 +269,19 @@ def _order(db: sqlite3.Connection, path: Path) -> list[Finding]:
     return []
 
 
+def _places(db: sqlite3.Connection, path: Path) -> list[Finding]:
+    # Another program's text or real in `position` or `seq` ended exports in a traceback.
+    found = [row[0] for row in db.execute(
+        "select id from paragraphs where typeof(position) != 'integer' or typeof(seq) != 'integer' order by rowid")]
+    if not found:
+        return []
+    shown = ", ".join(map(str, found[:5])) + (" ..." if len(found) > 5 else "")
+    return [Finding("places", f"{plural(len(found), 'paragraph')} placed by something other than a whole "
+                              f"number: {shown}",
+                    "another program wrote them: re-import those documents with `accord import --replace`, "
+                    "or restore the project from a backup")]
+
+
 def _search_index(db: sqlite3.Connection, path: Path) -> list[Finding]:
     triggers = {row[0] for row in db.execute("select name from sqlite_master where type = 'trigger'")}
     missing = [name for name in FTS_TRIGGERS if name not in triggers]
@@ -309,6 +323,7 @@ _RUNS: list[tuple[Callable[[sqlite3.Connection, Path], list[Finding]], tuple[str
     (_values, ("values",)),
     (_text_hashes, ("text-hash",)),
     (_order, ("order",)),
+    (_places, ("places",)),
     (_search_index, ("search-index",)),
     (_nul, ("nul",)),
 ]

@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from store.base import ProjectBase
+from store.errors import ProjectError
 from store.stored_values import VALUE_READ
 
 if TYPE_CHECKING:  # NumPy and Arrow load when an export runs, not with every project (startup)
@@ -56,13 +57,27 @@ class RangeReads(ProjectBase):
                 columns.append(_strings(row[at], json.loads(row[at + 1])))
                 at += 2
             else:
-                columns.append(pa.array(np.array(json.loads(row[at]), dtype=np.int64)))
+                numbers = np.array(json.loads(row[at]))
+                if len(numbers) and numbers.dtype.kind != "i":
+                    raise self._misplaced(first_seq, last_seq)
+                columns.append(pa.array(numbers.astype(np.int64)))
                 at += 1
         table = pa.table(columns, names=names)
         seqs = table.column("seq").to_numpy()
         if len(seqs) and not (np.diff(seqs) > 0).all():  # the aggregate's order is SQLite's to choose
             table = table.take(np.argsort(seqs, kind="stable"))
         return table
+
+    def _misplaced(self, first_seq: int, last_seq: int) -> ProjectError:
+        """The refusal of a range holding a paragraph whose position or number is not a whole
+        number: another program wrote it, and no place in the dataset is right for it."""
+        found = self.db.execute(
+            "select id from paragraphs where seq between ? and ? "
+            "and (typeof(position) != 'integer' or typeof(seq) != 'integer') order by rowid limit 1",
+            [first_seq, last_seq]).fetchone()
+        where = f"at {found[0]}" if found else "in the corpus"
+        return ProjectError(f"a paragraph's position or number is not a whole number ({where}), as no Accord "
+                            "writes it (another program's?), so nothing was written. `accord doctor` shows them.")
 
     def status_paragraph_rows(self, first_seq: int, last_seq: int,
                               coders: Sequence[str] | None = None) -> list[tuple[Any, ...]]:

@@ -193,3 +193,28 @@ def test_agree_refuses_a_value_the_codebook_forbids_instead_of_a_wrong_alpha(cod
     assert code == 1, message
     assert "doc1:1" in message and "ann" in message and "accord doctor" in message
     assert not out.exists()
+
+
+PLACES = {
+    "position as text": "update paragraphs set position = 'x' where id = 'doc1:1'",
+    "position as a real": "update paragraphs set position = 1.5 where id = 'doc1:1'",
+    "number as a real": "update paragraphs set seq = 1.5 where id = 'doc1:1'",
+}
+
+
+@pytest.mark.parametrize("statement", PLACES.values(), ids=list(PLACES))
+def test_a_paragraph_place_no_accord_writes_is_found_by_the_doctor_and_refused_by_export(
+        coded: Path, tmp_path: Path, statement: str) -> None:
+    """A position another program wrote as text ended the export in a traceback, and the doctor
+    called the file sound."""
+    conn = sqlite3.connect(coded)
+    with conn:
+        conn.execute(statement)
+    conn.close()
+    code, stdout, _ = accord(coded, "doctor")
+    assert code == 1 and "doc1:1" in stdout, stdout
+    out = tmp_path / "out.csv"
+    code, _, stderr = accord(coded, "export", "--coder", "ann", "-o", str(out))
+    message = " ".join(stderr.split())
+    assert code == 1 and "doc1:1" in message and "accord doctor" in message, message
+    assert not out.exists()
