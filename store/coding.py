@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from store import events as writes
 from store.base import ProjectBase
+from store.corpus.reads import highest_seq
 from store.errors import AccordError
 from store.intake.source import one_line_end
 from store.rows import DocumentProgress, Event, NoteRow, Progress, Status
@@ -187,8 +188,7 @@ class Coding(ProjectBase):
         done = self.db.execute(
             "select count(*) from paragraph_status where coder_id = ? and status = 'done'", [coder]
         ).fetchone()[0]
-        total = self.db.execute("select coalesce(max(seq), 0) from paragraphs").fetchone()[0]
-        return Progress(coder, int(done), int(total))
+        return Progress(coder, int(done), highest_seq(self.db))
 
     def assignment_progress(self) -> dict[str, Progress]:
         """Every coder with assignments: done out of assigned, in one pass over `assignments`."""

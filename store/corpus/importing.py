@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from itertools import count, repeat
 
 from store.base import ProjectBase
+from store.corpus.reads import highest_seq
 from store.intake.source import SourceDocument
 
 BULK_CACHE_KIB = 256 * 1024
@@ -75,7 +76,7 @@ class CorpusImport(ProjectBase):
             writer = _CorpusWriter(db)
             known = {row[0]: row[1] for row in db.execute("select id, sha256 from documents")}
             position = int(db.execute("select coalesce(max(position), 0) from documents").fetchone()[0])
-            seq = int(db.execute("select coalesce(max(seq), 0) from paragraphs").fetchone()[0])
+            seq = highest_seq(db)
             for document in documents:
                 digest = document.sha256
                 if document.id in known:
@@ -168,7 +169,7 @@ class _CorpusWriter:
              _meta_json(document), document.sha256, document.id],
         )
         # Temporary places past the end; resequence gives every paragraph its final one.
-        top = int(self.db.execute("select coalesce(max(seq), 0) from paragraphs").fetchone()[0])
+        top = highest_seq(self.db)
         self.insert_paragraphs(document, top)
 
 

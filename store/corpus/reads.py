@@ -6,8 +6,18 @@ import sqlite3
 from typing import Any
 
 from store.base import ProjectBase
-from store.errors import AccordError
+from store.errors import AccordError, ProjectError
 from store.rows import Document, Paragraph
+
+
+def highest_seq(db: sqlite3.Connection) -> int:
+    """The highest paragraph number, which is the number of paragraphs, through the seq index."""
+    top, kind = db.execute("select max(seq), typeof(max(seq)) from paragraphs").fetchone()
+    if kind not in ("integer", "null"):  # text and BLOBs sort after every number
+        raise ProjectError(f"the paragraphs are numbered by something other than whole numbers (the highest: "
+                           f"{top!r}), as no Accord writes them (another program's?); "
+                           "`accord doctor --repair` renumbers them.")
+    return int(top or 0)
 
 
 class CorpusReads(ProjectBase):
@@ -19,8 +29,7 @@ class CorpusReads(ProjectBase):
 
     def paragraph_count(self) -> int:
         """Number of paragraphs (the highest `seq`: counting rows would scan them all)."""
-        row = self.db.execute("select max(seq) from paragraphs").fetchone()
-        return int(row[0] or 0)
+        return highest_seq(self.db)
 
     def speakers(self, limit: int = -1) -> list[dict[str, object]]:
         """Speakers and their countries with their documents and paragraphs, most documents first."""

@@ -218,3 +218,23 @@ def test_a_paragraph_place_no_accord_writes_is_found_by_the_doctor_and_refused_b
     message = " ".join(stderr.split())
     assert code == 1 and "doc1:1" in message and "accord doctor" in message, message
     assert not out.exists()
+
+
+def test_paragraphs_numbered_by_text_are_refused_in_one_line_until_the_doctor_renumbers_them(
+        coded: Path, tmp_path: Path) -> None:
+    """A number another program wrote as text made every command that counts the paragraphs
+    (status, export, overview) end in a traceback."""
+    conn = sqlite3.connect(coded)
+    with conn:
+        conn.execute("update paragraphs set seq = 'x' where id = 'doc1:2'")
+    conn.close()
+    out = tmp_path / "out.csv"
+    for command in (["status"], ["export", "--coder", "ann", "-o", str(out)]):
+        code, _, stderr = accord(coded, *command)
+        assert code == 1 and "accord doctor" in " ".join(stderr.split()), stderr
+    assert not out.exists()
+    assert accord(coded, "doctor", "--repair")[0] == 0
+    assert accord(coded, "export", "--coder", "ann", "-o", str(out))[0] == 0
+    import pandas as pd
+
+    assert pd.read_csv(out).set_index("paragraph_id").loc["doc1:2", "border_control"] == 1
