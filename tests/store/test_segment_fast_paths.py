@@ -15,22 +15,16 @@ import re
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from store.intake.running_heads import _DIGIT, _STRONG, _TITLE, _WEAK, _WEAK_CHARS, _at_an_edge, drop_running_heads
 from store.intake.segment import (
-    _DIGIT,
     _SPACES,
-    _STRONG,
-    _TITLE,
-    _WEAK,
-    _WEAK_CHARS,
     _Para,
-    _at_an_edge,
     _column_width,
     _ends_sentence,
     _join,
     _lines,
     _opens_statement,
     _paragraphs,
-    _drop_running_heads,
     _SPEAKER,
     _starts_paragraph,
     MIN_LINES_FOR_WIDTH,
@@ -89,7 +83,7 @@ def reference_paragraphs(lines: list[str], width: int | None) -> list[_Para]:
     return paragraphs
 
 
-def reference_drop_running_heads(lines: list[str]) -> tuple[list[str], list[str]]:
+def referencedrop_running_heads(lines: list[str]) -> tuple[list[str], list[str]]:
     titles: set[str] = set()
     heads: set[int] = set()
     lone: list[int] = []
@@ -167,7 +161,7 @@ def test_sentence_end_and_speaker_tests_agree_with_the_patterns(line: str) -> No
 @settings(max_examples=150, deadline=None)
 @given(header_lines)
 def test_running_heads_are_found_as_line_by_line(lines: list[str]) -> None:
-    assert _drop_running_heads(lines) == reference_drop_running_heads(lines)
+    assert drop_running_heads(lines) == referencedrop_running_heads(lines)
     for line in lines:
         if line and not _WEAK.sub(" ", line).strip():  # made of page numbers and dates alone
             assert _WEAK_CHARS.fullmatch(line), line
