@@ -25,12 +25,14 @@ class RangeReads(ProjectBase):
         text = ", text" if with_text else ""
         return self.db.execute(
             f"select id, document_id, position, seq{text} from paragraphs "
-            "where seq between ? and ? order by seq",
+            "where seq >= ? and seq < ? + 1 order by seq",
             [first_seq, last_seq],
         ).fetchall()
 
     def paragraph_columns(self, first_seq: int, last_seq: int, with_text: bool = True) -> pa.Table:
         """paragraph_rows as Arrow columns (id, document_id, position, seq[, text]), in seq order.
+        Up to last_seq + 1, not last_seq: a paragraph another program numbered between two ranges
+        (1.5) falls in one, to be refused there, rather than in neither and out of the dataset.
 
         SQLite makes them, in one row for the whole range: each text column's cells end to end
         (their bytes, as a blob) with each cell's length, the numbers as JSON arrays. Arrow takes
@@ -48,7 +50,7 @@ class RangeReads(ProjectBase):
                           f"json_group_array(iif({name} is null, -1, length(cast({name} as blob))))"]
             else:
                 parts.append(f"json_group_array({name})")
-        row = self.db.execute(f"select {', '.join(parts)} from paragraphs where seq between ? and ?",
+        row = self.db.execute(f"select {', '.join(parts)} from paragraphs where seq >= ? and seq < ? + 1",
                               [first_seq, last_seq]).fetchone()
         columns: list[pa.Array] = []
         at = 0
@@ -72,7 +74,7 @@ class RangeReads(ProjectBase):
         """The refusal of a range holding a paragraph whose position or number is not a whole
         number: another program wrote it, and no place in the dataset is right for it."""
         found = self.db.execute(
-            "select id from paragraphs where seq between ? and ? "
+            "select id from paragraphs where seq >= ? and seq < ? + 1 "
             "and (typeof(position) != 'integer' or typeof(seq) != 'integer') order by rowid limit 1",
             [first_seq, last_seq]).fetchone()
         where = f"at {found[0]}" if found else "in the corpus"

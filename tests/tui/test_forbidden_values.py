@@ -238,3 +238,18 @@ def test_paragraphs_numbered_by_text_are_refused_in_one_line_until_the_doctor_re
     import pandas as pd
 
     assert pd.read_csv(out).set_index("paragraph_id").loc["doc1:2", "border_control"] == 1
+
+
+def test_a_paragraph_numbered_between_two_chunks_is_refused_not_left_out(coded: Path) -> None:
+    """Numbered 1.5 by another program, doc1:2 fell between the chunks [1, 1] and [2, 2] and was
+    missing from the dataset without a word."""
+    from exports.datasets import DatasetSpec, build_dataset
+    from store import ProjectError
+
+    conn = sqlite3.connect(coded)
+    with conn:
+        conn.execute("update paragraphs set seq = 1.5 where id = 'doc1:2'")
+    conn.close()
+    with Project.open(coded) as project, pytest.raises(ProjectError, match="doc1:2"):
+        for _ in build_dataset(project, DatasetSpec(coder="ann"), chunk_size=1).chunks:
+            pass
