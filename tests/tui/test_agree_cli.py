@@ -224,3 +224,18 @@ def test_the_report_format_follows_the_extension_of_the_output(project_path: Pat
     assert result.exit_code == 2 and "a.html" in result.stderr and not (tmp_path / "a.html").exists()
     result = run(project_path, "--bootstrap", "0", "-o", str(tmp_path / "a.pdf"))
     assert result.exit_code == 2 and ".md, .html, .json, .csv" in result.stderr
+
+
+def test_codes_whose_alpha_is_undefined_for_one_reason_share_one_line(tmp_path: Path) -> None:
+    """A season's first agree printed one line per code without variation: 13 of 22 lines."""
+    path = tmp_path / "accord.db"
+    with Project.create(path, small_codebook()) as project:
+        project.import_documents(documents(3, 2))
+        code_paragraphs(project, "ann", {"doc1:1": {"border_control": 1}, "doc1:2": {}, "doc1:3": {}})
+        code_paragraphs(project, "bob", {"doc1:1": {"border_control": 1}, "doc1:2": {}, "doc1:3": {"border_control": 1}})
+    result = run(path, "--seed", "1")
+    assert result.exit_code == 0, result.output
+    undefined = [line for line in result.stdout.splitlines() if line.startswith("α undefined")]
+    assert len(undefined) == 2, undefined
+    assert undefined[0].startswith("α undefined for wmd, nuclear: all pairable values are the same")
+    assert undefined[1].startswith("α undefined for stance: no unit was coded by at least two coders")

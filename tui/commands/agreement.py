@@ -180,9 +180,12 @@ def show_tables(report) -> None:  # type: ignore[no-untyped-def]
         table.add_row(c.code, f"{c.units:,}", str(c.coders), fmt(c.prevalence),
                       *(column.text(c) for column in coefficients), f"[{style}]{c.verdict}[/]")
     console.print(table)
+    undefined: dict[str, list[str]] = {}  # one line per reason: a new season has many codes without variation
     for c in report.codes:
         if c.alpha.reason and report.units:
-            console.print(f"α undefined for {c.code}: {c.alpha.reason}", style="dim", markup=False, highlight=False)
+            undefined.setdefault(c.alpha.reason, []).append(c.code)
+    for reason, codes in undefined.items():
+        console.print(f"α undefined for {', '.join(codes)}: {reason}", style="dim", markup=False, highlight=False)
     for note in report_notes(report.codes) if report.units else []:
         console.print(note, markup=False, highlight=False, style="yellow")
     if report.pairs:
