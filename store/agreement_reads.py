@@ -19,10 +19,7 @@ if TYPE_CHECKING:  # NumPy, Arrow and pandas load when agreement runs, not with 
     import numpy as np
 
 from store.coding import CONSENSUS
-from store.joined_ids import _SEP as _SEP  # retrieval imports these three from here
-from store.joined_ids import _arrow_strings as _arrow_strings
-from store.joined_ids import _int_array as _int_array
-from store.joined_ids import _microseconds, _split
+from store.joined_ids import ID_SEPARATOR, _int_array, _microseconds, _split
 from store.stored_values import is_written, unwritten_value
 
 @dataclass(frozen=True)
@@ -92,13 +89,13 @@ class _Read:
 
     codings: DoneCodings
     stamps: list[str]
-    """Per status row read, its paragraphs' `updated_at` joined by _SEP (when asked for)."""
+    """Per status row read, its paragraphs' `updated_at` joined by ID_SEPARATOR (when asked for)."""
     coder: np.ndarray[Any, Any]
     """int64, one per done (paragraph, coder) read: index into `codings.coders`."""
     column: np.ndarray[Any, Any]
     """int64, the same rows: index into `codings.paragraphs`, -1 for one not kept."""
     dictionary: Any
-    """The Arrow dictionary of done ids (each ending in _SEP) that numbered them."""
+    """The Arrow dictionary of done ids (each ending in ID_SEPARATOR) that numbered them."""
     place: np.ndarray[Any, Any]
     """Dictionary number -> index into `codings.paragraphs` (-1: not kept; one spare -1 at the end)."""
 
@@ -212,9 +209,9 @@ class AgreementReads(ProjectBase):
 
     def _done_rows(self, names: list[str], where: str, args: list[str], times: bool) -> list[Any]:
         """(coder, how many, their done paragraphs' ids joined as bytes[, when each was last written])."""
-        stamps = f", group_concat(s.updated_at, '{_SEP}')" if times else ""
+        stamps = f", group_concat(s.updated_at, '{ID_SEPARATOR}')" if times else ""
         return self.db.execute(
-            f"""select s.coder_id, count(*), cast(group_concat(s.paragraph_id, '{_SEP}') as blob){stamps}
+            f"""select s.coder_id, count(*), cast(group_concat(s.paragraph_id, '{ID_SEPARATOR}') as blob){stamps}
                 from paragraph_status s
                 where s.status = 'done' and s.coder_id in ({",".join("?" * len(names))}) {where.format(alias='s')}
                 group by s.coder_id""",
@@ -235,7 +232,7 @@ class AgreementReads(ProjectBase):
         dictionary = encoded.dictionary
         chosen = np.flatnonzero(np.bincount(numbers, minlength=len(dictionary)) >= min_coders)
         every = dictionary.to_pylist()
-        paragraphs, order = self._in_corpus_order([every[k][:-1] for k in chosen.tolist()])  # each ends in _SEP
+        paragraphs, order = self._in_corpus_order([every[k][:-1] for k in chosen.tolist()])  # each ends in ID_SEPARATOR
         return dictionary, numbers, chosen, paragraphs, order
 
     def _value_rows_apart(self, names: list[str], codes: Sequence[str] | None, where: str,
@@ -266,21 +263,21 @@ class AgreementReads(ProjectBase):
         remap = np.full(len(read.codings.coders), -1, dtype=np.int64)
         remap[ours] = np.arange(len(ours))
         status_coder, status_column = remap[read.coder[mine]], to_data[read.column[mine]]
-        status_at = np.array(_SEP.join(read.stamps).split(_SEP) if read.stamps else [], dtype=object)[mine]
+        status_at = np.array(ID_SEPARATOR.join(read.stamps).split(ID_SEPARATOR) if read.stamps else [], dtype=object)[mine]
         where, args = self._paragraph_filter(documents)
         marks = ",".join("?" * len(names))
         # The events in one pass over the table: the (coder, at) index would fetch each row
         # from wherever it lies, ten times slower than reading the table through once.
         events = self.db.execute(
-            f"""select coder_id, count(*), cast(group_concat(paragraph_id, '{_SEP}') as blob),
-                       group_concat(at, '{_SEP}')
+            f"""select coder_id, count(*), cast(group_concat(paragraph_id, '{ID_SEPARATOR}') as blob),
+                       group_concat(at, '{ID_SEPARATOR}')
                 from events e not indexed
                 where e.action = 'status' and e.value = 'done' and e.coder_id in ({marks}) {where.format(alias='e')}
                 group by coder_id""", [*names, *args]).fetchall() if names else []
         logged_column = to_data[read.place[_looked_up(_split([row[2] for row in events]), read.dictionary)]]
         logged_coder = np.repeat(np.array([names.index(row[0]) for row in events], dtype=np.int64),
                                  [row[1] for row in events])
-        logged_at = np.array(_SEP.join(row[3] for row in events).split(_SEP) if events else [], dtype=object)
+        logged_at = np.array(ID_SEPARATOR.join(row[3] for row in events).split(ID_SEPARATOR) if events else [], dtype=object)
         keep = logged_column >= 0
         logged_coder, logged_column, logged_at = logged_coder[keep], logged_column[keep], logged_at[keep]
         # Integers from here on: times in microseconds (pandas parses ISO 8601 in C; sorting the
@@ -371,7 +368,7 @@ class AgreementReads(ProjectBase):
             code_args = list(codes)
         rows = db.execute(
             f"""select c.code_id, c.coder_id, c.value, min(typeof(c.value)), max(typeof(c.value)), count(*),
-                       cast(group_concat(c.paragraph_id, '{_SEP}') as blob)
+                       cast(group_concat(c.paragraph_id, '{ID_SEPARATOR}') as blob)
                 from codings c
                 where c.value is not null and c.coder_id in ({coder_marks}) {code_clause} {where.format(alias='c')}
                 group by c.coder_id, c.code_id, c.value""",
@@ -385,6 +382,6 @@ class AgreementReads(ProjectBase):
             # SQLite groups 1.0 with 1: a group of two types holds a value of the wrong one.
             if code_id in kinds and not (least == most and is_written(kinds[code_id] == "code", value,
                                                                        levels.get(code_id, ()))):
-                raise unwritten_value(ids.decode().split(_SEP, 1)[0], coder, code_id, "agreement")
+                raise unwritten_value(ids.decode().split(ID_SEPARATOR, 1)[0], coder, code_id, "agreement")
         # A code's 0 is a code removed again: the same as never applied.
         return [(row[0], row[1], row[2], row[5], row[6]) for row in rows if kinds.get(row[0]) != "code" or row[2] == 1]

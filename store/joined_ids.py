@@ -8,18 +8,18 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # NumPy, Arrow and pandas load when a bulk read runs, not with every project (startup)
     import numpy as np
 
-_SEP = "\x1f"
+ID_SEPARATOR = "\x1f"
 """ASCII unit separator: cannot occur in a paragraph id taken from a file name or id column."""
 
 
 def _split(joined: list[bytes]) -> Any:
-    """Ids joined by _SEP (group_concat's, as bytes), one Arrow string each, its _SEP kept at its end:
+    """Ids joined by ID_SEPARATOR (group_concat's, as bytes), one Arrow string each, its ID_SEPARATOR kept at its end:
     one copy of the bytes, the separators found by NumPy part by part (a mask the size of all of
     them, fresh memory, cost more than the search), the strings left where they are."""
     import numpy as np
     import pyarrow as pa
 
-    sep = _SEP.encode()
+    sep = ID_SEPARATOR.encode()
     buffer = b"".join([piece for part in joined for piece in (part, sep)])
     view = np.frombuffer(buffer, dtype=np.uint8)
     ends: list[np.ndarray[Any, Any]] = []
@@ -33,18 +33,6 @@ def _split(joined: list[bytes]) -> Any:
         np.concatenate(ends, out=offsets[1:])
         offsets[1:] += 1
     return pa.LargeStringArray.from_buffers(len(offsets) - 1, pa.py_buffer(offsets), pa.py_buffer(buffer))
-
-
-def _arrow_strings(texts: list[str | None]) -> Any:
-    """The texts as one Arrow string array, built from its buffers: `pa.array` would load pandas
-    (a third of a second) to ask whether they are a pandas object."""
-    import numpy as np
-    import pyarrow as pa
-
-    encoded = [(text or "").encode() for text in texts]
-    offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
-    np.cumsum([len(text) for text in encoded], out=offsets[1:])
-    return pa.LargeStringArray.from_buffers(len(encoded), pa.py_buffer(offsets), pa.py_buffer(b"".join(encoded)))
 
 
 def _int_array(array: Any) -> np.ndarray[Any, Any]:

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from store.joined_ids import ID_SEPARATOR
 from store.project import Project
 from store.stored_values import VALUE_READ
 
@@ -143,10 +144,8 @@ def coded_paragraphs(project: Project, coders: Sequence[str]) -> list[tuple[str,
               group by c.coder_id, c.code_id, c.value"""
     # Reals apart: grouped with integers, a 1.0 would be counted as the 1 it equals, not refused.
     rows = project.db.execute(f"{one.format('!=')} union all {one.format('=')}", [*coders, *coders]).fetchall()
-    return [(*row[:4], row[4].split(_SEP)) for row in rows]
+    return [(*row[:4], row[4].split(ID_SEPARATOR)) for row in rows]
 
-
-_SEP = chr(31)
 
 
 def document_fields(project: Project) -> list[tuple[str, str | None, str | None, str | None, str | None]]:

@@ -15,14 +15,12 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from store.coding import CONSENSUS
+from store.joined_ids import ID_SEPARATOR
 
 if TYPE_CHECKING:  # NumPy loads when the count runs, not with every project (startup)
     import numpy as np
 
     from store.project import Project
-
-_SEP = "\x1f"
-"""ASCII unit separator: cannot occur in a paragraph id taken from a file name or id column."""
 
 
 class NotCountable(Exception):
@@ -94,7 +92,7 @@ def _ids(joined: str, count: int) -> np.ndarray[Any, Any]:
     import numpy as np
 
     data = joined.encode()
-    ids = np.array(data.split(_SEP.encode()))
+    ids = np.array(data.split(ID_SEPARATOR.encode()))
     if len(ids) != count or b"\x00" in data:  # bytes arrays drop trailing NULs: "a" would be "a\x00"
         raise NotCountable
     return ids
