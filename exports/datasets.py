@@ -19,10 +19,8 @@ from numpy.typing import NDArray
 from exports.coded import Chunk, CodeSpec, chosen_frame, object_column
 from exports.required import GapTally
 from exports.dataset_columns import DOCUMENT_FIELDS as DOCUMENT_FIELDS
-from exports.dataset_columns import ISO_DATE as ISO_DATE
 from exports.dataset_columns import Column as Column
 from exports.dataset_columns import document_field_columns as document_field_columns
-from exports.dataset_columns import is_date as is_date
 from exports.whose import WHOSE as WHOSE
 from exports.whose import DatasetSpec as DatasetSpec
 from exports.whose import chosen_coders as chosen_coders

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from store.connection import connect, transaction
 from store.corpus.importing import resequence
+from store.corpus.reads import MISPLACED
 from store.errors import ProjectError, StorageError
 from store.integrity import header_problem
 from store.intake.source import sha256_text
@@ -272,7 +273,7 @@ def _order(db: sqlite3.Connection, path: Path) -> list[Finding]:
 def _places(db: sqlite3.Connection, path: Path) -> list[Finding]:
     # Another program's text or real in `position` or `seq` ended exports in a traceback.
     found = [row[0] for row in db.execute(
-        "select id from paragraphs where typeof(position) != 'integer' or typeof(seq) != 'integer' order by rowid")]
+        f"select id from paragraphs where {MISPLACED} order by rowid")]
     if not found:
         return []
     shown = ", ".join(map(str, found[:5])) + (" ..." if len(found) > 5 else "")

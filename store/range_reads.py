@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from store.base import ProjectBase
+from store.corpus.reads import MISPLACED
 from store.errors import ProjectError
 from store.stored_values import VALUE_READ
 
@@ -74,8 +75,7 @@ class RangeReads(ProjectBase):
         """The refusal of a range holding a paragraph whose position or number is not a whole
         number: another program wrote it, and no place in the dataset is right for it."""
         found = self.db.execute(
-            "select id from paragraphs where seq >= ? and seq < ? + 1 "
-            "and (typeof(position) != 'integer' or typeof(seq) != 'integer') order by rowid limit 1",
+            f"select id from paragraphs where seq >= ? and seq < ? + 1 and {MISPLACED} order by rowid limit 1",
             [first_seq, last_seq]).fetchone()
         where = f"at {found[0]}" if found else "in the corpus"
         return ProjectError(f"a paragraph's position or number is not a whole number ({where}), as no Accord "

@@ -10,6 +10,10 @@ from store.errors import AccordError, ProjectError
 from store.rows import Document, Paragraph
 
 
+MISPLACED = "(typeof(position) != 'integer' or typeof(seq) != 'integer')"
+"""SQL: a paragraph whose position or number is not a whole number, as no Accord writes it."""
+
+
 def highest_seq(db: sqlite3.Connection) -> int:
     """The highest paragraph number, which is the number of paragraphs, through the seq index."""
     top, kind = db.execute("select max(seq), typeof(max(seq)) from paragraphs").fetchone()
