@@ -286,15 +286,22 @@ def test_a_note_written_on_two_machines_is_a_conflict_and_the_later_wins(tmp_pat
         assert [(c.field, c.kept, c.lost) for c in report.conflicts] == [("note", "second thought", "first thought")]
 
 
-def test_more_files_than_sqlite_attaches_at_once_are_merged_in_batches(tmp_path: Path) -> None:
-    base = base_project(tmp_path)
+def twelve_coder_files(base: Path, tmp_path: Path, done: bool) -> list[Path]:
+    """Twelve coders' files, more than SQLite attaches at once, each with one wmd coding."""
     files = []
     for n in range(12):
         path = copy(base, tmp_path / f"coder{n}.db")
         with Project.open(path) as project:
             project.set_coding(PARAGRAPHS[n % 5], f"coder{n}", "wmd", 1)
-            project.set_status(PARAGRAPHS[n % 5], f"coder{n}", "done")
+            if done:
+                project.set_status(PARAGRAPHS[n % 5], f"coder{n}", "done")
         files.append(path)
+    return files
+
+
+def test_more_files_than_sqlite_attaches_at_once_are_merged_in_batches(tmp_path: Path) -> None:
+    base = base_project(tmp_path)
+    files = twelve_coder_files(base, tmp_path, done=True)
     lead = copy(base, tmp_path / "lead.db")
     with Project.open(lead) as project:
         report = merge_files(project, files)
@@ -315,12 +322,7 @@ def test_a_foreign_file_whose_rows_name_unknown_paragraphs_is_refused_as_foreign
 
 def test_a_file_refused_in_a_later_batch_leaves_the_first_batch_unmerged(tmp_path: Path) -> None:
     base = base_project(tmp_path)
-    files = []
-    for n in range(12):
-        path = copy(base, tmp_path / f"coder{n}.db")
-        with Project.open(path) as project:
-            project.set_coding(PARAGRAPHS[n % 5], f"coder{n}", "wmd", 1)
-        files.append(path)
+    files = twelve_coder_files(base, tmp_path, done=False)
     conn = sqlite3.connect(files[-1])
     conn.execute("update paragraphs set text = 'Rewritten.' where id = 'doc2:1'")
     conn.commit()
