@@ -75,7 +75,7 @@ def measure(folder: str, project: Path) -> dict[str, Any]:
 
     writer = os.getpid()
     store.read_files = timed_reading  # what the import command imports
-    index = "index_new_paragraphs"  # the statement that fills the full-text index
+    index = "index"  # the statements that fill the full-text index
     setattr(importing._CorpusWriter, index, timer("index", getattr(importing._CorpusWriter, index)))
     _OWN_READING.append(timer("own_reading", readers._read_chunk))
     readers._read_chunk = _read_chunk

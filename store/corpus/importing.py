@@ -1,7 +1,7 @@
-"""Importing documents into a project in bulk: one transaction, the full-text index in one statement.
+"""Importing documents into a project in bulk: one transaction, each document indexed as it is written.
 
 `Project.import_documents` is a method (one coder imports a corpus into one project); the
-state of one import (the next rowid, what is not indexed yet) lives in a `_CorpusWriter` made
+state of one import (the next rowid) lives in a `_CorpusWriter` made
 for that import. `resequence` is a function: doctor's repair renumbers a file without a Project.
 """
 
@@ -52,6 +52,7 @@ _INSERT_PARAGRAPH = (
 )
 """One paragraph from (rowid and seq before the document's first, ?1 and ?4; its position, ?2;
 the document id, ?3; text; hash): the id is paragraph_id(document id, position)."""
+_INDEX_PARAGRAPH = "insert into paragraphs_fts (rowid, text) values (?, ?)"
 
 
 class CorpusImport(ProjectBase):
@@ -87,7 +88,6 @@ class CorpusImport(ProjectBase):
                     elif reason := _replace_refusal(db, document.id):
                         report.refused.append((document.id, reason))
                     else:
-                        writer.index_new_paragraphs()  # the delete trigger removes what is indexed
                         writer.replace_document(document)
                         report.replaced.append(document.id)
                         report.paragraphs += len(document.paragraphs)
@@ -101,7 +101,6 @@ class CorpusImport(ProjectBase):
                     report.paragraphs += len(document.paragraphs)
                 if on_document:
                     on_document(document)
-            writer.index_new_paragraphs()
             if renumber:
                 resequence(db)
             for sql in suspended:
@@ -110,21 +109,22 @@ class CorpusImport(ProjectBase):
 
 
 class _CorpusWriter:
-    """The state of one import: rowids are handed out here, and the paragraphs written wait
-    here to be added to the full-text index in one statement, at the end of the import (or
-    before a replacement deletes some).
+    """The state of one import: rowids are handed out here, and each document's paragraphs are
+    added to the full-text index as they are written (the index's insert trigger is suspended).
 
-    One statement, not batches: FTS5 writes its pending terms out as a new segment at the end
-    of every `insert ... select` (a statement that may fail midway flushes them), so batches of
-    50,000 left 10 segments at 1,000,000 paragraphs, merged again and again on the way, where
-    one statement leaves one (FTS5 still writes a segment whenever its 256 MB buffer fills)."""
+    Row by row, not in one `insert ... select` after the last document: that statement ran
+    alone at the end of a large import, after the reading (~8 of 30 s at 1,000,000 paragraphs,
+    one core idle), where now the indexing runs while the workers read the next files. Not in
+    an `insert ... select` per document or batch either: such a statement opens a statement
+    savepoint, at which FTS5 writes its pending terms out as a new segment (one per batch,
+    merged again and again); single-row inserts open none, so the terms stay in FTS5's buffer
+    (`bulk_writing`) and the index is written as few large segments, as by the floor's one
+    statement."""
 
     def __init__(self, db: sqlite3.Connection) -> None:
         self.db = db
         self.next_rowid = int(db.execute("select coalesce(max(rowid), 0) from paragraphs").fetchone()[0]) + 1
         """The rowid the next paragraph gets."""
-        self.unindexed = self.next_rowid
-        """The first rowid not yet in the full-text index."""
 
     def insert_document(self, document: SourceDocument, position: int, seq: int, digest: str) -> None:
         """Insert a new document at `position`, its paragraphs after `seq`."""
@@ -136,19 +136,8 @@ class _CorpusWriter:
         )
         self.insert_paragraphs(document, seq)
 
-    def index_new_paragraphs(self) -> None:
-        """Add the paragraphs inserted since the last call to the full-text index (whose insert
-        trigger is suspended), in one statement: FTS5 takes rows fastest that way."""
-        if self.next_rowid > self.unindexed:
-            self.db.execute(
-                "insert into paragraphs_fts (rowid, text) select rowid, text from paragraphs "
-                "where rowid >= ? and rowid < ?",
-                [self.unindexed, self.next_rowid],
-            )
-            self.unindexed = self.next_rowid
-
     def insert_paragraphs(self, document: SourceDocument, seq: int) -> None:
-        """Insert a document's paragraphs (indexed later, by index_new_paragraphs)."""
+        """Insert a document's paragraphs, and add them to the full-text index."""
         first = self.next_rowid
         self.next_rowid += len(document.paragraphs)
         # The rows are zipped in C and numbered by SQLite: a million paragraphs cost no Python
@@ -158,6 +147,12 @@ class _CorpusWriter:
             zip(repeat(first - 1), count(1), repeat(document.id), repeat(seq), document.paragraphs,
                 document.paragraph_hashes, strict=False),
         )
+        self.index(first, document.paragraphs)
+
+    def index(self, first: int, texts: list[str]) -> None:
+        """Add paragraphs (rowids from `first`) to the full-text index, one single-row insert
+        each (see the class)."""
+        self.db.executemany(_INDEX_PARAGRAPH, zip(count(first), texts))
 
     def replace_document(self, document: SourceDocument) -> None:
         """Replace a document's metadata and paragraphs (the caller renumbers `seq` after)."""
@@ -207,8 +202,8 @@ def _suspend_index_triggers(db: sqlite3.Connection) -> list[str]:
     the length of an import transaction; returns their SQL, to recreate them at its end.
 
     Inside a trigger FTS5 flushes its pending terms for every row: importing 100,000
-    paragraphs took 7.7 s of CPU through the trigger, 2.4 s indexed a document at a time,
-    less in one statement (_CorpusWriter.index_new_paragraphs). Renumbering after a replacement only
+    paragraphs took 7.7 s of CPU through the trigger, 2.4 s with single-row inserts of the
+    same rows (_CorpusWriter.index), which leave them pending. Renumbering after a replacement only
     changes `seq`, which the index does not hold, so the update trigger has nothing to do then
     either. The delete trigger stays. A failed import rolls back the drop with everything else.
     """

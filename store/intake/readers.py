@@ -76,6 +76,13 @@ writes (`accord import`) stops now and then, for seconds on a busy disk: the wor
 reading meanwhile, instead of waiting for it and then keeping it waiting (at 1,000,000
 paragraphs, under load, the writing waited 68 s of 208 for the reading with 4 tasks ahead per
 worker, 14 s of 140 with this). Memory holds this much text, not the corpus."""
+WORKER_NICENESS = 10
+"""How much lower the workers' scheduling priority is than the caller's. The caller that writes
+(`accord import`) is the import's critical path: its work is the floor (the bare insert), and on
+two cores with two workers it got two thirds of a core while they read ahead, so the writing
+and the full-text index ran behind. Lower, the workers use what the writer leaves; should they
+fall behind, the writer reads the next files itself (`read_files`). Linux schedules a terminal
+session's processes as a group, so this does not hand the import's share to other programs."""
 
 
 def read_paths(
@@ -130,7 +137,8 @@ def read_files(
         return
     read = partial(_read_chunk, text_column=text_column, id_column=id_column, split_speakers=split_speakers)
     chunks = (files[start:start + CHUNK] for start in range(0, len(files), CHUNK))
-    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                               initializer=os.nice, initargs=(WORKER_NICENESS,))
     try:
         # Tasks in file order: a worker's (a future) or one read here (its result).
         pending: deque[Future[_Chunk] | _Chunk] = deque()
