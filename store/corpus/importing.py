@@ -1,7 +1,7 @@
-"""Importing documents into a project in bulk: one transaction, each document indexed as it is written.
+"""Importing documents into a project in bulk: one transaction, indexed in batches as it is written.
 
 `Project.import_documents` is a method (one coder imports a corpus into one project); the
-state of one import (the next rowid) lives in a `_CorpusWriter` made
+state of one import (the next rowid, what is not indexed yet) lives in a `_CorpusWriter` made
 for that import. `resequence` is a function: doctor's repair renumbers a file without a Project.
 """
 
@@ -24,6 +24,8 @@ BULK_FTS_BUFFER = 256 * 2**20
 """Bytes of pending full-text terms FTS5 holds before writing them out, while importing."""
 FTS_DEFAULT_BUFFER = 2**20
 """FTS5's own default for that buffer ('hashsize')."""
+INDEX_BATCH = 20_000
+"""Paragraphs written before they are added to the full-text index (see `_CorpusWriter`)."""
 
 
 @dataclass
@@ -88,6 +90,7 @@ class CorpusImport(ProjectBase):
                     elif reason := _replace_refusal(db, document.id):
                         report.refused.append((document.id, reason))
                     else:
+                        writer.index()  # the delete trigger removes what is indexed
                         writer.replace_document(document)
                         report.replaced.append(document.id)
                         report.paragraphs += len(document.paragraphs)
@@ -101,6 +104,7 @@ class CorpusImport(ProjectBase):
                     report.paragraphs += len(document.paragraphs)
                 if on_document:
                     on_document(document)
+            writer.index()
             if renumber:
                 resequence(db)
             for sql in suspended:
@@ -109,22 +113,26 @@ class CorpusImport(ProjectBase):
 
 
 class _CorpusWriter:
-    """The state of one import: rowids are handed out here, and each document's paragraphs are
-    added to the full-text index as they are written (the index's insert trigger is suspended).
+    """The state of one import: rowids are handed out here, and the paragraphs written wait
+    here, INDEX_BATCH at most, to be added to the full-text index while the next files are read.
 
-    Row by row, not in one `insert ... select` after the last document: that statement ran
-    alone at the end of a large import, after the reading (~8 of 30 s at 1,000,000 paragraphs,
-    one core idle), where now the indexing runs while the workers read the next files. Not in
-    an `insert ... select` per document or batch either: such a statement opens a statement
+    Not in one `insert ... select` after the last document: that statement ran alone at the
+    end of a large import, after the reading (~8 of 30 s at 1,000,000 paragraphs, one core
+    idle). Not in an `insert ... select` per batch either: such a statement opens a statement
     savepoint, at which FTS5 writes its pending terms out as a new segment (one per batch,
-    merged again and again); single-row inserts open none, so the terms stay in FTS5's buffer
+    merged again and again). Single-row inserts open none, so the terms stay in FTS5's buffer
     (`bulk_writing`) and the index is written as few large segments, as by the floor's one
-    statement."""
+    statement; in batches, not a document at a time, because indexing between the rows of
+    each document cost 20 % more of the writer's CPU (caches thrashed back and forth)."""
 
     def __init__(self, db: sqlite3.Connection) -> None:
         self.db = db
         self.next_rowid = int(db.execute("select coalesce(max(rowid), 0) from paragraphs").fetchone()[0]) + 1
         """The rowid the next paragraph gets."""
+        self.unindexed = self.next_rowid
+        """The first rowid not yet in the full-text index."""
+        self.waiting: list[str] = []
+        """The texts of the paragraphs from `unindexed` on, in rowid order."""
 
     def insert_document(self, document: SourceDocument, position: int, seq: int, digest: str) -> None:
         """Insert a new document at `position`, its paragraphs after `seq`."""
@@ -137,7 +145,7 @@ class _CorpusWriter:
         self.insert_paragraphs(document, seq)
 
     def insert_paragraphs(self, document: SourceDocument, seq: int) -> None:
-        """Insert a document's paragraphs, and add them to the full-text index."""
+        """Insert a document's paragraphs; they are indexed with the next batch."""
         first = self.next_rowid
         self.next_rowid += len(document.paragraphs)
         # The rows are zipped in C and numbered by SQLite: a million paragraphs cost no Python
@@ -147,12 +155,16 @@ class _CorpusWriter:
             zip(repeat(first - 1), count(1), repeat(document.id), repeat(seq), document.paragraphs,
                 document.paragraph_hashes, strict=False),
         )
-        self.index(first, document.paragraphs)
+        self.waiting += document.paragraphs
+        if len(self.waiting) >= INDEX_BATCH:
+            self.index()
 
-    def index(self, first: int, texts: list[str]) -> None:
-        """Add paragraphs (rowids from `first`) to the full-text index, one single-row insert
-        each (see the class)."""
-        self.db.executemany(_INDEX_PARAGRAPH, zip(count(first), texts))
+    def index(self) -> None:
+        """Add the paragraphs inserted since the last call to the full-text index (whose insert
+        trigger is suspended), one single-row insert each (see the class)."""
+        self.db.executemany(_INDEX_PARAGRAPH, zip(count(self.unindexed), self.waiting))
+        self.waiting.clear()
+        self.unindexed = self.next_rowid
 
     def replace_document(self, document: SourceDocument) -> None:
         """Replace a document's metadata and paragraphs (the caller renumbers `seq` after)."""

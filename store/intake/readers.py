@@ -81,8 +81,9 @@ WORKER_NICENESS = 10
 (`accord import`) is the import's critical path: its work is the floor (the bare insert), and on
 two cores with two workers it got two thirds of a core while they read ahead, so the writing
 and the full-text index ran behind. Lower, the workers use what the writer leaves; should they
-fall behind, the writer reads the next files itself (`read_files`). Linux schedules a terminal
-session's processes as a group, so this does not hand the import's share to other programs."""
+fall behind, the writer reads the next files itself (`read_files`). Where Linux schedules a
+session's processes as one group (autogroup, on by default in most distributions), niceness
+ranks the import's own processes only: its share of the machine against other programs stays."""
 
 
 def read_paths(

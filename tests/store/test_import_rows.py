@@ -87,10 +87,15 @@ def test_an_import_leaves_the_search_index_in_one_segment_as_a_bare_insert_does(
         assert len(project.search("weapons")) == 40
 
 
-def test_an_import_indexes_each_document_as_it_writes_it_not_all_after_the_last_file(tmp_path: Path) -> None:
+def test_an_import_indexes_what_it_wrote_while_it_goes_on_not_all_after_the_last_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The full-text index in one statement after the last file ran alone at the end of a large
-    import (~11 s of 30 at 1,000,000 paragraphs, one core idle): each document's paragraphs are
-    now indexed as they are written, while the next files are read."""
+    import (~11 s of 30 at 1,000,000 paragraphs, one core idle): the paragraphs are now indexed
+    in batches as they are written, while the next files are read."""
+    import store.corpus.importing
+
+    monkeypatch.setattr(store.corpus.importing, "INDEX_BATCH", 2)  # a document's paragraphs here
     seen: list[int] = []
     with Project.create(tmp_path / "p.db", small_codebook()) as project:
 
