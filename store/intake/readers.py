@@ -76,14 +76,6 @@ writes (`accord import`) stops now and then, for seconds on a busy disk: the wor
 reading meanwhile, instead of waiting for it and then keeping it waiting (at 1,000,000
 paragraphs, under load, the writing waited 68 s of 208 for the reading with 4 tasks ahead per
 worker, 14 s of 140 with this). Memory holds this much text, not the corpus."""
-WORKER_NICENESS = 10
-"""How much lower the workers' scheduling priority is than the caller's. The caller that writes
-(`accord import`) is the import's critical path: its work is the floor (the bare insert), and on
-two cores with two workers it got two thirds of a core while they read ahead, so the writing
-and the full-text index ran behind. Lower, the workers use what the writer leaves; should they
-fall behind, the writer reads the next files itself (`read_files`). Where Linux schedules a
-session's processes as one group (autogroup, on by default in most distributions), niceness
-ranks the import's own processes only: its share of the machine against other programs stays."""
 
 
 def read_paths(
@@ -138,8 +130,7 @@ def read_files(
         return
     read = partial(_read_chunk, text_column=text_column, id_column=id_column, split_speakers=split_speakers)
     chunks = (files[start:start + CHUNK] for start in range(0, len(files), CHUNK))
-    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
-                               initializer=os.nice, initargs=(WORKER_NICENESS,))
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
     try:
         # Tasks in file order: a worker's (a future) or one read here (its result).
         pending: deque[Future[_Chunk] | _Chunk] = deque()

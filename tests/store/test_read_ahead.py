@@ -4,7 +4,6 @@ full-text index), up to READ_AHEAD characters ahead of it: no more, and no fewer
 from __future__ import annotations
 
 import math
-import os
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -54,30 +53,3 @@ def test_workers_read_ahead_of_a_busy_caller_up_to_read_ahead_characters(
     got += list(reading)
     assert got == sequential  # the same documents and problems, in order
     assert given() == tasks
-
-
-def _niceness(source: Any, options: Any) -> tuple[list[Any], list[Any]]:
-    """A reader that records the scheduling niceness of the process that read the file."""
-    from store.intake.source import SourceDocument
-
-    return [SourceDocument(id=source.id, paragraphs=["Text."], title=str(os.nice(0)))], []
-
-
-def test_the_reading_workers_give_way_to_the_process_that_writes(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """On a machine with as many cores as workers, the writing process (its work is the
-    import's floor) must not wait for a core while the workers read ahead."""
-    folder = tmp_path / "corpus"
-    folder.mkdir()
-    for n in range(40):
-        (folder / f"{n:03d}.txt").write_text("Text.\n", encoding="utf-8")
-    files, _ = find_files([folder])
-    monkeypatch.setattr(store.intake.readers, "PARALLEL_FROM", 2)
-    monkeypatch.setattr(store.intake.readers, "CHUNK", 2)
-    monkeypatch.setitem(store.intake.readers.READERS, ".txt", _niceness)
-    own = os.nice(0)
-    read = [int(document.title or "") for documents, _ in read_files(files, workers=2) for document in documents]
-    assert len(read) == 40
-    assert max(read) > own  # the workers' (the caller may read some files itself, at its own)
-    assert os.nice(0) == own
