@@ -274,3 +274,20 @@ def test_the_views_refuse_a_paragraph_placed_by_no_whole_number(coded: Path, sta
     assert stdout == ""
     if "1.5" in statement:  # the highest number as text is refused before, naming no paragraph
         assert "paragraph doc1:1 is numbered 1.5" in message
+
+
+def test_a_refi_export_refuses_a_paragraph_numbered_between_two_ranges(coded: Path, tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Numbered 1.5, doc1:2 was read with the range [1, 1] and its codings with neither range:
+    the .qdpx held the paragraph without ann's coding, and said it was written."""
+    import exports.refi
+
+    monkeypatch.setattr(exports.refi, "CHUNK_PARAGRAPHS", 1)
+    conn = sqlite3.connect(coded)
+    with conn:
+        conn.execute("update paragraphs set seq = 1.5 where id = 'doc1:2'")
+    conn.close()
+    out = tmp_path / "season.qdpx"
+    code, _, stderr = accord(coded, "export", "-o", str(out))
+    assert code == 1 and "paragraph doc1:2 is numbered 1.5" in " ".join(stderr.split())
+    assert not out.exists()
