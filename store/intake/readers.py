@@ -11,8 +11,10 @@ give the same ids on every machine. A bad file becomes a Problem and the rest is
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
+import signal
 import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -130,7 +132,8 @@ def read_files(
         return
     read = partial(_read_chunk, text_column=text_column, id_column=id_column, split_speakers=split_speakers)
     chunks = (files[start:start + CHUNK] for start in range(0, len(files), CHUNK))
-    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                               initializer=_end_with, initargs=(os.getpid(),))
     try:
         # Tasks in file order: a worker's (a future) or one read here (its result).
         pending: deque[Future[_Chunk] | _Chunk] = deque()
@@ -154,6 +157,21 @@ def read_files(
     finally:
         # Also when the caller stops early (an import that failed): tasks not started are dropped.
         pool.shutdown(cancel_futures=True)
+
+
+_PR_SET_PDEATHSIG = 1
+"""Linux's prctl option: a signal the kernel sends a process when its parent ends."""
+
+
+def _end_with(caller: int) -> None:
+    """A reading worker's start: end when the process that reads through it ends. An import
+    killed with SIGKILL left its workers asleep for good, waiting for tasks that never came."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # no prctl: the workers outlive a killed caller, as before
+        return
+    if os.getppid() != caller:  # the caller ended before the line above
+        os._exit(1)
 
 
 _Chunk = tuple[list[tuple[list[SourceDocument], list[Problem]]], int]
