@@ -39,6 +39,18 @@ def coverage(overview: Overview, group: int | None = None) -> dict[str, int]:
             "flagged": pick(overview.flagged), "missing_required": pick(overview.missing_required)}
 
 
+def coverage_rows(overview: Overview) -> list[tuple[str, list[int]]]:
+    """("all", figures), then each group's, the figures in the order of COVERAGE: from Python
+    numbers, once for every group (a NumPy scalar per figure cost more than the table)."""
+    columns = [np.asarray(c).tolist() for c in (overview.paragraphs, overview.done, overview.paragraphs - overview.done,
+                                                overview.flagged, overview.missing_required)]
+    total = coverage(overview)
+    rows: list[tuple[str, list[int]]] = [("all", [total[k] for k in COVERAGE])]
+    if overview.groups:
+        rows += zip(overview.groups, map(list, zip(*columns, strict=True)), strict=True)
+    return rows
+
+
 def to_dict(overview: Overview, grouped: bool = True) -> dict[str, object]:
     """The JSON's content; without `grouped`, each `by` is left out (to_json writes them itself)."""
     done = int(overview.done.sum())
@@ -159,8 +171,15 @@ def matrix_cells(overview: Overview) -> list[list[str]]:
     if not overview.groups:  # the arrays' one group is everything: no matrix
         return [[] for _ in overview.entries]
     counts, shares = overview.counts.T.tolist(), overview.shares().T.tolist()
-    return [[f"{c:,} ({100 * s:.1f} %)" if s == s else f"{c:,} (–)" for c, s in zip(row, share_row, strict=True)]
-            for row, share_row in zip(counts, shares, strict=True)]
+    written: dict[tuple[int, float], str] = {}  # most cells by document repeat: "0 (0.0 %)"
+
+    def cell(c: int, s: float) -> str:
+        text = written.get((c, s))
+        if text is None:
+            text = written[(c, s)] = f"{c:,} ({100 * s:.1f} %)" if s == s else f"{c:,} (–)"
+        return text
+
+    return [list(map(cell, row, share_row)) for row, share_row in zip(counts, shares, strict=True)]
 
 
 def to_markdown(overview: Overview) -> str:
