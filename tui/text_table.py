@@ -48,6 +48,8 @@ class Column:
     """Takes the rest of the terminal's width and wraps its text (at most one column)."""
     no_wrap: bool = True
     """In Rich's layout of a small table: keep the cell on one line."""
+    ratio: int | None = None
+    """In Rich's layout of a small table: the column's share of the spare width."""
 
 
 @dataclass
@@ -83,6 +85,8 @@ class TextTable:
     show_lines: bool = False
     row_styles: list[str | None] | None = None
     """One style per row (None: plain), as Rich's add_row(style=...)."""
+    repeat: int = 1
+    """The first columns, which name a row: repeated in each block of columns."""
 
     def print(self, console: Console, width: int | None = None) -> None:
         """Print to `console`, at most `width` cells wide (None: each row on one line)."""
@@ -97,7 +101,7 @@ class TextTable:
                       show_lines=self.show_lines)
         for column in self.columns:
             table.add_column(column.header, justify="right" if column.right else "left",
-                             no_wrap=column.no_wrap and not column.wrap, ratio=1 if column.wrap else None)
+                             no_wrap=column.no_wrap and not column.wrap, ratio=column.ratio)
         styles = self.row_styles or [None] * len(self.rows)
         for row, style in zip(self.rows, styles, strict=True):
             # Text, not markup: ids and names are data.
@@ -108,21 +112,22 @@ class TextTable:
         """The table as aligned lines: columns measured once, blocks of columns that fit `width`."""
         out = _Lines()
         wrapping = [i for i, c in enumerate(self.columns) if c.wrap]
-        texts = [[str(cell) for cell in column] for column in zip(*self.rows, strict=True)] if self.rows \
+        texts = [_shown([str(cell) for cell in column]) for column in zip(*self.rows, strict=True)] if self.rows \
             else [[] for _ in self.columns]
         measured = [max(_width(column.header), *_widths(cells, multiline=i in wrapping))
                     for i, (column, cells) in enumerate(zip(self.columns, texts, strict=True))]
         if wrapping:
             self._wrapped(out, measured, texts, wrapping[0], width)
             return out
-        blocks = _blocks(measured, width)
+        blocks = _blocks(measured, width, self.repeat)
+        repeated = "the first" if self.repeat == 1 else f"the first {self.repeat}"
         for number, block in enumerate(blocks):
             title = self.title
             if len(blocks) > 1:
-                first = block[1] + 1 if number else 1
+                first = block[self.repeat] + 1 if number else 1
                 which = f"{first:,}" if first == block[-1] + 1 else f"{first:,}-{block[-1] + 1:,}"
                 title = (f"{title} " if title else "") + f"(columns {which} of {len(self.columns):,}" \
-                    + ("; the first repeated)" if number else ")")
+                    + (f"; {repeated} repeated)" if number else ")")
             self._block(out, block, measured, texts, title)
         return out
 
@@ -132,7 +137,7 @@ class TextTable:
         self._top(out, block, widths, title)
         padded = [_padded(texts[i], measured[i], self.columns[i].right) for i in block]
         middle = f" {self.box.mid_vertical} "
-        rows = [f"{self.box.mid_left} {line} {self.box.mid_right}" for line in map(middle.join, zip(*padded))]
+        rows = [f"{self.box.mid_left} {line} {self.box.mid_right}" for line in map(middle.join, zip(*padded, strict=True))]
         if self.show_lines and rows:
             separator = self.box.get_row([w + 2 for w in widths], "row")
             rows = [line for row in rows for line in (separator, row)][1:]
@@ -171,18 +176,25 @@ class TextTable:
             widths[wrap] = max(MIN_WRAP, min(measured[wrap], width - others))
         columns = range(len(widths))
         self._top(out, list(columns), widths, self.title)
-        padded = [_padded(texts[i], widths[i], self.columns[i].right) if i != wrap else texts[i] for i in columns]
-        blank = [" " * w for w in widths]
-        separator = self.box.get_row([w + 2 for w in widths], "row") if self.show_lines else None
+        padded = [_padded(texts[i], widths[i], self.columns[i].right) for i in columns if i != wrap]
         left, middle, end = self.box.mid_left + " ", f" {self.box.mid_vertical} ", " " + self.box.mid_right
-        for n, row in enumerate(self.rows):
+        before, after = padded[:wrap], padded[wrap:]
+        blank_before = left + "".join(" " * widths[i] + middle for i in range(wrap))
+        blank_after = "".join(middle + " " * widths[i] for i in range(wrap + 1, len(widths))) + end
+        separator = self.box.get_row([w + 2 for w in widths], "row") if self.show_lines else None
+        styles = self.row_styles or [None] * len(self.rows)
+        for n, (row, style) in enumerate(zip(self.rows, styles, strict=True)):
             if separator is not None and n:
                 out.add(separator)
             for k, (piece, marks) in enumerate(_wrap_cell(row[wrap], widths[wrap])):
-                cells = [padded[i][n] if k == 0 else blank[i] for i in columns]
-                cells[wrap] = _pad(piece, widths[wrap], False)
-                start = len(left) + sum(len(cells[i]) + len(middle) for i in range(wrap))
-                out.add(left + middle.join(cells) + end, [(start + a, start + b, s) for a, b, s in marks])
+                if k:
+                    head, tail = blank_before, blank_after
+                else:
+                    head = left + "".join(column[n] + middle for column in before)
+                    tail = "".join(middle + column[n] for column in after) + end
+                start, line = len(head), head + _pad(piece, widths[wrap], False) + tail
+                spans = [(start + a, start + b, s) for a, b, s in marks]
+                out.add(line, [(0, len(line), style), *spans] if style else spans)
         out.add(self.box.get_bottom([w + 2 for w in widths]))
 
 
@@ -209,18 +221,29 @@ def _write(console: Console, table: _Lines) -> None:
     if _CONTROL.search(joined):  # translate is slow on non-ASCII text: only when there is a need
         joined = printable(joined)
     lines = joined.split("\n") if table.lines else []
-    system = console.color_system and not console.no_color
-    if system:
+    if console.color_system and not console.no_color:
+        codes: dict[str, tuple[str, str]] = {}  # each style's escape codes before and after, once
         for n, spans in table.spans.items():
             line, at, parts = lines[n], 0, []
             for a, b, style in sorted(spans):
                 if a < at:
                     continue
-                parts += [line[at:a], console.get_style(style).render(line[a:b], color_system=console._color_system)]
+                if style not in codes:
+                    on, _, off = console.get_style(style).render("\0", color_system=console._color_system).partition("\0")
+                    codes[style] = on, off
+                on, off = codes[style]
+                parts += [line[at:a], on, line[a:b], off]
                 at = b
             lines[n] = "".join(parts) + line[at:]
     console.file.write("\n".join(lines) + "\n" if lines else "")
     console.file.flush()
+
+
+def _shown(cells: list[str]) -> list[str]:
+    """The cells as the terminal shows them (printable), before they are measured."""
+    from tui.safe_text import printable
+
+    return list(map(printable, cells)) if _CONTROL.search("".join(cells)) else cells
 
 
 def _width(text: str) -> int:
@@ -252,17 +275,18 @@ def _pad(text: str, width: int, right: bool) -> str:
     return " " * gap + text if right else text + " " * gap
 
 
-def _blocks(measured: list[int], width: int | None) -> list[list[int]]:
-    """Columns in blocks that fit `width`, each after the first repeating column 0."""
+def _blocks(measured: list[int], width: int | None, repeat: int = 1) -> list[list[int]]:
+    """Columns in blocks that fit `width`, each after the first repeating the `repeat` first."""
     if width is None or sum(w + 3 for w in measured) + 1 <= width:
         return [list(range(len(measured)))]
+    names = list(range(min(repeat, len(measured))))
+    start = sum(measured[i] + 3 for i in names) + 1
     blocks: list[list[int]] = []
-    block = [0]
-    used = measured[0] + 4
-    for i in range(1, len(measured)):
-        if len(block) > 1 and used + measured[i] + 3 > width:
+    block, used = [*names], start
+    for i in range(len(names), len(measured)):
+        if len(block) > len(names) and used + measured[i] + 3 > width:
             blocks.append(block)
-            block, used = [0], measured[0] + 4
+            block, used = [*names], start
         block.append(i)
         used += measured[i] + 3
     blocks.append(block)

@@ -130,6 +130,7 @@ def show_tables(report: Overview) -> None:
     jaccard = report.jaccard().tolist()
     both = report.cooccurrence.tolist()
     columns = [Column(""), *(Column(printable(code), right=True) for code in report.codes)]
-    rows = [[printable(code), *(f"{int(n):,} ({'–' if j != j else f'{j:.2f}'})" for n, j in zip(both[i], jaccard[i]))]
+    rows = [[printable(code), *(f"{int(n):,} ({'–' if j != j else f'{j:.2f}'})"
+                                for n, j in zip(both[i], jaccard[i], strict=True))]
             for i, code in enumerate(report.codes)]
     TextTable(columns, rows, title="Co-occurrence (both apply; Jaccard in brackets)").print(out, width)
