@@ -18,7 +18,6 @@ import numpy as np
 from exports.cells import delimited_line
 
 from exports.overview import Int, Overview
-from exports.report_columns import fmt
 
 SMALL_JSON = 100
 """Groups up to which the JSON is indented for reading."""
@@ -193,6 +192,7 @@ def to_markdown(overview: Overview) -> str:
     # The one Markdown escaping of the reports, loaded here: the agreement report it lives in
     # brings the statistics modules, which no other overview format needs.
     from exports.agreement_report import _md as e
+    from exports.report_columns import fmt  # with the statistics it formats: only Markdown needs it
 
     total = coverage(overview)
     lines = ["# Overview of the coded corpus", "",
