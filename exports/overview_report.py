@@ -176,16 +176,16 @@ def matrix_cells(overview: Overview) -> list[list[str]]:
     Python numbers (a NumPy scalar per cell took most of a report's time by document)."""
     if not overview.groups:  # the arrays' one group is everything: no matrix
         return [[] for _ in overview.entries]
-    counts, shares = overview.counts.T.tolist(), overview.shares().T.tolist()
-    written: dict[tuple[int, float], str] = {}  # most cells by document repeat: "0 (0.0 %)"
-
-    def cell(c: int, s: float) -> str:
-        text = written.get((c, s))
-        if text is None:
-            text = written[(c, s)] = f"{c:,} ({100 * s:.1f} %)" if s == s else f"{c:,} (–)"
-        return text
-
-    return [list(map(cell, row, share_row)) for row, share_row in zip(counts, shares, strict=True)]
+    # Each distinct (count, share) pair written once (by document most cells are "0 (0.0 %)"),
+    # found by NumPy: the share by its bits, so that -0.0 and each NaN keep their own text.
+    counts = np.ascontiguousarray(overview.counts.T, dtype=np.int64)
+    shares = np.ascontiguousarray(overview.shares().T, dtype=np.float64)
+    pairs = np.stack([counts.ravel(), shares.ravel().view(np.int64)], axis=1)
+    distinct, back = np.unique(pairs, axis=0, return_inverse=True)
+    texts = [f"{c:,} ({100 * s:.1f} %)" if s == s else f"{c:,} (–)"
+             for c, s in zip(distinct[:, 0].tolist(), distinct[:, 1].copy().view(np.float64).tolist(), strict=True)]
+    cells: list[list[str]] = np.array(texts, dtype=object)[back.reshape(-1)].reshape(counts.shape).tolist()
+    return cells
 
 
 def to_markdown(overview: Overview) -> str:
