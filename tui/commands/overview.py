@@ -116,13 +116,16 @@ def show_tables(report: Overview) -> None:
     width = out.width if out.is_terminal else None  # a pipe: each row on one line, nothing cut
     out.print(printable(f"Overview of {report.described()}" + (f", by {report.by}" if report.by else "")),
               markup=False, highlight=False)
-    columns = [Column("group"), *(Column(name.replace("_", " "), right=True) for name in COVERAGE)]
+    # no_wrap=False: Rich's layout of a small table on a narrow terminal wraps the cells, as before.
+    columns = [Column("group", no_wrap=False),
+               *(Column(name.replace("_", " "), right=True, no_wrap=False) for name in COVERAGE)]
     rows: list[list[str | Cell]] = [[printable(name), *(f"{n:,}" for n in row)] for name, row in coverage_rows(report)]
     TextTable(columns, rows, title="Coverage").print(out, width)
     done = int(report.done.sum())
     matrix = matrix_cells(report)
-    columns = [Column("code"), Column("count", right=True), Column("share", right=True),
-               *(Column(printable(g), right=True) for g in report.groups)]
+    columns = [Column("code", no_wrap=False), Column("count", right=True, no_wrap=False),
+               Column("share", right=True, no_wrap=False),
+               *(Column(printable(g), right=True, no_wrap=False) for g in report.groups)]
     rows = [[printable(entry.name), f"{int(report.total[j]):,}",
              percent(int(report.total[j]) / done if done else float("nan")), *matrix[j]]
             for j, entry in enumerate(report.entries)]
@@ -130,7 +133,7 @@ def show_tables(report: Overview) -> None:
               ).print(out, width)
     jaccard = report.jaccard().tolist()
     both = report.cooccurrence.tolist()
-    columns = [Column(""), *(Column(printable(code), right=True) for code in report.codes)]
+    columns = [Column("", no_wrap=False), *(Column(printable(code), right=True, no_wrap=False) for code in report.codes)]
     rows = [[printable(code), *(f"{int(n):,} ({'–' if j != j else f'{j:.2f}'})"
                                 for n, j in zip(both[i], jaccard[i], strict=True))]
             for i, code in enumerate(report.codes)]
