@@ -38,6 +38,8 @@ LARGE_COLUMNS = 30
 """Columns up to which Rich lays the table out (past it, Rich squeezes every column to nothing)."""
 MIN_WRAP = 20
 """The narrowest a wrapping column gets on a narrow terminal."""
+MIN_TEXT = 40
+"""What a wrapping column keeps of a narrow terminal before the others wrap too (or half of it)."""
 
 
 @dataclass(frozen=True)
@@ -169,30 +171,39 @@ class TextTable:
 
     def _wrapped(self, out: _Lines, measured: list[int], texts: list[list[str]], wrap: int,
                  width: int | None) -> None:
-        """Every column on one line but `wrap`, which takes the rest of `width` and wraps."""
-        others = sum(w + 3 for i, w in enumerate(measured) if i != wrap) + 4
+        """Every column on one line but `wrap`, which takes the rest of `width` and wraps; on a
+        terminal too narrow for the others beside MIN_TEXT of it, the widest others wrap too."""
         widths = [*measured]
         if width is not None:
-            widths[wrap] = max(MIN_WRAP, min(measured[wrap], width - others))
+            room = width - 3 * len(widths) - 1
+            others = [i for i in range(len(widths)) if i != wrap]
+            cap = _cap([measured[i] for i in others], room - min(measured[wrap], max(MIN_TEXT, room // 2)))
+            for i in others:
+                widths[i] = min(measured[i], cap)
+            widths[wrap] = max(MIN_WRAP, min(measured[wrap], room - sum(widths[i] for i in others)))
         columns = range(len(widths))
         self._top(out, list(columns), widths, self.title)
-        padded = [_padded(texts[i], widths[i], self.columns[i].right) for i in columns if i != wrap]
+        padded = [_padded(texts[i], widths[i], self.columns[i].right) for i in columns]
         left, middle, end = self.box.mid_left + " ", f" {self.box.mid_vertical} ", " " + self.box.mid_right
-        before, after = padded[:wrap], padded[wrap:]
-        blank_before = left + "".join(" " * widths[i] + middle for i in range(wrap))
-        blank_after = "".join(middle + " " * widths[i] for i in range(wrap + 1, len(widths))) + end
+        narrowed = [i for i in columns if i != wrap and widths[i] < measured[i]]
+        blank = [" " * w for w in widths]
         separator = self.box.get_row([w + 2 for w in widths], "row") if self.show_lines else None
         styles = self.row_styles or [None] * len(self.rows)
         for n, (row, style) in enumerate(zip(self.rows, styles, strict=True)):
             if separator is not None and n:
                 out.add(separator)
-            for k, (piece, marks) in enumerate(_wrap_cell(row[wrap], widths[wrap])):
-                if k:
-                    head, tail = blank_before, blank_after
-                else:
-                    head = left + "".join(column[n] + middle for column in before)
-                    tail = "".join(middle + column[n] for column in after) + end
-                start, line = len(head), head + _pad(piece, widths[wrap], False) + tail
+            pieces = _wrap_cell(row[wrap], widths[wrap])
+            cells = [[padded[i][n]] for i in columns]
+            for i in narrowed:
+                if _width(texts[i][n]) > widths[i]:
+                    cells[i] = [_pad(line, widths[i], self.columns[i].right) for line, _ in
+                                _wrap_cell(texts[i][n], widths[i])]
+            for k in range(max(len(pieces), *map(len, cells))):
+                shown = [column[k] if k < len(column) else blank[i] for i, column in enumerate(cells)]
+                piece, marks = pieces[k] if k < len(pieces) else ("", [])
+                head = left + "".join(cell + middle for cell in shown[:wrap])
+                start, line = len(head), head + _pad(piece, widths[wrap], False) \
+                    + "".join(middle + cell for cell in shown[wrap + 1:]) + end
                 spans = [(start + a, start + b, s) for a, b, s in marks]
                 out.add(line, [(0, len(line), style), *spans] if style else spans)
         out.add(self.box.get_bottom([w + 2 for w in widths]))
@@ -273,6 +284,20 @@ def _padded(cells: list[str], width: int, right: bool) -> list[str]:
 def _pad(text: str, width: int, right: bool) -> str:
     gap = width - _width(text)
     return " " * gap + text if right else text + " " * gap
+
+
+def _cap(widths: list[int], room: int) -> int:
+    """The widest any of `widths` may be for their sum to fit `room` (each at least 8 wide)."""
+    if sum(widths) <= room:
+        return max(widths, default=0)
+    cap = 8
+    for candidate in sorted(set(widths)):
+        if sum(min(w, candidate) for w in widths) > room:
+            break
+        cap = candidate
+    left = room - sum(min(w, cap) for w in widths)
+    wider = sum(w > cap for w in widths)
+    return max(8, cap + (left // wider if wider else 0))
 
 
 def _blocks(measured: list[int], width: int | None, repeat: int = 1) -> list[list[int]]:

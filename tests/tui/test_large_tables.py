@@ -148,3 +148,20 @@ def test_agree_by_document_shows_every_document_id_whole_in_a_pipe(many: Path, r
         assert f"{LONG}{d:04d}:1" in output  # first and last paragraph, not cut with "…"
     assert "…" not in output
     assert rich_rows == []
+
+
+def test_a_narrow_terminal_wraps_wide_names_beside_the_text_instead_of_overflowing() -> None:
+    country = "Bolivia (Plurinational State of), speaking for the Group of 77 and China"
+    rows: list[list[str | Cell]] = [[f"doc:{i}", country, Cell("Border control matters. " * 8)]
+                                    for i in range(LARGE_ROWS + 1)]
+    table = TextTable([Column("Paragraph"), Column("Country"), Column("Text", wrap=True)], rows, show_lines=True)
+    console = Console(file=io.StringIO(), width=70, force_terminal=True, color_system=None)
+    table.print(console, console.width)
+    lines = console.file.getvalue().splitlines()  # type: ignore[attr-defined]
+    assert max(len(line) for line in lines) == 70
+    first = lines[3:lines.index(next(line for line in lines[4:] if line.startswith("├")))]
+    def column(k: int) -> str:  # the cell's lines joined, spaces left out (a long word is folded)
+        return "".join(line.split("│")[k] for line in first).replace(" ", "")
+
+    assert column(2) == country.replace(" ", "")  # all of it, wrapped beside the text
+    assert column(3) == ("Border control matters. " * 8).replace(" ", "")
