@@ -113,17 +113,16 @@ def document_frame(project: Project, reserved: Iterable[str] = ()) -> pd.DataFra
     A metadata key that clashes with one of Accord's columns or a code id becomes `meta_KEY`.
     """
     taken = RESERVED | set(reserved)
-    records = []
-    for document in project.documents():
-        row = {"document_id": document.id, **{f: getattr(document, f) for f in DOCUMENT_FIELDS}}
-        meta = json.loads(document.meta) if document.meta else {}
-        for key, value in meta.items():
+    read = project.document_columns()
+    data: dict[str, list[object]] = {"document_id": read["id"], **{name: read[name] for name in DOCUMENT_FIELDS}}
+    for at, meta in enumerate(read["meta"]):
+        if not meta:
+            continue
+        for key, value in json.loads(meta).items():
             name = f"meta_{key}" if key in taken else key
-            row[name] = value
-        records.append(row)
-    names = list(dict.fromkeys(["document_id", *DOCUMENT_FIELDS, *(k for r in records for k in r)]))
+            data.setdefault(name, [None] * len(read["id"]))[at] = value
     # Column by column as objects: a frame built from records would turn 2001 into 2001.0.
-    frame = pd.DataFrame({n: pd.Series([r.get(n) for r in records], dtype=object) for n in names})
+    frame = pd.DataFrame({name: pd.Series(column, dtype=object) for name, column in data.items()})
     for name in frame.columns:
         frame[name] = _typed(frame[name])
     return frame
