@@ -17,6 +17,7 @@ import pyarrow as pa
 from numpy.typing import NDArray
 
 from exports.coded import Chunk, CodeSpec, chosen_frame, object_column
+from exports.overlap import read_ahead
 from exports.required import GapTally
 from exports.dataset_columns import DOCUMENT_FIELDS as DOCUMENT_FIELDS
 from exports.dataset_columns import Column as Column
@@ -72,10 +73,13 @@ def build_dataset(
     total = project.paragraph_count()
     gaps = GapTally(project.required_variables())
 
+    def read(reader: Project, first: int, last: int) -> Chunk:
+        return read_chunk(reader, first, last, spec.text and not spec.long, coders)
+
     def chunks() -> Iterator[tuple[Chunk, pd.DataFrame]]:
-        for first in range(1, total + 1, chunk_size):
-            chunk = read_chunk(project, first, min(first + chunk_size - 1, total), spec.text and not spec.long,
-                               coders)
+        ranges = ((first, min(first + chunk_size - 1, total)) for first in range(1, total + 1, chunk_size))
+        # The next range is read (SQLite, without the GIL) while this one's rows are built.
+        for chunk in read_ahead(project.path, ranges, read):
             arrays = values(chunk, spec, coders, codes)
             chosen = chosen_frame(chunk, arrays, codes)
             gaps.count(arrays, codes, chosen.index)
