@@ -306,3 +306,39 @@ def test_a_column_of_few_values_is_made_once_per_value_with_pandas_bytes(raw: bo
     assert stream.getvalue() == expected.getvalue()
     back = pd.read_csv(io.StringIO(stream.getvalue()), dtype=str, keep_default_na=False)
     assert back["mixed"].tolist()[:5] == ["1", "1.0", "True", "1", ""]
+
+
+@pytest.mark.parametrize("fmt, separator", [("csv", ","), ("tsv", "\t")])
+def test_codes_side_by_side_are_one_part_of_the_line_with_pandas_bytes(fmt: str, separator: str,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Twenty-odd code columns (0, 1 or missing) and the flag side by side: laid out at once, not
+    joined column by column (work counted: the parts of each line's join), with pandas' bytes; a
+    column holding another number is written as before."""
+    import pyarrow.compute as pc
+
+    from exports.datasets import Column, Dataset
+
+    rows = 50
+    frame = pd.DataFrame({"text": pd.Series([f"p{i}, said" for i in range(rows)], dtype=object)})
+    for j in range(20):
+        frame[f"code{j}"] = pd.array([None if (i + j) % 3 == 0 else (i * j) % 2 for i in range(rows)], dtype="Int8")
+    frame["flag"] = pd.array([i % 2 for i in range(rows)], dtype="Int8")
+    frame["count"] = pd.array([i * 2 - 30 if i % 4 else None for i in range(rows)], dtype="Int8")
+    frame["last"] = pd.array([1 if i % 5 else None for i in range(rows)], dtype="Int8")
+    columns = [Column("text", "", "str"), *(Column(f"code{j}", "", "code") for j in range(20)),
+               Column("flag", "", "int"), Column("count", "", "int"), Column("last", "", "code")]
+    joined: list[int] = []
+    join = pc.binary_join_element_wise
+
+    def counted(*parts, **kwargs):  # type: ignore[no-untyped-def]
+        joined.append(len(parts))
+        return join(*parts, **kwargs)
+
+    monkeypatch.setattr(pc, "binary_join_element_wise", counted)
+    stream = io.StringIO()
+    write_dataset(Dataset(columns, iter([frame.iloc[:20], frame.iloc[20:]]), rows), fmt, None, stream=stream)
+    monkeypatch.setattr(pc, "binary_join_element_wise", join)
+    assert max(joined) < 20, joined
+    expected = io.StringIO()
+    frame.to_csv(expected, sep=separator, index=False, na_rep="", lineterminator="\n")
+    assert stream.getvalue() == expected.getvalue()
