@@ -136,6 +136,7 @@ def build_overview(project: Project, whose: str = "coder", coder: str | None = N
         whose = "all"
     if not [name for name in project.coders() if name != CONSENSUS]:
         raise AccordError("nobody has coded in this project yet: there is nothing to count")
+    project.refuse_misnumbered()
     spec = resolve_whose(project, DatasetSpec(whose=whose, coder=coder, text=False))
     coders = chosen_coders(project, spec)
     codes = code_specs(project)

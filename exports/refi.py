@@ -143,6 +143,7 @@ class _Selection:
 def _documents(project: Project, on_progress: Callable[[int], None] | None) -> Iterator[_Document]:
     """Documents in corpus order with their paragraphs, statuses and codings, read in ranges
     (a document may straddle two ranges: it is yielded once its last paragraph is read)."""
+    project.refuse_misnumbered()
     total = project.paragraph_count()
     current: _Document | None = None
     for first in range(1, total + 1, CHUNK_PARAGRAPHS):

@@ -124,6 +124,7 @@ def retrieve(project: Project, query: Query, spec: DatasetSpec) -> Retrieved:
         raise AccordError("name at least one code to retrieve: --code CODE")
     spec = resolve_whose(project, spec)
     coders = chosen_coders(project, spec)
+    project.refuse_misnumbered()
     candidates = candidate_seqs(project, include, query.any_, coders, query.scope)
     # The documents' fields only: the export's document_frame also reads every document's
     # metadata, which a retrieval does not show.

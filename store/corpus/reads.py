@@ -35,6 +35,19 @@ class CorpusReads(ProjectBase):
         """Number of paragraphs (the highest `seq`: counting rows would scan them all)."""
         return highest_seq(self.db)
 
+    def refuse_misnumbered(self) -> None:
+        """Refuses a corpus holding a paragraph numbered by anything but a whole number (another
+        program wrote it): views that place paragraphs by number would count it in the wrong
+        place or leave it out, and say nothing."""
+        # Text and BLOBs sort after every number, so the bound holds them all and lets SQLite
+        # search the number index instead of reading every paragraph's row.
+        found = self.db.execute("select id, quote(seq) from paragraphs where seq >= -9e999 "
+                                "and typeof(seq) != 'integer' limit 1").fetchone()
+        if found:
+            raise ProjectError(f"paragraph {found[0]} is numbered {found[1]}, not by a whole number, as no Accord "
+                               "writes it (another program's?), so it has no place to be counted. "
+                               "`accord doctor` shows such paragraphs.")
+
     def speakers(self, limit: int = -1) -> list[dict[str, object]]:
         """Speakers and their countries with their documents and paragraphs, most documents first."""
         rows = self.db.execute(

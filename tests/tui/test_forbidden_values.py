@@ -253,3 +253,41 @@ def test_a_paragraph_numbered_between_two_chunks_is_refused_not_left_out(coded: 
     with Project.open(coded) as project, pytest.raises(ProjectError, match="doc1:2"):
         for _ in build_dataset(project, DatasetSpec(coder="ann"), chunk_size=1).chunks:
             pass
+
+
+@pytest.mark.parametrize("statement", ["update paragraphs set seq = 1.5 where id = 'doc1:1'",
+                                       "update paragraphs set seq = 'x' where id = 'doc1:1'"], ids=["real", "text"])
+@pytest.mark.parametrize("view", [["overview", "--coder", "ann", "--format", "json"],
+                                  ["retrieve", "--code", "border_control", "--coder", "ann", "--format", "csv"]],
+                         ids=lambda view: view[0])
+def test_the_views_refuse_a_paragraph_placed_by_no_whole_number(coded: Path, statement: str,
+                                                                 view: list[str]) -> None:
+    """Numbered 1.5 by another program, a coded paragraph was left out of the overview's counts
+    (one paragraph applied border control, not two) and of retrieve's paragraphs, with exit 0."""
+    conn = sqlite3.connect(coded)
+    with conn:
+        conn.execute(statement)
+    conn.close()
+    code, stdout, stderr = accord(coded, *view)
+    message = " ".join(stderr.split())
+    assert code == 1 and "accord doctor" in message, (stdout, message)
+    assert stdout == ""
+    if "1.5" in statement:  # the highest number as text is refused before, naming no paragraph
+        assert "paragraph doc1:1 is numbered 1.5" in message
+
+
+def test_a_refi_export_refuses_a_paragraph_numbered_between_two_ranges(coded: Path, tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Numbered 1.5, doc1:2 was read with the range [1, 1] and its codings with neither range:
+    the .qdpx held the paragraph without ann's coding, and said it was written."""
+    import exports.refi
+
+    monkeypatch.setattr(exports.refi, "CHUNK_PARAGRAPHS", 1)
+    conn = sqlite3.connect(coded)
+    with conn:
+        conn.execute("update paragraphs set seq = 1.5 where id = 'doc1:2'")
+    conn.close()
+    out = tmp_path / "season.qdpx"
+    code, _, stderr = accord(coded, "export", "-o", str(out))
+    assert code == 1 and "paragraph doc1:2 is numbered 1.5" in " ".join(stderr.split())
+    assert not out.exists()

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from tui.commands.common import Context, emit_report, open_project, output_format, project_option, require_terminal
+from tui.commands.common import Context, WritesAFile, emit_report, open_project, output_format, project_option, require_terminal
 from tui.console import SafeConsole, advance, err, out, progress_bar
 
 if TYPE_CHECKING:
@@ -33,7 +33,7 @@ def _names(values: tuple[str, ...]) -> list[str] | None:
     return names or None
 
 
-@click.command()
+@click.command(cls=WritesAFile)
 @click.option("--format", "fmt", type=click.Choice(FORMATS),
               help="table: coloured tables in the terminal (the default without -o); md, html, json, csv: "
                    "a report. With -o FILE the default is the format its extension names.")

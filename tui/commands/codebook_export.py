@@ -7,11 +7,11 @@ from pathlib import Path
 
 import click
 
-from tui.commands.common import Context, open_project, project_option
+from tui.commands.common import Context, WritesAFile, open_project, project_option
 from tui.console import err
 
 
-@click.command(name="export", short_help="The codebook as a methods appendix, a .qdc or YAML.")
+@click.command(name="export", cls=WritesAFile, short_help="The codebook as a methods appendix, a .qdc or YAML.")
 @click.option("--format", "fmt", type=click.Choice(["md", "html", "qdc", "yaml"]), default="md", show_default=True,
               help="md or html: every code with definition, rules, examples and how often each coder "
                    "applied it; qdc: REFI-QDA codebook for NVivo, ATLAS.ti, MAXQDA, QualCoder; yaml: the "

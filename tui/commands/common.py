@@ -7,6 +7,7 @@ functions that need it.
 from __future__ import annotations
 
 import os
+import shlex
 import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -43,6 +44,24 @@ class Context:
         if path.is_dir():
             raise click.ClickException(f"{path} is a folder, not a project file")
         return path
+
+
+class WritesAFile(click.Command):
+    """A command that writes its result to `-o FILE`: a file named without `-o` is refused with
+    the hint to give it with `-o`, since a bare word there is almost always that mistake."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        allowed, ctx.allow_extra_args = ctx.allow_extra_args, True
+        try:
+            stray = super().parse_args(ctx, args)
+        finally:
+            ctx.allow_extra_args = allowed
+        if stray and not allowed and not ctx.resilient_parsing:
+            if len(stray) > 1:
+                ctx.fail(f"Got unexpected extra arguments ({' '.join(stray)})")
+            ctx.fail(f"Got unexpected extra argument ({stray[0]}). "
+                     f"To write a file, give it with -o: -o {shlex.quote(stray[0])}")
+        return stray
 
 
 def project_option(command: Command) -> Command:

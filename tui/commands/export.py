@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import click
 
 from exports.writers import EXTENSIONS
-from tui.commands.common import Context, open_project, output_format, project_option
+from tui.commands.common import Context, WritesAFile, open_project, output_format, project_option
 from tui.commands.common import whose_chosen
 from tui.console import advance, err, progress_bar
 from tui.safe_text import stdout_for_data
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from store import Project
 
 
-@click.command(name="export")
+@click.command(name="export", cls=WritesAFile)
 @click.option("--format", "fmt", type=click.Choice(list(EXTENSIONS)),
               help="csv/tsv/jsonl (text), parquet (typed, codebook in the metadata), dta (Stata) and "
                    "sav (SPSS) with variable and value labels, qdpx (REFI-QDA project for NVivo, "

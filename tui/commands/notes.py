@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from tui.commands.common import Context, open_project, project_option
+from tui.commands.common import Context, WritesAFile, open_project, project_option
 
 if TYPE_CHECKING:
     from store import NoteRow
@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 FORMATS = ("table", "md", "csv")
 
 
-@click.command()
+@click.command(cls=WritesAFile)
 @click.option("--flagged", "flagged_only", is_flag=True, help="Only paragraphs flagged for discussion.")
 @click.option("--coder", metavar="NAME", help="Only this coder's notes and flags.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,

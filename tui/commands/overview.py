@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from tui.commands.common import Context, emit_report, open_project, output_format, project_option, require_terminal, whose_chosen
+from tui.commands.common import (Context, WritesAFile, emit_report, open_project, output_format, project_option,
+                                 require_terminal, whose_chosen)
 from tui.console import advance, out, progress_bar
 
 if TYPE_CHECKING:
@@ -18,7 +19,7 @@ EXTENSIONS = {"md": (".md",), "html": (".html",), "json": (".json",), "csv": (".
 BY = ("document", "speaker", "country", "year", "coder")  # exports.overview.BY, without loading numpy for --help
 
 
-@click.command()
+@click.command(cls=WritesAFile)
 @click.option("--coder", metavar="NAME", help="Count this coder's codings.")
 @click.option("--consensus", is_flag=True,
               help="Adjudicated values, falling back to values all coders agree on (two or more).")

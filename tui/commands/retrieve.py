@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from tui.commands.common import Context, open_project, project_option
+from tui.commands.common import Context, WritesAFile, open_project, project_option
 
 if TYPE_CHECKING:
     from exports.retrieval import Retrieved
@@ -21,7 +21,7 @@ def _split(values: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(part.strip() for value in values for part in value.split(",") if part.strip())
 
 
-@click.command()
+@click.command(cls=WritesAFile)
 @click.option("--code", "codes", multiple=True, required=True, metavar="CODE",
               help="A code id, or VARIABLE=LEVEL for a variable's level; repeat for several (all must apply).")
 @click.option("--any", "any_", is_flag=True, help="One of the --code codes is enough.")

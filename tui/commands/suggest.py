@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from tui.commands.common import Context, open_project, output_format, project_option
+from tui.commands.common import Context, WritesAFile, open_project, output_format, project_option
 from tui.console import advance, err, out, progress_bar
 
 FORMATS = ("table", "md", "html", "json")
@@ -66,7 +66,7 @@ def train(ctx: Context, basis: str, codes: tuple[str, ...], replicates: int, see
     err.print("See how good they are: accord suggest report", markup=False)
 
 
-@suggest.command()
+@suggest.command(cls=WritesAFile)
 @click.option("--format", "fmt", type=click.Choice(FORMATS),
               help="table in the terminal (default without -o); md, html, json a report file.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
