@@ -3,8 +3,9 @@ Rich draws, so a long table looks like a short one.
 
 Rich's Table measures and lays out every cell of every row (wrapping, shrinking, measuring
 again): 3 s for retrieve's 3,574 paragraphs and 10 s for an overview by document at 100,000
-paragraphs. Here a table up to LARGE_ROWS rows and LARGE_COLUMNS columns is still Rich's; past
-that its cells are measured once and padded. Nothing is cut: cells are never shortened; columns
+paragraphs. Here a table up to LARGE_ROWS rows and LARGE_COLUMNS columns that fits the terminal
+is still Rich's; past that its cells are measured once and padded (Rich would cut the cells of
+a table too wide for the terminal to "3…"). Nothing is cut: cells are never shortened; columns
 that do not fit the terminal go to a next block of the same rows (the first column repeated,
 the title saying which columns), as R prints a wide matrix; one column may wrap its text
 (retrieve's paragraphs). Into a pipe or file every row is one line at its natural width.
@@ -92,10 +93,19 @@ class TextTable:
 
     def print(self, console: Console, width: int | None = None) -> None:
         """Print to `console`, at most `width` cells wide (None: each row on one line)."""
-        if len(self.rows) <= LARGE_ROWS and len(self.columns) <= LARGE_COLUMNS:
+        if len(self.rows) <= LARGE_ROWS and len(self.columns) <= LARGE_COLUMNS and self._fits(width or console.width):
             console.print(self.rich())
             return
         _write(console, self.lines(width))
+
+    def _fits(self, width: int) -> bool:
+        """Whether Rich can lay the table out in `width` without cutting a cell: a column that
+        wraps takes what is left, else every column at its natural width must fit (Rich shrinks
+        columns to "3…" rather than split them into blocks)."""
+        if any(column.wrap for column in self.columns):
+            return True
+        measured, _ = self._measured()
+        return sum(measured) + 3 * len(measured) + 1 <= width
 
     def rich(self) -> Table:
         """The table as Rich lays it out (small tables)."""
@@ -114,10 +124,7 @@ class TextTable:
         """The table as aligned lines: columns measured once, blocks of columns that fit `width`."""
         out = _Lines()
         wrapping = [i for i, c in enumerate(self.columns) if c.wrap]
-        texts = [_shown([str(cell) for cell in column]) for column in zip(*self.rows, strict=True)] if self.rows \
-            else [[] for _ in self.columns]
-        measured = [max(_width(column.header), *_widths(cells, multiline=i in wrapping))
-                    for i, (column, cells) in enumerate(zip(self.columns, texts, strict=True))]
+        measured, texts = self._measured()
         if wrapping:
             self._wrapped(out, measured, texts, wrapping[0], width)
             return out
@@ -132,6 +139,14 @@ class TextTable:
                     + (f"; {repeated} repeated)" if number else ")")
             self._block(out, block, measured, texts, title)
         return out
+
+    def _measured(self) -> tuple[list[int], list[list[str]]]:
+        """Each column's width in cells (a wrapping column: its longest line) and its cells as shown."""
+        texts = [_shown([str(cell) for cell in column]) for column in zip(*self.rows, strict=True)] if self.rows \
+            else [[] for _ in self.columns]
+        measured = [max(_width(column.header), *_widths(cells, multiline=column.wrap))
+                    for column, cells in zip(self.columns, texts, strict=True)]
+        return measured, texts
 
     def _block(self, out: _Lines, block: list[int], measured: list[int], texts: list[list[str]],
                title: str | None) -> None:

@@ -102,6 +102,21 @@ def test_a_wide_matrix_on_a_terminal_comes_in_blocks_of_columns_with_nothing_cut
     assert output.count("│ wmd ") == len(titles)  # the row names repeated in each block
 
 
+def test_a_few_columns_too_wide_for_the_terminal_come_in_blocks_not_cut_to_an_ellipsis() -> None:
+    """The co-occurrence of 20 codes on a 110-column terminal: Rich squeezed each count to "3…"."""
+    codes = [f"code_{c:02d}" for c in range(20)]
+    rows: list[list[str | Cell]] = [[code, *(f"{300 + c:,} (0.{c:02d})" for c in range(20))] for code in codes]
+    table = TextTable([Column("", no_wrap=False), *(Column(c, right=True, no_wrap=False) for c in codes)], rows,
+                      title="Co-occurrence")
+    console = Console(file=io.StringIO(), width=110, force_terminal=True, color_system=None)
+    table.print(console, console.width)
+    output = console.file.getvalue()  # type: ignore[attr-defined]
+    assert "…" not in output
+    assert max(len(line) for line in output.splitlines()) <= 110
+    assert all(f"{300 + c} (0.{c:02d})" in output for c in range(20))  # every cell whole
+    assert output.count("│ code_19 ") > 1  # the row names repeated in each block of columns
+
+
 def test_a_large_table_in_a_pipe_is_what_rich_draws() -> None:
     """The look is kept: past LARGE_ROWS rows the same characters as Rich's table of them."""
     rows: list[list[str | Cell]] = [[f"doc{i}", f"{i * 37:,}", "–" if i % 3 else f"{i / 7:.2f}"] for i in range(300)]
