@@ -4,21 +4,25 @@
     PYTHONPATH=OTHER_CHECKOUT python benchmarks/export_phases.py ...   # that checkout's export
 
 runs the real command (as benchmarks.ops export does) with a clock around each of its parts,
-wrapped in place, and prints one JSON object. An export reads and builds each chunk in the main
-thread while a worker thread writes the one before (exports/overlap.py), so each phase is timed
-in the thread that runs it, exclusive of the phases inside it (`cpu` is that thread's CPU time):
+wrapped in place, and prints one JSON object. An export reads each range of paragraphs in a
+reader thread, builds its rows in the main thread, and writes the chunk before in a writer
+thread (exports/overlap.py), while a fourth checks the pages; each phase is timed in the thread
+that runs it, exclusive of the phases inside it (`cpu` is that thread's CPU time):
 
-- main thread: `open` (the project and its integrity check), `documents` (the documents' frame),
-  `sql.*` (the range reads of paragraphs, statuses and codings: SQLite's steps and the Python
-  rows fetchall makes), `frames` (those
-  rows as frames), `chunk` (the rest of reading a chunk), `gaps` (counting required variables
+- main thread: `open` (the project, and its page check for stdout), `documents` (the documents'
+  frame), `gaps` (counting required variables
   left unset), `grid` (Grid.build: the arrays of votes and the values check), `values` (whose
   codings, less the grid), `rows` (beside paragraphs and documents), `waiting` (for the writer
-  to take the next chunk), `other` (the rest: click, the codebook, the progress bar);
+  to take the next chunk, or for the reader's next range), `other` (the rest: click, the codebook,
+  the progress bar);
+- reader thread (exports/overlap.py `read_ahead`): `sql.*` (the range reads of paragraphs,
+  statuses and codings: SQLite's steps and the columns it makes), `frames` (those as frames),
+  `chunk` (the rest of reading a chunk);
+- check thread: `pages` (the page check of an export to a file, store.check_in_background);
 - writer thread: `text` (CSV lines in Arrow) or `arrow` (the frame as an Arrow table), `write`
   (the file), `idle` (waiting for the next chunk);
-- `busy`: each thread's CPU and wall seconds at work, and how much of the writer's work
-  overlapped the reader's.
+- `busy`: the CPU and wall seconds of the main thread making chunks (`main`) and of the
+  writer at work.
 """
 
 from __future__ import annotations
@@ -36,12 +40,21 @@ Clocks = dict[tuple[str, str], list[float]]
 _stack = threading.local()
 
 
+def _thread_name() -> str:
+    """main, reader (the next range's reads), check (the page check) or writer."""
+    if threading.current_thread() is threading.main_thread():
+        return "main"
+    name = threading.current_thread().name
+    return next((short for prefix, short in (("accord-reader", "reader"), ("accord-check", "check"))
+                 if name.startswith(prefix)), "writer")
+
+
 def _timed(clocks: Clocks, phase: str, function: Callable[..., Any]) -> Callable[..., Any]:
     """`function`, its time added to `phase` of the calling thread, less the phases inside it."""
     def run(*args: Any, **kwargs: Any) -> Any:
         frames: list[list[float]] = getattr(_stack, "frames", None) or []
         _stack.frames = frames
-        thread = "main" if threading.current_thread() is threading.main_thread() else "writer"
+        thread = _thread_name()
         inner = [0.0, 0.0]
         frames.append(inner)
         cpu, wall = time.thread_time(), time.perf_counter()
@@ -86,6 +99,9 @@ def main(argv: list[str]) -> None:
                         ("document_paragraph_counts", "paragraphs")):
         if hasattr(RangeReads, name):
             _wrap(clocks, RangeReads, name, f"sql.{phase}")
+    import store.integrity
+
+    _wrap(clocks, store.integrity, "quick_check", "pages")
     _wrap(clocks, datasets, "document_frame", "documents")
     _wrap(clocks, datasets, "read_chunk", "chunk")
     _wrap(clocks, datasets.GapTally, "count", "gaps")
@@ -118,8 +134,8 @@ def main(argv: list[str]) -> None:
                 except StopIteration:
                     return
                 finally:
-                    busy["reader"][0] += time.thread_time() - cpu
-                    busy["reader"][1] += time.perf_counter() - wall
+                    busy["main"][0] += time.thread_time() - cpu
+                    busy["main"][1] += time.perf_counter() - wall
                 yield item
 
         wall = time.perf_counter()
@@ -144,7 +160,7 @@ def main(argv: list[str]) -> None:
     phases["writer.write" if fmt in ("csv", "tsv") else "writer.arrow"] = {"cpu": round(rest_cpu, 3),
                                                                           "seconds": round(rest_wall, 3)}
     # The main thread in overlapped() but not making the next chunk: waiting for the writer.
-    phases["main.waiting"] = {"cpu": 0.0, "seconds": round(busy.pop("overlapped")[1] - busy["reader"][1], 3)}
+    phases["main.waiting"] = {"cpu": 0.0, "seconds": round(busy.pop("overlapped")[1] - busy["main"][1], 3)}
     main_phases = sum(c for (t, _), (c, _w) in clocks.items() if t == "main")
     phases["main.other"] = {"cpu": round(main_cpu - main_phases, 3), "seconds": None}
     print(json.dumps({

@@ -17,6 +17,7 @@ import pyarrow as pa
 from numpy.typing import NDArray
 
 from exports.coded import Chunk, CodeSpec, chosen_frame, object_column
+from exports.overlap import read_ahead
 from exports.required import GapTally
 from exports.dataset_columns import DOCUMENT_FIELDS as DOCUMENT_FIELDS
 from exports.dataset_columns import Column as Column
@@ -72,10 +73,13 @@ def build_dataset(
     total = project.paragraph_count()
     gaps = GapTally(project.required_variables())
 
+    def read(reader: Project, first: int, last: int) -> Chunk:
+        return read_chunk(reader, first, last, spec.text and not spec.long, coders)
+
     def chunks() -> Iterator[tuple[Chunk, pd.DataFrame]]:
-        for first in range(1, total + 1, chunk_size):
-            chunk = read_chunk(project, first, min(first + chunk_size - 1, total), spec.text and not spec.long,
-                               coders)
+        ranges = ((first, min(first + chunk_size - 1, total)) for first in range(1, total + 1, chunk_size))
+        # The next range is read (SQLite, without the GIL) while this one's rows are built.
+        for chunk in read_ahead(project.path, ranges, read):
             arrays = values(chunk, spec, coders, codes)
             chosen = chosen_frame(chunk, arrays, codes)
             gaps.count(arrays, codes, chosen.index)
@@ -113,17 +117,16 @@ def document_frame(project: Project, reserved: Iterable[str] = ()) -> pd.DataFra
     A metadata key that clashes with one of Accord's columns or a code id becomes `meta_KEY`.
     """
     taken = RESERVED | set(reserved)
-    records = []
-    for document in project.documents():
-        row = {"document_id": document.id, **{f: getattr(document, f) for f in DOCUMENT_FIELDS}}
-        meta = json.loads(document.meta) if document.meta else {}
-        for key, value in meta.items():
+    read = project.document_columns()
+    data: dict[str, list[object]] = {"document_id": read["id"], **{name: read[name] for name in DOCUMENT_FIELDS}}
+    for at, meta in enumerate(read["meta"]):
+        if not meta:
+            continue
+        for key, value in json.loads(meta).items():
             name = f"meta_{key}" if key in taken else key
-            row[name] = value
-        records.append(row)
-    names = list(dict.fromkeys(["document_id", *DOCUMENT_FIELDS, *(k for r in records for k in r)]))
+            data.setdefault(name, [None] * len(read["id"]))[at] = value
     # Column by column as objects: a frame built from records would turn 2001 into 2001.0.
-    frame = pd.DataFrame({n: pd.Series([r.get(n) for r in records], dtype=object) for n in names})
+    frame = pd.DataFrame({name: pd.Series(column, dtype=object) for name, column in data.items()})
     for name in frame.columns:
         frame[name] = _typed(frame[name])
     return frame

@@ -50,8 +50,15 @@ def _lines(frame: pd.DataFrame, types: dict[str, str], separator: str, neutralis
     if not len(frame):
         return memoryview(b"")
     parts: list[pa.Array | str] = []
-    for i, name in enumerate(frame.columns):
-        parts += [*_cells(frame.iloc[:, i], types.get(name, ""), separator, neutralise), separator]
+    at = 0
+    while at < len(frame.columns):
+        run = _digit_run(frame, at, types)
+        if run > 1 and len(separator.encode()) == 1:  # the codes' columns side by side, as one part
+            parts += [_digits(frame.iloc[:, at:at + run], separator), separator]
+            at += run
+            continue
+        parts += [*_cells(frame.iloc[:, at], types.get(str(frame.columns[at]), ""), separator, neutralise), separator]
+        at += 1
     parts[-1] = "\n"
     # One join makes the lines: the cells, their quotes, separators and line ends at once (joining
     # fields, then lines, or quoting a column before the join, copied the text again each time).
@@ -61,11 +68,70 @@ def _lines(frame: pd.DataFrame, types: dict[str, str], separator: str, neutralis
     return memoryview(lines.buffers()[2])[offsets[0]:offsets[-1]]
 
 
+def _digit_run(frame: pd.DataFrame, start: int, types: dict[str, str]) -> int:
+    """How many columns from `start` on hold single digits or nothing (a code's 0/1, the flag)."""
+    end = start
+    while end < len(frame.columns) and types.get(str(frame.columns[end]), "") != "float":
+        series = frame.iloc[:, end]
+        if not isinstance(series.dtype, pd.Int8Dtype) or not series.between(0, 9).where(series.notna(), True).all():
+            break
+        end += 1
+    return end - start
+
+
+def _digits(block: pd.DataFrame, separator: str) -> pa.Array:
+    """Columns of single digits (or nothing) as one part of each line: the cells and the
+    separators between them, laid out by NumPy. Joining a code's column at a time made two
+    parts of each of twenty-odd columns, each a pass over every line."""
+    rows, width = len(block), 2 * block.shape[1] - 1
+    slots = np.full((rows, width), ord(separator), dtype=np.uint8)
+    present = np.ones((rows, width), dtype=bool)
+    for j in range(block.shape[1]):
+        series = block.iloc[:, j]
+        slots[:, 2 * j] = series.to_numpy(dtype=np.int16, na_value=0) + ord("0")
+        present[:, 2 * j] = series.notna().to_numpy()
+    offsets = np.zeros(rows + 1, dtype=np.int32)
+    np.cumsum(present.sum(axis=1), out=offsets[1:])
+    return pa.StringArray.from_buffers(rows, pa.py_buffer(offsets), pa.py_buffer(slots[present]))
+
+
 def _cells(series: pd.Series, kind: str, separator: str, neutralise: bool) -> list[pa.Array | str]:
     """One column's cells as written, as the parts of each line that make them: missing as "",
     text quoted where the csv module would (the quotes as parts of their own: see _quote)."""
     if kind == "float" or pd.api.types.is_float_dtype(series.dtype):
         return [pa.array(_float_text(series), type=pa.string())]
+    by_value = _by_value(series, separator, neutralise)
+    if by_value is not None:
+        return [by_value]
+    return _each_cell(series, separator, neutralise)
+
+
+FEW = 4
+"""A column is made cell by distinct value when it has at most one distinct value per FEW rows."""
+
+
+def _by_value(series: pd.Series, separator: str, neutralise: bool) -> pa.Array | None:
+    """The cells of a text column of few distinct values (a document's fields beside each of its
+    paragraphs, a status, a variable's levels), each distinct value made a cell once and then
+    placed in its rows: converting every row's object to Arrow and matching it twice cost more
+    than the paragraphs' text. None for any other column. Only text values: a hash counts 1,
+    1.0 and True as one value, which the cell of each tells apart."""
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        places, values = series.cat.codes.to_numpy(), series.cat.categories
+    elif series.dtype == object:
+        places, values = pd.factorize(series)
+    else:
+        return None
+    if len(values) * FEW > len(series) or not all(type(value) is str for value in values):
+        return None
+    parts = _each_cell(pd.Series(values, dtype=object), separator, neutralise)
+    cells = pc.binary_join_element_wise(*parts, "") if len(parts) > 1 else parts[0]
+    cells = pa.concat_arrays([pc.cast(cells, pa.string()), pa.array([""], type=pa.string())])  # missing: ""
+    return cells.take(pa.array(np.where(places < 0, len(values), places)))
+
+
+def _each_cell(series: pd.Series, separator: str, neutralise: bool) -> list[pa.Array | str]:
+    """_cells of a column that is not float, made cell by cell."""
     try:
         array = pa.array(series, from_pandas=True)
     except (pa.ArrowInvalid, pa.ArrowTypeError):  # mixed objects: written as str() of each

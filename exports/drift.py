@@ -26,10 +26,10 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from itertools import repeat
 from typing import Any, overload
 
 import numpy as np
-import pandas as pd
 from numpy.typing import NDArray
 
 from exports.alpha import alpha_of_coincidences
@@ -99,9 +99,10 @@ def drift_report(project: Project, over: str = "time", window: int = WINDOW, cod
                          over, window, minimum, chosen, data.coders, len(adjudicated.paragraphs))
     if not data.paragraphs:
         return report
-    columns = pd.Index(np.array(data.paragraphs, dtype=object), dtype=object)
-    at_consensus = columns.get_indexer(pd.Index(np.array(adjudicated.paragraphs, dtype=object), dtype=object))
-    decided = np.zeros(len(columns), dtype=bool)
+    column_of = {paragraph: i for i, paragraph in enumerate(data.paragraphs)}
+    at_consensus = np.fromiter(map(column_of.get, adjudicated.paragraphs, repeat(-1)), dtype=np.int64,
+                               count=len(adjudicated.paragraphs))
+    decided = np.zeros(len(data.paragraphs), dtype=bool)
     decided[at_consensus[at_consensus >= 0]] = True
     done = data.done
     others = done.sum(axis=0)[None, :] - done
@@ -112,7 +113,7 @@ def drift_report(project: Project, over: str = "time", window: int = WINDOW, cod
         everyone = None
     else:
         document_of, names = project.paragraph_documents(data.paragraphs)
-        groups, labels, everyone = _documents(work, (document_of, pd.Index(names, dtype=object)), compared)
+        groups, labels, everyone = _documents(work, (document_of, list(names)), compared)
     group = np.full(done.shape, -1, dtype=np.int64)
     group[work.coder, work.column] = groups
     figures = _figures(project, data, adjudicated, at_consensus, decided, compared, group, everyone, chosen, len(labels))
@@ -156,11 +157,10 @@ def _windows(work: _Work, window: int) -> tuple[NDArray[np.int64], list[Label]]:
     return groups.astype(np.int64), [(int(k // width), int(k % width) + 1) for k in keys]
 
 
-def _documents(work: _Work, document_of: tuple[NDArray[np.int64], pd.Index],
+def _documents(work: _Work, document_of: tuple[NDArray[np.int64], list[str]],
                compared: NDArray[np.bool_]) -> tuple[NDArray[np.int64], list[Label], NDArray[np.int64]]:
     """Each row's group (coder and document), and per paragraph column the all-coders group."""
-    codes, index = document_of  # documents numbered in corpus order
-    names = index.tolist()
+    codes, names = document_of  # documents numbered in corpus order
     count = len(names)
     keys, groups = np.unique(work.coder * count + codes[work.column], return_inverse=True)
     labels: list[Label] = [(coder, names[d]) for coder, d in zip((keys // count).tolist(), (keys % count).tolist(), strict=True)]
@@ -235,20 +235,27 @@ def _group_meta(work: _Work, groups: NDArray[np.int64], everyone: NDArray[np.int
                 size: int, paragraph_ids: NDArray[np.object_]) -> dict[str, list[object]]:
     """Per group: first and last paragraph (in the coder's order; corpus order for all coders),
     first and last time, and the number of paragraphs."""
+    if not size:
+        return {"first": [], "last": [], "first_at": [], "last_at": [], "paragraphs": []}
     group, column, stamp = groups, work.column, work.stamp
-    if everyone is not None:
-        earliest = pd.Series(work.stamp).groupby(work.column).min()
-        extra = earliest.index.to_numpy()
+    if everyone is not None:  # each compared paragraph once more, in the all-coders group, at its earliest
+        extra = np.unique(column)
+        earliest = np.full(int(column.max(initial=-1)) + 1, np.iinfo(np.int64).max, dtype=np.int64)
+        np.minimum.at(earliest, column, stamp)
         group = np.concatenate([group, everyone[extra]])
         column = np.concatenate([column, extra])
-        stamp = np.concatenate([stamp, earliest.to_numpy()])
-    grouped = pd.DataFrame({"column": column, "stamp": stamp}).groupby(group, sort=True)
-    meta = grouped.agg(first=("column", "first"), last=("column", "last"), low=("stamp", "min"),
-                       high=("stamp", "max"), paragraphs=("column", "size")).reindex(range(size))
-    return {"first": paragraph_ids[meta["first"].to_numpy(dtype=np.int64)].tolist(),
-            "last": paragraph_ids[meta["last"].to_numpy(dtype=np.int64)].tolist(),
-            "first_at": work.stamps[meta["low"].to_numpy(dtype=np.int64)].tolist(),
-            "last_at": work.stamps[meta["high"].to_numpy(dtype=np.int64)].tolist(),
+        stamp = np.concatenate([stamp, earliest[extra]])
+    # Per group, in the rows' order (a stable sort keeps it): first and last column, earliest
+    # and latest stamp, and how many.
+    order = np.argsort(group, kind="stable")
+    group, column, stamp = group[order], column[order], stamp[order]
+    starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
+    ends = np.r_[starts[1:], len(group)]
+    meta = {"first": column[starts], "last": column[ends - 1], "low": np.minimum.reduceat(stamp, starts),
+            "high": np.maximum.reduceat(stamp, starts), "paragraphs": ends - starts}
+    assert len(starts) == size and (group[starts] == np.arange(size)).all(), "every group has its rows"
+    return {"first": paragraph_ids[meta["first"]].tolist(), "last": paragraph_ids[meta["last"]].tolist(),
+            "first_at": work.stamps[meta["low"]].tolist(), "last_at": work.stamps[meta["high"]].tolist(),
             "paragraphs": meta["paragraphs"].tolist()}
 
 

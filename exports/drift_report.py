@@ -140,10 +140,8 @@ def _columns_json(c: DriftColumns, codes: list[str]) -> list[str]:
     if not codes:
         per_code = ["{}"] * len(c.coder)
     else:
-        import pandas as pd
-
-        number, uniques = pd.factorize(np.ascontiguousarray(c.alphas).view(np.int64).ravel())
-        written = np.array([*_floats(uniques.view(np.float64).tolist()), "null"], dtype=object)
+        uniques, number = np.unique(np.ascontiguousarray(c.alphas).view(np.int64).ravel(), return_inverse=True)
+        written = np.array(_floats(uniques.view(np.float64).tolist()), dtype=object)
         number = number.reshape(c.alphas.shape)
         _, first, back = np.unique(number.view(np.dtype((np.void, number.itemsize * len(codes)))).ravel(),
                                       return_index=True, return_inverse=True)
@@ -159,11 +157,9 @@ def _columns_json(c: DriftColumns, codes: list[str]) -> list[str]:
 
 def _distinct(values: list[Any], write: Callable[[list[Any]], list[str]]) -> list[str]:
     """`write(values)`, each distinct value (strings, None, ints: never 1 and True mixed) written once."""
-    import numpy as np
-    import pandas as pd
-
-    number, uniques = pd.factorize(np.array(values, dtype=object))  # None: -1, written last
-    return np.array(write([*uniques, None]), dtype=object)[number].tolist()  # type: ignore[no-any-return]
+    distinct = dict.fromkeys(values)  # in the order first seen, in C
+    written = dict(zip(distinct, write(list(distinct)), strict=True))
+    return list(map(written.__getitem__, values))
 
 
 def _strings(values: list[str | None]) -> list[str]:
@@ -174,13 +170,12 @@ def _floats(values: list[float | None]) -> list[str]:
     """Floats (None or NaN: null) as json.dumps writes them, each distinct bit pattern written
     once (0.0 and -0.0 apart, as their JSON differs)."""
     import numpy as np
-    import pandas as pd
 
     array = np.array(values, dtype=np.float64)
-    number, uniques = pd.factorize(array.view(np.int64))
+    uniques, number = np.unique(array.view(np.int64), return_inverse=True)
     floats: list[float] = uniques.view(np.float64).tolist()
-    written = np.array([*_numbers([None if v != v else v for v in floats]), "null"], dtype=object)
-    return written[number].tolist()  # type: ignore[no-any-return]
+    written = np.array(_numbers([None if v != v else v for v in floats]), dtype=object)
+    return written[number.reshape(-1)].tolist()  # type: ignore[no-any-return]
 
 
 def _lines(columns: list[Any], per_code: list[str]) -> list[str]:

@@ -6,7 +6,7 @@ import os
 import re
 import tempfile
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -52,11 +52,12 @@ def format_of(path: Path | None, asked: str | None, extensions: Mapping[str, tup
 
 
 @contextmanager
-def atomic_path(path: Path, force: bool = False) -> Iterator[Path]:
+def atomic_path(path: Path, force: bool = False, ready: Callable[[], None] | None = None) -> Iterator[Path]:
     """A temporary path beside `path`, renamed onto it only when the block completes.
 
     An error (or Ctrl-C) inside the block leaves `path` as it was and removes the temporary
-    file; a reader never sees a half-written file.
+    file; a reader never sees a half-written file. `ready`, called once the block is done and
+    before the rename, may still refuse by raising (the page check run beside an export).
     """
     path = Path(path)
     check_target(path, force)
@@ -66,6 +67,8 @@ def atomic_path(path: Path, force: bool = False) -> Iterator[Path]:
     temporary = Path(name)
     try:
         yield temporary
+        if ready is not None:
+            ready()
         os.chmod(temporary, 0o666 & ~_umask())  # mkstemp's 0600 would hide the file from co-authors
         os.replace(temporary, path)
     except OSError as error:

@@ -9,9 +9,13 @@ threads, the export takes about as long as the slower of the two.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import TypeVar
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
+
+if TYPE_CHECKING:
+    from store import Project
 
 T = TypeVar("T")
 
@@ -40,3 +44,40 @@ def overlapped(items: Iterable[T], work: Callable[[T], None], ahead: int = AHEAD
             for future in pending:
                 future.cancel()
     return done
+
+
+def read_ahead(path: Path, ranges: Iterable[tuple[int, int]], read: Callable[[Project, int, int], T],
+               ahead: int = AHEAD) -> Iterator[T]:
+    """`read(project, first, last)` for each range, in order, in a thread of its own on a
+    connection of its own to the project at `path` (a connection serves the thread that opened
+    it), at most `ahead` ranges ahead of the one handed out: SQLite lets go of the GIL while it
+    steps, so the reads of the next range run beside the Python that builds this one's rows.
+    The connection is closed, in its thread, when the ranges end or the caller stops."""
+    import threading
+
+    from store import Project
+
+    local = threading.local()
+
+    def in_reader(first: int, last: int) -> T:
+        if not hasattr(local, "project"):
+            local.project = Project.open(path, verify=False)  # the caller's open checked it
+        return read(local.project, first, last)
+
+    def close() -> None:
+        if hasattr(local, "project"):
+            local.project.close()
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="accord-reader") as pool:
+        pending: deque[Future[T]] = deque()
+        try:
+            for first, last in ranges:
+                pending.append(pool.submit(in_reader, first, last))
+                if len(pending) > ahead:
+                    yield pending.popleft().result()
+            while pending:
+                yield pending.popleft().result()
+        finally:
+            for future in pending:
+                future.cancel()
+            pool.submit(close)

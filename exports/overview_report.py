@@ -18,7 +18,6 @@ import numpy as np
 from exports.cells import delimited_line
 
 from exports.overview import Int, Overview
-from exports.report_columns import fmt
 
 SMALL_JSON = 100
 """Groups up to which the JSON is indented for reading."""
@@ -37,6 +36,18 @@ def coverage(overview: Overview, group: int | None = None) -> dict[str, int]:
     paragraphs, done = pick(overview.paragraphs), pick(overview.done)
     return {"paragraphs": paragraphs, "done": done, "not_done": paragraphs - done,
             "flagged": pick(overview.flagged), "missing_required": pick(overview.missing_required)}
+
+
+def coverage_rows(overview: Overview) -> list[tuple[str, list[int]]]:
+    """("all", figures), then each group's, the figures in the order of COVERAGE: from Python
+    numbers, once for every group (a NumPy scalar per figure cost more than the table)."""
+    columns = [np.asarray(c).tolist() for c in (overview.paragraphs, overview.done, overview.paragraphs - overview.done,
+                                                overview.flagged, overview.missing_required)]
+    total = coverage(overview)
+    rows: list[tuple[str, list[int]]] = [("all", [total[k] for k in COVERAGE])]
+    if overview.groups:
+        rows += zip(overview.groups, map(list, zip(*columns, strict=True)), strict=True)
+    return rows
 
 
 def to_dict(overview: Overview, grouped: bool = True) -> dict[str, object]:
@@ -129,18 +140,25 @@ def to_csv(overview: Overview) -> str:
         return ",".join([cell("" if c is None else c if isinstance(c, str) else repr(c)) for c in cells]) + "\n"
 
     lines = [line(["section", "code", "level", "other", "group", "count", "share"])]
-    groups: list[tuple[int | None, str]] = [(None, ""), *enumerate(overview.groups)]
-    for i, group in groups:
-        for name, value in coverage(overview, i).items():
-            lines.append(line(["coverage", name, None, None, group, value, None]))
+    # The groups' lines column by column: each group's cell made once, the counts' and shares'
+    # once per distinct value (180,000 lines at 100,000 paragraphs by document).
+    empty, names = cell(""), [cell(name) for name in COVERAGE]
+    for n, (group, figures) in enumerate(coverage_rows(overview)):
+        head, tail = f"{cell('coverage')},", f",{empty},{empty},{cell(group) if n else empty},"  # the first: all
+        lines += [f"{head}{name}{tail}{cell(repr(value))},{empty}\n" for name, value in zip(names, figures, strict=True)]
     shares = overview.shares().T.tolist()  # Python numbers: a NumPy scalar per cell cost more than the line
     counts = overview.counts.T.tolist()
     done = int(overview.done.sum())
+    group_cells = [cell(group) for group in overview.groups]
     for j, entry in enumerate(overview.entries):
         count = int(overview.total[j])
         lines.append(line(["frequency", entry.code, entry.level, None, "", count, count / done if done else None]))
-        for group, group_count, share in zip(overview.groups, counts[j], shares[j], strict=bool(overview.groups)):
-            lines.append(line(["frequency", entry.code, entry.level, None, group, group_count, _share(share)]))
+        if not overview.groups:
+            continue
+        head = line(["frequency", entry.code, entry.level, None])[:-1] + ","
+        count_cells = list(map(cell, map(repr, counts[j])))
+        share_cells = [empty if s != s else cell(repr(s)) for s in shares[j]]
+        lines += [f"{head}{g},{c},{s}\n" for g, c, s in zip(group_cells, count_cells, share_cells, strict=True)]
     jaccard = overview.jaccard()
     for i, a in enumerate(overview.codes):
         for k, b in enumerate(overview.codes):
@@ -158,15 +176,23 @@ def matrix_cells(overview: Overview) -> list[list[str]]:
     Python numbers (a NumPy scalar per cell took most of a report's time by document)."""
     if not overview.groups:  # the arrays' one group is everything: no matrix
         return [[] for _ in overview.entries]
-    counts, shares = overview.counts.T.tolist(), overview.shares().T.tolist()
-    return [[f"{c:,} ({100 * s:.1f} %)" if s == s else f"{c:,} (–)" for c, s in zip(row, share_row, strict=True)]
-            for row, share_row in zip(counts, shares, strict=True)]
+    # Each distinct (count, share) pair written once (by document most cells are "0 (0.0 %)"),
+    # found by NumPy: the share by its bits, so that -0.0 and each NaN keep their own text.
+    counts = np.ascontiguousarray(overview.counts.T, dtype=np.int64)
+    shares = np.ascontiguousarray(overview.shares().T, dtype=np.float64)
+    pairs = np.stack([counts.ravel(), shares.ravel().view(np.int64)], axis=1)
+    distinct, back = np.unique(pairs, axis=0, return_inverse=True)
+    texts = [f"{c:,} ({100 * s:.1f} %)" if s == s else f"{c:,} (–)"
+             for c, s in zip(distinct[:, 0].tolist(), distinct[:, 1].copy().view(np.float64).tolist(), strict=True)]
+    cells: list[list[str]] = np.array(texts, dtype=object)[back.reshape(-1)].reshape(counts.shape).tolist()
+    return cells
 
 
 def to_markdown(overview: Overview) -> str:
     # The one Markdown escaping of the reports, loaded here: the agreement report it lives in
     # brings the statistics modules, which no other overview format needs.
     from exports.agreement_report import _md as e
+    from exports.report_columns import fmt  # with the statistics it formats: only Markdown needs it
 
     total = coverage(overview)
     lines = ["# Overview of the coded corpus", "",
@@ -174,9 +200,8 @@ def to_markdown(overview: Overview) -> str:
              + (f", by {overview.by}" if overview.by else "") + ".", "",
              "## Coverage", "", "| group | " + " | ".join(COVERAGE) + " |", "|---|" + "---:|" * len(COVERAGE)]
     lines.append("| all | " + " | ".join(f"{total[k]:,}" for k in COVERAGE) + " |")
-    for i, group in enumerate(overview.groups):
-        row = coverage(overview, i)
-        lines.append(f"| {e(group)} | " + " | ".join(f"{row[k]:,}" for k in COVERAGE) + " |")
+    for group, figures in coverage_rows(overview)[1:]:
+        lines.append(f"| {e(group)} | " + " | ".join(f"{n:,}" for n in figures) + " |")
     done = int(overview.done.sum())
     lines += ["", "## Frequencies", "", "Paragraphs where each code applies (each level is given), and their share "
               "of the done ones" + (" in each group (the code matrix)." if overview.groups else "."), ""]

@@ -75,15 +75,17 @@ class WriteReport:
 
 
 def write_dataset(dataset: Dataset, fmt: str, path: Path | None, force: bool = False, raw: bool = False,
-                  stream: IO[str] | None = None) -> WriteReport:
-    """Write `dataset` as `fmt` to `path` (atomically), or to `stream` for a text format."""
+                  stream: IO[str] | None = None, ready: Callable[[], None] | None = None) -> WriteReport:
+    """Write `dataset` as `fmt` to `path` (atomically), or to `stream` for a text format.
+    `ready` is called once the file is written, before it is put in place, and may refuse by
+    raising (exports.files.atomic_path): the project's page check, run beside the export."""
     if fmt not in FORMATS:
         raise AccordError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     if path is None:
         if fmt in BINARY_FORMATS or stream is None:
             raise AccordError(f"{fmt} is a binary format: give a file with -o FILE")
         return _TEXT_WRITERS[fmt](dataset, stream, raw)
-    with atomic_path(path, force) as temporary:
+    with atomic_path(path, force, ready) as temporary:
         if fmt in _SEPARATORS:  # the UTF-8 bytes Arrow makes, written as they are
             with temporary.open("wb") as raw_handle:
                 return _write_delimited(dataset, _SEPARATORS[fmt], raw, raw_handle.write)

@@ -71,6 +71,15 @@ class RangeReads(ProjectBase):
             table = table.take(np.argsort(seqs, kind="stable"))
         return table
 
+    def document_columns(self) -> dict[str, list[Any]]:
+        """id, title, speaker, country, date and meta (its JSON text) of every document, in
+        corpus order, as columns: an object per cell, none per document (a Document made of each
+        row was half the export's documents' frame, 0.4 s at 1,000,000 paragraphs)."""
+        names = ["id", "title", "speaker", "country", "date", "meta"]
+        rows = self.db.execute(f"select {', '.join(names)} from documents order by position").fetchall()
+        columns = list(zip(*rows, strict=True)) if rows else [() for _ in names]
+        return {name: list(column) for name, column in zip(names, columns, strict=True)}
+
     def _misplaced(self, first_seq: int, last_seq: int) -> ProjectError:
         """The refusal of a range holding a paragraph whose position or number is not a whole
         number: another program wrote it, and no place in the dataset is right for it."""

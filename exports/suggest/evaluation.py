@@ -28,11 +28,13 @@ if TYPE_CHECKING:
 FOLDS = 5
 CURVE = (0.25, 0.5, 1.0)
 """Shares of each fold's training documents the learning curve trains on."""
-CURVE_TESTED = 20_000
-"""Test paragraphs the curve's smaller shares are measured on: the first folds that hold this
-many (one of five at 100,000 coded paragraphs, every fold below 25,000). Enough for F1 to two
-decimals, and the points are compared on the same paragraphs; fitting them on every fold cost
-three quarters again of the cross-validation."""
+TESTED = 20_000
+"""Test paragraphs a judging needs: the cross-validation and the learning curve score the first
+folds of the five whose test parts hold this many together (one at 100,000 coded paragraphs,
+every fold below 25,000). Each fold still trains on the other four fifths, grouped by document,
+so the figures mean what they meant; 20,000 held-out paragraphs give F1 to about 0.01 (the
+report's intervals say how closely), and scoring the other four folds too cost two thirds of
+`accord suggest train` at 100,000 paragraphs (BENCHMARKS.md)."""
 THRESHOLDS = np.round(np.arange(0.05, 0.951, 0.05), 2)
 TRUSTED = ("reliable", "tentative")
 """Verdicts on which the machine may be used: the agreement report's rule (exports/verdict.py)."""
@@ -74,27 +76,30 @@ class Split:
     fold: int
     train: NDArray[np.intp]
     test: NDArray[np.intp]
+    of: int = FOLDS
+    """Folds the rows were split into (fewer than `FOLDS` with fewer documents): each trains on
+    all but one of them, scored or not."""
 
 
 def splits(documents: NDArray[np.intp], seed: int = 0) -> list[Split]:
-    """The cross-validation's folds, then the learning curve's: each smaller share of `CURVE` on
-    the first folds whose test parts hold `CURVE_TESTED` paragraphs together (every fold in a
-    smaller project), a seeded draw of the fold's training documents. `documents` gives each
-    row's document as an integer (strings make `isin` 20 times slower)."""
+    """The cross-validation's folds that are scored, then the learning curve's on the same folds:
+    the first folds whose test parts hold `TESTED` paragraphs together (every fold in a smaller
+    project); each smaller share of `CURVE` a seeded draw of the fold's training documents.
+    `documents` gives each row's document as an integer (strings make `isin` 20 times slower)."""
     cv = folds(documents)
-    out = [Split(1.0, i, train, test) for i, (train, test) in enumerate(cv)]
     tested, used = 0, 0
     for _train, test in cv:
         tested, used = tested + len(test), used + 1
-        if tested >= CURVE_TESTED:
+        if tested >= TESTED:
             break
+    out = [Split(1.0, i, train, test, len(cv)) for i, (train, test) in enumerate(cv[:used])]
     for share in CURVE:
         if share < 1:
             rng = np.random.default_rng(seed)  # each share draws as the first fold-by-fold version did
             for i, (train, test) in enumerate(cv[:used]):
                 own = np.unique(documents[train])
                 kept = rng.permutation(own)[: max(1, int(len(own) * share))]
-                out.append(Split(share, i, train[np.isin(documents[train], kept)], test))
+                out.append(Split(share, i, train[np.isin(documents[train], kept)], test, len(cv)))
     return out
 
 
@@ -213,20 +218,13 @@ def judged(target: Target, scores: NDArray[np.float64], scored: NDArray[np.bool_
 def learning_curve(targets: Sequence[Target], done: Sequence[tuple[Split, list[NDArray[np.float64] | None]]],
                    full: Sequence[dict[str, Any]], seed: int) -> list[list[dict[str, Any]]]:
     """Per target (sharing rows), F1 (a code) or macro F1 (a variable) when each fold trains on a
-    share of its documents. Every point is measured on the same test paragraphs: where the curve
-    left folds out, the whole share's is the cross-validation's scores on the folds it kept."""
+    share of its documents. Every point is measured on the same test paragraphs: the curve's
+    shares are fitted on the folds the cross-validation scored (`splits`), and the whole share
+    is its figures."""
     rows = targets[0].rows
-    folds_in = {split.fold for split, _ in done if split.share == 1.0}
-    curve_folds = {split.fold for split, _ in done if split.share < 1.0}
-    train_share = (len(folds_in) - 1) / len(folds_in) if folds_in else 0.0
+    of = next((split.of for split, _ in done), 0)
+    train_share = (of - 1) / of if of else 0.0
     figures: dict[float, list[dict[str, Any]]] = {1.0: list(full)}
-    if curve_folds and curve_folds != folds_in:
-        kept = np.zeros(len(rows), dtype=bool)
-        for split, _ in done:
-            if split.share == 1.0 and split.fold in curve_folds:
-                kept[split.test] = True
-        figures[1.0] = [_curve_point(target, scores, scored & kept, seed)
-                        for target, (scores, scored) in zip(targets, held_out(targets, done), strict=True)]
     for share in CURVE:
         if share < 1.0:
             figures[share] = [_curve_point(target, scores, scored, seed)

@@ -34,6 +34,7 @@ def suggest_report(project: Project, replicates: int = 1000, seed: int = 0) -> d
     return {
         "basis": shared.basis, "trained_at": shared.trained_at, "paragraphs": shared.trained_on,
         "documents": shared.report.get("documents"), "folds": shared.report.get("folds"),
+        "tested_folds": shared.report.get("tested_folds"), "tested": shared.report.get("tested"),
         "codebook_changed": stale, "skipped": shared.report.get("skipped", {}),
         "codes": [{"code": code, **model.report, "trusted": model.report.get("verdict") in TRUSTED,
                    "coders": humans.get(code)} for code, model in models.items()],
@@ -105,7 +106,7 @@ def summary(report: dict[str, Any]) -> list[str]:
     lines = [
         f"Basis: {report['basis']}, {report['paragraphs']:,} paragraphs in {report['documents']:,} documents, "
         f"trained {report['trained_at']}; {report['folds']}-fold cross-validation grouped by document "
-        "(no paragraph of a test document in training).",
+        "(no paragraph of a test document in training)" + _tested(report) + ".",
         "α model: Krippendorff's alpha between the held-out predictions and the basis; α coders: between the "
         "human coders. Verdict: the agreement report's rule on α model's 95 % interval.",
         "The machine may be trusted on: " + (", ".join(trusted) if trusted else "no code yet") + ".",
@@ -120,6 +121,15 @@ def summary(report: dict[str, Any]) -> list[str]:
     for code, reason in report["skipped"].items():
         lines.append(f"Skipped {code}: {reason}.")
     return lines
+
+
+def _tested(report: dict[str, Any]) -> str:
+    """Where only the first folds were scored (a large project), on how many paragraphs."""
+    folds, tested = report.get("tested_folds"), report.get("tested")
+    if not folds or folds >= report["folds"] or tested is None:
+        return ""
+    return (f", judged on {tested:,} of {report['paragraphs']:,} paragraphs ({folds} of the {report['folds']} "
+            "folds)")
 
 
 def _share(group: dict[str, Any]) -> str:

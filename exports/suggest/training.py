@@ -165,10 +165,13 @@ def train(project: Project, basis: str = "consensus", codes: Sequence[str] | Non
             stored[target.code_id] = StoredModel(target.code_id, sha, basis, len(target.rows), now, model.arrays(),
                                                  report)
     result.trained = [target.code_id for target in learnable]
+    largest = max(range(len(groups)), key=lambda g: len(groups[g][0].rows)) if groups else -1
+    scored = [job.split for job in jobs if job.split is not None and job.split.share == 1.0 and job.group == largest]
     shared = StoredModel(FEATURES, sha, basis, len(data.texts), now, {"idf": weights}, {
         "skipped": result.skipped, "paragraphs": len(data.texts), "documents": len(np.unique(data.documents)),
-        "folds": FOLDS, "pipeline": PIPELINE, "probe": probe(), "features": WIDTH, "replicates": replicates,
-        "seed": seed})
+        "folds": scored[0].of if scored else FOLDS, "tested_folds": len(scored),
+        "tested": sum(len(split.test) for split in scored), "pipeline": PIPELINE, "probe": probe(),
+        "features": WIDTH, "replicates": replicates, "seed": seed})
     with project.transaction():
         save_models(project.db, [shared, *(stored[target.code_id] for target in learnable)])
     return result

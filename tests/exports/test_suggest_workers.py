@@ -69,19 +69,29 @@ def test_each_code_takes_five_folds_the_curve_and_the_stored_fit(tmp_path: Path,
     assert calls.count(120) == 2  # the stored model, on every coded paragraph
 
 
-def test_the_curve_of_a_large_project_is_measured_on_as_few_folds_as_hold_enough_tests(
+def test_a_large_project_is_judged_on_as_few_folds_as_hold_enough_tests(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """README: the curve's smaller shares are fitted on the first folds whose test paragraphs
-    reach CURVE_TESTED (1 of 5 at 100,000 coded paragraphs): 5 + 1 + 1 + 1 fits a code."""
+    """README: from TESTED coded paragraphs in the test folds, the cross-validation and the curve
+    score only the first folds of the five whose test paragraphs reach TESTED (1 of 5 at 100,000
+    coded paragraphs): each fold still trains on the other four fifths, grouped by document, and
+    the report says on how many paragraphs it was judged: 1 + 1 + 1 + 1 fits a code."""
     path = two_codes(tmp_path / "p.db")
-    monkeypatch.setattr(evaluation, "CURVE_TESTED", 24)  # 120 paragraphs, 24 in each test fold
+    monkeypatch.setattr(evaluation, "TESTED", 24)  # 120 paragraphs, 24 in each test fold
     calls = count_fits(monkeypatch)
     train(path, "--workers", "1")
-    assert len(calls) == 2 * 8
+    assert len(calls) == 2 * 4
+    assert calls.count(96) == 2 * 1  # one fold a code, trained on four fifths
     with Project.open(path) as project:
-        curve = load_models(project.db)["border_control"].report["curve"]
+        models = load_models(project.db)
+    curve = models["border_control"].report["curve"]
     assert [point["share"] for point in curve] == [0.25, 0.5, 1.0]
     assert all(point["f1"] is not None for point in curve)
+    assert curve[-1]["f1"] == models["border_control"].report["f1"]  # the whole share: the same paragraphs
+    assert models["border_control"].report["evaluated"] == 24
+    assert models["*features*"].report["tested_folds"] == 1
+    result = CliRunner().invoke(main, ["--project", str(path), "suggest", "report", "--bootstrap", "0"])
+    assert result.exit_code == 0, result.output
+    assert "judged on 24 of 120 paragraphs (1 of the 5 folds)" in " ".join(result.output.split())
 
 
 def test_the_progress_bar_names_each_stage_and_the_fits(tmp_path: Path) -> None:

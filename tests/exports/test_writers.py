@@ -259,3 +259,86 @@ def test_delimited_bytes_are_pandas_to_csv_bytes_on_hostile_cells(fmt: str, sepa
     expected = io.StringIO()
     reference[plain].to_csv(expected, sep=separator, index=False, na_rep="", lineterminator="\n")
     assert written(frame[plain]) == expected.getvalue()
+
+
+@pytest.mark.parametrize("raw", [False, True])
+def test_a_column_of_few_values_is_made_once_per_value_with_pandas_bytes(raw: bool,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A document's fields repeat beside each of its paragraphs, a status or a level over the
+    rows: each distinct value is neutralised and quoted once (work counted: the cells the regexes
+    read), and the lines are pandas' to_csv lines. Values a hash takes for one (1, 1.0, True)
+    keep their own cells."""
+    import pyarrow.compute as pc
+
+    from exports.cells import neutralised
+    from exports.datasets import Column, Dataset
+
+    hostile = ["=cmd()", 'a,"b"', "plain", None, "line\nbreak", "@x"]
+    rows = 1200
+    frame = pd.DataFrame({
+        "speaker": pd.Series([hostile[i % len(hostile)] for i in range(rows)], dtype=object),
+        "stance": pd.Categorical([["for, mostly", "+against", None][i % 3] for i in range(rows)],
+                                 categories=["for, mostly", "+against"]),
+        "mixed": pd.Series([[1, 1.0, True, "1", None][i % 5] for i in range(rows)], dtype=object),
+    })
+    columns = [Column("speaker", "", "str"), Column("stance", "", "level", (("for, mostly", "F"), ("+against", "A"))),
+               Column("mixed", "", "str")]
+    matched: list[int] = []
+    match = pc.match_substring_regex
+
+    def counted(array, *args, **kwargs):  # type: ignore[no-untyped-def]
+        matched.append(len(array))
+        return match(array, *args, **kwargs)
+
+    monkeypatch.setattr(pc, "match_substring_regex", counted)
+    stream = io.StringIO()
+    write_dataset(Dataset(columns, iter([frame.iloc[:600], frame.iloc[600:]]), rows), "csv", None, raw=raw,
+                  stream=stream)
+    monkeypatch.setattr(pc, "match_substring_regex", match)
+    # speaker and stance: a handful of cells per chunk; `mixed` (not text alone) cell by cell.
+    assert sum(matched) < 2 * 600 * 3 + 100, sum(matched)
+    reference = frame.copy()
+    if not raw:
+        for name in ("speaker", "stance", "mixed"):
+            reference[name] = reference[name].astype(object).map(lambda v: neutralised(v) if isinstance(v, str) else v)
+    expected = io.StringIO()
+    reference.to_csv(expected, index=False, na_rep="", lineterminator="\n")
+    assert stream.getvalue() == expected.getvalue()
+    back = pd.read_csv(io.StringIO(stream.getvalue()), dtype=str, keep_default_na=False)
+    assert back["mixed"].tolist()[:5] == ["1", "1.0", "True", "1", ""]
+
+
+@pytest.mark.parametrize("fmt, separator", [("csv", ","), ("tsv", "\t")])
+def test_codes_side_by_side_are_one_part_of_the_line_with_pandas_bytes(fmt: str, separator: str,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Twenty-odd code columns (0, 1 or missing) and the flag side by side: laid out at once, not
+    joined column by column (work counted: the parts of each line's join), with pandas' bytes; a
+    column holding another number is written as before."""
+    import pyarrow.compute as pc
+
+    from exports.datasets import Column, Dataset
+
+    rows = 50
+    frame = pd.DataFrame({"text": pd.Series([f"p{i}, said" for i in range(rows)], dtype=object)})
+    for j in range(20):
+        frame[f"code{j}"] = pd.array([None if (i + j) % 3 == 0 else (i * j) % 2 for i in range(rows)], dtype="Int8")
+    frame["flag"] = pd.array([i % 2 for i in range(rows)], dtype="Int8")
+    frame["count"] = pd.array([i * 2 - 30 if i % 4 else None for i in range(rows)], dtype="Int8")
+    frame["last"] = pd.array([1 if i % 5 else None for i in range(rows)], dtype="Int8")
+    columns = [Column("text", "", "str"), *(Column(f"code{j}", "", "code") for j in range(20)),
+               Column("flag", "", "int"), Column("count", "", "int"), Column("last", "", "code")]
+    joined: list[int] = []
+    join = pc.binary_join_element_wise
+
+    def counted(*parts, **kwargs):  # type: ignore[no-untyped-def]
+        joined.append(len(parts))
+        return join(*parts, **kwargs)
+
+    monkeypatch.setattr(pc, "binary_join_element_wise", counted)
+    stream = io.StringIO()
+    write_dataset(Dataset(columns, iter([frame.iloc[:20], frame.iloc[20:]]), rows), fmt, None, stream=stream)
+    monkeypatch.setattr(pc, "binary_join_element_wise", join)
+    assert max(joined) < 20, joined
+    expected = io.StringIO()
+    frame.to_csv(expected, sep=separator, index=False, na_rep="", lineterminator="\n")
+    assert stream.getvalue() == expected.getvalue()

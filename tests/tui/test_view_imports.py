@@ -1,5 +1,6 @@
-"""`accord retrieve` and `accord overview` load only what they use: no pandas for a view (the
-chosen values are NumPy columns), no matplotlib for a chart (written as SVG by exports/svg.py).
+"""`accord retrieve`, `accord overview` and `accord agree --over time / --by document` load only
+what they use: no pandas for a view (the chosen values are NumPy columns; the drift's stamps are
+read as NumPy arrays), no matplotlib for a chart (written as SVG by exports/svg.py).
 
 Each command runs in a fresh interpreter, as a researcher runs it, and reports which heavy
 libraries it loaded: importing pandas alone cost half a second of a one-second view."""
@@ -27,6 +28,8 @@ VIEWS = [
     ["retrieve", "--code", "border_control"], ["retrieve", "--code", "border_control", "--format", "md"],
     ["retrieve", "--code", "border_control", "--any", "--code", "wmd", "--format", "csv"],
     ["retrieve", "--code", "wmd", "--majority", "--format", "jsonl"],
+    ["agree", "--by", "document"], ["agree", "--by", "document", "--format", "json"],
+    ["agree", "--over", "time", "--format", "csv"],
 ]
 
 

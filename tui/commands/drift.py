@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 
 from tui.commands.common import Context, emit_report
 from tui.console import SafeConsole, err, out
+
+if TYPE_CHECKING:
+    from tui.text_table import Cell
 
 PIPED_WIDTH = 160
 """Table width when stdout is not a terminal: one row per line."""
@@ -45,8 +49,6 @@ def render(report: object, fmt: str) -> str:
 def show_table(report) -> None:  # type: ignore[no-untyped-def]
     """The rows as a Rich table, the definition below it."""
     from rich import box
-    from rich.table import Table
-    from rich.text import Text
 
     from exports.drift_report import cells, headers, reference_text
 
@@ -54,14 +56,18 @@ def show_table(report) -> None:  # type: ignore[no-untyped-def]
         err.print("No paragraph has been done by a coder and by someone to compare with yet "
                   f"(coders: {', '.join(report.coders) or 'none'}).", markup=False)
         return
-    console = out if out.is_terminal else SafeConsole(width=PIPED_WIDTH, soft_wrap=True)
+    from tui.text_table import LARGE_ROWS, Column, TextTable
+
     title = "Agreement over time" if report.over == "time" else "Agreement per document"
-    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD)
-    for i, name in enumerate(headers(report)):
-        table.add_column(name, justify="right" if 6 <= i <= 9 else "left", no_wrap=i < 10)
-    for row in report.rows:
-        values = cells(report, row)
-        style = "dim" if row.reason else None
-        table.add_row(*(Text(value) for value in values), style=style)  # ids and names are data, not markup
-    console.print(table)
+    names = headers(report)
+    large = len(report.rows) > LARGE_ROWS
+    # Past LARGE_ROWS rows, aligned lines: into a pipe every row on one line, nothing cut; on a
+    # terminal in blocks of columns, coder and window (or document) in each. Fewer rows: Rich's
+    # layout, at a fixed width into a pipe.
+    columns = [Column(name, right=6 <= i <= 9, no_wrap=i < 10) for i, name in enumerate(names)]
+    rows: list[list[str | Cell]] = [list(cells(report, row)) for row in report.rows]
+    table = TextTable(columns, rows, title=title, box=box.SIMPLE_HEAD,
+                      row_styles=["dim" if row.reason else None for row in report.rows], repeat=2)
+    console = out if out.is_terminal or large else SafeConsole(width=PIPED_WIDTH, soft_wrap=True)
+    table.print(console, out.width if out.is_terminal else None)
     console.print(reference_text(report), style="dim", markup=False, highlight=False)

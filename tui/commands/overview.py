@@ -13,6 +13,7 @@ from tui.console import advance, out, progress_bar
 
 if TYPE_CHECKING:
     from exports.overview import Overview
+    from tui.text_table import Cell
 
 FORMATS = ("table", "md", "html", "json", "csv")
 EXTENSIONS = {"md": (".md",), "html": (".html",), "json": (".json",), "csv": (".csv",)}
@@ -106,39 +107,34 @@ def render(report: Overview, fmt: str) -> str:
 
 
 def show_tables(report: Overview) -> None:
-    """Coverage, frequencies (with the code matrix) and co-occurrence as Rich tables."""
-    from rich.table import Table
-
-    from exports.overview_report import COVERAGE, coverage, matrix_cells, percent
+    """Coverage, frequencies (with the code matrix) and co-occurrence as tables: Rich's while
+    small; by document, thousands of rows or columns, as aligned lines (tui/text_table.py)."""
+    from exports.overview_report import COVERAGE, coverage_rows, matrix_cells, percent
     from tui.safe_text import printable
+    from tui.text_table import Column, TextTable
 
+    width = out.width if out.is_terminal else None  # a pipe: each row on one line, nothing cut
     out.print(printable(f"Overview of {report.described()}" + (f", by {report.by}" if report.by else "")),
               markup=False, highlight=False)
-    table = Table(title="Coverage", title_justify="left")
-    table.add_column("group")
-    for name in COVERAGE:
-        table.add_column(name.replace("_", " "), justify="right")
-    rows = [("all", coverage(report))] + [(g, coverage(report, i)) for i, g in enumerate(report.groups)]
-    for name, row in rows:
-        table.add_row(printable(name), *(f"{row[k]:,}" for k in COVERAGE))
-    out.print(table)
+    # no_wrap=False: Rich's layout of a small table on a narrow terminal wraps the cells, as before.
+    columns = [Column("group", no_wrap=False),
+               *(Column(name.replace("_", " "), right=True, no_wrap=False) for name in COVERAGE)]
+    rows: list[list[str | Cell]] = [[printable(name), *(f"{n:,}" for n in row)] for name, row in coverage_rows(report)]
+    TextTable(columns, rows, title="Coverage").print(out, width)
     done = int(report.done.sum())
     matrix = matrix_cells(report)
-    table = Table(title="Frequencies (done paragraphs where each applies, share of the done)", title_justify="left")
-    for name in ["code", "count", "share", *report.groups]:
-        table.add_column(printable(name), justify="left" if name == "code" else "right")
-    for j, entry in enumerate(report.entries):
-        count = int(report.total[j])
-        table.add_row(printable(entry.name), f"{count:,}", percent(count / done if done else float("nan")),
-                      *matrix[j])
-    out.print(table)
-    jaccard = report.jaccard()
-    table = Table(title="Co-occurrence (both apply; Jaccard in brackets)", title_justify="left")
-    table.add_column("")
-    for code in report.codes:
-        table.add_column(printable(code), justify="right")
-    for i, code in enumerate(report.codes):
-        table.add_row(printable(code), *(
-            f"{int(report.cooccurrence[i, k]):,} ({'–' if jaccard[i, k] != jaccard[i, k] else f'{jaccard[i, k]:.2f}'})"
-            for k in range(len(report.codes))))
-    out.print(table)
+    columns = [Column("code", no_wrap=False), Column("count", right=True, no_wrap=False),
+               Column("share", right=True, no_wrap=False),
+               *(Column(printable(g), right=True, no_wrap=False) for g in report.groups)]
+    rows = [[printable(entry.name), f"{int(report.total[j]):,}",
+             percent(int(report.total[j]) / done if done else float("nan")), *matrix[j]]
+            for j, entry in enumerate(report.entries)]
+    TextTable(columns, rows, title="Frequencies (done paragraphs where each applies, share of the done)"
+              ).print(out, width)
+    jaccard = report.jaccard().tolist()
+    both = report.cooccurrence.tolist()
+    columns = [Column("", no_wrap=False), *(Column(printable(code), right=True, no_wrap=False) for code in report.codes)]
+    rows = [[printable(code), *(f"{int(n):,} ({'–' if j != j else f'{j:.2f}'})"
+                                for n, j in zip(both[i], jaccard[i], strict=True))]
+            for i, code in enumerate(report.codes)]
+    TextTable(columns, rows, title="Co-occurrence (both apply; Jaccard in brackets)").print(out, width)

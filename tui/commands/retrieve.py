@@ -107,26 +107,22 @@ def _write(found: Retrieved, fmt: str, output: Path | None, force: bool) -> None
 
 
 def _print_table(found: Retrieved) -> None:
-    from rich.table import Table
-    from rich.text import Text
-
+    """The paragraphs as a table, keywords marked, the note below the text; past LARGE_ROWS
+    paragraphs as aligned lines (tui/text_table.py): Rich's layout of 3,574 took 3 s."""
     from tui.console import out
     from tui.safe_text import printable
+    from tui.text_table import Cell, Column, TextTable
 
-    table = Table(show_lines=True)
-    for name in ("Paragraph", "Speaker", "Country", "Date"):
-        table.add_column(name, no_wrap=True)
-    table.add_column("Text", ratio=1)
+    rows: list[list[str | Cell]] = []
     for row in found.rows.records():
-        text = Text(printable(str(row["text"])))
-        if found.keywords is not None:
-            text.highlight_regex(found.keywords, style="bold reverse")
+        text = printable(str(row["text"]))
+        marks = [m.span() for m in found.keywords.finditer(text)] if found.keywords is not None else []
         note = row["note"]
-        if isinstance(note, str) and note:
-            text.append("\nNote: " + printable(note), style="italic")
-        table.add_row(*(Text(printable(_cell(row[name]))) for name in ("paragraph_id", "speaker", "country", "date")),
-                      text)
-    out.print(table)
+        tail = "\nNote: " + printable(note) if isinstance(note, str) and note else ""
+        rows.append([*(printable(_cell(row[name])) for name in ("paragraph_id", "speaker", "country", "date")),
+                     Cell(text, [m for m in marks if m[0] < m[1]], "bold reverse", tail, "italic")])
+    columns = [*(Column(name) for name in ("Paragraph", "Speaker", "Country", "Date")), Column("Text", wrap=True, ratio=1)]
+    TextTable(columns, rows, title=None, show_lines=True).print(out, out.width if out.is_terminal else None)
 
 
 def _cell(value: object) -> str:
