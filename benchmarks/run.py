@@ -26,6 +26,7 @@ import subprocess
 import sys
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -178,37 +179,51 @@ class Bench:
             return [str(self.coded(size)), str(self.workdir / f"export.{fmt}"), fmt, *options]
         return [str(self.project(size))]
 
-    def run(self, operation: str, size: int) -> dict[str, Any]:
-        args = self.arguments(operation, size)
-        name = operation
-        if operation.startswith("export-"):
-            operation, args = "export", args
-        if operation in MERGES:
-            operation = "merge"
+    def run(self, operation: str, size: int, pairs: int = 1) -> dict[str, Any]:
+        """`operation` then its floor, `pairs` times alternated: the middle run of each (the upper
+        of two), and the ratio of the two. A floor's own time swings as much as the gap it
+        measures (16-30 s for the same bare insert, a minute apart, on a quiet machine)."""
+        family = "export" if operation.startswith("export-") else "merge" if operation in MERGES else operation
         started = time.strftime("%Y-%m-%d %H:%M")
-        done = subprocess.run([sys.executable, "-m", "benchmarks.ops", operation, *args], cwd=REPO,
-                              capture_output=True, text=True)
-        if done.returncode:
-            raise SystemExit(f"{operation} at {size}: {done.stderr[-2000:]}")
-        result = {"operation": name, "size": size, "at": started, "machine": platform.node(),
-                  **json.loads(done.stdout.strip().splitlines()[-1])}
-        if operation in FLOORS:
-            # Right after the operation, on its inputs and output: the same machine, the same load.
-            # A merge's floor needs the lead's project as it was before (`team` copies it afresh).
-            floor_args = self.arguments(name, size) if operation == "merge" else args
-            floor = subprocess.run([sys.executable, "-m", "benchmarks.floors", operation, *floor_args],
-                                   cwd=REPO, capture_output=True, text=True)
-            if floor.returncode:
-                raise SystemExit(f"floor of {operation} at {size}: {floor.stderr[-2000:]}")
-            result["floor"] = json.loads(floor.stdout.strip().splitlines()[-1])
-            figure = result.get("figure", result["seconds"])
-            result["ratio"] = round(figure / max(result["floor"]["seconds"], 1e-9), 2)
-            if operation in TARGETS:
-                result["target"] = TARGETS[operation]
+        runs, floors = [], []
+        for _ in range(pairs):
+            args = self.arguments(operation, size)
+            runs.append(_measured("benchmarks.ops", family, args, f"{family} at {size}"))
+            if family in FLOORS:
+                # Right after the operation, on its inputs and output: the same machine, the same load.
+                # A merge's floor needs the lead's project as it was before (`team` copies it afresh).
+                floor_args = self.arguments(operation, size) if family == "merge" else args
+                floors.append(_measured("benchmarks.floors", family, floor_args, f"floor of {family} at {size}"))
+        result = {"operation": operation, "size": size, "at": started, "machine": platform.node(),
+                  **_middle(runs, _figure)}
+        if floors:
+            result["floor"] = _middle(floors, lambda floor: floor["seconds"])
+            result["ratio"] = round(_figure(result) / max(result["floor"]["seconds"], 1e-9), 2)
+            result["pairs"] = [[_figure(one), floor["seconds"]] for one, floor in zip(runs, floors, strict=True)]
+            if family in TARGETS:
+                result["target"] = TARGETS[family]
         with self.results.open("a") as handle:
             handle.write(json.dumps(result) + "\n")
         print(json.dumps(result), flush=True)
         return result
+
+
+def _measured(module: str, family: str, args: list[str], what: str) -> dict[str, Any]:
+    """One run of `module` (benchmarks.ops or benchmarks.floors) in a process of its own: its JSON."""
+    done = subprocess.run([sys.executable, "-m", module, family, *args], cwd=REPO, capture_output=True, text=True)
+    if done.returncode:
+        raise SystemExit(f"{what}: {done.stderr[-2000:]}")
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def _figure(result: dict[str, Any]) -> float:
+    """What a ratio compares: an operation's own figure where it states one (search), else its wall time."""
+    return float(result.get("figure", result["seconds"]))
+
+
+def _middle(runs: list[dict[str, Any]], key: Callable[[dict[str, Any]], float]) -> dict[str, Any]:
+    return sorted(runs, key=key)[len(runs) // 2]
 
 
 def report(results: Path) -> str:
@@ -270,6 +285,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--ops", nargs="+", default=OPERATIONS, choices=OPERATIONS)
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/accord-scale-bench"))
     parser.add_argument("--report", action="store_true", help="Print the results as Markdown tables and stop.")
+    parser.add_argument("--pairs", type=int, default=1, metavar="N",
+                        help="Run each operation and its floor N times, alternated, and compare the middle runs.")
     parser.add_argument("--check", action="store_true",
                         help="After the run, print each ratio to its floor against its target; exit 1 if one misses.")
     args = parser.parse_args(argv)
@@ -278,7 +295,7 @@ def main(argv: list[str] | None = None) -> None:
         print(report(results))
         return
     bench = Bench(args.workdir, results)
-    measured = [bench.run(operation, size) for size in args.sizes for operation in args.ops]
+    measured = [bench.run(operation, size, args.pairs) for size in args.sizes for operation in args.ops]
     if args.check:
         rows, misses = check(measured)
         print("\n".join(rows))

@@ -78,3 +78,23 @@ def test_check_prints_each_ratio_against_its_target() -> None:
     assert rows[3].endswith("| 2.00× | ≤ 1.3× | MISSED |")
     assert len(rows) == 4  # open has no floor here: no row
     assert misses == ["export-csv at 10: 2.0× > 1.3×"]
+
+
+def test_pairs_alternate_the_operation_and_its_floor_and_report_the_medians(tmp_path: Path) -> None:
+    """A single run's ratio swung 1.18-1.75x on a quiet machine as the floor's own time did:
+    with --pairs the two alternate and the ratio is of the medians, each pair kept beside it."""
+    patch = pytest.MonkeyPatch()
+    patch.setattr(run, "TARGETS", dict.fromkeys(run.TARGETS, 1000000000.0))
+    try:
+        run.main(["--sizes", "300", "--workdir", str(tmp_path), "--ops", "import", "search", "--pairs", "3"])
+    finally:
+        patch.undo()
+    results = [json.loads(line) for line in (tmp_path / "results.jsonl").read_text().splitlines()]
+    assert [r["operation"] for r in results] == ["import", "search"]
+    for result in results:
+        pairs = result["pairs"]
+        assert len(pairs) == 3
+        figures, floors = sorted(p[0] for p in pairs), sorted(p[1] for p in pairs)
+        assert result.get("figure", result["seconds"]) == figures[1]
+        assert result["floor"]["seconds"] == floors[1]
+        assert result["ratio"] == round(figures[1] / floors[1], 2)
