@@ -130,6 +130,19 @@ def test_a_large_table_in_a_pipe_is_what_rich_draws() -> None:
     assert stripped[0] == stripped[1]  # Rich pads the title to the table's width; here it is not
 
 
+def test_a_large_table_of_dashes_and_wide_characters_is_aligned_as_rich_aligns_it() -> None:
+    """Cells of an en dash are measured by their length, cells of Chinese by their cells."""
+    rows: list[list[str | Cell]] = [[f"doc{i}", "–" if i % 2 else f"{i:,}", "中文报告" if i % 3 else "e\u0301té"]
+                                    for i in range(300)]
+    table = TextTable([Column("group"), Column("done", right=True), Column("title")], rows, title="Coverage")
+    ours, theirs = Console(file=io.StringIO(), width=10_000), Console(file=io.StringIO(), width=10_000)
+    table.print(ours)
+    theirs.print(table.rich())
+    stripped = [[line.rstrip() for line in console.file.getvalue().splitlines()]  # type: ignore[attr-defined]
+                for console in (ours, theirs)]
+    assert stripped[0] == stripped[1]
+
+
 def test_retrieve_prints_every_paragraph_marked_without_rich_laying_out_rows(many: Path,
                                                                               rich_rows: list[int]) -> None:
     output = accord(many, "retrieve", "--code", "border_control", "--coder", "alice")
