@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from tui.commands.common import Context, WritesAFile, emit_report, open_project, output_format, project_option, require_terminal
+from tui.commands.common import (Context, WritesAFile, checked_meanwhile, emit_report, open_project, output_format,
+                                 project_option, require_terminal)
 from tui.console import SafeConsole, advance, err, out, progress_bar
 
 if TYPE_CHECKING:
@@ -105,7 +106,7 @@ def agree(ctx: Context, fmt: str | None, output: Path | None, force: bool, codes
         AgreementApp(ctx.project_path, replicates, seed, codes=_names(codes), coders=_names(coders),
                      documents=_names(documents)).run()
         return
-    with checked_meanwhile(ctx) as project:
+    with measuring(ctx) as project:
         chosen = _names(codes)
         total = len(chosen) if chosen else len(project.codes(include_retired=False))
         with progress_bar("Measuring agreement", total=total) as bar:
@@ -123,25 +124,15 @@ def agree(ctx: Context, fmt: str | None, output: Path | None, force: bool, codes
 
 
 @contextmanager
-def checked_meanwhile(ctx: Context) -> Iterator[Project]:
-    """The project, its pages checked in a thread while the block reads it (store.check_in_background),
-    NumPy's BLAS on one thread, the verdict awaited when the block ends: a damaged file stops the command, in one line, before
-    it writes anything, and says so rather than whatever the damage broke in the read."""
+def measuring(ctx: Context) -> Iterator[Project]:
+    """The project as `checked_meanwhile` gives it (the verdict awaited when the block ends, before
+    anything is written), with NumPy's BLAS on one thread."""
     from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
-    from store import Project, check_in_background
-
-    project = Project.open(ctx.project_path, verify=False)
-    verdict = check_in_background(ctx.project_path)
-    try:
-        # One BLAS thread: the statistics multiply many tiny matrices, which OpenBLAS's threads
-        # only slow down (4x the CPU for the same alphas on a busy machine; the same results).
-        with project, threadpool_limits(limits=1, user_api="blas"):
-            yield project
-    except Exception:
-        verdict.result()
-        raise
-    verdict.result()
+    # One BLAS thread: the statistics multiply many tiny matrices, which OpenBLAS's threads only
+    # slow down (4x the CPU for the same alphas on a busy machine; the same results).
+    with checked_meanwhile(ctx) as (project, _), threadpool_limits(limits=1, user_api="blas"):
+        yield project
 
 
 def render(report: object, fmt: str) -> str:

@@ -9,7 +9,8 @@ from __future__ import annotations
 import os
 import shlex
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
@@ -62,6 +63,25 @@ class WritesAFile(click.Command):
             ctx.fail(f"Got unexpected extra argument ({stray[0]}). "
                      f"To write a file, give it with -o: -o {shlex.quote(stray[0])}")
         return stray
+
+
+@contextmanager
+def checked_meanwhile(ctx: Context) -> Iterator[tuple[Project, Callable[[], None]]]:
+    """The project, its pages checked in a thread while the block reads it (store.check_in_background,
+    without the GIL), and `ready`, which awaits the verdict: call it before writing what cannot
+    be taken back. The block's end, or an error in it, awaits it too: a damaged file stops the
+    command in one line and is reported as such, not as whatever the damage broke in the reads."""
+    from store import Project, check_in_background
+
+    opened = Project.open(ctx.project_path, verify=False)  # missing or foreign files refused first
+    verdict = check_in_background(ctx.project_path)
+    try:
+        with opened as project:
+            yield project, verdict.result
+    except Exception:
+        verdict.result()
+        raise
+    verdict.result()
 
 
 def project_option(command: Command) -> Command:

@@ -22,10 +22,10 @@ def drift(ctx: Context, over: str, window: int, fmt: str, output: Path | None, f
     from exports.drift import drift_report, groups_shown
     from store import plural
 
-    from tui.commands.agreement import checked_meanwhile
+    from tui.commands.agreement import measuring
 
     what = "over time" if over == "time" else "per document"
-    with checked_meanwhile(ctx) as project, err.status(f"Measuring agreement {what}"):
+    with measuring(ctx) as project, err.status(f"Measuring agreement {what}"):
         report = drift_report(project, over, window, codes=codes, coders=coders, documents=documents)
     if fmt == "table":
         show_table(report)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import click
 
 from exports.writers import EXTENSIONS
-from tui.commands.common import Context, WritesAFile, open_project, output_format, project_option
+from tui.commands.common import Context, WritesAFile, checked_meanwhile, open_project, output_format, project_option
 from tui.commands.common import whose_chosen
 from tui.console import advance, err, progress_bar
 from tui.safe_text import stdout_for_data
@@ -80,7 +80,7 @@ def export(ctx: Context, fmt: str | None, output: Path | None, coder: str | None
             raise AccordError("qdpx is a binary format: give a file with -o FILE")
         _export_qdpx(ctx, output, force)
         return
-    with checked_meanwhile(ctx, output is not None) as (project, ready), \
+    with _opened(ctx, output is not None) as (project, ready), \
             progress_bar("Exporting", project.paragraph_count()) as bar:
         # Loaded once the check runs (about a second of imports at every export).
         from exports.datasets import DatasetSpec, build_dataset, resolve_whose
@@ -137,28 +137,17 @@ def export(ctx: Context, fmt: str | None, output: Path | None, coder: str | None
 
 
 @contextmanager
-def checked_meanwhile(ctx: Context, to_file: bool) -> Iterator[tuple[Project, Callable[[], None] | None]]:
-    """The project, and for a file its pages checked in a thread while the export reads and
-    writes (store.check_in_background: 0.7-0.9 s of CPU at 1,000,000 paragraphs, without the
-    GIL), with `ready`, which awaits the verdict: write_dataset calls it before the file is put
-    in place, so a damaged project leaves no file. An error in the block awaits it too, and a
-    damaged file is reported as such rather than as whatever the damage broke in the reads.
-    Rows for stdout go out as they are made and cannot be taken back: checked first, at open."""
-    if not to_file:
-        with open_project(ctx) as project:
-            yield project, None
+def _opened(ctx: Context, to_file: bool) -> Iterator[tuple[Project, Callable[[], None] | None]]:
+    """For a file, the project with its pages checked while the export reads and writes (0.7-0.9 s
+    of CPU at 1,000,000 paragraphs), the verdict awaited before the file is put in place, so a
+    damaged project leaves no file. Rows for stdout go out as they are made and cannot be taken
+    back: checked first, at open."""
+    if to_file:
+        with checked_meanwhile(ctx) as (project, ready):
+            yield project, ready
         return
-    from store import Project, check_in_background
-
-    opened = Project.open(ctx.project_path, verify=False)  # missing or foreign files refused first
-    verdict = check_in_background(ctx.project_path)
-    try:
-        with opened as project:
-            yield project, verdict.result
-    except Exception:
-        verdict.result()
-        raise
-    verdict.result()
+    with open_project(ctx) as project:
+        yield project, None
 
 
 def _export_qdpx(ctx: Context, output: Path, force: bool) -> None:
