@@ -15,23 +15,10 @@ import store.project
 import store.range_reads
 from store import ProjectError
 from tests.exports.test_drift import random_project
+from tests.tui.test_agree_by_document import damaged
 from tui.cli import main
 
 FORMATS = ["csv", "parquet", "tsv", "dta"]
-
-
-def damaged(tmp_path: Path, table: str) -> Path:
-    """A random project whose `table` has its first page overwritten."""
-    path = tmp_path / "accord.db"
-    random_project(path, 1)
-    with sqlite3.connect(path) as db:
-        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        root = db.execute("select rootpage from sqlite_master where name = ?", [table]).fetchone()[0]
-        size = db.execute("PRAGMA page_size").fetchone()[0]
-    with path.open("r+b") as handle:
-        handle.seek((root - 1) * size)
-        handle.write(b"\xff" * 64)
-    return path
 
 
 def leftovers(folder: Path) -> list[str]:
