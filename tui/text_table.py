@@ -1,14 +1,12 @@
 """Tables of many rows, printed as aligned lines: each column measured once, drawn with the box
 Rich draws, so a long table looks like a short one.
 
-Rich's Table measures and lays out every cell of every row (wrapping, shrinking, measuring
-again): 3 s for retrieve's 3,574 paragraphs and 10 s for an overview by document at 100,000
-paragraphs. Here a table up to LARGE_ROWS rows and LARGE_COLUMNS columns that fits the terminal
-is still Rich's; past that its cells are measured once and padded (Rich would cut the cells of
-a table too wide for the terminal to "3…"). Nothing is cut: cells are never shortened; columns
-that do not fit the terminal go to a next block of the same rows (the first column repeated,
-the title saying which columns), as R prints a wide matrix; one column may wrap its text
-(retrieve's paragraphs). Into a pipe or file every row is one line at its natural width.
+Rich's Table lays out every cell of every row (3 s for retrieve's 3,574 paragraphs, 10 s for an
+overview by document at 100,000), and cuts the cells of a table too wide for the terminal to
+"3…". Tables up to LARGE_ROWS rows and LARGE_COLUMNS columns that fit stay Rich's; past that,
+cells are measured once and padded, never cut: columns that do not fit the terminal go to a
+next block of the same rows (the first column repeated, the title saying which), as R prints a
+wide matrix; one column may wrap (retrieve's text). Into a pipe each row is one line.
 """
 
 from __future__ import annotations
@@ -99,9 +97,8 @@ class TextTable:
         _write(console, self.lines(width))
 
     def _fits(self, width: int) -> bool:
-        """Whether Rich can lay the table out in `width` without cutting a cell: a column that
-        wraps takes what is left, else every column at its natural width must fit (Rich shrinks
-        columns to "3…" rather than split them into blocks)."""
+        """Whether Rich can lay the table out in `width` without cutting a cell ("3…"): a column
+        that wraps takes what is left, else every column must fit at its natural width."""
         if any(column.wrap for column in self.columns):
             return True
         measured, _ = self._measured()
@@ -142,8 +139,7 @@ class TextTable:
 
     def _measured(self) -> tuple[list[int], list[list[str]]]:
         """Each column's width in cells (a wrapping column: its longest line) and its cells as shown."""
-        texts = [_shown([str(cell) for cell in column]) for column in zip(*self.rows, strict=True)] if self.rows \
-            else [[] for _ in self.columns]
+        texts = [_shown([str(c) for c in column]) for column in zip(*self.rows, strict=True)] or [[]] * len(self.columns)
         measured = [max(_width(column.header), *_widths(cells, multiline=column.wrap))
                     for column, cells in zip(self.columns, texts, strict=True)]
         return measured, texts
@@ -283,8 +279,7 @@ def _one_cell(text: str) -> bool:
 
 @lru_cache(maxsize=4096)
 def _one_cell_character(character: str) -> bool:
-    """Rich's quick set leaves out characters one cell wide, such as the en dash of "0 (–)": a
-    column holding one measured every cell by each character (0.3 s for an overview by document)."""
+    """Rich's quick set leaves out some one-cell characters, such as the en dash of "0 (–)"."""
     return cell_len(character) == 1
 
 
