@@ -105,7 +105,7 @@ def main(argv: list[str]) -> None:
     _wrap(clocks, datasets, "document_frame", "documents")
     _wrap(clocks, datasets, "read_chunk", "chunk")
     _wrap(clocks, datasets.GapTally, "count", "gaps")
-    for name in ("_paragraph_frame", "_columns_frame", "object_frame"):
+    for name in ("_paragraph_frame", "_columns_frame"):
         if hasattr(datasets, name):
             _wrap(clocks, datasets, name, "frames")
     _wrap(clocks, coded.Grid, "build", "grid")

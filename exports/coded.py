@@ -5,14 +5,13 @@ back into the frames the dataset writers take (`chosen_frame`). The rule itself 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from exports.votes import Chosen, CodingRows, Grid, StatusRows, object_table
+from exports.votes import Chosen, CodingRows, Grid, StatusRows, coder_places
 from exports.votes import CodeSpec as CodeSpec  # where the export's modules have always found it
 
 
@@ -54,7 +53,8 @@ class Chunk:
 
     def _statuses(self, coders: list[str]) -> StatusRows:
         rows = self.statuses
-        return StatusRows(_looked_up(rows["coder"], {c: i for i, c in enumerate(coders)}), self.places(rows["seq"]),
+        return StatusRows(coder_places(rows["coder"].to_numpy(dtype=object), {c: i for i, c in enumerate(coders)}),
+                          self.places(rows["seq"]),
                           rows["status"].to_numpy(dtype=object, na_value=None),
                           pd.to_numeric(rows["flagged"]).fillna(0).to_numpy().astype(np.int8),
                           rows["note"].to_numpy(dtype=object, na_value=None))
@@ -63,30 +63,15 @@ class Chunk:
         rows = self.codings
         code_at, code_ids = pd.factorize(rows["code"])
         value_at, stored = pd.factorize(rows["value"])
-        return CodingRows(_looked_up(rows["coder"], {c: i for i, c in enumerate(coders)}), self.places(rows["seq"]),
+        return CodingRows(coder_places(rows["coder"].to_numpy(dtype=object), {c: i for i, c in enumerate(coders)}),
+                          self.places(rows["seq"]),
                           code_at.astype(np.int64), value_at.astype(np.int64), list(code_ids), list(stored))
-
-
-def object_frame(rows: list[tuple[object, ...]], names: list[str]) -> pd.DataFrame:
-    """Rows as a frame of object columns (`seq` as integers): the chunks values() reads."""
-    table = object_table(rows, len(names))
-    return pd.DataFrame({name: table[:, i].astype(np.int64) if name == "seq" else object_column(table[:, i])
-                         for i, name in enumerate(names)})
 
 
 def object_column(column: NDArray[np.object_]) -> pd.Series:
     """A column kept as Python objects: pandas 3 would copy text into an Arrow string array
     (seconds at 1,000,000 paragraphs), which values() reads back as objects anyway."""
     return pd.Series(column, dtype=object, copy=False)
-
-
-def _looked_up(column: pd.Series, index: Mapping[str, int]) -> NDArray[np.int64]:
-    """index[value] for each value of `column`, -1 where it has none. Looked up once per
-    distinct value: a Python lookup per row cost seconds at 1,000,000 paragraphs."""
-    at, distinct = pd.factorize(column)
-    places = np.array([index.get(value, -1) for value in distinct] + [-1], dtype=np.int64)
-    looked_up: NDArray[np.int64] = places[at]  # a missing value's `at` is -1: the appended -1
-    return looked_up
 
 
 def _column(code: CodeSpec, numbers: NDArray[np.int16], present: NDArray[np.bool_], ids: pd.Index) -> pd.Series:

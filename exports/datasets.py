@@ -172,8 +172,8 @@ def read_chunk(project: Project, first: int, last: int, with_text: bool, coders:
 
 
 def _columns_frame(columns: list[list[object]], names: list[str]) -> pd.DataFrame:
-    """Columns read (store's *_columns_at) as object_frame makes rows: `seq` as integers, the
-    rest as the Python objects read."""
+    """Columns read (store's *_columns_at) as a frame: `seq` as integers, the rest as the Python
+    objects read."""
     return pd.DataFrame({name: np.array(column, dtype=np.int64) if name == "seq" else object_column(_objects(column))
                          for name, column in zip(names, columns, strict=True)})
 

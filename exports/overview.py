@@ -19,7 +19,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from exports.required import GapTally
-from exports.votes import Chosen, CodeSpec, CodingRows, Grid, StatusRows, coder_places, factorize, object_table
+from exports.votes import (Chosen, CodeSpec, CodingRows, Grid, StatusRows, coder_places, factorize, flag_numbers,
+                           object_table)
 from exports.whose import DatasetSpec, chosen_coders, code_specs, resolve_whose, values
 from store import (CONSENSUS, AccordError, Project, coded_paragraphs, document_groups,
                    status_rows_with_paragraphs)
@@ -226,7 +227,6 @@ class _Range:
     def __init__(self, ids: NDArray[np.object_], documents: NDArray[np.object_], statuses: NDArray[np.object_],
                  places: NDArray[np.intp], coded: _Codings) -> None:
         self.ids, self.documents, self.statuses, self.places, self.coded = ids, documents, statuses, places, coded
-        self.grids: dict[tuple[str, ...], Grid] = {}
 
     @classmethod
     def read(cls, project: Project, first: int, last: int, coders: list[str], coded: _Codings) -> _Range:
@@ -239,19 +239,10 @@ class _Range:
         return len(self.ids)
 
     def grid(self, coders: list[str], codes: list[CodeSpec]) -> Grid:
-        key = tuple(coders)
-        if key not in self.grids:
-            # A value set on a paragraph nobody gave a status has no row to go to, and counts nowhere.
-            statuses = StatusRows(coder_places(self.statuses[:, 0], {c: i for i, c in enumerate(coders)}), self.places,
-                                  self.statuses[:, 1], _flags(self.statuses[:, 2]), self.statuses[:, 3])
-            self.grids[key] = Grid.build(self.ids, coders, codes, statuses, self.coded.on(self.ids, coders))
-        return self.grids[key]
-
-
-def _flags(column: NDArray[np.object_]) -> NDArray[np.int8]:
-    """The stored flags as numbers, an empty one as 0."""
-    flags: NDArray[np.int8] = np.where(column == None, 0, column).astype(np.int8)  # noqa: E711 (elementwise)
-    return flags
+        # A value set on a paragraph nobody gave a status has no row to go to, and counts nowhere.
+        statuses = StatusRows(coder_places(self.statuses[:, 0], {c: i for i, c in enumerate(coders)}), self.places,
+                              self.statuses[:, 1], flag_numbers(self.statuses[:, 2]), self.statuses[:, 3])
+        return Grid.build(self.ids, coders, codes, statuses, self.coded.on(self.ids, coders))
 
 
 def _row_groups(chunk: _Range, chosen: Chosen, document_group: dict[str, int], by: str | None,

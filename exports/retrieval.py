@@ -13,19 +13,15 @@ import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
-
 import numpy as np
 
 from exports.cells import delimited_line
 from exports.cells import md_cell as _md
 from exports.dataset_columns import DOCUMENT_FIELDS, Column, document_field_columns
-from exports.votes import CodeSpec, CodingRows, Grid, StatusRows, coder_places, factorize, object_table
+from exports.votes import (Chosen, CodeSpec, CodingRows, Grid, StatusRows, coder_places, factorize, flag_numbers,
+                           object_table)
 from exports.whose import DatasetSpec, chosen_coders, code_specs, resolve_whose, values
 from store import AccordError, Project, Scope, Term, candidate_rows, candidate_seqs, document_fields, keyword_pattern
-
-if TYPE_CHECKING:
-    from exports.datasets import Dataset
 
 CHUNK_PARAGRAPHS = 20_000
 """Candidates read at a time: bounds memory on a 1,000,000-paragraph corpus."""
@@ -75,17 +71,6 @@ class Retrieved:
     """The matched codes' codebook keywords, for marking in the text."""
     seqs: list[int] = field(default_factory=list)
     """Each row's place in the corpus (`seq`), for a screen to jump to."""
-
-    def dataset(self) -> Dataset:
-        """The rows for the dataset writers, as a frame (loads pandas: the CLI writes CSV and
-        JSON Lines itself, retrieved_csv and retrieved_jsonl)."""
-        import pandas as pd
-
-        from exports.datasets import Dataset
-
-        frame = pd.DataFrame({name: pd.Series(cells, dtype=object) for name, cells in self.rows.columns.items()})
-        frame["position"] = frame["position"].astype(pd.Int64Dtype())
-        return Dataset(self.columns, iter([frame]), paragraphs=len(self.rows))
 
 
 def parse_terms(names: Iterable[str], codes: list[CodeSpec]) -> list[Term]:
@@ -172,8 +157,7 @@ class _Candidates:
             return np.searchsorted(seqs, column.astype(np.int64))
 
         s, c = self.statuses, self.codings
-        flags = np.where(s[:, 3] == None, 0, s[:, 3]).astype(np.int8)  # noqa: E711 (elementwise)
-        statuses = StatusRows(coder_places(s[:, 1], index), places(s[:, 0]), s[:, 2], flags, s[:, 4])
+        statuses = StatusRows(coder_places(s[:, 1], index), places(s[:, 0]), s[:, 2], flag_numbers(s[:, 3]), s[:, 4])
         code_at, code_ids = factorize(c[:, 2])
         value_at, stored = factorize(c[:, 3])
         codings = CodingRows(coder_places(c[:, 1], index), places(c[:, 0]), code_at, value_at, code_ids, stored)
@@ -189,10 +173,10 @@ def _matches(project: Project, seqs: list[int], spec: DatasetSpec, coders: list[
     rows = candidate_rows(project, seqs, coders, [code.id for code in codes], with_text=False)
     candidates = _Candidates(rows.paragraphs, rows.statuses, rows.codings)
     chosen = values(candidates, spec, coders, codes)
-    hits = np.column_stack([_has(chosen.numbers, chosen.present, codes, t) for t in include])
+    hits = np.column_stack([_has(chosen, codes, t) for t in include])
     keep = (hits.any(axis=1) if any_ else hits.all(axis=1)) & chosen.coded
     for term in exclude:
-        keep &= _lacks(chosen.numbers, chosen.present, codes, term)
+        keep &= _lacks(chosen, codes, term)
     places = chosen.place[keep]
     paragraphs = candidates.paragraphs[places]
     ids = paragraphs[:, 0].tolist()
@@ -209,16 +193,15 @@ def _number(code: CodeSpec, term: Term) -> int:
     return [value for value, _ in code.levels].index(str(term.value)) + 1
 
 
-def _has(numbers: np.ndarray, present: np.ndarray, codes: list[CodeSpec], term: Term) -> np.ndarray:
+def _has(chosen: Chosen, codes: list[CodeSpec], term: Term) -> np.ndarray:
     j = next(j for j, code in enumerate(codes) if code.id == term.code_id)
-    has: np.ndarray = present[:, j] & (numbers[:, j] == _number(codes[j], term))
-    return has
+    return chosen.applies(j, _number(codes[j], term))
 
 
-def _lacks(numbers: np.ndarray, present: np.ndarray, codes: list[CodeSpec], term: Term) -> np.ndarray:
+def _lacks(chosen: Chosen, codes: list[CodeSpec], term: Term) -> np.ndarray:
     """Known not to apply: a code's 0, a variable's other level; missing is not known."""
     j = next(j for j, code in enumerate(codes) if code.id == term.code_id)
-    lacks: np.ndarray = present[:, j] & (numbers[:, j] != _number(codes[j], term))
+    lacks: np.ndarray = chosen.present[:, j] & ~chosen.applies(j, _number(codes[j], term))
     return lacks
 
 

@@ -14,8 +14,6 @@ from dataclasses import dataclass, field
 from html import escape
 
 FONT = 12
-CHAR = 0.6 * FONT
-"""The width of an average character, to make room for labels."""
 ROW = 22
 TEXT = "#1f2328"
 MUTED = "#57606a"

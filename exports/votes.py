@@ -365,3 +365,9 @@ def coder_places(names: Objects, coders: Mapping[str, int]) -> Int:
     places = np.array([coders.get(name, -1) for name in distinct] + [-1], dtype=np.int64)
     looked_up: Int = places[at]
     return looked_up
+
+
+def flag_numbers(column: Objects) -> NDArray[np.int8]:
+    """Stored flags as numbers, an empty one as 0."""
+    flags: NDArray[np.int8] = np.where(column == None, 0, column).astype(np.int8)  # noqa: E711 (elementwise)
+    return flags
