@@ -7,6 +7,7 @@ No Rich here: the CLI's error path (tui/cli.py) uses it without loading anything
 from __future__ import annotations
 
 import io
+import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,9 +24,15 @@ _SHOWN = {
 stay. One character for one keeps a Rich Text's styled spans in place."""
 
 
+SHOWN = re.compile("[" + "".join(map(chr, _SHOWN)) + "]")
+"""A character printable changes: searched first in non-ASCII text, where translate is slow."""
+
+
 def printable(text: str) -> str:
     """`text` with every control character shown as a picture of it: a name holding `ESC [2J`
     shows as `␛[2J` instead of clearing the screen."""
+    if not text.isascii() and not SHOWN.search(text):
+        return text
     return text.translate(_SHOWN)
 
 

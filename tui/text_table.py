@@ -29,8 +29,6 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Span, Text
 
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-"""What printable shows as a picture (tui/safe_text.py)."""
 LARGE_ROWS = 200
 """Rows up to which Rich lays the table out (its layout costs about a millisecond a row)."""
 LARGE_COLUMNS = 30
@@ -81,7 +79,6 @@ class TextTable:
     columns: Sequence[Column]
     rows: list[list[CellValue]]
     title: str | None = None
-    title_justify: str = "left"
     box: boxes.Box = boxes.HEAVY_HEAD
     show_lines: bool = False
     row_styles: list[str | None] | None = None
@@ -89,8 +86,9 @@ class TextTable:
     repeat: int = 1
     """The first columns, which name a row: repeated in each block of columns."""
 
-    def print(self, console: Console, width: int | None = None) -> None:
-        """Print to `console`, at most `width` cells wide (None: each row on one line)."""
+    def print(self, console: Console) -> None:
+        """Print to `console`: on a terminal at most its width, else each row on one line."""
+        width = console.width if console.is_terminal else None
         if len(self.rows) <= LARGE_ROWS and len(self.columns) <= LARGE_COLUMNS and self._fits(width or console.width):
             console.print(self.rich())
             return
@@ -106,7 +104,7 @@ class TextTable:
 
     def rich(self) -> Table:
         """The table as Rich lays it out (small tables)."""
-        table = Table(title=self.title, title_justify=self.title_justify, box=self.box,  # type: ignore[arg-type]
+        table = Table(title=self.title, title_justify="left", box=self.box,
                       show_lines=self.show_lines)
         for column in self.columns:
             table.add_column(column.header, justify="right" if column.right else "left",
@@ -165,9 +163,8 @@ class TextTable:
         out.add(self.box.get_bottom([w + 2 for w in widths]))
 
     def _top(self, out: _Lines, block: list[int], widths: list[int], title: str | None) -> None:
-        total = sum(widths) + 3 * len(widths) + 1
         if title is not None:
-            out.add(_pad(title, total, self.title_justify == "right").rstrip(), [(0, len(title), "table.title")])
+            out.add(title, [(0, len(title), "table.title")])
         out.add(self.box.get_top([w + 2 for w in widths]))
         line, spans = self.box.head_left, []
         for n, (i, w) in enumerate(zip(block, widths, strict=True)):
@@ -239,10 +236,7 @@ def _write(console: Console, table: _Lines) -> None:
     Written directly: Rich's render of a megabyte of lines cost as much as the layout it replaces."""
     from tui.safe_text import printable
 
-    joined = "\n".join(table.lines)
-    if _CONTROL.search(joined):  # translate is slow on non-ASCII text: only when there is a need
-        joined = printable(joined)
-    lines = joined.split("\n") if table.lines else []
+    lines = printable("\n".join(table.lines)).split("\n") if table.lines else []
     if console.color_system and not console.no_color:
         codes: dict[str, tuple[str, str]] = {}  # each style's escape codes before and after, once
         for n, spans in table.spans.items():
@@ -263,9 +257,9 @@ def _write(console: Console, table: _Lines) -> None:
 
 def _shown(cells: list[str]) -> list[str]:
     """The cells as the terminal shows them (printable), before they are measured."""
-    from tui.safe_text import printable
+    from tui.safe_text import SHOWN, printable
 
-    return list(map(printable, cells)) if _CONTROL.search("".join(cells)) else cells
+    return list(map(printable, cells)) if SHOWN.search("".join(cells)) else cells
 
 
 def _width(text: str) -> int:

@@ -92,7 +92,7 @@ def test_a_wide_matrix_on_a_terminal_comes_in_blocks_of_columns_with_nothing_cut
     rows: list[list[str | Cell]] = [["border_control", *(f"{g:,}" for g in range(40))], ["wmd", *["7"] * 40]]
     table = TextTable([Column("code"), *(Column(g, right=True) for g in groups)], rows, title="Frequencies")
     console = Console(file=io.StringIO(), width=140, force_terminal=True, color_system=None)
-    table.print(console, console.width)
+    table.print(console)
     output = console.file.getvalue()  # type: ignore[attr-defined]
     assert max(len(line) for line in output.splitlines()) <= 140
     titles = [line.rstrip() for line in output.splitlines() if line.startswith("Frequencies")]
@@ -109,7 +109,7 @@ def test_a_few_columns_too_wide_for_the_terminal_come_in_blocks_not_cut_to_an_el
     table = TextTable([Column("", no_wrap=False), *(Column(c, right=True, no_wrap=False) for c in codes)], rows,
                       title="Co-occurrence")
     console = Console(file=io.StringIO(), width=110, force_terminal=True, color_system=None)
-    table.print(console, console.width)
+    table.print(console)
     output = console.file.getvalue()  # type: ignore[attr-defined]
     assert "…" not in output
     assert max(len(line) for line in output.splitlines()) <= 110
@@ -161,7 +161,7 @@ def test_retrieve_on_a_terminal_wraps_the_text_and_marks_the_keywords(tmp_path: 
                                     for i in range(LARGE_ROWS + 1)]
     table = TextTable([Column("Paragraph"), Column("Text", wrap=True)], rows, show_lines=True)
     console = Console(file=io.StringIO(), width=60, force_terminal=True, color_system="standard")
-    table.print(console, console.width)
+    table.print(console)
     output = console.file.getvalue()  # type: ignore[attr-defined]
     plain = re.sub(r"\x1b\[[0-9;]*m", "", output)
     assert max(len(line) for line in plain.splitlines()) == 60
@@ -184,7 +184,7 @@ def test_a_narrow_terminal_wraps_wide_names_beside_the_text_instead_of_overflowi
                                     for i in range(LARGE_ROWS + 1)]
     table = TextTable([Column("Paragraph"), Column("Country"), Column("Text", wrap=True)], rows, show_lines=True)
     console = Console(file=io.StringIO(), width=70, force_terminal=True, color_system=None)
-    table.print(console, console.width)
+    table.print(console)
     lines = console.file.getvalue().splitlines()  # type: ignore[attr-defined]
     assert max(len(line) for line in lines) == 70
     first = lines[3:lines.index(next(line for line in lines[4:] if line.startswith("├")))]

@@ -7,7 +7,6 @@ functions that need it.
 from __future__ import annotations
 
 import os
-import shlex
 import sys
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -60,6 +59,8 @@ class WritesAFile(click.Command):
         if stray and not allowed and not ctx.resilient_parsing:
             if len(stray) > 1:
                 ctx.fail(f"Got unexpected extra arguments ({' '.join(stray)})")
+            import shlex
+
             ctx.fail(f"Got unexpected extra argument ({stray[0]}). "
                      f"To write a file, give it with -o: -o {shlex.quote(stray[0])}")
         return stray

@@ -56,18 +56,16 @@ def show_table(report) -> None:  # type: ignore[no-untyped-def]
         err.print("No paragraph has been done by a coder and by someone to compare with yet "
                   f"(coders: {', '.join(report.coders) or 'none'}).", markup=False)
         return
-    from tui.text_table import LARGE_ROWS, Column, TextTable
+    from tui.text_table import Column, TextTable
 
     title = "Agreement over time" if report.over == "time" else "Agreement per document"
     names = headers(report)
-    large = len(report.rows) > LARGE_ROWS
-    # Past LARGE_ROWS rows, aligned lines: into a pipe every row on one line, nothing cut; on a
-    # terminal in blocks of columns, coder and window (or document) in each. Fewer rows: Rich's
-    # layout, at a fixed width into a pipe.
+    # Into a pipe a fixed width (a table that does not fit it: every row on one line, nothing
+    # cut); on a terminal, blocks of columns with coder and window (or document) in each.
     columns = [Column(name, right=6 <= i <= 9, no_wrap=i < 10) for i, name in enumerate(names)]
     rows: list[list[str | Cell]] = [list(cells(report, row)) for row in report.rows]
     table = TextTable(columns, rows, title=title, box=box.SIMPLE_HEAD,
                       row_styles=["dim" if row.reason else None for row in report.rows], repeat=2)
-    console = out if out.is_terminal or large else SafeConsole(width=PIPED_WIDTH, soft_wrap=True)
-    table.print(console, out.width if out.is_terminal else None)
+    console = out if out.is_terminal else SafeConsole(width=PIPED_WIDTH, soft_wrap=True)
+    table.print(console)
     console.print(reference_text(report), style="dim", markup=False, highlight=False)

@@ -113,14 +113,13 @@ def show_tables(report: Overview) -> None:
     from tui.safe_text import printable
     from tui.text_table import Column, TextTable
 
-    width = out.width if out.is_terminal else None  # a pipe: each row on one line, nothing cut
     out.print(printable(f"Overview of {report.described()}" + (f", by {report.by}" if report.by else "")),
               markup=False, highlight=False)
     # no_wrap=False: Rich's layout of a small table on a narrow terminal wraps the cells, as before.
     columns = [Column("group", no_wrap=False),
                *(Column(name.replace("_", " "), right=True, no_wrap=False) for name in COVERAGE)]
     rows: list[list[str | Cell]] = [[printable(name), *(f"{n:,}" for n in row)] for name, row in coverage_rows(report)]
-    TextTable(columns, rows, title="Coverage").print(out, width)
+    TextTable(columns, rows, title="Coverage").print(out)
     done = int(report.done.sum())
     matrix = matrix_cells(report)
     columns = [Column("code", no_wrap=False), Column("count", right=True, no_wrap=False),
@@ -130,11 +129,11 @@ def show_tables(report: Overview) -> None:
              percent(int(report.total[j]) / done if done else float("nan")), *matrix[j]]
             for j, entry in enumerate(report.entries)]
     TextTable(columns, rows, title="Frequencies (done paragraphs where each applies, share of the done)"
-              ).print(out, width)
+              ).print(out)
     jaccard = report.jaccard().tolist()
     both = report.cooccurrence.tolist()
     columns = [Column("", no_wrap=False), *(Column(printable(code), right=True, no_wrap=False) for code in report.codes)]
     rows = [[printable(code), *(f"{int(n):,} ({'–' if j != j else f'{j:.2f}'})"
                                 for n, j in zip(both[i], jaccard[i], strict=True))]
             for i, code in enumerate(report.codes)]
-    TextTable(columns, rows, title="Co-occurrence (both apply; Jaccard in brackets)").print(out, width)
+    TextTable(columns, rows, title="Co-occurrence (both apply; Jaccard in brackets)").print(out)

@@ -122,7 +122,7 @@ def _print_table(found: Retrieved) -> None:
         rows.append([*(printable(_cell(row[name])) for name in ("paragraph_id", "speaker", "country", "date")),
                      Cell(text, [m for m in marks if m[0] < m[1]], "bold reverse", tail, "italic")])
     columns = [*(Column(name) for name in ("Paragraph", "Speaker", "Country", "Date")), Column("Text", wrap=True, ratio=1)]
-    TextTable(columns, rows, title=None, show_lines=True).print(out, out.width if out.is_terminal else None)
+    TextTable(columns, rows, title=None, show_lines=True).print(out)
 
 
 def _cell(value: object) -> str:
