@@ -73,10 +73,9 @@ class Split:
     share: float
     """1.0: a fold of the cross-validation; below 1, a learning-curve point trained on that share
     of the fold's training documents."""
-    fold: int
     train: NDArray[np.intp]
     test: NDArray[np.intp]
-    of: int = FOLDS
+    of: int
     """Folds the rows were split into (fewer than `FOLDS` with fewer documents): each trains on
     all but one of them, scored or not."""
 
@@ -92,14 +91,14 @@ def splits(documents: NDArray[np.intp], seed: int = 0) -> list[Split]:
         tested, used = tested + len(test), used + 1
         if tested >= TESTED:
             break
-    out = [Split(1.0, i, train, test, len(cv)) for i, (train, test) in enumerate(cv[:used])]
+    out = [Split(1.0, train, test, len(cv)) for train, test in cv[:used]]
     for share in CURVE:
         if share < 1:
             rng = np.random.default_rng(seed)  # each share draws as the first fold-by-fold version did
-            for i, (train, test) in enumerate(cv[:used]):
+            for train, test in cv[:used]:
                 own = np.unique(documents[train])
                 kept = rng.permutation(own)[: max(1, int(len(own) * share))]
-                out.append(Split(share, i, train[np.isin(documents[train], kept)], test, len(cv)))
+                out.append(Split(share, train[np.isin(documents[train], kept)], test, len(cv)))
     return out
 
 

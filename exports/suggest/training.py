@@ -140,7 +140,8 @@ def train(project: Project, basis: str = "consensus", codes: Sequence[str] | Non
     groups = shared_rows(learnable)
     # Documents as integers: the curve's draws of documents compare them (`isin` on strings
     # was a seventh of the command's time at 100,000 paragraphs).
-    documents = np.unique(data.documents, return_inverse=True)[1].astype(np.intp)
+    names, documents = np.unique(data.documents, return_inverse=True)
+    documents = documents.astype(np.intp)
     jobs = [Job(g, split) for g, group in enumerate(groups) for split in splits(documents[group[0].rows], seed)]
     jobs += [Job(g, None) for g in range(len(groups))]
     fits = sum(len(groups[job.group]) for job in jobs)
@@ -168,7 +169,7 @@ def train(project: Project, basis: str = "consensus", codes: Sequence[str] | Non
     largest = max(range(len(groups)), key=lambda g: len(groups[g][0].rows)) if groups else -1
     scored = [job.split for job in jobs if job.split is not None and job.split.share == 1.0 and job.group == largest]
     shared = StoredModel(FEATURES, sha, basis, len(data.texts), now, {"idf": weights}, {
-        "skipped": result.skipped, "paragraphs": len(data.texts), "documents": len(np.unique(data.documents)),
+        "skipped": result.skipped, "paragraphs": len(data.texts), "documents": len(names),
         "folds": scored[0].of if scored else FOLDS, "tested_folds": len(scored),
         "tested": sum(len(split.test) for split in scored), "pipeline": PIPELINE, "probe": probe(),
         "features": WIDTH, "replicates": replicates, "seed": seed})

@@ -129,10 +129,8 @@ class _CorpusWriter:
         self.db = db
         self.next_rowid = int(db.execute("select coalesce(max(rowid), 0) from paragraphs").fetchone()[0]) + 1
         """The rowid the next paragraph gets."""
-        self.unindexed = self.next_rowid
-        """The first rowid not yet in the full-text index."""
         self.waiting: list[str] = []
-        """The texts of the paragraphs from `unindexed` on, in rowid order."""
+        """The texts of the paragraphs not yet in the full-text index: the last rowids handed out."""
 
     def insert_document(self, document: SourceDocument, position: int, seq: int, digest: str) -> None:
         """Insert a new document at `position`, its paragraphs after `seq`."""
@@ -162,9 +160,8 @@ class _CorpusWriter:
     def index(self) -> None:
         """Add the paragraphs inserted since the last call to the full-text index (whose insert
         trigger is suspended), one single-row insert each (see the class)."""
-        self.db.executemany(_INDEX_PARAGRAPH, zip(count(self.unindexed), self.waiting))
+        self.db.executemany(_INDEX_PARAGRAPH, zip(count(self.next_rowid - len(self.waiting)), self.waiting))
         self.waiting.clear()
-        self.unindexed = self.next_rowid
 
     def replace_document(self, document: SourceDocument) -> None:
         """Replace a document's metadata and paragraphs (the caller renumbers `seq` after)."""
